@@ -1,0 +1,177 @@
+"""Events: the one vocabulary shared by the TUI, batch output, the session log and replay.
+
+Each is a frozen dataclass named in the past tense; `type` is its log name (DESIGN §6, v1). The
+session log adds `v`, `session`, `seq`, `turn` and `at`; events carry only what happened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class Event:
+    type: ClassVar[str] = "event"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.type, **asdict(self)}
+
+
+@dataclass(frozen=True)
+class SessionStarted(Event):
+    type: ClassVar[str] = "session_started"
+    database: str
+    dialect: str
+    database_fingerprint: str
+    model: str
+    settings: dict[str, Any]
+    code_version: str
+
+
+@dataclass(frozen=True)
+class QuestionAsked(Event):
+    type: ClassVar[str] = "question_asked"
+    question: str
+
+
+@dataclass(frozen=True)
+class SchemaRetrieved(Event):
+    type: ClassVar[str] = "schema_retrieved"
+    tables: list[str]
+    why: dict[str, str]
+    tokens: int
+    full_tokens: int
+    whole: bool
+
+
+@dataclass(frozen=True)
+class ModelCalled(Event):
+    type: ClassVar[str] = "model_called"
+    purpose: str  # "think", "summarize" or "repair"
+    template: str
+    template_hash: str
+    model: str
+    messages: int
+
+
+@dataclass(frozen=True)
+class ModelResponded(Event):
+    type: ClassVar[str] = "model_responded"
+    purpose: str
+    text: str
+    tool_calls: list[dict[str, Any]]
+    usage: dict[str, int] | None
+    cost_usd: float | None
+    stop_reason: str | None
+    latency_ms: float
+
+
+@dataclass(frozen=True)
+class ModelFailed(Event):
+    type: ClassVar[str] = "model_failed"
+    purpose: str
+    message: str
+    status: int | None
+
+
+@dataclass(frozen=True)
+class ToolRan(Event):
+    type: ClassVar[str] = "tool_ran"
+    name: str
+    arguments: dict[str, Any]
+    ok: bool
+    summary: str
+
+
+@dataclass(frozen=True)
+class SqlChecked(Event):
+    type: ClassVar[str] = "sql_checked"
+    source: str  # "model" or "human"
+    sql_in: str
+    sql_out: str | None
+    hash: str | None
+    ok: bool
+    problems: list[dict[str, str]]
+    tables: list[str]
+
+
+@dataclass(frozen=True)
+class ApprovalRequested(Event):
+    type: ClassVar[str] = "approval_requested"
+    sql: str
+    hash: str
+    tables: list[str]
+
+
+@dataclass(frozen=True)
+class ApprovalDecided(Event):
+    type: ClassVar[str] = "approval_decided"
+    hash: str
+    decision: str  # "approve", "edit", "reject", "abort", "dry_run"
+    decided_by: str  # "human", "policy" or "replay"
+    edited_sql: str | None = None
+    edited_hash: str | None = None
+    feedback: str | None = None
+
+
+@dataclass(frozen=True)
+class QueryExecuted(Event):
+    type: ClassVar[str] = "query_executed"
+    sql: str
+    hash: str
+    columns: list[dict[str, str]]
+    row_count: int
+    truncated: bool
+    elapsed_ms: float
+    fingerprint: str
+    rows: list[list[Any]] | None = None  # only with --log-rows
+
+
+@dataclass(frozen=True)
+class QueryFailed(Event):
+    type: ClassVar[str] = "query_failed"
+    sql: str
+    hash: str
+    kind: str  # "error", "timeout", "interrupted"
+    message: str
+    elapsed_ms: float
+
+
+@dataclass(frozen=True)
+class AnswerGiven(Event):
+    type: ClassVar[str] = "answer_given"
+    text: str
+    unverified_numbers: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AnswerRated(Event):
+    type: ClassVar[str] = "answer_rated"
+    verdict: str  # "good" or "bad"
+    sql_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class RunFinished(Event):
+    type: ClassVar[str] = "run_finished"
+    status: str
+    error: dict[str, str] | None
+    usage: dict[str, Any]
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.type: cls
+    for cls in (
+        SessionStarted, QuestionAsked, SchemaRetrieved, ModelCalled, ModelResponded, ModelFailed,
+        ToolRan, SqlChecked, ApprovalRequested, ApprovalDecided, QueryExecuted, QueryFailed,
+        AnswerGiven, AnswerRated, RunFinished,
+    )
+}
+
+
+def event_from_json(data: dict[str, Any]) -> Event:
+    """Rebuild an event from a log line, ignoring the log envelope fields."""
+    cls = EVENT_TYPES[data["type"]]
+    names = {f for f in cls.__dataclass_fields__}
+    return cls(**{k: v for k, v in data.items() if k in names})

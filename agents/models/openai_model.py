@@ -1,0 +1,212 @@
+"""OpenAI Chat Completions adapter; also any OpenAI-compatible server (Ollama, vLLM, llama.cpp).
+
+The key and base URL are handed in explicitly so the SDK never picks up stray environment
+variables, and every SDK failure becomes one `ProviderError` line with the key redacted.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any, Callable
+
+from agents.models.base import (
+    Message,
+    ModelRequest,
+    ModelResponse,
+    ProviderError,
+    ToolCall,
+    Usage,
+)
+
+
+def to_openai_messages(system: str, messages: tuple[Message, ...]) -> list[dict[str, Any]]:
+    """Translate neutral messages to Chat Completions messages."""
+    out: list[dict[str, Any]] = [{"role": "system", "content": system}] if system else []
+    for message in messages:
+        if message.role == "tool":
+            out.append({"role": "tool", "tool_call_id": message.tool_call_id, "content": message.text})
+        elif message.role == "assistant" and message.tool_calls:
+            out.append(
+                {
+                    "role": "assistant",
+                    "content": message.text or None,
+                    "tool_calls": [
+                        {
+                            "id": call.id,
+                            "type": "function",
+                            "function": {"name": call.name, "arguments": json.dumps(call.arguments)},
+                        }
+                        for call in message.tool_calls
+                    ],
+                }
+            )
+        else:
+            out.append({"role": message.role, "content": message.text})
+    return out
+
+
+def parse_arguments(call_id: str, name: str, raw: str | None) -> ToolCall:
+    """Parse tool-call arguments; broken JSON becomes a call with `error` for the model to fix."""
+    try:
+        parsed = json.loads(raw or "{}")
+    except json.JSONDecodeError as exc:
+        return ToolCall(call_id, name, {}, error=f"arguments are not valid JSON ({exc.msg})")
+    if not isinstance(parsed, dict):
+        return ToolCall(call_id, name, {}, error="arguments must be a JSON object")
+    return ToolCall(call_id, name, parsed)
+
+
+def redact(text: str, secret: str | None) -> str:
+    if secret and len(secret) >= 6:
+        text = text.replace(secret, "***")
+    return text
+
+
+class OpenAIModel:
+    """Chat Completions with optional tools and optional streaming of text deltas."""
+
+    def __init__(
+        self,
+        name: str,
+        model: str,
+        *,
+        api_key: str,
+        base_url: str | None,
+        timeout: float = 60.0,
+        max_retries: int = 2,
+        supports_tools: bool = True,
+        context_window: int | None = 128_000,
+        stream: bool = False,
+    ) -> None:
+        import openai
+
+        self.name = name
+        self.model = model
+        self.supports_tools = supports_tools
+        self.context_window = context_window
+        self.stream = stream
+        self._api_key = api_key
+        self._openai = openai
+        self._client = openai.OpenAI(
+            api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries
+        )
+
+    def complete(
+        self, request: ModelRequest, on_text: Callable[[str], None] | None = None
+    ) -> ModelResponse:
+        params: dict[str, Any] = {
+            "model": self.model,
+            "messages": to_openai_messages(request.system, request.messages),
+            "max_tokens": request.max_output_tokens,
+        }
+        if request.tools and self.supports_tools:
+            params["tools"] = [
+                {
+                    "type": "function",
+                    "function": {"name": t.name, "description": t.description, "parameters": t.parameters},
+                }
+                for t in request.tools
+            ]
+            params["parallel_tool_calls"] = False
+        started = time.perf_counter()
+        try:
+            if self.stream or on_text is not None:
+                response = self._complete_streaming(params, on_text)
+            else:
+                response = self._complete_once(params)
+        except self._openai.APIStatusError as exc:
+            raise ProviderError(self._status_message(exc), status=exc.status_code) from None
+        except self._openai.APITimeoutError:
+            raise ProviderError(f"{self.name} did not answer in time (raise --model-timeout if the model is slow)") from None
+        except self._openai.APIConnectionError as exc:
+            raise ProviderError(f"cannot reach {self.name} at {self._client.base_url}: {redact(str(exc), self._api_key)}") from None
+        except self._openai.OpenAIError as exc:
+            raise ProviderError(f"{self.name} failed: {redact(str(exc), self._api_key)}") from None
+        except (ValueError, TypeError, AttributeError, KeyError) as exc:
+            # the SDKs pass non-JSON bodies through as str or a bare JSONDecodeError
+            raise ProviderError(f"{self.name} returned a malformed response ({type(exc).__name__}); is the base URL an OpenAI-compatible API?") from None
+        return ModelResponse(
+            text=response.text,
+            tool_calls=response.tool_calls,
+            usage=response.usage,
+            stop_reason=response.stop_reason,
+            latency_ms=(time.perf_counter() - started) * 1000,
+        )
+
+    def _status_message(self, exc: Any) -> str:
+        status = exc.status_code
+        detail = redact(_error_detail(exc), self._api_key)
+        if status == 401:
+            return f"{self.name} rejected the API key (401): {detail}"
+        if status == 429:
+            return f"{self.name} is rate-limiting requests (429) after retries: {detail}"
+        return f"{self.name} returned HTTP {status}: {detail}"
+
+    def _complete_once(self, params: dict[str, Any]) -> ModelResponse:
+        completion = self._client.chat.completions.create(**params)
+        if isinstance(completion, str) or not getattr(completion, "choices", None):
+            raise ProviderError(f"{self.name} returned a response with no choices")
+        choice = completion.choices[0]
+        message = choice.message
+        calls = tuple(
+            parse_arguments(tc.id, tc.function.name, tc.function.arguments)
+            for tc in (message.tool_calls or [])
+            if getattr(tc, "function", None) is not None
+        )
+        usage = None
+        if completion.usage is not None:
+            usage = Usage(completion.usage.prompt_tokens or 0, completion.usage.completion_tokens or 0)
+        return ModelResponse(message.content or "", calls, usage, choice.finish_reason)
+
+    def _complete_streaming(
+        self, params: dict[str, Any], on_text: Callable[[str], None] | None
+    ) -> ModelResponse:
+        stream = self._client.chat.completions.create(
+            **params, stream=True, stream_options={"include_usage": True}
+        )
+        text_parts: list[str] = []
+        calls: dict[int, dict[str, str]] = {}
+        usage = None
+        finish = None
+        try:
+            for chunk in stream:
+                if chunk.usage is not None:
+                    usage = Usage(chunk.usage.prompt_tokens or 0, chunk.usage.completion_tokens or 0)
+                for choice in chunk.choices or []:
+                    delta = choice.delta
+                    if delta is not None and delta.content:
+                        text_parts.append(delta.content)
+                        if on_text:
+                            on_text(delta.content)
+                    for tc in (delta.tool_calls or []) if delta is not None else []:
+                        slot = calls.setdefault(tc.index, {"id": "", "name": "", "arguments": ""})
+                        if tc.id:
+                            slot["id"] = tc.id
+                        if tc.function is not None:
+                            slot["name"] += tc.function.name or ""
+                            slot["arguments"] += tc.function.arguments or ""
+                    if choice.finish_reason:
+                        finish = choice.finish_reason
+        except self._openai.APIError:
+            raise
+        except Exception as exc:  # a dropped connection mid-stream
+            shown = " after text was shown" if text_parts else ""
+            raise ProviderError(f"{self.name} stream broke{shown}: {redact(str(exc), self._api_key)}") from None
+        if finish is None:
+            shown = " after text was shown" if text_parts else ""
+            raise ProviderError(f"{self.name} stream ended early{shown} (no finish reason)")
+        tool_calls = tuple(
+            parse_arguments(slot["id"] or f"call_{index}", slot["name"], slot["arguments"])
+            for index, slot in sorted(calls.items())
+        )
+        return ModelResponse("".join(text_parts), tool_calls, usage, finish)
+
+
+def _error_detail(exc: Any) -> str:
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        error = body.get("error", body)
+        if isinstance(error, dict) and error.get("message"):
+            return str(error["message"]).splitlines()[0][:300]
+    return str(getattr(exc, "message", exc)).splitlines()[0][:300]

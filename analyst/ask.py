@@ -1,0 +1,148 @@
+"""`analyst ask`: one question, no screen — the loop driven by a terminal prompt or a policy."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from typing import Any, Callable, TextIO
+
+from analyst.config import Config
+from analyst.errors import (
+    EXIT_INTERRUPTED, EXIT_NOT_ANSWERED, EXIT_OK, EXIT_PROVIDER, UserError,
+)
+from analyst.wiring import Session, build_model, loop_settings, open_database
+
+STATUS_EXIT = {
+    "answered": EXIT_OK,
+    "dry_run": EXIT_OK,
+    "aborted": EXIT_NOT_ANSWERED,
+    "rejected": EXIT_NOT_ANSWERED,
+    "failed": EXIT_NOT_ANSWERED,
+    "interrupted": EXIT_INTERRUPTED,
+}
+
+
+def exit_code_for(outcome: Any) -> int:
+    if outcome.status == "failed" and outcome.error and outcome.error.get("kind") == "provider":
+        return EXIT_PROVIDER
+    return STATUS_EXIT.get(outcome.status, EXIT_NOT_ANSWERED)
+
+
+def drive(loop: Any, question: str, decide: Callable[[Any], Any] | None) -> Any:
+    """Run one question to its end; `decide=None` means dry run (`--approve never`)."""
+    from agents.loop import Pending
+
+    step = loop.ask(question)
+    while isinstance(step, Pending):
+        if decide is None:
+            return loop.stop_dry_run()
+        step = loop.decide(decide(step))
+    return step
+
+
+def auto_approve(pending: Any) -> Any:
+    from agents.decisions import Approve
+
+    return Approve(decided_by="policy")
+
+
+class TerminalApproval:
+    """Asks the person on the terminal: approve, edit, reject with feedback, or abort."""
+
+    def __init__(self, stdin: TextIO = sys.stdin, stderr: TextIO = sys.stderr) -> None:
+        self.stdin = stdin
+        self.stderr = stderr
+
+    def _read(self, prompt: str) -> str:
+        self.stderr.write(prompt)
+        self.stderr.flush()
+        line = self.stdin.readline()
+        if not line:
+            raise EOFError
+        return line.rstrip("\n")
+
+    def __call__(self, pending: Any) -> Any:
+        from agents.decisions import Abort, Approve, Edit, Reject
+
+        from analyst.render import inert
+
+        if pending.problems:
+            self.stderr.write("Your edit did not pass the checks:\n")
+            for problem in pending.problems:
+                self.stderr.write(f"  [{problem.code}] {inert(problem.message)}\n")
+        self.stderr.write(f"\nSQL to run (hash {pending.sql_hash[:12]}):\n{pending.sql}\n\n")
+        while True:
+            try:
+                choice = self._read("[a]pprove  [e]dit  [r]eject with feedback  a[b]ort > ").strip().lower()
+            except EOFError:
+                return Abort()
+            if choice in ("a", "approve", "y", "yes") and not pending.problems:
+                return Approve()
+            if choice in ("e", "edit"):
+                return Edit(self._edit(pending.sql))
+            if choice in ("r", "reject"):
+                try:
+                    feedback = self._read("feedback for the model > ")
+                except EOFError:
+                    return Abort()
+                return Reject(feedback)
+            if choice in ("b", "abort", "q", "quit"):
+                return Abort()
+
+    def _edit(self, sql: str) -> str:
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        if editor:
+            with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as handle:
+                handle.write(sql)
+                name = handle.name
+            try:
+                subprocess.run([*editor.split(), name], check=False)
+                with open(name, encoding="utf-8") as edited:
+                    return edited.read()
+            finally:
+                os.unlink(name)
+        self.stderr.write("Type the SQL; end with an empty line:\n")
+        lines = []
+        while True:
+            try:
+                line = self._read("")
+            except EOFError:
+                break
+            if not line.strip():
+                break
+            lines.append(line)
+        return "\n".join(lines) or sql
+
+
+def run_ask(config: Config, question: str, *, approve: str, output: str, db: str | None, model_name: str | None, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr, stdin: TextIO = sys.stdin) -> int:
+    """Answer one question; returns the exit code of DESIGN §7."""
+    from analyst.render import Progress, outcome_json, print_csv, print_table
+
+    if not question.strip():
+        raise UserError("the question is empty; pass it in quotes: analyst ask \"Which customer spent the most?\"")
+    if approve == "ask" and not stdin.isatty():
+        raise UserError("--approve ask needs a terminal to ask you; use --approve auto (run what the checks accept) or --approve never (dry run)")
+    database = open_database(config, db)
+    resolved = build_model(config, model_name)
+    settings = loop_settings(config)
+    progress = Progress(stderr, quiet=output != "table" and not stderr.isatty())
+    session = Session(config, database, resolved, settings, observer=progress)
+    decide = {"auto": auto_approve, "never": None}.get(approve, TerminalApproval(stdin, stderr))
+    try:
+        outcome = drive(session.loop, question, decide)
+    finally:
+        session.close()
+        database.close()
+    if output == "json":
+        stdout.write(json.dumps(outcome_json(outcome, session.id, str(session.path)), ensure_ascii=False) + "\n")
+    elif output == "csv":
+        print_csv(outcome, stdout)
+    else:
+        print_table(outcome, stdout)
+    if outcome.error:
+        stderr.write(f"analyst: {outcome.status}: {outcome.error['message']}\n")
+    stderr.write(f"session {session.id} · {session.path}\n")
+    return exit_code_for(outcome)

@@ -1,0 +1,168 @@
+"""The `analyst` command line: argument parsing and dispatch, nothing heavy at import time.
+
+`analyst --help` must not import textual, openai, anthropic or duckdb: every command imports
+what it needs inside its handler.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, Sequence
+
+from analyst.errors import EXIT_INTERRUPTED, EXIT_USAGE, UserError
+
+DESCRIPTION = """A terminal SQL analyst: ask a question in plain language; analyst finds the relevant
+schema, asks a model for SQL, checks it, shows it for approval, runs it read-only, and explains
+the result. Every step is logged to a session file."""
+
+EPILOG = """examples:
+  analyst ask "Which customer spent the most?"                 (bundled sample database)
+  analyst ask "Top 5 products by revenue" --db shop.duckdb --approve auto --format json
+  analyst ask "How many rows per day?" --db events.parquet --model ollama:sqlcoder
+  analyst schema --for "revenue by region"
+  echo "SELECT 1" | analyst check -
+
+exit codes: 0 answered/dry run · 1 aborted, rejected or failed · 2 usage or config error ·
+3 model provider failed · 4 database cannot be opened · 130 interrupted"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line (exit 2), like every other user error."""
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        raise UserError(f"{message} (see `{self.prog} --help`)")
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
+    return value
+
+
+def _add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", metavar="DB", help="a .duckdb file, a CSV/Parquet/JSON file or folder of them (default: $ANALYST_DB, config, else the bundled sample database)")
+    p.add_argument("--exclude-table", dest="exclude_tables", action="append", metavar="PATTERN", help="table name or pattern never retrieved, shown or queryable (repeatable)")
+
+
+def _add_query_flags(p: argparse.ArgumentParser) -> None:
+    _add_db(p)
+    p.add_argument("--model", metavar="M", help="provider:model, e.g. openai:gpt-4.1-mini, ollama:sqlcoder, scripted:FILE.jsonl (default: $ANALYST_MODEL or config)")
+    p.add_argument("--timeout", type=_positive_float, metavar="SECONDS", help="per query (default 30)")
+    p.add_argument("--max-rows", dest="max_rows", type=_positive_int, metavar="N", help="rows fetched per query (default 1000)")
+    p.add_argument("--max-cost", dest="max_cost", type=_positive_float, metavar="USD", help="stop the session when its model cost reaches this")
+    p.add_argument("--model-timeout", dest="model_timeout", type=_positive_float, metavar="SECONDS", help="per model call (default 60)")
+    p.add_argument("--log-rows", dest="log_rows", action="store_true", default=None, help="also write result rows to the session log")
+    p.add_argument("--no-tools", dest="tools", action="store_false", default=None, help="for models without tool calling: read SQL from a ```sql block")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="analyst", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    ask = sub.add_parser("ask", help="answer one question, no screen", description="Answer one question against a database, with approval, and print the result.")
+    ask.add_argument("question", help="the question, in quotes")
+    ask.add_argument("--approve", choices=("ask", "auto", "never"), default="ask", help="ask: prompt on the terminal (default); auto: run what the checks accept; never: dry run, execute nothing")
+    ask.add_argument("--format", dest="output", choices=("table", "json", "csv"), default="table", help="stdout format (default table)")
+    _add_query_flags(ask)
+
+    schema = sub.add_parser("schema", help="show the catalog, or the slice chosen for a question")
+    _add_db(schema)
+    schema.add_argument("--for", dest="question", metavar="QUESTION", help="show only what would be sent to the model for this question")
+    schema.add_argument("--budget", type=_positive_int, metavar="TOKENS", help="token budget for the slice (default 6000)")
+    schema.add_argument("--format", dest="output", choices=("text", "json"), default="text")
+
+    check = sub.add_parser("check", help="run the SQL guard alone (one JSON line per statement)")
+    _add_db(check)
+    check.add_argument("--dialect", choices=("duckdb", "postgres"), help="SQL dialect (default: the database's, else duckdb)")
+    check.add_argument("file", nargs="?", default="-", metavar="FILE|-", help="a file with one statement, a .jsonl file of {\"sql\": ...} lines, or - for stdin")
+
+    models = sub.add_parser("models", help="known models, where each key comes from")
+    models.add_argument("--check", action="store_true", help="also check whether each endpoint answers")
+
+    sub.add_parser("demo", help="replay a bundled recorded session on the sample database (offline, no key)")
+
+    config = sub.add_parser("config", help="show settings and where each came from")
+    config_sub = config.add_subparsers(dest="config_command", metavar="show", parser_class=_Parser)
+    config_sub.add_parser("show", help="every setting, its value and its source")
+    return parser
+
+
+def _flags(args: argparse.Namespace) -> dict[str, Any]:
+    names = ("db", "model", "timeout", "max_rows", "max_cost", "model_timeout", "log_rows", "tools", "exclude_tables")
+    return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
+
+
+def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from analyst.config import load_config
+
+    if args.version:
+        from analyst.wiring import code_version
+
+        print(f"analyst {code_version()}")
+        return 0
+    if args.command is None:
+        parser.print_help()
+        return 0
+    config = load_config(_flags(args))
+    if args.command == "ask":
+        from analyst.ask import run_ask
+
+        return run_ask(config, args.question, approve=args.approve, output=args.output, db=args.db, model_name=args.model)
+    if args.command == "schema":
+        from analyst.inspect import run_schema
+
+        return run_schema(config, db=args.db, question=args.question, budget=args.budget, output=args.output)
+    if args.command == "check":
+        from analyst.inspect import run_check
+
+        return run_check(config, db=args.db, dialect=args.dialect, source=args.file)
+    if args.command == "models":
+        from analyst.inspect import run_models
+
+        return run_models(config, check=args.check)
+    if args.command == "demo":
+        from analyst.demo import run_demo
+
+        return run_demo(config)
+    if args.command == "config":
+        from analyst.inspect import run_config_show
+
+        return run_config_show(config)
+    parser.print_help()
+    return EXIT_USAGE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; user errors are one line on stderr and a non-zero exit, never a traceback."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        return _dispatch(args, parser)
+    except UserError as exc:
+        print(f"analyst: error: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("analyst: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

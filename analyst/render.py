@@ -1,0 +1,151 @@
+"""Rendering for the screenless front ends: progress on stderr, data on stdout.
+
+Model and data text are rendered inertly: ANSI escapes, control and invisible format characters
+are stripped (a cell can hold a hyperlink escape or a screen-clearing code), and nothing is
+interpreted as rich markup.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sys
+import unicodedata
+from typing import Any, TextIO
+
+from agents.loop import Outcome
+from tools.fingerprint import normalize_value
+
+_ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
+
+
+def inert(text: str) -> str:
+    """Text safe to print: no escape sequences, controls (but newline/tab) or format characters."""
+    text = _ANSI.sub("", text)
+    return "".join(
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")
+    )
+
+
+def _console(stream: TextIO) -> Any:
+    from rich.console import Console
+
+    return Console(file=stream, highlight=False, soft_wrap=False)
+
+
+class Progress:
+    """Shows the loop's events on stderr as they happen (plan, schema, SQL, verdict, timing)."""
+
+    def __init__(self, stream: TextIO | None = None, quiet: bool = False) -> None:
+        self.console = _console(stream or sys.stderr)
+        self.quiet = quiet
+
+    def __call__(self, event: Any) -> None:
+        from rich.syntax import Syntax
+        from rich.text import Text
+
+        if self.quiet:
+            return
+        kind = event.type
+        c = self.console
+        if kind == "schema_retrieved":
+            what = "whole schema" if event.whole else f"{len(event.tables)} tables"
+            c.print(Text(f"schema: {what} ({event.tokens} tokens): {', '.join(event.tables)}", style="dim"))
+        elif kind == "model_responded" and event.purpose == "think" and event.text.strip() and event.tool_calls:
+            c.print(Text("plan: ", style="bold") + Text(inert(event.text.strip())))
+        elif kind == "sql_checked":
+            if event.ok:
+                c.print(Syntax(event.sql_out or "", "sql", theme="ansi_dark", word_wrap=True))
+                c.print(Text(f"guard: ok · tables {', '.join(event.tables) or '-'}", style="green"))
+            else:
+                c.print(Text("guard rejected:", style="bold red"))
+                for problem in event.problems:
+                    c.print(Text(f"  [{problem['code']}] {inert(problem['message'])}", style="red"))
+        elif kind == "query_executed":
+            cut = " (truncated)" if event.truncated else ""
+            c.print(Text(f"ran: {event.row_count} rows{cut} in {event.elapsed_ms:.0f} ms", style="dim"))
+        elif kind == "query_failed":
+            c.print(Text(f"query {event.kind}: {inert(event.message)}", style="yellow"))
+        elif kind == "model_failed":
+            c.print(Text(f"model error: {inert(event.message)}", style="red"))
+        elif kind == "approval_decided" and event.decided_by == "policy" and event.decision == "dry_run":
+            c.print(Text("dry run: checked, not executed", style="dim"))
+
+
+def print_table(outcome: Outcome, stream: TextIO) -> None:
+    """The result as a table and the answer, for people."""
+    from rich.table import Table
+    from rich.text import Text
+
+    console = _console(stream)
+    result = outcome.result
+    if result is not None:
+        table = Table(show_header=True, header_style="bold", show_lines=False)
+        for col in result.columns:
+            table.add_column(inert(col.name))
+        for row in result.rows:
+            table.add_row(*(Text(inert(_cell(v))) for v in row))
+        console.print(table)
+        more = " (truncated at --max-rows)" if result.truncated else ""
+        console.print(Text(f"{result.row_count} rows{more}", style="dim"))
+    elif outcome.status == "dry_run" and outcome.sql:
+        console.print(Text(outcome.sql))
+    if outcome.answer:
+        console.print(Text(inert(outcome.answer)))
+        if outcome.unverified_numbers:
+            console.print(Text(f"note: not found in the result: {', '.join(outcome.unverified_numbers)}", style="yellow"))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    normalized = normalize_value(value)
+    return normalized if isinstance(normalized, str) else json.dumps(normalized)
+
+
+def outcome_json(outcome: Outcome, session_id: str, session_path: str) -> dict[str, Any]:
+    """The `ask --format json` object (DESIGN §7)."""
+    result = outcome.result
+    return {
+        "status": outcome.status,
+        "question": outcome.question,
+        "sql": outcome.sql,
+        "columns": [{"name": c.name, "type": c.type} for c in result.columns] if result else [],
+        "rows": [[normalize_value(v) for v in row] for row in result.rows] if result else [],
+        "row_count": result.row_count if result else 0,
+        "truncated": result.truncated if result else False,
+        "answer": outcome.answer,
+        "unverified_numbers": list(outcome.unverified_numbers),
+        "queries": [
+            {
+                "sql": q.sql,
+                "hash": q.sql_hash,
+                "ok": q.result is not None,
+                "row_count": q.result.row_count if q.result else None,
+                "truncated": q.result.truncated if q.result else None,
+                "fingerprint": q.fingerprint,
+                "error": {"kind": q.error.kind, "message": q.error.message} if q.error else None,
+            }
+            for q in outcome.queries
+        ],
+        "session_id": session_id,
+        "session_path": session_path,
+        "usage": {
+            "input_tokens": outcome.usage.input_tokens,
+            "output_tokens": outcome.usage.output_tokens,
+            "cost_usd": outcome.cost_usd,
+        },
+        "error": outcome.error,
+    }
+
+
+def print_csv(outcome: Outcome, stream: TextIO) -> None:
+    """Header and rows only."""
+    result = outcome.result
+    if result is None:
+        return
+    writer = csv.writer(stream)
+    writer.writerow([c.name for c in result.columns])
+    for row in result.rows:
+        writer.writerow(["" if v is None else _cell(v) for v in row])

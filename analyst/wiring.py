@@ -1,0 +1,164 @@
+"""Wiring: turn resolved settings into a database, a model, loop settings and a logged session.
+
+Every front end (ask, batch, chat, replay, eval) builds its parts here, so they open databases,
+resolve keys and start session logs the same way.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from analyst.config import Config
+from analyst.errors import EXIT_DATABASE, UserError
+
+
+def code_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("analyst")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def is_postgres_url(spec: str) -> bool:
+    return spec.startswith(("postgresql://", "postgres://"))
+
+
+def open_database(config: Config, db: str | None = None) -> Any:
+    """Open `db` (or the configured one, or the bundled sample) read-only; exit 4 if it can't."""
+    from tools.databases.base import DatabaseOpenError
+
+    spec = db or config.db
+    try:
+        if spec and is_postgres_url(spec):
+            raise UserError(
+                "PostgreSQL databases are not supported yet in this build; use a DuckDB file, CSV/Parquet/JSON files, or omit --db",
+                EXIT_DATABASE,
+            )
+        from tools.databases.duckdb_db import EngineSettings, open_duckdb
+
+        settings = EngineSettings(threads=config.threads, memory_limit=config.memory_limit)
+        if spec:
+            path = Path(spec).expanduser()
+        else:
+            from tools.sample import sample_database
+
+            path = sample_database(config.cache_dir)
+        return open_duckdb(path, config.cache_dir, settings, exclude_tables=tuple(config.exclude_tables))
+    except DatabaseOpenError as exc:
+        raise UserError(str(exc), EXIT_DATABASE) from None
+
+
+@dataclass(frozen=True)
+class ResolvedModel:
+    model: Any
+    secret: str | None  # redacted from every log line
+
+
+def build_model(config: Config, name: str | None = None, stream: bool | None = None) -> ResolvedModel:
+    """Parse the model name, resolve its key and base URL, and build the adapter."""
+    from agents.models.registry import PROVIDERS, ModelNameError, create_model, parse_model_name
+    from agents.models.scripted import ScriptError
+
+    from analyst.keys import missing_key_message, resolve_key
+
+    full = name or config.model
+    try:
+        parsed = parse_model_name(full)
+    except ModelNameError as exc:
+        raise UserError(str(exc)) from None
+    provider = PROVIDERS[parsed.provider]
+    api_key = None
+    if provider.needs_key:
+        found = resolve_key(parsed.provider, provider.key_env)
+        if found.note:
+            print(f"analyst: {found.note}", file=sys.stderr)
+        if not found.value:
+            raise UserError(missing_key_message(parsed.provider, provider.key_env))
+        api_key = found.value
+    base_url = config.values.get(f"{parsed.provider}_base_url")
+    try:
+        model = create_model(
+            parsed,
+            api_key=api_key,
+            base_url=base_url,
+            timeout=config.model_timeout,
+            max_retries=config.model_retries,
+            supports_tools=config.tools,
+            stream=config.stream if stream is None else stream,
+        )
+    except ScriptError as exc:
+        raise UserError(str(exc)) from None
+    except ModuleNotFoundError as exc:
+        raise UserError(f"the {parsed.provider} adapter needs the package {exc.name!r}; reinstall analyst") from None
+    return ResolvedModel(model, api_key)
+
+
+def loop_settings(config: Config, *, summarize: bool = True, max_rows: int | None = None) -> Any:
+    from agents.loop import Settings
+    from agents.models.registry import PRICES
+    from tools.databases.base import Limits
+
+    return Settings(
+        limits=Limits(timeout_s=config.timeout, max_rows=max_rows or config.max_rows),
+        max_cost_usd=config.max_cost,
+        max_tokens=config.max_tokens,
+        summarize=summarize,
+        log_rows=config.log_rows,
+        schema_budget=config.schema_budget,
+        prices={**PRICES, **config.prices},
+    )
+
+
+class Session:
+    """One logged session: the log, the loop, and an optional observer of every event."""
+
+    def __init__(self, config: Config, database: Any, resolved: ResolvedModel, settings: Any, observer: Callable[[Any], None] | None = None) -> None:
+        from agents.events import SessionStarted
+        from agents.loop import AnalystLoop
+        from sessions.log import LogWriteError, SessionLog
+
+        try:
+            self.log = SessionLog.create(config.sessions_dir, secrets_to_redact=[resolved.secret or ""])
+        except LogWriteError as exc:
+            raise UserError(f"{exc}; check that ANALYST_HOME ({config.home}) is writable") from None
+        self.observer = observer
+        self.database = database
+        self.loop = AnalystLoop(resolved.model, database, settings, self.emit)
+        self.emit(
+            SessionStarted(
+                database=database.uri,
+                dialect=database.dialect,
+                database_fingerprint=database.fingerprint_source(),
+                model=resolved.model.name,
+                settings={
+                    "timeout": settings.limits.timeout_s,
+                    "max_rows": settings.limits.max_rows,
+                    "max_cost": settings.max_cost_usd,
+                    "tools": resolved.model.supports_tools,
+                    "exclude_tables": list(config.exclude_tables),
+                    "log_rows": settings.log_rows,
+                },
+                code_version=code_version(),
+            )
+        )
+
+    @property
+    def id(self) -> str:
+        return self.log.session_id
+
+    @property
+    def path(self) -> Path:
+        return self.log.path
+
+    def emit(self, event: Any) -> None:
+        self.log.write(event)
+        if self.observer is not None:
+            self.observer(event)
+
+    def close(self) -> None:
+        self.log.close()

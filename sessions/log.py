@@ -1,0 +1,139 @@
+"""The session log: one JSONL file per session, append-only, flushed per event.
+
+Decisions and results are fsynced: if a decision cannot be written durably, the exception stops
+the loop before anything executes. Readers tolerate a torn last line (a crash mid-write).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from agents.events import Event
+
+LOG_VERSION = 1
+DURABLE = frozenset({"approval_decided", "query_executed", "query_failed", "answer_given", "answer_rated", "run_finished"})
+_SECRET_PATTERNS = (
+    re.compile(r"sk-[A-Za-z0-9_\-]{8,}"),
+    re.compile(r"sk-ant-[A-Za-z0-9_\-]{8,}"),
+    re.compile(r"AKIA[0-9A-Z]{16}"),
+    re.compile(r"(?i)(authorization:\s*bearer\s+)[^\s\"']+"),
+    re.compile(r"((?:postgres|postgresql)://[^:/@\s]+:)[^@\s]+(@)"),
+)
+
+
+class LogWriteError(Exception):
+    """The session log could not be written; nothing may execute without a durable record."""
+
+
+def new_session_id(now: dt.datetime | None = None) -> str:
+    """Sortable and unique: UTC time to the second plus six random hex digits."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    return f"{now.strftime('%Y%m%dT%H%M%SZ')}-{secrets.token_hex(3)}"
+
+
+def redact(text: str, known_secrets: Iterable[str] = ()) -> str:
+    """Remove known secrets and anything shaped like a key or a DSN password."""
+    for secret in known_secrets:
+        if secret and len(secret) >= 6:
+            text = text.replace(secret, "***")
+    for pattern in _SECRET_PATTERNS:
+        if pattern.groups >= 2:
+            text = pattern.sub(lambda m: m.group(1) + "***" + m.group(2), text)
+        elif pattern.groups == 1:
+            text = pattern.sub(lambda m: m.group(1) + "***", text)
+        else:
+            text = pattern.sub("***", text)
+    return text
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class SessionLog:
+    """Writes events for one session; `turn` advances with each question asked."""
+
+    def __init__(self, path: Path, session_id: str, secrets_to_redact: Iterable[str] = ()) -> None:
+        self.path = path
+        self.session_id = session_id
+        self.seq = 0
+        self.turn = 0
+        self._secrets = tuple(s for s in secrets_to_redact if s)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL, 0o600)
+        except OSError as exc:
+            raise LogWriteError(f"cannot create session log {path}: {exc.strerror}") from None
+
+    @classmethod
+    def create(cls, sessions_dir: Path, secrets_to_redact: Iterable[str] = ()) -> SessionLog:
+        session_id = new_session_id()
+        return cls(sessions_dir / f"{session_id}.jsonl", session_id, secrets_to_redact)
+
+    def write(self, event: Event) -> None:
+        """Append one event; fsync the ones a replay or an audit depends on."""
+        if event.type == "question_asked":
+            self.turn += 1
+        self.seq += 1
+        record: dict[str, Any] = {
+            "v": LOG_VERSION,
+            "session": self.session_id,
+            "seq": self.seq,
+            "turn": self.turn,
+            "at": _now(),
+            **event.to_json(),
+        }
+        line = redact(json.dumps(record, ensure_ascii=False, default=str), self._secrets) + "\n"
+        data = line.encode("utf-8")
+        try:
+            written = 0
+            while written < len(data):
+                written += os.write(self._fd, data[written:])
+            if event.type in DURABLE:
+                os.fsync(self._fd)
+        except OSError as exc:
+            raise LogWriteError(f"cannot write session log {self.path}: {exc.strerror}") from None
+
+    def close(self) -> None:
+        try:
+            os.close(self._fd)
+        except OSError:
+            pass
+
+
+@dataclass(frozen=True)
+class LogContents:
+    events: tuple[dict[str, Any], ...]
+    torn: bool  # the last line was incomplete (a crash mid-write) and was skipped
+    bad_lines: tuple[int, ...]
+
+
+def read_log(path: Path) -> LogContents:
+    """Read a session log, skipping a torn last line and reporting any other unreadable line."""
+    raw = path.read_bytes()
+    lines = raw.split(b"\n")
+    torn = bool(lines and lines[-1].strip())
+    complete = lines[:-1]
+    events: list[dict[str, Any]] = []
+    bad: list[int] = []
+    for number, line in enumerate(complete, start=1):
+        if not line.strip():
+            continue
+        try:
+            events.append(json.loads(line))
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            bad.append(number)
+    if torn:
+        try:
+            events.append(json.loads(lines[-1]))
+            torn = False
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            pass
+    return LogContents(tuple(events), torn, tuple(bad))

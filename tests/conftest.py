@@ -1,0 +1,76 @@
+"""Hermetic tests: every test gets its own ANALYST_HOME, an in-memory keyring and no provider
+variables from the developer's shell; the sample database is built once per test session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+PROVIDER_VARS = (
+    "OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL",
+    "OLLAMA_BASE_URL", "ANALYST_MODEL", "ANALYST_DB", "VISUAL", "EDITOR",
+)
+
+
+from keyring.backend import KeyringBackend
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring backend that keeps passwords in a dict (no OS keyring in tests)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture(scope="session")
+def sample_db_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tools.sample import sample_database
+
+    return sample_database(tmp_path_factory.mktemp("sample-cache"))
+
+
+@pytest.fixture(autouse=True)
+def analyst_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample_db_master: Path) -> Path:
+    home = tmp_path / "home"
+    cached = home / "cache" / "sample" / sample_db_master.name
+    cached.parent.mkdir(parents=True)
+    shutil.copyfile(sample_db_master, cached)
+    monkeypatch.setenv("ANALYST_HOME", str(home))
+    for name in PROVIDER_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    import keyring
+
+    backend = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)  # type: ignore[arg-type]
+    yield home
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def sample_db(analyst_home: Path, sample_db_master: Path) -> Path:
+    """Path of this test's copy of the sample database."""
+    return analyst_home / "cache" / "sample" / sample_db_master.name
+
+
+@pytest.fixture
+def keyring_backend() -> MemoryKeyring:
+    import keyring
+
+    return keyring.get_keyring()  # type: ignore[return-value]

@@ -1,0 +1,83 @@
+"""DESIGN §2: each layer imports only layers below it, and `analyst --help` stays light."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+PACKAGES = {
+    "tools": {"forbidden": {"textual", "rich", "openai", "anthropic", "keyring", "agents", "sessions", "analyst"}},
+    "agents": {"forbidden": {"textual", "rich", "keyring", "duckdb", "openai", "anthropic", "sessions", "analyst"}},
+    "sessions": {"forbidden": {"textual", "rich", "keyring", "analyst"}},
+}
+
+
+def _modules_after(code: str) -> set[str]:
+    script = f"import sys, json\n{code}\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=REPO)
+    return {name.split(".")[0] for name in json.loads(out.stdout.strip().splitlines()[-1])}
+
+
+def _all_modules(package: str) -> list[str]:
+    root = REPO / package
+    return sorted(
+        ".".join(path.relative_to(REPO).with_suffix("").parts)
+        for path in root.rglob("*.py")
+        if path.name != "__main__.py"
+    )
+
+
+@pytest.mark.parametrize("package", sorted(PACKAGES))
+def test_layer_imports_only_lower_layers(package: str) -> None:
+    modules = [m for m in _all_modules(package) if not m.endswith("openai_model") and not m.endswith("anthropic_model")]
+    code = "\n".join(f"import {m}" for m in modules)
+    loaded = _modules_after(code)
+    leaked = loaded & PACKAGES[package]["forbidden"]
+    assert not leaked, f"{package} imports {sorted(leaked)}"
+
+
+def _imports(path: Path, package: str) -> bool:
+    pattern = rf"^\s*(import {package}\b|from {package}(\.| ))"
+    return re.search(pattern, path.read_text(), re.MULTILINE) is not None
+
+
+def test_sdks_only_inside_their_adapters() -> None:
+    for package in ("agents", "analyst", "sessions", "tools"):
+        for path in (REPO / package).rglob("*.py"):
+            for sdk in ("openai", "anthropic"):
+                if _imports(path, sdk):
+                    assert path.name == f"{sdk}_model.py", f"{path} imports {sdk}"
+
+
+def test_textual_only_under_tui_and_keyring_only_in_keys() -> None:
+    for path in (REPO / "analyst").rglob("*.py"):
+        if _imports(path, "textual"):
+            assert "tui" in path.parts, f"{path} imports textual"
+        if _imports(path, "keyring"):
+            assert path.name == "keys.py", f"{path} imports keyring"
+
+
+def test_help_imports_no_heavy_packages() -> None:
+    loaded = _modules_after("from analyst.cli import build_parser\nbuild_parser().format_help()")
+    assert not loaded & {"textual", "openai", "anthropic", "duckdb", "sqlglot", "rich"}
+
+
+def test_help_runs_without_heavy_imports_via_main() -> None:
+    code = (
+        "import sys\nfrom analyst.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+    )
+    loaded = _modules_after(code)
+    assert not loaded & {"textual", "openai", "anthropic", "duckdb"}
+
+
+@pytest.mark.parametrize("package", ["agents", "tools", "sessions", "analyst"])
+def test_packages_resolve_inside_this_repository(package: str) -> None:
+    out = subprocess.run([sys.executable, "-c", f"import {package}; print({package}.__file__)"], capture_output=True, text=True, check=True)
+    assert Path(out.stdout.strip()).resolve().is_relative_to(REPO)

@@ -1,0 +1,85 @@
+"""The database boundary: introspect a catalog, run one checked query with limits, interrupt.
+
+Expected query failures (errors, timeouts) come back as values so the loop can show them to the
+model; a database that cannot be opened at all is an exception, because it ends the program.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from tools.catalog import Catalog
+
+
+class DatabaseOpenError(Exception):
+    """The database cannot be opened (missing, locked, corrupt, not DuckDB, server down)."""
+
+    def __init__(self, message: str, fix: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+
+    def __str__(self) -> str:
+        return f"{self.message}{' — ' + self.fix if self.fix else ''}"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-query limits; the watchdog enforces `timeout_s`, fetching enforces the caps."""
+
+    timeout_s: float = 30.0
+    max_rows: int = 1000
+    max_cell_bytes: int = 10_000
+
+
+@dataclass(frozen=True)
+class ResultColumn:
+    name: str
+    type: str
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """Rows of one query, capped; `truncated` says more rows existed than were fetched."""
+
+    columns: tuple[ResultColumn, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    truncated: bool
+    elapsed_ms: float
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+
+@dataclass(frozen=True)
+class QueryError:
+    """A failed query: `kind` is `error`, `timeout`, `interrupted` or `rejected`."""
+
+    kind: str
+    message: str
+    elapsed_ms: float = 0.0
+
+
+class Database(Protocol):
+    """One opened database, read-only, with limits set at open time."""
+
+    dialect: str  # sqlglot dialect name
+    uri: str  # redacted, safe to log
+
+    def catalog(self) -> Catalog: ...
+
+    def cross_check(self, sql: str) -> list[str]:
+        """Problems the engine's own parser sees in the exact text that will run."""
+        ...
+
+    def execute(self, sql: str, limits: Limits) -> QueryResult | QueryError: ...
+
+    def interrupt(self) -> None: ...
+
+    def fingerprint_source(self) -> str:
+        """A short stable description of the database content for the session log."""
+        ...
+
+    def close(self) -> None: ...

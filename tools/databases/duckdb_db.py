@@ -1,0 +1,382 @@
+"""DuckDB opened with the hardened recipe of notes/security.md §2.2, and queries run under limits.
+
+`read_only=True` alone protects only the database file, so every connection also turns off
+extension loading, Python replacement scans and external access, allow-lists exactly the files
+behind our views, locks the configuration, and reads the settings back before any query runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tools.catalog import Catalog, Column, ForeignKey, Table, without_tables
+from tools.context import context_path_for, load_context, with_context
+from tools.databases.base import (
+    DatabaseOpenError,
+    Limits,
+    QueryError,
+    QueryResult,
+    ResultColumn,
+)
+from tools.databases.file_views import DATA_SUFFIXES, build_view_catalog, data_files_in
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+DUCKDB_MAGIC = b"DUCK"  # at byte offset 8 of a DuckDB file
+SAMPLE_MAX_DISTINCT = 12
+SAMPLE_MAX_ROWS = 2_000_000
+FETCH_CHUNK = 512
+VIEW_SCAN_MAX_BYTES = 200_000_000  # views over more data than this are not counted or sampled
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """Engine resource limits; they are fixed at open time and then locked."""
+
+    threads: int = 2
+    memory_limit: str = "1GB"
+    max_temp_directory_size: str = "512MB"
+    timezone: str = "UTC"
+
+
+def _check_database_file(path: Path) -> None:
+    """Give one clear line for a missing, unreadable, SQLite or non-DuckDB file."""
+    if not path.exists():
+        raise DatabaseOpenError(
+            f"database not found: {path}", "check the path, or omit --db to use the sample database"
+        )
+    if path.is_dir():
+        raise DatabaseOpenError(f"{path} is a folder with no CSV, Parquet or JSON files", "pass a .duckdb file or a folder of data files")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(16)
+    except OSError as exc:
+        raise DatabaseOpenError(f"cannot read {path}: {exc.strerror}", "check the file's permissions") from None
+    if head.startswith(SQLITE_MAGIC):
+        raise DatabaseOpenError(
+            f"{path} is a SQLite database, which analyst does not support",
+            "convert it to DuckDB (duckdb -c \"ATTACH 'x.db' AS s (TYPE sqlite); COPY FROM DATABASE s TO 'x.duckdb'\")",
+        )
+    if len(head) < 12 or head[8:12] != DUCKDB_MAGIC:
+        raise DatabaseOpenError(f"{path} is not a DuckDB database file", "pass a .duckdb file, a CSV/Parquet/JSON file or a folder of them")
+
+
+def open_duckdb(
+    target: Path,
+    cache_dir: Path,
+    settings: EngineSettings = EngineSettings(),
+    exclude_tables: tuple[str, ...] = (),
+) -> DuckDBDatabase:
+    """Open a `.duckdb` file, or data files (one, or a folder of them) as views, read-only."""
+    target = target.expanduser()
+    if target.is_dir() or target.suffix.lower() in DATA_SUFFIXES:
+        if not target.exists():
+            raise DatabaseOpenError(f"data file not found: {target}", "check the path")
+        files = data_files_in(target)
+        if not files:
+            raise DatabaseOpenError(f"no CSV, Parquet or JSON files in {target}", "pass a folder that holds data files, or a .duckdb file")
+        db_file = build_view_catalog(files, cache_dir / "views")
+        return DuckDBDatabase(db_file, cache_dir, settings, data_files=tuple(files), label=str(target), exclude_tables=exclude_tables)
+    _check_database_file(target)
+    return DuckDBDatabase(target, cache_dir, settings, data_files=(), label=str(target), exclude_tables=exclude_tables)
+
+
+class DuckDBDatabase:
+    """One read-only DuckDB connection; each query runs on a fresh cursor under a watchdog."""
+
+    dialect = "duckdb"
+
+    def __init__(
+        self,
+        path: Path,
+        cache_dir: Path,
+        settings: EngineSettings,
+        data_files: tuple[Path, ...],
+        label: str,
+        exclude_tables: tuple[str, ...] = (),
+    ) -> None:
+        self.path = path.resolve()
+        self.exclude_tables = exclude_tables
+        self.uri = label
+        self.data_files = data_files
+        self._settings = settings
+        self._temp_dir = cache_dir / "duckdb-tmp" / str(os.getpid())
+        self._con = self._connect()
+        self._catalog: Catalog | None = None
+        self._running: Any = None
+        self._lock = threading.Lock()
+
+    def _connect(self) -> Any:
+        import duckdb
+
+        self._temp_dir.mkdir(parents=True, exist_ok=True)
+        config = {
+            "autoload_known_extensions": False,
+            "autoinstall_known_extensions": False,
+            "allow_community_extensions": False,
+            "allow_unsigned_extensions": False,
+            "python_enable_replacements": False,
+            "threads": self._settings.threads,
+            "memory_limit": self._settings.memory_limit,
+            "max_temp_directory_size": self._settings.max_temp_directory_size,
+            "temp_directory": str(self._temp_dir),
+        }
+        try:
+            con = duckdb.connect(str(self.path), read_only=True, config=config)
+        except duckdb.IOException as exc:
+            text = str(exc)
+            if "lock" in text.lower():
+                raise DatabaseOpenError(
+                    f"{self.uri} is locked by another process that has it open for writing",
+                    "close the other program, or open a copy of the file",
+                ) from None
+            raise DatabaseOpenError(f"cannot open {self.uri}: {_first_line(text)}", "check that it is a valid DuckDB file") from None
+        except duckdb.Error as exc:
+            raise DatabaseOpenError(f"cannot open {self.uri}: {_first_line(str(exc))}", "check that it is a valid DuckDB file of a supported version") from None
+        try:
+            con.execute(f"SET TimeZone = '{self._settings.timezone}'")
+            con.execute("SET allowed_paths = ?", [[str(p) for p in self.data_files]])
+            con.execute("SET enable_external_access = false")
+            con.execute("SET lock_configuration = true")
+            _verify_settings(con, self._settings)
+        except Exception:
+            con.close()
+            raise
+        return con
+
+    # -- catalog -----------------------------------------------------------------------------
+
+    def catalog(self) -> Catalog:
+        """Introspect once per open database: tables, columns, comments, keys, counts, samples."""
+        if self._catalog is None:
+            small = sum(p.stat().st_size for p in self.data_files if p.exists()) <= VIEW_SCAN_MAX_BYTES
+            catalog = _introspect(self._con.cursor(), self.exclude_tables, scan_views=small)
+            context_file = context_path_for(Path(self.uri)) if not self.data_files else None
+            if context_file is not None and context_file.exists():
+                catalog = with_context(catalog, load_context(context_file))
+            self._catalog = catalog
+        return self._catalog
+
+    def cross_check(self, sql: str) -> list[str]:
+        from tools.duckdb_parse import duckdb_cross_check
+
+        return [p.message for p in duckdb_cross_check(sql, self.catalog())]
+
+    def fingerprint_source(self) -> str:
+        """A hash of the catalog's shape and row counts: it changes when the data changes."""
+        digest = hashlib.sha256()
+        for table in self.catalog().tables:
+            digest.update(f"{table.qualified}|{table.row_count}|".encode())
+            for col in table.columns:
+                digest.update(f"{col.name}:{col.type};".encode())
+        return digest.hexdigest()[:16]
+
+    # -- execution ---------------------------------------------------------------------------
+
+    def execute(self, sql: str, limits: Limits) -> QueryResult | QueryError:
+        """Run one checked statement on a fresh cursor; the watchdog interrupts at the limit."""
+        import duckdb
+
+        cursor = self._con.cursor()
+        timed_out = threading.Event()
+
+        def stop() -> None:
+            timed_out.set()
+            cursor.interrupt()
+
+        watchdog = threading.Timer(limits.timeout_s, stop)
+        watchdog.daemon = True
+        with self._lock:
+            self._running = cursor
+        started = time.perf_counter()
+        watchdog.start()
+        try:
+            cursor.execute(sql)
+            columns = tuple(ResultColumn(d[0], str(d[1])) for d in cursor.description or ())
+            rows = _fetch_capped(cursor, limits)
+        except duckdb.InterruptException:
+            elapsed = (time.perf_counter() - started) * 1000
+            if timed_out.is_set():
+                return QueryError("timeout", f"query stopped at the {limits.timeout_s:g} s time limit", elapsed)
+            return QueryError("interrupted", "query interrupted", elapsed)
+        except duckdb.Error as exc:
+            elapsed = (time.perf_counter() - started) * 1000
+            return QueryError("error", _clean_error(str(exc), self.path), elapsed)
+        finally:
+            watchdog.cancel()
+            with self._lock:
+                self._running = None
+            cursor.close()
+        truncated = len(rows) > limits.max_rows
+        elapsed = (time.perf_counter() - started) * 1000
+        return QueryResult(columns, tuple(rows[: limits.max_rows]), truncated, elapsed)
+
+    def interrupt(self) -> None:
+        with self._lock:
+            cursor = self._running
+        if cursor is not None:
+            cursor.interrupt()
+
+    def close(self) -> None:
+        self._con.close()
+
+
+def _fetch_capped(cursor: Any, limits: Limits) -> list[tuple[Any, ...]]:
+    """Stream rows in chunks up to cap+1 (to detect truncation), clipping oversized cells."""
+    wanted = limits.max_rows + 1
+    rows: list[tuple[Any, ...]] = []
+    while len(rows) < wanted:
+        chunk = cursor.fetchmany(min(FETCH_CHUNK, wanted - len(rows)))
+        if not chunk:
+            break
+        rows.extend(tuple(_clip(v, limits.max_cell_bytes) for v in row) for row in chunk)
+    return rows
+
+
+def _clip(value: Any, max_bytes: int) -> Any:
+    if isinstance(value, str) and len(value) > max_bytes:
+        return value[:max_bytes] + "…"
+    if isinstance(value, (bytes, bytearray)) and len(value) > max_bytes:
+        return bytes(value[:max_bytes])
+    return value
+
+
+def _verify_settings(con: Any, settings: EngineSettings) -> None:
+    """Refuse to run when any hardening setting did not take effect."""
+    expected = {
+        "enable_external_access": False,
+        "lock_configuration": True,
+        "python_enable_replacements": False,
+        "autoload_known_extensions": False,
+        "autoinstall_known_extensions": False,
+        "allow_community_extensions": False,
+        "allow_unsigned_extensions": False,
+        "threads": settings.threads,
+        "TimeZone": settings.timezone,
+    }
+    for name, want in expected.items():
+        (got,) = con.execute("SELECT current_setting(?)", [name]).fetchone()
+        if got != want:
+            raise DatabaseOpenError(
+                f"DuckDB setting {name} is {got!r}, expected {want!r}; refusing to run queries",
+                "upgrade duckdb, or report this as a bug",
+            )
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else text
+
+
+def _clean_error(text: str, db_path: Path) -> str:
+    """Keep the engine's message but not local paths (they go to a remote model)."""
+    cleaned = text.replace(str(db_path), "<database>").replace(str(Path.home()), "~")
+    lines = [line for line in cleaned.strip().splitlines() if line.strip()]
+    return "\n".join(lines[:8])
+
+
+def _introspect(cur: Any, exclude_tables: tuple[str, ...], scan_views: bool = True) -> Catalog:
+    """Read tables, views, columns, comments, keys, row counts and sample values."""
+    tables_raw = cur.execute(
+        """
+        SELECT schema_name, table_name, comment, estimated_size, 'table' AS kind
+        FROM duckdb_tables() WHERE NOT internal AND NOT temporary AND database_name = current_database()
+        UNION ALL
+        SELECT schema_name, view_name, comment, NULL, 'view'
+        FROM duckdb_views() WHERE NOT internal AND NOT temporary AND database_name = current_database()
+        ORDER BY 1, 2
+        """
+    ).fetchall()
+    columns_raw = cur.execute(
+        """
+        SELECT schema_name, table_name, column_name, data_type, comment, is_nullable
+        FROM duckdb_columns() WHERE NOT internal AND database_name = current_database()
+        ORDER BY schema_name, table_name, column_index
+        """
+    ).fetchall()
+    constraints = cur.execute(
+        """
+        SELECT schema_name, table_name, constraint_type, constraint_column_names,
+               referenced_table, referenced_column_names
+        FROM duckdb_constraints()
+        WHERE constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY')
+        """
+    ).fetchall()
+    by_table: dict[tuple[str, str], list[Column]] = {}
+    for schema, table, name, dtype, comment, nullable in columns_raw:
+        by_table.setdefault((schema, table), []).append(Column(name, dtype, comment or None, bool(nullable)))
+    pks: dict[tuple[str, str], tuple[str, ...]] = {}
+    fks: dict[tuple[str, str], list[ForeignKey]] = {}
+    for schema, table, ctype, cols, ref_table, ref_cols in constraints:
+        if ctype == "PRIMARY KEY":
+            pks[(schema, table)] = tuple(cols)
+        elif ref_table:
+            fks.setdefault((schema, table), []).append(
+                ForeignKey(tuple(cols), f"{schema}.{ref_table}", tuple(ref_cols or ()))
+            )
+    tables: list[Table] = []
+    listed = Catalog("duckdb", tuple(Table(s, n, ()) for s, n, *_ in tables_raw))
+    kept = {t.qualified for t in without_tables(listed, exclude_tables).tables}
+    for schema, name, comment, estimated, kind in tables_raw:
+        key = (schema, name)
+        if f"{schema}.{name}" not in kept:
+            continue  # never counted or sampled either
+        columns = by_table.get(key, [])
+        count = _count_rows(cur, schema, name) if kind == "table" or scan_views else None
+        if count is not None and count <= SAMPLE_MAX_ROWS:
+            columns = _with_samples(cur, schema, name, columns)
+        tables.append(
+            Table(
+                schema=schema,
+                name=name,
+                columns=tuple(columns),
+                comment=comment or None,
+                primary_key=pks.get(key, ()),
+                foreign_keys=tuple(fk for fk in fks.get(key, ()) if fk.ref_table in kept),
+                row_count=count if count is not None else estimated,
+                row_count_estimated=count is None,
+                kind=kind,
+            )
+        )
+    return Catalog(dialect="duckdb", tables=tuple(tables))
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _count_rows(cur: Any, schema: str, table: str) -> int | None:
+    try:
+        (count,) = cur.execute(f"SELECT count(*) FROM {_quote(schema)}.{_quote(table)}").fetchone()
+    except Exception:
+        return None
+    return int(count)
+
+
+def _with_samples(cur: Any, schema: str, table: str, columns: list[Column]) -> list[Column]:
+    """Attach up to a dozen distinct values to text columns with few distinct values."""
+    text_cols = [c for c in columns if c.type.upper().startswith("VARCHAR")]
+    if not text_cols:
+        return columns
+    source = f"{_quote(schema)}.{_quote(table)}"
+    probes = ", ".join(f"approx_count_distinct({_quote(c.name)})" for c in text_cols)
+    try:
+        counts = cur.execute(f"SELECT {probes} FROM {source}").fetchone()
+    except Exception:
+        return columns
+    samples: dict[str, tuple[str, ...]] = {}
+    for col, distinct in zip(text_cols, counts):
+        if distinct is None or distinct > SAMPLE_MAX_DISTINCT:
+            continue
+        values = cur.execute(
+            f"SELECT {_quote(col.name)} AS v FROM {source} WHERE v IS NOT NULL "
+            f"GROUP BY v ORDER BY count(*) DESC, v LIMIT {SAMPLE_MAX_DISTINCT}"
+        ).fetchall()
+        samples[col.name] = tuple(str(v[0])[:60] for v in values)
+    return [
+        Column(c.name, c.type, c.comment, c.nullable, samples.get(c.name, ())) for c in columns
+    ]

@@ -1,0 +1,390 @@
+"""The SQL guard: decide whether model-written SQL may run, and say why not in words a model can act on.
+
+Layers (notes/security.md §5): input hygiene, one parsed query with no forbidden node anywhere,
+a function allowlist, a table allowlist from the catalog, and sqlglot's `qualify` on a copy to
+catch unknown columns. The text that runs is sqlglot's regeneration of the parsed, unqualified
+tree, so what was checked is what executes; an optional engine cross-check sees that exact text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Callable
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ErrorLevel, SqlglotError
+
+from tools.catalog import Catalog, Table
+from tools.functions import (
+    SAFE_CLASSES,
+    SAFE_TABLE_CLASSES,
+    refusal_reason,
+    safe_function_names,
+    safe_table_function_names,
+)
+from tools.guard_schema import column_problems, normalize, table_ref
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason to refuse; `message` tells the model what to write instead."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The guard's answer for one SQL text; run `sql` (not `sql_in`) and only when `ok`."""
+
+    ok: bool
+    sql_in: str
+    sql: str | None
+    problems: tuple[Problem, ...]
+    tables: tuple[str, ...]
+    functions: tuple[str, ...]
+
+    @property
+    def sql_hash(self) -> str | None:
+        """Hash of the text that runs; approval is bound to it."""
+        return sql_hash(self.sql) if self.sql is not None else None
+
+
+def sql_hash(sql: str) -> str:
+    """sha256 hex of the exact text, so any change to it needs a fresh approval."""
+    return hashlib.sha256(sql.encode("utf-8")).hexdigest()
+
+
+# Whitespace both sqlglot and the engines agree on; everything else invisible is refused because
+# DuckDB treats U+200B/U+FEFF as whitespace while sqlglot reads them as identifier characters.
+_PLAIN_WHITESPACE = frozenset(" \t\r\n")
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zs", "Zl", "Zp"})
+
+_QUERY_ROOTS = (exp.Select, exp.Union, exp.Intersect, exp.Except)
+
+# Statement and clause nodes that must not appear anywhere in the tree (a DELETE inside a WITH
+# still has a Select root). Looked up by name so a sqlglot release that drops one still imports.
+_FORBIDDEN_NODE_NAMES = """
+Command Insert Update Delete Merge Create Drop Alter AlterColumn AlterSession AlterSet AlterRename
+TruncateTable Copy Set SetItem Pragma Attach Detach Install Use Transaction Commit Rollback Grant
+Revoke Into Lock LockingStatement Describe Summarize Show Kill Analyze Cache Uncache Refresh
+LoadData Export Execute ExecuteSql Declare DeclareItem Comment Block IfBlock WhileBlock LoopBlock
+RepeatBlock StoredProcedure Put Get ConnectTo Disconnect Undrop SwapTable Return Leave Iterate
+UserDefinedFunction MultitableInserts ConditionalInsert Returning OnConflict Directory EndStatement
+ListStage TriggerExecute
+""".split()
+_FORBIDDEN_NODES: tuple[type[exp.Expression], ...] = tuple(
+    cls
+    for name in _FORBIDDEN_NODE_NAMES
+    if isinstance(cls := getattr(exp, name, None), type) and issubclass(cls, exp.Expression)
+) + tuple(cls for name in ("DDL", "DML") if isinstance(cls := getattr(exp, name, None), type))
+
+_TABLE_POSITIONS = (exp.Table, exp.From, exp.Join, exp.Lateral)
+_CALL_NAME = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+
+_log = logging.getLogger(__name__)
+
+
+def check_sql(
+    sql: str,
+    catalog: Catalog | None,
+    dialect: str = "duckdb",
+    *,
+    cross_check: Callable[[str], list[Problem]] | None = None,
+    max_length: int = 20000,
+) -> Verdict:
+    """Check one model-written query; refuse anything that is not a single read-only SELECT."""
+    try:
+        return _check(sql, catalog, dialect, cross_check, max_length)
+    except RecursionError:
+        problem = Problem("too_complex", "The query is nested too deeply to check; simplify it.")
+        return _verdict(sql, None, [problem], (), ())
+
+
+def _check(
+    sql: str,
+    catalog: Catalog | None,
+    dialect: str,
+    cross_check: Callable[[str], list[Problem]] | None,
+    max_length: int,
+) -> Verdict:
+    problems = _hygiene(sql, max_length)
+    if problems:
+        return _verdict(sql, None, problems, (), ())
+    tree, problems = _parse_one(sql, dialect)
+    if tree is None:
+        return _verdict(sql, None, problems, (), ())
+    problems += _forbidden_nodes(tree)
+    problems += _arrow_lambdas(sql, tree, dialect)
+    functions, func_problems = _functions(tree, dialect)
+    problems += func_problems
+    tables, in_scope, table_problems = _tables(tree, catalog, dialect)
+    problems += table_problems
+    if catalog is not None and not problems:
+        problems += [Problem(*spec) for spec in column_problems(tree, catalog, dialect, in_scope)]
+    regenerated, regen_problems = _regenerate(tree, dialect)
+    problems += regen_problems if not problems else []
+    if cross_check is not None and regenerated is not None and not problems:
+        problems += list(cross_check(regenerated))
+    return _verdict(sql, regenerated, problems, tables, functions)
+
+
+def _verdict(
+    sql_in: str,
+    sql: str | None,
+    problems: list[Problem],
+    tables: tuple[str, ...],
+    functions: tuple[str, ...],
+) -> Verdict:
+    unique = tuple(dict.fromkeys(problems))
+    return Verdict(not unique, sql_in, sql, unique, tables, functions)
+
+
+def _hygiene(sql: str, max_length: int) -> list[Problem]:
+    """Layer 1: cheap text checks that close parser differentials before any parsing."""
+    if len(sql) > max_length:
+        return [
+            Problem(
+                "too_long",
+                f"The SQL is {len(sql)} characters; the limit is {max_length}. "
+                "Write a shorter query (fewer columns or CTEs, no inlined data).",
+            )
+        ]
+    if not sql.strip():
+        return [Problem("empty", "The SQL is empty; write one SELECT query.")]
+    bad: dict[str, int] = {}
+    for index, char in enumerate(sql):
+        if char not in _PLAIN_WHITESPACE and unicodedata.category(char) in _INVISIBLE_CATEGORIES:
+            bad.setdefault(char, index)
+    return [
+        Problem(
+            "invisible_character",
+            f"The SQL contains the invisible or control character U+{ord(char):04X} "
+            f"({unicodedata.name(char, 'control character')}) at position {index}. Use only "
+            "plain spaces, tabs and newlines between words, also inside string literals.",
+        )
+        for char, index in list(bad.items())[:5]
+    ]
+
+
+def _parse_one(sql: str, dialect: str) -> tuple[exp.Expression | None, list[Problem]]:
+    """Layer 2a: exactly one statement whose root is a query."""
+    try:
+        parsed = sqlglot.parse(sql, read=dialect)
+    except SqlglotError as error:
+        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        return None, [
+            Problem(
+                "parse_error",
+                f"The SQL does not parse as {dialect}: {first[:300]}. Fix the syntax and "
+                "send one SELECT query.",
+            )
+        ]
+    statements = [s for s in parsed if s is not None and not isinstance(s, exp.Semicolon)]
+    if not statements:
+        return None, [Problem("empty", "The SQL has no statement; write one SELECT query.")]
+    if len(statements) > 1:
+        return None, [
+            Problem(
+                "multiple_statements",
+                f"The SQL has {len(statements)} statements; send exactly one SELECT query "
+                "(combine results with a CTE, a subquery or UNION ALL).",
+            )
+        ]
+    tree = statements[0]
+    root = tree
+    while isinstance(root, (exp.Subquery, exp.Paren)) and root.this is not None:
+        root = root.this
+    if not isinstance(root, _QUERY_ROOTS):
+        kind = type(root).__name__.upper()
+        hint = (
+            " For DuckDB's PIVOT statement write `SELECT * FROM t PIVOT (agg(x) FOR col IN (...))`."
+            if isinstance(root, (exp.Pivot,))
+            else ""
+        )
+        return None, [
+            Problem(
+                "not_a_query",
+                f"Only a single SELECT query (optionally with WITH, UNION, INTERSECT or EXCEPT) "
+                f"may run; this is parsed as {kind}.{hint}",
+            )
+        ]
+    return tree, []
+
+
+def _forbidden_nodes(tree: exp.Expression) -> list[Problem]:
+    """Layer 2b: statements hidden anywhere in the tree, SELECT INTO and locking clauses."""
+    problems: list[Problem] = []
+    kinds: dict[str, None] = {}
+    for node in tree.walk():
+        if isinstance(node, exp.Select):
+            if node.args.get("into"):
+                problems.append(
+                    Problem("select_into", "SELECT ... INTO creates a table; remove the INTO part.")
+                )
+            if node.args.get("locks"):
+                problems.append(
+                    Problem(
+                        "locking_clause",
+                        "FOR UPDATE / FOR SHARE takes locks; remove the locking clause.",
+                    )
+                )
+        if isinstance(node, _FORBIDDEN_NODES) and not (
+            isinstance(node.parent, exp.Select) and node.arg_key in ("into", "locks")
+        ):
+            kinds[type(node).__name__.upper()] = None  # INTO/FOR UPDATE are reported above
+    if kinds:
+        problems.insert(
+            0,
+            Problem(
+                "forbidden_statement",
+                f"The query contains {', '.join(kinds)}; only a read-only SELECT may run. "
+                "Remove that part: never write, create, lock, set, load or call anything.",
+            ),
+        )
+    return problems
+
+
+def _arrow_lambdas(sql: str, tree: exp.Expression, dialect: str) -> list[Problem]:
+    """DuckDB 2.0 rejects `x -> expr`; sqlglot also misreads `f(col -> 'key')` as a lambda."""
+    if dialect != "duckdb":
+        return []
+    lambdas = sum(1 for _ in tree.find_all(exp.Lambda))
+    if not lambdas:
+        return []
+    try:
+        tokens = sqlglot.Dialect.get_or_raise(dialect).tokenize(sql)
+    except SqlglotError:
+        tokens = []
+    keywords = sum(1 for t in tokens if t.text.lower() == "lambda" and t.token_type.name != "STRING")
+    if lambdas <= keywords:
+        return []
+    return [
+        Problem(
+            "arrow_lambda",
+            "DuckDB 2.0 rejects the arrow lambda `x -> expr`; write `lambda x: expr`, e.g. "
+            "list_transform(l, lambda x: x + 1). For JSON inside a function argument use "
+            "json_extract(col, '$.key') or json_extract_string(col, '$.key') instead of `->`.",
+        )
+    ]
+
+
+def _call_name(node: exp.Func, dialect: str) -> str:
+    """The lower-cased name the function is written as in `dialect`."""
+    if isinstance(node, (exp.Anonymous, exp.AnonymousAggFunc)):
+        return node.name.lower()
+    try:
+        match = _CALL_NAME.match(node.sql(dialect=dialect))
+    except SqlglotError:
+        match = None
+    return match.group(1).lower() if match else node.sql_name().lower()
+
+
+def _functions(tree: exp.Expression, dialect: str) -> tuple[tuple[str, ...], list[Problem]]:
+    """Layer 2c: every function call must be on the allowlist for its position."""
+    names: dict[str, None] = {}
+    problems: list[Problem] = []
+    scalar_names = safe_function_names(dialect)
+    table_names = safe_table_function_names(dialect)
+    for node in tree.walk():
+        if not isinstance(node, exp.Func):
+            continue
+        name = _call_name(node, dialect)
+        names[name] = None
+        anonymous = isinstance(node, (exp.Anonymous, exp.AnonymousAggFunc))
+        if isinstance(node.parent, _TABLE_POSITIONS) and node.arg_key == "this":
+            allowed = (
+                name in table_names if anonymous else type(node).__name__ in SAFE_TABLE_CLASSES
+            )
+            if not allowed:
+                problems.append(
+                    Problem(
+                        "table_function_not_allowed",
+                        f"The table function {name}() is not allowed because "
+                        f"{refusal_reason(name)}. In FROM use catalog tables, CTEs, subqueries "
+                        f"or only: {', '.join(sorted(table_names))}.",
+                    )
+                )
+            continue
+        allowed = name in scalar_names if anonymous else type(node).__name__ in SAFE_CLASSES
+        if not allowed:
+            problems.append(
+                Problem(
+                    "function_not_allowed",
+                    f"The function {name}() is not allowed because {refusal_reason(name)}. "
+                    "Use standard aggregate, window, date/time, string, math or list "
+                    "functions instead.",
+                )
+            )
+    return tuple(names), problems
+
+
+def _tables(
+    tree: exp.Expression, catalog: Catalog | None, dialect: str
+) -> tuple[tuple[str, ...], list[Table], list[Problem]]:
+    """Layer 2d: every relation is a CTE in scope or a catalog table (system catalogs never)."""
+    found: dict[str, None] = {}
+    in_scope: dict[str, Table] = {}
+    problems: list[Problem] = []
+    for table in tree.find_all(exp.Table):
+        if not isinstance(table.this, exp.Identifier) or table.find_ancestor(exp.Into):
+            continue  # a table function (the function allowlist decides) or an INTO target
+        if not table.args.get("db") and not table.args.get("catalog") and _cte_in_scope(
+            table, dialect
+        ):
+            continue
+        ref = table_ref(table, catalog, dialect)
+        if ref.problem is not None:
+            problems.append(Problem(*ref.problem))
+        elif ref.qualified is not None:
+            found[ref.qualified] = None
+            if ref.table is not None:
+                in_scope[ref.qualified] = ref.table
+    return tuple(found), list(in_scope.values()), problems
+
+
+def _cte_in_scope(table: exp.Table, dialect: str) -> bool:
+    """True when the name refers to a CTE visible at this point (earlier CTEs, or itself if recursive)."""
+    wanted = normalize(table.this, dialect)
+    child: exp.Expression = table
+    node = table.parent
+    while node is not None:
+        if isinstance(node, exp.With):
+            ctes = list(node.expressions)
+            index = next((i for i, cte in enumerate(ctes) if cte is child), len(ctes))
+            visible = ctes[:index] + ([ctes[index]] if node.args.get("recursive") else [])
+            if any(_cte_name(cte, dialect) == wanted for cte in visible):
+                return True
+        else:
+            with_ = node.args.get("with_")
+            if isinstance(with_, exp.With) and with_ is not child:
+                if any(_cte_name(cte, dialect) == wanted for cte in with_.expressions):
+                    return True
+        child, node = node, node.parent
+    return False
+
+
+def _cte_name(cte: exp.Expression, dialect: str) -> str | None:
+    alias = cte.args.get("alias")
+    ident = alias.this if isinstance(alias, exp.TableAlias) else None
+    return normalize(ident, dialect) if isinstance(ident, exp.Identifier) else None
+
+
+def _regenerate(tree: exp.Expression, dialect: str) -> tuple[str | None, list[Problem]]:
+    """Layer 2e: the text that runs; refuse when sqlglot cannot say the same thing back."""
+    try:
+        return tree.sql(dialect=dialect, unsupported_level=ErrorLevel.RAISE), []
+    except SqlglotError as error:
+        _log.debug("regeneration failed: %s", error)
+        return None, [
+            Problem(
+                "unsupported_construct",
+                f"The query uses a construct that cannot be checked for {dialect}: "
+                f"{str(error).splitlines()[0][:200]}. Rewrite it with plainer SQL.",
+            )
+        ]

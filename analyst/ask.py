@@ -52,7 +52,9 @@ def auto_approve(pending: Any) -> Any:
 class TerminalApproval:
     """Asks the person on the terminal: approve, edit, reject with feedback, or abort."""
 
-    def __init__(self, stdin: TextIO = sys.stdin, stderr: TextIO = sys.stderr) -> None:
+    def __init__(self, stdin: TextIO | None = None, stderr: TextIO | None = None) -> None:
+        stdin = stdin or sys.stdin
+        stderr = stderr or sys.stderr
         self.stdin = stdin
         self.stderr = stderr
 
@@ -117,8 +119,11 @@ class TerminalApproval:
         return "\n".join(lines) or sql
 
 
-def run_ask(config: Config, question: str, *, approve: str, output: str, db: str | None, model_name: str | None, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr, stdin: TextIO = sys.stdin) -> int:
+def run_ask(config: Config, question: str, *, approve: str, output: str, db: str | None, model_name: str | None, stdout: TextIO | None = None, stderr: TextIO | None = None, stdin: TextIO | None = None) -> int:
     """Answer one question; returns the exit code of DESIGN §7."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    stdin = stdin or sys.stdin
     from analyst.render import Progress, outcome_json, print_csv, print_table
 
     if not question.strip():

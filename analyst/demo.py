@@ -16,7 +16,9 @@ from analyst.config import Config
 DEMO_QUESTION = "Which customer spent the most?"
 
 
-def run_demo(config: Config, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
+def run_demo(config: Config, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
     from analyst.ask import run_ask
 
     stderr.write(

@@ -13,8 +13,9 @@ from analyst.errors import EXIT_NOT_ANSWERED, EXIT_OK, UserError
 from analyst.wiring import open_database
 
 
-def run_schema(config: Config, *, db: str | None, question: str | None, budget: int | None, output: str, stdout: TextIO = sys.stdout) -> int:
+def run_schema(config: Config, *, db: str | None, question: str | None, budget: int | None, output: str, stdout: TextIO | None = None) -> int:
     """The catalog, or the slice that would be sent to the model for `question`."""
+    stdout = stdout or sys.stdout
     from tools.retrieve import render_ddl, retrieve
     from tools.tokens import default_budget, estimate_tokens
 
@@ -83,8 +84,9 @@ def _statements(source: str) -> list[tuple[int, str]]:
     return out
 
 
-def run_check(config: Config, *, db: str | None, dialect: str | None, source: str, stdout: TextIO = sys.stdout) -> int:
+def run_check(config: Config, *, db: str | None, dialect: str | None, source: str, stdout: TextIO | None = None) -> int:
     """The guard alone; one JSON line per statement; exit 1 if any is rejected."""
+    stdout = stdout or sys.stdout
     from tools.guard import Problem, check_sql
 
     statements = _statements(source)
@@ -112,8 +114,9 @@ def run_check(config: Config, *, db: str | None, dialect: str | None, source: st
     return EXIT_OK if all_ok else EXIT_NOT_ANSWERED
 
 
-def run_models(config: Config, *, check: bool, stdout: TextIO = sys.stdout) -> int:
+def run_models(config: Config, *, check: bool, stdout: TextIO | None = None) -> int:
     """Known providers and models, and where each key comes from (never the key)."""
+    stdout = stdout or sys.stdout
     from agents.models.registry import PRICES, PROVIDERS
 
     from analyst.keys import resolve_key
@@ -151,7 +154,8 @@ def _reachable(base_url: str | None, provider: str) -> str:
         return f"unreachable ({getattr(exc, 'reason', exc)})"
 
 
-def run_config_show(config: Config, stdout: TextIO = sys.stdout) -> int:
+def run_config_show(config: Config, stdout: TextIO | None = None) -> int:
+    stdout = stdout or sys.stdout
     stdout.write(f"home: {config.home}\n")
     for setting in SETTINGS:
         value: Any = config.values[setting.name]

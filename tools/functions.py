@@ -151,7 +151,8 @@ JSONKeys JSONType JSONStripNulls CosineDistance EuclideanDistance ArrayMax Array
 MapKeys Mode Monthname Reduce RegrAvgx RegrAvgy RegrCount RegrIntercept RegrR2 RegrSlope RegrSxx
 RegrSxy RegrSyy ToBinary Translate Trunc Typeof Unicode ExplodingGenerateSeries JustifyDays
 JustifyHours JustifyInterval MakeInterval RegexpCount RegexpInstr RegexpSubstr SHA2Digest
-StringToArray WidthBucket
+StringToArray WidthBucket And Or Xor Collate ArrayContainedBy JSONBContainsAllTopKeys
+JSONBContainsAnyTopKeys JSONBContainsTopKey JSONBPathExists JSONBDeleteAtPath
 """
     .split()
 )

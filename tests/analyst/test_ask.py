@@ -1,0 +1,298 @@
+"""`analyst ask` end to end: the real openai SDK against a fake Chat Completions server on
+127.0.0.1, the real sample database in DuckDB, and the session log on disk."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.fakes import FakeOpenAI
+from tests.helpers import FakeTty, events_of, run_cli, run_sql_reply, session_events, text_reply
+
+QUESTION = "Which customer spent the most?"
+TOP_SQL = (
+    "SELECT coalesce(c.company_name, c.first_name || ' ' || c.last_name) AS customer, "
+    "sum(i.line_total) AS total_spent FROM customers c JOIN orders o USING (customer_id) "
+    "JOIN order_items i USING (order_id) WHERE o.status = 'completed' "
+    "GROUP BY ALL ORDER BY total_spent DESC LIMIT 3"
+)
+CANARY = "sk-canary-9f8e7d6c5b4a39281706"
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> FakeOpenAI:
+    with FakeOpenAI() as server:
+        monkeypatch.setenv("OPENAI_API_KEY", CANARY)
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        yield server
+
+
+def expected_top(sample_db: Path) -> list[tuple]:
+    con = duckdb.connect(str(sample_db), read_only=True)
+    try:
+        return con.execute(TOP_SQL).fetchall()
+    finally:
+        con.close()
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_answers_through_tool_calls(fake: FakeOpenAI, capsys, sample_db: Path) -> None:
+    top = expected_top(sample_db)
+    fake.queue_many([
+        run_sql_reply(TOP_SQL, "Plan: sum completed order lines per customer."),
+        text_reply(f"{top[0][0]} spent the most."),
+        text_reply(f"{top[0][0]} spent the most: {top[0][1]}."),
+    ])
+    result = run_cli(["ask", QUESTION, "--approve", "auto", "--format", "json", "--model", "openai:gpt-4.1-mini"], capsys)
+    assert result.code == 0, result.err
+    data = result.json()
+    assert data["status"] == "answered"
+    assert data["rows"][0][0] == top[0][0]
+    assert data["rows"][0][1] == str(top[0][1])  # decimals as strings
+    assert data["row_count"] == 3 and data["truncated"] is False
+    assert [c["name"] for c in data["columns"]] == ["customer", "total_spent"]
+    assert top[0][0] in data["answer"]
+    assert data["error"] is None
+    assert data["usage"]["input_tokens"] == 100 + 50 + 50
+    assert data["usage"]["cost_usd"] == pytest.approx((200 * 0.40 + 40 * 1.60) / 1e6)
+    assert len(data["queries"]) == 1 and data["queries"][0]["ok"]
+
+    first = fake.requests[0]
+    assert {t["function"]["name"] for t in first["tools"]} == {"run_sql", "list_tables", "describe_table", "sample_values"}
+    user = first["messages"][1]["content"]
+    assert user.startswith(f"Question: {QUESTION}") and user.rstrip().endswith(QUESTION)
+    assert "CREATE TABLE" in user and "customers" in user
+    # the tool result for run_sql carries the preview back to the model
+    tool_msg = [m for m in fake.requests[1]["messages"] if m["role"] == "tool"][0]
+    assert top[0][0] in tool_msg["content"]
+    # the summary request has no tools and no tool history, rows as quoted data
+    summary = fake.requests[2]
+    assert "tools" not in summary and all(m["role"] != "tool" for m in summary["messages"])
+    assert "<data>" in summary["messages"][-1]["content"]
+
+    events = session_events(data["session_path"])
+    kinds = [e["type"] for e in events]
+    for kind in ("session_started", "question_asked", "schema_retrieved", "model_called", "model_responded",
+                 "sql_checked", "approval_requested", "approval_decided", "query_executed", "answer_given", "run_finished"):
+        assert kind in kinds, kind
+    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+    assert all(e["session"] == data["session_id"] and e["v"] == 1 for e in events)
+    called = events_of(events, "model_called")[0]
+    assert called["template"].startswith("system.v1") and len(called["template_hash"]) >= 12
+    decided = events_of(events, "approval_decided")[0]
+    executed = events_of(events, "query_executed")[0]
+    assert decided["decided_by"] == "policy" and decided["hash"] == executed["hash"]
+    assert executed["sql"] == data["sql"] and executed["row_count"] == 3 and executed["fingerprint"]
+    assert events_of(events, "run_finished")[0]["status"] == "answered"
+    log_text = Path(data["session_path"]).read_text()
+    assert CANARY not in log_text and "rows" not in json.dumps(executed.get("rows") or "")
+    assert (Path(data["session_path"]).stat().st_mode & 0o777) == 0o600
+    assert fake.secret_locations(CANARY) == [f"POST /v1/chat/completions header:authorization"] * 3 or all(
+        "header:authorization" in loc for loc in fake.secret_locations(CANARY)
+    )
+
+
+def test_sql_block_fallback_for_models_without_tools(fake: FakeOpenAI, capsys, sample_db: Path) -> None:
+    top = expected_top(sample_db)
+    fake.queue_many([
+        text_reply(f"Here is the query:\n```sql\n{TOP_SQL}\n```\nIt sums completed lines."),
+        text_reply("Done."),
+        text_reply(f"{top[0][0]} spent the most."),
+    ])
+    result = run_cli(["ask", QUESTION, "--approve", "auto", "--format", "json", "--no-tools"], capsys)
+    assert result.code == 0, result.err
+    data = result.json()
+    assert data["status"] == "answered" and data["rows"][0][0] == top[0][0]
+    assert "tools" not in fake.requests[0]
+    assert "```sql" in fake.requests[0]["messages"][0]["content"]  # the text-mode rules
+
+
+def test_two_different_sql_blocks_get_a_repair_prompt(fake: FakeOpenAI, capsys) -> None:
+    fake.queue_many([
+        text_reply("```sql\nSELECT 1 AS a\n```\nor\n```sql\nSELECT 2 AS b\n```"),
+        text_reply("```sql\nSELECT 2 AS b\n```"),
+        text_reply("It is 2."),
+        text_reply("The answer is 2."),
+    ])
+    result = run_cli(["ask", "two?", "--approve", "auto", "--format", "json", "--no-tools"], capsys)
+    data = result.json()
+    assert data["status"] == "answered" and data["rows"] == [[2]]
+    assert "exactly one" in fake.requests[1]["messages"][-1]["content"]
+
+
+ATTACKS = [
+    ("delete", "DELETE FROM customers"),
+    ("copy_to", "COPY (SELECT * FROM customers) TO '{out}'"),
+    ("read_csv", "SELECT * FROM read_csv('/etc/passwd')"),
+    ("attach", "ATTACH '{out}' AS x"),
+    ("set", "SET memory_limit = '10GB'"),
+    ("second_statement", "SELECT 1; DROP TABLE customers"),
+    ("misspelt_column", "SELECT custmer_id FROM customers"),
+]
+
+
+@pytest.mark.parametrize("name,attack", ATTACKS, ids=[a[0] for a in ATTACKS])
+def test_unsafe_or_wrong_sql_never_runs_and_the_model_is_told_why(name: str, attack: str, fake: FakeOpenAI, capsys, sample_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "exfil.csv"
+    before = file_digest(sample_db)
+    fake.queue_many([
+        run_sql_reply(attack.format(out=out)),
+        run_sql_reply("SELECT count(*) AS n FROM customers"),
+        text_reply("There are customers."),
+        text_reply("There are some customers."),
+    ])
+    result = run_cli(["ask", "How many customers?", "--db", str(sample_db), "--approve", "auto", "--format", "json"], capsys)
+    data = result.json()
+    assert data["status"] == "answered", result.err
+    events = session_events(data["session_path"])
+    checks = events_of(events, "sql_checked")
+    assert checks[0]["ok"] is False and checks[0]["problems"]
+    executed = [e["sql"] for e in events_of(events, "query_executed")]
+    assert executed == [data["sql"]] and "count" in data["sql"].lower()
+    feedback = [m for m in fake.requests[1]["messages"] if m["role"] == "tool"][0]["content"]
+    assert "rejected" in feedback and checks[0]["problems"][0]["message"] in feedback
+    if name == "misspelt_column":
+        assert "customer_id" in feedback  # the did-you-mean suggestion
+    assert file_digest(sample_db) == before
+    assert not out.exists()
+    assert not list(sample_db.parent.glob("*.wal"))
+
+
+def test_three_rejections_end_as_rejected(fake: FakeOpenAI, capsys) -> None:
+    fake.queue_many([run_sql_reply("DELETE FROM customers")] * 3)
+    result = run_cli(["ask", "delete them", "--approve", "auto", "--format", "json"], capsys)
+    assert result.code == 1
+    data = result.json()
+    assert data["status"] == "rejected" and data["error"]["kind"] == "guard" and data["sql"] is None
+
+
+def test_dry_run_executes_nothing(fake: FakeOpenAI, capsys) -> None:
+    fake.queue(run_sql_reply(TOP_SQL))
+    result = run_cli(["ask", QUESTION, "--approve", "never", "--format", "json"], capsys)
+    assert result.code == 0
+    data = result.json()
+    assert data["status"] == "dry_run" and "SUM(" in data["sql"].upper() and data["rows"] == []
+    events = session_events(data["session_path"])
+    assert not events_of(events, "query_executed")
+    assert events_of(events, "approval_decided")[0]["decision"] == "dry_run"
+
+
+def test_approve_ask_without_a_terminal_refuses(fake: FakeOpenAI, capsys) -> None:
+    result = run_cli(["ask", QUESTION], capsys)
+    assert result.code == 2 and result.out == ""
+    assert len(result.err.strip().splitlines()) == 1 and "--approve" in result.err
+    assert fake.requests == []
+
+
+def test_missing_database_is_one_line_and_creates_nothing(capsys, tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    missing = folder / "nope.duckdb"
+    result = run_cli(["ask", QUESTION, "--db", str(missing), "--approve", "auto"], capsys)
+    assert result.code == 4 and result.out == ""
+    assert len(result.err.strip().splitlines()) == 1 and "nope.duckdb" in result.err
+    assert not missing.exists() and not list(folder.iterdir())
+
+
+def test_sqlite_file_is_named_as_unsupported(capsys, tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "shop.db"
+    sqlite3.connect(path).execute("CREATE TABLE t (a INT)").connection.commit()
+    result = run_cli(["ask", QUESTION, "--db", str(path), "--approve", "auto"], capsys)
+    assert result.code == 4 and "SQLite" in result.err and len(result.err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("runaway", [
+    "SELECT count(*) AS n FROM range(1000000000000)",
+    "SELECT count(*) AS n FROM range(100000) a, range(100000) b, range(1000) c",
+])
+def test_runaway_query_stops_at_the_timeout(runaway: str, fake: FakeOpenAI, capsys) -> None:
+    fake.queue_many([run_sql_reply(runaway), text_reply("That query is too slow to answer.")])
+    result = run_cli(["ask", "count a lot", "--approve", "auto", "--format", "json", "--timeout", "1"], capsys)
+    data = result.json()
+    events = session_events(data["session_path"])
+    failed = events_of(events, "query_failed")
+    assert failed and failed[0]["kind"] == "timeout"
+    assert 900 <= failed[0]["elapsed_ms"] < 5000
+    assert data["queries"][0]["error"]["kind"] == "timeout"
+    tool_msg = [m for m in fake.requests[1]["messages"] if m["role"] == "tool"][0]["content"]
+    assert "time limit" in tool_msg
+
+
+def test_human_edit_is_checked_and_runs(fake: FakeOpenAI, capsys, monkeypatch) -> None:
+    fake.queue_many([run_sql_reply(TOP_SQL), text_reply("Done."), text_reply("There are customers.")])
+    answers = FakeTty("e\nSELECT count(*) AS customers FROM customers\n\n")
+    result = run_cli(["ask", QUESTION, "--format", "json"], capsys, stdin=answers, monkeypatch=monkeypatch)
+    data = result.json()
+    assert data["status"] == "answered" and data["sql"].lower().startswith("select count(*)")
+    events = session_events(data["session_path"])
+    human = [e for e in events_of(events, "sql_checked") if e["source"] == "human"]
+    assert human and human[0]["ok"]
+    decided = events_of(events, "approval_decided")[0]
+    assert decided["decision"] == "edit" and decided["decided_by"] == "human"
+    assert decided["edited_hash"] == events_of(events, "query_executed")[0]["hash"]
+    assert TOP_SQL.split()[0] in result.err  # the SQL was shown before asking
+
+
+def test_human_edit_that_fails_the_guard_never_runs(fake: FakeOpenAI, capsys, monkeypatch, sample_db: Path) -> None:
+    before = file_digest(sample_db)
+    fake.queue(run_sql_reply(TOP_SQL))
+    answers = FakeTty("e\nDELETE FROM customers\n\nb\n")
+    result = run_cli(["ask", QUESTION, "--format", "json", "--db", str(sample_db)], capsys, stdin=answers, monkeypatch=monkeypatch)
+    data = result.json()
+    assert result.code == 1 and data["status"] == "aborted"
+    events = session_events(data["session_path"])
+    assert not events_of(events, "query_executed")
+    assert [e["ok"] for e in events_of(events, "sql_checked")] == [True, False]
+    assert "did not pass" in result.err
+    assert file_digest(sample_db) == before
+
+
+def test_reject_with_feedback_reaches_the_model(fake: FakeOpenAI, capsys, monkeypatch) -> None:
+    fake.queue_many([
+        run_sql_reply("SELECT first_name FROM customers LIMIT 3"),
+        run_sql_reply("SELECT company_name FROM customers WHERE company_name IS NOT NULL LIMIT 3"),
+        text_reply("Here are three companies."),
+        text_reply("Three companies are listed."),
+    ])
+    answers = FakeTty("r\nuse company names, not first names\na\n")
+    result = run_cli(["ask", "Name three customers", "--format", "json"], capsys, stdin=answers, monkeypatch=monkeypatch)
+    data = result.json()
+    assert data["status"] == "answered" and "company_name" in data["sql"]
+    tool_msg = [m for m in fake.requests[1]["messages"] if m["role"] == "tool"][0]["content"]
+    assert "use company names, not first names" in tool_msg
+    decisions = [e["decision"] for e in events_of(session_events(data["session_path"]), "approval_decided")]
+    assert decisions == ["reject", "approve"]
+
+
+def test_provider_failure_exits_3_and_is_logged(fake: FakeOpenAI, capsys) -> None:
+    fake.queue_many([{"error": {"status": 500, "message": "upstream exploded", "retry_after_ms": 5}}] * 3)
+    result = run_cli(["ask", QUESTION, "--approve", "auto", "--format", "json"], capsys)
+    assert result.code == 3
+    data = result.json()
+    assert data["status"] == "failed" and data["error"]["kind"] == "provider"
+    assert "500" in data["error"]["message"] and CANARY not in result.err
+    events = session_events(data["session_path"])
+    assert events_of(events, "model_failed") and events_of(events, "run_finished")[0]["status"] == "failed"
+
+
+def test_missing_key_names_the_fix(capsys) -> None:
+    result = run_cli(["ask", QUESTION, "--approve", "auto", "--model", "openai:gpt-4.1-mini"], capsys)
+    assert result.code == 2 and "OPENAI_API_KEY" in result.err and "analyst keys set openai" in result.err
+
+
+def test_csv_output_is_header_and_rows_only(fake: FakeOpenAI, capsys, sample_db: Path) -> None:
+    top = expected_top(sample_db)
+    fake.queue_many([run_sql_reply(TOP_SQL), text_reply("ok"), text_reply("ok")])
+    result = run_cli(["ask", QUESTION, "--approve", "auto", "--format", "csv"], capsys)
+    lines = result.out.strip().splitlines()
+    assert lines[0] == "customer,total_spent" and len(lines) == 4
+    assert lines[1].startswith(top[0][0])

@@ -142,8 +142,17 @@ class _Turn:
 class AnalystLoop:
     """One conversation with one model over one database; turns are follow-up questions."""
 
-    def __init__(self, model: Model, database: Database, settings: Settings, emit: Callable[[Event], None], catalog: Any = None) -> None:
+    def __init__(
+        self,
+        model: Model,
+        database: Database,
+        settings: Settings,
+        emit: Callable[[Event], None],
+        catalog: Any = None,
+        on_text: Callable[[str, str], None] | None = None,
+    ) -> None:
         self.model = model
+        self.on_text = on_text  # (purpose, delta): streamed text as it arrives
         self.database = database
         self.settings = settings
         self.emit = emit
@@ -349,7 +358,8 @@ class AnalystLoop:
     def _call_model(self, purpose: str, template: str, template_hash: str, request: ModelRequest) -> Any:
         self.emit(ModelCalled(purpose, template, template_hash, self.model.name, len(request.messages)))
         try:
-            response = self.model.complete(request)
+            stream = (lambda delta: self.on_text(purpose, delta)) if self.on_text else None  # type: ignore[misc]
+            response = self.model.complete(request, stream)
         except ProviderError as exc:
             self.emit(ModelFailed(purpose, exc.message, exc.status))
             raise RunEnded("failed", "provider", exc.message) from None

@@ -75,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
+    chat = sub.add_parser("chat", help="the interactive terminal app (the default command)", description="Open the terminal app: ask, review, approve, watch, cancel.")
+    _add_query_flags(chat)
+
     ask = sub.add_parser("ask", help="answer one question, no screen", description="Answer one question against a database, with approval, and print the result.")
     ask.add_argument("question", help="the question, in quotes")
     ask.add_argument("--approve", choices=("ask", "auto", "never"), default="ask", help="ask: prompt on the terminal (default); auto: run what the checks accept; never: dry run, execute nothing")
@@ -91,6 +94,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(check)
     check.add_argument("--dialect", choices=("duckdb", "postgres"), help="SQL dialect (default: the database's, else duckdb)")
     check.add_argument("file", nargs="?", default="-", metavar="FILE|-", help="a file with one statement, a .jsonl file of {\"sql\": ...} lines, or - for stdin")
+
+    keys = sub.add_parser("keys", help="API keys in the OS keyring (read from a prompt or stdin, never argv)")
+    keys_sub = keys.add_subparsers(dest="keys_command", metavar="set|list|delete", parser_class=_Parser, required=True)
+    for verb, text in (("set", "store a key (prompted, or piped on stdin)"), ("delete", "remove a stored key")):
+        verb_parser = keys_sub.add_parser(verb, help=text)
+        verb_parser.add_argument("provider", help="openai, anthropic, or a configured endpoint name")
+    keys_sub.add_parser("list", help="which providers have a key, and from where (never the key)")
 
     models = sub.add_parser("models", help="known models, where each key comes from")
     models.add_argument("--check", action="store_true", help="also check whether each endpoint answers")
@@ -116,10 +126,11 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
         print(f"analyst {code_version()}")
         return 0
-    if args.command is None:
-        parser.print_help()
-        return 0
     config = load_config(_flags(args))
+    if args.command in (None, "chat"):
+        from analyst.tui import run_chat
+
+        return run_chat(config, getattr(args, "db", None), getattr(args, "model", None))
     if args.command == "ask":
         from analyst.ask import run_ask
 
@@ -132,6 +143,10 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from analyst.inspect import run_check
 
         return run_check(config, db=args.db, dialect=args.dialect, source=args.file)
+    if args.command == "keys":
+        from analyst.keys import run_keys
+
+        return run_keys(args.keys_command, getattr(args, "provider", None))
     if args.command == "models":
         from analyst.inspect import run_models
 

@@ -68,3 +68,69 @@ def resolve_key(provider: str, env_var: str | None) -> KeySource:
 def missing_key_message(provider: str, env_var: str | None) -> str:
     via_env = f"set {env_var}, or " if env_var else ""
     return f"no API key for {provider}: {via_env}run `analyst keys set {provider}`"
+
+
+def _backend() -> tuple[object | None, str | None]:
+    """(backend, problem): problem explains why keys cannot be stored."""
+    import keyring
+    from keyring.backends import fail
+
+    backend = keyring.get_keyring()
+    if isinstance(backend, fail.Keyring):
+        return None, "no OS keyring backend is available on this machine; set the provider's environment variable instead"
+    return backend, None
+
+
+def _plaintext_warning(backend: object) -> str | None:
+    """Backends that store keys unencrypted get a warning unless the person chose one explicitly."""
+    name = f"{type(backend).__module__}.{type(backend).__name__}"
+    if "plaintext" in name.lower() and not os.environ.get("PYTHON_KEYRING_BACKEND"):
+        return f"warning: the keyring backend {name} stores keys in plaintext on disk"
+    return None
+
+
+def _read_secret(provider: str) -> str:
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(f"API key for {provider} (input hidden): ")
+    return sys.stdin.readline()
+
+
+def run_keys(verb: str, provider: str | None) -> int:
+    """`analyst keys set|list|delete`: keys go in from a prompt or stdin, never from argv."""
+    from agents.models.registry import PROVIDERS
+
+    from analyst.errors import UserError
+
+    needing = [name for name, p in PROVIDERS.items() if p.needs_key]
+    if verb == "list":
+        for name in needing:
+            found = resolve_key(name, PROVIDERS[name].key_env)
+            where = found.source if found.value else "missing"
+            print(f"{name:<10} {where}")
+        return 0
+    assert provider is not None
+    if provider not in needing:
+        raise UserError(f"unknown provider {provider!r} for keys; use one of: {', '.join(needing)}")
+    backend, problem = _backend()
+    if backend is None:
+        raise UserError(f"{problem} ({PROVIDERS[provider].key_env})")
+    import keyring
+
+    if verb == "delete":
+        try:
+            keyring.delete_password(SERVICE, provider)
+        except keyring.errors.PasswordDeleteError:
+            raise UserError(f"no key for {provider} is stored in the keyring") from None
+        print(f"deleted the {provider} key from the keyring", file=sys.stderr)
+        return 0
+    secret = _read_secret(provider).strip()
+    if not secret:
+        raise UserError(f"no key given; type it at the prompt or pipe it: printf %s \"$KEY\" | analyst keys set {provider}")
+    warning = _plaintext_warning(backend)
+    if warning:
+        print(f"analyst: {warning}", file=sys.stderr)
+    keyring.set_password(SERVICE, provider, secret)
+    print(f"stored the {provider} key in the keyring ({type(backend).__name__})", file=sys.stderr)
+    return 0

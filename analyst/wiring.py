@@ -117,7 +117,15 @@ def loop_settings(config: Config, *, summarize: bool = True, max_rows: int | Non
 class Session:
     """One logged session: the log, the loop, and an optional observer of every event."""
 
-    def __init__(self, config: Config, database: Any, resolved: ResolvedModel, settings: Any, observer: Callable[[Any], None] | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        database: Any,
+        resolved: ResolvedModel,
+        settings: Any,
+        observer: Callable[[Any], None] | None = None,
+        on_text: Callable[[str, str], None] | None = None,
+    ) -> None:
         from agents.events import SessionStarted
         from agents.loop import AnalystLoop
         from sessions.log import LogWriteError, SessionLog
@@ -128,7 +136,7 @@ class Session:
             raise UserError(f"{exc}; check that ANALYST_HOME ({config.home}) is writable") from None
         self.observer = observer
         self.database = database
-        self.loop = AnalystLoop(resolved.model, database, settings, self.emit)
+        self.loop = AnalystLoop(resolved.model, database, settings, self.emit, on_text=on_text)
         self.emit(
             SessionStarted(
                 database=database.uri,

@@ -34,7 +34,11 @@ class MemoryKeyring(KeyringBackend):
         self.store[(service, username)] = password
 
     def delete_password(self, service: str, username: str) -> None:
-        self.store.pop((service, username), None)
+        from keyring.errors import PasswordDeleteError
+
+        if (service, username) not in self.store:
+            raise PasswordDeleteError("not found")
+        del self.store[(service, username)]
 
 
 @pytest.fixture(scope="session")

@@ -158,7 +158,9 @@ JSONBContainsAnyTopKeys JSONBContainsTopKey JSONBPathExists JSONBDeleteAtPath
 )
 
 # sqlglot classes allowed in FROM position (table functions).
-SAFE_TABLE_CLASSES = frozenset({"GenerateSeries", "Unnest", "Explode", "ExplodeOuter"})
+SAFE_TABLE_CLASSES = frozenset(
+    {"GenerateSeries", "ExplodingGenerateSeries", "Unnest", "Explode", "ExplodeOuter"}
+)
 
 # Why a known-dangerous name is refused, so the model gets an actionable message.
 REFUSED_HINTS: dict[str, str] = {

@@ -175,7 +175,7 @@ def _hygiene(sql: str, max_length: int) -> list[Problem]:
 def _parse_one(sql: str, dialect: str) -> tuple[exp.Expression | None, list[Problem]]:
     """Layer 2a: exactly one statement whose root is a query."""
     try:
-        parsed = sqlglot.parse(sql, read=dialect)
+        parsed = _parse(sql, dialect)
     except SqlglotError as error:
         first = str(error).splitlines()[0] if str(error) else type(error).__name__
         return None, [
@@ -215,6 +215,26 @@ def _parse_one(sql: str, dialect: str) -> tuple[exp.Expression | None, list[Prob
             )
         ]
     return tree, []
+
+
+def _parse(sql: str, dialect: str) -> list[exp.Expression | None]:
+    """Parse; on failure retry once without comments, which sqlglot cannot take inside
+    multi-word keywords (`ORDER /* x */ BY`). Safe because the regenerated text is what runs."""
+    try:
+        return sqlglot.parse(sql, read=dialect)
+    except SqlglotError:
+        try:
+            tokens = sqlglot.Dialect.get_or_raise(dialect).tokenize(sql)
+        except SqlglotError:
+            tokens = []
+        if not any(token.comments for token in tokens):
+            raise
+        stripped = " ".join(sql[token.start : token.end + 1] for token in tokens)
+        try:
+            return sqlglot.parse(stripped, read=dialect)
+        except SqlglotError:
+            pass
+        raise
 
 
 def _forbidden_nodes(tree: exp.Expression) -> list[Problem]:

@@ -194,6 +194,8 @@ def _query_terms(question: str) -> tuple[list[str], dict[str, str]]:
     surface: dict[str, str] = {}
     acronyms = {w.lower() for w in re.findall(r"\b[A-Z]{2,}\b", question)}  # "US" is no stopword
     for word in _split(question):
+        if word.isdigit() and len(word) < 3:  # "top 5", "last 3 months": a limit, not a name
+            continue
         if word not in _STOP or word in acronyms:
             surface.setdefault(_stem(word), word)
             if word in _ABBREV:

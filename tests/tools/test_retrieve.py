@@ -254,6 +254,20 @@ def test_a_wide_table_keeps_its_keys_and_the_matching_columns() -> None:
     assert f"{len(shown)} of 63 columns shown" in s.ddl and f"{len(shown)} of 63 columns" in facts.why
 
 
+def test_a_table_named_in_the_question_beats_tables_that_only_mention_it() -> None:
+    flights = [
+        _table(f"flight_{n}", f"Flight data {n}", [
+            f"flight_{n}_id! INTEGER", "airline_code VARCHAR -- Code of the airline",
+            "airline_flight VARCHAR -- The airline flight number", f"leg_{n} INTEGER"])
+        for n in range(6)
+    ]
+    airline = _table("airline", None, ["airline_code! VARCHAR", "airline_name VARCHAR", "note VARCHAR"])
+    catalog = Catalog("duckdb", (*flights, airline))
+    r = Retriever(catalog)
+    s = r.retrieve("top 2 airlines", r.retrieve("", 10**9).tokens // 3)
+    assert s.tables[0].table.name == "airline"
+
+
 def test_no_matching_word_falls_back_to_well_connected_tables() -> None:
     s = retrieve(SHOP, "zzz qqq", FULL // 4)
     assert s.tables and s.tables[0].table.name == "orders"  # joined by the most tables

@@ -15,6 +15,8 @@ from analyst.errors import (
 )
 from analyst.wiring import Session, build_model, loop_settings, open_database
 
+from agents.drive import auto_approve, drive
+
 STATUS_EXIT = {
     "answered": EXIT_OK,
     "dry_run": EXIT_OK,
@@ -29,24 +31,6 @@ def exit_code_for(outcome: Any) -> int:
     if outcome.status == "failed" and outcome.error and outcome.error.get("kind") == "provider":
         return EXIT_PROVIDER
     return STATUS_EXIT.get(outcome.status, EXIT_NOT_ANSWERED)
-
-
-def drive(loop: Any, question: str, decide: Callable[[Any], Any] | None) -> Any:
-    """Run one question to its end; `decide=None` means dry run (`--approve never`)."""
-    from agents.loop import Pending
-
-    step = loop.ask(question)
-    while isinstance(step, Pending):
-        if decide is None:
-            return loop.stop_dry_run()
-        step = loop.decide(decide(step))
-    return step
-
-
-def auto_approve(pending: Any) -> Any:
-    from agents.decisions import Approve
-
-    return Approve(decided_by="policy")
 
 
 class TerminalApproval:

@@ -84,6 +84,14 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--format", dest="output", choices=("table", "json", "csv"), default="table", help="stdout format (default table)")
     _add_query_flags(ask)
 
+    batch = sub.add_parser("batch", help="answer many questions from a file (JSONL, CSV or text)", description="Answer every question in FILE through the same loop, one session each. JSONL lines {\"id\", \"question\", \"db\"?}, a CSV with a question column, or one question per line.")
+    batch.add_argument("file", metavar="FILE", help="questions: .jsonl, .csv, or text (one per line)")
+    batch.add_argument("--approve", choices=("auto", "never"), required=True, help="auto: run what the checks accept; never: dry run")
+    batch.add_argument("--out", metavar="FILE", help="append results here (JSONL, or CSV if it ends in .csv) instead of stdout")
+    batch.add_argument("--concurrency", type=_positive_int, default=1, metavar="N", help="questions in parallel (default 1)")
+    batch.add_argument("--resume", action="store_true", help="skip ids already in --out")
+    _add_query_flags(batch)
+
     schema = sub.add_parser("schema", help="show the catalog, or the slice chosen for a question")
     _add_db(schema)
     schema.add_argument("--for", dest="question", metavar="QUESTION", help="show only what would be sent to the model for this question")
@@ -135,6 +143,12 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from analyst.ask import run_ask
 
         return run_ask(config, args.question, approve=args.approve, output=args.output, db=args.db, model_name=args.model)
+    if args.command == "batch":
+        from pathlib import Path
+
+        from analyst.batch import run_batch
+
+        return run_batch(config, Path(args.file), approve=args.approve, db=args.db, model_name=args.model, out=Path(args.out) if args.out else None, concurrency=args.concurrency, resume=args.resume)
     if args.command == "schema":
         from analyst.inspect import run_schema
 

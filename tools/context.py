@@ -105,7 +105,8 @@ def _joins(path: Path, section: Any) -> tuple[JoinHint, ...]:
         sides = []
         for key in ("left", "right"):
             value = item.get(key)
-            if not isinstance(value, str) or not 1 <= value.count(".") <= 2 or "" in value.split("."):
+            parts = value.split(".") if isinstance(value, str) else []
+            if not 2 <= len(parts) <= 3 or "" in parts:
                 raise ValueError(
                     f"{path}: {where}.{key} must be 'table.column' or 'schema.table.column'"
                 )

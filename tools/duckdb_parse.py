@@ -20,7 +20,7 @@ from tools.functions import (
     safe_table_function_names,
 )
 from tools.guard import Problem
-from tools.guard_schema import resolve_name
+from tools.guard_schema import fold, resolve_name
 
 _ALLOWED_REFS = frozenset(
     {"BASE_TABLE", "TABLE_FUNCTION", "JOIN", "SUBQUERY", "EMPTY", "PIVOT", "EXPRESSION_LIST"}
@@ -115,7 +115,12 @@ class _Walker:
         cte_map = node.get("cte_map")
         if "class" not in node and isinstance(cte_map, dict) and cte_map.get("map"):
             visible = self._ctes(cte_map["map"], visible)
-        kind = node.get("type")
+        kind = node.get("type") if isinstance(node.get("type"), str) else None
+        if "class" not in node and kind == "RECURSIVE_CTE_NODE":
+            # Only the recursive term sees the CTE itself; in the anchor term DuckDB resolves the
+            # name to a real table, so it must be checked like one.
+            self.walk(node.get("right"), visible | {fold(str(node.get("cte_name", "")))})
+            node = {key: value for key, value in node.items() if key != "right"}
         if "class" not in node and kind in _REFUSED_REFS:
             self.problems.append(
                 Problem(
@@ -133,24 +138,15 @@ class _Walker:
             return
         elif node.get("class") in _CALL_CLASSES and "function_name" in node:
             self._function(node)
-        elif node.get("class") == "LAMBDA" and node.get("syntax_type") != "LAMBDA_KEYWORD":
-            self.problems.append(
-                Problem(
-                    "arrow_lambda",
-                    "DuckDB 2.0 rejects the arrow lambda `x -> expr`; write `lambda x: expr`.",
-                )
-            )
         for key, value in node.items():
             if key != "cte_map":
                 self.walk(value, visible)
 
     def _ctes(self, entries: list[dict[str, Any]], outer: frozenset[str]) -> frozenset[str]:
-        """Walk CTE bodies (each sees earlier CTEs, itself only when recursive); return all names."""
-        names = [str(entry.get("key", "")).lower() for entry in entries]
+        """Walk CTE bodies (each sees the CTEs before it); return every name for the main query."""
+        names = [fold(str(entry.get("key", ""))) for entry in entries]
         for index, entry in enumerate(entries):
-            body = (entry.get("value") or {}).get("query_node")
-            own = {names[index]} if (body or {}).get("type") == "RECURSIVE_CTE_NODE" else set()
-            self.walk(body, outer | frozenset(names[:index]) | own)
+            self.walk((entry.get("value") or {}).get("query_node"), outer | frozenset(names[:index]))
         return outer | frozenset(names)
 
     def _table(self, node: dict[str, Any], visible: frozenset[str]) -> None:
@@ -164,7 +160,7 @@ class _Walker:
                 )
             )
             return
-        if schema is None and name.lower() in visible:
+        if schema is None and fold(name) in visible:
             return
         # Quoted-ness is not in the JSON; DuckDB matching ignores case, and only quoted names can
         # hold path characters, so treating every name as quoted keeps the file-path check on.
@@ -173,7 +169,7 @@ class _Walker:
             self.problems.append(Problem(*ref.problem))
 
     def _table_function(self, function: dict[str, Any]) -> None:
-        name = str(function.get("function_name", "")).lower()
+        name = fold(str(function.get("function_name", "")))
         if function.get("schema") or function.get("catalog") or name not in self.table_functions:
             self.problems.append(
                 Problem(
@@ -185,7 +181,7 @@ class _Walker:
             )
 
     def _function(self, node: dict[str, Any]) -> None:
-        name = str(node.get("function_name", "")).lower()
+        name = fold(str(node.get("function_name", "")))
         if node.get("schema") or node.get("catalog"):
             self.problems.append(
                 Problem(

@@ -27,7 +27,7 @@ from tools.functions import (
     safe_function_names,
     safe_table_function_names,
 )
-from tools.guard_schema import column_problems, normalize, table_ref
+from tools.guard_schema import column_problems, fold, normalize, table_ref
 
 
 @dataclass(frozen=True)
@@ -297,12 +297,12 @@ def _arrow_lambdas(sql: str, tree: exp.Expression, dialect: str) -> list[Problem
 def _call_name(node: exp.Func, dialect: str) -> str:
     """The lower-cased name the function is written as in `dialect`."""
     if isinstance(node, (exp.Anonymous, exp.AnonymousAggFunc)):
-        return node.name.lower()
+        return fold(node.name)
     try:
         match = _CALL_NAME.match(node.sql(dialect=dialect))
     except SqlglotError:
         match = None
-    return match.group(1).lower() if match else node.sql_name().lower()
+    return fold(match.group(1) if match else node.sql_name())
 
 
 def _functions(tree: exp.Expression, dialect: str) -> tuple[tuple[str, ...], list[Problem]]:
@@ -369,23 +369,33 @@ def _tables(
 
 
 def _cte_in_scope(table: exp.Table, dialect: str) -> bool:
-    """True when the name refers to a CTE visible at this point (earlier CTEs, or itself if recursive)."""
+    """True when the name is a CTE visible here: CTEs defined earlier in the same WITH, all CTEs of
+    an enclosing query, and a recursive CTE itself only inside its recursive (right-hand) term;
+    DuckDB resolves a self-reference in the anchor term to the real table of that name."""
     wanted = normalize(table.this, dialect)
-    child: exp.Expression = table
+    path: list[exp.Expression] = [table]
     node = table.parent
     while node is not None:
+        child = path[-1]
         if isinstance(node, exp.With):
             ctes = list(node.expressions)
             index = next((i for i, cte in enumerate(ctes) if cte is child), len(ctes))
-            visible = ctes[:index] + ([ctes[index]] if node.args.get("recursive") else [])
-            if any(_cte_name(cte, dialect) == wanted for cte in visible):
+            if any(_cte_name(cte, dialect) == wanted for cte in ctes[:index]):
                 return True
+            if index < len(ctes) and node.args.get("recursive"):
+                body = ctes[index].this
+                recursive_term = body.expression if isinstance(body, exp.Union) else None
+                if _cte_name(ctes[index], dialect) == wanted and any(
+                    step is recursive_term for step in path
+                ):
+                    return True
         else:
             with_ = node.args.get("with_")
             if isinstance(with_, exp.With) and with_ is not child:
                 if any(_cte_name(cte, dialect) == wanted for cte in with_.expressions):
                     return True
-        child, node = node, node.parent
+        path.append(node)
+        node = node.parent
     return False
 
 

@@ -42,20 +42,29 @@ class TableRef:
     problem: ProblemSpec | None = None
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def fold(name: str) -> str:
+    """Lower-case ASCII letters only, as both engines do (Python's `lower` maps the Kelvin sign
+    to `k`; DuckDB and PostgreSQL do not)."""
+    return name.translate(_ASCII_LOWER)
+
+
 def normalize(ident: exp.Identifier | str | None, dialect: str) -> str | None:
     """The engine's comparison key for a written identifier."""
     if ident is None:
         return None
     if isinstance(ident, str):
-        return ident.lower()
+        return fold(ident)
     if dialect == "postgres" and ident.quoted:
         return ident.name
-    return ident.name.lower()
+    return fold(ident.name)
 
 
 def _catalog_key(name: str, dialect: str) -> str:
     """The comparison key of a name as the catalog stores it (exact, as created)."""
-    return name if dialect == "postgres" else name.lower()
+    return name if dialect == "postgres" else fold(name)
 
 
 def is_system_relation(name: str, schema: str | None) -> bool:
@@ -70,8 +79,8 @@ def resolve_name(
     name: str, quoted: bool, schema: str | None, catalog: Catalog | None, dialect: str
 ) -> TableRef:
     """Resolve one relation name (already split into schema and name) against the catalog."""
-    written_key = name if (dialect == "postgres" and quoted) else name.lower()
-    schema_key = schema.lower() if schema is not None and dialect != "postgres" else schema
+    written_key = name if (dialect == "postgres" and quoted) else fold(name)
+    schema_key = fold(schema) if schema is not None and dialect != "postgres" else schema
     matches: list[Table] = []
     if catalog is not None:
         for table in catalog.tables:
@@ -132,7 +141,7 @@ def table_ref(table: exp.Table, catalog: Catalog | None, dialect: str) -> TableR
     schema = db.name if isinstance(db, exp.Identifier) else None
     schema_quoted = bool(isinstance(db, exp.Identifier) and db.quoted)
     if schema is not None and dialect == "postgres" and not schema_quoted:
-        schema = schema.lower()
+        schema = fold(schema)
     return resolve_name(ident.name, bool(ident.quoted), schema, catalog, dialect)
 
 

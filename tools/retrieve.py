@@ -98,7 +98,8 @@ def render_table(table: Table, columns: Sequence[Column], dialect: str) -> str:
         null = "" if col.nullable else " NOT NULL"
         items.append((f"{_ident(col.name, dialect)} {col.type}{null}", _column_note(col)))
     if table.primary_key and all(c.lower() in shown for c in table.primary_key):
-        items.append((f"PRIMARY KEY ({', '.join(_ident(c, dialect) for c in table.primary_key)})", ""))
+        key = ", ".join(_ident(c, dialect) for c in table.primary_key)
+        items.append((f"PRIMARY KEY ({key})", ""))
     for fk in table.foreign_keys:
         if all(c.lower() in shown for c in fk.columns):
             own = ", ".join(_ident(c, dialect) for c in fk.columns)
@@ -156,7 +157,7 @@ _ABBREV = {
 
 
 def _split(text: str) -> list[str]:
-    """Lower-case words; identifiers split on underscores and camelCase (`sbCustId` -> sb cust id)."""
+    """Lower-case words; identifiers split at underscores and camelCase (`sbCustId`: sb cust id)."""
     words: list[str] = []
     for chunk in _CHUNK.findall(text):
         parts = _CAMEL.findall(chunk) if chunk.isascii() else []
@@ -211,9 +212,9 @@ def _query_terms(question: str) -> tuple[list[str], dict[str, str]]:
 
 _K1, _B = 1.2, 0.75
 _WEIGHTS = {"name": 3.0, "description": 1.5, "columns": 1.5, "comments": 1.0, "values": 1.0,
-            "glossary": 1.0}  # fmt: skip
+            "glossary": 1.0}
 _LABELS = {"name": "name", "description": "description", "columns": "columns",
-           "comments": "column comments", "values": "sample values", "glossary": "glossary"}  # fmt: skip
+           "comments": "column comments", "values": "sample values", "glossary": "glossary"}
 _PRIMARY_SHARE = 0.3  # tables scoring at least this share of the best go in first ...
 _MAX_PRIMARY = 10  # ... but no more than this many
 _COMPACT_MATCHES = 3  # matching columns shown in a table's first, compact form
@@ -258,7 +259,7 @@ class Retriever:
         lookup = TableLookup(catalog)
         self.keys = [{c.lower() for c in t.primary_key}
                      | {c.lower() for fk in t.foreign_keys for c in fk.columns}
-                     for t in self.tables]  # fmt: skip
+                     for t in self.tables]
         self.adjacent: list[set[int]] = [set() for _ in range(n)]
         self.hints: list[tuple[JoinHint, int, int, str]] = []  # hint, left, right, its line
         self.hints_of: list[list[int]] = [[] for _ in range(n)]
@@ -284,12 +285,12 @@ class Retriever:
         name_df: dict[str, int] = {}
         for i, table in enumerate(self.tables):
             fields = {"name": _ident_terms(table.name), "description": _terms(table.comment or ""),
-                      "columns": [], "comments": [], "values": [], "glossary": glossary[i]}  # fmt: skip
+                      "columns": [], "comments": [], "values": [], "glossary": glossary[i]}
             cols = []
             for col in table.columns:
                 col_fields = {"columns": _ident_terms(col.name),
                               "comments": _terms(col.comment or ""),
-                              "values": [t for s in col.samples for t in _terms(s)]}  # fmt: skip
+                              "values": [t for s in col.samples for t in _terms(s)]}
                 for key, terms in col_fields.items():
                     fields[key].extend(terms)
                 tf = _weigh(col_fields)
@@ -444,7 +445,7 @@ class _Plan:
         columns = self.r.tables[i].columns
         key = [p for p, c in enumerate(columns) if c.name.lower() in keys]
         matched = sorted((p for p, s in enumerate(scores) if s > 0 and p not in key),
-                         key=lambda p: (-scores[p], p))  # fmt: skip
+                         key=lambda p: (-scores[p], p))
         rest = [p for p in range(len(columns)) if p not in key and p not in matched]
         return key, matched, rest
 
@@ -454,7 +455,8 @@ class _Plan:
             return False
         key, matched, rest = self._priority(i)
         fixed = key or matched[:1] or rest[:1]
-        return self._place(i, fixed, [p for p in matched if p not in fixed][:_COMPACT_MATCHES], role)
+        extra = [p for p in matched if p not in fixed][:_COMPACT_MATCHES]
+        return self._place(i, fixed, extra, role)
 
     def add(self, i: int, role: str) -> bool:
         """The whole table if it fits, else its compact form."""
@@ -467,8 +469,9 @@ class _Plan:
         """Show more of a chosen table: all of it, else matching columns first, then the rest."""
         key, matched, rest = self._priority(i)
         have = list(self.shown[i])
-        if len(have) < len(key + matched + rest) and not self._place(i, key + matched + rest, [], ""):
-            self._place(i, have, [p for p in matched + rest if p not in have], "")
+        if len(have) == len(key + matched + rest) or self._place(i, key + matched + rest, [], ""):
+            return
+        self._place(i, have, [p for p in matched + rest if p not in have], "")
 
     def fill(self, scores: dict[int, float]) -> None:
         r = self.r
@@ -493,7 +496,8 @@ class _Plan:
             self.add_compact(b, "bridge")
         for i in list(self.shown):
             self.upgrade(i)
-        candidates = (set(scores) | {b for a in self.shown for b in r.adjacent[a]}) - set(self.shown)
+        candidates = set(scores) | {b for a in self.shown for b in r.adjacent[a]}
+        candidates -= self.shown.keys()
 
         def rank(i: int) -> tuple[float, int, tuple[str, int]]:
             links = len(r.adjacent[i] & self.shown.keys())

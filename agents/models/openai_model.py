@@ -2,13 +2,16 @@
 
 The key and base URL are handed in explicitly so the SDK never picks up stray environment
 variables, and every SDK failure becomes one `ProviderError` line with the key redacted.
+The small helpers at the top (argument parsing, redaction, error details) are shared with the
+Anthropic adapter so both report failures in the same words.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
+from urllib.parse import urlsplit, urlunsplit
 
 from agents.models.base import (
     Message,
@@ -63,6 +66,36 @@ def redact(text: str, secret: str | None) -> str:
     return text
 
 
+def one_line(text: str, limit: int = 300) -> str:
+    """First line of a message, capped: a ProviderError is shown and logged as one line."""
+    lines = str(text).strip().splitlines()
+    return lines[0][:limit] if lines else ""
+
+
+def safe_url(url: object) -> str:
+    """A base URL fit for an error message: no user:password, query or fragment."""
+    parts = urlsplit(str(url))
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+def error_detail(exc: Any) -> str:
+    """The server's own error message when the body has one (both providers nest it in `error`)."""
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        error = body.get("error", body)
+        if isinstance(error, dict) and error.get("message"):
+            return one_line(str(error["message"]))
+    return one_line(str(getattr(exc, "message", exc)))
+
+
+def shown(text_parts: list[str]) -> str:
+    """Words for a stream failure: the user must know when part of an answer was already printed."""
+    return " after text was shown" if any(text_parts) else ""
+
+
 class OpenAIModel:
     """Chat Completions with optional tools and optional streaming of text deltas."""
 
@@ -95,10 +128,13 @@ class OpenAIModel:
     def complete(
         self, request: ModelRequest, on_text: Callable[[str], None] | None = None
     ) -> ModelResponse:
+        # OpenAI's own API rejects `max_tokens` for reasoning models (o-series, gpt-5) and wants
+        # `max_completion_tokens`; compatible servers (Ollama, llama.cpp) often know only the old name.
+        limit_key = "max_completion_tokens" if self.name.startswith("openai:") else "max_tokens"
         params: dict[str, Any] = {
             "model": self.model,
             "messages": to_openai_messages(request.system, request.messages),
-            "max_tokens": request.max_output_tokens,
+            limit_key: request.max_output_tokens,
         }
         if request.tools and self.supports_tools:
             params["tools"] = [
@@ -119,10 +155,10 @@ class OpenAIModel:
             raise ProviderError(self._status_message(exc), status=exc.status_code) from None
         except self._openai.APITimeoutError:
             raise ProviderError(f"{self.name} did not answer in time (raise --model-timeout if the model is slow)") from None
-        except self._openai.APIConnectionError as exc:
-            raise ProviderError(f"cannot reach {self.name} at {self._client.base_url}: {redact(str(exc), self._api_key)}") from None
+        except self._openai.APIConnectionError:
+            raise ProviderError(f"cannot reach {self.name} at {safe_url(self._client.base_url)} (connection failed)") from None
         except self._openai.OpenAIError as exc:
-            raise ProviderError(f"{self.name} failed: {redact(str(exc), self._api_key)}") from None
+            raise ProviderError(f"{self.name} failed: {redact(one_line(str(exc)), self._api_key)}") from None
         except (ValueError, TypeError, AttributeError, KeyError) as exc:
             # the SDKs pass non-JSON bodies through as str or a bare JSONDecodeError
             raise ProviderError(f"{self.name} returned a malformed response ({type(exc).__name__}); is the base URL an OpenAI-compatible API?") from None
@@ -136,7 +172,7 @@ class OpenAIModel:
 
     def _status_message(self, exc: Any) -> str:
         status = exc.status_code
-        detail = redact(_error_detail(exc), self._api_key)
+        detail = redact(error_detail(exc), self._api_key)
         if status == 401:
             return f"{self.name} rejected the API key (401): {detail}"
         if status == 429:
@@ -145,13 +181,16 @@ class OpenAIModel:
 
     def _complete_once(self, params: dict[str, Any]) -> ModelResponse:
         completion = self._client.chat.completions.create(**params)
-        if isinstance(completion, str) or not getattr(completion, "choices", None):
+        if isinstance(completion, str):
+            # a non-JSON content type (a proxy's HTML error page) comes back as the raw body
+            raise ProviderError(f"{self.name} returned a malformed response (not JSON); is the base URL an OpenAI-compatible API?")
+        if not getattr(completion, "choices", None):
             raise ProviderError(f"{self.name} returned a response with no choices")
         choice = completion.choices[0]
         message = choice.message
         calls = tuple(
-            parse_arguments(tc.id, tc.function.name, tc.function.arguments)
-            for tc in (message.tool_calls or [])
+            parse_arguments(tc.id or f"call_{n}", tc.function.name, tc.function.arguments)
+            for n, tc in enumerate(message.tool_calls or [])
             if getattr(tc, "function", None) is not None
         )
         usage = None
@@ -169,8 +208,8 @@ class OpenAIModel:
         calls: dict[int, dict[str, str]] = {}
         usage = None
         finish = None
-        try:
-            for chunk in stream:
+        with stream:  # released even when on_text raises (e.g. the user interrupts)
+            for chunk in self._chunks(stream, text_parts):
                 if chunk.usage is not None:
                     usage = Usage(chunk.usage.prompt_tokens or 0, chunk.usage.completion_tokens or 0)
                 for choice in chunk.choices or []:
@@ -178,7 +217,7 @@ class OpenAIModel:
                     if delta is not None and delta.content:
                         text_parts.append(delta.content)
                         if on_text:
-                            on_text(delta.content)
+                            on_text(delta.content)  # outside the SDK error handling: its errors are not ours
                     for tc in (delta.tool_calls or []) if delta is not None else []:
                         slot = calls.setdefault(tc.index, {"id": "", "name": "", "arguments": ""})
                         if tc.id:
@@ -188,25 +227,35 @@ class OpenAIModel:
                             slot["arguments"] += tc.function.arguments or ""
                     if choice.finish_reason:
                         finish = choice.finish_reason
-        except self._openai.APIError:
-            raise
-        except Exception as exc:  # a dropped connection mid-stream
-            shown = " after text was shown" if text_parts else ""
-            raise ProviderError(f"{self.name} stream broke{shown}: {redact(str(exc), self._api_key)}") from None
         if finish is None:
-            shown = " after text was shown" if text_parts else ""
-            raise ProviderError(f"{self.name} stream ended early{shown} (no finish reason)")
+            raise ProviderError(f"{self.name} stream ended early{shown(text_parts)} (no finish reason)")
         tool_calls = tuple(
             parse_arguments(slot["id"] or f"call_{index}", slot["name"], slot["arguments"])
             for index, slot in sorted(calls.items())
         )
         return ModelResponse("".join(text_parts), tool_calls, usage, finish)
 
+    def _chunks(self, stream: Any, text_parts: list[str]) -> Iterator[Any]:
+        """Yield stream chunks, turning a mid-stream failure into one ProviderError.
 
-def _error_detail(exc: Any) -> str:
-    body = getattr(exc, "body", None)
-    if isinstance(body, dict):
-        error = body.get("error", body)
-        if isinstance(error, dict) and error.get("message"):
-            return str(error["message"]).splitlines()[0][:300]
-    return str(getattr(exc, "message", exc)).splitlines()[0][:300]
+        Only `next()` is guarded, so an exception from the caller's `on_text` passes through
+        untouched; a dropped stream is reported, never retried (text may already be on screen).
+        """
+        iterator = iter(stream)
+        while True:
+            try:
+                chunk = next(iterator)
+            except StopIteration:
+                return
+            except self._openai.APITimeoutError:
+                raise ProviderError(f"{self.name} stopped sending mid-stream{shown(text_parts)} (raise --model-timeout if the model is slow)") from None
+            except self._openai.APIConnectionError:
+                raise ProviderError(f"{self.name} stream dropped{shown(text_parts)}: the connection closed before the reply finished") from None
+            except self._openai.APIError as exc:  # an error event inside the stream
+                detail = redact(error_detail(exc), self._api_key)
+                raise ProviderError(f"{self.name} reported an error mid-stream{shown(text_parts)}: {detail}") from None
+            except ValueError:
+                raise ProviderError(f"{self.name} sent a malformed stream event{shown(text_parts)}; is the base URL an OpenAI-compatible API?") from None
+            except Exception as exc:  # noqa: BLE001 - anything else from the transport
+                raise ProviderError(f"{self.name} stream broke{shown(text_parts)}: {redact(one_line(str(exc)) or type(exc).__name__, self._api_key)}") from None
+            yield chunk

@@ -126,6 +126,9 @@ class FakeServerBase:
         self._thread: threading.Thread | None = None
         self._counters: dict[str, int] = {}
         self.unscripted = 0  # requests that found the queue empty
+        # when set, answers requests the queue does not: reply = responder(request_body);
+        # lets concurrent tests answer by content instead of by arrival order
+        self.responder: Any = None
 
     # -- lifecycle ----------------------------------------------------------
     def start(self) -> Self:
@@ -264,6 +267,8 @@ class FakeServerBase:
         with self._lock:
             self._requests.append(rec.body)
             reply = self._replies.pop(0) if self._replies else None
+            if reply is None and self.responder is not None:
+                reply = validate_reply(self.responder(rec.body))
             if reply is None:
                 self.unscripted += 1
         if reply is None:

@@ -108,8 +108,9 @@ class DuckDBDatabase:
         self._temp_dir = cache_dir / "duckdb-tmp" / str(os.getpid())
         self._con = self._connect()
         self._catalog: Catalog | None = None
-        self._running: Any = None
+        self._running: set[Any] = set()
         self._lock = threading.Lock()
+        self._catalog_lock = threading.Lock()
 
     def _connect(self) -> Any:
         import duckdb
@@ -153,14 +154,18 @@ class DuckDBDatabase:
 
     def catalog(self) -> Catalog:
         """Introspect once per open database: tables, columns, comments, keys, counts, samples."""
-        if self._catalog is None:
-            small = sum(p.stat().st_size for p in self.data_files if p.exists()) <= VIEW_SCAN_MAX_BYTES
-            catalog = _introspect(self._con.cursor(), self.exclude_tables, scan_views=small)
-            context_file = context_path_for(Path(self.uri)) if not self.data_files else None
-            if context_file is not None and context_file.exists():
-                catalog = with_context(catalog, load_context(context_file))
-            self._catalog = catalog
+        with self._catalog_lock:
+            if self._catalog is None:
+                self._catalog = self._load_catalog()
         return self._catalog
+
+    def _load_catalog(self) -> Catalog:
+        small = sum(p.stat().st_size for p in self.data_files if p.exists()) <= VIEW_SCAN_MAX_BYTES
+        catalog = _introspect(self._con.cursor(), self.exclude_tables, scan_views=small)
+        context_file = context_path_for(Path(self.uri)) if not self.data_files else None
+        if context_file is not None and context_file.exists():
+            catalog = with_context(catalog, load_context(context_file))
+        return catalog
 
     def cross_check(self, sql: str) -> list[str]:
         from tools.duckdb_parse import duckdb_cross_check
@@ -192,7 +197,7 @@ class DuckDBDatabase:
         watchdog = threading.Timer(limits.timeout_s, stop)
         watchdog.daemon = True
         with self._lock:
-            self._running = cursor
+            self._running.add(cursor)
         started = time.perf_counter()
         watchdog.start()
         try:
@@ -210,16 +215,17 @@ class DuckDBDatabase:
         finally:
             watchdog.cancel()
             with self._lock:
-                self._running = None
+                self._running.discard(cursor)
             cursor.close()
         truncated = len(rows) > limits.max_rows
         elapsed = (time.perf_counter() - started) * 1000
         return QueryResult(columns, tuple(rows[: limits.max_rows]), truncated, elapsed)
 
     def interrupt(self) -> None:
+        """Interrupt every query running on this database (batch workers share it)."""
         with self._lock:
-            cursor = self._running
-        if cursor is not None:
+            running = list(self._running)
+        for cursor in running:
             cursor.interrupt()
 
     def close(self) -> None:

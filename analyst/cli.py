@@ -92,6 +92,21 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--resume", action="store_true", help="skip ids already in --out")
     _add_query_flags(batch)
 
+    replay = sub.add_parser("replay", help="re-run a logged session offline, or re-ask it with another model", description="Replay a session from its log alone (recorded model responses and decisions) and report 'identical' or the first divergence; with --model, re-ask each question with a live model and diff SQL and results.")
+    replay.add_argument("session", metavar="SESSION", help="a session id (or unique prefix) or a .jsonl path")
+    replay.add_argument("--approve", choices=("auto", "never"), default="auto", help="with --model: run what the checks accept (auto, default) or dry run")
+    _add_query_flags(replay)
+
+    sessions = sub.add_parser("sessions", help="list, show and export logged sessions")
+    sessions_sub = sessions.add_subparsers(dest="sessions_command", metavar="list|show|export", parser_class=_Parser, required=True)
+    sessions_sub.add_parser("list", help="sessions, newest first")
+    show = sessions_sub.add_parser("show", help="one session's turns: question, status, SQL, answer, cost")
+    show.add_argument("session", metavar="ID")
+    export = sessions_sub.add_parser("export", help="human-approved turns as an eval suite or fine-tuning chat JSONL")
+    export.add_argument("--as", dest="as_", choices=("suite", "chat"), required=True)
+    export.add_argument("--out", metavar="FILE")
+    export.add_argument("ids", nargs="*", metavar="ID", help="sessions to export (default: all)")
+
     schema = sub.add_parser("schema", help="show the catalog, or the slice chosen for a question")
     _add_db(schema)
     schema.add_argument("--for", dest="question", metavar="QUESTION", help="show only what would be sent to the model for this question")
@@ -149,6 +164,18 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from analyst.batch import run_batch
 
         return run_batch(config, Path(args.file), approve=args.approve, db=args.db, model_name=args.model, out=Path(args.out) if args.out else None, concurrency=args.concurrency, resume=args.resume)
+    if args.command == "replay":
+        from analyst.sessions_cmd import run_replay
+
+        return run_replay(config, args.session, db=args.db, model_name=args.model, approve=args.approve)
+    if args.command == "sessions":
+        from analyst import sessions_cmd
+
+        if args.sessions_command == "list":
+            return sessions_cmd.run_sessions_list(config)
+        if args.sessions_command == "show":
+            return sessions_cmd.run_sessions_show(config, args.session)
+        return sessions_cmd.run_sessions_export(config, args.ids, args.as_, args.out)
     if args.command == "schema":
         from analyst.inspect import run_schema
 

@@ -26,7 +26,9 @@ _ALLOWED_REFS = frozenset(
     {"BASE_TABLE", "TABLE_FUNCTION", "JOIN", "SUBQUERY", "EMPTY", "PIVOT", "EXPRESSION_LIST"}
 )
 # Every other TableReferenceType DuckDB has; SHOW_REF is what DESCRIBE/SUMMARIZE/SHOW become.
-_REFUSED_REFS = frozenset({"SHOW_REF", "COLUMN_DATA", "DELIM_GET", "BOUND_TABLE_REF", "CTE", "INVALID"})
+_REFUSED_REFS = frozenset(
+    {"SHOW_REF", "COLUMN_DATA", "DELIM_GET", "BOUND_TABLE_REF", "CTE", "INVALID"}
+)
 _CALL_CLASSES = frozenset({"FUNCTION", "WINDOW", "AGGREGATE"})
 
 _local = threading.local()
@@ -146,7 +148,8 @@ class _Walker:
         """Walk CTE bodies (each sees the CTEs before it); return every name for the main query."""
         names = [fold(str(entry.get("key", ""))) for entry in entries]
         for index, entry in enumerate(entries):
-            self.walk((entry.get("value") or {}).get("query_node"), outer | frozenset(names[:index]))
+            body = (entry.get("value") or {}).get("query_node")
+            self.walk(body, outer | frozenset(names[:index]))
         return outer | frozenset(names)
 
     def _table(self, node: dict[str, Any], visible: frozenset[str]) -> None:

@@ -10,6 +10,13 @@ with the test in tests/tools/test_guard.py that parses every allowed name.
 
 from __future__ import annotations
 
+import re
+
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+
+from tools.guard_schema import ProblemSpec, fold
+
 # Written names shared by DuckDB and PostgreSQL (lower-case).
 _COMMON = """
 abs acos asin atan atan2 avg bit_and bit_or bit_xor bool_and bool_or cbrt ceil ceiling
@@ -217,3 +224,51 @@ def refusal_reason(name: str) -> str:
     if lowered.startswith(_SYSTEM_PREFIXES):
         return "it is a system or administration function"
     return "it is not on the analyst's list of allowed functions"
+
+
+_TABLE_POSITIONS = (exp.Table, exp.From, exp.Join, exp.Lateral)
+_CALL_NAME = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+_ANONYMOUS = (exp.Anonymous, exp.AnonymousAggFunc)
+
+
+def call_name(node: exp.Func, dialect: str) -> str:
+    """The lower-cased name a function is written as in `dialect` (for messages and the log)."""
+    if isinstance(node, _ANONYMOUS):
+        return fold(node.name)
+    try:
+        match = _CALL_NAME.match(node.sql(dialect=dialect))
+    except SqlglotError:
+        match = None
+    return fold(match.group(1) if match else node.sql_name())
+
+
+def check_functions(
+    tree: exp.Expression, dialect: str
+) -> tuple[tuple[str, ...], list[ProblemSpec]]:
+    """Every function call in the tree must be on the allowlist for its position (FROM or not)."""
+    names: dict[str, None] = {}
+    problems: list[ProblemSpec] = []
+    scalar_names = safe_function_names(dialect)
+    table_names = safe_table_function_names(dialect)
+    for node in tree.walk():
+        if not isinstance(node, exp.Func):
+            continue
+        name = call_name(node, dialect)
+        names[name] = None
+        anonymous = isinstance(node, _ANONYMOUS)
+        if isinstance(node.parent, _TABLE_POSITIONS) and node.arg_key == "this":
+            kind = type(node).__name__
+            if not (name in table_names if anonymous else kind in SAFE_TABLE_CLASSES):
+                problems.append((
+                    "table_function_not_allowed",
+                    f"The table function {name}() is not allowed because {refusal_reason(name)}. "
+                    f"In FROM use catalog tables, CTEs, subqueries or only: "
+                    f"{', '.join(sorted(table_names))}.",
+                ))
+        elif not (name in scalar_names if anonymous else type(node).__name__ in SAFE_CLASSES):
+            problems.append((
+                "function_not_allowed",
+                f"The function {name}() is not allowed because {refusal_reason(name)}. Use "
+                "standard aggregate, window, date/time, string, math or list functions instead.",
+            ))
+    return tuple(names), problems

@@ -223,9 +223,6 @@ class AnthropicModel:
             raise ProviderError(f"cannot reach {self.name} at {safe_url(self._base_url)} (connection failed)") from None
         except sdk.AnthropicError as exc:
             raise ProviderError(f"{self.name} failed: {redact(one_line(str(exc)), self._api_key)}") from None
-        except (ValueError, TypeError, AttributeError, KeyError) as exc:
-            # a non-JSON body surfaces as a bare JSONDecodeError or a str, not an SDK error
-            raise ProviderError(f"{self.name} returned a malformed response ({type(exc).__name__}); is the base URL the Anthropic API?") from None
         return ModelResponse(
             text=response.text,
             tool_calls=response.tool_calls,
@@ -246,19 +243,24 @@ class AnthropicModel:
         return f"{self.name} returned HTTP {status}: {detail}"
 
     def _complete_once(self, params: dict[str, Any]) -> ModelResponse:
-        message = self._client.messages.create(**params)
-        if isinstance(message, str):
-            # a non-JSON content type (a proxy's HTML error page) comes back as the raw body
-            raise ProviderError(f"{self.name} returned a malformed response (not JSON); is the base URL the Anthropic API?")
-        text_parts: list[str] = []
-        calls: list[ToolCall] = []
-        for block in message.content or []:
-            if block.type == "text":
-                text_parts.append(block.text or "")
-            elif block.type == "tool_use":
-                calls.append(self._tool_call(block.id, block.name, block.input))
-        usage = _usage(message.usage) if getattr(message, "usage", None) is not None else None
-        return ModelResponse("".join(text_parts), tuple(calls), usage, message.stop_reason)
+        malformed = f"{self.name} returned a malformed response ({{}}); is the base URL the Anthropic API?"
+        try:
+            message = self._client.messages.create(**params)
+            if isinstance(message, str):
+                # a non-JSON content type (a proxy's HTML error page) comes back as the raw body
+                raise ProviderError(malformed.format("not JSON"))
+            text_parts: list[str] = []
+            calls: list[ToolCall] = []
+            for block in message.content or []:
+                if block.type == "text":
+                    text_parts.append(block.text or "")
+                elif block.type == "tool_use":
+                    calls.append(self._tool_call(block.id, block.name, block.input))
+            usage = _usage(message.usage) if getattr(message, "usage", None) is not None else None
+            return ModelResponse("".join(text_parts), tuple(calls), usage, message.stop_reason)
+        except (ValueError, TypeError, AttributeError, KeyError) as exc:
+            # a JSON content type with a non-JSON body surfaces as a bare JSONDecodeError
+            raise ProviderError(malformed.format(type(exc).__name__)) from None
 
     @staticmethod
     def _tool_call(call_id: str, name: str, arguments: Any) -> ToolCall:

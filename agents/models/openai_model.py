@@ -159,9 +159,6 @@ class OpenAIModel:
             raise ProviderError(f"cannot reach {self.name} at {safe_url(self._client.base_url)} (connection failed)") from None
         except self._openai.OpenAIError as exc:
             raise ProviderError(f"{self.name} failed: {redact(one_line(str(exc)), self._api_key)}") from None
-        except (ValueError, TypeError, AttributeError, KeyError) as exc:
-            # the SDKs pass non-JSON bodies through as str or a bare JSONDecodeError
-            raise ProviderError(f"{self.name} returned a malformed response ({type(exc).__name__}); is the base URL an OpenAI-compatible API?") from None
         return ModelResponse(
             text=response.text,
             tool_calls=response.tool_calls,
@@ -180,23 +177,28 @@ class OpenAIModel:
         return f"{self.name} returned HTTP {status}: {detail}"
 
     def _complete_once(self, params: dict[str, Any]) -> ModelResponse:
-        completion = self._client.chat.completions.create(**params)
-        if isinstance(completion, str):
-            # a non-JSON content type (a proxy's HTML error page) comes back as the raw body
-            raise ProviderError(f"{self.name} returned a malformed response (not JSON); is the base URL an OpenAI-compatible API?")
-        if not getattr(completion, "choices", None):
-            raise ProviderError(f"{self.name} returned a response with no choices")
-        choice = completion.choices[0]
-        message = choice.message
-        calls = tuple(
-            parse_arguments(tc.id or f"call_{n}", tc.function.name, tc.function.arguments)
-            for n, tc in enumerate(message.tool_calls or [])
-            if getattr(tc, "function", None) is not None
-        )
-        usage = None
-        if completion.usage is not None:
-            usage = Usage(completion.usage.prompt_tokens or 0, completion.usage.completion_tokens or 0)
-        return ModelResponse(message.content or "", calls, usage, choice.finish_reason)
+        malformed = f"{self.name} returned a malformed response ({{}}); is the base URL an OpenAI-compatible API?"
+        try:
+            completion = self._client.chat.completions.create(**params)
+            if isinstance(completion, str):
+                # a non-JSON content type (a proxy's HTML error page) comes back as the raw body
+                raise ProviderError(malformed.format("not JSON"))
+            if not getattr(completion, "choices", None):
+                raise ProviderError(f"{self.name} returned a response with no choices")
+            choice = completion.choices[0]
+            message = choice.message
+            calls = tuple(
+                parse_arguments(tc.id or f"call_{n}", tc.function.name, tc.function.arguments)
+                for n, tc in enumerate(message.tool_calls or [])
+                if getattr(tc, "function", None) is not None
+            )
+            usage = None
+            if completion.usage is not None:
+                usage = Usage(completion.usage.prompt_tokens or 0, completion.usage.completion_tokens or 0)
+            return ModelResponse(message.content or "", calls, usage, choice.finish_reason)
+        except (ValueError, TypeError, AttributeError, KeyError) as exc:
+            # a JSON content type with a non-JSON body surfaces as a bare JSONDecodeError
+            raise ProviderError(malformed.format(type(exc).__name__)) from None
 
     def _complete_streaming(
         self, params: dict[str, Any], on_text: Callable[[str], None] | None
@@ -210,23 +212,29 @@ class OpenAIModel:
         finish = None
         with stream:  # released even when on_text raises (e.g. the user interrupts)
             for chunk in self._chunks(stream, text_parts):
-                if chunk.usage is not None:
-                    usage = Usage(chunk.usage.prompt_tokens or 0, chunk.usage.completion_tokens or 0)
-                for choice in chunk.choices or []:
-                    delta = choice.delta
-                    if delta is not None and delta.content:
-                        text_parts.append(delta.content)
-                        if on_text:
-                            on_text(delta.content)  # outside the SDK error handling: its errors are not ours
-                    for tc in (delta.tool_calls or []) if delta is not None else []:
-                        slot = calls.setdefault(tc.index, {"id": "", "name": "", "arguments": ""})
-                        if tc.id:
-                            slot["id"] = tc.id
-                        if tc.function is not None:
-                            slot["name"] += tc.function.name or ""
-                            slot["arguments"] += tc.function.arguments or ""
-                    if choice.finish_reason:
-                        finish = choice.finish_reason
+                new_text: list[str] = []
+                try:
+                    if chunk.usage is not None:
+                        usage = Usage(chunk.usage.prompt_tokens or 0, chunk.usage.completion_tokens or 0)
+                    for choice in chunk.choices or []:
+                        delta = choice.delta
+                        if delta is not None and delta.content:
+                            new_text.append(delta.content)
+                        for tc in (delta.tool_calls or []) if delta is not None else []:
+                            slot = calls.setdefault(tc.index, {"id": "", "name": "", "arguments": ""})
+                            if tc.id:
+                                slot["id"] = tc.id
+                            if tc.function is not None:
+                                slot["name"] += tc.function.name or ""
+                                slot["arguments"] += tc.function.arguments or ""
+                        if choice.finish_reason:
+                            finish = choice.finish_reason
+                except (AttributeError, TypeError, KeyError, ValueError):
+                    raise ProviderError(f"{self.name} sent a malformed stream chunk{shown(text_parts)}") from None
+                for piece in new_text:
+                    text_parts.append(piece)
+                    if on_text:
+                        on_text(piece)  # outside all error handling: the caller's errors are not ours
         if finish is None:
             raise ProviderError(f"{self.name} stream ended early{shown(text_parts)} (no finish reason)")
         tool_calls = tuple(

@@ -76,7 +76,9 @@ def _catalog(dialect: str = "duckdb", schema: str = "main") -> Catalog:
               _col("salesperson_id"), _col("quantity"), _col("amount", "DECIMAL(10,2)"),
               _col("discount", "DECIMAL(10,2)"), _col("sold_at", "TIMESTAMP"), _col("order"),
               _col("tags", "VARCHAR[]")),
-              foreign_keys=(ForeignKey(("customer_id",), f"{schema}.customers", ("customer_id",)),)),
+              foreign_keys=(
+                  ForeignKey(("customer_id",), f"{schema}.customers", ("customer_id",)),
+              )),
     )
     return Catalog(dialect, tables, default_schema=schema)
 
@@ -86,7 +88,10 @@ PG_CATALOG = _catalog("postgres", "public")
 
 
 def guard(sql: str) -> Verdict:
-    return check_sql(sql, CATALOG, "duckdb", cross_check=lambda text: duckdb_cross_check(text, CATALOG))
+    def cross_check(text: str) -> list[Problem]:
+        return duckdb_cross_check(text, CATALOG)
+
+    return check_sql(sql, CATALOG, "duckdb", cross_check=cross_check)
 
 
 def codes(verdict: Verdict) -> set[str]:
@@ -112,7 +117,8 @@ ALLOWED = [
     "SELECT customer_id, sale_id, amount FROM sales "
     "QUALIFY row_number() OVER (PARTITION BY customer_id ORDER BY amount DESC) = 1",
     "SELECT c.region, p.category, sum(s.amount) AS total FROM sales s "
-    "JOIN customers c ON c.customer_id = s.customer_id JOIN products p ON p.product_id = s.product_id "
+    "JOIN customers c ON c.customer_id = s.customer_id "
+    "JOIN products p ON p.product_id = s.product_id "
     "GROUP BY GROUPING SETS ((c.region), (p.category), ()) ORDER BY ALL",
     "SELECT c.region, p.category, sum(s.amount) FROM sales s JOIN customers c USING (customer_id) "
     "JOIN products p USING (product_id) GROUP BY ROLLUP (c.region, p.category)",
@@ -145,7 +151,8 @@ ALLOWED = [
     "coalesce(discount, 0) AS discount, amount / nullif(quantity, 0) AS unit, "
     "CAST(amount AS INTEGER) AS whole, TRY_CAST(quantity AS VARCHAR) AS q FROM sales",
     "SELECT upper(name) || '-' || lower(region) AS label, concat(name, '!') AS shout, "
-    "regexp_matches(name, '^[A-C]') AS early FROM customers WHERE name ILIKE '%a%' OR name LIKE 'B%'",
+    "regexp_matches(name, '^[A-C]') AS early FROM customers "
+    "WHERE name ILIKE '%a%' OR name LIKE 'B%'",
     "SELECT strftime(sold_at, '%Y-%m') AS ym, extract(year FROM sold_at) AS y, "
     "date_diff('day', c.signup_date, s.sold_at::DATE) AS days FROM sales s JOIN customers c "
     "USING (customer_id)",
@@ -425,9 +432,25 @@ def test_verdict_fields() -> None:
     assert verdict.ok and verdict.sql_in == sql
     assert verdict.tables == ("main.sales", "main.customers")
     assert verdict.functions == ("upper",)
-    assert verdict.sql == "SELECT s.amount, UPPER(c.name) FROM sales AS s JOIN main.customers AS c USING (customer_id)"
+    assert verdict.sql == (
+        "SELECT s.amount, UPPER(c.name) FROM sales AS s JOIN main.customers AS c "
+        "USING (customer_id)"
+    )
     assert verdict.sql_hash == hashlib.sha256(verdict.sql.encode()).hexdigest()
     assert sql_hash("a") != sql_hash("a ")
+
+
+@pytest.mark.parametrize(
+    "sql",
+    ["SELECT 1 AS x -- a */ ; DROP TABLE sales\n", "SELECT 1 AS x /* a /* nested */ ; */",
+     "/* approved by security */ SELECT 1 AS x"],
+)
+def test_comments_never_reach_the_text_that_runs(
+    sql: str, sales_db: duckdb.DuckDBPyConnection
+) -> None:
+    verdict = guard(sql)
+    assert verdict.ok and verdict.sql == "SELECT 1 AS x"
+    assert sales_db.cursor().execute(verdict.sql).fetchall() == [(1,)]
 
 
 def test_cross_check_gets_the_regenerated_text() -> None:
@@ -484,7 +507,8 @@ def test_duckdb_cross_check_refuses(sql: str) -> None:
 
 def test_duckdb_cross_check_sees_the_zero_width_table() -> None:
     problems = duckdb_cross_check(ZWSP_PAYLOAD, CATALOG)
-    assert [p.code for p in problems] == ["unknown_table"] and "internal_tokens" in problems[0].message
+    assert [p.code for p in problems] == ["unknown_table"]
+    assert "internal_tokens" in problems[0].message
 
 
 def test_duckdb_cross_check_accepts_the_pivot_statement_sqlglot_cannot_parse() -> None:
@@ -530,7 +554,8 @@ def test_refused_names_are_refused_everywhere(dialect: str, name: str) -> None:
 def test_duckdb_allowed_names_exist_in_duckdb() -> None:
     """Every written name we allow for DuckDB is a real function, so the list has no typos."""
     con = duckdb.connect(":memory:")
-    real = {r[0].lower() for r in con.execute("SELECT function_name FROM duckdb_functions()").fetchall()}
+    rows = con.execute("SELECT function_name FROM duckdb_functions()").fetchall()
+    real = {row[0].lower() for row in rows}
     syntax = {"current_date", "current_time", "current_timestamp", "localtime", "localtimestamp",
               "extract", "coalesce", "if", "iff", "nvl", "struct", "grouping", "columns"}
     missing = safe_function_names("duckdb") - real - syntax
@@ -580,7 +605,9 @@ def test_appending_a_statement_flips_to_refused(sql: str, suffix: str) -> None:
 
 @PROPERTY_SETTINGS
 @given(st.sampled_from(ALLOWED), st.sampled_from(FORBIDDEN_CALLS), st.data())
-def test_inserting_a_forbidden_function_flips_to_refused(sql: str, call: str, data: st.DataObject) -> None:
+def test_inserting_a_forbidden_function_flips_to_refused(
+    sql: str, call: str, data: st.DataObject
+) -> None:
     starts = [i for i in range(len(sql)) if sql.upper().startswith("SELECT ", i)
               and not sql.upper().startswith("SELECT DISTINCT", i)]
     at = data.draw(st.sampled_from(starts)) + len("SELECT ")
@@ -603,7 +630,9 @@ def test_inserting_a_forbidden_table_flips_to_refused(sql: str, data: st.DataObj
 @PROPERTY_SETTINGS
 @given(st.sampled_from(ALLOWED), st.sampled_from(["\u200b", "\ufeff", "\u00a0", "\u2028", "\x0b",
                                                    "\u202e", "\x00"]), st.data())
-def test_invisible_characters_anywhere_flip_to_refused(sql: str, char: str, data: st.DataObject) -> None:
+def test_invisible_characters_anywhere_flip_to_refused(
+    sql: str, char: str, data: st.DataObject
+) -> None:
     at = data.draw(st.integers(0, len(sql)))
     assert "invisible_character" in codes(guard(sql[:at] + char + sql[at:]))
 

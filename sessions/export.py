@@ -1,0 +1,70 @@
+"""Export turns a person approved as eval suite entries or fine-tuning chat examples.
+
+The person is the labeller: only turns whose SQL a human approved or edited (and did not rate
+bad) are exported. Policy-approved turns are not labels, they are the model grading itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from sessions.store import SessionRecord, Turn
+
+
+@dataclass(frozen=True)
+class Labelled:
+    session: SessionRecord
+    turn: Turn
+    sql: str
+    edited: bool
+
+
+def labelled_turns(records: Iterable[SessionRecord]) -> list[Labelled]:
+    out = []
+    for record in records:
+        for turn in record.turns:
+            if turn.status != "answered" or not turn.executed or turn.rating == "bad":
+                continue
+            executed_hashes = {e.get("hash") for e in turn.executed}
+            human = [
+                d for d in turn.decisions
+                if d.get("decided_by") == "human" and d.get("decision") in ("approve", "edit")
+                and (d.get("edited_hash") if d.get("decision") == "edit" else d.get("hash")) in executed_hashes
+            ]
+            if not human:
+                continue
+            last = human[-1]
+            final_hash = last.get("edited_hash") if last.get("decision") == "edit" else last.get("hash")
+            sql = next(e["sql"] for e in turn.executed if e.get("hash") == final_hash)
+            out.append(Labelled(record, turn, sql, any(d.get("decision") == "edit" for d in human)))
+    return out
+
+
+def suite_entry(item: Labelled) -> dict[str, Any]:
+    return {
+        "id": f"{item.session.id}-t{item.turn.number}",
+        "db": item.session.database,
+        "question": item.turn.question,
+        "gold_sql": item.sql,
+        "source_session": item.session.id,
+        "edited": item.edited,
+        "rated": item.turn.rating,
+    }
+
+
+def chat_entry(item: Labelled, system: str) -> dict[str, Any]:
+    return {
+        "messages": [
+            {"role": "system", "content": system},
+            {"role": "user", "content": item.turn.question},
+            {"role": "assistant", "content": item.sql},
+        ],
+        "metadata": {
+            "source_session": item.session.id,
+            "turn": item.turn.number,
+            "db": item.session.database,
+            "model": item.session.model,
+            "edited": item.edited,
+        },
+    }

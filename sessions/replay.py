@@ -1,0 +1,201 @@
+"""Replay: re-drive the loop from a session log, offline, and say whether anything changed.
+
+The recorded model responses become a scripted model and the recorded decisions are replayed in
+order (`decided_by = "replay"`), against the recorded database or another one. "Identical" means
+the same decisions, SQL hashes, result fingerprints and statuses; a changed prompt template hash is
+a note, not a divergence, because it explains a difference rather than being one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from agents.decisions import Abort, Approve, Edit, Reject
+from agents.events import Event
+from agents.loop import AnalystLoop, Outcome, Pending, Settings
+from agents.models.scripted import ScriptedModel
+from sessions.store import SessionRecord, Turn, turns_of
+from sessions.log import LogContents
+
+
+@dataclass(frozen=True)
+class Divergence:
+    turn: int
+    what: str  # e.g. "query 1 fingerprint"
+    recorded: Any
+    replayed: Any
+
+    def describe(self) -> str:
+        return f"turn {self.turn}: {self.what} differs (recorded {self.recorded!r}, replayed {self.replayed!r})"
+
+
+@dataclass
+class ReplayReport:
+    session_id: str
+    turns_replayed: int = 0
+    turns_total: int = 0
+    divergence: Divergence | None = None
+    notes: list[str] = field(default_factory=list)
+    incomplete: bool = False
+
+    @property
+    def identical(self) -> bool:
+        return self.divergence is None
+
+
+def _response_entries(turn: Turn) -> list[dict[str, Any]]:
+    """The recorded model responses of a turn as scripted-model entries, in call order."""
+    entries = []
+    for response in turn.responses:
+        if response.get("type") == "model_failed":
+            entries.append({"error": {"status": response.get("status") or 500, "message": response.get("message", "")}})
+            continue
+        entries.append(
+            {
+                "text": response.get("text", ""),
+                "tool_calls": [
+                    {"id": c.get("id"), "name": c.get("name"), "arguments": c.get("arguments") or {}, "error": c.get("error")}
+                    for c in response.get("tool_calls") or []
+                ],
+                "usage": response.get("usage"),
+                "stop_reason": response.get("stop_reason"),
+            }
+        )
+    return entries
+
+
+class _RecordedDecisions:
+    """Hands out the recorded decisions of one turn in order."""
+
+    def __init__(self, decisions: list[dict[str, Any]]) -> None:
+        self._queue = list(decisions)
+
+    def next(self) -> dict[str, Any] | None:
+        return self._queue.pop(0) if self._queue else None
+
+
+def _drive_recorded(loop: AnalystLoop, turn: Turn) -> Outcome:
+    decisions = _RecordedDecisions(turn.decisions)
+    step: Pending | Outcome = loop.ask(turn.question)
+    while isinstance(step, Pending):
+        recorded = decisions.next()
+        kind = recorded.get("decision") if recorded else None
+        if kind == "approve":
+            step = loop.decide(Approve(decided_by="replay"))
+        elif kind == "edit":
+            step = loop.decide(Edit(recorded.get("edited_sql") or "", decided_by="replay"))  # type: ignore[union-attr]
+        elif kind == "reject":
+            step = loop.decide(Reject(recorded.get("feedback") or "", decided_by="replay"))  # type: ignore[union-attr]
+        elif kind == "dry_run":
+            return loop.stop_dry_run()
+        else:  # "abort", or the replay asked for a decision the recording never made
+            step = loop.decide(Abort(decided_by="replay"))
+    return step
+
+
+def compare_turn(recorded: Turn, replayed: Turn) -> tuple[Divergence | None, list[str]]:
+    """The first difference between two runs of one turn, plus notes."""
+    notes = []
+    if recorded.templates != replayed.templates:
+        notes.append(f"turn {recorded.number}: prompt templates changed since the recording ({recorded.templates[:1]} → {replayed.templates[:1]})")
+    pairs: list[tuple[str, Any, Any]] = []
+    rec_hashes = [c.get("hash") for c in recorded.checks]
+    rep_hashes = [c.get("hash") for c in replayed.checks]
+    for i in range(max(len(rec_hashes), len(rep_hashes))):
+        pairs.append((f"checked SQL {i + 1} hash", _at(rec_hashes, i), _at(rep_hashes, i)))
+    pairs.append(("decisions", [d.get("decision") for d in recorded.decisions], [d.get("decision") for d in replayed.decisions]))
+    rec_fp = [e.get("fingerprint") for e in recorded.executed]
+    rep_fp = [e.get("fingerprint") for e in replayed.executed]
+    for i in range(max(len(rec_fp), len(rep_fp))):
+        pairs.append((f"query {i + 1} result fingerprint", _at(rec_fp, i), _at(rep_fp, i)))
+    pairs.append(("query failures", [f.get("kind") for f in recorded.failed], [f.get("kind") for f in replayed.failed]))
+    pairs.append(("status", recorded.status, replayed.status))
+    for what, rec, rep in pairs:
+        if rec != rep:
+            return Divergence(recorded.number, what, rec, rep), notes
+    return None, notes
+
+
+def _at(items: list[Any], index: int) -> Any:
+    return items[index] if index < len(items) else None
+
+
+def replay_session(
+    record: SessionRecord,
+    database: Any,
+    settings: Settings,
+    emit: Callable[[Event], None] | None = None,
+) -> ReplayReport:
+    """Re-drive every complete turn; stop at the first divergence."""
+    report = ReplayReport(record.id, turns_total=len(record.turns))
+    complete = [t for t in record.turns if t.complete]
+    if len(complete) < len(record.turns) or record.torn:
+        report.incomplete = True
+        report.notes.append(
+            f"the log is truncated: replaying the {len(complete)} complete turn(s) of {len(record.turns)}"
+        )
+    entries = [entry for turn in complete for entry in _response_entries(turn)]
+    model = ScriptedModel(entries, source=f"session {record.id}", name=record.model or "replay")
+    model.supports_tools = bool((record.started.get("settings") or {}).get("tools", True))
+    events: list[dict[str, Any]] = [{"type": "session_started", **{k: v for k, v in record.started.items() if k != "type"}}]
+
+    def collect(event: Event) -> None:
+        events.append(event.to_json())
+        if emit is not None:
+            emit(event)
+
+    loop = AnalystLoop(model, database, settings, collect)
+    for turn in complete:
+        _drive_recorded(loop, turn)
+        _, replayed_turns = turns_of(LogContents(tuple(events), False, ()))
+        divergence, notes = compare_turn(turn, replayed_turns[-1])
+        report.notes.extend(notes)
+        report.turns_replayed += 1
+        if divergence is not None:
+            report.divergence = divergence
+            break
+    return report
+
+
+@dataclass(frozen=True)
+class ReaskRow:
+    """One question re-asked with another model: what it wrote and whether the result matches."""
+
+    turn: int
+    question: str
+    recorded_sql: str | None
+    new_sql: str | None
+    recorded_fingerprint: str | None
+    new_fingerprint: str | None
+    new_status: str
+
+    @property
+    def same_sql(self) -> bool:
+        return _normal_sql(self.recorded_sql) == _normal_sql(self.new_sql)
+
+    @property
+    def same_result(self) -> bool:
+        return self.recorded_fingerprint is not None and self.recorded_fingerprint == self.new_fingerprint
+
+
+def _normal_sql(sql: str | None) -> str | None:
+    return " ".join(sql.split()).lower().rstrip(";") if sql else None
+
+
+def reask_session(record: SessionRecord, loop: AnalystLoop, decide: Callable[[Pending], Any] | None) -> list[ReaskRow]:
+    """Ask each recorded question again on `loop` (a live model) and compare SQL and results."""
+    from agents.drive import drive
+
+    rows = []
+    for turn in record.turns:
+        outcome = drive(loop, turn.question, decide)
+        last = next((q for q in reversed(outcome.queries) if q.result is not None), None)
+        rows.append(
+            ReaskRow(
+                turn.number, turn.question, turn.sql, outcome.sql,
+                turn.executed[-1].get("fingerprint") if turn.executed else None,
+                last.fingerprint if last else None, outcome.status,
+            )
+        )
+    return rows

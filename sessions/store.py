@@ -1,0 +1,137 @@
+"""Logged sessions on disk: find one by id or path, and summarize turns for listing and export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sessions.log import LogContents, read_log
+
+
+class SessionNotFound(Exception):
+    """No session with that id or path; the message says where we looked."""
+
+
+def find_session(ref: str, sessions_dir: Path) -> Path:
+    """A session by path, by full id, or by a unique id prefix."""
+    path = Path(ref).expanduser()
+    if path.suffix == ".jsonl" and path.exists():
+        return path
+    exact = sessions_dir / f"{ref}.jsonl"
+    if exact.exists():
+        return exact
+    matches = sorted(sessions_dir.glob(f"{ref}*.jsonl")) if sessions_dir.exists() else []
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        raise SessionNotFound(f"{ref!r} matches {len(matches)} sessions; give more of the id")
+    raise SessionNotFound(f"no session {ref!r} in {sessions_dir} (run `analyst sessions list`)")
+
+
+@dataclass
+class Turn:
+    """One question of a session and what happened to it, read from its events."""
+
+    number: int
+    question: str
+    status: str | None = None
+    error: dict[str, Any] | None = None
+    answer: str | None = None
+    sql: str | None = None  # the last SQL that executed
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+    executed: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[dict[str, Any]] = field(default_factory=list)
+    checks: list[dict[str, Any]] = field(default_factory=list)
+    responses: list[dict[str, Any]] = field(default_factory=list)
+    templates: list[str] = field(default_factory=list)
+    rating: str | None = None
+    cost_usd: float | None = 0.0
+    tokens: int = 0
+    started_at: str | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.status is not None
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    id: str
+    path: Path
+    started: dict[str, Any]  # the session_started event
+    turns: tuple[Turn, ...]
+    torn: bool
+    bad_lines: tuple[int, ...]
+
+    @property
+    def database(self) -> str:
+        return str(self.started.get("database", ""))
+
+    @property
+    def model(self) -> str:
+        return str(self.started.get("model", ""))
+
+
+def turns_of(contents: LogContents) -> tuple[dict[str, Any], list[Turn]]:
+    started: dict[str, Any] = {}
+    turns: list[Turn] = []
+    for event in contents.events:
+        kind = event.get("type")
+        if kind == "session_started":
+            started = event
+            continue
+        if kind == "question_asked":
+            turns.append(Turn(len(turns) + 1, event.get("question", ""), started_at=event.get("at")))
+            continue
+        if not turns:
+            continue
+        turn = turns[-1]
+        if kind == "model_called":
+            turn.templates.append(event.get("template_hash", ""))
+        elif kind == "model_responded":
+            turn.responses.append(event)
+            usage = event.get("usage") or {}
+            turn.tokens += int(usage.get("input_tokens", 0)) + int(usage.get("output_tokens", 0))
+            if event.get("cost_usd") is None or turn.cost_usd is None:
+                turn.cost_usd = None if usage else turn.cost_usd
+            else:
+                turn.cost_usd += event["cost_usd"]
+        elif kind == "model_failed":
+            turn.responses.append(event)
+        elif kind == "sql_checked":
+            turn.checks.append(event)
+        elif kind == "approval_decided":
+            turn.decisions.append(event)
+        elif kind == "query_executed":
+            turn.executed.append(event)
+            turn.sql = event.get("sql")
+        elif kind == "query_failed":
+            turn.failed.append(event)
+        elif kind == "answer_given":
+            turn.answer = event.get("text")
+        elif kind == "answer_rated":
+            turn.rating = event.get("verdict")
+        elif kind == "run_finished":
+            turn.status = event.get("status")
+            turn.error = event.get("error")
+    return started, turns
+
+
+def load_session(path: Path) -> SessionRecord:
+    contents = read_log(path)
+    started, turns = turns_of(contents)
+    if not started:
+        raise SessionNotFound(f"{path} is not a session log (no session_started event)")
+    return SessionRecord(str(started.get("session", path.stem)), path, started, tuple(turns), contents.torn, contents.bad_lines)
+
+
+def list_sessions(sessions_dir: Path) -> list[SessionRecord]:
+    """All readable sessions, newest first; unreadable files are skipped, not fatal."""
+    records = []
+    for path in sorted(sessions_dir.glob("*.jsonl"), reverse=True) if sessions_dir.exists() else []:
+        try:
+            records.append(load_session(path))
+        except (SessionNotFound, OSError):
+            continue
+    return records

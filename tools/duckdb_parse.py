@@ -135,9 +135,11 @@ class _Walker:
         if "class" not in node and kind == "BASE_TABLE":
             self._table(node, visible)
         elif "class" not in node and kind == "TABLE_FUNCTION":
-            self._table_function(node.get("function") or {})
-            self.walk((node.get("function") or {}).get("arguments"), visible)
-            return
+            function = node.get("function") or {}
+            self._table_function(function)
+            # Walk its arguments without checking it again as a scalar function.
+            self.walk({k: v for k, v in function.items() if k != "function_name"}, visible)
+            node = {key: value for key, value in node.items() if key != "function"}
         elif node.get("class") in _CALL_CLASSES and "function_name" in node:
             self._function(node)
         for key, value in node.items():

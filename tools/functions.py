@@ -6,6 +6,13 @@ set that grows with every engine release. Two spellings are listed: DuckDB/Postg
 names as written (what sqlglot leaves `Anonymous` and what DuckDB's own parser reports), and the
 sqlglot classes that known names parse into (`date_trunc` -> `TimestampTrunc`). Keep them in sync
 with the test in tests/tools/test_guard.py that parses every allowed name.
+
+Per dialect: `_COMMON` holds names both engines share; `_DUCKDB` adds DuckDB's list, struct, map,
+JSON and statistics functions and `range` as a table function; `_POSTGRES` adds `to_char`,
+`jsonb_*`, `percentile_cont`, `make_interval` and set-returning functions usable in FROM
+(`jsonb_array_elements`, `regexp_split_to_table`, ...). PostgreSQL's dangerous built-ins
+(`pg_read_file`, `lo_*`, `set_config`, `dblink`, `*_to_xml`, advisory locks, `pg_sleep`) are simply
+absent, and `REFUSED_HINTS` explains them to the model.
 """
 
 from __future__ import annotations

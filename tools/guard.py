@@ -77,6 +77,11 @@ _FORBIDDEN_NODES: tuple[type[exp.Expression], ...] = tuple(
     if isinstance(cls := getattr(exp, name, None), type) and issubclass(cls, exp.Expression)
 ) + tuple(cls for name in ("DDL", "DML") if isinstance(cls := getattr(exp, name, None), type))
 
+# PostgreSQL's object-identifier types: casting text to them reads the system catalogs.
+_CATALOG_LOOKUP_TYPES = frozenset(
+    "REGCLASS REGPROC REGPROCEDURE REGOPER REGOPERATOR REGTYPE REGROLE REGNAMESPACE REGCONFIG "
+    "REGDICTIONARY REGCOLLATION".split()
+)
 
 _log = logging.getLogger(__name__)
 
@@ -251,6 +256,8 @@ def _forbidden_nodes(tree: exp.Expression) -> list[Problem]:
                         "FOR UPDATE / FOR SHARE takes locks; remove the locking clause.",
                     )
                 )
+        if isinstance(node, exp.DataType) and str(node.this).upper() in _CATALOG_LOOKUP_TYPES:
+            kinds[f"a cast to {str(node.this).upper()} (a system catalog lookup)"] = None
         if isinstance(node, _FORBIDDEN_NODES) and not (
             isinstance(node.parent, exp.Select) and node.arg_key in ("into", "locks")
         ):
@@ -279,7 +286,9 @@ def _arrow_lambdas(sql: str, tree: exp.Expression, dialect: str) -> list[Problem
     except SqlglotError:
         tokens = []
     keywords = sum(
-        1 for tok in tokens if tok.text.lower() == "lambda" and tok.token_type.name != "STRING"
+        1
+        for tok in tokens
+        if tok.text.lower() == "lambda" and tok.token_type.name not in ("STRING", "IDENTIFIER")
     )
     if lambdas <= keywords:
         return []
@@ -301,8 +310,19 @@ def _tables(
     in_scope: dict[str, Table] = {}
     problems: list[Problem] = []
     for table in tree.find_all(exp.Table):
-        if not isinstance(table.this, exp.Identifier) or table.find_ancestor(exp.Into):
-            continue  # a table function (the function allowlist decides) or an INTO target
+        if table.find_ancestor(exp.Into):
+            continue  # the target of SELECT INTO, refused above
+        if isinstance(table.this, exp.Func) or (table.this is None and table.args.get("rows_from")):
+            continue  # table functions: the function allowlist decides
+        if not isinstance(table.this, exp.Identifier):
+            problems.append(
+                Problem(
+                    "unknown_table",
+                    f"{table.sql(dialect=dialect)} is not a table name; write table or "
+                    "schema.table.",
+                )
+            )
+            continue
         if not table.args.get("db") and not table.args.get("catalog") and _cte_in_scope(
             table, dialect
         ):

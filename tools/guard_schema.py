@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
 from sqlglot import exp
 from sqlglot.errors import OptimizeError
 from sqlglot.optimizer.qualify import qualify
@@ -159,6 +158,8 @@ def _table_list(catalog: Catalog | None, limit: int = 25) -> str:
 
 
 def _did_you_mean(written: str, choices: list[str]) -> str:
+    from rapidfuzz import fuzz, process  # only needed when something is misspelt
+
     hits = process.extract(
         written.lower(), {c: c.lower() for c in choices}, scorer=fuzz.WRatio, limit=3,
         score_cutoff=60,

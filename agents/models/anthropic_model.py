@@ -82,10 +82,9 @@ def _usage(raw: Any, previous: Usage | None = None) -> Usage:
         return value if isinstance(value, int) else None
 
     parts = [field_("input_tokens"), field_("cache_creation_input_tokens"), field_("cache_read_input_tokens")]
-    if previous is not None and all(p is None for p in parts):
-        input_tokens = previous.input_tokens
-    else:
-        input_tokens = sum(p or 0 for p in parts)
+    input_tokens = sum(p or 0 for p in parts)
+    if previous is not None:  # counts are cumulative, so a partial delta never lowers them
+        input_tokens = max(input_tokens, previous.input_tokens)
     output = field_("output_tokens")
     if output is None:
         output = previous.output_tokens if previous is not None else 0

@@ -223,6 +223,10 @@ def test_allowed_corpora_are_big_enough() -> None:
 # --- must refuse ------------------------------------------------------------------------------
 
 ZWSP_PAYLOAD = "SELECT name FROM customers UNION ALL SELECT token\u200bFROM internal_tokens"
+RECURSIVE_ANCHOR_LEAK = (
+    "WITH RECURSIVE internal_tokens AS (SELECT * FROM internal_tokens UNION ALL "
+    "SELECT 'x', 'y' WHERE false) SELECT * FROM internal_tokens"
+)
 
 ATTACKS = [
     "DELETE FROM sales",
@@ -289,6 +293,10 @@ ATTACKS = [
     "SELECT * FROM sqlite_master",
     "SELECT * FROM pg_catalog.pg_class",
     "SELECT * FROM system.main.duckdb_tables",
+    "SELECT * FROM memory.main.sales",
+    "SELECT * FROM a.b.c.d",
+    "SELECT * FROM temp.sales",
+    "SELECT * FROM ?",
     "SELECT * FROM internal_tokens",
     'SELECT * FROM "INTERNAL_TOKENS"',
     "SELECT * FROM Internal_Tokens",
@@ -298,6 +306,11 @@ ATTACKS = [
     "WITH a AS (SELECT * FROM internal_tokens) SELECT * FROM a",
     "SELECT * FROM (WITH internal_tokens AS (SELECT 1 AS x) SELECT * FROM internal_tokens) t, "
     "internal_tokens",
+    "WITH internal_tokens AS (SELECT * FROM internal_tokens) SELECT * FROM internal_tokens",
+    "WITH RECURSIVE internal_tokens AS (SELECT * FROM internal_tokens UNION ALL "
+    "SELECT 'x', 'y' WHERE false) SELECT * FROM internal_tokens",
+    "WITH RECURSIVE x AS (SELECT * FROM internal_tokens), internal_tokens AS (SELECT 1) "
+    "SELECT * FROM x",
     ZWSP_PAYLOAD,
     "SELECT name FROM customers UNION ALL SELECT token\ufeffFROM internal_tokens",
     "SELECT 1\x00; DROP TABLE sales",
@@ -345,6 +358,8 @@ PG_ATTACKS = [
     "DO $$ BEGIN PERFORM 1; END $$",
     "SELECT * FROM information_schema.columns",
     "SELECT * FROM internal_tokens",
+    "SELECT 'internal_tokens'::regclass",
+    "SELECT CAST('pg_sleep' AS regproc)",
 ]
 
 
@@ -499,10 +514,29 @@ def test_deep_nesting_is_refused_not_crashing() -> None:
         "WITH a AS (SELECT * FROM internal_tokens) SELECT * FROM a",
         "SELECT * FROM (WITH internal_tokens AS (SELECT 1) SELECT * FROM internal_tokens) t, "
         "internal_tokens",
+        RECURSIVE_ANCHOR_LEAK,
+        "SELECT * FROM range((SELECT count(*) FROM internal_tokens))",
+        "WITH RECURSIVE x AS (SELECT * FROM internal_tokens), internal_tokens AS (SELECT 1) "
+        "SELECT * FROM x",
     ],
 )
 def test_duckdb_cross_check_refuses(sql: str) -> None:
     assert duckdb_cross_check(sql, CATALOG)
+
+
+def test_recursive_anchor_reads_the_real_table(sales_db: duckdb.DuckDBPyConnection) -> None:
+    """Why a recursive CTE only sees itself in its recursive term: DuckDB leaks otherwise."""
+    rows = sales_db.cursor().execute(RECURSIVE_ANCHOR_LEAK).fetchall()
+    assert ("sk-secret-123", "ops") in rows
+    assert "unknown_table" in codes(check_sql(RECURSIVE_ANCHOR_LEAK, CATALOG))
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "postgres"])
+def test_recursive_cte_sees_itself_in_its_recursive_term(dialect: str) -> None:
+    sql = ("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) "
+           "SELECT n FROM r")
+    assert check_sql(sql, _catalog(dialect, "main" if dialect == "duckdb" else "public"),
+                     dialect).ok
 
 
 def test_duckdb_cross_check_sees_the_zero_width_table() -> None:

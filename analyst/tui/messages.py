@@ -1,0 +1,102 @@
+"""Messages that workers post to the app; handlers on the app own every state change.
+
+Messages about a run carry its `generation`: the app drops those whose generation is no longer
+current, which is how a cancelled (abandoned) step's late reports disappear.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+
+
+@dataclass
+class SessionReady(Message):
+    """The session log is open and the catalog is loaded."""
+
+    session: Any
+
+
+@dataclass
+class SessionFailed(Message):
+    message: str
+
+
+@dataclass
+class LoopEventPosted(Message):
+    """One loop event (agents/events.py), as the session log received it."""
+
+    event: Any
+    generation: int
+
+
+@dataclass
+class TextStreamed(Message):
+    """A piece of model text as it arrives; `purpose` is `think` or `summarize`."""
+
+    purpose: str
+    delta: str
+    generation: int
+
+
+@dataclass
+class ResultArrived(Message):
+    """The rows of a query the loop ran for the model (`run_sql`), right after it ran."""
+
+    sql: str
+    sql_hash: str
+    result: Any
+    generation: int
+
+
+@dataclass
+class StepWaiting(Message):
+    """A new step waits for a cancelled one that is still finishing its model call."""
+
+    generation: int
+
+
+@dataclass
+class StepFinished(Message):
+    """The loop paused for approval (`Pending`) or ended the turn (`Outcome`)."""
+
+    result: Any
+    generation: int
+
+
+@dataclass
+class StepCrashed(Message):
+    """The loop raised something unexpected; shown as a notice, never a crash."""
+
+    message: str
+    generation: int
+
+
+@dataclass
+class AnswerRatedLogged(Message):
+    verdict: str
+
+
+@dataclass
+class SideQueryFinished(Message):
+    """A query of the screen's own (table sample, show more) finished; `outcome` may be an error."""
+
+    purpose: str  # "sample" or "more"
+    title: str
+    sql: str
+    outcome: Any
+    max_rows: int
+
+
+@dataclass
+class ExportProgressed(Message):
+    rows: int
+
+
+@dataclass
+class ExportFinished(Message):
+    path: str
+    rows: int
+    error: str | None

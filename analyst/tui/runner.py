@@ -1,0 +1,113 @@
+"""Runs the loop off the screen's thread, one step at a time, tagging its reports with the run's generation.
+
+A thread cannot be killed, so a cancelled step is abandoned rather than stopped: `loop.interrupt()`
+stops a running query at once, but a model call runs until it returns, and its late reports carry
+an old generation that the app drops. Steps hold one lock, so a new question waits for an
+abandoned step instead of driving the same loop concurrently; if the loop was left paused at an
+approval nobody will answer (the person cancelled as it arrived), the next question first aborts
+it, so every tool call still gets its result and the log records the abort.
+
+Each step runs in a daemon thread that the Textual worker waits on: quitting while a model call
+is in flight then exits at once instead of waiting for the call (Textual joins its worker threads
+on exit).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+from analyst.tui.messages import (
+    LoopEventPosted, ResultArrived, StepCrashed, StepFinished, StepWaiting, TextStreamed,
+)
+
+
+class LoopRunner:
+    """Owns the one loop of a session: steps run under a lock; reports are posted as messages."""
+
+    def __init__(self, post: Callable[[Any], Any]) -> None:
+        self._post = post
+        self._lock = threading.Lock()
+        self._tag: int | None = None  # generation of the step now running; None drops reports
+        self._last_result: tuple[str, Any] | None = None
+        self.session: Any = None
+        self.database: Any = None  # the SharedDatabase the loop runs on
+        self.paused = False  # the loop waits for a decision
+
+    def attach(self, session: Any, database: Any) -> None:
+        self.session = session
+        self.database = database
+
+    @property
+    def busy(self) -> bool:
+        return self._lock.locked()
+
+    # -- callbacks from the loop's thread ------------------------------------------------------
+
+    def observe(self, event: Any) -> None:
+        tag = self._tag
+        if tag is None:
+            return
+        if event.type == "query_executed" and self._last_result and self._last_result[0] == event.sql:
+            sql, result = self._last_result
+            self._post(ResultArrived(sql, event.hash, result, tag))
+        self._last_result = None
+        self._post(LoopEventPosted(event, tag))
+
+    def on_text(self, purpose: str, delta: str) -> None:
+        tag = self._tag
+        if tag is not None and delta:
+            self._post(TextStreamed(purpose, delta, tag))
+
+    def on_result(self, sql: str, result: Any) -> None:
+        """From SharedDatabase: rows of a loop query; posted when its `query_executed` follows."""
+        self._last_result = (sql, result)
+
+    # -- steps ---------------------------------------------------------------------------------
+
+    def start(self, generation: int, kind: str, payload: Any) -> threading.Thread:
+        """Run `ask(payload)` or `decide(payload)` in a daemon thread; reports go to `post`."""
+        thread = threading.Thread(target=self.run_step, args=(generation, kind, payload), name=f"analyst-{kind}-{generation}", daemon=True)
+        thread.start()
+        return thread
+
+    def run_step(self, generation: int, kind: str, payload: Any) -> None:
+        """Blocking: one loop step under the lock; posts StepFinished, or StepCrashed."""
+        from agents.decisions import Abort
+        from agents.loop import Pending
+
+        if not self._lock.acquire(blocking=False):
+            self._post(StepWaiting(generation))
+            self._lock.acquire()
+        try:
+            self._tag = None
+            self.database.clear_interrupt()
+            loop = self.session.loop
+            if kind == "ask" and self.paused:
+                self.paused = False
+                loop.decide(Abort())  # an approval that was cancelled as it arrived
+            self._tag = generation
+            result = loop.ask(payload) if kind == "ask" else loop.decide(payload)
+            self.paused = isinstance(result, Pending)
+            self._post(StepFinished(result, generation))
+        except Exception as exc:  # noqa: BLE001 - the screen shows it as a notice and goes on
+            self._post(StepCrashed(f"{type(exc).__name__}: {exc}", generation))
+        finally:
+            self._tag = None
+            self._lock.release()
+
+    def record(self, event: Any) -> None:
+        """Append an event of the person's (a rating) to the log, in order with the loop's."""
+        with self._lock:
+            self.session.emit(event)
+
+    def interrupt(self) -> None:
+        if self.session is not None:
+            self.session.loop.interrupt()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """True when no step is running (within `timeout` seconds); used before closing."""
+        if self._lock.acquire(timeout=timeout):
+            self._lock.release()
+            return True
+        return False

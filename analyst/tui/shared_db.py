@@ -1,0 +1,66 @@
+"""The session's database as the screen shares it: the loop's queries and the screen's own, one at a time.
+
+The DuckDB database remembers one running cursor for `interrupt()`, so a table sample or "show
+more" must not overlap the loop's query (it would take the interrupt's place); and an interrupt
+that lands while the loop's query still waits for its turn must stop it before it starts.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+from tools.databases.base import Limits, QueryError, QueryResult
+
+
+class SharedDatabase:
+    """Wraps a `Database`; `execute` is the loop's path, `run` the screen's own queries."""
+
+    def __init__(self, inner: Any, on_result: Callable[[str, QueryResult], None] | None = None) -> None:
+        self.inner = inner
+        self.on_result = on_result
+        self._lock = threading.Lock()
+        self._interrupted = threading.Event()
+
+    @property
+    def dialect(self) -> str:
+        return str(self.inner.dialect)
+
+    @property
+    def uri(self) -> str:
+        return str(self.inner.uri)
+
+    def catalog(self) -> Any:
+        return self.inner.catalog()
+
+    def cross_check(self, sql: str) -> list[str]:
+        return list(self.inner.cross_check(sql))
+
+    def fingerprint_source(self) -> str:
+        return str(self.inner.fingerprint_source())
+
+    def execute(self, sql: str, limits: Limits) -> QueryResult | QueryError:
+        """The loop's queries: refused once interrupted, and reported to `on_result` when they succeed."""
+        with self._lock:
+            if self._interrupted.is_set():
+                return QueryError("interrupted", "query interrupted")
+            outcome = self.inner.execute(sql, limits)
+        if isinstance(outcome, QueryResult) and self.on_result is not None:
+            self.on_result(sql, outcome)
+        return outcome
+
+    def run(self, sql: str, limits: Limits) -> QueryResult | QueryError:
+        """The screen's own queries (samples, show more, EXPLAIN): same lock, no report."""
+        with self._lock:
+            return self.inner.execute(sql, limits)
+
+    def interrupt(self) -> None:
+        self._interrupted.set()
+        self.inner.interrupt()
+
+    def clear_interrupt(self) -> None:
+        """Called before each loop step: an old Esc must not stop the next question's query."""
+        self._interrupted.clear()
+
+    def close(self) -> None:
+        self.inner.close()

@@ -83,7 +83,10 @@ from tools.databases.base import QueryResult, ResultColumn
 
 @dataclass(frozen=True)
 class Comparison:
-    """The verdict; `column_map[i]` is the predicted column holding gold column i (when correct)."""
+    """The verdict; `column_map[i]` is the predicted column holding gold column i.
+
+    `column_map` is None when not correct, and when both results are empty (nothing to match on).
+    """
 
     correct: bool
     set_equal: bool
@@ -121,6 +124,12 @@ class _Col:
     @cached_property
     def hash(self) -> int:
         return sum(map(hash, self.values))
+
+    @cached_property
+    def stats(self) -> tuple[int, int, float, float]:
+        """(NULLs, numbers, exact sum, exact sum of magnitudes): a cheap filter before sorting."""
+        nums = [v for v in self.values if type(v) in _NUMS]
+        return self.values.count(None), len(nums), math.fsum(nums), math.fsum(map(abs, nums))
 
     @cached_property
     def kinds(self) -> frozenset[str]:
@@ -241,6 +250,10 @@ def _col_match(g: _Col, p: _Col, stop: int, full: bool, bag: bool, tol: float) -
             return True
         if not _tolerant(g, p):
             return False
+        if full:  # pairwise-close values have close sums: |sum g - sum p| <= tol * (|g| + |p|)
+            (gz, gc_, gs, ga), (pz, pc_, ps, pa) = g.stats, p.stats
+            if gz != pz or gc_ != pc_ or abs(gs - ps) > tol * (ga + pa) * (1 + 1e-9) + 1e-300:
+                return False
         gn = sorted(v for v in gv if type(v) in _NUMS)
         pn = sorted(v for v in pv if type(v) in _NUMS)
         if len(gn) != len(pn) or gv.count(None) != pv.count(None):
@@ -336,6 +349,8 @@ def _search(gold: list[_Col], pred: list[_Col], rules: _Rules) -> tuple[tuple[in
         if not full:  # limit ties: prefer columns matching on every row, for a truthful map
             c.sort(key=lambda pi: not _col_match(g, pred[pi], n, True, True, rules.tol))
         if not c:
+            if gi in keys and any(_col_match(g, p, n, True, True, rules.tol) for p in pred):
+                return None, f"rows are not in the gold's order (sort key: gold column {gi + 1})"
             return None, f"no predicted column has {what} as gold column {gi + 1}"
         cands.append(c)
     cls = [next(j for j in range(i + 1) if pred[j].hash == p.hash and pred[j].values == p.values) for i, p in enumerate(pred)]

@@ -57,7 +57,7 @@ enum_range_boundary epoch epoch_ms epoch_ns epoch_us equi_width_bins era even fd
 first flatten fmod format format_bytes formatreadabledecimalsize formatreadablesize from_base64
 from_binary from_hex from_json from_json_strict fsum gamma gen_random_uuid geomean geometric_mean
 get_bit get_current_time get_current_timestamp grade_up greatest_common_divisor group_concat
-hamming hash hex histogram histogram_exact histogram_values hour ilike_escape instr isfinite isinf
+hamming hash hex histogram histogram_exact hour ilike_escape instr isfinite isinf
 is_histogram_other_bin isnan isodow isoyear jaccard jaro_similarity jaro_winkler_similarity json
 json_array json_contains json_exists json_extract json_extract_path json_extract_path_text
 json_extract_string json_group_array json_group_object json_group_structure json_keys

@@ -54,6 +54,7 @@ class FakeHandler(BaseHTTPRequestHandler):
     """Routes every request to the owning fake; adds helpers for JSON, SSE and aborts."""
 
     protocol_version = "HTTP/1.1"  # keep-alive + chunked streams, like the real APIs
+    disable_nagle_algorithm = True  # headers and body go out at once: no 40 ms delayed-ACK stalls
     timeout = 30  # safety net: an idle keep-alive connection can't pin a thread forever
     server: LoopbackServer
 

@@ -251,6 +251,8 @@ ATTACKS = [
     "SELECT * FROM 'https://example.com/x.csv'",
     "SELECT * FROM 'data.csv'",
     "SELECT * FROM sales, LATERAL read_csv('/etc/passwd')",
+    "SELECT * FROM histogram_values(internal_tokens, token)",
+    "SELECT * FROM histogram(internal_tokens, token)",
     "SELECT ('/etc/passwd').read_text()",
     "ATTACH '/tmp/x.db' AS x",
     "DETACH x",

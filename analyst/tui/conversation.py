@@ -1,0 +1,147 @@
+"""The conversation pane: questions, plans, retrieved tables, SQL, verdicts, results and answers.
+
+Model and data text are made inert and rendered as rich `Text` (never parsed as markup); SQL is
+syntax-highlighted with `rich.syntax`, which does not interpret markup either.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.syntax import Syntax
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from analyst.render import inert
+
+STATUS_LINES = {
+    "answered": ("✓ answered", "green"),
+    "aborted": ("■ aborted: nothing ran", "yellow"),
+    "interrupted": ("■ cancelled", "yellow"),
+    "rejected": ("✗ the checker still rejected the SQL", "red"),
+    "failed": ("✗ failed", "red"),
+    "dry_run": ("dry run: checked, not executed", "dim"),
+}
+
+
+def sql_block(sql: str) -> Syntax:
+    return Syntax(inert(sql), "sql", theme="ansi_dark", word_wrap=True, background_color="default")
+
+
+def format_elapsed(ms: float) -> str:
+    return f"{ms / 1000:.1f} s" if ms >= 1000 else f"{ms:.0f} ms"
+
+
+def _line(label: str, text: str, style: str = "", label_style: str = "bold") -> Text:
+    out = Text()
+    if label:
+        out.append(label, style=label_style)
+        out.append(" ")
+    out.append(inert(text), style=style)
+    return out
+
+
+def render_event(event: Any) -> RenderableType | None:
+    """What the conversation shows for one loop event; None for events it leaves out."""
+    kind = event.type
+    if kind == "schema_retrieved":
+        what = "the whole schema" if event.whole else f"{len(event.tables)} tables"
+        lines = [_line("schema:", f"{what}, {event.tokens:,} tokens", "dim", "bold dim")]
+        for table in event.tables:
+            why = event.why.get(table, "")
+            lines.append(_line("  ·", f"{table}" + (f" — {why}" if why else ""), "dim", "dim"))
+        return Group(*lines)
+    if kind == "model_responded" and event.purpose == "think" and event.tool_calls and event.text.strip():
+        return _line("plan:", event.text.strip(), "italic")
+    if kind == "tool_ran":
+        args = ", ".join(f"{k}={v}" for k, v in event.arguments.items())
+        return _line("looked up:", f"{event.name}({args})" + ("" if event.ok else " — failed"), "dim", "bold dim")
+    if kind == "sql_checked":
+        who = "your edit" if event.source == "human" else "proposed SQL"
+        if event.ok:
+            tables = ", ".join(event.tables) or "no tables"
+            return Group(_line(f"{who}:", "", ""), sql_block(event.sql_out or ""), _line("guard: ok ·", f"tables {tables}", "green", "bold green"))
+        problems = [_line("  ·", f"[{p['code']}] {p['message']}", "red", "red") for p in event.problems]
+        return Group(_line(f"{who} rejected by the guard:", "", "", "bold red"), sql_block(event.sql_in), *problems)
+    if kind == "approval_requested":
+        return _line("⏸", "waiting for your approval", "yellow", "yellow")
+    if kind == "approval_decided":
+        if event.decision == "approve":
+            return _line("✓", "approved — running it", "green", "green")
+        if event.decision == "edit":
+            return _line("✎", "you edited the SQL", "cyan", "cyan")
+        if event.decision == "reject":
+            return _line("✗ rejected with feedback:", event.feedback or "", "", "bold yellow")
+        return None  # aborts show in the run's status line
+    if kind == "query_executed":
+        cut = f" — truncated at {event.row_count:,}, more rows exist" if event.truncated else ""
+        return _line("ran:", f"{event.row_count:,} rows{cut} in {format_elapsed(event.elapsed_ms)} (results below)", "dim", "bold dim")
+    if kind == "query_failed":
+        return _line(f"query {event.kind}:", event.message, "yellow", "bold yellow")
+    if kind == "model_failed":
+        return _line("model error:", event.message, "red", "bold red")
+    if kind == "answer_given":
+        parts: list[RenderableType] = [_line("", event.text.strip() or "(no answer text)")]
+        if event.unverified_numbers:
+            parts.append(_line("note:", "not found in the result: " + ", ".join(event.unverified_numbers), "yellow", "yellow"))
+        return Group(*parts)
+    if kind == "run_finished":
+        label, style = STATUS_LINES.get(event.status, (event.status, ""))
+        message = (event.error or {}).get("message") if event.status not in ("answered", "aborted", "interrupted") else None
+        return _line(label + (":" if message else ""), message or "", style, f"bold {style}".strip())
+    return None
+
+
+class Conversation(VerticalScroll):
+    """The turns of a session, newest at the bottom; streamed text shows as it arrives."""
+
+    can_focus = True
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._live: Static | None = None
+        self._live_text = ""
+
+    def on_mount(self) -> None:
+        self.anchor()
+
+    def add(self, renderable: RenderableType, classes: str = "") -> Static:
+        item = Static(renderable, classes=f"entry {classes}".strip(), markup=False)
+        self.mount(item)
+        self.anchor()
+        return item
+
+    def add_question(self, question: str) -> None:
+        self.add(_line("›", question, "bold", "bold cyan"), "question")
+
+    def add_notice(self, text: str, style: str = "dim") -> None:
+        self.add(Text(inert(text), style=style), "notice")
+
+    def show_event(self, event: Any) -> None:
+        if event.type in ("model_responded", "model_failed", "answer_given", "run_finished"):
+            self._drop_live()
+        renderable = render_event(event)
+        if renderable is not None:
+            self.add(renderable, event.type.replace("_", "-"))
+
+    def stream(self, purpose: str, delta: str) -> None:
+        """Append streamed model text to the live entry (replaced when the response completes)."""
+        self._live_text += delta
+        text = Text(inert(self._live_text), style="italic dim" if purpose == "think" else "")
+        if self._live is None:
+            self._live = self.add(text, "live")
+        else:
+            self._live.update(text)
+        self.anchor()
+
+    def _drop_live(self) -> None:
+        if self._live is not None:
+            self._live.remove()
+        self._live = None
+        self._live_text = ""
+
+    def end_run(self) -> None:
+        """Forget any live text of an abandoned step."""
+        self._drop_live()

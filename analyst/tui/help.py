@@ -1,0 +1,65 @@
+"""The help screen: every key, by where it works."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("Anywhere", (
+        ("Enter", "ask the question in the box (follow-ups keep the conversation)"),
+        ("↑ / ↓", "in the question box: earlier questions"),
+        ("Esc", "inside a text box: leave the box; otherwise cancel the running step"),
+        ("/", "go to the question box"),
+        ("Tab", "move between schema, conversation, results and question"),
+        ("? / F1", "this help"),
+        ("ctrl+q", "quit"),
+    )),
+    ("After a result (outside the question box)", (
+        ("y / n", "rate the answer good / bad (logged as answer_rated)"),
+        ("m", "show more: run the same SQL again with a higher row cap"),
+        ("c", "bar chart of the result (a label and a number column)"),
+        ("x", "export the result to CSV, JSON or Parquet"),
+    )),
+    ("Approval", (
+        ("a", "approve: run the SQL exactly as shown"),
+        ("e", "edit the SQL (checked as you type; ctrl+s runs the edit)"),
+        ("r", "reject with feedback for the model"),
+        ("p", "EXPLAIN preview of the plan"),
+        ("Esc", "abort: nothing runs"),
+    )),
+    ("Schema", (
+        ("Enter", "on a table: show sample rows"),
+    )),
+)
+
+
+def keys_table() -> Table:
+    table = Table(show_header=False, box=None, padding=(0, 2))
+    table.add_column(style="bold cyan", no_wrap=True)
+    table.add_column()
+    for section, rows in KEYS:
+        table.add_row(Text(section, style="bold underline"), "")
+        for key, what in rows:
+            table.add_row(key, what)
+        table.add_row("", "")
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,q,question_mark,f1", "close", "Close help"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-dialog", classes="dialog"):
+            yield Static(Text("analyst — keys", style="bold"), markup=False)
+            yield Static(keys_table(), markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,47 @@
+"""The status bar: what the app is doing, the model, the database, the session's tokens and cost, its id."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+from analyst.render import inert
+
+
+def database_label(uri: str) -> str:
+    """A file's name (the full path is long and says little), or the URI as given."""
+    if "://" in uri:
+        return uri
+    return Path(uri).name or uri
+
+
+class StatusBar(Static):
+    """One line; the app calls `set` with whatever changed."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(markup=False, **kwargs)
+        self.values: dict[str, Any] = {
+            "activity": "starting", "model": "", "database": "", "input_tokens": 0,
+            "output_tokens": 0, "cost": 0.0, "session": "…",
+        }
+
+    def on_mount(self) -> None:
+        self._render_line()
+
+    def set(self, **values: Any) -> None:
+        self.values.update(values)
+        self._render_line()
+
+    def _render_line(self) -> None:
+        v = self.values
+        cost = "cost n/a" if v["cost"] is None else f"${v['cost']:.4f}"
+        tokens = f"{v['input_tokens']:,} in / {v['output_tokens']:,} out tokens"
+        line = Text()
+        line.append(f" {v['activity']} ", style="reverse bold")
+        for part in (inert(v["model"]), inert(v["database"]), tokens, cost, f"session {v['session']}"):
+            line.append("  ")
+            line.append(part)
+        self.update(line)

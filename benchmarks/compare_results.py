@@ -1,0 +1,105 @@
+"""Benchmark: sessions.compare.compare_results on two 1M-row results (target < 2 s).
+
+Builds a gold result and a prediction with DuckDB (BIGINT, VARCHAR, DOUBLE, DECIMAL, DATE; the
+prediction shuffled, aliased, columns permuted, one extra column), times the comparison next to
+a baseline measured in the same run (`sorted()` of the prediction's rows as tuples, i.e. what a
+naive "sort both and compare" judge pays for one side), prints a table and writes
+benchmarks/results/compare_results.json.  Run: `python benchmarks/compare_results.py [rows]`.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import duckdb
+
+from sessions.compare import compare_results
+from tools.databases.base import QueryResult, ResultColumn
+
+TARGET_S = 2.0
+REPEAT = 3
+GOLD_SQL = """
+SELECT i AS id, 'customer_' || (i % 50000) AS name, (i % 9973) * 1.37 + 0.01 AS amount,
+       ((i % 977) * 1.25)::DECIMAL(12, 2) AS price, DATE '2020-01-01' + (i % 3000)::INTEGER AS day
+FROM range({n}) t(i)
+"""
+PRED_SQL = """
+SELECT day AS d, amount {noise} AS total, id % 7 AS extra, name AS customer, id AS customer_id, price AS p
+FROM ({gold}) ORDER BY hash(id)
+"""
+
+
+def fetch(con: Any, sql: str) -> QueryResult:
+    cur = con.execute(sql)
+    columns = tuple(ResultColumn(d[0], str(d[1])) for d in cur.description)
+    return QueryResult(columns, tuple(cur.fetchall()), False, 0.0)
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    runs, out = [], None
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        out = fn()
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs), out
+
+
+def main(rows: int = 1_000_000) -> int:
+    con = duckdb.connect()
+    gold_sql = GOLD_SQL.format(n=rows)
+    gold = fetch(con, gold_sql)
+    exact = fetch(con, PRED_SQL.format(gold=gold_sql, noise=""))
+    noisy = fetch(con, PRED_SQL.format(gold=gold_sql, noise="* (1 + 1e-12)"))
+    ordered_gold = fetch(con, gold_sql + " ORDER BY day DESC, id")
+    ordered_pred = fetch(con, f"SELECT id AS k, name, amount, price, day AS dd, 1 AS extra FROM ({gold_sql}) ORDER BY dd DESC, k")
+    wrong_rows = list(exact.rows)
+    wrong_rows[rows // 2] = wrong_rows[rows // 2][:3] + ("nobody",) + wrong_rows[rows // 2][4:]
+    wrong = QueryResult(exact.columns, tuple(wrong_rows), False, 0.0)
+
+    baseline_s, _ = timed(lambda: sorted(exact.rows))
+    scenarios = [
+        ("unordered, exact floats (target)", gold, exact, {"gold_ordered": False}, True),
+        ("unordered, float noise 1e-12 (tolerance path)", gold, noisy, {"gold_ordered": False}, True),
+        ("ORDER BY day DESC, id (keys 4, 0)", ordered_gold, ordered_pred, {"gold_ordered": True, "gold_sort_keys": (4, 0)}, True),
+        ("one cell wrong (strict + both relaxed tiers)", gold, wrong, {"gold_ordered": False}, False),
+    ]
+    table = []
+    for label, g, p, kwargs, expected in scenarios:
+        seconds, verdict = timed(lambda: compare_results(g, p, **kwargs))
+        if verdict.correct is not expected:
+            print(f"unexpected verdict for {label!r}: {verdict}", file=sys.stderr)
+            return 1
+        table.append({"scenario": label, "seconds": round(seconds, 3), "ratio_to_baseline": round(seconds / baseline_s, 2),
+                      "correct": verdict.correct, "reason": verdict.reason})
+
+    print(f"rows={rows:,}  gold columns={len(gold.columns)}  predicted columns={len(exact.columns)}  "
+          f"median of {REPEAT}  python {platform.python_version()}  duckdb {duckdb.__version__}")
+    print(f"{'scenario':50s} {'seconds':>8s} {'x baseline':>10s}")
+    print(f"{'baseline: sorted(prediction rows)':50s} {baseline_s:8.3f} {1.0:10.2f}")
+    for row in table:
+        print(f"{row['scenario']:50s} {row['seconds']:8.3f} {row['ratio_to_baseline']:10.2f}")
+    target = table[0]["seconds"]
+    passed = rows != 1_000_000 or target < TARGET_S
+    print(f"target: {target:.3f} s < {TARGET_S} s -> {'PASS' if passed else 'FAIL'}")
+
+    out = Path(__file__).resolve().parent / "results" / "compare_results.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({
+        "benchmark": "compare_results", "rows": rows, "gold_columns": len(gold.columns),
+        "predicted_columns": len(exact.columns), "repeat": REPEAT, "statistic": "median",
+        "python": platform.python_version(), "duckdb": duckdb.__version__, "machine": platform.machine(),
+        "baseline": {"what": "sorted() of the prediction's rows as tuples", "seconds": round(baseline_s, 3)},
+        "scenarios": table, "target_seconds": TARGET_S, "passed": passed,
+    }, indent=2) + "\n")
+    print(f"wrote {out}")
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000))

@@ -107,6 +107,21 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", metavar="FILE")
     export.add_argument("ids", nargs="*", metavar="ID", help="sessions to export (default: all)")
 
+    evaluate = sub.add_parser("eval", help="score a model by executing its SQL against gold SQL", description="Run every question of SUITE through the loop (SQL the guard accepts is executed), execute the gold SQL, compare results, and record the run under runs/. SUITE is a .jsonl/.csv file, `defog` (314 questions) or `defog-idk` (105 questions that should be declined).")
+    evaluate.add_argument("suite", metavar="SUITE", help="suite file, defog, or defog-idk")
+    evaluate.add_argument("--name", metavar="NAME", help="a name for the recorded run")
+    evaluate.add_argument("--out", metavar="FILE", help="also write per-question results (JSONL) here")
+    evaluate.add_argument("--concurrency", type=_positive_int, default=1, metavar="N", help="questions in parallel (default 1)")
+    _add_query_flags(evaluate)
+
+    runs = sub.add_parser("runs", help="recorded eval runs: list, show, compare")
+    runs_sub = runs.add_subparsers(dest="runs_command", metavar="list|show|compare", parser_class=_Parser, required=True)
+    runs_sub.add_parser("list", help="runs, newest first")
+    runs_show = runs_sub.add_parser("show", help="one run's report")
+    runs_show.add_argument("refs", nargs=1, metavar="RUN")
+    runs_compare = runs_sub.add_parser("compare", help="per-category deltas and questions that flipped (exit 1 if any broke)")
+    runs_compare.add_argument("refs", nargs=2, metavar="RUN")
+
     schema = sub.add_parser("schema", help="show the catalog, or the slice chosen for a question")
     _add_db(schema)
     schema.add_argument("--for", dest="question", metavar="QUESTION", help="show only what would be sent to the model for this question")
@@ -176,6 +191,14 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         if args.sessions_command == "show":
             return sessions_cmd.run_sessions_show(config, args.session)
         return sessions_cmd.run_sessions_export(config, args.ids, args.as_, args.out)
+    if args.command == "eval":
+        from analyst.eval_cmd import run_eval
+
+        return run_eval(config, args.suite, model_name=args.model, db=args.db, name=args.name, out=args.out, concurrency=args.concurrency)
+    if args.command == "runs":
+        from analyst.eval_cmd import run_runs
+
+        return run_runs(config, args.runs_command, getattr(args, "refs", []))
     if args.command == "schema":
         from analyst.inspect import run_schema
 

@@ -75,7 +75,7 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import chain
+from itertools import chain, repeat
 from typing import Any, Iterable, Iterator, Sequence
 
 from tools.databases.base import QueryResult, ResultColumn
@@ -118,28 +118,42 @@ _WORK_BUDGET = 20_000_000  # rows processed by row checks during one column sear
 @dataclass(eq=False)
 class _Col:
     values: tuple[Any, ...]
-    numeric: bool  # every non-NULL value is a number (not a boolean)
+    kinds: frozenset[str]  # kinds of the non-NULL values ("number", "str", "temporal", ...)
     has_float: bool  # holds Python floats: tolerance applies
+    has_null: bool = False
+    has_nan: bool = False
+
+    @property
+    def numeric(self) -> bool:
+        return self.kinds <= {"number"}
 
     @cached_property
     def hash(self) -> int:
         return sum(map(hash, self.values))
 
     @cached_property
-    def stats(self) -> tuple[int, int, float, float]:
-        """(NULLs, numbers, exact sum, exact sum of magnitudes): a cheap filter before sorting."""
-        nums = [v for v in self.values if type(v) in _NUMS]
-        return self.values.count(None), len(nums), math.fsum(nums), math.fsum(map(abs, nums))
+    def distinct(self) -> bool:
+        return len(set(self.values)) == len(self.values)
 
     @cached_property
-    def kinds(self) -> frozenset[str]:
-        return frozenset(_kind(v) for v in set(self.values) if v is not None)
+    def bounds(self) -> tuple[int, int, Any, Any]:
+        """(NULLs, NaNs, min, max) of a numeric column: a cheap filter before sorting."""
+        nums = self.values
+        if self.has_null or self.has_nan:
+            nums = [v for v in nums if type(v) in _NUMS]
+        lo, hi = (min(nums), max(nums)) if nums else (None, None)
+        nulls = self.values.count(None) if self.has_null else 0
+        return nulls, len(self.values) - len(nums) - nulls, lo, hi
 
 
-def _kind(v: Any) -> str:
-    if type(v) in _NUMS or v is _NAN:
+def _kind(t: type) -> str:
+    if issubclass(t, bool):
+        return "bool"
+    if issubclass(t, (int, float, decimal.Decimal)):
         return "number"
-    return "temporal" if isinstance(v, (dt.date, dt.time, dt.timedelta)) else type(v).__name__
+    if issubclass(t, (dt.date, dt.time, dt.timedelta)):
+        return "temporal"
+    return "str" if issubclass(t, str) else t.__name__
 
 
 def _canon_value(v: Any, mixed_dates: bool) -> Any:
@@ -175,19 +189,22 @@ def _nested(v: Any) -> Any:
 
 
 def _canon_column(raw: tuple[Any, ...], types: set[type], mixed_dates: bool) -> _Col:
-    numeric = types <= {int, float, decimal.Decimal, _NONE}
-    has_float = float in types
+    kinds = frozenset(_kind(t) for t in types if t is not _NONE)
+    has_float, has_null = float in types, _NONE in types
     if types <= _PLAIN or (not mixed_dates and types <= _PLAIN | {dt.datetime}):
         values = raw
-    elif types <= {int, float, _NONE}:
-        values = raw if not any(map(operator.ne, raw, raw)) else tuple(_NAN if v != v else v for v in raw)
-    elif numeric:
-        values = tuple(float(v) if type(v) is decimal.Decimal else v for v in raw)
-        if any(map(operator.ne, values, values)):
-            values = tuple(_NAN if v != v else v for v in values)
+    elif types <= {int, float, decimal.Decimal, _NONE}:
+        values = raw
+        if decimal.Decimal in types:
+            values = tuple(map(float, raw)) if len(types) == 1 else tuple(
+                float(v) if type(v) is decimal.Decimal else v for v in raw)
+        if any(map(operator.ne, values, values)):  # only NaN differs from itself
+            return _Col(tuple(_NAN if v != v else v for v in values), kinds, has_float, has_null, True)
     else:
         values = tuple(_canon_value(v, mixed_dates) for v in raw)
-    return _Col(values, numeric, has_float)
+        has_nan = _NAN in values
+        return _Col(values, kinds, has_float, has_null, has_nan)
+    return _Col(values, kinds, has_float, has_null)
 
 
 def _columns(results: Sequence[QueryResult]) -> list[list[_Col]]:
@@ -201,7 +218,8 @@ def _columns(results: Sequence[QueryResult]) -> list[list[_Col]]:
 def _rounded(c: _Col) -> _Col:
     if not c.numeric:
         return c
-    return _Col(tuple(round(v, 2) if type(v) is float else v for v in c.values), True, c.has_float)
+    values = tuple(round(v, 2) if type(v) is float else v for v in c.values)
+    return _Col(values, c.kinds, c.has_float, c.has_null, c.has_nan)
 
 
 @contextmanager
@@ -213,6 +231,11 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _kinds_fit(g: _Col, p: _Col) -> bool:
+    """Equal value multisets need equal kinds (an all-NULL column has none)."""
+    return not g.kinds or not p.kinds or g.kinds == p.kinds
 
 
 def _tolerant(g: _Col, p: _Col) -> bool:
@@ -250,13 +273,13 @@ def _col_match(g: _Col, p: _Col, stop: int, full: bool, bag: bool, tol: float) -
             return True
         if not _tolerant(g, p):
             return False
-        if full:  # pairwise-close values have close sums: |sum g - sum p| <= tol * (|g| + |p|)
-            (gz, gc_, gs, ga), (pz, pc_, ps, pa) = g.stats, p.stats
-            if gz != pz or gc_ != pc_ or abs(gs - ps) > tol * (ga + pa) * (1 + 1e-9) + 1e-300:
+        if full:  # sorted pairing pairs the minima and the maxima: they must be close
+            (gz, gn_, glo, ghi), (pz, pn_, plo, phi) = g.bounds, p.bounds
+            if gz != pz or gn_ != pn_ or not (_close(glo, plo, tol) and _close(ghi, phi, tol)):
                 return False
         gn = sorted(v for v in gv if type(v) in _NUMS)
         pn = sorted(v for v in pv if type(v) in _NUMS)
-        if len(gn) != len(pn) or gv.count(None) != pv.count(None):
+        if len(gn) != len(pn) or (g.has_null or p.has_null) and gv.count(None) != pv.count(None):
             return False
         return all(_close(a, b, tol) for a, b in zip(gn, pn))
     gs, ps = set(gv), set(pv)
@@ -278,8 +301,11 @@ def _rows_match(pairs: list[tuple[_Col, _Col]], stop: int, full: bool, bag: bool
     """The exact verdict: do the mapped columns hold the same rows (multiset or set)?"""
     gcols = [g.values if full else g.values[:stop] for g, _ in pairs]
     pcols = [p.values if full else p.values[:stop] for _, p in pairs]
-    kind = Counter if bag else set
-    if kind(zip(*gcols)) == kind(zip(*pcols)):
+    if bag:
+        verdict = _by_key(pairs, gcols, pcols, full, tol)
+        if verdict is not None:
+            return verdict
+    if _same_rows(list(zip(*gcols)), list(zip(*pcols)), bag):
         return True
     tol_idx = [i for i, (g, p) in enumerate(pairs) if _tolerant(g, p)]
     if not tol_idx:
@@ -287,16 +313,50 @@ def _rows_match(pairs: list[tuple[_Col, _Col]], stop: int, full: bool, bag: bool
     kg, kp = list(gcols), list(pcols)
     for i in tol_idx:
         kg[i], kp[i] = _keyed(gcols[i], pcols[i], tol)
-    if not bag:
-        return set(zip(*kg)) == set(zip(*kp))
     gk, pk = list(zip(*kg)), list(zip(*kp))
-    if Counter(gk) != Counter(pk):
+    if not _same_rows(gk, pk, bag):
         return False
+    if not bag:
+        return True
     groups: dict[Any, tuple[list[Any], list[Any]]] = {}
     for side, keys, cols in ((0, gk, gcols), (1, pk, pcols)):
         for key, raw in zip(keys, zip(*(cols[i] for i in tol_idx))):
             groups.setdefault(key, ([], []))[side].append(raw)
     return all(_pairable(a, b, tol) for a, b in groups.values())
+
+
+def _by_key(pairs: list[tuple[_Col, _Col]], gcols: list[tuple[Any, ...]], pcols: list[tuple[Any, ...]],
+            full: bool, tol: float) -> bool | None:
+    """A gold column with distinct values (compared exactly) forces the row pairing: follow it.
+
+    Cheaper than hashing whole rows, and tolerance then needs no clustering.  None: no such column.
+    """
+    for i, (g, p) in enumerate(pairs):
+        if _tolerant(g, p) or not (g.distinct if full else len(set(gcols[i])) == len(gcols[i])):
+            continue
+        index = dict(zip(gcols[i], range(len(gcols[i]))))
+        try:
+            perm = list(map(index.__getitem__, pcols[i]))
+        except KeyError:
+            return False
+        if len(set(perm)) != len(perm):
+            return False
+        for j, (gj, pj) in enumerate(pairs):
+            if j != i:
+                moved = tuple(map(gcols[j].__getitem__, perm))
+                if moved != pcols[j] and not (_tolerant(gj, pj) and all(map(_close, moved, pcols[j], repeat(tol)))):
+                    return False
+        return True
+    return None
+
+
+def _same_rows(g: list[Any], p: list[Any], bag: bool) -> bool:
+    """Multiset (or set) equality; distinct gold rows allow the cheaper set test."""
+    gs = set(g)
+    if not bag or len(gs) == len(g):
+        ps = set(p)
+        return gs == ps and (not bag or len(ps) == len(p) == len(g))
+    return dict.__eq__(Counter(g), Counter(p))  # Counter.__eq__ is a slow Python loop
 
 
 def _pairable(a: list[Any], b: list[Any], tol: float) -> bool:
@@ -341,10 +401,11 @@ def _search(gold: list[_Col], pred: list[_Col], rules: _Rules) -> tuple[tuple[in
             c = [pi for pi, p in enumerate(pred) if _seq_equal(g, p, rules.tol)]
             what = "the same values in the same order"
         elif rules.stop == 0:
-            c = [pi for pi, p in enumerate(pred) if not g.kinds or not p.kinds or g.kinds == p.kinds]
+            c = [pi for pi, p in enumerate(pred) if _kinds_fit(g, p)]
             what = "values of the same kind"
         else:
-            c = [pi for pi, p in enumerate(pred) if _col_match(g, p, rules.stop, full, rules.bag, rules.tol)]
+            c = [pi for pi, p in enumerate(pred)
+                 if _kinds_fit(g, p) and _col_match(g, p, rules.stop, full, rules.bag, rules.tol)]
             what = "the same values" if rules.bag else "the same set of values"
         if not full:  # limit ties: prefer columns matching on every row, for a truthful map
             c.sort(key=lambda pi: not _col_match(g, pred[pi], n, True, True, rules.tol))

@@ -3,18 +3,16 @@
 Shipping SQL instead of a binary .duckdb file keeps the wheel small and reviewable, and avoids
 DuckDB storage-format mismatches between versions. The built file is cached under the caller's
 cache directory, keyed by a hash of the SQL and the DuckDB version, so an edited script or an
-upgraded DuckDB gets a fresh file and an unchanged setup reuses the old one. Building goes to a
-temporary file in the same directory that is then renamed into place, so a reader never sees a
-half-built database and two processes racing to build it both end up with a complete file.
+upgraded DuckDB gets a fresh file and an unchanged setup reuses the old one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib.resources
-import os
-import uuid
 from pathlib import Path
+
+from tools.databases.build import build_from_sql
 
 SAMPLE_SQL_NAME = "sample_sales.sql"
 _SUBDIR = "sample"
@@ -37,23 +35,4 @@ def sample_database(cache_dir: Path) -> Path:
     if final.is_file():
         return final
 
-    directory.mkdir(parents=True, exist_ok=True)
-    # DuckDB must create the file itself (it rejects an empty pre-created file), so use a unique name.
-    temp = directory / f".sample-{digest}.{os.getpid()}.{uuid.uuid4().hex}.tmp"
-    try:
-        con = duckdb.connect(str(temp))
-        try:
-            con.execute(sql)
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
-        try:
-            os.replace(temp, final)
-        except PermissionError:
-            # Windows refuses to replace a file another process has open; that file is complete.
-            if not final.is_file():
-                raise
-    finally:
-        for leftover in (temp, temp.with_name(temp.name + ".wal")):
-            leftover.unlink(missing_ok=True)
-    return final
+    return build_from_sql(sql, final)

@@ -1,0 +1,36 @@
+"""The Textual front end (`analyst chat`). Textual is imported only inside this package, and only
+when the app runs, so `analyst --help` stays light."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from analyst.config import Config
+
+
+def run_chat(config: Config, db: str | None, model_name: str | None) -> int:
+    """Open the database and the model (failing as one line, like `ask`), then run the app."""
+    from analyst.wiring import build_model, open_database
+
+    database = open_database(config, db)
+    try:
+        stream = True if config.sources.get("stream") == "default" else None
+        resolved = build_model(config, model_name, stream=stream)
+    except BaseException:
+        database.close()
+        raise
+    app = build_app(config, database, resolved)
+    try:
+        code = app.run()
+    finally:
+        if app.shutdown():
+            database.close()
+    return int(code or 0)
+
+
+def build_app(config: Config, database: Any, resolved: Any, settings: Any = None) -> Any:
+    """The app over parts opened elsewhere (tests inject a scripted model and their database)."""
+    from analyst.tui.app import AnalystApp
+    from analyst.wiring import loop_settings
+
+    return AnalystApp(config, database, resolved, settings or loop_settings(config))

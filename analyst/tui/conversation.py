@@ -47,8 +47,9 @@ def render_event(event: Any) -> RenderableType | None:
     """What the conversation shows for one loop event; None for events it leaves out."""
     kind = event.type
     if kind == "schema_retrieved":
-        what = "the whole schema" if event.whole else f"{len(event.tables)} tables"
-        lines = [_line("schema:", f"{what}, {event.tokens:,} tokens", "dim", "bold dim")]
+        if event.whole:
+            return _line("schema:", f"the whole schema ({len(event.tables)} tables, {event.tokens:,} tokens) fits in the prompt", "dim", "bold dim")
+        lines = [_line("schema:", f"{len(event.tables)} tables chosen, {event.tokens:,} of {event.full_tokens:,} tokens", "dim", "bold dim")]
         for table in event.tables:
             why = event.why.get(table, "")
             lines.append(_line("  ·", f"{table}" + (f" — {why}" if why else ""), "dim", "dim"))

@@ -11,6 +11,12 @@ from textual.widgets import Static
 from analyst.render import inert
 
 
+def model_label(name: str) -> str:
+    """`provider:model`, with a scripted model's file shown by its name only."""
+    provider, _, rest = name.partition(":")
+    return f"{provider}:{Path(rest).name}" if "/" in rest else name
+
+
 def database_label(uri: str) -> str:
     """A file's name (the full path is long and says little), or the URI as given."""
     if "://" in uri:
@@ -38,10 +44,10 @@ class StatusBar(Static):
     def _render_line(self) -> None:
         v = self.values
         cost = "cost n/a" if v["cost"] is None else f"${v['cost']:.4f}"
-        tokens = f"{v['input_tokens']:,} in / {v['output_tokens']:,} out tokens"
+        tokens = f"tokens {v['input_tokens']:,} in {v['output_tokens']:,} out"
         line = Text()
         line.append(f" {v['activity']} ", style="reverse bold")
-        for part in (inert(v["model"]), inert(v["database"]), tokens, cost, f"session {v['session']}"):
-            line.append("  ")
+        for part in (inert(model_label(v["model"])), inert(v["database"]), tokens, cost, f"session {v['session']}"):
+            line.append(" · " if len(line) > len(v["activity"]) + 2 else " ")
             line.append(part)
         self.update(line)

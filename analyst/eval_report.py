@@ -1,0 +1,100 @@
+"""Eval output: a progress bar on stderr, and the report (stdout) a team reads to pick a model."""
+
+from __future__ import annotations
+
+from typing import Any, TextIO
+
+BAR_WIDTH = 24
+
+
+def _bar(fraction: float) -> str:
+    filled = round(fraction * BAR_WIDTH)
+    return "█" * filled + "░" * (BAR_WIDTH - filled)
+
+
+class EvalProgress:
+    def __init__(self, stream: TextIO, total: int) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        console = Console(file=stream)
+        self._correct = 0
+        self._done = 0
+        self._progress = Progress(
+            TextColumn("eval"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[stats]}"), TimeRemainingColumn(),
+            console=console, disable=not console.is_terminal,
+        )
+        self._task = self._progress.add_task("eval", total=total, stats="")
+
+    def __enter__(self) -> EvalProgress:
+        self._progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.__exit__(*exc)  # type: ignore[arg-type]
+
+    def advance(self, result: Any) -> None:
+        self._done += 1
+        self._correct += result.correct
+        self._progress.update(self._task, advance=1, stats=f"{self._correct / self._done:.1%} correct")
+
+
+def _fmt_cost(value: Any) -> str:
+    return "unknown" if value is None else f"${value:.4f}"
+
+
+def print_report(stream: TextIO, header: dict[str, Any], summary: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=stream, highlight=False)
+    n = summary.get("n") or 0
+    accuracy = summary.get("accuracy")
+    console.print(f"[bold]{header.get('name')}[/bold] · model {header.get('model')} · suite {header.get('suite')} ({header.get('suite_hash')})", markup=True)
+    if not n:
+        console.print("no questions were scored")
+        return
+    console.print(
+        f"accuracy {accuracy:.1%} ({summary['correct']}/{n}) · relaxed: set {summary['set_accuracy']:.1%}, "
+        f"rounded {summary['rounded_accuracy']:.1%}"
+    )
+    for title, key in (("category", "by_category"), ("database", "by_db")):
+        table = Table(show_header=True, header_style="bold", title=f"by {title}", title_justify="left")
+        table.add_column(title)
+        table.add_column("n", justify="right")
+        table.add_column("accuracy", justify="right")
+        table.add_column("")
+        for label, group in summary[key].items():
+            table.add_row(label, str(group["n"]), f"{group['accuracy']:.1%}", _bar(group["accuracy"]))
+        console.print(table)
+    outcomes = ", ".join(f"{k} {v}" for k, v in summary["outcomes"].items())
+    console.print(f"outcomes: {outcomes}")
+    p50, p95 = summary.get("latency_ms_p50"), summary.get("latency_ms_p95")
+    console.print(
+        f"tokens {summary['input_tokens']} in + {summary['output_tokens']} out · cost {_fmt_cost(summary['cost_usd'])} · "
+        f"latency p50 {p50:.0f} ms, p95 {p95:.0f} ms" if p50 is not None and p95 is not None else ""
+    )
+
+
+def print_comparison(stream: TextIO, comparison: dict[str, Any], name_a: str, name_b: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=stream, highlight=False)
+    a, b = comparison["a"], comparison["b"]
+    console.print(f"A {name_a}: {a['accuracy']:.1%} of {a['n']}   B {name_b}: {b['accuracy']:.1%} of {b['n']}")
+    if not comparison["same_suite"]:
+        console.print("note: the runs used different suites (suite hashes differ)")
+    table = Table(show_header=True, header_style="bold")
+    for column in ("category", "A", "B", "delta"):
+        table.add_column(column, justify="right" if column != "category" else "left")
+    for category, row in comparison["by_category"].items():
+        delta = row["delta"]
+        table.add_row(category, _pct(row["a"]), _pct(row["b"]), "-" if delta is None else f"{delta:+.1%}")
+    console.print(table)
+    console.print(f"fixed in B ({len(comparison['fixed'])}): {', '.join(comparison['fixed']) or '-'}")
+    console.print(f"broken in B ({len(comparison['broken'])}): {', '.join(comparison['broken']) or '-'}")
+
+
+def _pct(value: Any) -> str:
+    return "-" if value is None else f"{value:.1%}"

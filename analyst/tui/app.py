@@ -1,0 +1,485 @@
+"""The app: run state and routing. Workers do the blocking work and post messages; the handlers
+here own every state change; widgets and screens own their rendering.
+
+Run state: `phase` is starting → idle ⇄ running ⇄ approving. Each question gets a new
+`generation`; `Esc` abandons the running step by moving to the next generation (and interrupts a
+running query), so the abandoned step's late messages are dropped on arrival.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Input
+from textual.worker import get_current_worker
+
+from analyst.errors import UserError
+from analyst.tui.conversation import Conversation
+from analyst.tui.inputs import QuestionInput
+from analyst.tui.messages import (
+    AnswerRatedLogged, ExportFinished, ExportProgressed, LoopEventPosted, ResultArrived,
+    SessionFailed, SessionReady, SideQueryFinished, StepCrashed, StepFinished, StepWaiting,
+    TextStreamed,
+)
+from analyst.tui.results import ResultsPanel, ShownResult
+from analyst.tui.runner import LoopRunner
+from analyst.tui.shared_db import SharedDatabase
+from analyst.tui.sidebar import SchemaSidebar, TableChosen
+from analyst.tui.status import StatusBar, database_label
+
+SAMPLE_ROWS = 20
+MORE_FACTOR = 10
+MORE_MAX_ROWS = 100_000
+ACTIVITY = {"think": "thinking", "summarize": "writing the answer"}
+MAIN_SCREEN_ACTIONS = frozenset({"rate", "more", "chart", "export", "focus_question", "cancel"})
+
+
+class AnalystApp(App[int]):
+    """analyst chat: ask, review, approve, watch, cancel."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "analyst"
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("f1,question_mark", "help", "Help"),
+        Binding("slash", "focus_question", "Ask"),
+        Binding("y", "rate('good')", "Good answer"),
+        Binding("n", "rate('bad')", "Bad answer"),
+        Binding("m", "more", "More rows"),
+        Binding("c", "chart", "Chart"),
+        Binding("x", "export", "Export"),
+    ]
+
+    def __init__(self, config: Any, database: Any, resolved: Any, settings: Any) -> None:
+        super().__init__()
+        self.config = config
+        self.resolved = resolved
+        self.settings = settings
+        self.runner = LoopRunner(self.post_message)
+        self.shared = SharedDatabase(database, on_result=self.runner.on_result)
+        self.session: Any = None
+        self.phase = "starting"
+        self.generation = 0
+        self.queued: str | None = None
+        self.rateable_hash: str | None = None
+        self.export_job: Any = None
+        self.results_shown = 0
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="body"):
+            yield SchemaSidebar(id="sidebar")
+            with Vertical(id="main"):
+                yield Conversation(id="conversation")
+                yield ResultsPanel(id="results")
+                yield QuestionInput(placeholder="Ask a question about your data, then Enter  (? or F1: keys)", id="question")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    @property
+    def conversation(self) -> Conversation:
+        return self.query_one(Conversation)
+
+    @property
+    def results(self) -> ResultsPanel:
+        return self.query_one(ResultsPanel)
+
+    @property
+    def status(self) -> StatusBar:
+        return self.query_one(StatusBar)
+
+    @property
+    def question(self) -> QuestionInput:
+        return self.query_one(QuestionInput)
+
+    def on_mount(self) -> None:
+        self.status.set(activity="loading schema", model=self.resolved.model.name, database=database_label(self.shared.uri))
+        self.question.focus()
+        self._open_session()
+
+    # -- session -------------------------------------------------------------------------------
+
+    @work(thread=True, group="session", exit_on_error=False)
+    def _open_session(self) -> None:
+        """Open the log and load the catalog (the loop introspects it) off the screen's thread."""
+        from analyst.wiring import Session
+
+        try:
+            session = Session(self.config, self.shared, self.resolved, self.settings, observer=self.runner.observe, on_text=self.runner.on_text)
+        except UserError as exc:
+            self.post_message(SessionFailed(exc.message))
+        except Exception as exc:  # noqa: BLE001 - shown as a notice
+            self.post_message(SessionFailed(f"{type(exc).__name__}: {exc}"))
+        else:
+            self.post_message(SessionReady(session))
+
+    @on(SessionReady)
+    def _session_ready(self, message: SessionReady) -> None:
+        self.session = message.session
+        self.runner.attach(message.session, self.shared)
+        self.query_one(SchemaSidebar).show_catalog(message.session.loop.catalog, database_label(self.shared.uri))
+        self.phase = "idle"
+        self.status.set(activity="ready", session=message.session.id)
+        if self.queued is not None:
+            question, self.queued = self.queued, None
+            self._ask(question, shown=True)
+
+    @on(SessionFailed)
+    def _session_failed(self, message: SessionFailed) -> None:
+        self.phase = "failed"
+        self.status.set(activity="no session")
+        self.conversation.add_notice(f"Cannot start the session: {message.message}", "bold red")
+        self.notify(message.message, title="Cannot start the session", severity="error", markup=False, timeout=30)
+
+    def shutdown(self, timeout: float = 2.0) -> bool:
+        """Close the session log once no step runs; False if a step is still finishing."""
+        self.runner.interrupt()
+        if self.export_job is not None:
+            self.export_job.cancel()
+        if not self.runner.wait_idle(timeout):
+            return False
+        if self.session is not None:
+            self.session.close()
+        return True
+
+    # -- asking --------------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#question")
+    def _question_submitted(self, event: Input.Submitted) -> None:
+        question = event.value.strip()
+        if not question:
+            return
+        if self.phase in ("running", "approving"):
+            self.notify("A step is still running: press Esc (outside the box) to cancel it.", severity="warning")
+            return
+        if self.phase == "failed":
+            self.notify("There is no session: see the message above; ctrl+q quits.", severity="error")
+            return
+        self.question.value = ""
+        self.question.remember(question)
+        if self.phase == "starting":
+            self.queued = question
+            self.conversation.add_question(question)
+            self.conversation.add_notice("loading the schema first…")
+            return
+        self._ask(question)
+
+    def _ask(self, question: str, shown: bool = False) -> None:
+        self.generation += 1
+        if not shown:
+            self.conversation.add_question(question)
+        self.phase = "running"
+        self.rateable_hash = None
+        self.status.set(activity="thinking")
+        self.conversation.focus()
+        self._step(self.generation, "ask", question)
+
+    @work(thread=True, group="loop", exit_on_error=False)
+    def _step(self, generation: int, kind: str, payload: Any) -> None:
+        """Wait on the step's daemon thread; on app exit, stop waiting (see runner.py)."""
+        worker = get_current_worker()
+        thread = self.runner.start(generation, kind, payload)
+        while thread.is_alive():
+            thread.join(0.1)
+            if worker.is_cancelled:
+                return
+
+    def _current(self, generation: int) -> bool:
+        return generation == self.generation and self.phase in ("running", "approving")
+
+    @on(StepWaiting)
+    def _step_waiting(self, message: StepWaiting) -> None:
+        if self._current(message.generation):
+            self.conversation.add_notice("waiting for the cancelled step to finish its model call…")
+
+    @on(LoopEventPosted)
+    def _loop_event(self, message: LoopEventPosted) -> None:
+        if not self._current(message.generation):
+            return
+        event = message.event
+        self.conversation.show_event(event)
+        if event.type == "model_called":
+            self.status.set(activity=ACTIVITY.get(event.purpose, "thinking"))
+        elif event.type == "approval_decided" and event.decision in ("approve", "edit"):
+            self.status.set(activity="running query")
+        elif event.type == "model_responded":
+            self._show_usage()
+
+    @on(TextStreamed)
+    def _text_streamed(self, message: TextStreamed) -> None:
+        if self._current(message.generation):
+            self.conversation.stream(message.purpose, message.delta)
+
+    @on(ResultArrived)
+    def _result_arrived(self, message: ResultArrived) -> None:
+        if not self._current(message.generation):
+            return
+        self.results_shown += 1
+        shown = ShownResult(f"result {self.results_shown}", message.sql, message.sql_hash, message.result, self.settings.limits.max_rows, True)
+        self.results.show(shown)
+
+    @on(StepFinished)
+    def _step_finished(self, message: StepFinished) -> None:
+        from agents.loop import Pending
+
+        if not self._current(message.generation):
+            return  # abandoned: the runner aborts a paused loop before the next question
+        self._show_usage()
+        if isinstance(message.result, Pending):
+            self._ask_approval(message.result, message.generation)
+        else:
+            self._finish(message.result)
+
+    @on(StepCrashed)
+    def _step_crashed(self, message: StepCrashed) -> None:
+        if not self._current(message.generation):
+            return
+        self.phase = "idle"
+        self.status.set(activity="ready")
+        self.conversation.end_run()
+        self.conversation.add_notice(f"Something went wrong: {message.message}", "bold red")
+        self.notify(message.message, title="Unexpected error", severity="error", markup=False, timeout=15)
+        self.question.focus()
+
+    def _finish(self, outcome: Any) -> None:
+        self.phase = "idle"
+        self.status.set(activity="ready")
+        error = (outcome.error or {}).get("message", "")
+        if outcome.status == "failed":
+            kind = (outcome.error or {}).get("kind")
+            title = "Model provider failed" if kind == "provider" else "The run failed"
+            self.notify(error or "failed", title=title, severity="error", markup=False, timeout=15)
+        elif outcome.status == "rejected":
+            self.notify(error, title="The checker rejected the SQL", severity="warning", markup=False, timeout=10)
+        if outcome.status == "answered" and outcome.result is not None and outcome.sql:
+            from tools.guard import sql_hash
+
+            self.rateable_hash = sql_hash(outcome.sql)
+            self.results.focus_table()
+        else:
+            self.question.focus()
+        self.refresh_bindings()
+
+    def _show_usage(self) -> None:
+        if self.session is None:
+            return
+        loop = self.session.loop
+        self.status.set(input_tokens=loop.usage.input_tokens, output_tokens=loop.usage.output_tokens, cost=loop.cost)
+
+    # -- approval ------------------------------------------------------------------------------
+
+    def _ask_approval(self, pending: Any, generation: int) -> None:
+        from analyst.tui.approval import ApprovalScreen
+
+        self.phase = "approving"
+        self.status.set(activity="waiting for approval")
+
+        def decided(decision: Any) -> None:
+            if generation != self.generation or self.phase != "approving":
+                return
+            self.phase = "running"
+            self.status.set(activity="thinking")
+            self._step(generation, "decide", decision)
+
+        screen = ApprovalScreen(pending, limits=self.settings.limits, dialect=self.shared.dialect, explain=self._explain, check=self._check)
+        self.push_screen(screen, decided)
+
+    def _explain(self, sql: str) -> Any:
+        """EXPLAIN of the approved-shaped SQL (our code prefixes it; the SQL itself passed the guard)."""
+        from tools.databases.base import Limits
+
+        return self.shared.run(f"EXPLAIN {sql}", Limits(timeout_s=self.settings.limits.timeout_s, max_rows=200))
+
+    def _check(self, sql: str) -> Any:
+        """The guard as the loop runs it, for the editor's live checks."""
+        from tools.guard import Problem, check_sql
+
+        def cross_check(text: str) -> list[Any]:
+            return [Problem("engine_rejects", m) for m in self.shared.cross_check(text)]
+
+        return check_sql(sql, self.session.loop.catalog, self.shared.dialect, cross_check=cross_check)
+
+    # -- keys ----------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action not in MAIN_SCREEN_ACTIONS:
+            return True
+        if len(self.screen_stack) > 1:
+            return False  # a dialog is open; its own keys apply
+        if action == "cancel":
+            return self.phase == "running" or self.export_job is not None
+        if action == "rate":
+            return True if self.rateable_hash else None
+        if action in ("more", "chart", "export"):
+            return True if self.results.shown is not None else None
+        return True
+
+    def action_cancel(self) -> None:
+        if self.phase == "running":
+            self.generation += 1
+            self.runner.interrupt()
+            self.phase = "idle"
+            self.status.set(activity="ready")
+            self.conversation.end_run()
+            self.conversation.add_notice("■ cancelled: the running step was stopped", "yellow")
+            self.notify("Cancelled.")
+            self.question.focus()
+        if self.export_job is not None:
+            self.export_job.cancel()
+        self.refresh_bindings()
+
+    def action_help(self) -> None:
+        from analyst.tui.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_focus_question(self) -> None:
+        self.question.focus()
+
+    async def action_quit(self) -> None:
+        self.runner.interrupt()
+        if self.export_job is not None:
+            self.export_job.cancel()
+        self.exit(0)
+
+    def action_rate(self, verdict: str) -> None:
+        if not self.rateable_hash:
+            self.notify("Nothing to rate yet: ask a question first.")
+            return
+        from agents.events import AnswerRated
+
+        self._record(AnswerRated(verdict, self.rateable_hash))
+
+    @work(thread=True, group="record", exit_on_error=False)
+    def _record(self, event: Any) -> None:
+        self.runner.record(event)
+        self.post_message(AnswerRatedLogged(event.verdict))
+
+    @on(AnswerRatedLogged)
+    def _rated(self, message: AnswerRatedLogged) -> None:
+        self.notify(f"Rated the answer {message.verdict}; thank you (logged).")
+
+    def action_chart(self) -> None:
+        self.results.toggle_chart()
+
+    # -- the screen's own queries --------------------------------------------------------------
+
+    def action_more(self) -> None:
+        shown = self.results.shown
+        if shown is None:
+            return
+        if not shown.result.truncated:
+            self.notify(f"All {shown.result.row_count:,} rows are shown already.")
+            return
+        cap = min(shown.max_rows * MORE_FACTOR, MORE_MAX_ROWS)
+        if cap <= shown.max_rows:
+            self.notify(f"Showing the most rows the screen holds ({MORE_MAX_ROWS:,}); export (x) gets all of them.")
+            return
+        self.notify(f"Running the same SQL again for up to {cap:,} rows…")
+        self._side_query("more", shown.title, shown.sql, cap)
+
+    @on(TableChosen)
+    def _table_chosen(self, message: TableChosen) -> None:
+        if self.session is None:
+            return
+        table = message.table
+        sql = f'SELECT * FROM "{table.schema.replace(chr(34), chr(34) * 2)}"."{table.name.replace(chr(34), chr(34) * 2)}" LIMIT {SAMPLE_ROWS}'
+        self._side_query("sample", f"sample of {table.qualified}", sql, SAMPLE_ROWS)
+
+    @work(thread=True, group="side", exit_on_error=False)
+    def _side_query(self, purpose: str, title: str, sql: str, max_rows: int) -> None:
+        from tools.databases.base import Limits, QueryError
+
+        limits = Limits(timeout_s=self.settings.limits.timeout_s, max_rows=max_rows, max_cell_bytes=self.settings.limits.max_cell_bytes)
+        if purpose == "sample":
+            verdict = self._check(sql)
+            if not verdict.ok:
+                self.post_message(SideQueryFinished(purpose, title, sql, QueryError("rejected", verdict.problems[0].message), max_rows))
+                return
+            sql = verdict.sql
+        self.post_message(SideQueryFinished(purpose, title, sql, self.shared.run(sql, limits), max_rows))
+
+    @on(SideQueryFinished)
+    def _side_query_finished(self, message: SideQueryFinished) -> None:
+        outcome = message.outcome
+        if not hasattr(outcome, "rows"):
+            self.notify(f"{message.title}: {outcome.message}", title=f"Query {outcome.kind}", severity="warning", markup=False)
+            return
+        previous = self.results.shown
+        if message.purpose == "more" and previous is not None:
+            shown = ShownResult(previous.title, message.sql, previous.sql_hash, outcome, message.max_rows, previous.from_loop)
+        else:
+            shown = ShownResult(message.title, message.sql, None, outcome, message.max_rows, False)
+        self.results.show(shown)
+        self.refresh_bindings()
+
+    # -- export --------------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        from analyst.tui.export import default_path
+        from analyst.tui.export_screen import ExportScreen
+
+        shown = self.results.shown
+        if shown is None:
+            return
+        if self.export_job is not None:
+            self.notify("An export is running; Esc cancels it.", severity="warning")
+            return
+        stem = f"analyst-{self.session.id if self.session else 'result'}-{self.results_shown}"
+
+        def chosen(choice: tuple[str, Path] | None) -> None:
+            if choice is None:
+                return
+            from analyst.tui.export import ExportJob
+
+            fmt, path = choice
+            self.export_job = ExportJob(self.shared.inner, shown.sql, path, fmt)
+            self.status.set(activity="exporting")
+            self.refresh_bindings()
+            self._export(self.export_job)
+
+        self.push_screen(ExportScreen(default_path(Path.cwd(), stem, "csv")), chosen)
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def _export(self, job: Any) -> None:
+        from analyst.tui.export import ExportError
+
+        last = [0.0]
+
+        def progress(rows: int) -> None:
+            now = time.monotonic()
+            if now - last[0] > 0.25:
+                last[0] = now
+                self.post_message(ExportProgressed(rows))
+
+        try:
+            rows = job.run(progress)
+        except ExportError as exc:
+            self.post_message(ExportFinished(str(job.path), 0, str(exc)))
+        except Exception as exc:  # noqa: BLE001 - shown as a notice
+            self.post_message(ExportFinished(str(job.path), 0, f"{type(exc).__name__}: {exc}"))
+        else:
+            self.post_message(ExportFinished(str(job.path), rows, None))
+
+    @on(ExportProgressed)
+    def _export_progressed(self, message: ExportProgressed) -> None:
+        if self.export_job is not None:
+            self.status.set(activity=f"exporting: {message.rows:,} rows")
+
+    @on(ExportFinished)
+    def _export_finished(self, message: ExportFinished) -> None:
+        self.export_job = None
+        self.status.set(activity="ready" if self.phase == "idle" else self.status.values["activity"])
+        if message.error:
+            self.notify(message.error, title="Export failed", severity="error", markup=False)
+        else:
+            self.notify(f"Wrote {message.rows:,} rows to {message.path}", title="Exported", markup=False)
+        self.refresh_bindings()

@@ -1,0 +1,106 @@
+"""Score one suite question by execution: run the model's SQL and the gold, compare the results.
+
+Never by string similarity. The prediction is the last query that ran in the turn (fetched up to
+a high cap, no summary call); the gold alternatives run read-only on the same database; matching
+any alternative is correct. Outcomes say *why* a question failed, so error slices are possible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from agents.loop import Outcome
+from sessions.compare import compare_results, order_keys
+from sessions.suite import SuiteItem
+from tools.databases.base import Database, Limits, QueryError, QueryResult
+
+OUTCOMES = ("correct", "incorrect", "exec_error", "guard_rejected", "timeout", "no_sql", "model_error", "gold_error")
+EVAL_MAX_ROWS = 100_000
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    id: str
+    category: str
+    db: str
+    correct: bool
+    outcome: str
+    predicted_sql: str | None
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float | None
+    latency_ms: float
+    set_equal: bool = False
+    rounded_equal: bool = False
+    reason: str = ""
+    error: str | None = None
+    session_id: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _failure_outcome(outcome: Outcome) -> tuple[str, str | None] | None:
+    """The outcome for runs that produced no comparable result, or None if there is one."""
+    error = outcome.error or {}
+    message = error.get("message")
+    if outcome.status == "rejected":
+        return "guard_rejected", message
+    if outcome.status == "failed":
+        kind = error.get("kind")
+        if kind == "database":
+            last = outcome.queries[-1].error if outcome.queries else None
+            return ("timeout" if last is not None and last.kind == "timeout" else "exec_error"), message
+        if kind in ("provider", "cost_cap", "token_cap", "script"):
+            return "model_error", message
+        return ("exec_error" if outcome.queries else "no_sql"), message
+    if outcome.status in ("aborted", "interrupted"):
+        return "model_error", message or outcome.status
+    if outcome.result is None:
+        return "no_sql", None
+    return None
+
+
+def _run_gold(database: Database, gold: str, limits: Limits) -> QueryResult | QueryError:
+    return database.execute(gold, Limits(timeout_s=limits.timeout_s, max_rows=EVAL_MAX_ROWS, max_cell_bytes=limits.max_cell_bytes))
+
+
+def score(item: SuiteItem, outcome: Outcome, database: Database, limits: Limits, *, latency_ms: float, session_id: str | None) -> QuestionResult:
+    """Classify and, where there is a result, compare it with each gold alternative."""
+    base = dict(
+        id=item.id, category=item.category, db=item.db_label, predicted_sql=outcome.sql,
+        input_tokens=outcome.usage.input_tokens, output_tokens=outcome.usage.output_tokens,
+        cost_usd=outcome.cost_usd, latency_ms=round(latency_ms, 1), session_id=session_id,
+    )
+    failure = _failure_outcome(outcome)
+    if item.kind == "refusal":
+        declined = failure is not None and failure[0] == "no_sql" and outcome.status == "answered"
+        if declined:
+            return QuestionResult(correct=True, outcome="correct", reason="declined", **base)
+    if failure is not None:
+        return QuestionResult(correct=False, outcome=failure[0], error=failure[1], **base)
+    predicted = outcome.result
+    assert predicted is not None
+    gold_errors: list[str] = []
+    best = None
+    for gold in item.gold:
+        result = _run_gold(database, gold, limits)
+        if isinstance(result, QueryError):
+            gold_errors.append(result.message.splitlines()[0])
+            continue
+        keys, has_limit = order_keys(gold, database.dialect, result.columns)
+        comparison = compare_results(result, predicted, gold_ordered=bool(keys) or _has_order(gold, database.dialect), gold_sort_keys=keys, limit_ties=has_limit)
+        if comparison.correct:
+            return QuestionResult(correct=True, outcome="correct", set_equal=True, rounded_equal=True, reason=comparison.reason, **base)
+        if best is None or (comparison.set_equal, comparison.rounded_equal) > (best.set_equal, best.rounded_equal):
+            best = comparison
+    if best is None:
+        return QuestionResult(correct=False, outcome="gold_error", error="; ".join(gold_errors), **base)
+    return QuestionResult(correct=False, outcome="incorrect", set_equal=best.set_equal, rounded_equal=best.rounded_equal, reason=best.reason, **base)
+
+
+def _has_order(sql: str, dialect: str) -> bool:
+    from tools.fingerprint import has_top_level_order
+
+    return has_top_level_order(sql, dialect)

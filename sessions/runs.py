@@ -1,0 +1,192 @@
+"""Experiment runs: every eval run recorded as JSONL under `runs/`, queried with DuckDB.
+
+A header line (model, prompt template hashes, retrieval settings, suite and code version), one
+line per question, and a summary line. Plain files, not a database, so `runs list` never waits
+on a lock held by a running eval; DuckDB reads them in place when asked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from sessions.evaluate import OUTCOMES, QuestionResult
+
+
+def new_run_id(name: str | None = None) -> str:
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in (name or "run"))[:40]
+    return f"{stamp}-{safe}-{secrets.token_hex(2)}"
+
+
+class RunLog:
+    """Appends a run's lines, flushing each so a crashed eval keeps its finished questions."""
+
+    def __init__(self, runs_dir: Path, header: dict[str, Any]) -> None:
+        runs_dir.mkdir(parents=True, exist_ok=True)
+        self.run_id = header["run_id"]
+        self.path = runs_dir / f"{self.run_id}.jsonl"
+        self._lock = threading.Lock()
+        self._handle = self.path.open("x", encoding="utf-8")
+        self._write({"type": "header", **header})
+
+    def _write(self, record: dict[str, Any]) -> None:
+        with self._lock:
+            self._handle.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+            self._handle.flush()
+
+    def result(self, result: QuestionResult) -> None:
+        self._write({"type": "result", "run_id": self.run_id, **result.to_json()})
+
+    def finish(self, summary: dict[str, Any]) -> None:
+        self._write({"type": "summary", "run_id": self.run_id, **summary})
+        os.fsync(self._handle.fileno())
+        self._handle.close()
+
+
+def _percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def _slice(results: list[QuestionResult], key: str) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for r in results:
+        group = out.setdefault(getattr(r, key), {"n": 0, "correct": 0})
+        group["n"] += 1
+        group["correct"] += r.correct
+    for group in out.values():
+        group["accuracy"] = round(group["correct"] / group["n"], 4)
+    return dict(sorted(out.items()))
+
+
+def summarize(results: list[QuestionResult]) -> dict[str, Any]:
+    """Overall, per-category and per-database accuracy, errors, tokens, cost and latency."""
+    n = len(results)
+    costs = [r.cost_usd for r in results]
+    latencies = [r.latency_ms for r in results]
+    return {
+        "n": n,
+        "correct": sum(r.correct for r in results),
+        "accuracy": round(sum(r.correct for r in results) / n, 4) if n else None,
+        "set_accuracy": round(sum(r.correct or r.set_equal for r in results) / n, 4) if n else None,
+        "rounded_accuracy": round(sum(r.correct or r.rounded_equal for r in results) / n, 4) if n else None,
+        "outcomes": {o: sum(r.outcome == o for r in results) for o in OUTCOMES if any(r.outcome == o for r in results)},
+        "by_category": _slice(results, "category"),
+        "by_db": _slice(results, "db"),
+        "input_tokens": sum(r.input_tokens for r in results),
+        "output_tokens": sum(r.output_tokens for r in results),
+        "cost_usd": None if any(c is None for c in costs) else round(sum(c or 0.0 for c in costs), 6),
+        "latency_ms_p50": _percentile(latencies, 0.5),
+        "latency_ms_p95": _percentile(latencies, 0.95),
+    }
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    header: dict[str, Any]
+    results: tuple[dict[str, Any], ...]
+    summary: dict[str, Any] | None  # None while running or after a crash
+
+
+def _query(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    import duckdb
+
+    con = duckdb.connect(config={"autoload_known_extensions": False, "autoinstall_known_extensions": False})
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+def list_runs(runs_dir: Path) -> list[dict[str, Any]]:
+    """One row per run, newest first, read with DuckDB straight from the JSONL files."""
+    files = sorted(str(p) for p in runs_dir.glob("*.jsonl")) if runs_dir.exists() else []
+    if not files:
+        return []
+    rows = _query(
+        """
+        SELECT run_id, any_value(name) FILTER (WHERE type = 'header'), any_value(model) FILTER (WHERE type = 'header'),
+               any_value(suite) FILTER (WHERE type = 'header'), any_value(started) FILTER (WHERE type = 'header'),
+               count(*) FILTER (WHERE type = 'result'), sum(CASE WHEN correct THEN 1 ELSE 0 END) FILTER (WHERE type = 'result'),
+               bool_or(type = 'summary'), sum(cost_usd) FILTER (WHERE type = 'result')
+        FROM read_json(?, format = 'newline_delimited', union_by_name = true, ignore_errors = true,
+                       columns = {run_id: 'VARCHAR', type: 'VARCHAR', name: 'VARCHAR', model: 'VARCHAR', suite: 'VARCHAR',
+                                  started: 'VARCHAR', correct: 'BOOLEAN', cost_usd: 'DOUBLE'})
+        GROUP BY run_id ORDER BY run_id DESC
+        """,
+        [files],
+    )
+    keys = ("run_id", "name", "model", "suite", "started", "questions", "correct", "finished", "cost_usd")
+    return [dict(zip(keys, row)) for row in rows]
+
+
+def find_run(runs_dir: Path, ref: str) -> Path:
+    exact = runs_dir / f"{ref}.jsonl"
+    if exact.is_file():
+        return exact
+    if Path(ref).is_file():
+        return Path(ref)
+    matches = sorted(p for p in runs_dir.glob("*.jsonl") if ref in p.stem) if runs_dir.exists() else []
+    if len(matches) == 1:
+        return matches[0]
+    hint = f"{len(matches)} runs match" if matches else "no run matches"
+    raise FileNotFoundError(f"{hint} {ref!r} in {runs_dir} (run `analyst runs list`)")
+
+
+def load_run(path: Path) -> RunRecord:
+    header: dict[str, Any] = {}
+    results: list[dict[str, Any]] = []
+    summary = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # a torn last line after a crash
+        kind = record.get("type")
+        if kind == "header":
+            header = record
+        elif kind == "result":
+            results.append(record)
+        elif kind == "summary":
+            summary = record
+    return RunRecord(header, tuple(results), summary)
+
+
+def results_as_objects(records: Iterable[dict[str, Any]]) -> list[QuestionResult]:
+    fields = QuestionResult.__dataclass_fields__
+    return [QuestionResult(**{k: v for k, v in r.items() if k in fields}) for r in records]
+
+
+def compare_runs(a: RunRecord, b: RunRecord) -> dict[str, Any]:
+    """Per-category accuracy deltas and the questions that flipped, by id."""
+    sa = summarize(results_as_objects(a.results))
+    sb = summarize(results_as_objects(b.results))
+    categories = sorted(set(sa["by_category"]) | set(sb["by_category"]))
+    deltas = {}
+    for cat in categories:
+        acc_a = sa["by_category"].get(cat, {}).get("accuracy")
+        acc_b = sb["by_category"].get(cat, {}).get("accuracy")
+        deltas[cat] = {"a": acc_a, "b": acc_b, "delta": None if acc_a is None or acc_b is None else round(acc_b - acc_a, 4)}
+    by_id_a = {r["id"]: r for r in a.results}
+    by_id_b = {r["id"]: r for r in b.results}
+    common = sorted(set(by_id_a) & set(by_id_b))
+    return {
+        "a": {"accuracy": sa["accuracy"], "n": sa["n"]},
+        "b": {"accuracy": sb["accuracy"], "n": sb["n"]},
+        "by_category": deltas,
+        "fixed": [i for i in common if not by_id_a[i]["correct"] and by_id_b[i]["correct"]],
+        "broken": [i for i in common if by_id_a[i]["correct"] and not by_id_b[i]["correct"]],
+        "only_in_a": sorted(set(by_id_a) - set(by_id_b)),
+        "only_in_b": sorted(set(by_id_b) - set(by_id_a)),
+        "same_suite": a.header.get("suite_hash") == b.header.get("suite_hash"),
+    }

@@ -1,0 +1,118 @@
+"""Evaluation suites: questions with gold SQL (one or several acceptable), a database, a category.
+
+Files are JSONL or CSV with `id`, `question`, `gold_sql` (a string, or a JSON list of
+alternatives), `db`, optional `category` and `instructions` — the format `analyst sessions export
+--as suite` writes, so suites exported from sessions run here unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+class SuiteError(Exception):
+    """A malformed suite; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class SuiteItem:
+    id: str
+    question: str
+    gold: tuple[str, ...]  # acceptable gold queries: matching any one is correct
+    db: str | None  # a path or URL; None means the run's --db
+    category: str = "uncategorized"
+    instructions: str = ""
+    kind: str = "sql"  # "sql", or "refusal" when the right answer is to decline
+    db_label: str = ""  # short name for per-database metrics
+
+    @property
+    def prompt(self) -> str:
+        """The question as the model sees it (instructions after it, as defog's prompts do)."""
+        return f"{self.question}\n\nInstructions: {self.instructions}" if self.instructions else self.question
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    hash: str  # of the items, so two runs can tell they used the same questions
+    items: tuple[SuiteItem, ...]
+    dialect: str = "duckdb"
+
+
+def suite_hash(items: tuple[SuiteItem, ...]) -> str:
+    digest = hashlib.sha256()
+    for item in items:
+        digest.update(json.dumps([item.id, item.question, list(item.gold), item.db_label, item.category, item.instructions, item.kind]).encode())
+    return digest.hexdigest()[:16]
+
+
+def _gold(value: Any, where: str) -> tuple[str, ...]:
+    if isinstance(value, str) and value.strip():
+        if value.lstrip().startswith("["):
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError:
+                return (value,)
+        else:
+            return (value,)
+    if isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value):
+        return tuple(value)
+    raise SuiteError(f"{where}: \"gold_sql\" must be a SQL string or a non-empty list of them")
+
+
+def _item(row: dict[str, Any], number: int, base: Path, where: str) -> SuiteItem:
+    question = row.get("question")
+    if not isinstance(question, str) or not question.strip():
+        raise SuiteError(f"{where}: missing \"question\"")
+    db = row.get("db") or None
+    if isinstance(db, str) and not db.startswith(("postgresql://", "postgres://")) and not Path(db).is_absolute():
+        db = str(base / db)
+    kind = str(row.get("kind") or "sql")
+    gold = _gold(row.get("gold_sql"), where) if kind == "sql" or row.get("gold_sql") else ()
+    return SuiteItem(
+        id=str(row.get("id") or f"line-{number}"),
+        question=question.strip(),
+        gold=gold,
+        db=db,
+        category=str(row.get("category") or "uncategorized"),
+        instructions=str(row.get("instructions") or ""),
+        kind=kind,
+        db_label=Path(db).stem if db and "://" not in db else (db or "default"),
+    )
+
+
+def load_suite(path: Path) -> Suite:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SuiteError(f"cannot read suite {path}: {exc.strerror}") from None
+    rows: list[tuple[int, dict[str, Any]]] = []
+    if path.suffix.lower() == ".csv":
+        reader = csv.DictReader(io.StringIO(text))
+        rows = [(reader.line_num, row) for row in reader]
+    else:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise SuiteError(f"{path}, line {number}: invalid JSON ({exc.msg})") from None
+            if not isinstance(row, dict):
+                raise SuiteError(f"{path}, line {number}: expected a JSON object")
+            rows.append((number, row))
+    items = tuple(_item(row, number, path.parent, f"{path}, line {number}") for number, row in rows)
+    if not items:
+        raise SuiteError(f"{path} holds no questions")
+    seen: dict[str, int] = {}
+    for (number, _), item in zip(rows, items):
+        if item.id in seen:
+            raise SuiteError(f"{path}: duplicate id {item.id!r} on lines {seen[item.id]} and {number}")
+        seen[item.id] = number
+    return Suite(path.stem, suite_hash(items), items)

@@ -1,0 +1,124 @@
+"""Evaluation by execution: gold SQL served as the prediction must score 100% on defog, through
+the real openai SDK against a fake server; runs are recorded and comparable."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.fakes import FakeOpenAI
+from tests.helpers import run_cli
+
+PROMPT = re.compile(r"^Question: (.*?)\n\nDatabase schema \(", re.DOTALL)
+
+
+def gold_responder(suite, wrong_ids: frozenset[str] = frozenset()):
+    """Answers each question with its first gold query (or a wrong one for `wrong_ids`)."""
+    by_prompt: dict[str, list] = {}
+    for item in suite.items:
+        by_prompt.setdefault(item.prompt, []).append(item)
+
+    def reply(body: dict) -> dict:
+        messages = body["messages"]
+        if messages[-1]["role"] == "tool":
+            return {"text": "That answers it.", "usage": {"input_tokens": 10, "output_tokens": 3}}
+        match = PROMPT.match(messages[1]["content"])
+        assert match, messages[1]["content"][:200]
+        items = by_prompt[match.group(1)]
+        if len(items) > 1:  # the same question on several databases: pick by the schema shown
+            items = [i for i in items if all(t in messages[1]["content"] for t in _tables(i.gold[0]))] or items
+        item = items[0]
+        sql = "SELECT 1 AS wrong" if item.id in wrong_ids else item.gold[0]
+        return {"tool_calls": [{"name": "run_sql", "arguments": {"sql": sql}}], "usage": {"input_tokens": 100, "output_tokens": 20}}
+
+    return reply
+
+
+def _tables(sql: str) -> list[str]:
+    import sqlglot
+    from sqlglot import exp
+
+    return [t.name for t in sqlglot.parse_one(sql, read="duckdb").find_all(exp.Table)]
+
+
+@pytest.fixture(scope="module")
+def defog_cache(tmp_path_factory) -> Path:
+    from sessions.defog import build_databases
+
+    cache = tmp_path_factory.mktemp("defog-cache")
+    build_databases(cache)
+    return cache
+
+
+@pytest.fixture
+def defog(monkeypatch, analyst_home: Path, defog_cache: Path):
+    import shutil
+
+    from sessions.defog import defog_suite
+
+    shutil.copytree(defog_cache / "defog", analyst_home / "cache" / "defog")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-eval-00000000")
+    return defog_suite(analyst_home / "cache")
+
+
+def test_gold_as_prediction_scores_100_percent_on_defog(defog, monkeypatch, capsys, tmp_path: Path) -> None:
+    with FakeOpenAI() as fake:
+        fake.responder = gold_responder(defog)
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        out = tmp_path / "results.jsonl"
+        result = run_cli(["eval", "defog", "--model", "openai:gpt-4.1-mini", "--out", str(out), "--concurrency", "4", "--name", "gold"], capsys)
+    assert result.code == 0, result.err[-2000:]
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == 314
+    wrong = [(r["id"], r["outcome"], r["error"] or r["reason"]) for r in rows if not r["correct"]]
+    assert wrong == []
+    assert "accuracy 100.0% (314/314)" in result.out
+
+
+def test_wrong_answers_are_scored_and_runs_compare(defog, monkeypatch, capsys, tmp_path: Path) -> None:
+    from sessions.suite import Suite
+
+    items = tuple(i for i in defog.items if i.db_label == "broker")
+    suite_file = tmp_path / "broker.jsonl"
+    suite_file.write_text("".join(json.dumps({"id": i.id, "question": i.question, "gold_sql": list(i.gold), "db": i.db, "category": i.category, "instructions": i.instructions}) + "\n" for i in items))
+    small = Suite("broker", "x", items)
+    broken = frozenset(i.id for i in items[:3])
+    with FakeOpenAI() as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        fake.responder = gold_responder(small)
+        first = run_cli(["eval", str(suite_file), "--model", "openai:gpt-4.1-mini", "--name", "good"], capsys)
+        fake.responder = gold_responder(small, broken)
+        second = run_cli(["eval", str(suite_file), "--model", "openai:gpt-4.1-mini", "--name", "worse"], capsys)
+    assert first.code == 0 and second.code == 0
+    assert f"({len(items) - 3}/{len(items)})" in second.out
+    listed = run_cli(["runs", "list"], capsys)
+    assert listed.out.count("\n") == 2 and "good" in listed.out and "worse" in listed.out
+    ids = [line.split()[0] for line in listed.out.splitlines()]
+    compared = run_cli(["runs", "compare", ids[1], ids[0]], capsys)  # older (good) vs newer (worse)
+    assert compared.code == 1
+    assert all(i in compared.out for i in broken)
+    shown = run_cli(["runs", "show", ids[0]], capsys)
+    assert "by category" in shown.out
+
+
+def test_idk_suite_rewards_declining(defog, monkeypatch, capsys, analyst_home: Path) -> None:
+    from sessions.defog import defog_suite
+
+    suite = defog_suite(analyst_home / "cache", idk=True)
+    with FakeOpenAI() as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+
+        def reply(body: dict) -> dict:
+            question = PROMPT.match(body["messages"][1]["content"]).group(1)
+            if "art" in question.lower():  # invent SQL for some, decline the rest
+                return {"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT 42 AS invented"}}]} if body["messages"][-1]["role"] != "tool" else {"text": "42."}
+            return {"text": "The data cannot answer that question."}
+
+        fake.responder = reply
+        result = run_cli(["eval", "defog-idk", "--model", "openai:gpt-4.1-mini", "--concurrency", "4"], capsys)
+    assert result.code == 0, result.err[-1000:]
+    invented = sum("art" in i.prompt.lower() for i in suite.items)
+    assert f"({len(suite.items) - invented}/{len(suite.items)})" in result.out

@@ -1,0 +1,355 @@
+"""The app driven as a person would: ask, approve, edit, reject, cancel, rate — with a scripted
+model over the sample database, checked on screen and in the session log."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from textual.widgets import DataTable
+
+from analyst.tui.approval import ApprovalScreen
+from analyst.tui.editor import EditorScreen, SqlTextArea
+from tests.tui.drive import (
+    SIZE, answered, ask, log_events, notices, ready, run_sql, say, until_approval, until_idle,
+    wait_for,
+)
+
+STATUS_SQL = "SELECT status, count(*) AS n FROM orders GROUP BY status ORDER BY n DESC"
+LONG_SQL = "SELECT count(*) FROM range(1000000000000)"
+
+
+def table_rows(app) -> list[tuple[str, ...]]:
+    table = app.query_one("#results-table", DataTable)
+    return [tuple(str(cell) for cell in table.get_row_at(i)) for i in range(table.row_count)]
+
+
+@pytest.mark.asyncio
+async def test_ask_approve_shows_the_result_rows(make_app) -> None:
+    from tools.databases.base import Limits
+
+    app, model = make_app(answered(STATUS_SQL, "Most orders are completed.", plan="Count orders by status."))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await ask(pilot, "How many orders per status?")
+        screen = await until_approval(pilot)
+        assert "ORDER BY n DESC" in screen.pending.sql
+        await pilot.press("a")
+        await until_idle(pilot)
+        expected = app.shared.run(STATUS_SQL, Limits()).rows
+        assert table_rows(app) == [(status, str(n)) for status, n in expected]
+        assert app.results.shown.result.rows == expected
+        assert not isinstance(app.screen, ApprovalScreen)
+    kinds = [e["type"] for e in log_events(app)]
+    assert kinds[0] == "session_started" and kinds[-1] == "run_finished"
+    assert log_events(app, "approval_decided")[0]["decision"] == "approve"
+    assert log_events(app, "run_finished")[0]["status"] == "answered"
+
+
+@pytest.mark.asyncio
+async def test_edit_runs_the_edited_sql(make_app) -> None:
+    edited = "SELECT region_name FROM regions ORDER BY region_name"
+    app, _ = make_app(answered(STATUS_SQL, "Three regions."))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await ask(pilot, "Which regions are there?")
+        await until_approval(pilot)
+        await pilot.press("e")
+        editor = await wait_for(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen, "the editor")
+        area = editor.query_one(SqlTextArea)
+        assert area.has_focus
+        area.load_text(edited)
+        await wait_for(pilot, lambda: editor.verdict is not None and editor.verdict[0] == edited, "the live check of the edit")
+        assert editor.verdict[1].ok
+        await pilot.press("ctrl+s")
+        await until_idle(pilot)
+        assert [row[0] for row in table_rows(app)] == ["Europe", "North America", "Online"]
+    decided = log_events(app, "approval_decided")[0]
+    assert decided["decision"] == "edit" and decided["edited_sql"] == edited
+    ran = log_events(app, "query_executed")
+    assert [e["sql"] for e in ran] == ["SELECT region_name FROM regions ORDER BY region_name"]
+    assert ran[0]["hash"] == decided["edited_hash"]
+
+
+@pytest.mark.asyncio
+async def test_editor_checks_live_and_refuses_a_rejected_edit(make_app) -> None:
+    app, _ = make_app(answered(STATUS_SQL, "done"))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await ask(pilot, "orders per status")
+        await until_approval(pilot)
+        await pilot.press("e")
+        editor = await wait_for(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen, "the editor")
+        editor.query_one(SqlTextArea).load_text("DELETE FROM orders")
+        await wait_for(pilot, lambda: editor.verdict is not None and editor.verdict[0] == "DELETE FROM orders", "the live check")
+        assert not editor.verdict[1].ok
+        assert "would be rejected" in str(editor.query_one("#editor-verdict").visual)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is editor  # not submitted
+        await pilot.press("escape")  # leaves the text box only
+        assert app.screen is editor and app.focused is None
+        await pilot.press("escape")  # back to the approval screen
+        await wait_for(pilot, lambda: isinstance(app.screen, ApprovalScreen), "the approval screen again")
+        await pilot.press("escape")  # abort
+        await until_idle(pilot)
+    assert log_events(app, "run_finished")[0]["status"] == "aborted"
+    assert not log_events(app, "query_executed")
+
+
+@pytest.mark.asyncio
+async def test_reject_with_feedback_shows_the_next_proposal(make_app) -> None:
+    second = "SELECT status, count(*) AS n FROM orders WHERE order_date >= DATE '2025-01-01' GROUP BY status"
+    app, model = make_app([run_sql(STATUS_SQL), run_sql(second), say("done"), say("done")])
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await ask(pilot, "orders per status")
+        first = await until_approval(pilot)
+        await pilot.press("r")
+        feedback = first.query_one("#approval-feedback")
+        assert feedback.has_focus
+        feedback.value = "only orders from 2025"
+        await pilot.press("enter")
+        screen = await wait_for(pilot, lambda: isinstance(app.screen, ApprovalScreen) and app.screen is not first and app.screen, "the next proposal")
+        assert "2025-01-01" in screen.pending.sql
+        conversation = " ".join(str(w.visual) for w in app.conversation.children)
+        assert "only orders from 2025" in conversation
+        await pilot.press("a")
+        await until_idle(pilot)
+    sent = [m.text for m in model.requests[1].messages]
+    assert any("only orders from 2025" in text for text in sent)
+    assert log_events(app, "approval_decided")[0]["feedback"] == "only orders from 2025"
+
+
+@pytest.mark.asyncio
+async def test_escape_cancels_a_long_query_and_the_app_stays_usable(make_app) -> None:
+    app, _ = make_app([run_sql(LONG_SQL), say("There are 42 regions.")], timeout=600)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await ask(pilot, "count a lot")
+        await until_approval(pilot)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: app.status.values["activity"] == "running query", "the query to start")
+        await pilot.pause(0.3)
+        assert app.runner.busy
+        started = time.monotonic()
+        await pilot.press("escape")
+        assert app.phase == "idle"
+        await wait_for(pilot, lambda: not app.runner.busy, "the query to stop", timeout=10)
+        assert time.monotonic() - started < 10
+        failed = log_events(app, "query_failed")
+        assert failed and failed[0]["kind"] == "interrupted"
+        assert log_events(app, "run_finished")[0]["status"] == "interrupted"
+        await ask(pilot, "How many regions?")
+        await until_idle(pilot)
+        assert [e["status"] for e in log_events(app, "run_finished")] == ["interrupted", "answered"]
+        assert "There are 42 regions." in " ".join(str(w.visual) for w in app.conversation.children)
+
+
+@pytest.mark.asyncio
+async def test_a_cancelled_model_call_is_abandoned_and_the_next_question_waits_for_it(make_app) -> None:
+    app, _ = make_app([say("late answer", delay_ms=1500), say("second answer")])
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await ask(pilot, "first")
+        await wait_for(pilot, lambda: app.status.values["activity"] == "thinking" and app.runner.busy, "the model call")
+        await pilot.press("escape")
+        assert app.phase == "idle"
+        await ask(pilot, "second")
+        await until_idle(pilot)
+        shown = " ".join(str(w.visual) for w in app.conversation.children)
+        assert "second answer" in shown and "late answer" not in shown
+        assert "waiting for the cancelled step" in shown
+    events = log_events(app)
+    turns = [(e["turn"], e["type"]) for e in events if e["type"] in ("question_asked", "run_finished")]
+    assert turns == [(1, "question_asked"), (1, "run_finished"), (2, "question_asked"), (2, "run_finished")]
+    assert [e["status"] for e in events if e["type"] == "run_finished"] == ["interrupted", "answered"]
+
+
+@pytest.mark.asyncio
+async def test_a_question_after_a_cancelled_approval_aborts_it_first(make_app) -> None:
+    app, _ = make_app([run_sql(STATUS_SQL, delay_ms=600), say("hello")])
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await ask(pilot, "first")
+        await wait_for(pilot, lambda: app.runner.busy, "the model call")
+        await pilot.press("escape")  # cancelled while the proposal is still on its way
+        await wait_for(pilot, lambda: not app.runner.busy, "the abandoned step to end")
+        assert not isinstance(app.screen, ApprovalScreen)
+        await ask(pilot, "second")
+        await until_idle(pilot)
+    decisions = log_events(app, "approval_decided")
+    statuses = [e["status"] for e in log_events(app, "run_finished")]
+    assert statuses[-1] == "answered"
+    assert not decisions or decisions[0]["decision"] == "abort"
+
+
+@pytest.mark.asyncio
+async def test_provider_error_is_a_notice_not_a_crash(make_app) -> None:
+    app, _ = make_app([{"error": {"status": 500, "message": "boom"}}, say("fine now")])
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await ask(pilot, "anything")
+        await until_idle(pilot)
+        assert any("boom" in n for n in notices(app))
+        assert app.is_running and app.phase == "idle"
+        await ask(pilot, "again")
+        await until_idle(pilot)
+    assert [e["status"] for e in log_events(app, "run_finished")] == ["failed", "answered"]
+
+
+@pytest.mark.asyncio
+async def test_y_rates_the_answer(make_app) -> None:
+    app, _ = make_app(answered(STATUS_SQL, "Mostly completed."))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("y")  # nothing to rate yet
+        await ask(pilot, "orders per status")
+        await until_approval(pilot)
+        await pilot.press("a")
+        await until_idle(pilot)
+        assert app.query_one("#results-table").has_focus
+        await pilot.press("y")
+        await wait_for(pilot, lambda: log_events(app, "answer_rated"), "the rating in the log")
+    rated = log_events(app, "answer_rated")
+    assert len(rated) == 1 and rated[0]["verdict"] == "good"
+    assert rated[0]["sql_hash"] == log_events(app, "query_executed")[0]["hash"]
+
+
+@pytest.mark.asyncio
+async def test_typing_y_in_the_question_box_types(make_app) -> None:
+    app, _ = make_app(answered(STATUS_SQL, "ok"))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await ask(pilot, "orders per status")
+        await until_approval(pilot)
+        await pilot.press("a")
+        await until_idle(pilot)
+        await pilot.press("slash")
+        assert app.question.has_focus
+        await pilot.press("y", "n")
+        assert app.question.value == "yn"
+    assert not log_events(app, "answer_rated")
+
+
+@pytest.mark.asyncio
+async def test_follow_up_questions_keep_context_and_history(make_app) -> None:
+    app, model = make_app(answered(STATUS_SQL, "Mostly completed.") + [say("Yes, that was orders.")])
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await ask(pilot, "orders per status")
+        await until_approval(pilot)
+        await pilot.press("a")
+        await until_idle(pilot)
+        await ask(pilot, "was that about orders?")
+        await until_idle(pilot)
+        app.question.focus()
+        await pilot.press("up")
+        assert app.question.value == "was that about orders?"
+        await pilot.press("up")
+        assert app.question.value == "orders per status"
+        await pilot.press("down", "down")
+        assert app.question.value == ""
+    last = model.requests[-1]
+    assert any("orders per status" in m.text for m in last.messages)  # the first turn is still there
+    assert [e["turn"] for e in log_events(app, "question_asked")] == [1, 2]
+
+
+@pytest.mark.asyncio
+async def test_show_more_chart_and_sample(make_app) -> None:
+    sql = "SELECT order_id, total_amount FROM orders ORDER BY order_id"
+    app, _ = make_app(answered(sql, "Here they are."), max_rows=5)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await ask(pilot, "orders")
+        await until_approval(pilot)
+        await pilot.press("a")
+        await until_idle(pilot)
+        shown = app.results.shown
+        assert shown.result.truncated and shown.result.row_count == 5
+        assert "truncated at 5" in str(app.query_one("#results-summary").visual)
+        await pilot.press("m")
+        await wait_for(pilot, lambda: app.results.shown.result.row_count == 50, "50 rows")
+        assert app.results.shown.sql_hash == shown.sql_hash and app.results.shown.sql == shown.sql
+        await pilot.press("c")
+        assert app.results.charting
+        assert "total_amount by order_id" in str(app.query_one("#results-chart-body").visual)
+        await pilot.press("c")
+        assert not app.results.charting
+        tree = app.query_one("#sidebar")
+        regions = next(node for node in tree.root.children if node.data is not None and node.data.name == "regions")
+        tree.select_node(regions)
+        tree.action_select_cursor()
+        await wait_for(pilot, lambda: app.results.shown.title == "sample of main.regions", "the table sample")
+        assert app.results.shown.result.row_count == 3
+
+
+@pytest.mark.asyncio
+async def test_export_to_csv_runs_in_a_worker(make_app, tmp_path) -> None:
+    import csv
+
+    sql = "SELECT order_id, status FROM orders ORDER BY order_id"
+    app, _ = make_app(answered(sql, "ok"), max_rows=10)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await ask(pilot, "orders")
+        await until_approval(pilot)
+        await pilot.press("a")
+        await until_idle(pilot)
+        await pilot.press("x")
+        from analyst.tui.export_screen import ExportScreen
+
+        screen = await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen, "the export dialog")
+        target = tmp_path / "orders.csv"
+        screen.query_one("#export-path").value = str(target)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any("Wrote" in n for n in notices(app)), "the export to finish")
+    rows = list(csv.reader(target.open()))
+    assert rows[0] == ["order_id", "status"] and len(rows) == 1 + 1037  # every row, not the 10 shown
+
+
+@pytest.mark.asyncio
+async def test_help_screen_lists_the_keys(make_app) -> None:
+    from analyst.tui.help import HelpScreen
+
+    app, _ = make_app([])
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+        app.set_focus(None)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("question_mark")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+@pytest.mark.asyncio
+async def test_quit_during_a_slow_model_call_exits_at_once(make_app) -> None:
+    app, _ = make_app([say("too late", delay_ms=8000)])
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await ask(pilot, "slow")
+        await wait_for(pilot, lambda: app.runner.busy, "the model call")
+        started = time.monotonic()
+        await pilot.press("ctrl+q")
+    assert time.monotonic() - started < 3
+
+
+@pytest.mark.asyncio
+async def test_model_and_data_text_is_never_markup(make_app) -> None:
+    sneaky = "[bold red]not markup[/] \x1b[2J"
+    sql = "SELECT '[link=http://x]click[/link]' AS \"[b]label[/b]\""
+    app, _ = make_app([run_sql(sql, sneaky), say(sneaky), say(sneaky)])
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await ask(pilot, "[i]question[/i]")
+        await until_approval(pilot)
+        await pilot.press("a")
+        await until_idle(pilot)
+        shown = " ".join(str(w.visual) for w in app.conversation.children)
+        assert "[bold red]not markup[/]" in shown and "\x1b" not in shown
+        assert "[i]question[/i]" in shown
+        assert table_rows(app) == [("[link=http://x]click[/link]",)]

@@ -46,9 +46,11 @@ from tools.databases.base import Database, Limits, QueryError, QueryResult
 from tools.fingerprint import has_top_level_order, normalize_value, result_fingerprint
 from tools.guard import Verdict, check_sql
 from tools.retrieve import retrieve
-from tools.tokens import default_budget
+from tools.tokens import default_budget, estimate_tokens
 
 PREVIEW_ROWS = 20
+BROKEN_CALLS_BEFORE_TEXT_MODE = 2  # a model that keeps breaking tool JSON gets the ```sql path
+OUTPUT_RESERVE_TOKENS = 2048
 SUMMARY_ROWS = 50
 
 
@@ -165,6 +167,9 @@ class AnalystLoop:
         self._turn: _Turn | None = None
         self._interrupted = False
         self._sent_tables: set[str] = set()
+        self._turn_starts: list[int] = []  # index of each turn's question in `messages`
+        self._broken_calls = 0
+        self._full_question = ""
 
     # -- driver API ------------------------------------------------------------------------
 
@@ -172,6 +177,7 @@ class AnalystLoop:
         self._turn = _Turn(question)
         self._interrupted = False
         self.emit(QuestionAsked(question))
+        self._turn_starts.append(len(self.messages))
         self.messages.append(Message("user", self._question_message(question)))
         return self._run(Phase.THINK)
 
@@ -252,6 +258,7 @@ class AnalystLoop:
         self._check_caps(turn)
         turn.steps += 1
         tools = TOOL_SPECS if self.tools_mode else ()
+        self._fit_context(tools)
         response = self._call_model("think", f"{prompts.SYSTEM.name}+{prompts.QUESTION.name}", self._template_hash(), ModelRequest(self.system, tuple(self.messages), tools, purpose="think"))
         calls = response.tool_calls if self.tools_mode else ()
         self.messages.append(Message("assistant", response.text, calls))
@@ -261,7 +268,10 @@ class AnalystLoop:
             for extra in rest:
                 self.messages.append(Message("tool", "Ignored: only one tool call per turn is allowed.", tool_call_id=extra.id, tool_name=extra.name))
             if first.error:
+                self._broken_calls += 1
                 self._tool_result(f"Your {first.name} call was not run: {first.error}. Call it again with valid JSON arguments.", first)
+                if self._broken_calls >= BROKEN_CALLS_BEFORE_TEXT_MODE:
+                    self._switch_to_text_mode()
                 return Phase.THINK
             if first.name == "run_sql":
                 sql = first.arguments.get("sql")
@@ -373,6 +383,43 @@ class AnalystLoop:
         self.emit(ModelResponded(purpose, response.text, [c.to_json() for c in response.tool_calls], response.usage.to_json() if response.usage else None, call_cost, response.stop_reason, round(response.latency_ms, 3)))
         return response
 
+    def _switch_to_text_mode(self) -> None:
+        """Stop offering tools: flatten the tool history into plain messages and ask for ```sql."""
+        flat: list[Message] = []
+        for message in self.messages:
+            if message.role == "tool":
+                flat.append(Message("user", f"Result of {message.tool_name or 'the tool'}:\n{message.text}"))
+            elif message.tool_calls:
+                calls = "; ".join(f"{c.name}({json.dumps(c.arguments)})" for c in message.tool_calls)
+                flat.append(Message("assistant", f"{message.text}\n(called {calls})".strip()))
+            else:
+                flat.append(message)
+        self.messages = flat
+        self.tools_mode = False
+        self.system = prompts.system_prompt(self.database.dialect, False)
+        self.messages.append(Message("user", "Tool calls are off because their arguments were not valid JSON. Reply with your SQL in one ```sql block instead."))
+
+    def _fit_context(self, tools: tuple[Any, ...]) -> None:
+        """Keep the request inside the model's window: drop earlier turns, else stop and say so."""
+        window = self.model.context_window
+        if not window:
+            return
+        limit = window - OUTPUT_RESERVE_TOKENS
+
+        def needed() -> int:
+            text = self.system + json.dumps([t.parameters for t in tools]) + "".join(m.text + json.dumps([c.arguments for c in m.tool_calls]) for m in self.messages)
+            return estimate_tokens(text)
+
+        while needed() > limit and len(self._turn_starts) > 1:
+            cut = self._turn_starts[1]  # drop the oldest turn whole, never the current one
+            del self.messages[:cut]
+            self._turn_starts = [start - cut for start in self._turn_starts[1:]]
+            if self._turn_starts == [0]:  # the schema went with the dropped turn: send it again
+                self.messages[0] = Message("user", self._full_question)
+        total = needed()
+        if total > limit:
+            raise RunEnded("failed", "context", f"the request needs about {total} tokens but {self.model.name} accepts {window} (with {OUTPUT_RESERVE_TOKENS} kept for the answer); lower --budget/schema_budget or use a model with a larger context window")
+
     def _check_caps(self, turn: _Turn) -> None:
         s = self.settings
         if turn.steps >= s.max_steps:
@@ -415,10 +462,11 @@ class AnalystLoop:
             context_parts.append(f"Glossary:\n{ctx.glossary}")
         if ctx.instructions:
             context_parts.append(f"Instructions:\n{ctx.instructions}")
+        note = "all tables" if chosen.whole else f"the {len(names)} most relevant of {len(self.catalog.tables)} tables"
+        self._full_question = prompts.QUESTION.render(question=question, schema_note=note, schema=chosen.ddl, context="\n".join(context_parts) + ("\n" if context_parts else ""))
         if not self.messages:
             self._sent_tables |= names
-            note = "all tables" if chosen.whole else f"the {len(names)} most relevant of {len(self.catalog.tables)} tables"
-            return prompts.QUESTION.render(question=question, schema_note=note, schema=chosen.ddl, context="\n".join(context_parts) + ("\n" if context_parts else ""))
+            return self._full_question
         new = names - self._sent_tables
         self._sent_tables |= names
         schema_part = f"More schema that may help:\n{chosen.ddl}" if new else ""

@@ -95,8 +95,21 @@ def text_screenshot(app: Any) -> str:
     return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
 
 
-def run_sql(sql: str, text: str = "", usage: tuple[int, int] = (100, 20)) -> dict[str, Any]:
-    return {"text": text, "tool_calls": [{"name": "run_sql", "arguments": {"sql": sql}}], "usage": {"input_tokens": usage[0], "output_tokens": usage[1]}}
+def rendered(widget: Any, width: int = 200) -> str:
+    """A Static's content as plain text, however it was built (Text, Group, Syntax)."""
+    from rich.console import Console
+
+    console = Console(width=width, file=io.StringIO(), record=True, color_system=None, legacy_windows=False)
+    console.print(widget.content)
+    return console.export_text()
+
+
+def conversation_text(app: Any) -> str:
+    return " ".join(rendered(entry) for entry in app.conversation.children)
+
+
+def run_sql(sql: str, text: str = "", usage: tuple[int, int] = (100, 20), **extra: Any) -> dict[str, Any]:
+    return {"text": text, "tool_calls": [{"name": "run_sql", "arguments": {"sql": sql}}], "usage": {"input_tokens": usage[0], "output_tokens": usage[1]}, **extra}
 
 
 def say(text: str, usage: tuple[int, int] = (50, 10), **extra: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from textual.widgets import DataTable
 from analyst.tui.approval import ApprovalScreen
 from analyst.tui.editor import EditorScreen, SqlTextArea
 from tests.tui.drive import (
-    SIZE, answered, ask, log_events, notices, ready, run_sql, say, until_approval, until_idle,
+    SIZE, answered, ask, conversation_text, log_events, notices, ready, rendered, run_sql, say, until_approval, until_idle,
     wait_for,
 )
 
@@ -83,7 +83,7 @@ async def test_editor_checks_live_and_refuses_a_rejected_edit(make_app) -> None:
         editor.query_one(SqlTextArea).load_text("DELETE FROM orders")
         await wait_for(pilot, lambda: editor.verdict is not None and editor.verdict[0] == "DELETE FROM orders", "the live check")
         assert not editor.verdict[1].ok
-        assert "would be rejected" in str(editor.query_one("#editor-verdict").visual)
+        assert "would be rejected" in rendered(editor.query_one("#editor-verdict"))
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is editor  # not submitted
@@ -112,7 +112,7 @@ async def test_reject_with_feedback_shows_the_next_proposal(make_app) -> None:
         await pilot.press("enter")
         screen = await wait_for(pilot, lambda: isinstance(app.screen, ApprovalScreen) and app.screen is not first and app.screen, "the next proposal")
         assert "2025-01-01" in screen.pending.sql
-        conversation = " ".join(str(w.visual) for w in app.conversation.children)
+        conversation = conversation_text(app)
         assert "only orders from 2025" in conversation
         await pilot.press("a")
         await until_idle(pilot)
@@ -143,7 +143,7 @@ async def test_escape_cancels_a_long_query_and_the_app_stays_usable(make_app) ->
         await ask(pilot, "How many regions?")
         await until_idle(pilot)
         assert [e["status"] for e in log_events(app, "run_finished")] == ["interrupted", "answered"]
-        assert "There are 42 regions." in " ".join(str(w.visual) for w in app.conversation.children)
+        assert "There are 42 regions." in conversation_text(app)
 
 
 @pytest.mark.asyncio
@@ -157,7 +157,7 @@ async def test_a_cancelled_model_call_is_abandoned_and_the_next_question_waits_f
         assert app.phase == "idle"
         await ask(pilot, "second")
         await until_idle(pilot)
-        shown = " ".join(str(w.visual) for w in app.conversation.children)
+        shown = conversation_text(app)
         assert "second answer" in shown and "late answer" not in shown
         assert "waiting for the cancelled step" in shown
     events = log_events(app)
@@ -257,7 +257,7 @@ async def test_follow_up_questions_keep_context_and_history(make_app) -> None:
 
 @pytest.mark.asyncio
 async def test_show_more_chart_and_sample(make_app) -> None:
-    sql = "SELECT order_id, total_amount FROM orders ORDER BY order_id"
+    sql = "SELECT order_id, line_total FROM order_items ORDER BY order_id, line_number"
     app, _ = make_app(answered(sql, "Here they are."), max_rows=5)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
@@ -267,13 +267,13 @@ async def test_show_more_chart_and_sample(make_app) -> None:
         await until_idle(pilot)
         shown = app.results.shown
         assert shown.result.truncated and shown.result.row_count == 5
-        assert "truncated at 5" in str(app.query_one("#results-summary").visual)
+        assert "truncated at 5" in rendered(app.query_one("#results-summary"))
         await pilot.press("m")
         await wait_for(pilot, lambda: app.results.shown.result.row_count == 50, "50 rows")
         assert app.results.shown.sql_hash == shown.sql_hash and app.results.shown.sql == shown.sql
         await pilot.press("c")
         assert app.results.charting
-        assert "total_amount by order_id" in str(app.query_one("#results-chart-body").visual)
+        assert "line_total by order_id" in rendered(app.query_one("#results-chart-body"))
         await pilot.press("c")
         assert not app.results.charting
         tree = app.query_one("#sidebar")
@@ -349,7 +349,7 @@ async def test_model_and_data_text_is_never_markup(make_app) -> None:
         await until_approval(pilot)
         await pilot.press("a")
         await until_idle(pilot)
-        shown = " ".join(str(w.visual) for w in app.conversation.children)
+        shown = conversation_text(app)
         assert "[bold red]not markup[/]" in shown and "\x1b" not in shown
         assert "[i]question[/i]" in shown
         assert table_rows(app) == [("[link=http://x]click[/link]",)]

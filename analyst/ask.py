@@ -118,7 +118,22 @@ def run_ask(config: Config, question: str, *, approve: str, output: str, db: str
     resolved = build_model(config, model_name)
     settings = loop_settings(config)
     progress = Progress(stderr, quiet=output != "table" and not stderr.isatty())
-    session = Session(config, database, resolved, settings, observer=progress)
+    streamed: list[str] = []
+
+    def stream_answer(purpose: str, delta: str) -> None:
+        """On a terminal the answer appears as it is written; data formats wait for the end."""
+        if purpose != "summarize":
+            return
+        from analyst.render import inert
+
+        if not streamed:
+            stdout.write("\n")
+        streamed.append(delta)
+        stdout.write(inert(delta))
+        stdout.flush()
+
+    live = output == "table" and stdout.isatty()
+    session = Session(config, database, resolved, settings, observer=progress, on_text=stream_answer if live else None)
     decide = {"auto": auto_approve, "never": None}.get(approve, TerminalApproval(stdin, stderr))
     try:
         outcome = drive(session.loop, question, decide)
@@ -130,7 +145,9 @@ def run_ask(config: Config, question: str, *, approve: str, output: str, db: str
     elif output == "csv":
         print_csv(outcome, stdout)
     else:
-        print_table(outcome, stdout)
+        if streamed:
+            stdout.write("\n\n")
+        print_table(outcome, stdout, answer_shown=bool(streamed))
     if outcome.error:
         stderr.write(f"analyst: {outcome.status}: {outcome.error['message']}\n")
     stderr.write(f"session {session.id} · {session.path}\n")

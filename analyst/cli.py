@@ -210,7 +210,7 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.command == "keys":
         from analyst.keys import run_keys
 
-        return run_keys(args.keys_command, getattr(args, "provider", None))
+        return run_keys(args.keys_command, getattr(args, "provider", None), {e.name: e.key_env for e in config.endpoints.values()})
     if args.command == "models":
         from analyst.inspect import run_models
 

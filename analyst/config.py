@@ -98,11 +98,23 @@ def analyst_home() -> Path:
 
 
 @dataclass(frozen=True)
+class Endpoint:
+    """An OpenAI-compatible server named in config (`[endpoints.NAME]`): models are `NAME:model`."""
+
+    name: str
+    base_url: str
+    key_env: str | None = None
+    tools: bool = True
+    context_window: int | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     values: dict[str, Any]
     sources: dict[str, str]
     home: Path
     prices: dict[str, tuple[float, float]] = field(default_factory=dict)
+    endpoints: dict[str, Endpoint] = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -163,4 +175,28 @@ def load_config(flags: dict[str, Any] | None = None) -> Config:
             prices[name] = (float(pair[0]), float(pair[1]))
         except (TypeError, ValueError, IndexError, KeyError):
             raise UserError(f"prices.{name} in {path} must be [input_usd_per_million, output_usd_per_million]") from None
-    return Config(values, sources, home, prices)
+    return Config(values, sources, home, prices, _endpoints(file_values.get("endpoints") or {}, path))
+
+
+def _endpoints(section: Any, path: Path) -> dict[str, Endpoint]:
+    from agents.models.registry import PROVIDERS
+
+    if not isinstance(section, dict):
+        raise UserError(f"[endpoints] in {path} must be a table of [endpoints.NAME] sections")
+    out = {}
+    for name, spec in section.items():
+        where = f"[endpoints.{name}] in {path}"
+        if name in PROVIDERS and name != "ollama":
+            raise UserError(f"{where}: {name!r} is a built-in provider; pick another name")
+        if not isinstance(spec, dict) or not isinstance(spec.get("base_url"), str) or not spec["base_url"].startswith(("http://", "https://")):
+            raise UserError(f"{where}: needs base_url = \"http://host:port/v1\"")
+        unknown = set(spec) - {"base_url", "key_env", "tools", "context_window"}
+        if unknown:
+            raise UserError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; known: base_url, key_env, tools, context_window")
+        try:
+            window = _positive_int(spec["context_window"]) if "context_window" in spec else None
+            tools = _bool(spec.get("tools", True))
+        except (ValueError, TypeError) as exc:
+            raise UserError(f"{where}: {exc}") from None
+        out[name] = Endpoint(name, spec["base_url"], spec.get("key_env"), tools, window)
+    return out

@@ -132,6 +132,13 @@ def run_models(config: Config, *, check: bool, stdout: TextIO | None = None) -> 
         if check and name in ("openai", "ollama", "anthropic"):
             line += f" · {_reachable(base if base != 'default endpoint' else None, name)}"
         stdout.write(line + "\n")
+    for endpoint in config.endpoints.values():
+        found = resolve_key(endpoint.name, endpoint.key_env)
+        key = f"key: {found.source}" if found.value else "key: none (sent a dummy)"
+        line = f"{endpoint.name:<10} {key} · endpoint: {endpoint.base_url} · tools: {'yes' if endpoint.tools else 'no (```sql blocks)'} · context: {endpoint.context_window or 'default'}"
+        if check:
+            line += f" · {_reachable(endpoint.base_url, endpoint.name)}"
+        stdout.write(line + "\n")
     stdout.write("\nmodels with known prices (USD per 1M tokens in/out):\n")
     for model, (price_in, price_out) in {**PRICES, **config.prices}.items():
         stdout.write(f"  {model:<36} {price_in:>7.2f} {price_out:>7.2f}\n")

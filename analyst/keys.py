@@ -97,16 +97,18 @@ def _read_secret(provider: str) -> str:
     return sys.stdin.readline()
 
 
-def run_keys(verb: str, provider: str | None) -> int:
+def run_keys(verb: str, provider: str | None, endpoints: dict[str, str | None] | None = None) -> int:
     """`analyst keys set|list|delete`: keys go in from a prompt or stdin, never from argv."""
     from agents.models.registry import PROVIDERS
 
     from analyst.errors import UserError
 
-    needing = [name for name, p in PROVIDERS.items() if p.needs_key]
+    key_envs = {name: p.key_env for name, p in PROVIDERS.items() if p.needs_key}
+    key_envs.update(endpoints or {})
+    needing = list(key_envs)
     if verb == "list":
         for name in needing:
-            found = resolve_key(name, PROVIDERS[name].key_env)
+            found = resolve_key(name, key_envs[name])
             where = found.source if found.value else "missing"
             print(f"{name:<10} {where}")
         return 0
@@ -115,7 +117,7 @@ def run_keys(verb: str, provider: str | None) -> int:
         raise UserError(f"unknown provider {provider!r} for keys; use one of: {', '.join(needing)}")
     backend, problem = _backend()
     if backend is None:
-        raise UserError(f"{problem} ({PROVIDERS[provider].key_env})")
+        raise UserError(f"{problem} ({key_envs[provider] or 'no variable configured'})")
     import keyring
 
     if verb == "delete":

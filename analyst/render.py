@@ -73,7 +73,7 @@ class Progress:
             c.print(Text("dry run: checked, not executed", style="dim"))
 
 
-def print_table(outcome: Outcome, stream: TextIO) -> None:
+def print_table(outcome: Outcome, stream: TextIO, answer_shown: bool = False) -> None:
     """The result as a table and the answer, for people."""
     from rich.table import Table
     from rich.text import Text
@@ -91,8 +91,9 @@ def print_table(outcome: Outcome, stream: TextIO) -> None:
         console.print(Text(f"{result.row_count} rows{more}", style="dim"))
     elif outcome.status == "dry_run" and outcome.sql:
         console.print(Text(outcome.sql))
-    if outcome.answer:
+    if outcome.answer and not answer_shown:
         console.print(Text(inert(outcome.answer)))
+    if outcome.answer:
         if outcome.unverified_numbers:
             console.print(Text(f"note: not found in the result: {', '.join(outcome.unverified_numbers)}", style="yellow"))
 

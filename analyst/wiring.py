@@ -68,19 +68,29 @@ def build_model(config: Config, name: str | None = None, stream: bool | None = N
 
     full = name or config.model
     try:
-        parsed = parse_model_name(full)
+        parsed = parse_model_name(full, tuple(config.endpoints))
     except ModelNameError as exc:
         raise UserError(str(exc)) from None
-    provider = PROVIDERS[parsed.provider]
+    endpoint = config.endpoints.get(parsed.provider)
     api_key = None
-    if provider.needs_key:
-        found = resolve_key(parsed.provider, provider.key_env)
-        if found.note:
-            print(f"analyst: {found.note}", file=sys.stderr)
-        if not found.value:
-            raise UserError(missing_key_message(parsed.provider, provider.key_env))
-        api_key = found.value
-    base_url = config.values.get(f"{parsed.provider}_base_url")
+    supports_tools = config.tools
+    window = None
+    if endpoint is not None:
+        base_url = endpoint.base_url
+        found = resolve_key(endpoint.name, endpoint.key_env)
+        api_key = found.value  # local servers often need none; the adapter sends a dummy
+        supports_tools = supports_tools and endpoint.tools
+        window = endpoint.context_window
+    else:
+        provider = PROVIDERS[parsed.provider]
+        if provider.needs_key:
+            found = resolve_key(parsed.provider, provider.key_env)
+            if found.note:
+                print(f"analyst: {found.note}", file=sys.stderr)
+            if not found.value:
+                raise UserError(missing_key_message(parsed.provider, provider.key_env))
+            api_key = found.value
+        base_url = config.values.get(f"{parsed.provider}_base_url")
     try:
         model = create_model(
             parsed,
@@ -88,8 +98,9 @@ def build_model(config: Config, name: str | None = None, stream: bool | None = N
             base_url=base_url,
             timeout=config.model_timeout,
             max_retries=config.model_retries,
-            supports_tools=config.tools,
+            supports_tools=supports_tools,
             stream=config.stream if stream is None else stream,
+            context_window_tokens=window,
         )
     except ScriptError as exc:
         raise UserError(str(exc)) from None

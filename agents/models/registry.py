@@ -115,7 +115,9 @@ def create_model(
     if name.provider == "scripted":
         from agents.models.scripted import ScriptedModel
 
-        return ScriptedModel.from_file(Path(name.model))
+        scripted = ScriptedModel.from_file(Path(name.model))
+        scripted.supports_tools = supports_tools
+        return scripted
     if name.provider in ("openai", "ollama") or name.provider not in PROVIDERS:
         from agents.models.openai_model import OpenAIModel
 

@@ -296,3 +296,41 @@ def test_csv_output_is_header_and_rows_only(fake: FakeOpenAI, capsys, sample_db:
     lines = result.out.strip().splitlines()
     assert lines[0] == "customer,total_spent" and len(lines) == 4
     assert lines[1].startswith(top[0][0])
+
+
+class TtyOut(__import__("io").StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_answer_streams_on_a_terminal(fake: FakeOpenAI, sample_db: Path) -> None:
+    from analyst.ask import run_ask
+    from analyst.config import load_config
+
+    fake.queue_many([run_sql_reply("SELECT count(*) AS n FROM customers"), text_reply("ok"), text_reply("There are two hundred customers in all.")])
+    out, err = TtyOut(), __import__("io").StringIO()
+    code = run_ask(load_config({}), "How many customers?", approve="auto", output="table", db=None, model_name=None, stdout=out, stderr=err)
+    assert code == 0, err.getvalue()
+    assert fake.requests[2].get("stream") is True  # the summary was requested as a stream
+    text = out.getvalue()
+    assert text.index("There are two hundred customers in all.") < text.index("1 rows")
+    assert text.count("There are two hundred customers") == 1
+
+
+def test_configured_endpoint_without_tools(capsys, sample_db: Path, analyst_home: Path) -> None:
+    with FakeOpenAI() as server:
+        (analyst_home / "config.toml").write_text(
+            f'[endpoints.local]\nbase_url = "{server.base_url}"\ntools = false\ncontext_window = 16000\n'
+        )
+        server.queue_many([text_reply("```sql\nSELECT count(*) AS n FROM products\n```"), text_reply("ok"), text_reply("Products counted.")])
+        result = run_cli(["ask", "How many products?", "--model", "local:qwen2.5-coder", "--approve", "auto", "--format", "json"], capsys)
+        assert result.code == 0, result.err
+        assert "tools" not in server.requests[0] and server.requests[0]["model"] == "qwen2.5-coder"
+        assert server.headers(0)["authorization"] == "Bearer not-needed"
+    assert result.json()["rows"][0][0] > 0
+
+
+def test_bad_endpoint_config_is_one_line(capsys, analyst_home: Path) -> None:
+    (analyst_home / "config.toml").write_text('[endpoints.local]\nurl = "http://x"\n')
+    result = run_cli(["ask", "q", "--approve", "auto"], capsys)
+    assert result.code == 2 and "[endpoints.local]" in result.err and len(result.err.strip().splitlines()) == 1

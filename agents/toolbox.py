@@ -69,7 +69,7 @@ def describe(table: Table) -> str:
     return "\n".join(lines)
 
 
-def run_lookup(name: str, args: dict[str, Any], catalog: Catalog, database: Database, limits: Limits) -> tuple[bool, str]:
+def run_lookup(name: str, args: dict[str, Any], catalog: Catalog, database: Database, limits: Limits, allow_data: bool = True) -> tuple[bool, str]:
     """Run one schema lookup; (ok, text for the model)."""
     if name == "list_tables":
         lines = [
@@ -86,6 +86,8 @@ def run_lookup(name: str, args: dict[str, Any], catalog: Catalog, database: Data
     if name == "describe_table":
         return True, describe(table)
     if name == "sample_values":
+        if not allow_data:
+            return False, "sample values are not shared with you in this session (no-data mode); use the schema and comments"
         column = table.column(str(args.get("column", "")))
         if column is None:
             cols = ", ".join(c.name for c in table.columns)

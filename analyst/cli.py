@@ -67,6 +67,7 @@ def _add_query_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-cost", dest="max_cost", type=_positive_float, metavar="USD", help="stop the session when its model cost reaches this")
     p.add_argument("--model-timeout", dest="model_timeout", type=_positive_float, metavar="SECONDS", help="per model call (default 60)")
     p.add_argument("--log-rows", dest="log_rows", action="store_true", default=None, help="also write result rows to the session log")
+    p.add_argument("--no-data-to-model", dest="data_to_model", action="store_false", default=None, help="send the model no sample values and no result rows (only shapes and aggregates)")
     p.add_argument("--no-tools", dest="tools", action="store_false", default=None, help="for models without tool calling: read SQL from a ```sql block")
 
 
@@ -152,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _flags(args: argparse.Namespace) -> dict[str, Any]:
-    names = ("db", "model", "timeout", "max_rows", "max_cost", "model_timeout", "log_rows", "tools", "exclude_tables")
+    names = ("db", "model", "timeout", "max_rows", "max_cost", "model_timeout", "log_rows", "tools", "exclude_tables", "data_to_model")
     return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
 
 

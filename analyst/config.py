@@ -75,6 +75,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_tokens", None, lambda v: None if v in (None, "") else _positive_int(v), None, "tokens per session"),
     Setting("exclude_tables", (), _str_list, None, "table name patterns never retrieved, shown or queryable"),
     Setting("log_rows", False, _bool, None, "also log result rows in session files"),
+    Setting("data_to_model", True, _bool, None, "share sample values and result rows with the model (false: shapes and aggregates only)"),
     Setting("schema_budget", None, lambda v: None if v in (None, "") else _positive_int(v), None, "tokens of schema in the first prompt"),
     Setting("openai_base_url", None, _optional_str, "OPENAI_BASE_URL", "OpenAI-compatible endpoint"),
     Setting("anthropic_base_url", None, _optional_str, "ANTHROPIC_BASE_URL", "Anthropic endpoint"),

@@ -121,6 +121,7 @@ def loop_settings(config: Config, *, summarize: bool = True, max_rows: int | Non
         summarize=summarize,
         log_rows=config.log_rows,
         schema_budget=config.schema_budget,
+        data_to_model=config.data_to_model,
         prices={**PRICES, **config.prices},
     )
 
@@ -161,6 +162,7 @@ class Session:
                     "tools": resolved.model.supports_tools,
                     "exclude_tables": list(config.exclude_tables),
                     "log_rows": settings.log_rows,
+                    "data_to_model": settings.data_to_model,
                 },
                 code_version=code_version(),
             )

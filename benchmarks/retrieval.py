@@ -59,14 +59,24 @@ def _qualify_text(text: str, schema: str, names: set[str]) -> str:
     return _WORD.sub(lambda m: f"{schema}.{m.group(0)}" if m.group(0).lower() in names else m.group(0), text)
 
 
-def _requalify(name: str, schema: str) -> str:
-    """`main.t[.c]` -> `schema.t[.c]`."""
-    parts = name.split(".")
-    return ".".join([schema, *parts[1:]]) if parts[0] == "main" else name
+def _requalify(name: str, schemas: dict[str, str]) -> str:
+    """`old_schema.t[.c]` -> `new_schema.t[.c]`."""
+    head, _, rest = name.partition(".")
+    return f"{schemas.get(head, head)}.{rest}"
 
 
-def defog_catalog(cache_dir: Path) -> tuple[Catalog, dict[str, Path]]:
-    """One Catalog: every defog database's tables under a schema named after it, context applied."""
+def _schema_map(database: str, schemas: set[str]) -> dict[str, str]:
+    """The database's schemas in the merged catalog: its name, or `<db>_<schema>` if several."""
+    if len(schemas) == 1:
+        return {next(iter(schemas)): database}
+    return {s: database if s == "main" else f"{database}_{s}" for s in schemas}
+
+
+def defog_catalog(cache_dir: Path) -> tuple[Catalog, dict[str, dict[str, str]]]:
+    """One Catalog: every defog database's tables under a schema named after it, context applied.
+
+    Returns it with each database's schema renaming (`ewallet`'s `consumer_div` becomes `ewallet`).
+    """
     from sessions.defog import build_databases
     from tools.databases.duckdb_db import open_duckdb
 
@@ -74,27 +84,31 @@ def defog_catalog(cache_dir: Path) -> tuple[Catalog, dict[str, Path]]:
     tables: list[Table] = []
     hints: list[JoinHint] = []
     glossary: list[str] = []
-    for schema, path in sorted(paths.items()):
+    renames: dict[str, dict[str, str]] = {}
+    for database, path in sorted(paths.items()):
         db = open_duckdb(path, cache_dir)
         try:
             catalog = db.catalog()  # introspected, sidecar context applied (comments, join hints)
         finally:
             db.close()
+        schemas = renames[database] = _schema_map(database, {t.schema for t in catalog.tables})
         names = {t.name.lower() for t in catalog.tables}
         for table in catalog.tables:
-            fks = tuple(dataclasses.replace(fk, ref_table=_requalify(fk.ref_table, schema)) for fk in table.foreign_keys)
-            tables.append(dataclasses.replace(table, schema=schema, foreign_keys=fks))
+            fks = tuple(dataclasses.replace(fk, ref_table=_requalify(fk.ref_table, schemas)) for fk in table.foreign_keys)
+            tables.append(dataclasses.replace(table, schema=schemas[table.schema], foreign_keys=fks))
         for hint in catalog.context.join_hints:
-            hints.append(JoinHint(_requalify(hint.left, schema), _requalify(hint.right, schema), hint.source))
+            hints.append(JoinHint(_requalify(hint.left, schemas), _requalify(hint.right, schemas), hint.source))
+        default = schemas.get(catalog.default_schema) or next(iter(schemas.values()))
         for text in (catalog.context.glossary, catalog.context.instructions):
             if text.strip():
-                glossary.append(_qualify_text(text.strip(), schema, names))
+                glossary.append(_qualify_text(text.strip(), default, names))
     context = Context(glossary="\n".join(glossary), join_hints=tuple(hints))
-    return Catalog("duckdb", tuple(tables), context, default_schema="main"), paths
+    return Catalog("duckdb", tuple(tables), context, default_schema="main"), renames
 
 
-def gold_tables(sql: str, schema: str) -> set[str]:
-    """Tables the gold SQL reads, qualified with the question's schema (CTE names left out)."""
+def gold_tables(sql: str, schemas: dict[str, str]) -> set[str]:
+    """Tables the gold SQL reads, in the merged catalog's schemas (CTE names left out)."""
+    default = schemas.get("main") or next(iter(schemas.values()))
     tree = sqlglot.parse_one(sql, read="duckdb")
     ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
     out = set()
@@ -104,7 +118,8 @@ def gold_tables(sql: str, schema: str) -> set[str]:
         name = table.name.lower()
         if name in ctes and not table.args.get("db"):
             continue
-        out.add(f"{(table.args.get('db') and table.db.lower()) or schema}.{name}")
+        written = table.db if table.args.get("db") else None
+        out.add(f"{schemas.get(written, written) if written else default}.{name}".lower())
     return out
 
 
@@ -112,7 +127,7 @@ def defog_quality(cache_dir: Path) -> dict[str, Any]:
     from sessions.defog import defog_suite
 
     started = time.perf_counter()
-    catalog, _ = defog_catalog(cache_dir)
+    catalog, renames = defog_catalog(cache_dir)
     suite = defog_suite(cache_dir)
     load_s = time.perf_counter() - started
     started = time.perf_counter()
@@ -125,7 +140,7 @@ def defog_quality(cache_dir: Path) -> dict[str, Any]:
     for prompt_kind in ("prompt", "question"):
         complete, recalls, shares, times, misses = 0, [], [], [], []
         for item in suite.items:
-            gold = gold_tables(item.gold[0], item.db_label)
+            gold = gold_tables(item.gold[0], renames[item.db_label])
             unknown = gold - known
             if unknown:
                 raise RuntimeError(f"{item.id}: gold tables {sorted(unknown)} are not in the catalog")

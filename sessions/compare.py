@@ -301,26 +301,26 @@ def _rows_match(pairs: list[tuple[_Col, _Col]], stop: int, full: bool, bag: bool
     """The exact verdict: do the mapped columns hold the same rows (multiset or set)?"""
     gcols = [g.values if full else g.values[:stop] for g, _ in pairs]
     pcols = [p.values if full else p.values[:stop] for _, p in pairs]
-    if bag:
-        verdict = _by_key(pairs, gcols, pcols, full, tol)
-        if verdict is not None:
-            return verdict
-    if _same_rows(list(zip(*gcols)), list(zip(*pcols)), bag):
+    distinct = any(g.distinct for g, _ in pairs[:2]) if full else None
+    if _same_rows(gcols, pcols, bag, distinct):
         return True
     tol_idx = [i for i, (g, p) in enumerate(pairs) if _tolerant(g, p)]
     if not tol_idx:
         return False
+    if bag:
+        verdict = _by_key(pairs, gcols, pcols, full, tol)
+        if verdict is not None:
+            return verdict
     kg, kp = list(gcols), list(pcols)
     for i in tol_idx:
         kg[i], kp[i] = _keyed(gcols[i], pcols[i], tol)
-    gk, pk = list(zip(*kg)), list(zip(*kp))
-    if not _same_rows(gk, pk, bag):
+    if not _same_rows(kg, kp, bag, distinct):
         return False
     if not bag:
         return True
     groups: dict[Any, tuple[list[Any], list[Any]]] = {}
-    for side, keys, cols in ((0, gk, gcols), (1, pk, pcols)):
-        for key, raw in zip(keys, zip(*(cols[i] for i in tol_idx))):
+    for side, keys, cols in ((0, kg, gcols), (1, kp, pcols)):
+        for key, raw in zip(zip(*keys), zip(*(cols[i] for i in tol_idx))):
             groups.setdefault(key, ([], []))[side].append(raw)
     return all(_pairable(a, b, tol) for a, b in groups.values())
 
@@ -350,13 +350,28 @@ def _by_key(pairs: list[tuple[_Col, _Col]], gcols: list[tuple[Any, ...]], pcols:
     return None
 
 
-def _same_rows(g: list[Any], p: list[Any], bag: bool) -> bool:
-    """Multiset (or set) equality; distinct gold rows allow the cheaper set test."""
-    gs = set(g)
-    if not bag or len(gs) == len(g):
-        ps = set(p)
-        return gs == ps and (not bag or len(ps) == len(p) == len(g))
-    return dict.__eq__(Counter(g), Counter(p))  # Counter.__eq__ is a slow Python loop
+def _same_rows(gcols: list[tuple[Any, ...]], pcols: list[tuple[Any, ...]], bag: bool, distinct: bool | None) -> bool:
+    """Multiset (or set) equality of the rows the columns spell, exactly.
+
+    Distinct gold rows (known from a distinct column, or found out) need no counting: equal row
+    counts, distinct predicted rows and every gold row among them.  Gold rows are streamed, not
+    stored; a Counter is only built when the gold repeats rows.
+    """
+    n = len(gcols[0])
+    pset = set(zip(*pcols))
+    if not bag:
+        return set(zip(*gcols)) == pset
+    if len(pcols[0]) != n:
+        return False
+    if distinct is None:
+        gset = set(zip(*gcols))
+        if len(gset) == n:
+            return gset == pset
+    elif distinct:
+        return len(pset) == n and all(map(pset.__contains__, zip(*gcols)))
+    if len(pset) == n:  # the prediction has no repeated rows but the gold has
+        return False
+    return dict.__eq__(Counter(zip(*gcols)), Counter(zip(*pcols)))  # Counter.__eq__ loops in Python
 
 
 def _pairable(a: list[Any], b: list[Any], tol: float) -> bool:
@@ -396,16 +411,16 @@ def _search(gold: list[_Col], pred: list[_Col], rules: _Rules) -> tuple[tuple[in
     full = rules.stop == n
     keys = set(rules.keys or ())
     cands: list[list[int]] = []
+    fits = [[pi for pi, p in enumerate(pred) if _kinds_fit(g, p)] for g in gold]
     for gi, g in enumerate(gold):
         if gi in keys:
             c = [pi for pi, p in enumerate(pred) if _seq_equal(g, p, rules.tol)]
             what = "the same values in the same order"
-        elif rules.stop == 0:
-            c = [pi for pi, p in enumerate(pred) if _kinds_fit(g, p)]
+        elif rules.stop == 0 or (len(fits[gi]) == 1 and full):  # the row check will decide
+            c = fits[gi]
             what = "values of the same kind"
         else:
-            c = [pi for pi, p in enumerate(pred)
-                 if _kinds_fit(g, p) and _col_match(g, p, rules.stop, full, rules.bag, rules.tol)]
+            c = [pi for pi in fits[gi] if _col_match(g, pred[pi], rules.stop, full, rules.bag, rules.tol)]
             what = "the same values" if rules.bag else "the same set of values"
         if not full:  # limit ties: prefer columns matching on every row, for a truthful map
             c.sort(key=lambda pi: not _col_match(g, pred[pi], n, True, True, rules.tol))
@@ -414,8 +429,8 @@ def _search(gold: list[_Col], pred: list[_Col], rules: _Rules) -> tuple[tuple[in
                 return None, f"rows are not in the gold's order (sort key: gold column {gi + 1})"
             return None, f"no predicted column has {what} as gold column {gi + 1}"
         cands.append(c)
-    cls = [next(j for j in range(i + 1) if pred[j].hash == p.hash and pred[j].values == p.values) for i, p in enumerate(pred)]
-    twin = [next((j for j in range(i) if gold[j].hash == g.hash and gold[j].values == g.values), None) for i, g in enumerate(gold)]
+    cls = [next(j for j in range(i + 1) if pred[j].kinds == p.kinds and pred[j].values == p.values) for i, p in enumerate(pred)]
+    twin = [next((j for j in range(i) if gold[j].kinds == g.kinds and gold[j].values == g.values), None) for i, g in enumerate(gold)]
     order = sorted(range(len(gold)), key=lambda gi: len(cands[gi]))
     ambiguous = any(len({cls[pi] for pi in c}) > 1 for c in cands)
     assign: dict[int, int] = {}
@@ -448,6 +463,9 @@ def _search(gold: list[_Col], pred: list[_Col], rules: _Rules) -> tuple[tuple[in
         return tuple(assign[gi] for gi in range(len(gold))), "match"
     if work[0] > _WORK_BUDGET:
         return None, "column assignment search budget exhausted (too many interchangeable columns)"
+    for gi, g in enumerate(gold):  # name the first gold column nothing can hold, when there is one
+        if gi not in keys and full and not any(_col_match(g, pred[pi], n, True, rules.bag, rules.tol) for pi in fits[gi]):
+            return None, f"no predicted column has the same values as gold column {gi + 1}"
     return None, "rows differ" + (" (as a multiset)" if rules.bag else "") + " under every column assignment"
 
 

@@ -148,3 +148,11 @@ def without_tables(catalog: Catalog, patterns: tuple[str, ...]) -> Catalog:
 
     kept = tuple(t for t in catalog.tables if not excluded(t))
     return Catalog(catalog.dialect, kept, catalog.context, catalog.default_schema)
+
+
+def without_samples(catalog: Catalog) -> Catalog:
+    """The same catalog with no sample values: for `--no-data-to-model`, where no cell leaves."""
+    from dataclasses import replace
+
+    tables = tuple(replace(t, columns=tuple(replace(c, samples=()) for c in t.columns)) for t in catalog.tables)
+    return replace(catalog, tables=tables)

@@ -334,3 +334,19 @@ def test_bad_endpoint_config_is_one_line(capsys, analyst_home: Path) -> None:
     (analyst_home / "config.toml").write_text('[endpoints.local]\nurl = "http://x"\n')
     result = run_cli(["ask", "q", "--approve", "auto"], capsys)
     assert result.code == 2 and "[endpoints.local]" in result.err and len(result.err.strip().splitlines()) == 1
+
+
+def test_no_data_to_model_sends_shapes_not_cells(fake: FakeOpenAI, capsys, sample_db: Path) -> None:
+    top = expected_top(sample_db)
+    fake.queue_many([
+        {"tool_calls": [{"name": "sample_values", "arguments": {"table": "customers", "column": "segment"}}]},
+        run_sql_reply(TOP_SQL), text_reply("ok"), text_reply("The top customer spent the most."),
+    ])
+    result = run_cli(["ask", QUESTION, "--approve", "auto", "--format", "json", "--no-data-to-model"], capsys)
+    data = result.json()
+    assert data["status"] == "answered" and data["rows"][0][0] == top[0][0]  # the person still sees rows
+    sent = json.dumps(fake.requests)
+    assert top[0][0] not in sent  # no cell value reached the model
+    assert "e.g. 'consumer'" not in sent and "'enterprise'" not in sent  # no sample values in the schema
+    assert "no-data mode" in sent and "Aggregates" in sent
+    assert str(top[0][1]) in sent  # numeric aggregates (max) are shared by design

@@ -26,6 +26,7 @@ differ only in who decides and where events go (the `emit` callback).
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Callable
@@ -141,6 +142,7 @@ class _Turn:
     verdict: Verdict | None = None
     pending: bool = False
     last_text: str = ""
+    finished: Outcome | None = None
 
 
 class AnalystLoop:
@@ -174,6 +176,8 @@ class AnalystLoop:
         self._turn_starts: list[int] = []  # index of each turn's question in `messages`
         self._broken_calls = 0
         self._full_question = ""
+        self._finish_lock = threading.Lock()
+        self.executing = False
 
     # -- driver API ------------------------------------------------------------------------
 
@@ -224,6 +228,11 @@ class AnalystLoop:
         """Ask the loop to stop; a running query is interrupted at once."""
         self._interrupted = True
         self.database.interrupt()
+
+    def abandon(self) -> Outcome:
+        """End the turn as interrupted from outside, when its worker is stuck (e.g. in a model call)."""
+        self._interrupted = True
+        return self._finish(RunEnded("interrupted", "interrupted", "interrupted by the user"))
 
     # -- phases ----------------------------------------------------------------------------
 
@@ -326,6 +335,14 @@ class AnalystLoop:
     def _execute(self, turn: _Turn) -> Phase:
         verdict = turn.verdict
         assert verdict is not None and verdict.ok and verdict.sql and verdict.sql_hash
+        self.executing = True  # until the attempt is recorded: Ctrl+C then arrives as a value
+        try:
+            return self._execute_and_record(turn, verdict)
+        finally:
+            self.executing = False
+
+    def _execute_and_record(self, turn: _Turn, verdict: Verdict) -> Phase:
+        assert verdict.sql and verdict.sql_hash
         outcome = self.database.execute(verdict.sql, self.settings.limits)
         if isinstance(outcome, QueryError):
             turn.queries.append(ExecutedQuery(verdict.sql, verdict.sql_hash, None, outcome, None))
@@ -492,6 +509,13 @@ class AnalystLoop:
     def _finish(self, ended: RunEnded) -> Outcome:
         turn = self._turn
         assert turn is not None
+        with self._finish_lock:
+            if turn.finished is not None:  # abandoned from outside, then the worker came back
+                return turn.finished
+            turn.finished = self._build_outcome(turn, ended)
+            return turn.finished
+
+    def _build_outcome(self, turn: _Turn, ended: RunEnded) -> Outcome:
         answered = ended.status == "answered"
         last_ok = next((q for q in reversed(turn.queries) if q.result is not None), None)
         answer, flagged = getattr(self, "_last_answer", (None, ()))

@@ -135,8 +135,15 @@ def run_ask(config: Config, question: str, *, approve: str, output: str, db: str
     live = output == "table" and stdout.isatty()
     session = Session(config, database, resolved, settings, observer=progress, on_text=stream_answer if live else None)
     decide = {"auto": auto_approve, "never": None}.get(approve, TerminalApproval(stdin, stderr))
+    from sessions.log import LogWriteError
+
+    from analyst.interrupts import interrupt_on_sigint
+
     try:
-        outcome = drive(session.loop, question, decide)
+        with interrupt_on_sigint(session.loop.interrupt, quiet_while=lambda: session.loop.executing):
+            outcome = drive(session.loop, question, decide)
+    except LogWriteError as exc:
+        raise UserError(f"{exc}; stopped before running anything further (a decision must be logged before it executes)", EXIT_NOT_ANSWERED) from None
     finally:
         session.close()
         database.close()

@@ -25,7 +25,7 @@ from tools.databases.base import QueryResult, ResultColumn
 TARGET_S = 2.0
 REPEAT = 3
 GOLD_SQL = """
-SELECT i AS id, 'customer_' || (i % 50000) AS name, (i % 9973) * 1.37 + 0.01 AS amount,
+SELECT i AS id, 'customer_' || (i % 50000) AS name, ((i % 9973) * 1.37 + 0.01)::DOUBLE AS amount,
        ((i % 977) * 1.25)::DECIMAL(12, 2) AS price, DATE '2020-01-01' + (i % 3000)::INTEGER AS day
 FROM range({n}) t(i)
 """

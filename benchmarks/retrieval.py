@@ -37,6 +37,8 @@ sys.path.insert(0, str(REPO))
 
 import sqlglot  # noqa: E402
 from sqlglot import exp  # noqa: E402
+from sqlglot.optimizer.qualify import qualify  # noqa: E402
+from sqlglot.optimizer.scope import traverse_scope  # noqa: E402
 
 from tools.catalog import Catalog, Column, Context, ForeignKey, JoinHint, Table  # noqa: E402
 from tools.retrieve import Retriever, render_ddl  # noqa: E402
@@ -106,21 +108,33 @@ def defog_catalog(cache_dir: Path) -> tuple[Catalog, dict[str, dict[str, str]]]:
     return Catalog("duckdb", tuple(tables), context, default_schema="main"), renames
 
 
-def gold_tables(sql: str, schemas: dict[str, str]) -> set[str]:
-    """Tables the gold SQL reads, in the merged catalog's schemas (CTE names left out)."""
+def gold_refs(sql: str, schemas: dict[str, str], mapping: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """Tables (`schema.table`) and columns (`schema.table.column`) the gold SQL reads, in the
+    merged catalog's schemas; CTE names left out, `SELECT *` not expanded."""
     default = schemas.get("main") or next(iter(schemas.values()))
     tree = sqlglot.parse_one(sql, read="duckdb")
     ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
-    out = set()
+    tables = set()
     for table in tree.find_all(exp.Table):
         if not isinstance(table.this, exp.Identifier):
             continue
-        name = table.name.lower()
-        if name in ctes and not table.args.get("db"):
+        if table.args.get("db"):
+            table.set("db", exp.to_identifier(schemas.get(table.db, table.db)))
+        elif table.name.lower() in ctes:
             continue
-        written = table.db if table.args.get("db") else None
-        out.add(f"{schemas.get(written, written) if written else default}.{name}".lower())
-    return out
+        tables.add(f"{table.db or default}.{table.name}".lower())
+    columns = set()
+    try:
+        qualified = qualify(tree, schema=mapping, db=default, dialect="duckdb", expand_stars=False,
+                            validate_qualify_columns=False, identify=False)
+        for scope in traverse_scope(qualified):
+            for column in scope.columns:
+                source = scope.sources.get(column.table)
+                if isinstance(source, exp.Table):
+                    columns.add(f"{source.db or default}.{source.name}.{column.name}".lower())
+    except Exception:  # noqa: BLE001 - a gold query qualify cannot model counts tables only
+        pass
+    return tables, columns
 
 
 def defog_quality(cache_dir: Path) -> dict[str, Any]:
@@ -136,29 +150,42 @@ def defog_quality(cache_dir: Path) -> dict[str, Any]:
     whole = estimate_tokens(retriever.full_ddl)
     budget = int(whole * TARGET_TOKEN_SHARE)
     known = {t.qualified.lower() for t in catalog.tables}
+    mapping: dict[str, dict[str, dict[str, str]]] = {}
+    for table in catalog.tables:
+        mapping.setdefault(table.schema.lower(), {})[table.name.lower()] = {c.name.lower(): "UNKNOWN" for c in table.columns}
+    gold = {}
+    for item in suite.items:
+        gold[item.id] = gold_refs(item.gold[0], renames[item.db_label], mapping)
+        unknown = gold[item.id][0] - known
+        if unknown:
+            raise RuntimeError(f"{item.id}: gold tables {sorted(unknown)} are not in the catalog")
     rows = []
-    for prompt_kind in ("prompt", "question"):
-        complete, recalls, shares, times, misses = 0, [], [], [], []
+    runs = [("prompt", TARGET_TOKEN_SHARE), ("question", TARGET_TOKEN_SHARE), ("prompt", 0.10), ("prompt", 0.05)]
+    for prompt_kind, share in runs:
+        budget_here = int(whole * share)
+        complete, recalls, col_complete, col_recalls, shares, times, misses = 0, [], 0, [], [], [], []
         for item in suite.items:
-            gold = gold_tables(item.gold[0], renames[item.db_label])
-            unknown = gold - known
-            if unknown:
-                raise RuntimeError(f"{item.id}: gold tables {sorted(unknown)} are not in the catalog")
+            tables, columns = gold[item.id]
             text = item.prompt if prompt_kind == "prompt" else item.question
             t0 = time.perf_counter()
-            chosen = retriever.retrieve(text, budget)
+            chosen = retriever.retrieve(text, budget_here)
             times.append(time.perf_counter() - t0)
             got = {c.table.qualified.lower() for c in chosen.tables}
-            hit = len(gold & got)
-            recalls.append(hit / len(gold))
-            complete += hit == len(gold)
+            shown = {f"{c.table.qualified}.{col.name}".lower() for c in chosen.tables for col in c.columns}
+            hit = len(tables & got)
+            recalls.append(hit / len(tables))
+            complete += hit == len(tables)
+            col_recalls.append(len(columns & shown) / len(columns) if columns else 1.0)
+            col_complete += columns <= shown
             shares.append(chosen.tokens / whole)
-            if hit < len(gold):
-                misses.append({"id": item.id, "missing": sorted(gold - got)})
+            if hit < len(tables):
+                misses.append({"id": item.id, "missing": sorted(tables - got)})
         n = len(suite.items)
         rows.append({
             "retrieved_on": "question + instructions (what the loop sends)" if prompt_kind == "prompt" else "question only",
+            "budget_share": share, "budget_tokens": budget_here,
             "questions": n, "all_gold_tables": round(complete / n, 4), "mean_table_recall": round(sum(recalls) / n, 4),
+            "all_gold_columns": round(col_complete / n, 4), "mean_column_recall": round(sum(col_recalls) / n, 4),
             "tokens_sent_share_mean": round(sum(shares) / n, 4), "tokens_sent_share_max": round(max(shares), 4),
             "p50_ms": round(statistics.median(times) * 1000, 2), "misses": misses,
         })
@@ -296,7 +323,10 @@ def main() -> int:
         ("defog: questions with all gold tables", main_run["all_gold_tables"], "", 1.0, f">= {TARGET_RECALL}", main_run["all_gold_tables"] >= TARGET_RECALL),
         ("defog: mean gold-table recall", main_run["mean_table_recall"], "", 1.0, "", None),
         ("defog: tokens sent / whole schema (mean)", main_run["tokens_sent_share_mean"], "", 1.0, f"<= {TARGET_TOKEN_SHARE}", main_run["tokens_sent_share_max"] <= TARGET_TOKEN_SHARE),
-        ("defog: same, question only: all gold tables", quality["runs"][1]["all_gold_tables"], "", 1.0, "", None),
+        ("defog: questions with all gold columns shown", main_run["all_gold_columns"], "", 1.0, "", None),
+        ("defog: question only (no instructions): all tables", quality["runs"][1]["all_gold_tables"], "", 1.0, "", None),
+        ("defog: budget 10%: all gold tables", quality["runs"][2]["all_gold_tables"], "", 1.0, "", None),
+        ("defog: budget 5%: all gold tables", quality["runs"][3]["all_gold_tables"], "", 1.0, "", None),
         ("2k tables: index build", speed["index_build_seconds"], "s", speed["baseline"]["seconds"], f"< {TARGET_BUILD_S} s", speed["index_build_seconds"] < TARGET_BUILD_S),
         ("2k tables: retrieve p50", speed["retrieve_p50_ms"], "ms", speed["baseline"]["seconds"] * 1000, f"< {TARGET_P50_MS:g} ms", speed["retrieve_p50_ms"] < TARGET_P50_MS),
         ("2k tables: retrieve p95", speed["retrieve_p95_ms"], "ms", speed["baseline"]["seconds"] * 1000, "", None),
@@ -305,12 +335,12 @@ def main() -> int:
           f"budget {quality['budget_tokens']:,} (25%); baseline = whole schema")
     print(f"synthetic warehouse: {speed['tables']:,} tables, {speed['columns']:,} columns, {speed['whole_schema_tokens']:,} tokens, "
           f"budget {speed['budget_tokens']:,}; baseline = render whole DDL ({speed['baseline']['seconds'] * 1000:.1f} ms)")
-    print(f"{'metric':46s} {'value':>9s} {'baseline':>9s} {'ratio':>7s}  {'target':12s} result")
+    print(f"{'metric':52s} {'value':>9s} {'baseline':>9s} {'ratio':>7s}  {'target':12s} result")
     summary = []
     for label, value, unit, baseline, target, passed in checks:
         ratio = value / baseline if baseline else None
         verdict = "" if passed is None else ("PASS" if passed else "FAIL")
-        print(f"{label:46s} {value:>9.4g}{unit:>0s} {baseline:>9.4g} {ratio if ratio is not None else 0:>7.3f}  {target:12s} {verdict}")
+        print(f"{label:52s} {value:>9.4g}{unit:>0s} {baseline:>9.4g} {ratio if ratio is not None else 0:>7.3f}  {target:12s} {verdict}")
         summary.append({"metric": label, "value": value, "unit": unit, "baseline": round(baseline, 4), "ratio": round(ratio, 4) if ratio else None,
                         "target": target or None, "passed": passed})
     if args.show_misses:

@@ -8,12 +8,16 @@ pairs so this module stays below `tools.guard` (which wraps them) and `tools.duc
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
+import weakref
 from dataclasses import dataclass
 
 from sqlglot import exp
 from sqlglot.errors import OptimizeError
 from sqlglot.optimizer.qualify import qualify
+from sqlglot.schema import MappingSchema
 
 from tools.catalog import Catalog, Table
 
@@ -81,15 +85,11 @@ def resolve_name(
     written_key = name if (dialect == "postgres" and quoted) else fold(name)
     schema_key = fold(schema) if schema is not None and dialect != "postgres" else schema
     matches: list[Table] = []
+    named: list[Table] = []  # catalog tables with this name, in any schema
     if catalog is not None:
-        for table in catalog.tables:
-            if _catalog_key(table.name, dialect) != written_key:
-                continue
-            wanted = schema_key if schema is not None else _catalog_key(
-                catalog.default_schema, dialect
-            )
-            if _catalog_key(table.schema, dialect) == wanted:
-                matches.append(table)
+        named = _prepared(catalog, dialect).by_name.get(written_key, [])
+        wanted = schema_key if schema is not None else _catalog_key(catalog.default_schema, dialect)
+        matches = [table for table in named if _catalog_key(table.schema, dialect) == wanted]
     if matches and not (schema is None and name.lower().startswith(SYSTEM_PREFIXES)):
         return TableRef(matches[0].qualified, matches[0])
     shown = f"{schema}.{name}" if schema else name
@@ -113,11 +113,10 @@ def resolve_name(
         ))
     if catalog is None:
         return TableRef(shown)
-    elsewhere = [t for t in catalog.tables if _catalog_key(t.name, dialect) == written_key]
-    if schema is None and elsewhere:
+    if schema is None and named:
         return TableRef(None, problem=(
             "unknown_table",
-            f"Table {name} is not in the default schema; write it as {elsewhere[0].qualified}.",
+            f"Table {name} is not in the default schema; write it as {named[0].qualified}.",
         ))
     return TableRef(None, problem=(
         "unknown_table",
@@ -177,7 +176,7 @@ def column_problems(
     """
     try:
         qualify(
-            tree.copy(), schema=_qualify_schema(catalog), dialect=dialect,
+            tree.copy(), schema=_prepared(catalog, dialect).schema(), dialect=dialect,
             db=catalog.default_schema, validate_qualify_columns=True,
         )
         return []
@@ -219,6 +218,48 @@ def column_problems(
     )]
 
 
+class _Prepared:
+    """What every check of one catalog shares: tables by name key, and sqlglot's schema.
+
+    Building the schema parses every column type and normalizes every name, which costs
+    milliseconds per check on a small catalog and seconds on a large one; `qualify` only reads it
+    (its caches are memos). Scanning every table per name is slow on thousands of tables.
+    """
+
+    def __init__(self, catalog: Catalog, dialect: str) -> None:
+        self.by_name: dict[str, list[Table]] = {}
+        for table in catalog.tables:
+            self.by_name.setdefault(_catalog_key(table.name, dialect), []).append(table)
+        self._catalog = weakref.ref(catalog)
+        self._dialect = dialect
+        self._schema: MappingSchema | None = None
+
+    def schema(self) -> MappingSchema:
+        if self._schema is None:
+            catalog = self._catalog()
+            assert catalog is not None  # the cache entry goes with the catalog
+            self._schema = MappingSchema(_qualify_schema(catalog), dialect=self._dialect)
+        return self._schema
+
+
+_PREPARED: dict[tuple[int, str], tuple[weakref.ref[Catalog], _Prepared]] = {}
+_PREPARED_LOCK = threading.Lock()
+
+
+def _prepared(catalog: Catalog, dialect: str) -> _Prepared:
+    """The shared state of `catalog` under `dialect`, built once per catalog object."""
+    key = (id(catalog), dialect)
+    with _PREPARED_LOCK:
+        held = _PREPARED.get(key)
+        if held is not None and held[0]() is catalog:
+            return held[1]
+    prepared = _Prepared(catalog, dialect)
+    with _PREPARED_LOCK:
+        ref = weakref.ref(catalog, lambda _ref, key=key: _PREPARED.pop(key, None))
+        _PREPARED[key] = (ref, prepared)
+    return prepared
+
+
 def _qualify_schema(catalog: Catalog) -> dict[str, dict[str, dict[str, str]]]:
     """Catalog as sqlglot's nested mapping; names quoted so PostgreSQL keeps their exact case."""
     schema: dict[str, dict[str, dict[str, str]]] = {}
@@ -232,6 +273,7 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+@functools.lru_cache(maxsize=4096)
 def _type_or_unknown(type_text: str, dialect: str) -> str:
     """Keep types sqlglot understands (struct access needs them); anything else is UNKNOWN."""
     try:

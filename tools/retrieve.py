@@ -6,13 +6,13 @@ glossary lines that mention it ranks the tables; the best ones go in first in co
 and matching columns), then bridge tables that join two of them, then full columns, then weaker
 matches and foreign-key neighbours, while the rendered DDL stays within the budget. Everything is
 deterministic (sorted iteration, ties broken by name) so a question always gets the same slice.
+Terms come from `tools.terms`, the DDL from `tools.ddl`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-import re
 import threading
 import weakref
 from collections import OrderedDict
@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 from tools.catalog import Catalog, Column, JoinHint, Table
 from tools.context import TableLookup, with_context
+from tools.ddl import assemble, render_ddl, render_table
+from tools.terms import glossary_terms, identifier_terms, question_terms, text_terms
 from tools.tokens import estimate_tokens, max_chars
 
 __all__ = ["Retriever", "SchemaSlice", "TableChoice", "render_ddl", "retrieve", "retriever_for"]
@@ -46,166 +48,6 @@ class SchemaSlice:
     tokens: int
     full_tokens: int
     whole: bool
-
-
-# --- rendering -------------------------------------------------------------------------------
-
-_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_RESERVED = frozenset(
-    "all and as asc between by case check column constraint create default desc distinct else "
-    "end false foreign from group having in is join like limit not null offset on or order "
-    "primary references select table then to true union unique user when where window with".split()
-)
-
-
-def _ident(name: str, dialect: str) -> str:
-    """Quote only where the engine needs it (PostgreSQL folds unquoted names to lower case)."""
-    plain = _PLAIN.match(name) and name.lower() not in _RESERVED
-    if plain and (dialect != "postgres" or name == name.lower()):
-        return name
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _qualified(name: str, dialect: str) -> str:
-    return ".".join(_ident(part, dialect) for part in name.split("."))
-
-
-def _clean(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _column_note(col: Column) -> str:
-    parts = [_clean(col.comment, 300)] if col.comment and col.comment.strip() else []
-    if col.samples:
-        values = ", ".join("'" + _clean(s, 40).replace("'", "''") + "'" for s in col.samples[:5])
-        parts.append(f"e.g. {values}")
-    return "; ".join(parts)
-
-
-def render_table(table: Table, columns: Sequence[Column], dialect: str) -> str:
-    """One defog-style CREATE TABLE: a header comment, a `-- comment` per column, PK/FK lines."""
-    shown = {c.name.lower() for c in columns}
-    header = [_clean(table.comment, 400)] if table.comment and table.comment.strip() else []
-    if table.kind == "view":
-        header.append("view")
-    if table.row_count is not None:
-        header.append(f"{'about ' if table.row_count_estimated else ''}{table.row_count:,} rows")
-    if len(columns) < len(table.columns):
-        header.append(f"{len(columns)} of {len(table.columns)} columns shown")
-    items: list[tuple[str, str]] = []
-    for col in columns:
-        null = "" if col.nullable else " NOT NULL"
-        items.append((f"{_ident(col.name, dialect)} {col.type}{null}", _column_note(col)))
-    if table.primary_key and all(c.lower() in shown for c in table.primary_key):
-        key = ", ".join(_ident(c, dialect) for c in table.primary_key)
-        items.append((f"PRIMARY KEY ({key})", ""))
-    for fk in table.foreign_keys:
-        if all(c.lower() in shown for c in fk.columns):
-            own = ", ".join(_ident(c, dialect) for c in fk.columns)
-            ref = ", ".join(_ident(c, dialect) for c in fk.ref_columns)
-            ref_table = _qualified(fk.ref_table, dialect)
-            items.append((f"FOREIGN KEY ({own}) REFERENCES {ref_table} ({ref})", ""))
-    lines = [f"-- {'; '.join(header)}"] if header else []
-    lines.append(f"CREATE TABLE {_qualified(table.qualified, dialect)} (")
-    for n, (text, note) in enumerate(items):
-        comma = "," if n < len(items) - 1 else ""
-        lines.append(f"  {text}{comma}{' -- ' + note if note else ''}")
-    lines.append(");")
-    return "\n".join(lines)
-
-
-def _assemble(blocks: Sequence[str], hint_lines: Sequence[str]) -> str:
-    parts = ["\n\n".join(blocks)] if blocks else []
-    if hint_lines:
-        parts.append("\n".join(hint_lines))
-    return "\n\n".join(parts)
-
-
-def render_ddl(
-    tables: Sequence[Table | TableChoice], join_hints: Sequence[JoinHint], dialect: str
-) -> str:
-    """Tables (whole, or a TableChoice's columns) then `-- a.x can be joined with b.y` lines."""
-    blocks = [
-        render_table(t.table, t.columns, dialect)
-        if isinstance(t, TableChoice)
-        else render_table(t, t.columns, dialect)
-        for t in tables
-    ]
-    return _assemble(blocks, [h.render() for h in join_hints])
-
-
-# --- terms -----------------------------------------------------------------------------------
-
-_CHUNK = re.compile(r"[^\W_]+")
-_CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
-_IDENT = re.compile(r"[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)*")
-_STOP = frozenset(
-    "a about all also an and any are as at be been by can could did do does each find for from "
-    "get give had has have how i if in into is it its list made make many me more most much my "
-    "of on or our per please return show so than that the their them then there these they "
-    "this those to us was we were what when where which while who whom whose why will with "
-    "would you your s t d ll re ve".split()
-)
-_ABBREV = {
-    "acct": "account", "addr": "address", "amt": "amount", "avg": "average", "cat": "category",
-    "cnt": "count", "cust": "customer", "dept": "department", "desc": "description",
-    "dt": "date", "emp": "employee", "nm": "name", "num": "number", "pct": "percent",
-    "prod": "product", "qty": "quantity", "ts": "timestamp", "tx": "transaction",
-    "txn": "transaction", "usr": "user",
-}
-
-
-def _split(text: str) -> list[str]:
-    """Lower-case words; identifiers split at underscores and camelCase (`sbCustId`: sb cust id)."""
-    words: list[str] = []
-    for chunk in _CHUNK.findall(text):
-        parts = _CAMEL.findall(chunk) if chunk.isascii() else []
-        words.extend(p.lower() for p in (parts or [chunk]))
-    return words
-
-
-def _stem(word: str) -> str:
-    """Plural to singular, enough for `customers`/`customer` and `categories`/`category`."""
-    if len(word) <= 3 or not word.isalpha():
-        return word
-    if word.endswith("ies"):
-        return word[:-3] + "y"
-    if word.endswith(("sses", "xes", "ches", "shes")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-def _terms(text: str) -> list[str]:
-    """Terms of free text (comments, values, glossary, questions): stopwords out, stemmed."""
-    words = [w for w in _split(text) if w not in _STOP]
-    return [_stem(w) for w in words] + [_stem(_ABBREV[w]) for w in words if w in _ABBREV]
-
-
-def _ident_terms(name: str) -> list[str]:
-    """Terms of an identifier, plus the whole name so `order_items` in a question hits hard."""
-    parts = _split(name)
-    return _terms(name) + ([name.lower()] if len(parts) > 1 else [])
-
-
-def _query_terms(question: str) -> tuple[list[str], dict[str, str]]:
-    """Sorted unique terms of a question and, for explanations, the word each came from."""
-    surface: dict[str, str] = {}
-    acronyms = {w.lower() for w in re.findall(r"\b[A-Z]{2,}\b", question)}  # "US" is no stopword
-    for word in _split(question):
-        if word.isdigit() and len(word) < 3:  # "top 5", "last 3 months": a limit, not a name
-            continue
-        if word not in _STOP or word in acronyms:
-            surface.setdefault(_stem(word), word)
-            if word in _ABBREV:
-                surface.setdefault(_stem(_ABBREV[word]), word)
-    for raw in _IDENT.findall(question):
-        for part in raw.split("."):
-            if len(_split(part)) > 1:
-                surface.setdefault(part.lower(), part)
-    return sorted(surface), surface
 
 
 # --- the index -------------------------------------------------------------------------------
@@ -276,7 +118,7 @@ class Retriever:
                 self.hints_of[b].append(len(self.hints))
             self.hints_of[a].append(len(self.hints))
             self.hints.append((hint, a, b, hint.render()))
-        glossary = _glossary_terms(catalog, lookup, position)
+        glossary = glossary_terms(catalog, lookup, position)
         self.fields: list[dict[str, frozenset[str]]] = []
         self.length: list[float] = []
         self.col_tf: list[list[tuple[dict[str, float], float]]] = []
@@ -284,13 +126,14 @@ class Retriever:
         col_df: dict[str, int] = {}
         name_df: dict[str, int] = {}
         for i, table in enumerate(self.tables):
-            fields = {"name": _ident_terms(table.name), "description": _terms(table.comment or ""),
+            fields = {"name": identifier_terms(table.name),
+                      "description": text_terms(table.comment or ""),
                       "columns": [], "comments": [], "values": [], "glossary": glossary[i]}
             cols = []
             for col in table.columns:
-                col_fields = {"columns": _ident_terms(col.name),
-                              "comments": _terms(col.comment or ""),
-                              "values": [t for s in col.samples for t in _terms(s)]}
+                col_fields = {"columns": identifier_terms(col.name),
+                              "comments": text_terms(col.comment or ""),
+                              "values": [t for s in col.samples for t in text_terms(s)]}
                 for key, terms in col_fields.items():
                     fields[key].extend(terms)
                 tf = _weigh(col_fields)
@@ -308,13 +151,13 @@ class Retriever:
         self.avg_length = (sum(self.length) / n if n else 0.0) or 1.0
         self.idf = {term: _idf(n, len(p)) for term, p in self.postings.items()}
         self.name_idf = {term: _idf(n, df) for term, df in name_df.items()}
-        self.name_parts = [frozenset(_terms(t.name)) for t in self.tables]
+        self.name_parts = [frozenset(text_terms(t.name)) for t in self.tables]
         n_cols = sum(len(c) for c in self.col_tf)
         self.col_idf = {term: _idf(n_cols, df) for term, df in col_df.items()}
         col_total = sum(length for c in self.col_tf for _, length in c)
         self.col_avg = (col_total / n_cols if n_cols else 0.0) or 1.0
         self.full_blocks = [render_table(t, t.columns, self.dialect) for t in self.tables]
-        self.full_ddl = _assemble(self.full_blocks, [h[3] for h in self.hints])
+        self.full_ddl = assemble(self.full_blocks, [h[3] for h in self.hints])
         self.floor = [  # no rendering of table i is shorter than this
             min(len(block), len(render_table(t, self._key_columns(i), self.dialect)))
             for i, (t, block) in enumerate(zip(self.tables, self.full_blocks))
@@ -349,7 +192,7 @@ class Retriever:
 
     def retrieve(self, question: str, budget: int) -> SchemaSlice:
         """The slice for `question` whose DDL estimates to at most `budget` tokens."""
-        terms, surface = _query_terms(question)
+        terms, surface = question_terms(question)
         scores = self.scores(terms)
         full_tokens = estimate_tokens(self.full_ddl)
         if len(self.full_ddl) <= max_chars(budget):
@@ -364,27 +207,8 @@ class Retriever:
         return plan.result(scores, surface, full_tokens)
 
 
-def _glossary_terms(
-    catalog: Catalog, lookup: TableLookup, position: dict[str, int]
-) -> list[list[str]]:
-    """Each glossary or instruction line counts towards the tables it names (`t`, `t.col`)."""
-    out: list[list[str]] = [[] for _ in catalog.tables]
-    for line in f"{catalog.context.glossary}\n{catalog.context.instructions}".splitlines():
-        named: set[int] = set()
-        for raw in _IDENT.findall(line):
-            parts = raw.split(".")
-            for end in range(len(parts), 0, -1):
-                found = lookup.table(".".join(parts[:end])) if len(parts[end - 1]) > 2 else None
-                if found is not None:
-                    named.add(position[found.qualified])
-                    break
-        for i in sorted(named):
-            out[i].extend(_terms(line))
-    return out
-
-
 class _Plan:
-    """The greedy selection for one question; sizes are exact, in characters of `_assemble`."""
+    """The greedy selection for one question; sizes are exact, in characters of `assemble`."""
 
     def __init__(self, r: Retriever, terms: list[str], cap: int) -> None:
         self.r, self.terms, self.cap = r, terms, cap
@@ -527,7 +351,7 @@ class _Plan:
             for i in order
         )
         hint_ids = sorted(self.hint_ids)
-        ddl = _assemble([self.blocks[i] for i in order], [r.hints[h][3] for h in hint_ids])
+        ddl = assemble([self.blocks[i] for i in order], [r.hints[h][3] for h in hint_ids])
         if len(ddl) > self.cap:  # the size arithmetic above is exact; this guards against a slip
             raise AssertionError(f"schema slice of {len(ddl)} characters overran {self.cap}")
         hints = tuple(r.hints[h][0] for h in hint_ids)

@@ -8,9 +8,10 @@ running query), so the abandoned step's late messages are dropped on arrival.
 
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -38,6 +39,17 @@ MORE_FACTOR = 10
 MORE_MAX_ROWS = 100_000
 ACTIVITY = {"think": "thinking", "summarize": "writing the answer"}
 MAIN_SCREEN_ACTIONS = frozenset({"rate", "more", "chart", "export", "focus_question", "cancel"})
+
+
+def while_open(handler: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
+    """Drop a worker's message that arrives once the main screen is gone (the app is closing)."""
+
+    @functools.wraps(handler)
+    def checked(app: Any, message: Any) -> None:
+        if app.query(Conversation):
+            handler(app, message)
+
+    return checked
 
 
 class AnalystApp(App[int]):
@@ -121,6 +133,7 @@ class AnalystApp(App[int]):
             self.post_message(SessionReady(session))
 
     @on(SessionReady)
+    @while_open
     def _session_ready(self, message: SessionReady) -> None:
         self.session = message.session
         self.runner.attach(message.session, self.shared)
@@ -132,6 +145,7 @@ class AnalystApp(App[int]):
             self._ask(question, shown=True)
 
     @on(SessionFailed)
+    @while_open
     def _session_failed(self, message: SessionFailed) -> None:
         self.phase = "failed"
         self.status.set(activity="no session")
@@ -195,11 +209,13 @@ class AnalystApp(App[int]):
         return generation == self.generation and self.phase in ("running", "approving")
 
     @on(StepWaiting)
+    @while_open
     def _step_waiting(self, message: StepWaiting) -> None:
         if self._current(message.generation):
             self.conversation.add_notice("waiting for the cancelled step to finish its model call…")
 
     @on(LoopEventPosted)
+    @while_open
     def _loop_event(self, message: LoopEventPosted) -> None:
         if not self._current(message.generation):
             return
@@ -213,11 +229,13 @@ class AnalystApp(App[int]):
             self._show_usage()
 
     @on(TextStreamed)
+    @while_open
     def _text_streamed(self, message: TextStreamed) -> None:
         if self._current(message.generation):
             self.conversation.stream(message.purpose, message.delta)
 
     @on(ResultArrived)
+    @while_open
     def _result_arrived(self, message: ResultArrived) -> None:
         if not self._current(message.generation):
             return
@@ -226,6 +244,7 @@ class AnalystApp(App[int]):
         self.results.show(shown)
 
     @on(StepFinished)
+    @while_open
     def _step_finished(self, message: StepFinished) -> None:
         from agents.loop import Pending
 
@@ -238,6 +257,7 @@ class AnalystApp(App[int]):
             self._finish(message.result)
 
     @on(StepCrashed)
+    @while_open
     def _step_crashed(self, message: StepCrashed) -> None:
         if not self._current(message.generation):
             return
@@ -318,8 +338,14 @@ class AnalystApp(App[int]):
         if action == "rate":
             return True if self.rateable_hash else None
         if action in ("more", "chart", "export"):
-            return True if self.results.shown is not None else None
+            return True if self._shown() is not None else None
         return True
+
+    def _shown(self) -> ShownResult | None:
+        """The result on screen; None also while the screen is still being built."""
+        for panel in self.query(ResultsPanel):
+            return panel.shown
+        return None
 
     def action_cancel(self) -> None:
         if self.phase == "running":
@@ -364,6 +390,7 @@ class AnalystApp(App[int]):
         self.post_message(AnswerRatedLogged(event.verdict))
 
     @on(AnswerRatedLogged)
+    @while_open
     def _rated(self, message: AnswerRatedLogged) -> None:
         self.notify(f"Rated the answer {message.verdict}; thank you (logged).")
 
@@ -408,6 +435,7 @@ class AnalystApp(App[int]):
         self.post_message(SideQueryFinished(purpose, title, sql, self.shared.run(sql, limits), max_rows))
 
     @on(SideQueryFinished)
+    @while_open
     def _side_query_finished(self, message: SideQueryFinished) -> None:
         outcome = message.outcome
         if not hasattr(outcome, "rows"):
@@ -470,11 +498,13 @@ class AnalystApp(App[int]):
             self.post_message(ExportFinished(str(job.path), rows, None))
 
     @on(ExportProgressed)
+    @while_open
     def _export_progressed(self, message: ExportProgressed) -> None:
         if self.export_job is not None:
             self.status.set(activity=f"exporting: {message.rows:,} rows")
 
     @on(ExportFinished)
+    @while_open
     def _export_finished(self, message: ExportFinished) -> None:
         self.export_job = None
         self.status.set(activity="ready" if self.phase == "idle" else self.status.values["activity"])

@@ -37,17 +37,22 @@ class StatusBar(Static):
     def on_mount(self) -> None:
         self._render_line()
 
+    def on_resize(self) -> None:
+        self._render_line()
+
     def set(self, **values: Any) -> None:
         self.values.update(values)
         self._render_line()
 
     def _render_line(self) -> None:
+        """Activity, model and database on the left (cut if need be); usage and session id on the right."""
         v = self.values
         cost = "cost n/a" if v["cost"] is None else f"${v['cost']:.4f}"
-        tokens = f"tokens {v['input_tokens']:,} in {v['output_tokens']:,} out"
-        line = Text()
-        line.append(f" {v['activity']} ", style="reverse bold")
-        for part in (inert(model_label(v["model"])), inert(v["database"]), tokens, cost, f"session {v['session']}"):
-            line.append(" · " if len(line) > len(v["activity"]) + 2 else " ")
-            line.append(part)
-        self.update(line)
+        right = f" tokens {v['input_tokens']:,} in {v['output_tokens']:,} out · {cost} · session {v['session']} "
+        left = Text()
+        left.append(f" {v['activity']} ", style="reverse bold")
+        left.append(f" {inert(model_label(v['model']))} · {inert(v['database'])}")
+        width = self.size.width
+        if width:
+            left.truncate(max(width - len(right), 0), overflow="ellipsis", pad=True)
+        self.update(left + Text(right))

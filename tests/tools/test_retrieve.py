@@ -18,12 +18,11 @@ from tools.retrieve import (
     Retriever,
     SchemaSlice,
     TableChoice,
-    _split,
-    _stem,
     render_ddl,
     retrieve,
     retriever_for,
 )
+from tools.terms import split_words, stem
 from tools.tokens import default_budget, estimate_tokens
 
 # --- a hand-built catalog of 32 tables --------------------------------------------------------
@@ -397,9 +396,9 @@ def test_render_shows_estimates_views_quotes_and_escapes() -> None:
 
 
 def test_identifiers_split_on_case_and_underscores_and_plurals_stem() -> None:
-    assert _split("sbCustId") == ["sb", "cust", "id"]
-    assert _split("HTTPServer_log2") == ["http", "server", "log", "2"]
-    assert [_stem(w) for w in ("customers", "categories", "addresses", "status", "boxes")] == [
+    assert split_words("sbCustId") == ["sb", "cust", "id"]
+    assert split_words("HTTPServer_log2") == ["http", "server", "log", "2"]
+    assert [stem(w) for w in ("customers", "categories", "addresses", "status", "boxes")] == [
         "customer", "category", "address", "status", "box"]
 
 

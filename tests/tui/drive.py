@@ -25,11 +25,12 @@ class AppMaker:
         self.opened: list[Any] = []
         self.apps: list[Any] = []
 
-    def __call__(self, entries: list[dict[str, Any]], database: Any = None, **flags: Any) -> tuple[Any, ScriptedModel]:
+    def __call__(self, entries: list[dict[str, Any]], wrap: Callable[[Any], Any] | None = None, **flags: Any) -> tuple[Any, ScriptedModel]:
         config = load_config({"db": str(self.sample_db), **flags})
-        if database is None:
-            database = open_database(config, str(self.sample_db))
-            self.opened.append(database)
+        database = open_database(config, str(self.sample_db))
+        self.opened.append(database)
+        if wrap is not None:
+            database = wrap(database)
         model = ScriptedModel(entries, source="test")
         app = build_app(config, database, ResolvedModel(model, None))
         self.apps.append(app)

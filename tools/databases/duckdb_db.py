@@ -204,7 +204,10 @@ class DuckDBDatabase:
             cursor.execute(sql)
             columns = tuple(ResultColumn(d[0], str(d[1])) for d in cursor.description or ())
             rows = _fetch_capped(cursor, limits)
-        except duckdb.InterruptException:
+        except (duckdb.InterruptException, KeyboardInterrupt, RuntimeError) as exc:
+            # Ctrl+C in the main thread makes DuckDB raise RuntimeError("Query interrupted")
+            if isinstance(exc, RuntimeError) and "interrupt" not in str(exc).lower():
+                raise
             elapsed = (time.perf_counter() - started) * 1000
             if timed_out.is_set():
                 return QueryError("timeout", f"query stopped at the {limits.timeout_s:g} s time limit", elapsed)

@@ -35,10 +35,7 @@ def open_database(config: Config, db: str | None = None) -> Any:
     spec = db or config.db
     try:
         if spec and is_postgres_url(spec):
-            raise UserError(
-                "PostgreSQL databases are not supported yet in this build; use a DuckDB file, CSV/Parquet/JSON files, or omit --db",
-                EXIT_DATABASE,
-            )
+            return _open_postgres(spec, config)
         from tools.databases.duckdb_db import EngineSettings, open_duckdb
 
         settings = EngineSettings(threads=config.threads, memory_limit=config.memory_limit)
@@ -51,6 +48,20 @@ def open_database(config: Config, db: str | None = None) -> Any:
         return open_duckdb(path, config.cache_dir, settings, exclude_tables=tuple(config.exclude_tables))
     except DatabaseOpenError as exc:
         raise UserError(str(exc), EXIT_DATABASE) from None
+
+
+def _open_postgres(spec: str, config: Config) -> Any:
+    try:
+        from tools.databases.postgres_db import PASSWORD_IN_URL_WARNING, dsn_has_password, open_postgres
+    except ModuleNotFoundError:
+        raise UserError("PostgreSQL needs the postgres extra: pip install 'analyst[postgres]'", EXIT_DATABASE) from None
+    try:
+        import psycopg  # noqa: F401
+    except ModuleNotFoundError:
+        raise UserError("PostgreSQL needs psycopg: pip install 'analyst[postgres]'", EXIT_DATABASE) from None
+    if dsn_has_password(spec):
+        print(f"analyst: warning: {PASSWORD_IN_URL_WARNING}", file=sys.stderr)
+    return open_postgres(spec, exclude_tables=tuple(config.exclude_tables))
 
 
 @dataclass(frozen=True)

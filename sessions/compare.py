@@ -315,7 +315,7 @@ def _rows_match(pairs: list[tuple[_Col, _Col]], stop: int, full: bool, bag: bool
     kg, kp = list(gcols), list(pcols)
     for i in tol_idx:
         kg[i], kp[i] = _keyed(gcols[i], pcols[i], tol)
-    if not _same_rows(kg, kp, bag, distinct):
+    if not _same_rows(kg, kp, bag, None):  # clustering can merge distinct rows
         return False
     if not bag:
         return True

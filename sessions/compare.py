@@ -302,7 +302,7 @@ def _rows_match(pairs: list[tuple[_Col, _Col]], stop: int, full: bool, bag: bool
     """The exact verdict: do the mapped columns spell the same rows (multiset, or set)?"""
     gcols = [g.values if full else g.values[:stop] for g, _ in pairs]
     pcols = [p.values if full else p.values[:stop] for _, p in pairs]
-    distinct = any(g.distinct for g, _ in pairs[:2]) if full else None
+    distinct = True if full and any(g.distinct for g, _ in pairs[:2]) else None  # None: unknown
     if _same_rows(gcols, pcols, bag, distinct):
         return True
     tol_idx = [i for i, (g, p) in enumerate(pairs) if _tolerant(g, p)]

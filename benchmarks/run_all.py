@@ -94,7 +94,7 @@ def main() -> int:
         for row in outcome["rows"]:
             verdict = {True: "PASS", False: "FAIL", None: ""}[row.get("passed")]
             print(f"{outcome['benchmark']:16s} {str(row['metric'])[:52]:52s} {_num(row.get('value'), row.get('unit', '')):>12s} "
-                  f"{_num(row.get('baseline')):>11s} {_num(row.get('ratio')):>7s}  {str(row.get('target') or ''):12s} {verdict}")
+                  f"{_num(row.get('baseline')):>11s} {_num(row.get('ratio')):>7s}  {row.get('target') or '':12s} {verdict}")
     print("-" * 120)
     for outcome in outcomes:
         print(f"{outcome['benchmark']:16s} {outcome['status']:5s} in {outcome['seconds']:.1f} s")

@@ -302,10 +302,17 @@ def _rows_match(pairs: list[tuple[_Col, _Col]], stop: int, full: bool, bag: bool
     """The exact verdict: do the mapped columns spell the same rows (multiset, or set)?"""
     gcols = [g.values if full else g.values[:stop] for g, _ in pairs]
     pcols = [p.values if full else p.values[:stop] for _, p in pairs]
-    distinct = True if full and any(g.distinct for g, _ in pairs[:2]) else None  # None: unknown
-    if _same_rows(gcols, pcols, bag, distinct):
+    if all(map(operator.eq, gcols, pcols)):  # same rows in the same order (ordered results)
         return True
     tol_idx = [i for i, (g, p) in enumerate(pairs) if _tolerant(g, p)]
+    attr = "hash" if bag else "set_hash"  # column hashes: known ones are free, tolerant ones are worth it
+    known = [i for i, (g, p) in enumerate(pairs) if full and (i in tol_idx or attr in vars(g) and attr in vars(p))]
+    unequal = [i for i in known if getattr(pairs[i][0], attr) != getattr(pairs[i][1], attr)]
+    if any(i not in tol_idx for i in unequal):  # a column's values differ, and without tolerance
+        return False
+    distinct = True if full and any(g.distinct for g, _ in pairs[:2]) else None  # None: unknown
+    if not unequal and _same_rows(gcols, pcols, bag, distinct):
+        return True
     if not tol_idx:
         return False
     if bag:

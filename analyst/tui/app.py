@@ -9,8 +9,6 @@ running query), so the abandoned step's late messages are dropped on arrival.
 from __future__ import annotations
 
 import functools
-import time
-from pathlib import Path
 from typing import Any, Callable
 
 from textual import on, work
@@ -24,9 +22,8 @@ from analyst.errors import UserError
 from analyst.tui.conversation import Conversation
 from analyst.tui.inputs import QuestionInput
 from analyst.tui.messages import (
-    AnswerRatedLogged, ExportFinished, ExportProgressed, LoopEventPosted, ResultArrived,
-    SessionFailed, SessionReady, SideQueryFinished, StepCrashed, StepFinished, StepWaiting,
-    TextStreamed,
+    AnswerRatedLogged, LoopEventPosted, ResultArrived, SessionFailed, SessionReady, StepCrashed,
+    StepFinished, StepWaiting, TextStreamed,
 )
 from analyst.tui.results import ResultsPanel, ShownResult
 from analyst.tui.runner import LoopRunner
@@ -34,9 +31,6 @@ from analyst.tui.shared_db import SharedDatabase
 from analyst.tui.sidebar import SchemaSidebar, TableChosen
 from analyst.tui.status import StatusBar, database_label
 
-SAMPLE_ROWS = 20
-MORE_FACTOR = 10
-MORE_MAX_ROWS = 100_000
 ACTIVITY = {"think": "thinking", "summarize": "writing the answer"}
 MAIN_SCREEN_ACTIONS = frozenset({"rate", "more", "chart", "export", "focus_question", "cancel"})
 
@@ -46,7 +40,7 @@ def while_open(handler: Callable[[Any, Any], None]) -> Callable[[Any, Any], None
 
     @functools.wraps(handler)
     def checked(app: Any, message: Any) -> None:
-        if app.query(Conversation):
+        if not app.closing and app.conversation.is_mounted:
             handler(app, message)
 
     return checked
@@ -73,43 +67,35 @@ class AnalystApp(App[int]):
         self.config = config
         self.resolved = resolved
         self.settings = settings
-        self.runner = LoopRunner(self.post_message)
+        self.runner = LoopRunner(self.post_message, lambda: self.generation)
         self.shared = SharedDatabase(database, on_result=self.runner.on_result)
         self.session: Any = None
         self.phase = "starting"
         self.generation = 0
         self.queued: str | None = None
         self.rateable_hash: str | None = None
-        self.export_job: Any = None
         self.results_shown = 0
+        self.closing = False
+        self.conversation: Conversation
+        self.results: ResultsPanel
+        self.question: QuestionInput
+        self.status: StatusBar
 
     # -- layout --------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        self.conversation = Conversation(id="conversation")
+        self.results = ResultsPanel(id="results")
+        self.question = QuestionInput(placeholder="Ask a question about your data, then Enter  (? or F1: keys)", id="question")
+        self.status = StatusBar(id="status")
         with Horizontal(id="body"):
             yield SchemaSidebar(id="sidebar")
             with Vertical(id="main"):
-                yield Conversation(id="conversation")
-                yield ResultsPanel(id="results")
-                yield QuestionInput(placeholder="Ask a question about your data, then Enter  (? or F1: keys)", id="question")
-        yield StatusBar(id="status")
+                yield self.conversation
+                yield self.results
+                yield self.question
+        yield self.status
         yield Footer()
-
-    @property
-    def conversation(self) -> Conversation:
-        return self.query_one(Conversation)
-
-    @property
-    def results(self) -> ResultsPanel:
-        return self.query_one(ResultsPanel)
-
-    @property
-    def status(self) -> StatusBar:
-        return self.query_one(StatusBar)
-
-    @property
-    def question(self) -> QuestionInput:
-        return self.query_one(QuestionInput)
 
     def on_mount(self) -> None:
         self.status.set(activity="loading schema", model=self.resolved.model.name, database=database_label(self.shared.uri))
@@ -137,6 +123,7 @@ class AnalystApp(App[int]):
     def _session_ready(self, message: SessionReady) -> None:
         self.session = message.session
         self.runner.attach(message.session, self.shared)
+        self.results.attach(self.shared, self.settings.limits, self._check, f"analyst-{message.session.id}")
         self.query_one(SchemaSidebar).show_catalog(message.session.loop.catalog, database_label(self.shared.uri))
         self.phase = "idle"
         self.status.set(activity="ready", session=message.session.id)
@@ -154,9 +141,9 @@ class AnalystApp(App[int]):
 
     def shutdown(self, timeout: float = 2.0) -> bool:
         """Close the session log once no step runs; False if a step is still finishing."""
-        self.runner.interrupt()
-        if self.export_job is not None:
-            self.export_job.cancel()
+        self.closing = True
+        self.runner.cancel()
+        self.results.cancel_export()
         if not self.runner.wait_idle(timeout):
             return False
         if self.session is not None:
@@ -312,10 +299,10 @@ class AnalystApp(App[int]):
         self.push_screen(screen, decided)
 
     def _explain(self, sql: str) -> Any:
-        """EXPLAIN of the approved-shaped SQL (our code prefixes it; the SQL itself passed the guard)."""
+        """The plan of the SQL awaiting approval (it passed the guard; our code asks for the plan)."""
         from tools.databases.base import Limits
 
-        return self.shared.run(f"EXPLAIN {sql}", Limits(timeout_s=self.settings.limits.timeout_s, max_rows=200))
+        return self.shared.explain(sql, Limits(timeout_s=self.settings.limits.timeout_s, max_rows=200))
 
     def _check(self, sql: str) -> Any:
         """The guard as the loop runs it, for the editor's live checks."""
@@ -334,31 +321,24 @@ class AnalystApp(App[int]):
         if len(self.screen_stack) > 1:
             return False  # a dialog is open; its own keys apply
         if action == "cancel":
-            return self.phase == "running" or self.export_job is not None
+            return self.phase == "running" or self.results.export_job is not None
         if action == "rate":
-            return True if self.rateable_hash else None
+            return bool(self.rateable_hash)
         if action in ("more", "chart", "export"):
-            return True if self._shown() is not None else None
+            return self.results.shown is not None
         return True
-
-    def _shown(self) -> ShownResult | None:
-        """The result on screen; None also while the screen is still being built."""
-        for panel in self.query(ResultsPanel):
-            return panel.shown
-        return None
 
     def action_cancel(self) -> None:
         if self.phase == "running":
             self.generation += 1
-            self.runner.interrupt()
+            self.runner.cancel()
             self.phase = "idle"
             self.status.set(activity="ready")
             self.conversation.end_run()
             self.conversation.add_notice("■ cancelled: the running step was stopped", "yellow")
             self.notify("Cancelled.")
             self.question.focus()
-        if self.export_job is not None:
-            self.export_job.cancel()
+        self.results.cancel_export()
         self.refresh_bindings()
 
     def action_help(self) -> None:
@@ -371,9 +351,10 @@ class AnalystApp(App[int]):
         self.question.focus()
 
     async def action_quit(self) -> None:
-        self.runner.interrupt()
-        if self.export_job is not None:
-            self.export_job.cancel()
+        self.closing = True
+        self.generation += 1
+        self.runner.cancel()
+        self.results.cancel_export()
         self.exit(0)
 
     def action_rate(self, verdict: str) -> None:
@@ -397,119 +378,12 @@ class AnalystApp(App[int]):
     def action_chart(self) -> None:
         self.results.toggle_chart()
 
-    # -- the screen's own queries --------------------------------------------------------------
-
     def action_more(self) -> None:
-        shown = self.results.shown
-        if shown is None:
-            return
-        if not shown.result.truncated:
-            self.notify(f"All {shown.result.row_count:,} rows are shown already.")
-            return
-        cap = min(shown.max_rows * MORE_FACTOR, MORE_MAX_ROWS)
-        if cap <= shown.max_rows:
-            self.notify(f"Showing the most rows the screen holds ({MORE_MAX_ROWS:,}); export (x) gets all of them.")
-            return
-        self.notify(f"Running the same SQL again for up to {cap:,} rows…")
-        self._side_query("more", shown.title, shown.sql, cap)
+        self.results.show_more()
+
+    def action_export(self) -> None:
+        self.results.export()
 
     @on(TableChosen)
     def _table_chosen(self, message: TableChosen) -> None:
-        if self.session is None:
-            return
-        table = message.table
-        sql = f'SELECT * FROM "{table.schema.replace(chr(34), chr(34) * 2)}"."{table.name.replace(chr(34), chr(34) * 2)}" LIMIT {SAMPLE_ROWS}'
-        self._side_query("sample", f"sample of {table.qualified}", sql, SAMPLE_ROWS)
-
-    @work(thread=True, group="side", exit_on_error=False)
-    def _side_query(self, purpose: str, title: str, sql: str, max_rows: int) -> None:
-        from tools.databases.base import Limits, QueryError
-
-        limits = Limits(timeout_s=self.settings.limits.timeout_s, max_rows=max_rows, max_cell_bytes=self.settings.limits.max_cell_bytes)
-        if purpose == "sample":
-            verdict = self._check(sql)
-            if not verdict.ok:
-                self.post_message(SideQueryFinished(purpose, title, sql, QueryError("rejected", verdict.problems[0].message), max_rows))
-                return
-            sql = verdict.sql
-        self.post_message(SideQueryFinished(purpose, title, sql, self.shared.run(sql, limits), max_rows))
-
-    @on(SideQueryFinished)
-    @while_open
-    def _side_query_finished(self, message: SideQueryFinished) -> None:
-        outcome = message.outcome
-        if not hasattr(outcome, "rows"):
-            self.notify(f"{message.title}: {outcome.message}", title=f"Query {outcome.kind}", severity="warning", markup=False)
-            return
-        previous = self.results.shown
-        if message.purpose == "more" and previous is not None:
-            shown = ShownResult(previous.title, message.sql, previous.sql_hash, outcome, message.max_rows, previous.from_loop)
-        else:
-            shown = ShownResult(message.title, message.sql, None, outcome, message.max_rows, False)
-        self.results.show(shown)
-        self.refresh_bindings()
-
-    # -- export --------------------------------------------------------------------------------
-
-    def action_export(self) -> None:
-        from analyst.tui.export import default_path
-        from analyst.tui.export_screen import ExportScreen
-
-        shown = self.results.shown
-        if shown is None:
-            return
-        if self.export_job is not None:
-            self.notify("An export is running; Esc cancels it.", severity="warning")
-            return
-        stem = f"analyst-{self.session.id if self.session else 'result'}-{self.results_shown}"
-
-        def chosen(choice: tuple[str, Path] | None) -> None:
-            if choice is None:
-                return
-            from analyst.tui.export import ExportJob
-
-            fmt, path = choice
-            self.export_job = ExportJob(self.shared.inner, shown.sql, path, fmt)
-            self.status.set(activity="exporting")
-            self.refresh_bindings()
-            self._export(self.export_job)
-
-        self.push_screen(ExportScreen(default_path(Path.cwd(), stem, "csv")), chosen)
-
-    @work(thread=True, group="export", exit_on_error=False)
-    def _export(self, job: Any) -> None:
-        from analyst.tui.export import ExportError
-
-        last = [0.0]
-
-        def progress(rows: int) -> None:
-            now = time.monotonic()
-            if now - last[0] > 0.25:
-                last[0] = now
-                self.post_message(ExportProgressed(rows))
-
-        try:
-            rows = job.run(progress)
-        except ExportError as exc:
-            self.post_message(ExportFinished(str(job.path), 0, str(exc)))
-        except Exception as exc:  # noqa: BLE001 - shown as a notice
-            self.post_message(ExportFinished(str(job.path), 0, f"{type(exc).__name__}: {exc}"))
-        else:
-            self.post_message(ExportFinished(str(job.path), rows, None))
-
-    @on(ExportProgressed)
-    @while_open
-    def _export_progressed(self, message: ExportProgressed) -> None:
-        if self.export_job is not None:
-            self.status.set(activity=f"exporting: {message.rows:,} rows")
-
-    @on(ExportFinished)
-    @while_open
-    def _export_finished(self, message: ExportFinished) -> None:
-        self.export_job = None
-        self.status.set(activity="ready" if self.phase == "idle" else self.status.values["activity"])
-        if message.error:
-            self.notify(message.error, title="Export failed", severity="error", markup=False)
-        else:
-            self.notify(f"Wrote {message.rows:,} rows to {message.path}", title="Exported", markup=False)
-        self.refresh_bindings()
+        self.results.show_sample(message.table)

@@ -1,22 +1,30 @@
 """The results panel: the capped result as a table with column types, its row count and truncation
-mark, or a bar chart of it on demand."""
+mark, or a bar chart of it on demand; and the work on the shown result, each in a worker: show more
+(the same SQL again with a higher cap), export (streamed to a file), a table's sample rows."""
 
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, Callable
 
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from analyst.render import inert
 from analyst.tui.chart import bar_chart, is_number
+from analyst.tui.messages import ExportFinished, ExportProgressed, SideQueryFinished
 from tools.fingerprint import normalize_value
 
 CELL_CHARS = 80
+SAMPLE_ROWS = 20
+MORE_FACTOR = 10
+MORE_MAX_ROWS = 100_000
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,10 @@ def cell(value: Any) -> Text:
     return Text(text, justify="right" if is_number(value) else "left")
 
 
+def quote_name(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
 def summary(shown: ShownResult) -> Text:
     result = shown.result
     out = Text()
@@ -60,12 +72,20 @@ def summary(shown: ShownResult) -> Text:
 
 
 class ResultsPanel(Vertical):
-    """Shows one result at a time; the app decides which."""
+    """Shows one result at a time and runs the work on it; the app says what to show."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.shown: ShownResult | None = None
         self.charting = False
+        self.database: Any = None  # SharedDatabase
+        self.limits: Any = None
+        self.check: Callable[[str], Any] | None = None
+        self.export_stem = "analyst-result"
+        self.export_job: Any = None
+
+    def attach(self, database: Any, limits: Any, check: Callable[[str], Any], export_stem: str) -> None:
+        self.database, self.limits, self.check, self.export_stem = database, limits, check, export_stem
 
     def compose(self) -> ComposeResult:
         yield Static(id="results-summary", markup=False)
@@ -74,12 +94,14 @@ class ResultsPanel(Vertical):
         with VerticalScroll(id="results-chart"):
             yield Static(id="results-chart-body", markup=False)
 
+    # -- rendering -------------------------------------------------------------------------------
+
     def show(self, shown: ShownResult) -> None:
         self.shown = shown
         self.charting = False
         self.add_class("visible")
         result = shown.result
-        self.query_one("#results-summary", Static).update(summary(shown))
+        self._show_summary()
         table = self.query_one("#results-table", DataTable)
         table.clear(columns=True)
         for column in result.columns:
@@ -88,6 +110,14 @@ class ResultsPanel(Vertical):
             table.add_column(label)
         table.add_rows([cell(v) for v in row] for row in result.rows)
         self._set_mode()
+
+    def _show_summary(self, export_note: str = "") -> None:
+        if self.shown is None:
+            return
+        line = summary(self.shown)
+        if export_note:
+            line.append(f" · {export_note}", style="bold cyan")
+        self.query_one("#results-summary", Static).update(line)
 
     def toggle_chart(self) -> bool:
         """Switch between the table and a bar chart; returns whether the chart is shown."""
@@ -109,3 +139,124 @@ class ResultsPanel(Vertical):
     def focus_table(self) -> None:
         if self.shown is not None:
             self.query_one("#results-table", DataTable).focus()
+
+    # -- show more and samples -------------------------------------------------------------------
+
+    def show_more(self) -> None:
+        """Run the shown SQL again (same text, same hash) with a higher row cap."""
+        shown = self.shown
+        if shown is None or self.database is None:
+            return
+        if not shown.result.truncated:
+            self.notify(f"All {shown.result.row_count:,} rows are shown already.")
+            return
+        cap = min(shown.max_rows * MORE_FACTOR, MORE_MAX_ROWS)
+        if cap <= shown.max_rows:
+            self.notify(f"The table holds at most {MORE_MAX_ROWS:,} rows; export (x) writes all of them.")
+            return
+        self.notify(f"Running the same SQL again for up to {cap:,} rows…")
+        self._query("more", shown.title, shown.sql, cap)
+
+    def show_sample(self, table: Any) -> None:
+        """A table's first rows (our SQL, still checked by the guard before it runs)."""
+        if self.database is None:
+            return
+        sql = f"SELECT * FROM {quote_name(table.schema)}.{quote_name(table.name)} LIMIT {SAMPLE_ROWS}"
+        self._query("sample", f"sample of {table.qualified}", sql, SAMPLE_ROWS)
+
+    @work(thread=True, group="results", exit_on_error=False)
+    def _query(self, purpose: str, title: str, sql: str, max_rows: int) -> None:
+        from tools.databases.base import Limits, QueryError
+
+        limits = Limits(timeout_s=self.limits.timeout_s, max_rows=max_rows, max_cell_bytes=self.limits.max_cell_bytes)
+        if purpose == "sample":
+            assert self.check is not None
+            verdict = self.check(sql)
+            if not verdict.ok:
+                self.post_message(SideQueryFinished(purpose, title, sql, QueryError("rejected", verdict.problems[0].message), max_rows))
+                return
+            sql = verdict.sql
+        self.post_message(SideQueryFinished(purpose, title, sql, self.database.run(sql, limits), max_rows))
+
+    @on(SideQueryFinished)
+    def _query_finished(self, message: SideQueryFinished) -> None:
+        if not self.is_mounted:
+            return
+        outcome = message.outcome
+        if not hasattr(outcome, "rows"):
+            self.notify(f"{message.title}: {outcome.message}", title=f"Query {outcome.kind}", severity="warning", markup=False)
+            return
+        previous = self.shown
+        if message.purpose == "more" and previous is not None:
+            self.show(ShownResult(previous.title, message.sql, previous.sql_hash, outcome, message.max_rows, previous.from_loop))
+        else:
+            self.show(ShownResult(message.title, message.sql, None, outcome, message.max_rows, False))
+        self.app.refresh_bindings()
+
+    # -- export ----------------------------------------------------------------------------------
+
+    def export(self) -> None:
+        """Ask for a format and a file, then stream every row of the shown SQL to it."""
+        from analyst.tui.export import default_path
+        from analyst.tui.export_screen import ExportScreen
+
+        shown = self.shown
+        if shown is None or self.database is None:
+            return
+        if self.export_job is not None:
+            self.notify("An export is running; Esc cancels it.", severity="warning")
+            return
+
+        def chosen(choice: tuple[str, Path] | None) -> None:
+            from analyst.tui.export import ExportJob
+
+            if choice is not None:
+                fmt, path = choice
+                self.export_job = ExportJob(self.database.inner, shown.sql, path, fmt)
+                self._show_summary(f"exporting to {path.name}… (Esc cancels)")
+                self.app.refresh_bindings()
+                self._export(self.export_job)
+
+        self.app.push_screen(ExportScreen(default_path(Path.cwd(), self.export_stem, "csv")), chosen)
+
+    def cancel_export(self) -> None:
+        if self.export_job is not None:
+            self.export_job.cancel()
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def _export(self, job: Any) -> None:
+        from analyst.tui.export import ExportError
+
+        last = [0.0]
+
+        def progress(rows: int) -> None:
+            now = time.monotonic()
+            if now - last[0] > 0.25:
+                last[0] = now
+                self.post_message(ExportProgressed(rows))
+
+        try:
+            rows = job.run(progress)
+        except ExportError as exc:
+            self.post_message(ExportFinished(str(job.path), 0, str(exc)))
+        except Exception as exc:  # noqa: BLE001 - shown as a notice
+            self.post_message(ExportFinished(str(job.path), 0, f"{type(exc).__name__}: {exc}"))
+        else:
+            self.post_message(ExportFinished(str(job.path), rows, None))
+
+    @on(ExportProgressed)
+    def _export_progressed(self, message: ExportProgressed) -> None:
+        if self.is_mounted and self.export_job is not None:
+            self._show_summary(f"exporting to {self.export_job.path.name}: {message.rows:,} rows (Esc cancels)")
+
+    @on(ExportFinished)
+    def _export_finished(self, message: ExportFinished) -> None:
+        if not self.is_mounted:
+            return
+        self.export_job = None
+        self._show_summary()
+        if message.error:
+            self.notify(message.error, title="Export failed", severity="error", markup=False)
+        else:
+            self.notify(f"Wrote {message.rows:,} rows to {message.path}", title="Exported", markup=False)
+        self.app.refresh_bindings()

@@ -1,11 +1,12 @@
 """Runs the loop off the screen's thread, one step at a time, tagging its reports with the run's generation.
 
-A thread cannot be killed, so a cancelled step is abandoned rather than stopped: `loop.interrupt()`
-stops a running query at once, but a model call runs until it returns, and its late reports carry
-an old generation that the app drops. Steps hold one lock, so a new question waits for an
-abandoned step instead of driving the same loop concurrently; if the loop was left paused at an
-approval nobody will answer (the person cancelled as it arrived), the next question first aborts
-it, so every tool call still gets its result and the log records the abort.
+A thread cannot be killed, so a cancelled step is abandoned rather than stopped: `cancel()`
+interrupts a running query at once; a model call runs until it returns, so the turn is ended in the
+log at once (`loop.abandon()`) and the call's late reports carry an old generation that the app
+drops. Steps hold one lock, so a new question waits for an abandoned step instead of driving the
+same loop concurrently, and a step cancelled while it waited never starts. If the loop was left
+paused at an approval nobody will answer (the person cancelled as it arrived), the next question
+first aborts it, so every tool call still gets its result and the log records the abort.
 
 Each step runs in a daemon thread that the Textual worker waits on: quitting while a model call
 is in flight then exits at once instead of waiting for the call (Textual joins its worker threads
@@ -25,8 +26,9 @@ from analyst.tui.messages import (
 class LoopRunner:
     """Owns the one loop of a session: steps run under a lock; reports are posted as messages."""
 
-    def __init__(self, post: Callable[[Any], Any]) -> None:
+    def __init__(self, post: Callable[[Any], Any], current: Callable[[], int]) -> None:
         self._post = post
+        self._current = current  # the app's live generation
         self._lock = threading.Lock()
         self._tag: int | None = None  # generation of the step now running; None drops reports
         self._last_result: tuple[str, Any] | None = None
@@ -81,6 +83,8 @@ class LoopRunner:
             self._lock.acquire()
         try:
             self._tag = None
+            if generation != self._current():
+                return  # cancelled while it waited
             self.database.clear_interrupt()
             loop = self.session.loop
             if kind == "ask" and self.paused:
@@ -101,9 +105,14 @@ class LoopRunner:
         with self._lock:
             self.session.emit(event)
 
-    def interrupt(self) -> None:
-        if self.session is not None:
-            self.session.loop.interrupt()
+    def cancel(self) -> None:
+        """Stop the running step: interrupt its query, or end the turn while a model call finishes."""
+        if self.session is None or not self.busy:
+            return
+        loop = self.session.loop
+        loop.interrupt()
+        if not loop.executing:
+            loop.abandon()
 
     def wait_idle(self, timeout: float) -> bool:
         """True when no step is running (within `timeout` seconds); used before closing."""

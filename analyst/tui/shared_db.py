@@ -1,8 +1,6 @@
-"""The session's database as the screen shares it: the loop's queries and the screen's own, one at a time.
-
-The DuckDB database remembers one running cursor for `interrupt()`, so a table sample or "show
-more" must not overlap the loop's query (it would take the interrupt's place); and an interrupt
-that lands while the loop's query still waits for its turn must stop it before it starts.
+"""The session's database as the screen shares it: the loop's queries are reported (so their rows
+can be shown as soon as they arrive) and refused once the step was cancelled; the screen's own
+queries (samples, show more, EXPLAIN) run beside them.
 """
 
 from __future__ import annotations
@@ -14,12 +12,11 @@ from tools.databases.base import Limits, QueryError, QueryResult
 
 
 class SharedDatabase:
-    """Wraps a `Database`; `execute` is the loop's path, `run` the screen's own queries."""
+    """Wraps a `Database`; `execute` is the loop's path, `run` and `explain` the screen's own."""
 
     def __init__(self, inner: Any, on_result: Callable[[str, QueryResult], None] | None = None) -> None:
         self.inner = inner
         self.on_result = on_result
-        self._lock = threading.Lock()
         self._interrupted = threading.Event()
 
     @property
@@ -40,19 +37,24 @@ class SharedDatabase:
         return str(self.inner.fingerprint_source())
 
     def execute(self, sql: str, limits: Limits) -> QueryResult | QueryError:
-        """The loop's queries: refused once interrupted, and reported to `on_result` when they succeed."""
-        with self._lock:
-            if self._interrupted.is_set():
-                return QueryError("interrupted", "query interrupted")
-            outcome = self.inner.execute(sql, limits)
+        """The loop's queries: refused once interrupted (Esc may land just before one starts)."""
+        if self._interrupted.is_set():
+            return QueryError("interrupted", "query interrupted")
+        outcome = self.inner.execute(sql, limits)
         if isinstance(outcome, QueryResult) and self.on_result is not None:
             self.on_result(sql, outcome)
         return outcome
 
     def run(self, sql: str, limits: Limits) -> QueryResult | QueryError:
-        """The screen's own queries (samples, show more, EXPLAIN): same lock, no report."""
-        with self._lock:
-            return self.inner.execute(sql, limits)
+        """The screen's own queries: not reported, not refused after an interrupt."""
+        return self.inner.execute(sql, limits)
+
+    def explain(self, sql: str, limits: Limits) -> QueryResult | QueryError:
+        """The plan of checked SQL; PostgreSQL has its own way to ask, DuckDB takes `EXPLAIN <sql>`."""
+        native = getattr(self.inner, "explain", None)
+        if native is not None:
+            return native(sql, limits)  # type: ignore[no-any-return]
+        return self.inner.execute(f"EXPLAIN {sql}", limits)
 
     def interrupt(self) -> None:
         self._interrupted.set()

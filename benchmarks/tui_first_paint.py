@@ -108,8 +108,8 @@ def main() -> int:
         env = {**os.environ, "ANALYST_HOME": home, "TERM": "xterm-256color", "COLUMNS": str(COLUMNS), "LINES": str(LINES)}
         for name in ("NO_COLOR", "TEXTUAL", "ANALYST_DB", "ANALYST_MODEL"):
             env.pop(name, None)
-        subprocess.run([sys.executable, "-c", "from analyst.config import load_config\nfrom tools.sample import sample_database\n"
-                        "sample_database(load_config().cache_dir)"], env=env, check=True)
+        build_sample = "from analyst.config import load_config\nfrom tools.sample import sample_database\nsample_database(load_config().cache_dir)"
+        subprocess.run([sys.executable, "-c", build_sample], env=env, check=True)
         analyst = analyst_command() + ["chat", "--model", f"scripted:{script}"]
         bare = [sys.executable, "-c", "pass"]
         hello = [sys.executable, "-c", HELLO_APP]

@@ -318,7 +318,7 @@ class AnalystApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action not in MAIN_SCREEN_ACTIONS:
             return True
-        if len(self.screen_stack) > 1:
+        if len(self.screen_stack) > 1 or not hasattr(self, "results"):
             return False  # a dialog is open; its own keys apply
         if action == "cancel":
             return self.phase == "running" or self.results.export_job is not None

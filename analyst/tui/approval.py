@@ -103,9 +103,8 @@ class ApprovalScreen(ModalScreen[Decision]):
         self.set_focus(None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("approve", "explain") and self.pending.problems:
-            return False
-        return True
+        """SQL that failed the guard can be edited, rejected or aborted, never run or explained."""
+        return not (action in ("approve", "explain") and self.pending.problems)
 
     def action_approve(self) -> None:
         self.dismiss(Approve())

@@ -28,7 +28,7 @@ def table_rows(app) -> list[tuple[str, ...]]:
 async def test_ask_approve_shows_the_result_rows(make_app) -> None:
     from tools.databases.base import Limits
 
-    app, model = make_app(answered(STATUS_SQL, "Most orders are completed.", plan="Count orders by status."))
+    app, _ = make_app(answered(STATUS_SQL, "Most orders are completed.", plan="Count orders by status."))
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await ask(pilot, "How many orders per status?")

@@ -1,8 +1,9 @@
 """`analyst demo`: the whole loop, offline and without a key, on the bundled sample database.
 
-The model's side is a bundled recording (a scripted model), clearly labelled as such; the schema
-retrieval, the guard (which rejects the recording's first, misspelt query), the approval by
-policy, the read-only execution and the session log are all real.
+It replays a bundled recorded session (clearly labelled): the model's side comes from the
+recording, while schema retrieval, the guard (which rejects the recording's first, misspelt
+query), the approval decisions, the read-only execution and the result are all live — and the
+replay checks that they come out identical to the recording.
 """
 
 from __future__ import annotations
@@ -12,28 +13,43 @@ from importlib.resources import as_file, files
 from typing import TextIO
 
 from analyst.config import Config
-
-DEMO_QUESTION = "Which customer spent the most?"
+from analyst.errors import EXIT_NOT_ANSWERED, EXIT_OK
 
 
 def run_demo(config: Config, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    from sessions.replay import replay_session
+    from sessions.store import load_session
+
+    from analyst.render import Progress, print_table
+    from analyst.sessions_cmd import _settings_like
+    from analyst.wiring import open_database
+
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
-    from analyst.ask import run_ask
-
+    with as_file(files("sessions") / "data" / "demo_session.jsonl") as path:
+        record = load_session(path)
     stderr.write(
-        "analyst demo: a RECORDED model session replayed on the bundled sample database "
-        "(no network, no key).\nThe guard, approval, read-only execution and session log are live.\n\n"
-        f"question: {DEMO_QUESTION}\n"
+        "analyst demo: REPLAYING a recorded session on the bundled sample database (offline, no key).\n"
+        "The model's replies come from the recording; retrieval, the guard, the decisions and the\n"
+        "read-only queries run live.\n\n"
     )
-    with as_file(files("sessions") / "data" / "demo_model.jsonl") as script:
-        code = run_ask(
-            config, DEMO_QUESTION, approve="auto", output="table", db=None,
-            model_name=f"scripted:{script}", stdout=stdout, stderr=stderr,
-        )
+    database = open_database(config, None)
+    try:
+        for turn in record.turns:
+            stderr.write(f"question: {turn.question}\n")
+        report = replay_session(record, database, _settings_like(config, record), emit=Progress(stderr))
+    finally:
+        database.close()
+    for outcome in report.outcomes:
+        print_table(outcome, stdout)
+    if report.identical:
+        stderr.write(f"\nreplay: identical to the recording ({report.turns_replayed} turn)\n")
+    else:
+        assert report.divergence is not None
+        stderr.write(f"\nreplay: {report.divergence.describe()}\n")
     stderr.write(
         "\nNext: store a key and ask for real —\n"
         "  analyst keys set openai        (or export OPENAI_API_KEY=...)\n"
         "  analyst ask \"Which product category earns the most margin?\"\n"
     )
-    return code
+    return EXIT_OK if report.identical else EXIT_NOT_ANSWERED

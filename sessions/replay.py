@@ -38,6 +38,7 @@ class ReplayReport:
     divergence: Divergence | None = None
     notes: list[str] = field(default_factory=list)
     incomplete: bool = False
+    outcomes: list[Outcome] = field(default_factory=list)
 
     @property
     def identical(self) -> bool:
@@ -147,7 +148,7 @@ def replay_session(
 
     loop = AnalystLoop(model, database, settings, collect)
     for turn in complete:
-        _drive_recorded(loop, turn)
+        report.outcomes.append(_drive_recorded(loop, turn))
         _, replayed_turns = turns_of(LogContents(tuple(events), False, ()))
         divergence, notes = compare_turn(turn, replayed_turns[-1])
         report.notes.extend(notes)

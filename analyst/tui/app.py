@@ -144,6 +144,7 @@ class AnalystApp(App[int]):
         self.closing = True
         self.runner.cancel()
         self.results.cancel_export()
+        self.runner.abort_pending(timeout)
         if not self.runner.wait_idle(timeout):
             return False
         if self.session is not None:

@@ -100,6 +100,22 @@ class LoopRunner:
             self._tag = None
             self._lock.release()
 
+    def abort_pending(self, timeout: float) -> None:
+        """On quit: an approval left open is recorded as aborted, so the turn ends in the log."""
+        from agents.decisions import Abort
+
+        if self.session is None or not self._lock.acquire(timeout=timeout):
+            return
+        try:
+            if self.paused:
+                self.paused = False
+                self._tag = None
+                self.session.loop.decide(Abort())
+        except Exception:  # noqa: BLE001 - quitting; the log simply ends at the approval
+            pass
+        finally:
+            self._lock.release()
+
     def record(self, event: Any) -> None:
         """Append an event of the person's (a rating) to the log, in order with the loop's."""
         with self._lock:

@@ -328,6 +328,34 @@ async def test_help_screen_lists_the_keys(make_app) -> None:
 
 
 @pytest.mark.asyncio
+async def test_escape_in_the_question_box_only_leaves_it(make_app) -> None:
+    app, _ = make_app([say("slow", delay_ms=800)])
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await ask(pilot, "slow one")
+        await wait_for(pilot, lambda: app.runner.busy, "the model call")
+        app.question.focus()
+        await pilot.press("escape")
+        assert app.focused is None and app.phase == "running"
+        await pilot.press("escape")
+        assert app.phase == "idle"
+    assert log_events(app, "run_finished")[0]["status"] == "interrupted"
+
+
+@pytest.mark.asyncio
+async def test_quitting_at_the_approval_records_an_abort(make_app) -> None:
+    app, _ = make_app([run_sql(STATUS_SQL)])
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await ask(pilot, "orders per status")
+        await until_approval(pilot)
+        await pilot.press("ctrl+q")
+    assert app.shutdown()
+    assert log_events(app, "approval_decided")[0]["decision"] == "abort"
+    assert log_events(app, "run_finished")[0]["status"] == "aborted"
+
+
+@pytest.mark.asyncio
 async def test_quit_during_a_slow_model_call_exits_at_once(make_app) -> None:
     app, _ = make_app([say("too late", delay_ms=3000)])
     async with app.run_test(size=SIZE) as pilot:

@@ -1,0 +1,40 @@
+"""`analyst schema`: the catalog, or the slice chosen for a question, as text or JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.helpers import run_cli
+
+
+def test_whole_catalog_as_json(capsys, sample_db: Path) -> None:
+    result = run_cli(["schema", "--db", str(sample_db), "--format", "json"], capsys)
+    assert result.code == 0, result.err
+    data = result.json()
+    names = [t["name"] for t in data["tables"]]
+    assert "main.customers" in names and len(names) == 10
+    customers = next(t for t in data["tables"] if t["name"] == "main.customers")
+    assert any(c["name"] == "segment" and c["comment"] for c in customers["columns"])
+    assert data["tokens"] == data["full_tokens"] > 0
+    assert any("can be joined with" in h for h in data["join_hints"])
+
+
+def test_slice_for_a_question_under_a_budget(capsys, sample_db: Path) -> None:
+    full = run_cli(["schema", "--db", str(sample_db), "--format", "json"], capsys).json()
+    budget = full["full_tokens"] // 3
+    result = run_cli(["schema", "--db", str(sample_db), "--for", "Which supplier ships the most products?", "--budget", str(budget), "--format", "json"], capsys)
+    data = result.json()
+    names = [t["name"] for t in data["tables"]]
+    assert "main.suppliers" in names and "main.products" in names
+    assert len(names) < 10 and data["tokens"] <= budget and data["full_tokens"] == full["full_tokens"]
+    assert all(t["why"] for t in data["tables"]) and data["elapsed_ms"] >= 0
+
+
+def test_text_output_is_ddl(capsys, sample_db: Path) -> None:
+    result = run_cli(["schema", "--db", str(sample_db)], capsys)
+    assert "CREATE TABLE" in result.out and "tables" in result.err
+
+
+def test_excluded_tables_never_appear(capsys, sample_db: Path) -> None:
+    result = run_cli(["schema", "--db", str(sample_db), "--exclude-table", "salespeople", "--format", "json"], capsys)
+    assert "salespeople" not in result.out

@@ -62,6 +62,9 @@ class Table:
     row_count: int | None = None
     row_count_estimated: bool = False
     kind: str = "table"  # or "view"
+    # Columns left out by `--exclude-column`: never shown; the guard refuses any query that names
+    # them or could read them through `*` or the whole row.
+    hidden_columns: tuple[str, ...] = ()
 
     @property
     def qualified(self) -> str:
@@ -156,3 +159,129 @@ def without_samples(catalog: Catalog) -> Catalog:
 
     tables = tuple(replace(t, columns=tuple(replace(c, samples=()) for c in t.columns)) for t in catalog.tables)
     return replace(catalog, tables=tables)
+
+
+def column_excluded(schema: str, table: str, column: str, patterns: tuple[str, ...]) -> bool:
+    """True when `schema.table.column` matches a pattern: `table.column`, `schema.table.column`
+    or a bare `column` (any table), shell wildcards, any case."""
+    from fnmatch import fnmatchcase
+
+    names = (
+        column.lower(),
+        f"{table}.{column}".lower(),
+        f"{schema}.{table}.{column}".lower(),
+    )
+    for pattern in patterns:
+        lowered = pattern.strip().lower()
+        dots = lowered.count(".")
+        # A pattern is compared with the name that has as many parts, so `customers.*` hides
+        # every column of customers but not a column of main.customers_archive.
+        if dots <= 2 and fnmatchcase(names[dots], lowered):
+            return True
+    return False
+
+
+def split_columns(
+    schema: str, table: str, columns: list[Column] | tuple[Column, ...], patterns: tuple[str, ...]
+) -> tuple[list[Column], tuple[str, ...]]:
+    """`columns` without the excluded ones, and the names of those left out (for introspection,
+    before any sample value of an excluded column is read)."""
+    kept: list[Column] = []
+    hidden: list[str] = []
+    for col in columns:
+        if patterns and column_excluded(schema, table, col.name, patterns):
+            hidden.append(col.name)
+        else:
+            kept.append(col)
+    return kept, tuple(hidden)
+
+
+def without_columns(catalog: Catalog, patterns: tuple[str, ...]) -> Catalog:
+    """Drop columns matching any pattern (see `column_excluded`) and record them as hidden.
+
+    Hidden columns are never retrieved, shown or queryable: their samples go with them, and keys,
+    foreign keys and join hints that mention them are dropped too, so no prompt names them.
+    """
+    from dataclasses import replace
+
+    if not patterns and not any(t.hidden_columns for t in catalog.tables):
+        return catalog
+    tables: list[Table] = []
+    hidden_by_table: dict[str, set[str]] = {}
+    for table in catalog.tables:
+        kept, hidden = split_columns(table.schema, table.name, table.columns, patterns)
+        all_hidden = tuple(dict.fromkeys(table.hidden_columns + hidden))
+        hidden_by_table[table.qualified.lower()] = {c.lower() for c in all_hidden}
+        tables.append(replace(table, columns=tuple(kept), hidden_columns=all_hidden))
+
+    def hidden(qualified_table: str, column: str) -> bool:
+        return column.lower() in hidden_by_table.get(qualified_table.lower(), set())
+
+    def hint_hidden(qualified_column: str) -> bool:
+        table_part, _, column = qualified_column.rpartition(".")
+        return hidden(table_part, column)
+
+    cleaned: list[Table] = []
+    for table in tables:
+        if not table.hidden_columns:
+            cleaned.append(table)
+            continue
+        pk = table.primary_key if not any(hidden(table.qualified, c) for c in table.primary_key) else ()
+        fks = tuple(
+            fk for fk in table.foreign_keys
+            if not any(hidden(table.qualified, c) for c in fk.columns)
+            and not any(hidden(fk.ref_table, c) for c in fk.ref_columns)
+        )
+        cleaned.append(replace(table, primary_key=pk, foreign_keys=fks))
+    # Foreign keys of other tables may point at a hidden column.
+    cleaned = [
+        replace(t, foreign_keys=tuple(
+            fk for fk in t.foreign_keys if not any(hidden(fk.ref_table, c) for c in fk.ref_columns)
+        )) if t.foreign_keys else t
+        for t in cleaned
+    ]
+    context = replace(
+        catalog.context,
+        join_hints=tuple(
+            h for h in catalog.context.join_hints if not (hint_hidden(h.left) or hint_hidden(h.right))
+        ),
+        column_descriptions={
+            key: text for key, text in catalog.context.column_descriptions.items()
+            if not _describes_hidden(key, tables, patterns)
+        },
+    )
+    return replace(catalog, tables=tuple(cleaned), context=context)
+
+
+def _describes_hidden(key: str, tables: list[Table], patterns: tuple[str, ...]) -> bool:
+    """A context description `table.column` / `schema.table.column` of a hidden column."""
+    table_part, _, column = key.lower().rpartition(".")
+    for table in tables:
+        if table_part in (table.name.lower(), table.qualified.lower()) and column in {
+            c.lower() for c in table.hidden_columns
+        }:
+            return True
+    schema, _, table_name = table_part.rpartition(".")
+    return bool(table_name) and column_excluded(schema, table_name, column, patterns)
+
+
+def hidden_column_names(catalog: Catalog | None) -> frozenset[str]:
+    """Lower-cased names of every hidden column in the catalog (for scrubbing engine messages)."""
+    if catalog is None:
+        return frozenset()
+    return frozenset(c.lower() for t in catalog.tables for c in t.hidden_columns)
+
+
+def scrub_hidden(text: str, hidden: frozenset[str] | set[str]) -> str:
+    """Engine message text without hidden column names: DuckDB's "Candidate bindings" and
+    PostgreSQL's "Perhaps you meant ..." hints can list them."""
+    import re
+
+    if not hidden:
+        return text
+    pattern = re.compile(
+        r"(?<![A-Za-z0-9_$])(" + "|".join(re.escape(h) for h in sorted(hidden, key=len, reverse=True))
+        + r")(?![A-Za-z0-9_$])",
+        re.IGNORECASE,
+    )
+    return pattern.sub("<hidden>", text)

@@ -20,7 +20,7 @@ from sqlglot.errors import ErrorLevel, SqlglotError
 
 from tools.catalog import Catalog, Table
 from tools.functions import check_functions
-from tools.guard_schema import column_problems, normalize, table_ref
+from tools.guard_schema import column_problems, hidden_column_problems, normalize, table_ref
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,10 @@ def _check(
     problems += [Problem(*spec) for spec in func_problems]
     tables, in_scope, table_problems = _tables(tree, catalog, dialect)
     problems += table_problems
+    if catalog is not None:
+        problems += [
+            Problem(*spec) for spec in hidden_column_problems(tree, catalog, dialect, in_scope)
+        ]
     if catalog is not None and not problems:
         problems += [Problem(*spec) for spec in column_problems(tree, catalog, dialect, in_scope)]
     regenerated, regen_problems = _regenerate(tree, dialect)

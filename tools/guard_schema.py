@@ -206,16 +206,121 @@ def column_problems(
         )]
     if holders or lowered in known:
         return []
+    return [("unknown_column", unknown_column_message(name, in_scope))]
+
+
+def unknown_column_message(name: str, in_scope: list[Table]) -> str:
+    """What the model reads for a column that is not there; hidden columns get the same text, so
+    the message never confirms that a hidden column exists (suggestions come from visible ones)."""
     columns = list(dict.fromkeys(c.name for t in in_scope for c in t.columns))
     where = ", ".join(t.name for t in in_scope) or "the tables in scope"
     listing = "; ".join(
         f"{t.name} has: {', '.join(c.name for c in t.columns[:40])}" for t in in_scope[:4]
     )
-    return [(
-        "unknown_column",
+    return (
         f"Column {name} does not exist in {where}.{_did_you_mean(name, columns)}"
-        f"{' (' + listing + ')' if listing else ''}",
+        f"{' (' + listing + ')' if listing else ''}"
+    )
+
+
+def hidden_column_problems(
+    tree: exp.Expression, catalog: Catalog, dialect: str, in_scope: list[Table]
+) -> list[ProblemSpec]:
+    """Refuse every way a query could read a hidden (`--exclude-column`) column.
+
+    By name anywhere (select list, WHERE, ORDER BY, USING, `(c).col`, struct fields), and without
+    naming it: `*`, `t.*`, `COLUMNS(...)` and `* EXCLUDE` over a table that has hidden columns, the
+    whole row as a value (`SELECT c FROM customers c`, `to_json(c)`, `row_to_json(c)`), positional
+    references (`#5`), column aliases that rename by position (`customers AS c(a, b, c3)`),
+    NATURAL JOIN, and PIVOT/UNPIVOT straight over such a table (they group by every column).
+    """
+    hidden_tables = [t for t in in_scope if t.hidden_columns]
+    if not hidden_tables:
+        return []
+    hidden_names = {fold(c) for t in hidden_tables for c in t.hidden_columns}
+    visible_names = {fold(c.name) for t in in_scope for c in t.columns}
+    # Compared without case in both dialects: a false match only refuses more.
+    hidden_keys = {fold(t.name) for t in hidden_tables}
+    # Names a hidden table's row can be referred to by: its name and its aliases.
+    row_names: set[str] = set()
+    hidden_refs: list[exp.Table] = []
+    for table in tree.find_all(exp.Table):
+        if not isinstance(table.this, exp.Identifier) or fold(table.name) not in hidden_keys:
+            continue
+        hidden_refs.append(table)
+        row_names.add(fold(table.name))
+        if table.alias:
+            row_names.add(fold(table.alias))
+
+    problems: list[ProblemSpec] = []
+    for node in tree.walk():
+        if isinstance(node, exp.Identifier) and fold(node.name) in hidden_names:
+            if isinstance(node.parent, exp.Alias) and node.arg_key == "alias":
+                continue  # an output name the query defines, not a read
+            if isinstance(node.parent, exp.TableAlias) and node.arg_key == "this":
+                continue
+            problems.append(("unknown_column", unknown_column_message(node.name, in_scope)))
+    if problems:
+        return problems[:1]
+
+    reasons: dict[str, None] = {}
+    for node in tree.walk():
+        if isinstance(node, exp.Star) and not (
+            isinstance(node.parent, (exp.Count, exp.Columns)) and node.arg_key == "this"
+        ):
+            column = node.parent if isinstance(node.parent, exp.Column) else None
+            qualifier = fold(column.table) if column is not None and column.table else None
+            if qualifier is not None:
+                if qualifier in row_names:
+                    reasons["`t.*`"] = None
+            elif _star_sees_hidden(node, hidden_refs):
+                reasons["`*` or COLUMNS(...)"] = None
+        elif isinstance(node, exp.Columns) and _star_sees_hidden(node, hidden_refs):
+            reasons["`*` or COLUMNS(...)"] = None
+        elif isinstance(node, exp.PositionalColumn):
+            reasons["positional references such as #2"] = None
+        elif isinstance(node, exp.Column) and not isinstance(node.this, exp.Star):
+            name = fold(node.name)
+            if name in row_names and name not in visible_names:
+                reasons[f"the whole row as a value ({node.name})"] = None
+        elif isinstance(node, exp.Join) and "NATURAL" in str(node.args.get("method") or "").upper():
+            reasons["NATURAL JOIN"] = None
+    for table in hidden_refs:
+        alias = table.args.get("alias")
+        if isinstance(alias, exp.TableAlias) and alias.columns:
+            reasons["column aliases after the table alias, which rename columns by position"] = None
+        if table.args.get("pivots"):
+            reasons["PIVOT or UNPIVOT directly over it"] = None
+    if not reasons:
+        return []
+    names = ", ".join(t.name for t in hidden_tables)
+    example = hidden_tables[0]
+    listed = ", ".join(c.name for c in example.columns[:6])
+    return [(
+        "hidden_columns",
+        f"{names} has columns the analyst may not read, so this query cannot use "
+        f"{'; '.join(reasons)} on it. List the columns you need explicitly, e.g. "
+        f"SELECT {listed} FROM {example.name}.",
     )]
+
+
+def _star_sees_hidden(node: exp.Expression, hidden_refs: list[exp.Table]) -> bool:
+    """Whether an unqualified `*` (or COLUMNS) expands over a hidden table: true when one of the
+    tables in the FROM/JOIN clause of its own SELECT (not inside a nested query) is hidden."""
+    select = node.find_ancestor(exp.Select)
+    if select is None:
+        return bool(hidden_refs)
+    sources: list[exp.Expression] = []
+    from_ = select.args.get("from_") or select.args.get("from")
+    if from_ is not None:
+        sources.append(from_)
+    sources.extend(select.args.get("joins") or [])
+    ids = {id(t) for t in hidden_refs}
+    for source in sources:
+        for child in source.walk(prune=lambda n: isinstance(n, exp.Select)):
+            if isinstance(child, exp.Table) and id(child) in ids:
+                return True
+    return False
 
 
 class _Prepared:

@@ -40,7 +40,7 @@ def while_open(handler: Callable[[Any, Any], None]) -> Callable[[Any, Any], None
 
     @functools.wraps(handler)
     def checked(app: Any, message: Any) -> None:
-        if not app.closing and app.conversation.is_mounted:
+        if not app.closing and app.screen_stack and app.conversation.is_mounted:
             handler(app, message)
 
     return checked

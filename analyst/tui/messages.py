@@ -7,7 +7,7 @@ current, which is how a cancelled (abandoned) step's late reports disappear.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.message import Message
 
@@ -81,7 +81,9 @@ class AnswerRatedLogged(Message):
 
 @dataclass
 class SideQueryFinished(Message):
-    """A query of the screen's own (table sample, show more) finished; `outcome` may be an error."""
+    """A query of the results panel's own (table sample, show more) finished; `outcome` may be an error."""
+
+    bubble: ClassVar[bool] = False
 
     purpose: str  # "sample" or "more"
     title: str
@@ -92,11 +94,13 @@ class SideQueryFinished(Message):
 
 @dataclass
 class ExportProgressed(Message):
+    bubble: ClassVar[bool] = False
     rows: int
 
 
 @dataclass
 class ExportFinished(Message):
+    bubble: ClassVar[bool] = False
     path: str
     rows: int
     error: str | None

@@ -48,3 +48,44 @@ def test_unknown_provider_and_empty_key_are_one_line(capsys, monkeypatch) -> Non
     assert bad.code == 2 and "unknown provider" in bad.err
     empty = run_cli(["keys", "set", "openai"], capsys, stdin=io.StringIO("\n"), monkeypatch=monkeypatch)
     assert empty.code == 2 and "no key given" in empty.err
+
+
+def test_no_keyring_backend_is_one_line_and_env_still_works(capsys, monkeypatch) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())
+    result = run_cli(["keys", "set", "openai"], capsys, stdin=io.StringIO("sk-whatever-123456\n"), monkeypatch=monkeypatch)
+    assert result.code == 2 and "no OS keyring backend" in result.err and len(result.err.strip().splitlines()) == 1
+    missing = run_cli(["ask", "q", "--approve", "auto"], capsys)
+    assert missing.code == 2 and "no OS keyring backend" in missing.err and "analyst keys set openai" in missing.err
+
+
+def test_a_blocking_keyring_is_given_up_on(capsys, monkeypatch) -> None:
+    import threading
+
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    release = threading.Event()
+
+    class Locked(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def get_password(self, service, username):
+            release.wait(30)  # like a backend waiting for an unlock prompt
+            return None
+
+        def set_password(self, service, username, password):
+            raise NotImplementedError
+
+        def delete_password(self, service, username):
+            raise NotImplementedError
+
+    keyring.set_keyring(Locked())
+    monkeypatch.setattr("analyst.keys.LOOKUP_TIMEOUT_S", 0.3)
+    try:
+        result = run_cli(["ask", "q", "--approve", "auto"], capsys)
+    finally:
+        release.set()
+    assert result.code == 2 and "did not answer" in result.err

@@ -19,6 +19,20 @@ STATUS_SQL = "SELECT status, count(*) AS n FROM orders GROUP BY status ORDER BY 
 LONG_SQL = "SELECT count(*) FROM range(1000000000000)"
 
 
+class SlowCatalogDatabase:
+    """The sample database with a catalog that takes a while to load, as a big warehouse's would."""
+
+    def __init__(self, inner) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str):
+        return getattr(self._inner, name)
+
+    def catalog(self):
+        time.sleep(0.6)
+        return self._inner.catalog()
+
+
 def table_rows(app) -> list[tuple[str, ...]]:
     table = app.query_one("#results-table", DataTable)
     return [tuple(str(cell) for cell in table.get_row_at(i)) for i in range(table.row_count)]
@@ -405,3 +419,30 @@ async def test_a_follow_up_after_esc_sends_a_complete_tool_history(make_app) -> 
         await ask(pilot, "and now?")
         await until_idle(pilot)
     assert unanswered_tool_calls(model.requests[-1].messages) == []
+
+
+@pytest.mark.asyncio
+async def test_the_first_screen_comes_before_the_catalog_and_a_question_waits_for_it(make_app) -> None:
+    app, _ = make_app([say("Ten tables.")], wrap=SlowCatalogDatabase)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.phase == "starting"
+        assert "loading" in str(app.query_one("#sidebar").root.label)
+        await ask(pilot, "how many tables?")
+        assert "loading the schema first" in conversation_text(app)
+        await wait_for(pilot, lambda: app.session and log_events(app, "run_finished"), "the queued question")
+        await until_idle(pilot)
+        assert "regions" in " ".join(str(node.label) for node in app.query_one("#sidebar").root.children)
+    assert log_events(app, "question_asked")[0]["question"] == "how many tables?"
+
+
+@pytest.mark.asyncio
+async def test_a_session_that_cannot_start_is_a_notice(make_app, analyst_home) -> None:
+    analyst_home.mkdir(parents=True, exist_ok=True)
+    (analyst_home / "sessions").write_text("not a folder")
+    app, _ = make_app([])
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.phase == "failed", "the failure")
+        assert any("Cannot start" in str(n.title) for n in app._notifications)
+        await ask(pilot, "anything?")
+        assert app.is_running

@@ -15,7 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tools.catalog import Catalog, Column, ForeignKey, Table, without_tables
+from tools.catalog import (
+    Catalog,
+    Column,
+    ForeignKey,
+    Table,
+    hidden_column_names,
+    split_columns,
+    without_columns,
+    without_tables,
+)
 from tools.context import context_path_for, load_context, with_context
 from tools.databases.base import (
     DatabaseOpenError,
@@ -72,6 +81,7 @@ def open_duckdb(
     cache_dir: Path,
     settings: EngineSettings = EngineSettings(),
     exclude_tables: tuple[str, ...] = (),
+    exclude_columns: tuple[str, ...] = (),
 ) -> DuckDBDatabase:
     """Open a `.duckdb` file, or data files (one, or a folder of them) as views, read-only."""
     target = target.expanduser()
@@ -82,9 +92,9 @@ def open_duckdb(
         if not files:
             raise DatabaseOpenError(f"no CSV, Parquet or JSON files in {target}", "pass a folder that holds data files, or a .duckdb file")
         db_file = build_view_catalog(files, cache_dir / "views")
-        return DuckDBDatabase(db_file, cache_dir, settings, data_files=tuple(files), label=str(target), exclude_tables=exclude_tables)
+        return DuckDBDatabase(db_file, cache_dir, settings, data_files=tuple(files), label=str(target), exclude_tables=exclude_tables, exclude_columns=exclude_columns)
     _check_database_file(target)
-    return DuckDBDatabase(target, cache_dir, settings, data_files=(), label=str(target), exclude_tables=exclude_tables)
+    return DuckDBDatabase(target, cache_dir, settings, data_files=(), label=str(target), exclude_tables=exclude_tables, exclude_columns=exclude_columns)
 
 
 class DuckDBDatabase:
@@ -100,9 +110,11 @@ class DuckDBDatabase:
         data_files: tuple[Path, ...],
         label: str,
         exclude_tables: tuple[str, ...] = (),
+        exclude_columns: tuple[str, ...] = (),
     ) -> None:
         self.path = path.resolve()
         self.exclude_tables = exclude_tables
+        self.exclude_columns = exclude_columns
         self.uri = label
         self.data_files = data_files
         self._settings = settings
@@ -162,11 +174,11 @@ class DuckDBDatabase:
 
     def _load_catalog(self) -> Catalog:
         small = sum(p.stat().st_size for p in self.data_files if p.exists()) <= VIEW_SCAN_MAX_BYTES
-        catalog = _introspect(self._con.cursor(), self.exclude_tables, scan_views=small)
+        catalog = _introspect(self._con.cursor(), self.exclude_tables, scan_views=small, exclude_columns=self.exclude_columns)
         context_file = context_path_for(Path(self.uri)) if not self.data_files else None
         if context_file is not None and context_file.exists():
             catalog = with_context(catalog, load_context(context_file))
-        return catalog
+        return without_columns(catalog, self.exclude_columns)  # also the context's descriptions
 
     def cross_check(self, sql: str) -> list[str]:
         from tools.duckdb_parse import duckdb_cross_check
@@ -215,7 +227,7 @@ class DuckDBDatabase:
             return QueryError("interrupted", "query interrupted", elapsed)
         except duckdb.Error as exc:
             elapsed = (time.perf_counter() - started) * 1000
-            return QueryError("error", _clean_error(str(exc), self.path), elapsed)
+            return QueryError("error", _clean_error(str(exc), self.path, self._hidden_names()), elapsed)
         finally:
             watchdog.cancel()
             with self._lock:
@@ -224,6 +236,12 @@ class DuckDBDatabase:
         truncated = len(rows) > limits.max_rows
         elapsed = (time.perf_counter() - started) * 1000
         return QueryResult(columns, tuple(rows[: limits.max_rows]), truncated, elapsed)
+
+    def _hidden_names(self) -> frozenset[str]:
+        """Hidden column names, to keep them out of engine messages (binder "candidate bindings")."""
+        if not self.exclude_columns:
+            return frozenset()
+        return hidden_column_names(self.catalog())
 
     def interrupt(self) -> None:
         """Interrupt every query running on this database (batch workers share it)."""
@@ -298,14 +316,22 @@ def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else text
 
 
-def _clean_error(text: str, db_path: Path) -> str:
-    """Keep the engine's message but not local paths (they go to a remote model)."""
+def _clean_error(text: str, db_path: Path, hidden: frozenset[str] = frozenset()) -> str:
+    """Keep the engine's message but not local paths (they go to a remote model), nor the names
+    of hidden columns (DuckDB lists candidate columns when a name does not bind)."""
     cleaned = text.replace(str(db_path), "<database>").replace(str(Path.home()), "~")
+    if hidden:
+        from tools.catalog import scrub_hidden
+
+        cleaned = scrub_hidden(cleaned, hidden)
     lines = [line for line in cleaned.strip().splitlines() if line.strip()]
     return "\n".join(lines[:8])
 
 
-def _introspect(cur: Any, exclude_tables: tuple[str, ...], scan_views: bool = True) -> Catalog:
+def _introspect(
+    cur: Any, exclude_tables: tuple[str, ...], scan_views: bool = True,
+    exclude_columns: tuple[str, ...] = (),
+) -> Catalog:
     """Read tables, views, columns, comments, keys, row counts and sample values."""
     tables_raw = cur.execute(
         """
@@ -351,7 +377,8 @@ def _introspect(cur: Any, exclude_tables: tuple[str, ...], scan_views: bool = Tr
         key = (schema, name)
         if f"{schema}.{name}" not in kept:
             continue  # never counted or sampled either
-        columns = by_table.get(key, [])
+        # Excluded columns go before counting and sampling: their values are never read.
+        columns, hidden = split_columns(schema, name, by_table.get(key, []), exclude_columns)
         count = _count_rows(cur, schema, name) if kind == "table" or scan_views else None
         if count is not None and count <= SAMPLE_MAX_ROWS:
             columns = _with_samples(cur, schema, name, columns)
@@ -366,9 +393,10 @@ def _introspect(cur: Any, exclude_tables: tuple[str, ...], scan_views: bool = Tr
                 row_count=count if count is not None else estimated,
                 row_count_estimated=count is None,
                 kind=kind,
+                hidden_columns=hidden,
             )
         )
-    return Catalog(dialect="duckdb", tables=tuple(tables))
+    return without_columns(Catalog(dialect="duckdb", tables=tuple(tables)), exclude_columns)
 
 
 def _quote(name: str) -> str:

@@ -17,7 +17,16 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from tools.catalog import Catalog, Column, ForeignKey, Table, without_tables
+from tools.catalog import (
+    Catalog,
+    Column,
+    ForeignKey,
+    Table,
+    column_excluded,
+    split_columns,
+    without_columns,
+    without_tables,
+)
 from tools.databases.base import DatabaseOpenError
 
 SAMPLE_MAX_DISTINCT = 12
@@ -87,7 +96,7 @@ WHERE s.schemaname !~ '^pg_' AND s.schemaname <> 'information_schema' AND NOT s.
 """
 
 
-def introspect(conn: Any, exclude_tables: tuple[str, ...]) -> Catalog:
+def introspect(conn: Any, exclude_tables: tuple[str, ...], exclude_columns: tuple[str, ...] = ()) -> Catalog:
     """Read tables, views, columns, comments, keys, row estimates and sample values.
 
     Runs on `conn` inside the caller's read-only transaction; exact counts and sample scans get
@@ -99,7 +108,18 @@ def introspect(conn: Any, exclude_tables: tuple[str, ...]) -> Catalog:
     kept = {t.qualified for t in without_tables(listed, exclude_tables).tables}
     columns = _columns(conn.execute(_COLUMNS_SQL).fetchall())
     pks, fks = _keys(conn.execute(_KEYS_SQL).fetchall())
-    stats = _stats(conn.execute(_STATS_SQL).fetchall())
+    hidden = [
+        (schema, table, col.name) for (schema, table), cols in columns.items() for col in cols
+        if exclude_columns and column_excluded(schema, table, col.name, exclude_columns)
+    ]
+    if hidden:  # not even the statistics of an excluded column are read
+        schemas, names, cols = (list(part) for part in zip(*hidden))
+        stats = _stats(conn.execute(
+            _STATS_SQL + " AND (s.schemaname::text, s.tablename::text, s.attname::text) NOT IN "
+            "(SELECT * FROM unnest(%s::text[], %s::text[], %s::text[]))", [schemas, names, cols],
+        ).fetchall())
+    else:
+        stats = _stats(conn.execute(_STATS_SQL).fetchall())
     conn.execute(f"SET LOCAL statement_timeout = {SCAN_TIMEOUT_MS}")  # counts and sample scans
     tables: list[Table] = []
     for schema, name, relkind, comment, reltuples, size in tables_raw:
@@ -107,7 +127,8 @@ def introspect(conn: Any, exclude_tables: tuple[str, ...]) -> Catalog:
         if f"{schema}.{name}" not in kept:
             continue  # never counted or sampled either
         count, estimated = _row_count(conn, schema, name, relkind, reltuples, size)
-        cols = columns.get(key, [])
+        # Excluded columns go before sampling: their values are never read.
+        cols, hidden = split_columns(schema, name, columns.get(key, []), exclude_columns)
         cols = _with_samples(conn, schema, name, cols, stats, count if not estimated else None)
         tables.append(
             Table(
@@ -120,9 +141,10 @@ def introspect(conn: Any, exclude_tables: tuple[str, ...]) -> Catalog:
                 row_count=count,
                 row_count_estimated=estimated,
                 kind="view" if relkind in ("v", "m") else "table",
+                hidden_columns=hidden,
             )
         )
-    return Catalog(dialect="postgres", tables=tuple(tables), default_schema="public")
+    return without_columns(Catalog(dialect="postgres", tables=tuple(tables), default_schema="public"), exclude_columns)
 
 
 def _columns(rows: list[tuple[Any, ...]]) -> dict[tuple[str, str], list[Column]]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from tools.catalog import Catalog
+from tools.catalog import Catalog, hidden_column_names, scrub_hidden, without_columns
 from tools.databases.base import DatabaseOpenError, Limits, QueryError, QueryResult, ResultColumn
 from tools.databases.postgres_catalog import (
     SessionSettings,
@@ -70,6 +70,7 @@ def open_postgres(
     dsn: str,
     *,
     exclude_tables: tuple[str, ...] = (),
+    exclude_columns: tuple[str, ...] = (),
     connect_timeout: int = 10,
     application_name: str = "analyst",
     settings: SessionSettings = SessionSettings(),
@@ -93,7 +94,7 @@ def open_postgres(
         "connect_timeout": str(connect_timeout), "application_name": application_name,
         "keepalives": "1", "keepalives_idle": "30", "keepalives_interval": "10", "keepalives_count": "3",
     }
-    return PostgresDatabase(params, defaults, exclude_tables, settings, context_file)
+    return PostgresDatabase(params, defaults, exclude_tables, settings, context_file, exclude_columns)
 
 
 class PostgresDatabase:
@@ -113,9 +114,11 @@ class PostgresDatabase:
         exclude_tables: tuple[str, ...] = (),
         settings: SessionSettings = SessionSettings(),
         context_file: Path | None = None,
+        exclude_columns: tuple[str, ...] = (),
     ) -> None:
         self.uri = _display(dsn_params)
         self.exclude_tables = exclude_tables
+        self.exclude_columns = exclude_columns
         params = {**defaults, **dsn_params}  # the URL wins over our defaults
         self._params = params  # holds the password: never logged, never in repr
         self._secrets = tuple(v for k, v in params.items() if k in SECRET_KEYS and v)
@@ -246,7 +249,7 @@ class PostgresDatabase:
         if isinstance(begun, QueryError):
             raise DatabaseOpenError(f"cannot read the catalog of {self.uri}: {begun.message}", "check that the server is reachable")
         try:
-            catalog = introspect(begun, self.exclude_tables)
+            catalog = introspect(begun, self.exclude_tables, self.exclude_columns)
         except psycopg.Error as exc:
             raise DatabaseOpenError(
                 f"cannot read the catalog of {self.uri}: {_describe(exc, self._secrets)}",
@@ -258,7 +261,7 @@ class PostgresDatabase:
             from tools.context import load_context, with_context
 
             catalog = with_context(catalog, load_context(self._context_file))
-        return catalog
+        return without_columns(catalog, self.exclude_columns)  # also the context's descriptions
 
     def fingerprint_source(self) -> str:
         """A hash of the catalog's shape and row counts: it changes when the schema or data does."""
@@ -289,7 +292,7 @@ class PostgresDatabase:
         except psycopg.Error as exc:
             if begun.closed:
                 return [f"PostgreSQL could not check the query: {_lost_message(exc, self._secrets)}"]
-            return [f"PostgreSQL rejects this query: {_describe(exc, self._secrets)}"]
+            return [scrub_hidden(f"PostgreSQL rejects this query: {_describe(exc, self._secrets)}", self._hidden_names())]
         finally:
             self._end(begun)
         return []
@@ -323,7 +326,9 @@ class PostgresDatabase:
         try:
             return self._run(conn, sql, limits, started, server_cursor)
         except psycopg.Error as exc:
-            return self._failure(exc, conn, watch, limits, started)
+            failure = self._failure(exc, conn, watch, limits, started)
+            hidden = self._hidden_names()
+            return QueryError(failure.kind, scrub_hidden(failure.message, hidden), failure.elapsed_ms) if hidden else failure
         finally:
             watchdog.cancel()
             watch.finish()
@@ -373,6 +378,12 @@ class PostgresDatabase:
                 return QueryError("interrupted", "query interrupted", elapsed)
             return QueryError("error", "the query was canceled by the PostgreSQL server or an administrator", elapsed)
         return QueryError("error", _describe(exc, self._secrets), elapsed)
+
+    def _hidden_names(self) -> frozenset[str]:
+        """Hidden column names, kept out of server messages ("Perhaps you meant ..." hints)."""
+        if not self.exclude_columns:
+            return frozenset()
+        return hidden_column_names(self.catalog())
 
     def interrupt(self) -> None:
         """Cancel every query running on this database (batch workers share it)."""

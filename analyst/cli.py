@@ -57,6 +57,7 @@ def _positive_int(text: str) -> int:
 def _add_db(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", metavar="DB", help="a .duckdb file, a CSV/Parquet/JSON file or folder of them (default: $ANALYST_DB, config, else the bundled sample database)")
     p.add_argument("--exclude-table", dest="exclude_tables", action="append", metavar="PATTERN", help="table name or pattern never retrieved, shown or queryable (repeatable)")
+    p.add_argument("--exclude-column", dest="exclude_columns", action="append", metavar="TABLE.COLUMN", help="column (table.column or schema.table.column, wildcards allowed) never retrieved, shown or queryable (repeatable)")
 
 
 def _add_query_flags(p: argparse.ArgumentParser) -> None:
@@ -153,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _flags(args: argparse.Namespace) -> dict[str, Any]:
-    names = ("db", "model", "timeout", "max_rows", "max_cost", "model_timeout", "log_rows", "tools", "exclude_tables", "data_to_model")
+    names = ("db", "model", "timeout", "max_rows", "max_cost", "model_timeout", "log_rows", "tools", "exclude_tables", "exclude_columns", "data_to_model")
     return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
 
 

@@ -74,6 +74,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_cost", None, _optional_float, None, "USD per session (batch/eval: per run)"),
     Setting("max_tokens", None, lambda v: None if v in (None, "") else _positive_int(v), None, "tokens per session"),
     Setting("exclude_tables", (), _str_list, None, "table name patterns never retrieved, shown or queryable"),
+    Setting("exclude_columns", (), _str_list, None, "TABLE.COLUMN patterns never retrieved, shown or queryable"),
     Setting("log_rows", False, _bool, None, "also log result rows in session files"),
     Setting("data_to_model", True, _bool, None, "share sample values and result rows with the model (false: shapes and aggregates only)"),
     Setting("schema_budget", None, lambda v: None if v in (None, "") else _positive_int(v), None, "tokens of schema in the first prompt"),

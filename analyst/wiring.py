@@ -45,7 +45,7 @@ def open_database(config: Config, db: str | None = None) -> Any:
             from tools.sample import sample_database
 
             path = sample_database(config.cache_dir)
-        return open_duckdb(path, config.cache_dir, settings, exclude_tables=tuple(config.exclude_tables))
+        return open_duckdb(path, config.cache_dir, settings, exclude_tables=tuple(config.exclude_tables), exclude_columns=tuple(config.exclude_columns))
     except DatabaseOpenError as exc:
         raise UserError(str(exc), EXIT_DATABASE) from None
 
@@ -61,7 +61,7 @@ def _open_postgres(spec: str, config: Config) -> Any:
         raise UserError("PostgreSQL needs psycopg: pip install 'analyst[postgres]'", EXIT_DATABASE) from None
     if dsn_has_password(spec):
         print(f"analyst: warning: {PASSWORD_IN_URL_WARNING}", file=sys.stderr)
-    return open_postgres(spec, exclude_tables=tuple(config.exclude_tables))
+    return open_postgres(spec, exclude_tables=tuple(config.exclude_tables), exclude_columns=tuple(config.exclude_columns))
 
 
 @dataclass(frozen=True)
@@ -172,6 +172,7 @@ class Session:
                     "max_cost": settings.max_cost_usd,
                     "tools": resolved.model.supports_tools,
                     "exclude_tables": list(config.exclude_tables),
+                    "exclude_columns": list(config.exclude_columns),
                     "log_rows": settings.log_rows,
                     "data_to_model": settings.data_to_model,
                 },

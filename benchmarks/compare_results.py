@@ -16,8 +16,9 @@ import platform
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import duckdb
 
@@ -77,7 +78,7 @@ def main(rows: int = 1_000_000) -> int:
     ]
     table = []
     for label, g, p, kwargs, expected in scenarios:
-        seconds, cpu, verdict = timed(lambda: compare_results(g, p, **kwargs))
+        seconds, cpu, verdict = timed(lambda g=g, p=p, kwargs=kwargs: compare_results(g, p, **kwargs))
         if verdict.correct is not expected:
             print(f"unexpected verdict for {label!r}: {verdict}", file=sys.stderr)
             return 1

@@ -23,8 +23,10 @@ defog sql-eval's judge is wrong in ways that move accuracy (shared notes sql-eva
 6. LIMIT with ORDER BY (`limit_ties`): tied rows at the cut may differ legitimately, so the rows
    before the gold's last tie run (last run of equal key values) must match as a multiset and the
    last run only needs the same key values.  The cut-off rows are invisible, so the last run is
-   treated as possibly tied even when it is one row.  Non-key gold columns then find candidates
-   on the prefix only (by kind alone if it is empty), preferring columns that match on all rows.
+   treated as possibly tied even when it is one row, and whether the LIMIT cut anything at all is
+   unknown (so the relaxation always applies; OFFSET's first run is not relaxed).  Non-key gold
+   columns find candidates on the prefix only (by kind alone if it is empty), preferring columns
+   that match on all rows.
 7. Numbers compare by value across int, DECIMAL and float (`1 == 1.0 == Decimal('1.00')`).  When
    either column of a pair holds floats, values match within `rel_tol` (math.isclose, no absolute
    tolerance: 0 only equals 0) - §6.7 had none in one check and 1e-5 in the other.  DECIMALs are
@@ -39,7 +41,7 @@ defog sql-eval's judge is wrong in ways that move accuracy (shared notes sql-eva
 9. NULL is NULL (§6.8): None equals only None, no sentinel a real -99999 could equal.  NaN equals
    NaN, not NULL.  Booleans are their own type: TRUE is not 1.
 10. When one side has DATEs and the other naive TIMESTAMPs, a midnight timestamp equals its date
-   (DATE_TRUNC of a date versus of a timestamp).  Aware timestamps compare by instant.  Strings
+   (`CAST(ts AS DATE)` against `DATE_TRUNC('day', ts)`).  Aware timestamps compare by instant.  Strings
    never equal numbers or dates (`'1'` is not 1): a different type is a different answer.
 11. Mixed types in one column (§6.9: sorting raised) are fine: values are hashed, only numbers
    are sorted.  Lists and structs compare structurally, nested floats rounded to 12 significant
@@ -68,13 +70,15 @@ import math
 import operator
 import uuid
 from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain, repeat
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 
-from tools.databases.base import QueryResult, ResultColumn
+from sessions.order_keys import order_keys  # noqa: F401  (re-exported: part of this module's API)
+from tools.databases.base import QueryResult
 
 
 @dataclass(frozen=True)
@@ -165,7 +169,7 @@ def _canon_value(v: Any, mixed_dates: bool) -> Any:
         return _TRUE if v else _FALSE
     if isinstance(v, (float, decimal.Decimal)):
         f = float(v)
-        return _NAN if f != f else f
+        return _NAN if math.isnan(f) else f
     if isinstance(v, (int, str)):
         return int(v) if isinstance(v, int) else str(v)
     if isinstance(v, dt.datetime):
@@ -200,7 +204,7 @@ def _canon_column(raw: tuple[Any, ...], types: set[type], mixed_dates: bool) -> 
                 float(v) if type(v) is decimal.Decimal else v for v in raw)
         if not any(map(operator.ne, values, values)):  # only NaN differs from itself
             return _Col(values, kinds, has_float, has_null)
-        return _Col(tuple(_NAN if v != v else v for v in values), kinds, has_float, has_null, True)
+        return _Col(tuple(_NAN if v != v else v for v in values), kinds, has_float, has_null, True)  # noqa: PLR0124
     values = tuple(_canon_value(v, mixed_dates) for v in raw)
     return _Col(values, kinds, has_float, has_null, _NAN in values)
 
@@ -476,9 +480,9 @@ def _judge(gold: list[_Col], pred: list[_Col], *, bag: bool, keys: tuple[int, ..
         while stop > 0 and all(gold[k].values[stop - 1] == v for k, v in zip(keys, last)):
             stop -= 1
     mapping, reason = _search(gold, pred, bag, keys, stop, tol)
-    if mapping is not None and stop < n:
-        if not _rows_match([(gold[gi], pred[pi]) for gi, pi in enumerate(mapping)], n, True, True, tol):
-            reason = f"match (the last {n - stop} row(s), tied on the sort keys at the LIMIT, differ)"
+    pairs = [(gold[gi], pred[pi]) for gi, pi in enumerate(mapping or ())]
+    if mapping is not None and stop < n and not _rows_match(pairs, n, True, True, tol):
+        reason = f"match (the last {n - stop} row(s), tied on the sort keys at the LIMIT, differ)"
     return mapping, reason
 
 
@@ -516,60 +520,3 @@ def compare_results(gold: QueryResult, predicted: QueryResult, *, gold_ordered: 
         unchanged = all(a is b for a, b in zip(g2 + p2, g + p))
         rounded_ok = not unchanged and _judge(g2, p2, bag=True, keys=keys, limit_ties=limit_ties, tol=rel_tol)[0] is not None
     return Comparison(False, set_ok, rounded_ok, reason, None)
-
-
-def order_keys(gold_sql: str, dialect: str, gold_columns: Sequence[ResultColumn | str]) -> tuple[tuple[int, ...], bool]:
-    """(gold output columns the top-level ORDER BY sorts on, whether a top-level LIMIT exists).
-
-    A key resolves by position (`ORDER BY 2`), output alias or name, or as the same expression as
-    a select item (`ORDER BY COUNT(*)` with `COUNT(*) AS n` selected); keys on unselected
-    expressions are left out (rule 5).  Unparseable SQL gives ((), False).
-    """
-    import sqlglot
-    from sqlglot import exp
-
-    try:
-        tree = sqlglot.parse_one(gold_sql, read=dialect)
-    except Exception:
-        return (), False
-    while isinstance(tree, (exp.Subquery, exp.Paren)) and not tree.args.get("order") and not tree.args.get("limit"):
-        tree = tree.this
-    has_limit = tree.args.get("limit") is not None or tree.args.get("fetch") is not None
-    if tree.args.get("order") is None:
-        return (), has_limit
-    names = [(c.name if isinstance(c, ResultColumn) else str(c)).lower() for c in gold_columns]
-    select = tree
-    while isinstance(select, exp.SetOperation):
-        select = select.this
-    items = list(select.expressions) if isinstance(select, exp.Select) else []
-    if any(isinstance(i, exp.Star) or (isinstance(i, exp.Column) and isinstance(i.this, exp.Star)) for i in items):
-        items = []  # select items no longer line up with output positions
-    keys: list[int] = []
-    for ordered in tree.args["order"].expressions:
-        idx = _key_index(ordered.this if isinstance(ordered, exp.Ordered) else ordered, items, names, dialect)
-        if idx is not None and 0 <= idx < len(names) and idx not in keys:
-            keys.append(idx)
-    return tuple(keys), has_limit
-
-
-def _key_index(e: Any, items: list[Any], names: list[str], dialect: str) -> int | None:
-    from sqlglot import exp
-
-    if isinstance(e, exp.Literal) and not e.is_string:
-        return int(e.name) - 1 if e.name.isdigit() else None
-    column = e.name.lower() if isinstance(e, exp.Column) else None
-    if column is not None and not e.table:  # an output alias wins over a source column
-        for i, item in enumerate(items):
-            if isinstance(item, exp.Alias) and item.alias.lower() == column:
-                return i
-    text = e.sql(dialect=dialect).lower()
-    for i, item in enumerate(items):
-        if item.unalias().sql(dialect=dialect).lower() == text:
-            return i
-    if column is not None:
-        for i, item in enumerate(items):
-            if isinstance(item, exp.Column) and item.name.lower() == column:
-                return i
-        if column in names:
-            return names.index(column)
-    return None

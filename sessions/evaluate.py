@@ -11,7 +11,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from agents.loop import Outcome
-from sessions.compare import compare_results, order_keys
+from sessions.compare import compare_results
+from sessions.order_keys import order_keys
 from sessions.suite import SuiteItem
 from tools.databases.base import Database, Limits, QueryError, QueryResult
 

@@ -273,15 +273,24 @@ def hidden_column_names(catalog: Catalog | None) -> frozenset[str]:
 
 
 def scrub_hidden(text: str, hidden: frozenset[str] | set[str]) -> str:
-    """Engine message text without hidden column names: DuckDB's "Candidate bindings" and
-    PostgreSQL's "Perhaps you meant ..." hints can list them."""
+    """Engine message text without hidden column names: DuckDB lists "Candidate bindings" and
+    PostgreSQL hints "Perhaps you meant ..." when a name does not bind. Hidden candidates and such
+    hints are dropped (so nothing hints that a column is missing), any other mention is masked."""
     import re
 
     if not hidden:
         return text
-    pattern = re.compile(
+    word = re.compile(
         r"(?<![A-Za-z0-9_$])(" + "|".join(re.escape(h) for h in sorted(hidden, key=len, reverse=True))
         + r")(?![A-Za-z0-9_$])",
         re.IGNORECASE,
     )
-    return pattern.sub("<hidden>", text)
+
+    def candidates(match: re.Match[str]) -> str:
+        kept = [item for item in re.findall(r'"[^"]*"', match.group(2)) if not word.search(item)]
+        return match.group(1) + ", ".join(kept) if kept else ""
+
+    text = re.sub(r"(Candidate bindings:[ :]*)([^\n]*)", candidates, text)
+    text = re.sub(r" ?\(hint: [^)]*\)", lambda m: "" if word.search(m.group(0)) else m.group(0), text)
+    text = re.sub(r"(?im)^\s*(HINT|DETAIL):.*$", lambda m: "" if word.search(m.group(0)) else m.group(0), text)
+    return word.sub("<hidden>", text)

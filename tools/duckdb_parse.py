@@ -12,7 +12,7 @@ import json
 import threading
 from typing import Any
 
-from tools.catalog import Catalog
+from tools.catalog import Catalog, Table
 from tools.functions import (
     DUCKDB_OPERATORS,
     refusal_reason,
@@ -86,6 +86,7 @@ def duckdb_cross_check(sql: str, catalog: Catalog | None) -> list[Problem]:
     if len(tree.get("statements", [])) != 1:
         return [Problem("multiple_statements", "Send exactly one SELECT query.")]
     walker = _Walker(catalog)
+    walker.find_hidden(tree["statements"][0])
     walker.walk(tree["statements"][0], frozenset())
     return list(dict.fromkeys(walker.problems))
 
@@ -106,6 +107,85 @@ class _Walker:
         self.problems: list[Problem] = []
         self.scalar = safe_function_names("duckdb") | DUCKDB_OPERATORS
         self.table_functions = safe_table_function_names("duckdb")
+        # Tables with hidden (--exclude-column) columns the query names, by id of their JSON node;
+        # the names their rows can be referred to by; hidden and visible column names.
+        self.hidden_nodes: dict[int, Table] = {}
+        self.row_names: dict[str, set[str]] = {}  # row name -> hidden column names of that table
+        self.hidden_names: set[str] = set()
+        self.visible_names: set[str] = set()
+        self.star_scopes: list[bool] = []  # per SELECT: does a bare `*` there see a hidden table?
+
+    def find_hidden(self, node: Any) -> None:
+        """Pre-pass: every base table that resolves to a catalog table with hidden columns
+        (CTE shadowing ignored, which can only refuse more)."""
+        for table_node in _nodes_of_type(node, "BASE_TABLE"):
+            name = str(table_node.get("table_name", ""))
+            schema = table_node.get("schema_name") or None
+            ref = resolve_name(name, True, schema, self.catalog, "duckdb")
+            if ref.table is None:
+                continue
+            self.visible_names |= {fold(c.name) for c in ref.table.columns}
+            if not ref.table.hidden_columns:
+                continue
+            self.hidden_nodes[id(table_node)] = ref.table
+            hidden = {fold(c) for c in ref.table.hidden_columns}
+            self.hidden_names |= hidden
+            for row in (name, table_node.get("alias") or ""):
+                if row:
+                    self.row_names.setdefault(fold(str(row)), set()).update(hidden)
+
+    def _hidden_problem(self, what: str) -> None:
+        names = ", ".join(dict.fromkeys(t.name for t in self.hidden_nodes.values()))
+        self.problems.append(
+            Problem(
+                "hidden_columns",
+                f"{names} has columns the analyst may not read, so the query may not use {what} "
+                "with it. List the columns you need explicitly.",
+            )
+        )
+
+    def _check_hidden(self, node: dict[str, Any]) -> None:
+        """Every way to read a hidden column, as DuckDB itself parsed the query."""
+        cls, kind = node.get("class"), node.get("type")
+        if cls == "COLUMN_REF":
+            parts = [fold(str(p)) for p in node.get("column_names") or []]
+            if not parts:
+                return
+            last = parts[-1]
+            # `email`, `c.email`, `main.customers.email`; not `s.email` of a table that shows it
+            # nor `info.email`, a field of a visible struct column.
+            if last in self.hidden_names and (
+                len(parts) == 1 or last in self.row_names.get(parts[-2], set())
+            ):
+                self.problems.append(
+                    Problem(
+                        "unknown_column",
+                        f"Column {node['column_names'][-1]} does not exist here; use only the "
+                        "columns the schema lists, qualified with their table's alias.",
+                    )
+                )
+            elif last in self.row_names and last not in self.visible_names:
+                self._hidden_problem(f"the whole row as a value ({node['column_names'][-1]})")
+        elif cls == "STAR":
+            relation = fold(str(node.get("relation_name") or ""))
+            if relation and relation in self.row_names:
+                self._hidden_problem("`t.*`")
+            elif not relation and self.star_scopes and self.star_scopes[-1]:
+                self._hidden_problem("`*` or COLUMNS(...)")
+        elif cls == "POSITIONAL_REFERENCE":
+            self._hidden_problem("positional references such as #2")
+        elif "class" not in node and kind == "BASE_TABLE" and id(node) in self.hidden_nodes:
+            if node.get("column_name_alias"):
+                self._hidden_problem("column aliases after the table alias (they rename by position)")
+        elif "class" not in node and kind == "JOIN":
+            if node.get("ref_type") == "NATURAL":
+                self._hidden_problem("NATURAL JOIN")
+            if any(fold(str(c)) in self.hidden_names for c in node.get("using_columns") or []):
+                self._hidden_problem("USING with that column; join with ON")
+        elif "class" not in node and kind == "PIVOT":
+            source = node.get("source") or {}
+            if id(source) in self.hidden_nodes:
+                self._hidden_problem("PIVOT or UNPIVOT straight over the table")
 
     def walk(self, node: Any, visible: frozenset[str]) -> None:
         if isinstance(node, list):
@@ -114,6 +194,19 @@ class _Walker:
             return
         if not isinstance(node, dict):
             return
+        if self.hidden_nodes:
+            if "class" not in node and node.get("type") == "SELECT_NODE":
+                direct = _direct_tables(node.get("from_table"))
+                self.star_scopes.append(any(id(t) in self.hidden_nodes for t in direct))
+                try:
+                    self._walk(node, visible)
+                finally:
+                    self.star_scopes.pop()
+                return
+            self._check_hidden(node)
+        self._walk(node, visible)
+
+    def _walk(self, node: dict[str, Any], visible: frozenset[str]) -> None:
         cte_map = node.get("cte_map")
         if "class" not in node and isinstance(cte_map, dict) and cte_map.get("map"):
             visible = self._ctes(cte_map["map"], visible)
@@ -203,3 +296,32 @@ class _Walker:
                     "functions instead.",
                 )
             )
+
+
+def _nodes_of_type(node: Any, kind: str) -> list[dict[str, Any]]:
+    """Every table-reference dict of `kind` anywhere under `node`."""
+    found: list[dict[str, Any]] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            if "class" not in item and item.get("type") == kind:
+                found.append(item)
+            stack.extend(item.values())
+    return found
+
+
+def _direct_tables(ref: Any) -> list[dict[str, Any]]:
+    """Base tables a bare `*` of this FROM clause expands over (joins and pivots, not subqueries)."""
+    if not isinstance(ref, dict):
+        return []
+    kind = ref.get("type")
+    if kind == "BASE_TABLE":
+        return [ref]
+    if kind == "JOIN":
+        return _direct_tables(ref.get("left")) + _direct_tables(ref.get("right"))
+    if kind == "PIVOT":
+        return _direct_tables(ref.get("source"))
+    return []

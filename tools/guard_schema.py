@@ -233,35 +233,39 @@ def hidden_column_problems(
     whole row as a value (`SELECT c FROM customers c`, `to_json(c)`, `row_to_json(c)`), positional
     references (`#5`), column aliases that rename by position (`customers AS c(a, b, c3)`),
     NATURAL JOIN, and PIVOT/UNPIVOT straight over such a table (they group by every column).
+    Messages never name a hidden column the query did not write itself.
     """
     hidden_tables = [t for t in in_scope if t.hidden_columns]
     if not hidden_tables:
         return []
     hidden_names = {fold(c) for t in hidden_tables for c in t.hidden_columns}
     visible_names = {fold(c.name) for t in in_scope for c in t.columns}
-    # Compared without case in both dialects: a false match only refuses more.
-    hidden_keys = {fold(t.name) for t in hidden_tables}
-    # Names a hidden table's row can be referred to by: its name and its aliases.
-    row_names: set[str] = set()
+    # Compared without case in both dialects (and CTE shadowing ignored): a false match only
+    # refuses more. Row names: what a hidden table's row can be referred to by, its name and
+    # aliases, each with the hidden columns behind it.
+    hidden_by_table = {fold(t.name): {fold(c) for c in t.hidden_columns} for t in hidden_tables}
+    row_names: dict[str, set[str]] = {}
     hidden_refs: list[exp.Table] = []
     for table in tree.find_all(exp.Table):
-        if not isinstance(table.this, exp.Identifier) or fold(table.name) not in hidden_keys:
+        if not isinstance(table.this, exp.Identifier) or fold(table.name) not in hidden_by_table:
             continue
         hidden_refs.append(table)
-        row_names.add(fold(table.name))
-        if table.alias:
-            row_names.add(fold(table.alias))
+        for row in (table.name, table.alias):
+            if row:
+                row_names.setdefault(fold(row), set()).update(hidden_by_table[fold(table.name)])
 
-    problems: list[ProblemSpec] = []
     for node in tree.walk():
-        if isinstance(node, exp.Identifier) and fold(node.name) in hidden_names:
-            if isinstance(node.parent, exp.Alias) and node.arg_key == "alias":
-                continue  # an output name the query defines, not a read
-            if isinstance(node.parent, exp.TableAlias) and node.arg_key == "this":
-                continue
-            problems.append(("unknown_column", unknown_column_message(node.name, in_scope)))
-    if problems:
-        return problems[:1]
+        if not isinstance(node, exp.Identifier) or fold(node.name) not in hidden_names:
+            continue
+        parent = node.parent
+        if (isinstance(parent, exp.Alias) and node.arg_key == "alias") or (
+            isinstance(parent, exp.TableAlias) and node.arg_key == "this"
+        ):
+            continue  # an output or alias name the query defines, not a read
+        if isinstance(parent, exp.Column) and node.arg_key == "this" and parent.table:
+            if fold(node.name) not in row_names.get(fold(parent.table), set()):
+                continue  # `s.email` of a table or subquery that shows it; qualify checks it
+        return [("unknown_column", _hidden_name_message(node, in_scope))]
 
     reasons: dict[str, None] = {}
     for node in tree.walk():
@@ -274,9 +278,9 @@ def hidden_column_problems(
                 if qualifier in row_names:
                     reasons["`t.*`"] = None
             elif _star_sees_hidden(node, hidden_refs):
-                reasons["`*` or COLUMNS(...)"] = None
+                reasons["`*`"] = None
         elif isinstance(node, exp.Columns) and _star_sees_hidden(node, hidden_refs):
-            reasons["`*` or COLUMNS(...)"] = None
+            reasons["COLUMNS(...)"] = None
         elif isinstance(node, exp.PositionalColumn):
             reasons["positional references such as #2"] = None
         elif isinstance(node, exp.Column) and not isinstance(node.this, exp.Star):
@@ -288,20 +292,37 @@ def hidden_column_problems(
     for table in hidden_refs:
         alias = table.args.get("alias")
         if isinstance(alias, exp.TableAlias) and alias.columns:
-            reasons["column aliases after the table alias, which rename columns by position"] = None
+            reasons["column aliases after the table alias (they rename columns by position)"] = None
         if table.args.get("pivots"):
-            reasons["PIVOT or UNPIVOT directly over it"] = None
+            reasons["PIVOT or UNPIVOT straight over the table"] = None
     if not reasons:
         return []
-    names = ", ".join(t.name for t in hidden_tables)
+    names = ", ".join(dict.fromkeys(t.name for t in hidden_tables))
     example = hidden_tables[0]
     listed = ", ".join(c.name for c in example.columns[:6])
     return [(
         "hidden_columns",
-        f"{names} has columns the analyst may not read, so this query cannot use "
-        f"{'; '.join(reasons)} on it. List the columns you need explicitly, e.g. "
+        f"{names} has columns the analyst may not read, so the query may not use "
+        f"{', '.join(reasons)} with it. List the columns you need explicitly, e.g. "
         f"SELECT {listed} FROM {example.name}.",
     )]
+
+
+def _hidden_name_message(node: exp.Identifier, in_scope: list[Table]) -> str:
+    """The refusal for a written hidden column name: as if the column did not exist there."""
+    name = node.name
+    holders = [t.name for t in in_scope if t.column(name) is not None]
+    if isinstance(node.parent, exp.Join):
+        return (
+            f"Column {name} is not in every table of this join; write the join condition with ON "
+            "and table aliases instead of USING."
+        )
+    if holders:
+        return (
+            f"Column {name} does not exist in every table here; qualify it with the alias of the "
+            f"table it belongs to ({', '.join(dict.fromkeys(holders))})."
+        )
+    return unknown_column_message(name, in_scope)
 
 
 def _star_sees_hidden(node: exp.Expression, hidden_refs: list[exp.Table]) -> bool:
@@ -395,6 +416,9 @@ def _names_defined_in(tree: exp.Expression) -> set[str]:
             names.add(node.alias.lower())
         elif isinstance(node, exp.TableAlias):
             names.update(c.name.lower() for c in node.columns)
+            if isinstance(node.parent, exp.Table) and isinstance(node.parent.this, exp.Func):
+                # PostgreSQL: `FROM regexp_split_to_table(...) AS word` names the column too.
+                names.add(node.name.lower())
         elif isinstance(node, exp.Lambda):
             names.update(e.name.lower() for e in node.expressions)
         elif isinstance(node, exp.Pivot):

@@ -3,6 +3,8 @@ when the app runs, so `analyst --help` stays light."""
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
 
 from analyst.config import Config
@@ -21,11 +23,20 @@ def run_chat(config: Config, db: str | None, model_name: str | None) -> int:
         raise
     app = build_app(config, database, resolved)
     try:
-        code = app.run()
-    finally:
+        code = int(app.run() or 0)
+    except BaseException:
         if app.shutdown():
             database.close()
-    return int(code or 0)
+        raise
+    if app.shutdown():
+        database.close()
+        return code
+    # A model call is still running in a thread that cannot be stopped; its turn is already
+    # logged as interrupted. Leave now rather than wait for the call (or let the interpreter
+    # tear down the database under it).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def build_app(config: Config, database: Any, resolved: Any, settings: Any = None) -> Any:

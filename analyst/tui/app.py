@@ -116,13 +116,17 @@ class AnalystApp(App[int]):
         except Exception as exc:  # noqa: BLE001 - shown as a notice
             self.post_message(SessionFailed(f"{type(exc).__name__}: {exc}"))
         else:
-            self.post_message(SessionReady(session))
+            if self.closing:
+                session.close()  # the person quit while the catalog loaded
+            else:
+                self.post_message(SessionReady(session))
 
     @on(SessionReady)
-    @while_open
     def _session_ready(self, message: SessionReady) -> None:
-        self.session = message.session
+        self.session = message.session  # kept even when closing, so shutdown() closes its log
         self.runner.attach(message.session, self.shared)
+        if self.closing or not self.conversation.is_mounted:
+            return
         self.results.attach(self.shared, self.settings.limits, self._check, f"analyst-{message.session.id}")
         self.query_one(SchemaSidebar).show_catalog(message.session.loop.catalog, database_label(self.shared.uri))
         self.phase = "idle"
@@ -139,7 +143,7 @@ class AnalystApp(App[int]):
         self.conversation.add_notice(f"Cannot start the session: {message.message}", "bold red")
         self.notify(message.message, title="Cannot start the session", severity="error", markup=False, timeout=30)
 
-    def shutdown(self, timeout: float = 2.0) -> bool:
+    def shutdown(self, timeout: float = 1.0) -> bool:
         """Close the session log once no step runs; False if a step is still finishing."""
         self.closing = True
         self.runner.cancel()

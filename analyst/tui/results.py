@@ -161,7 +161,8 @@ class ResultsPanel(Vertical):
         """A table's first rows (our SQL, still checked by the guard before it runs)."""
         if self.database is None:
             return
-        sql = f"SELECT * FROM {quote_name(table.schema)}.{quote_name(table.name)} LIMIT {SAMPLE_ROWS}"
+        columns = ", ".join(quote_name(c.name) for c in table.columns) or "*"  # excluded columns stay out
+        sql = f"SELECT {columns} FROM {quote_name(table.schema)}.{quote_name(table.name)} LIMIT {SAMPLE_ROWS}"
         self._query("sample", f"sample of {table.qualified}", sql, SAMPLE_ROWS)
 
     @work(thread=True, group="results", exit_on_error=False)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from itertools import permutations
 from decimal import Decimal
+from itertools import permutations
 from typing import Any
 
 import duckdb
@@ -261,7 +261,7 @@ def test_dates_and_timestamps() -> None:
     assert cmp(res([(dt.date(2024, 3, 1),)]), res([(dt.datetime(2024, 3, 1),)])).correct
     assert not cmp(res([(dt.date(2024, 3, 1),)]), res([(dt.datetime(2024, 3, 1, 0, 0, 1),)])).correct
     assert not cmp(res([(dt.date(2024, 3, 1),)]), res([("2024-03-01",)])).correct
-    utc = dt.datetime(2024, 3, 1, 12, tzinfo=dt.timezone.utc)
+    utc = dt.datetime(2024, 3, 1, 12, tzinfo=dt.UTC)
     plus2 = utc.astimezone(dt.timezone(dt.timedelta(hours=2)))
     assert cmp(res([(utc,)]), res([(plus2,)])).correct
 
@@ -460,7 +460,7 @@ def _oracle(gold: list[tuple[Any, ...]], pred: list[tuple[Any, ...]], tol: float
     width, pwidth = len(gold[0]), len(pred[0])
 
     def same(a: Any, b: Any, tolerant: bool) -> bool:
-        if isinstance(a, float) and isinstance(b, float) and a != a and b != b:
+        if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
             return True
         if isinstance(a, bool) or isinstance(b, bool) or a is None or b is None:
             return a is b or (type(a) is type(b) and a == b)
@@ -474,20 +474,24 @@ def _oracle(gold: list[tuple[Any, ...]], pred: list[tuple[Any, ...]], tol: float
             gc, pc = [r[g] for r in gold], [r[p] for r in pred]
             tolerant.append(_numeric(gc) and _numeric(pc) and any(isinstance(v, float) for v in gc + pc))
         ok = [[all(same(gr[g], pr[p], tolerant[g]) for g, p in enumerate(cols)) for pr in pred] for gr in gold]
-        owner: dict[int, int] = {}
-
-        def augment(i: int, seen: set[int]) -> bool:
-            for j in range(len(pred)):
-                if ok[i][j] and j not in seen:
-                    seen.add(j)
-                    if j not in owner or augment(owner[j], seen):
-                        owner[j] = i
-                        return True
-            return False
-
-        if all(augment(i, set()) for i in range(len(gold))):
+        if _perfect_matching(ok):
             return True
     return False
+
+
+def _perfect_matching(ok: list[list[bool]]) -> bool:
+    owner: dict[int, int] = {}
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for j, fits in enumerate(ok[i]):
+            if fits and j not in seen:
+                seen.add(j)
+                if j not in owner or augment(owner[j], seen):
+                    owner[j] = i
+                    return True
+        return False
+
+    return all(augment(i, set()) for i in range(len(ok)))
 
 
 @PROPERTY

@@ -185,6 +185,7 @@ class AnalystLoop:
         self._turn = _Turn(question)
         self._interrupted = False
         self.emit(QuestionAsked(question))
+        self._answer_open_calls()
         self._turn_starts.append(len(self.messages))
         self.messages.append(Message("user", self._question_message(question)))
         return self._run(Phase.THINK)
@@ -406,6 +407,19 @@ class AnalystLoop:
             self.cost = round(self.cost + call_cost, 8)
         self.emit(ModelResponded(purpose, response.text, [c.to_json() for c in response.tool_calls], response.usage.to_json() if response.usage else None, call_cost, response.stop_reason, round(response.latency_ms, 3)))
         return response
+
+    def _answer_open_calls(self) -> None:
+        """Give every tool call of an ended turn a result (providers refuse dangling calls)."""
+        answered = {m.tool_call_id for m in self.messages if m.role == "tool"}
+        start = self._turn_starts[-1] if self._turn_starts else 0  # earlier turns were closed already
+        for message in self.messages[start:]:
+            for call in message.tool_calls:
+                if call.id not in answered:
+                    index = self.messages.index(message) + 1
+                    while index < len(self.messages) and self.messages[index].role == "tool":
+                        index += 1
+                    self.messages.insert(index, Message("tool", "Not run: the turn ended before this call completed (interrupted).", tool_call_id=call.id, tool_name=call.name))
+                    answered.add(call.id)
 
     def _switch_to_text_mode(self) -> None:
         """Stop offering tools: flatten the tool history into plain messages and ask for ```sql."""

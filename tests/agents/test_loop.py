@@ -192,3 +192,19 @@ def test_unverified_numbers_are_flagged(database) -> None:
     count = outcome.result.rows[0][0]
     assert count == 200  # the sample data's size; the check below depends on it
     assert outcome.unverified_numbers == ("9,999",)
+
+
+def test_an_interrupted_turn_leaves_no_dangling_tool_call(database) -> None:
+    loop, model, _ = make_loop(database, [
+        run_sql("SELECT count(*) AS n FROM range(1000000000000)"),
+        run_sql("SELECT 1 AS one"), {"text": "one"}, {"text": "It is one."},
+    ], settings=Settings(limits=Limits(timeout_s=60)))
+    step = loop.ask("count forever")
+    threading.Timer(0.3, loop.interrupt).start()
+    assert loop.decide(Approve()).status == "interrupted"
+    outcome = drive(loop, "just one", auto_approve)
+    assert outcome.status == "answered"
+    sent = model.requests[1].messages
+    calls = {c.id for m in sent for c in m.tool_calls}
+    results = {m.tool_call_id for m in sent if m.role == "tool"}
+    assert calls <= results  # every call the provider sees has its result

@@ -274,6 +274,8 @@ class AnalystLoop:
         tools = TOOL_SPECS if self.tools_mode else ()
         self._fit_context(tools)
         response = self._call_model("think", f"{prompts.SYSTEM.name}+{prompts.QUESTION.name}", self._template_hash(), ModelRequest(self.system, tuple(self.messages), tools, purpose="think"))
+        if self._interrupted:  # a late reply to an abandoned step never enters the history
+            raise RunEnded("interrupted", "interrupted", "interrupted by the user")
         calls = response.tool_calls if self.tools_mode else ()
         self.messages.append(Message("assistant", response.text, calls))
         turn.last_text = response.text

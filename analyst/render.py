@@ -12,10 +12,10 @@ import json
 import re
 import sys
 import unicodedata
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from agents.loop import Outcome
-from tools.fingerprint import normalize_value
+if TYPE_CHECKING:
+    from agents.loop import Outcome
 
 _ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
 
@@ -99,6 +99,8 @@ def print_table(outcome: Outcome, stream: TextIO, answer_shown: bool = False) ->
 
 
 def _cell(value: Any) -> str:
+    from tools.fingerprint import normalize_value
+
     if value is None:
         return "NULL"
     normalized = normalize_value(value)
@@ -107,6 +109,8 @@ def _cell(value: Any) -> str:
 
 def outcome_json(outcome: Outcome, session_id: str, session_path: str) -> dict[str, Any]:
     """The `ask --format json` object (DESIGN §7)."""
+    from tools.fingerprint import normalize_value
+
     result = outcome.result
     return {
         "status": outcome.status,

@@ -97,6 +97,10 @@ class Catalog:
     tables: tuple[Table, ...]
     context: Context = field(default_factory=Context)
     default_schema: str = "main"
+    # Lower-cased names of functions and macros the database defines itself: they can shadow or
+    # overload built-ins the guard allows (a DuckDB macro named `upper`, a PostgreSQL
+    # `public.upper(integer)`), so calls to these names are refused.
+    user_functions: frozenset[str] = frozenset()
 
     def find(self, name: str, schema: str | None = None) -> Table | None:
         """Find a table by the engine's rules: DuckDB matches case-insensitively, even quoted."""
@@ -150,7 +154,7 @@ def without_tables(catalog: Catalog, patterns: tuple[str, ...]) -> Catalog:
         return any(fnmatchcase(n, p) for p in lowered for n in names)
 
     kept = tuple(t for t in catalog.tables if not excluded(t))
-    return Catalog(catalog.dialect, kept, catalog.context, catalog.default_schema)
+    return Catalog(catalog.dialect, kept, catalog.context, catalog.default_schema, catalog.user_functions)
 
 
 def without_samples(catalog: Catalog) -> Catalog:
@@ -294,3 +298,21 @@ def scrub_hidden(text: str, hidden: frozenset[str] | set[str]) -> str:
     text = re.sub(r" ?\(hint: [^)]*\)", lambda m: "" if word.search(m.group(0)) else m.group(0), text)
     text = re.sub(r"(?im)^\s*(HINT|DETAIL):.*$", lambda m: "" if word.search(m.group(0)) else m.group(0), text)
     return word.sub("<hidden>", text)
+
+
+def dependent_views(uses: dict[str, set[str]], excluded: set[str]) -> set[str]:
+    """Views that read an excluded relation, directly or through other views.
+
+    `uses` maps each view (`schema.name`, lower case) to the relations it reads; `excluded` holds
+    excluded relations and views that read a hidden column. A view over an excluded table is
+    the excluded table in disguise, so it is left out too.
+    """
+    out: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for view, used in uses.items():
+            if view not in out and (view in excluded or used & (excluded | out)):
+                out.add(view)
+                changed = True
+    return out

@@ -266,9 +266,15 @@ class _Walker:
         if ref.problem is not None:
             self.problems.append(Problem(*ref.problem))
 
+    def _user_defined(self, name: str) -> bool:
+        return self.catalog is not None and name in self.catalog.user_functions
+
     def _table_function(self, function: dict[str, Any]) -> None:
         name = fold(str(function.get("function_name", "")))
-        if function.get("schema") or function.get("catalog") or name not in self.table_functions:
+        if (
+            function.get("schema") or function.get("catalog") or name not in self.table_functions
+            or self._user_defined(name)
+        ):
             self.problems.append(
                 Problem(
                     "table_function_not_allowed",
@@ -287,7 +293,7 @@ class _Walker:
                     f"Call {name}() without a schema or database prefix.",
                 )
             )
-        elif name not in self.scalar:
+        elif name not in self.scalar or self._user_defined(name):
             self.problems.append(
                 Problem(
                     "function_not_allowed",

@@ -119,6 +119,7 @@ def _check(
     problems += _arrow_lambdas(sql, tree, dialect)
     functions, func_problems = check_functions(tree, dialect)
     problems += [Problem(*spec) for spec in func_problems]
+    problems += _user_functions(functions, catalog)
     tables, in_scope, table_problems = _tables(tree, catalog, dialect)
     problems += table_problems
     if catalog is not None:
@@ -276,6 +277,21 @@ def _forbidden_nodes(tree: exp.Expression) -> list[Problem]:
             ),
         )
     return problems
+
+
+def _user_functions(functions: tuple[str, ...], catalog: Catalog | None) -> list[Problem]:
+    """Calls the database itself could answer: a DuckDB macro or a PostgreSQL function in a user
+    schema with an allowed name (`upper`) shadows or overloads the built-in and runs any SQL."""
+    shadowed = [f for f in functions if catalog is not None and f in catalog.user_functions]
+    if not shadowed:
+        return []
+    return [
+        Problem(
+            "function_not_allowed",
+            f"The function {', '.join(f + '()' for f in shadowed)} is redefined by this database, "
+            "so calling it could run anything; compute the value another way.",
+        )
+    ]
 
 
 def _arrow_lambdas(sql: str, tree: exp.Expression, dialect: str) -> list[Problem]:

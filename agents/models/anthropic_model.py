@@ -13,6 +13,7 @@ once, so a broken call reaches the loop as a ToolCall with `error` set for the m
 from __future__ import annotations
 
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
@@ -174,21 +175,40 @@ class AnthropicModel:
         context_window: int | None = 200_000,
         stream: bool = False,
     ) -> None:
-        import anthropic
-        import httpx2  # the SDK's transport; it lets cut streams through unwrapped
-
         self.name = name
         self.model = model
         self.context_window = context_window
         self.stream = stream
         self._api_key = api_key
-        self._anthropic = anthropic
-        self._httpx = httpx2
         self._base_url = base_url or DEFAULT_BASE_URL
         # api_key given explicitly (even "") stops the SDK consulting env vars and profiles
-        self._client = anthropic.Anthropic(
-            api_key=api_key, base_url=self._base_url, timeout=timeout, max_retries=max_retries
-        )
+        self._client_args = {"api_key": api_key, "base_url": self._base_url, "timeout": timeout, "max_retries": max_retries}
+        self._lazy_lock = threading.Lock()
+        self._sdk: Any = None
+        self._transport: Any = None
+        self._client_obj: Any = None
+
+    @property
+    def _client(self) -> Any:
+        """The SDK client, built on first use: importing anthropic costs ~1.8 s of start-up."""
+        with self._lazy_lock:
+            if self._client_obj is None:
+                import anthropic
+                import httpx2  # the SDK's transport; it lets cut streams through unwrapped
+
+                self._sdk, self._transport = anthropic, httpx2
+                self._client_obj = anthropic.Anthropic(**self._client_args)
+        return self._client_obj
+
+    @property
+    def _anthropic(self) -> Any:
+        self._client  # noqa: B018  (imports the SDK)
+        return self._sdk
+
+    @property
+    def _httpx(self) -> Any:
+        self._client  # noqa: B018  (imports the SDK)
+        return self._transport
 
     def complete(
         self, request: ModelRequest, on_text: Callable[[str], None] | None = None

@@ -9,6 +9,7 @@ Anthropic adapter so both report failures in the same words.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from typing import Any, Callable, Iterator
 from urllib.parse import urlsplit, urlunsplit
@@ -112,18 +113,32 @@ class OpenAIModel:
         context_window: int | None = 128_000,
         stream: bool = False,
     ) -> None:
-        import openai
-
         self.name = name
         self.model = model
         self.supports_tools = supports_tools
         self.context_window = context_window
         self.stream = stream
         self._api_key = api_key
-        self._openai = openai
-        self._client = openai.OpenAI(
-            api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries
-        )
+        self._client_args = {"api_key": api_key, "base_url": base_url, "timeout": timeout, "max_retries": max_retries}
+        self._lazy_lock = threading.Lock()
+        self._sdk: Any = None
+        self._client_obj: Any = None
+
+    @property
+    def _client(self) -> Any:
+        """The SDK client, built on first use: importing openai costs ~0.7 s of start-up."""
+        with self._lazy_lock:
+            if self._client_obj is None:
+                import openai
+
+                self._sdk = openai
+                self._client_obj = openai.OpenAI(**self._client_args)
+        return self._client_obj
+
+    @property
+    def _openai(self) -> Any:
+        self._client  # noqa: B018  (imports the SDK)
+        return self._sdk
 
     def complete(
         self, request: ModelRequest, on_text: Callable[[str], None] | None = None

@@ -191,6 +191,25 @@ PG_ALLOWED = [
     "INTERVAL '1 day') AS d",
     "SELECT customer_id, string_agg(sale_id::text, ',') FROM sales GROUP BY customer_id",
     "SELECT name FROM public.customers WHERE name ~ '^A'",
+    "SELECT sale_id, amount, sum(amount) OVER (PARTITION BY customer_id ORDER BY sold_at "
+    "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running FROM sales ORDER BY sale_id",
+    "WITH monthly AS (SELECT date_trunc('month', sold_at) AS m, sum(amount) AS rev FROM sales "
+    "GROUP BY 1) SELECT m, rev, lag(rev) OVER (ORDER BY m) AS prev FROM monthly ORDER BY m",
+    "SELECT c.name, top.amount FROM customers c CROSS JOIN LATERAL (SELECT s.amount FROM sales s "
+    "WHERE s.customer_id = c.customer_id ORDER BY s.amount DESC LIMIT 1) AS top",
+    "SELECT c.region, p.category, sum(s.amount) AS total FROM sales s "
+    "JOIN customers c ON c.customer_id = s.customer_id "
+    "JOIN products p ON p.product_id = s.product_id "
+    "GROUP BY GROUPING SETS ((c.region), (p.category), ())",
+    "SELECT 'DROP TABLE x;' AS s, name FROM customers WHERE name <> 'DELETE FROM sales;'",
+    "SELECT c.name FROM customers c WHERE EXISTS (SELECT 1 FROM sales s "
+    "WHERE s.customer_id = c.customer_id AND s.amount > 500)",
+    "SELECT customer_id FROM sales UNION ALL SELECT customer_id FROM customers",
+    "WITH RECURSIVE chain(salesperson_id, depth) AS (SELECT salesperson_id, 0 FROM salespeople "
+    "WHERE manager_id IS NULL UNION ALL SELECT sp.salesperson_id, chain.depth + 1 FROM "
+    "salespeople sp JOIN chain ON sp.manager_id = chain.salesperson_id WHERE chain.depth < 10) "
+    "SELECT * FROM chain ORDER BY salesperson_id",
+    'SELECT p.type, s."order", s.quantity FROM sales s JOIN products p USING (product_id)',
 ]
 
 
@@ -603,74 +622,126 @@ def test_duckdb_allowed_names_exist_in_duckdb() -> None:
 PROPERTY_SETTINGS = settings(
     deadline=None, max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-FORBIDDEN_CALLS = [
-    "read_text('/etc/passwd')", "getenv('HOME')", "current_setting('threads')", "nextval('s')",
-    "pg_sleep(1)", "sleep_ms(1)", "getvariable('x')", "setseed(0.1)", "version()",
-    "txid_current()", "read_csv('/etc/passwd')", "json_serialize_sql('SELECT 1')",
-]
+FORBIDDEN_CALLS = {
+    "duckdb": [
+        "read_text('/etc/passwd')", "getenv('HOME')", "current_setting('threads')",
+        "nextval('s')", "pg_sleep(1)", "sleep_ms(1)", "getvariable('x')", "setseed(0.1)",
+        "version()", "txid_current()", "read_csv('/etc/passwd')", "json_serialize_sql('SELECT 1')",
+    ],
+    "postgres": [
+        "pg_read_file('/etc/passwd')", "pg_sleep(1)", "set_config('statement_timeout', '0', false)",
+        "lo_import('/etc/passwd')", "lo_from_bytea(0, 'x')", "current_setting('data_directory')",
+        "nextval('s')", "pg_advisory_lock(1)", "pg_terminate_backend(1)", "txid_current()",
+        "query_to_xml('SELECT 1', true, true, '')", "dblink('dbname=x', 'SELECT 1')", "version()",
+        "pg_catalog.pg_sleep(1)", "PG_READ_FILE('/etc/passwd')",
+    ],
+}
+FORBIDDEN_TABLES = {
+    "duckdb": ["internal_tokens", '"INTERNAL_TOKENS"', "duckdb_tables", "information_schema.tables"],
+    "postgres": ["internal_tokens", '"Sales"', "pg_catalog.pg_class", "pg_stat_activity",
+                 "information_schema.tables", "public.internal_tokens"],
+}
+SECOND_STATEMENTS = {
+    "duckdb": ["; DROP TABLE x", ";DROP TABLE sales;", "; DELETE FROM sales", "; SELECT 1"],
+    "postgres": ["; DROP TABLE x", "; COMMIT; DELETE FROM sales", "; SET statement_timeout = 0",
+                 ";SELECT 1;"],
+}
+DIALECTS = ["duckdb", "postgres"]
 _WHITESPACE = st.sampled_from([" ", "  ", "\t", "\n", " \n\t ", "\r\n"])
 _COMMENT = st.sampled_from([" /* note */ ", " /* ; DROP TABLE x */ ", " -- note\n", "\n--\n"])
 
 
+def _allowed(dialect: str) -> list[str]:
+    return ALLOWED if dialect == "duckdb" else PG_ALLOWED
+
+
+def _verdict(sql: str, dialect: str) -> Verdict:
+    return guard(sql) if dialect == "duckdb" else check_sql(sql, PG_CATALOG, "postgres")
+
+
+def _flip_case(sql: str, flips: list[bool], dialect: str) -> str:
+    """Swap the case of letters outside quoted identifiers: PostgreSQL keeps quoted names exact
+    (and DuckDB matches them without case, so flipping them there is part of the property)."""
+    out: list[str] = []
+    quoted = False
+    for char, flip in zip(sql, flips):
+        if char == '"':
+            quoted = not quoted
+        out.append(char.swapcase() if flip and not (quoted and dialect == "postgres") else char)
+    return "".join(out)
+
+
 @st.composite
-def _respaced(draw: st.DrawFn) -> str:
-    sql = draw(st.sampled_from([q for q in ALLOWED if "--" not in q]))  # keep line comments intact
+def _respaced(draw: st.DrawFn, dialect: str) -> str:
+    sql = draw(st.sampled_from([q for q in _allowed(dialect) if "--" not in q]))
     parts = sql.split(" ")
     out = parts[0]
     for part in parts[1:]:
         gap = draw(st.one_of(_WHITESPACE, _COMMENT)) if draw(st.booleans()) else " "
         out += gap + part
     flips = draw(st.lists(st.booleans(), min_size=len(out), max_size=len(out)))
-    out = "".join(c.swapcase() if flip else c for c, flip in zip(out, flips))
+    out = _flip_case(out, flips, dialect)
     return out + draw(st.sampled_from(["", ";", " ;", ";\n", "; -- done", ";;"]))
 
 
+@pytest.mark.parametrize("dialect", DIALECTS)
 @PROPERTY_SETTINGS
-@given(_respaced())
-def test_whitespace_comments_case_and_semicolons_keep_allowed(sql: str) -> None:
-    verdict = guard(sql)
+@given(data=st.data())
+def test_whitespace_comments_case_and_semicolons_keep_allowed(
+    dialect: str, data: st.DataObject
+) -> None:
+    sql = data.draw(_respaced(dialect))
+    verdict = _verdict(sql, dialect)
     assert verdict.ok, (sql, verdict.problems)
 
 
+@pytest.mark.parametrize("dialect", DIALECTS)
 @PROPERTY_SETTINGS
-@given(st.sampled_from(ALLOWED), st.sampled_from(["; DROP TABLE x", ";DROP TABLE sales;",
-                                                   "; DELETE FROM sales", "; SELECT 1"]))
-def test_appending_a_statement_flips_to_refused(sql: str, suffix: str) -> None:
-    assert "multiple_statements" in codes(guard(sql.rstrip(";") + suffix))
+@given(data=st.data())
+def test_appending_a_statement_flips_to_refused(dialect: str, data: st.DataObject) -> None:
+    sql = data.draw(st.sampled_from(_allowed(dialect)))
+    suffix = data.draw(st.sampled_from(SECOND_STATEMENTS[dialect]))
+    assert "multiple_statements" in codes(_verdict(sql.rstrip(";") + suffix, dialect))
 
 
+def _select_positions(sql: str) -> list[int]:
+    return [i + len("SELECT ") for i in range(len(sql)) if sql.upper().startswith("SELECT ", i)
+            and not sql.upper().startswith("SELECT DISTINCT", i)]
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
 @PROPERTY_SETTINGS
-@given(st.sampled_from(ALLOWED), st.sampled_from(FORBIDDEN_CALLS), st.data())
+@given(data=st.data())
 def test_inserting_a_forbidden_function_flips_to_refused(
-    sql: str, call: str, data: st.DataObject
+    dialect: str, data: st.DataObject
 ) -> None:
-    starts = [i for i in range(len(sql)) if sql.upper().startswith("SELECT ", i)
-              and not sql.upper().startswith("SELECT DISTINCT", i)]
-    at = data.draw(st.sampled_from(starts)) + len("SELECT ")
-    verdict = guard(f"{sql[:at]}{call} AS injected, {sql[at:]}")
+    sql = data.draw(st.sampled_from(_allowed(dialect)))
+    call = data.draw(st.sampled_from(FORBIDDEN_CALLS[dialect]))
+    at = data.draw(st.sampled_from(_select_positions(sql)))
+    verdict = _verdict(f"{sql[:at]}{call} AS injected, {sql[at:]}", dialect)
     assert codes(verdict) & {"function_not_allowed", "table_function_not_allowed"}, verdict.problems
 
 
+@pytest.mark.parametrize("dialect", DIALECTS)
 @PROPERTY_SETTINGS
-@given(st.sampled_from(ALLOWED), st.data())
-def test_inserting_a_forbidden_table_flips_to_refused(sql: str, data: st.DataObject) -> None:
-    starts = [i for i in range(len(sql)) if sql.upper().startswith("SELECT ", i)
-              and not sql.upper().startswith("SELECT DISTINCT", i)]
-    at = data.draw(st.sampled_from(starts)) + len("SELECT ")
-    name = data.draw(st.sampled_from(["internal_tokens", '"INTERNAL_TOKENS"', "duckdb_tables",
-                                      "information_schema.tables"]))
-    verdict = guard(f"{sql[:at]}(SELECT count(*) FROM {name}) AS injected, {sql[at:]}")
+@given(data=st.data())
+def test_inserting_a_forbidden_table_flips_to_refused(dialect: str, data: st.DataObject) -> None:
+    sql = data.draw(st.sampled_from(_allowed(dialect)))
+    at = data.draw(st.sampled_from(_select_positions(sql)))
+    name = data.draw(st.sampled_from(FORBIDDEN_TABLES[dialect]))
+    verdict = _verdict(f"{sql[:at]}(SELECT count(*) FROM {name}) AS injected, {sql[at:]}", dialect)
     assert codes(verdict) & {"unknown_table", "system_catalog"}, verdict.problems
 
 
+@pytest.mark.parametrize("dialect", DIALECTS)
 @PROPERTY_SETTINGS
-@given(st.sampled_from(ALLOWED), st.sampled_from(["\u200b", "\ufeff", "\u00a0", "\u2028", "\x0b",
-                                                   "\u202e", "\x00"]), st.data())
-def test_invisible_characters_anywhere_flip_to_refused(
-    sql: str, char: str, data: st.DataObject
-) -> None:
+@given(data=st.data())
+def test_invisible_characters_anywhere_flip_to_refused(dialect: str, data: st.DataObject) -> None:
+    sql = data.draw(st.sampled_from(_allowed(dialect)))
+    char = data.draw(st.sampled_from(["\u200b", "\ufeff", "\u00a0", "\u2028", "\x0b", "\u202e",
+                                      "\x00", "\u3000", "\u2066"]))
     at = data.draw(st.integers(0, len(sql)))
-    assert "invisible_character" in codes(guard(sql[:at] + char + sql[at:]))
+    assert "invisible_character" in codes(_verdict(sql[:at] + char + sql[at:], dialect))
 
 
 def test_decimal_results_survive_regeneration(sales_db: duckdb.DuckDBPyConnection) -> None:

@@ -153,7 +153,6 @@ def unanswered_tool_calls(messages) -> list[str]:
     return [c.id for m in messages if m.role == "assistant" for c in m.tool_calls if c.id not in answered_ids]
 
 
-@pytest.mark.xfail(strict=True, reason="agents/loop.py: an interrupted run leaves its run_sql call without a tool result, which OpenAI and Anthropic refuse on the next question")
 @pytest.mark.asyncio
 async def test_a_follow_up_after_esc_sends_a_complete_tool_history(make_app) -> None:
     app, model = make_app([run_sql(LONG_SQL), say("fine")], timeout=600)

@@ -20,6 +20,7 @@ from tools.catalog import (
     Column,
     ForeignKey,
     Table,
+    dependent_views,
     hidden_column_names,
     split_columns,
     without_columns,
@@ -373,6 +374,8 @@ def _introspect(
     tables: list[Table] = []
     listed = Catalog("duckdb", tuple(Table(s, n, ()) for s, n, *_ in tables_raw))
     kept = {t.qualified for t in without_tables(listed, exclude_tables).tables}
+    if exclude_tables or exclude_columns:
+        kept -= _views_over_excluded(cur, tables_raw, by_table, kept, exclude_columns)
     for schema, name, comment, estimated, kind in tables_raw:
         key = (schema, name)
         if f"{schema}.{name}" not in kept:
@@ -396,7 +399,64 @@ def _introspect(
                 hidden_columns=hidden,
             )
         )
-    return without_columns(Catalog(dialect="duckdb", tables=tuple(tables)), exclude_columns)
+    user_functions = frozenset(
+        str(row[0]).lower() for row in cur.execute(
+            "SELECT DISTINCT function_name FROM duckdb_functions() WHERE NOT internal"
+        ).fetchall()
+    )
+    catalog = Catalog(dialect="duckdb", tables=tuple(tables), user_functions=user_functions)
+    return without_columns(catalog, exclude_columns)
+
+
+def _views_over_excluded(
+    cur: Any,
+    tables_raw: list[tuple[Any, ...]],
+    by_table: dict[tuple[str, str], list[Column]],
+    kept: set[str],
+    exclude_columns: tuple[str, ...],
+) -> set[str]:
+    """Views (as `schema.name`) that read an excluded table or a hidden column, directly or
+    through other views: they would show what was excluded under another name."""
+    import sqlglot
+    from sqlglot import exp
+
+    from tools.guard_schema import hidden_column_problems
+
+    every = {f"{s}.{n}" for s, n, *_ in tables_raw}
+    excluded = {q.lower() for q in every - kept}
+    hidden: dict[str, Table] = {}
+    for (schema, name), columns in by_table.items():
+        visible, hidden_names = split_columns(schema, name, columns, exclude_columns)
+        if hidden_names:
+            hidden[f"{schema}.{name}".lower()] = Table(schema, name, tuple(visible), hidden_columns=hidden_names)
+    uses: dict[str, set[str]] = {}
+    reads_hidden: set[str] = set()
+    rows = cur.execute(
+        "SELECT schema_name, view_name, sql FROM duckdb_views() "
+        "WHERE NOT internal AND NOT temporary AND database_name = current_database()"
+    ).fetchall()
+    for schema, name, sql in rows:
+        view = f"{schema}.{name}".lower()
+        try:
+            tree = sqlglot.parse_one(str(sql), read="duckdb")
+        except Exception:  # noqa: BLE001 - unreadable: assume it reads every relation it names
+            text = str(sql).lower()
+            uses[view] = {q for q in (excluded | set(hidden)) if q.split(".", 1)[1] in text}
+            reads_hidden |= {view} if uses[view] & set(hidden) else set()
+            continue
+        used: set[str] = set()
+        for t in tree.find_all(exp.Table):
+            if isinstance(t.this, exp.Identifier):  # unqualified: the view's schema or main
+                used |= {f"{d}.{t.name}".lower() for d in ((t.db,) if t.db else (schema, "main"))}
+        uses[view] = used
+        in_scope = [hidden[q] for q in used if q in hidden]
+        query = tree.expression if isinstance(tree, exp.Create) else tree
+        if in_scope and isinstance(query, exp.Expression) and hidden_column_problems(
+            query, Catalog("duckdb", tuple(in_scope)), "duckdb", in_scope
+        ):
+            reads_hidden.add(view)
+    dropped = dependent_views(uses, excluded | reads_hidden)
+    return {q for q in every if q.lower() in dropped}
 
 
 def _quote(name: str) -> str:

@@ -492,9 +492,16 @@ class AnalystLoop:
             self.messages.append(Message("user", text))
 
     def _question_message(self, question: str) -> str:
+        text, full, chosen, names = self._render_question(question)
+        self.emit(SchemaRetrieved([c.table.qualified for c in chosen.tables], {c.table.qualified: c.why for c in chosen.tables}, chosen.tokens, chosen.full_tokens, chosen.whole))
+        self._full_question = full
+        self._sent_tables |= names
+        return text
+
+    def _render_question(self, question: str) -> tuple[str, str, Any, set[str]]:
+        """(the message to send, its full first-turn form, the slice, its tables) — no side effects."""
         budget = self.settings.schema_budget or default_budget(self.model.context_window)
         chosen = retrieve(self.catalog, question, budget)
-        self.emit(SchemaRetrieved([c.table.qualified for c in chosen.tables], {c.table.qualified: c.why for c in chosen.tables}, chosen.tokens, chosen.full_tokens, chosen.whole))
         names = {c.table.qualified for c in chosen.tables}
         context_parts = []
         ctx = self.catalog.context
@@ -503,14 +510,20 @@ class AnalystLoop:
         if ctx.instructions:
             context_parts.append(f"Instructions:\n{ctx.instructions}")
         note = "all tables" if chosen.whole else f"the {len(names)} most relevant of {len(self.catalog.tables)} tables"
-        self._full_question = prompts.QUESTION.render(question=question, schema_note=note, schema=chosen.ddl, context="\n".join(context_parts) + ("\n" if context_parts else ""))
+        full = prompts.QUESTION.render(question=question, schema_note=note, schema=chosen.ddl, context="\n".join(context_parts) + ("\n" if context_parts else ""))
         if not self.messages:
-            self._sent_tables |= names
-            return self._full_question
-        new = names - self._sent_tables
-        self._sent_tables |= names
-        schema_part = f"More schema that may help:\n{chosen.ddl}" if new else ""
-        return prompts.FOLLOW_UP.render(question=question, schema_part=schema_part)
+            return full, full, chosen, names
+        schema_part = f"More schema that may help:\n{chosen.ddl}" if names - self._sent_tables else ""
+        return prompts.FOLLOW_UP.render(question=question, schema_part=schema_part), full, chosen, names
+
+    def preview_request(self, question: str | None = None) -> ModelRequest:
+        """Exactly what the next model request would contain (for a new `question`, or the
+        current turn's next step), without sending it or changing any state."""
+        messages = list(self.messages)
+        if question:
+            messages.append(Message("user", self._render_question(question)[0]))
+        tools = TOOL_SPECS if self.tools_mode else ()
+        return ModelRequest(self.system, tuple(messages), tools, purpose="think")
 
     def _template_hash(self) -> str:
         return prompts.SYSTEM.hash + prompts.QUESTION.hash

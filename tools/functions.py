@@ -263,6 +263,14 @@ def check_functions(
         name = call_name(node, dialect)
         names[name] = None
         anonymous = isinstance(node, _ANONYMOUS)
+        if isinstance(node.parent, exp.Dot) and node.arg_key == "expression":
+            # `public.upper(x)` parses as Dot(public, Upper(x)): the allowlist would see only
+            # `upper` while the engine calls a function of that schema (DuckDB: `x.upper()`).
+            problems.append((
+                "function_not_allowed",
+                f"Call {name}() directly: write {name}(x), not schema.{name}(x) or x.{name}().",
+            ))
+            continue
         if isinstance(node.parent, _TABLE_POSITIONS) and node.arg_key == "this":
             kind = type(node).__name__
             if not (name in table_names if anonymous else kind in SAFE_TABLE_CLASSES):

@@ -238,6 +238,11 @@ def hidden_column_problems(
     hidden_tables = [t for t in in_scope if t.hidden_columns]
     if not hidden_tables:
         return []
+    if dialect == "postgres":  # the server truncates identifiers to 63 bytes
+        def fold(name: str) -> str:  # noqa: F811 - shadows the module's fold on purpose
+            return _fold(name).encode("utf-8")[:63].decode("utf-8", errors="ignore")
+    else:
+        fold = _fold
     hidden_names = {fold(c) for t in hidden_tables for c in t.hidden_columns}
     visible_names = {fold(c.name) for t in in_scope for c in t.columns}
     # Compared without case in both dialects (and CTE shadowing ignored): a false match only

@@ -60,6 +60,7 @@ class AnalystApp(App[int]):
         Binding("m", "more", "More rows"),
         Binding("c", "chart", "Chart"),
         Binding("x", "export", "Export"),
+        Binding("ctrl+r", "show_request", "Next request"),
     ]
 
     def __init__(self, config: Any, database: Any, resolved: Any, settings: Any) -> None:
@@ -351,6 +352,17 @@ class AnalystApp(App[int]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def action_show_request(self) -> None:
+        """Show exactly what the next model request would contain, before anything is sent."""
+        from analyst.tui.request_view import RequestScreen, render_request
+
+        if self.session is None:
+            self.notify("The session is still starting.")
+            return
+        loop = self.session.loop
+        request = loop.preview_request(self.question.value.strip() or None)
+        self.push_screen(RequestScreen(render_request(request, loop.model.name)))
 
     def action_focus_question(self) -> None:
         self.question.focus()

@@ -18,6 +18,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("/", "go to the question box"),
         ("Tab", "move between schema, conversation, results and question"),
         ("? / F1", "this help"),
+        ("ctrl+r", "show exactly what the next model request contains (for the question in the box)"),
         ("ctrl+q", "quit"),
     )),
     ("After a result (outside the question box)", (

@@ -262,3 +262,23 @@ async def test_model_and_data_text_is_never_markup(make_app) -> None:
         assert "[bold red]not markup[/]" in shown and "\x1b" not in shown
         assert "[i]question[/i]" in shown
         assert table_rows(app) == [("[link=http://x]click[/link]",)]
+
+
+@pytest.mark.asyncio
+async def test_ctrl_r_shows_the_exact_next_request(make_app) -> None:
+    from analyst.tui.request_view import RequestScreen
+
+    app, model = make_app(answered(STATUS_SQL, "Most orders are completed."))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        app.question.value = "How many orders per status?"
+        await pilot.press("ctrl+r")
+        screen = await wait_for(pilot, lambda: isinstance(app.screen, RequestScreen) and app.screen, "the request view")
+        assert "Question: How many orders per status?" in screen._text and "CREATE TABLE" in screen._text
+        assert "run_sql" in screen._text and model.requests == []  # shown, not sent
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, RequestScreen), "the view to close")
+        await pilot.press("enter")
+        await until_approval(pilot)
+        sent = model.requests[0]
+        assert sent.messages[-1].text in screen._text and sent.system in screen._text

@@ -23,6 +23,7 @@ from tools.catalog import (
     ForeignKey,
     Table,
     column_excluded,
+    dependent_views,
     split_columns,
     without_columns,
     without_tables,
@@ -108,12 +109,15 @@ def introspect(conn: Any, exclude_tables: tuple[str, ...], exclude_columns: tupl
     kept = {t.qualified for t in without_tables(listed, exclude_tables).tables}
     columns = _columns(conn.execute(_COLUMNS_SQL).fetchall())
     pks, fks = _keys(conn.execute(_KEYS_SQL).fetchall())
-    hidden = [
+    hidden_triples = [
         (schema, table, col.name) for (schema, table), cols in columns.items() for col in cols
         if exclude_columns and column_excluded(schema, table, col.name, exclude_columns)
     ]
-    if hidden:  # not even the statistics of an excluded column are read
-        schemas, names, cols = (list(part) for part in zip(*hidden))
+    if exclude_tables or exclude_columns:
+        kept -= _views_over_excluded(conn, exclude_tables, exclude_columns)
+    user_functions = frozenset(str(row[0]).lower() for row in conn.execute(_USER_FUNCTIONS_SQL).fetchall())
+    if hidden_triples:  # not even the statistics of an excluded column are read
+        schemas, names, cols = (list(part) for part in zip(*hidden_triples))
         stats = _stats(conn.execute(
             _STATS_SQL + " AND (s.schemaname::text, s.tablename::text, s.attname::text) NOT IN "
             "(SELECT * FROM unnest(%s::text[], %s::text[], %s::text[]))", [schemas, names, cols],
@@ -144,7 +148,68 @@ def introspect(conn: Any, exclude_tables: tuple[str, ...], exclude_columns: tupl
                 hidden_columns=hidden,
             )
         )
-    return without_columns(Catalog(dialect="postgres", tables=tuple(tables), default_schema="public"), exclude_columns)
+    catalog = Catalog(dialect="postgres", tables=tuple(tables), default_schema="public", user_functions=user_functions)
+    return without_columns(catalog, exclude_columns)
+
+
+# Functions in user schemas: an overload with an allowed name (`public.upper(integer)`) wins over
+# the built-in for its argument types, and may be SECURITY DEFINER. Functions that belong to an
+# installed extension (citext's `max(citext)`) are the extension's code, not the database's.
+_USER_FUNCTIONS_SQL = f"""
+SELECT DISTINCT p.proname::text FROM pg_catalog.pg_proc p
+JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE {_USER_SCHEMA}
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                  WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid
+                    AND d.deptype = 'e')
+"""
+
+# What each view reads, per column (refobjsubid = attnum; 0 for a whole-row reference).
+_VIEW_USES_SQL = """
+SELECT DISTINCT vn.nspname::text, v.relname::text, tn.nspname::text, t.relname::text, a.attname::text,
+       d.refobjsubid
+FROM pg_catalog.pg_rewrite r
+JOIN pg_catalog.pg_class v ON v.oid = r.ev_class
+JOIN pg_catalog.pg_namespace vn ON vn.oid = v.relnamespace
+JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = r.oid
+     AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjid <> v.oid
+JOIN pg_catalog.pg_class t ON t.oid = d.refobjid
+JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace
+LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid AND d.refobjsubid > 0
+WHERE v.relkind IN ('v', 'm')
+"""
+
+
+def _views_over_excluded(conn: Any, exclude_tables: tuple[str, ...], exclude_columns: tuple[str, ...]) -> set[str]:
+    """Views (as `schema.name`) that read an excluded table or a hidden column (or the whole row
+    of a table with one), directly or through other views: the excluded data under another name."""
+    uses: dict[str, set[str]] = {}
+    excluded: set[str] = set()
+    shown: dict[str, str] = {}
+    for vschema, vname, tschema, tname, column, subid in conn.execute(_VIEW_USES_SQL).fetchall():
+        view, table = f"{vschema}.{vname}".lower(), f"{tschema}.{tname}".lower()
+        shown[view] = f"{vschema}.{vname}"
+        uses.setdefault(view, set()).add(table)
+        if exclude_tables and not without_tables(
+            Catalog("postgres", (Table(tschema, tname, ()),), default_schema="public"), exclude_tables
+        ).tables:
+            excluded.add(table)
+        if exclude_columns and (
+            (column is not None and column_excluded(tschema, tname, column, exclude_columns))
+            or (subid == 0 and _has_hidden(conn, tschema, tname, exclude_columns))
+        ):
+            excluded.add(view)
+    return {shown[v] for v in dependent_views(uses, excluded)}
+
+
+def _has_hidden(conn: Any, schema: str, table: str, exclude_columns: tuple[str, ...]) -> bool:
+    """Whether a relation has a column the patterns hide (for whole-row references in views)."""
+    rows = conn.execute(
+        "SELECT a.attname::text FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = %s AND c.relname = %s AND a.attnum > 0 AND NOT a.attisdropped",
+        [schema, table],
+    ).fetchall()
+    return any(column_excluded(schema, table, row[0], exclude_columns) for row in rows)
 
 
 def _columns(rows: list[tuple[Any, ...]]) -> dict[tuple[str, str], list[Column]]:

@@ -692,3 +692,12 @@ CALL pragma_database_size()
 -- ---
 -- category: statement_forms
 SELECT * FROM histogram_values(orders, channel)
+-- ---
+-- category: qualified_call
+SELECT main.upper(first_name) AS u FROM customers
+-- ---
+-- category: qualified_call
+SELECT first_name.upper() AS u FROM customers
+-- ---
+-- category: qualified_call
+SELECT system.main.lower('X') AS l

@@ -586,3 +586,12 @@ EXPLAIN ANALYZE SELECT * FROM internal_tokens
 -- ---
 -- category: explain
 EXPLAIN ANALYZE DELETE FROM orders
+-- ---
+-- category: qualified_call
+SELECT public.upper(name) AS u FROM customers
+-- ---
+-- category: qualified_call
+SELECT pg_catalog.upper(name) AS u FROM customers
+-- ---
+-- category: qualified_call
+SELECT ops.lower(name) AS l FROM customers

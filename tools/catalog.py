@@ -101,6 +101,11 @@ class Catalog:
     # overload built-ins the guard allows (a DuckDB macro named `upper`, a PostgreSQL
     # `public.upper(integer)`), so calls to these names are refused.
     user_functions: frozenset[str] = frozenset()
+    # PostgreSQL: lower-cased names of the types a cast may name that sqlglot does not know
+    # (enums, domains, extension types), i.e. every type except the row types of tables and views.
+    # `(NULL::customers).email` would confirm a hidden column's or an excluded table's name, so a
+    # cast to any other name is refused the same way. Empty: no such check (DuckDB).
+    cast_types: frozenset[str] = frozenset()
 
     def find(self, name: str, schema: str | None = None) -> Table | None:
         """Find a table by the engine's rules: DuckDB matches case-insensitively, even quoted."""
@@ -145,6 +150,7 @@ def without_tables(catalog: Catalog, patterns: tuple[str, ...]) -> Catalog:
     """
     if not patterns:
         return catalog
+    from dataclasses import replace
     from fnmatch import fnmatchcase
 
     lowered = [p.lower() for p in patterns]
@@ -154,7 +160,7 @@ def without_tables(catalog: Catalog, patterns: tuple[str, ...]) -> Catalog:
         return any(fnmatchcase(n, p) for p in lowered for n in names)
 
     kept = tuple(t for t in catalog.tables if not excluded(t))
-    return Catalog(catalog.dialect, kept, catalog.context, catalog.default_schema, catalog.user_functions)
+    return replace(catalog, tables=kept)
 
 
 def without_samples(catalog: Catalog) -> Catalog:

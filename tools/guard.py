@@ -120,6 +120,7 @@ def _check(
     functions, func_problems = check_functions(tree, dialect)
     problems += [Problem(*spec) for spec in func_problems]
     problems += _user_functions(functions, catalog)
+    problems += _row_type_casts(tree, catalog)
     tables, in_scope, table_problems = _tables(tree, catalog, dialect)
     problems += table_problems
     if catalog is not None:
@@ -261,6 +262,8 @@ def _forbidden_nodes(tree: exp.Expression) -> list[Problem]:
                         "FOR UPDATE / FOR SHARE takes locks; remove the locking clause.",
                     )
                 )
+        if type(node).__name__ == "Operator":  # `a OPERATOR(schema.op) b` picks any schema's operator
+            kinds["OPERATOR(...) (write the plain operator, such as a || b)"] = None
         if isinstance(node, exp.DataType) and str(node.this).upper() in _CATALOG_LOOKUP_TYPES:
             kinds[f"a cast to {str(node.this).upper()} (a system catalog lookup)"] = None
         if isinstance(node, _FORBIDDEN_NODES) and not (
@@ -292,6 +295,28 @@ def _user_functions(functions: tuple[str, ...], catalog: Catalog | None) -> list
             "so calling it could run anything; compute the value another way.",
         )
     ]
+
+
+def _row_type_casts(tree: exp.Expression, catalog: Catalog | None) -> list[Problem]:
+    """PostgreSQL casts to a type the database does not offer for casts, such as a table's row
+    type: `(NULL::customers).email` answers whether a hidden column or an excluded table exists.
+    Unknown names get the same answer, so the refusal confirms nothing either."""
+    if catalog is None or not catalog.cast_types:
+        return []
+    for node in tree.find_all(exp.DataType):
+        if node.this != exp.DataType.Type.USERDEFINED:
+            continue
+        kind = node.args.get("kind")
+        name = kind.name if isinstance(kind, (exp.Identifier, exp.Dot)) else str(kind or "")
+        if name.lower() not in catalog.cast_types:
+            return [
+                Problem(
+                    "unknown_type",
+                    f"{name} is not a type this database offers for casts; cast to a standard "
+                    "type (text, integer, numeric, date, timestamp, ...) or one of its enums.",
+                )
+            ]
+    return []
 
 
 def _arrow_lambdas(sql: str, tree: exp.Expression, dialect: str) -> list[Problem]:

@@ -54,6 +54,12 @@ def fold(name: str) -> str:
     return name.translate(_ASCII_LOWER)
 
 
+def _pg_key(name: str) -> str:
+    """PostgreSQL's comparison key for a column name: folded, and cut to the 63 bytes the server
+    keeps of an identifier (a longer name written in a query means its first 63 bytes)."""
+    return fold(name).encode("utf-8")[:63].decode("utf-8", errors="ignore")
+
+
 def normalize(ident: exp.Identifier | str | None, dialect: str) -> str | None:
     """The engine's comparison key for a written identifier."""
     if ident is None:
@@ -238,29 +244,25 @@ def hidden_column_problems(
     hidden_tables = [t for t in in_scope if t.hidden_columns]
     if not hidden_tables:
         return []
-    if dialect == "postgres":  # the server truncates identifiers to 63 bytes
-        def fold(name: str) -> str:  # noqa: F811 - shadows the module's fold on purpose
-            return _fold(name).encode("utf-8")[:63].decode("utf-8", errors="ignore")
-    else:
-        fold = _fold
-    hidden_names = {fold(c) for t in hidden_tables for c in t.hidden_columns}
-    visible_names = {fold(c.name) for t in in_scope for c in t.columns}
+    key = _pg_key if dialect == "postgres" else fold
+    hidden_names = {key(c) for t in hidden_tables for c in t.hidden_columns}
+    visible_names = {key(c.name) for t in in_scope for c in t.columns}
     # Compared without case in both dialects (and CTE shadowing ignored): a false match only
     # refuses more. Row names: what a hidden table's row can be referred to by, its name and
     # aliases, each with the hidden columns behind it.
-    hidden_by_table = {fold(t.name): {fold(c) for c in t.hidden_columns} for t in hidden_tables}
+    hidden_by_table = {key(t.name): {key(c) for c in t.hidden_columns} for t in hidden_tables}
     row_names: dict[str, set[str]] = {}
     hidden_refs: list[exp.Table] = []
     for table in tree.find_all(exp.Table):
-        if not isinstance(table.this, exp.Identifier) or fold(table.name) not in hidden_by_table:
+        if not isinstance(table.this, exp.Identifier) or key(table.name) not in hidden_by_table:
             continue
         hidden_refs.append(table)
         for row in (table.name, table.alias):
             if row:
-                row_names.setdefault(fold(row), set()).update(hidden_by_table[fold(table.name)])
+                row_names.setdefault(key(row), set()).update(hidden_by_table[key(table.name)])
 
     for node in tree.walk():
-        if not isinstance(node, exp.Identifier) or fold(node.name) not in hidden_names:
+        if not isinstance(node, exp.Identifier) or key(node.name) not in hidden_names:
             continue
         parent = node.parent
         if (isinstance(parent, exp.Alias) and node.arg_key == "alias") or (
@@ -268,7 +270,7 @@ def hidden_column_problems(
         ):
             continue  # an output or alias name the query defines, not a read
         if isinstance(parent, exp.Column) and node.arg_key == "this" and parent.table:
-            if fold(node.name) not in row_names.get(fold(parent.table), set()):
+            if key(node.name) not in row_names.get(key(parent.table), set()):
                 continue  # `s.email` of a table or subquery that shows it; qualify checks it
         return [("unknown_column", _hidden_name_message(node, in_scope))]
 
@@ -278,7 +280,7 @@ def hidden_column_problems(
             isinstance(node.parent, (exp.Count, exp.Columns)) and node.arg_key == "this"
         ):
             column = node.parent if isinstance(node.parent, exp.Column) else None
-            qualifier = fold(column.table) if column is not None and column.table else None
+            qualifier = key(column.table) if column is not None and column.table else None
             if qualifier is not None:
                 if qualifier in row_names:
                     reasons["`t.*`"] = None
@@ -289,7 +291,7 @@ def hidden_column_problems(
         elif isinstance(node, exp.PositionalColumn):
             reasons["positional references such as #2"] = None
         elif isinstance(node, exp.Column) and not isinstance(node.this, exp.Star):
-            name = fold(node.name)
+            name = key(node.name)
             if name in row_names and name not in visible_names:
                 reasons[f"the whole row as a value ({node.name})"] = None
         elif isinstance(node, exp.Join) and "NATURAL" in str(node.args.get("method") or "").upper():

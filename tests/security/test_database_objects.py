@@ -144,3 +144,16 @@ def test_postgres_extension_functions_are_not_counted_as_the_databases(pg: PgEnv
         assert "citext" not in functions and "max" not in functions and "upper" in functions
     finally:
         database.close()
+
+
+def test_postgres_casts_to_row_types_read_like_unknown_types(pg_objects: Any) -> None:
+    """`(NULL::customers).email` would confirm a hidden column, `NULL::internal_tokens` an excluded
+    table; both are refused exactly like a type that does not exist."""
+    answers = {}
+    for name in ("customers", "internal_tokens", "no_such_type_xyz"):
+        verdict = _guard(f"SELECT (NULL::{name}) IS NULL AS x", pg_objects)
+        assert not verdict.ok
+        answers[name] = [(p.code, p.message.replace(name, "T")) for p in verdict.problems]
+    assert answers["customers"] == answers["internal_tokens"] == answers["no_such_type_xyz"]
+    assert _guard("SELECT count(*) FROM orders WHERE status = 'shipped'::order_status", pg_objects).ok
+    assert _guard("SELECT 'a'::varchar(3) AS x, 1::int8 AS y, now()::date AS z, '1 day'::interval AS i", pg_objects).ok

@@ -147,7 +147,7 @@ def test_attack_run_without_the_guard_changes_nothing(
     the rollback alone must contain every attack's effects."""
     sql = entry.sql.replace("/nonexistent-tmp", str(env["tmp"]))
     try:
-        result: Any = db.execute(sql, Limits(timeout_s=2, max_rows=1000))
+        result: Any = db.execute(sql, Limits(timeout_s=1, max_rows=1000))
     except Exception as exc:  # noqa: BLE001 - an exception is a refusal too
         result = exc
     after = _state(pg, db, env)

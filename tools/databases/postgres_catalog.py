@@ -116,6 +116,7 @@ def introspect(conn: Any, exclude_tables: tuple[str, ...], exclude_columns: tupl
     if exclude_tables or exclude_columns:
         kept -= _views_over_excluded(conn, exclude_tables, exclude_columns)
     user_functions = frozenset(str(row[0]).lower() for row in conn.execute(_USER_FUNCTIONS_SQL).fetchall())
+    cast_types = frozenset(str(row[0]).lower() for row in conn.execute(_CAST_TYPES_SQL).fetchall())
     if hidden_triples:  # not even the statistics of an excluded column are read
         schemas, names, cols = (list(part) for part in zip(*hidden_triples))
         stats = _stats(conn.execute(
@@ -148,7 +149,10 @@ def introspect(conn: Any, exclude_tables: tuple[str, ...], exclude_columns: tupl
                 hidden_columns=hidden,
             )
         )
-    catalog = Catalog(dialect="postgres", tables=tuple(tables), default_schema="public", user_functions=user_functions)
+    catalog = Catalog(
+        dialect="postgres", tables=tuple(tables), default_schema="public",
+        user_functions=user_functions, cast_types=cast_types,
+    )
     return without_columns(catalog, exclude_columns)
 
 
@@ -161,6 +165,13 @@ JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE {_USER_SCHEMA}
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
                   WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid
                     AND d.deptype = 'e')
+"""
+
+# Types a cast may name: all but the row types of relations (a standalone composite type is fine).
+_CAST_TYPES_SQL = """
+SELECT DISTINCT t.typname::text FROM pg_catalog.pg_type t
+LEFT JOIN pg_catalog.pg_class c ON c.oid = t.typrelid
+WHERE t.typrelid = 0 OR c.relkind = 'c'
 """
 
 # What each view reads, per column (refobjsubid = attnum; 0 for a whole-row reference).

@@ -595,3 +595,12 @@ SELECT pg_catalog.upper(name) AS u FROM customers
 -- ---
 -- category: qualified_call
 SELECT ops.lower(name) AS l FROM customers
+-- ---
+-- category: qualified_call
+SELECT 'a' OPERATOR(pg_catalog.||) 'b' AS x
+-- ---
+-- category: hidden_column
+SELECT (NULL::customers).email AS e
+-- ---
+-- category: excluded_table
+SELECT (NULL::public.internal_tokens).token AS t

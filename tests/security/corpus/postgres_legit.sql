@@ -223,3 +223,6 @@ SELECT word, count(*) AS n FROM products, regexp_split_to_table(name, ' ') AS wo
 -- ---
 -- category: regex
 SELECT name FROM customers WHERE name ~ '^customer 5[0-9]$' ORDER BY customer_id
+-- ---
+-- category: enum
+SELECT count(*) AS n FROM orders WHERE status = 'shipped'::order_status

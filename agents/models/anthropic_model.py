@@ -18,8 +18,22 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
-from agents.models.base import Message, ModelRequest, ModelResponse, ProviderError, ToolCall, Usage
-from agents.models.openai_model import error_detail, one_line, parse_arguments, redact, safe_url, shown
+from agents.models.base import (
+    Message,
+    ModelRequest,
+    ModelResponse,
+    ProviderError,
+    ToolCall,
+    Usage,
+)
+from agents.models.sdk_common import (
+    error_detail,
+    one_line,
+    parse_arguments,
+    provider_error,
+    redact,
+    shown,
+)
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 _TOOL_ID_UNSAFE = re.compile(r"[^a-zA-Z0-9_-]")
@@ -234,14 +248,8 @@ class AnthropicModel:
                 response = self._complete_streaming(params, on_text)
             else:
                 response = self._complete_once(params)
-        except sdk.APIStatusError as exc:
-            raise ProviderError(self._status_message(exc), status=exc.status_code) from None
-        except sdk.APITimeoutError:
-            raise ProviderError(f"{self.name} did not answer in time (raise --model-timeout if the model is slow)") from None
-        except sdk.APIConnectionError:
-            raise ProviderError(f"cannot reach {self.name} at {safe_url(self._base_url)} (connection failed)") from None
         except sdk.AnthropicError as exc:
-            raise ProviderError(f"{self.name} failed: {redact(one_line(str(exc)), self._api_key)}") from None
+            raise provider_error(exc, sdk, name=self.name, api_key=self._api_key, base_url=self._base_url) from None
         return ModelResponse(
             text=response.text,
             tool_calls=response.tool_calls,
@@ -249,17 +257,6 @@ class AnthropicModel:
             stop_reason=response.stop_reason,
             latency_ms=(time.perf_counter() - started) * 1000,
         )
-
-    def _status_message(self, exc: Any) -> str:
-        status = exc.status_code
-        detail = redact(error_detail(exc), self._api_key)
-        if status == 401:
-            return f"{self.name} rejected the API key (401): {detail}"
-        if status == 429:
-            return f"{self.name} is rate-limiting requests (429) after retries: {detail}"
-        if status == 529:
-            return f"{self.name} is overloaded (529) after retries: {detail}"
-        return f"{self.name} returned HTTP {status}: {detail}"
 
     def _complete_once(self, params: dict[str, Any]) -> ModelResponse:
         malformed = f"{self.name} returned a malformed response ({{}}); is the base URL the Anthropic API?"

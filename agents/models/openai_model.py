@@ -12,15 +12,21 @@ import json
 import threading
 import time
 from typing import Any, Callable, Iterator
-from urllib.parse import urlsplit, urlunsplit
 
 from agents.models.base import (
     Message,
     ModelRequest,
     ModelResponse,
     ProviderError,
-    ToolCall,
     Usage,
+)
+from agents.models.sdk_common import (
+    error_detail,
+    one_line,
+    parse_arguments,
+    provider_error,
+    redact,
+    shown,
 )
 
 
@@ -48,53 +54,6 @@ def to_openai_messages(system: str, messages: tuple[Message, ...]) -> list[dict[
         else:
             out.append({"role": message.role, "content": message.text})
     return out
-
-
-def parse_arguments(call_id: str, name: str, raw: str | None) -> ToolCall:
-    """Parse tool-call arguments; broken JSON becomes a call with `error` for the model to fix."""
-    try:
-        parsed = json.loads(raw or "{}")
-    except json.JSONDecodeError as exc:
-        return ToolCall(call_id, name, {}, error=f"arguments are not valid JSON ({exc.msg})")
-    if not isinstance(parsed, dict):
-        return ToolCall(call_id, name, {}, error="arguments must be a JSON object")
-    return ToolCall(call_id, name, parsed)
-
-
-def redact(text: str, secret: str | None) -> str:
-    if secret and len(secret) >= 6:
-        text = text.replace(secret, "***")
-    return text
-
-
-def one_line(text: str, limit: int = 300) -> str:
-    """First line of a message, capped: a ProviderError is shown and logged as one line."""
-    lines = str(text).strip().splitlines()
-    return lines[0][:limit] if lines else ""
-
-
-def safe_url(url: object) -> str:
-    """A base URL fit for an error message: no user:password, query or fragment."""
-    parts = urlsplit(str(url))
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, "", ""))
-
-
-def error_detail(exc: Any) -> str:
-    """The server's own error message when the body has one (both providers nest it in `error`)."""
-    body = getattr(exc, "body", None)
-    if isinstance(body, dict):
-        error = body.get("error", body)
-        if isinstance(error, dict) and error.get("message"):
-            return one_line(str(error["message"]))
-    return one_line(str(getattr(exc, "message", exc)))
-
-
-def shown(text_parts: list[str]) -> str:
-    """Words for a stream failure: the user must know when part of an answer was already printed."""
-    return " after text was shown" if any(text_parts) else ""
 
 
 class OpenAIModel:
@@ -166,14 +125,8 @@ class OpenAIModel:
                 response = self._complete_streaming(params, on_text)
             else:
                 response = self._complete_once(params)
-        except self._openai.APIStatusError as exc:
-            raise ProviderError(self._status_message(exc), status=exc.status_code) from None
-        except self._openai.APITimeoutError:
-            raise ProviderError(f"{self.name} did not answer in time (raise --model-timeout if the model is slow)") from None
-        except self._openai.APIConnectionError:
-            raise ProviderError(f"cannot reach {self.name} at {safe_url(self._client.base_url)} (connection failed)") from None
         except self._openai.OpenAIError as exc:
-            raise ProviderError(f"{self.name} failed: {redact(one_line(str(exc)), self._api_key)}") from None
+            raise provider_error(exc, self._openai, name=self.name, api_key=self._api_key, base_url=self._client.base_url) from None
         return ModelResponse(
             text=response.text,
             tool_calls=response.tool_calls,
@@ -181,15 +134,6 @@ class OpenAIModel:
             stop_reason=response.stop_reason,
             latency_ms=(time.perf_counter() - started) * 1000,
         )
-
-    def _status_message(self, exc: Any) -> str:
-        status = exc.status_code
-        detail = redact(error_detail(exc), self._api_key)
-        if status == 401:
-            return f"{self.name} rejected the API key (401): {detail}"
-        if status == 429:
-            return f"{self.name} is rate-limiting requests (429) after retries: {detail}"
-        return f"{self.name} returned HTTP {status}: {detail}"
 
     def _complete_once(self, params: dict[str, Any]) -> ModelResponse:
         malformed = f"{self.name} returned a malformed response ({{}}); is the base URL an OpenAI-compatible API?"

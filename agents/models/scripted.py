@@ -13,7 +13,13 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from agents.models.base import ModelRequest, ModelResponse, ProviderError, ToolCall, Usage
+from agents.models.base import (
+    ModelRequest,
+    ModelResponse,
+    ProviderError,
+    ToolCall,
+    Usage,
+)
 
 
 class ScriptError(Exception):

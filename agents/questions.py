@@ -1,0 +1,47 @@
+"""The message that carries a question to the model, with the schema slice retrieved for it.
+
+The first question of a conversation carries its schema slice and the catalog's glossary and
+instructions. A follow-up carries only schema the conversation has not shown yet, so a long
+conversation does not resend the same DDL every turn; its first-turn form is still kept, because
+it becomes the first message again once earlier turns are dropped to fit the context window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from agents import prompts
+from tools.catalog import Catalog
+from tools.retrieve import SchemaSlice, retrieve
+
+
+@dataclass(frozen=True)
+class QuestionMessage:
+    """What to send for a question now, its first-turn form, and the schema slice behind both."""
+
+    text: str
+    standalone: str  # the question with the whole slice and context, as on a first turn
+    schema: SchemaSlice
+    tables: frozenset[str]  # qualified names of the tables in `schema`
+
+
+def question_message(catalog: Catalog, question: str, budget: int, follow_up: bool, sent_tables: set[str]) -> QuestionMessage:
+    """Retrieve the slice for `question` within `budget` tokens and word the message; no side effects.
+
+    `sent_tables` are the tables earlier turns already showed; a follow-up repeats no schema
+    unless the slice has a table outside them.
+    """
+    chosen = retrieve(catalog, question, budget)
+    names = frozenset(c.table.qualified for c in chosen.tables)
+    context_parts = []
+    ctx = catalog.context
+    if ctx.glossary:
+        context_parts.append(f"Glossary:\n{ctx.glossary}")
+    if ctx.instructions:
+        context_parts.append(f"Instructions:\n{ctx.instructions}")
+    note = "all tables" if chosen.whole else f"the {len(names)} most relevant of {len(catalog.tables)} tables"
+    full = prompts.QUESTION.render(question=question, schema_note=note, schema=chosen.ddl, context="\n".join(context_parts) + ("\n" if context_parts else ""))
+    if not follow_up:
+        return QuestionMessage(full, full, chosen, names)
+    schema_part = f"More schema that may help:\n{chosen.ddl}" if names - sent_tables else ""
+    return QuestionMessage(prompts.FOLLOW_UP.render(question=question, schema_part=schema_part), full, chosen, names)

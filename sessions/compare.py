@@ -52,8 +52,8 @@ Relaxed tiers, reported separately and implied by `correct`: `set_equal` - rows 
 value sets; with distinct gold rows and equal row counts it is the unordered strict verdict.
 `rounded_equal` - the strict rules after rounding non-integers to 2 decimals (round(x*100)/100).
 
-Speed (benchmarks/compare_results.py): columns are canonicalised once (a type scan decides
-whether any per-value work is needed).  Candidate filters are cheap and sound (never drop a true
+Speed (benchmarks/compare_results.py): columns are canonicalised once, in sessions/canonical.py
+(a type scan decides whether any per-value work is needed).  Candidate filters are cheap and sound (never drop a true
 candidate) - kinds, maximum, sum of value hashes - and stop once a gold column has one candidate:
 the row check decides anyway.  Results in the same order compare column by column; otherwise
 distinct gold rows are checked by set membership, not counting.  The cyclic garbage collector is
@@ -63,20 +63,17 @@ memory latency: each predicted row is reached at random once.
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
 import gc
 import math
 import operator
-import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property
 from itertools import chain, repeat
 from typing import Any
 
+from sessions.canonical import NUMBERS, CanonColumn, canonical_columns, rounded
 from sessions.order_keys import order_keys  # noqa: F401  (re-exported: part of this module's API)
 from tools.databases.base import QueryResult
 
@@ -93,139 +90,8 @@ class Comparison:
     column_map: tuple[int, ...] | None
 
 
-class _Tag:
-    """A canonical stand-in equal only to itself (NaN, booleans)."""
-
-    __slots__ = ("name",)
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __repr__(self) -> str:
-        return self.name
-
-
-_NAN, _TRUE, _FALSE = _Tag("NaN"), _Tag("TRUE"), _Tag("FALSE")
-_NONE = type(None)
-_NUMS = (int, float)
-_PLAIN = frozenset({int, str, _NONE, bytes, dt.date, dt.time, dt.timedelta, uuid.UUID})
 _MAX_BIPARTITE = 400
 _WORK_BUDGET = 20_000_000  # rows processed by row checks in one column search
-
-
-@dataclass(eq=False)
-class _Col:
-    values: tuple[Any, ...]
-    kinds: frozenset[str]  # kinds of the non-NULL values: "number", "str", "temporal", ...
-    has_float: bool  # held Python floats: tolerance applies
-    has_null: bool = False
-    has_nan: bool = False
-
-    @property
-    def numeric(self) -> bool:
-        return self.kinds <= {"number"}
-
-    @cached_property
-    def hash(self) -> int:
-        return sum(map(hash, self.values))
-
-    @cached_property
-    def set_hash(self) -> int:
-        return sum(map(hash, set(self.values)))
-
-    @cached_property
-    def distinct(self) -> bool:
-        return len(set(self.values)) == len(self.values)
-
-    @cached_property
-    def top(self) -> Any:
-        """The maximum, when cheaply comparable (numbers or strings, no NULL/NaN); else None."""
-        if self.has_null or self.has_nan or not self.values or not (self.numeric or self.kinds == {"str"}):
-            return None
-        return max(self.values)
-
-    @cached_property
-    def bounds(self) -> tuple[int, int, Any, Any]:
-        """(NULLs, NaNs, min, max) of a numeric column."""
-        nums = [v for v in self.values if type(v) in _NUMS] if self.has_null or self.has_nan else self.values
-        nulls = self.values.count(None) if self.has_null else 0
-        return nulls, len(self.values) - len(nums) - nulls, min(nums, default=None), max(nums, default=None)
-
-
-def _kind(t: type) -> str:
-    if issubclass(t, bool):
-        return "bool"
-    if issubclass(t, (int, float, decimal.Decimal)):
-        return "number"
-    if issubclass(t, (dt.date, dt.time, dt.timedelta)):
-        return "temporal"
-    return "str" if issubclass(t, str) else t.__name__
-
-
-def _canon_value(v: Any, mixed_dates: bool) -> Any:
-    if v is None or type(v) is int or type(v) is str:
-        return v
-    if isinstance(v, bool):
-        return _TRUE if v else _FALSE
-    if isinstance(v, (float, decimal.Decimal)):
-        f = float(v)
-        return _NAN if math.isnan(f) else f
-    if isinstance(v, (int, str)):
-        return int(v) if isinstance(v, int) else str(v)
-    if isinstance(v, dt.datetime):
-        return v.date() if mixed_dates and v.tzinfo is None and v.time() == dt.time(0) else v
-    if isinstance(v, (bytearray, memoryview)):
-        return bytes(v)
-    if isinstance(v, (list, tuple)):
-        return ("list", tuple(_nested(x) for x in v))
-    if isinstance(v, dict):
-        return ("struct", tuple(sorted((str(k), _nested(x)) for k, x in v.items())))
-    try:
-        hash(v)
-        return v
-    except TypeError:
-        return ("repr", repr(v))
-
-
-def _nested(v: Any) -> Any:
-    c = _canon_value(v, True)
-    return float(f"{c:.12g}") if type(c) is float else c
-
-
-def _canon_column(raw: tuple[Any, ...], types: set[type], mixed_dates: bool) -> _Col:
-    kinds = frozenset(_kind(t) for t in types if t is not _NONE)
-    has_float, has_null = float in types, _NONE in types
-    if types <= _PLAIN or (not mixed_dates and types <= _PLAIN | {dt.datetime}):
-        return _Col(raw, kinds, has_float, has_null)
-    if types <= {int, float, decimal.Decimal, _NONE}:
-        values = raw
-        if decimal.Decimal in types:
-            values = tuple(map(float, raw)) if len(types) == 1 else tuple(
-                float(v) if type(v) is decimal.Decimal else v for v in raw)
-        if not any(map(operator.ne, values, values)):  # only NaN differs from itself
-            return _Col(values, kinds, has_float, has_null)
-        return _Col(tuple(_NAN if v != v else v for v in values), kinds, has_float, has_null, True)  # noqa: PLR0124
-    values = tuple(_canon_value(v, mixed_dates) for v in raw)
-    return _Col(values, kinds, has_float, has_null, _NAN in values)
-
-
-def _columns(results: Sequence[QueryResult]) -> list[list[_Col]]:
-    raws = [[tuple(map(operator.itemgetter(i), r.rows)) for i in range(len(r.columns))] for r in results]
-    types = [[set(map(type, col)) for col in cols] for cols in raws]
-    seen = set().union(*chain.from_iterable(types))
-    mixed_dates = dt.date in seen and dt.datetime in seen
-    return [[_canon_column(c, t, mixed_dates) for c, t in zip(cols, ts)] for cols, ts in zip(raws, types)]
-
-
-def _rounded(c: _Col) -> _Col:
-    """The column rounded to 2 decimals; the same object when nothing changes (keeps caches)."""
-    if not c.numeric or float not in set(map(type, c.values)):
-        return c
-    try:
-        values = tuple(map(operator.truediv, map(round, map(operator.mul, c.values, repeat(100))), repeat(100)))
-    except (TypeError, ValueError, OverflowError):  # NULL, NaN, infinities
-        values = tuple(round(v, 2) if type(v) is float and math.isfinite(v) else v for v in c.values)
-    return c if values == c.values else _Col(values, c.kinds, c.has_float, c.has_null, c.has_nan)
 
 
 @contextmanager
@@ -239,20 +105,20 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _kinds_fit(g: _Col, p: _Col) -> bool:
+def _kinds_fit(g: CanonColumn, p: CanonColumn) -> bool:
     """Equal values need equal kinds (an all-NULL column has none)."""
     return not g.kinds or not p.kinds or g.kinds == p.kinds
 
 
-def _tolerant(g: _Col, p: _Col) -> bool:
+def _tolerant(g: CanonColumn, p: CanonColumn) -> bool:
     return g.numeric and p.numeric and (g.has_float or p.has_float)
 
 
 def _close(a: Any, b: Any, tol: float) -> bool:
-    return a == b or (type(a) in _NUMS and type(b) in _NUMS and math.isclose(a, b, rel_tol=tol))
+    return a == b or (type(a) in NUMBERS and type(b) in NUMBERS and math.isclose(a, b, rel_tol=tol))
 
 
-def _top_fit(g: _Col, p: _Col, tol: float) -> bool:
+def _top_fit(g: CanonColumn, p: CanonColumn, tol: float) -> bool:
     if g.top is None or p.top is None:
         return True
     return _close(g.top, p.top, tol) if _tolerant(g, p) else g.top == p.top
@@ -262,7 +128,7 @@ def _clusters(values: Iterable[Any], tol: float) -> dict[Any, Any]:
     """Number -> first value of its chain of consecutive close values (rule 8)."""
     rep: dict[Any, Any] = {}
     head = prev = None
-    for x in sorted({v for v in values if type(v) in _NUMS}):
+    for x in sorted({v for v in values if type(v) in NUMBERS}):
         if prev is None or not math.isclose(prev, x, rel_tol=tol):
             head = x
         rep[x] = head
@@ -275,7 +141,7 @@ def _keyed(a: tuple[Any, ...], b: tuple[Any, ...], tol: float) -> tuple[tuple[An
     return tuple(map(rep.get, a, a)), tuple(map(rep.get, b, b))
 
 
-def _col_match(g: _Col, p: _Col, stop: int, full: bool, bag: bool, tol: float) -> bool:
+def _col_match(g: CanonColumn, p: CanonColumn, stop: int, full: bool, bag: bool, tol: float) -> bool:
     """Can p hold g's values (first `stop` rows)?  Never a false "no"; a hash match may lie."""
     gv, pv = (g.values, p.values) if full else (g.values[:stop], p.values[:stop])
     if not bag:
@@ -293,18 +159,18 @@ def _col_match(g: _Col, p: _Col, stop: int, full: bool, bag: bool, tol: float) -
         (gz, gnan, glo, ghi), (pz, pnan, plo, phi) = g.bounds, p.bounds
         if gz != pz or gnan != pnan or not (_close(glo, plo, tol) and _close(ghi, phi, tol)):
             return False
-    gn = sorted(v for v in gv if type(v) in _NUMS)
-    pn = sorted(v for v in pv if type(v) in _NUMS)
+    gn = sorted(v for v in gv if type(v) in NUMBERS)
+    pn = sorted(v for v in pv if type(v) in NUMBERS)
     if len(gn) != len(pn) or (g.has_null or p.has_null) and gv.count(None) != pv.count(None):
         return False
     return all(map(_close, gn, pn, repeat(tol)))
 
 
-def _seq_equal(g: _Col, p: _Col, tol: float) -> bool:
+def _seq_equal(g: CanonColumn, p: CanonColumn, tol: float) -> bool:
     return g.values == p.values or (_tolerant(g, p) and all(map(_close, g.values, p.values, repeat(tol))))
 
 
-def _rows_match(pairs: list[tuple[_Col, _Col]], stop: int, full: bool, bag: bool, tol: float) -> bool:
+def _rows_match(pairs: list[tuple[CanonColumn, CanonColumn]], stop: int, full: bool, bag: bool, tol: float) -> bool:
     """The exact verdict: do the mapped columns spell the same rows (multiset, or set)?"""
     gcols = [g.values if full else g.values[:stop] for g, _ in pairs]
     pcols = [p.values if full else p.values[:stop] for _, p in pairs]
@@ -359,7 +225,7 @@ def _same_rows(gcols: list[tuple[Any, ...]], pcols: list[tuple[Any, ...]], bag: 
     return dict.__eq__(Counter(zip(*gcols)), Counter(zip(*pcols)))  # Counter.__eq__ loops in Python
 
 
-def _by_key(pairs: list[tuple[_Col, _Col]], gcols: list[tuple[Any, ...]], pcols: list[tuple[Any, ...]],
+def _by_key(pairs: list[tuple[CanonColumn, CanonColumn]], gcols: list[tuple[Any, ...]], pcols: list[tuple[Any, ...]],
             full: bool, tol: float) -> bool | None:
     """A distinct, exactly compared gold column fixes the row pairing: compare the other columns
     pair by pair under it (tolerance without clustering).  None when there is no such column."""
@@ -404,7 +270,7 @@ def _pairable(a: list[Any], b: list[Any], tol: float) -> bool:
     return all(augment(i, set()) for i in range(len(a)))
 
 
-def _search(gold: list[_Col], pred: list[_Col], bag: bool, keys: tuple[int, ...] | None, stop: int,
+def _search(gold: list[CanonColumn], pred: list[CanonColumn], bag: bool, keys: tuple[int, ...] | None, stop: int,
             tol: float) -> tuple[tuple[int, ...] | None, str]:
     """Backtracking column assignment (rule 2): (gold -> predicted mapping, reason)."""
     n, full, keyset = len(gold[0].values), stop == len(gold[0].values), set(keys or ())
@@ -461,12 +327,12 @@ def _search(gold: list[_Col], pred: list[_Col], bag: bool, keys: tuple[int, ...]
     return None, "rows differ" + (" (as a multiset)" if bag else " (as sets)") + " under every column assignment"
 
 
-def _same_col(a: _Col, b: _Col) -> bool:
+def _same_col(a: CanonColumn, b: CanonColumn) -> bool:
     """Interchangeable for the search: same values, kinds and tolerance behaviour."""
     return a.kinds == b.kinds and a.has_float == b.has_float and a.values == b.values
 
 
-def _judge(gold: list[_Col], pred: list[_Col], *, bag: bool, keys: tuple[int, ...] | None,
+def _judge(gold: list[CanonColumn], pred: list[CanonColumn], *, bag: bool, keys: tuple[int, ...] | None,
            limit_ties: bool, tol: float) -> tuple[tuple[int, ...] | None, str]:
     n, m = len(gold[0].values), len(pred[0].values)
     if m == 0 or n == 0:
@@ -507,7 +373,7 @@ def compare_results(gold: QueryResult, predicted: QueryResult, *, gold_ordered: 
         keys = tuple(k for k in dict.fromkeys(gold_sort_keys) if 0 <= k < len(gold.columns))
         keys = keys or tuple(range(len(gold.columns)))
     with _gc_paused():
-        g, p = _columns([gold, predicted])
+        g, p = canonical_columns([gold, predicted])
         mapping, reason = _judge(g, p, bag=True, keys=keys, limit_ties=limit_ties, tol=rel_tol)
         if mapping is not None:
             return Comparison(True, True, True, reason, mapping)
@@ -516,7 +382,7 @@ def compare_results(gold: QueryResult, predicted: QueryResult, *, gold_ordered: 
             set_ok = keys is not None and _judge(g, p, bag=True, keys=None, limit_ties=False, tol=rel_tol)[0] is not None
         else:
             set_ok = _judge(g, p, bag=False, keys=None, limit_ties=False, tol=rel_tol)[0] is not None
-        g2, p2 = [_rounded(c) for c in g], [_rounded(c) for c in p]
+        g2, p2 = [rounded(c) for c in g], [rounded(c) for c in p]
         unchanged = all(a is b for a, b in zip(g2 + p2, g + p))
         rounded_ok = not unchanged and _judge(g2, p2, bag=True, keys=keys, limit_ties=limit_ties, tol=rel_tol)[0] is not None
     return Comparison(False, set_ok, rounded_ok, reason, None)

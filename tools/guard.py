@@ -1,26 +1,28 @@
 """The SQL guard: decide whether model-written SQL may run, and say why not so a model can fix it.
 
-Layers (notes/security.md §5): input hygiene, one parsed query with no forbidden node anywhere,
-a function allowlist, a table allowlist from the catalog, and sqlglot's `qualify` on a copy to
-catch unknown columns. The text that runs is sqlglot's regeneration of the parsed, unqualified
-tree, so what was checked is what executes; an optional engine cross-check sees that exact text.
+Layers (notes/security.md §5): input hygiene and one parsed query (`tools.guard_parse`), no
+forbidden node anywhere, a function allowlist (`tools.functions`), a table allowlist from the
+catalog and sqlglot's `qualify` on a copy to catch unknown columns (`tools.guard_schema`), and no
+read of a hidden column (`tools.guard_hidden`). The text that runs is sqlglot's regeneration of
+the parsed, unqualified tree, so what was checked is what executes; an optional engine
+cross-check sees that exact text.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
-import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel, SqlglotError
 
 from tools.catalog import Catalog, Table
 from tools.functions import check_functions
-from tools.guard_schema import column_problems, hidden_column_problems, normalize, table_ref
+from tools.guard_hidden import hidden_column_problems
+from tools.guard_parse import arrow_lambda_problems, hygiene_problems, parse_one
+from tools.guard_schema import column_problems, normalize, table_ref
 
 
 @dataclass(frozen=True)
@@ -52,13 +54,6 @@ def sql_hash(sql: str) -> str:
     """sha256 hex of the exact text, so any change to it needs a fresh approval."""
     return hashlib.sha256(sql.encode("utf-8")).hexdigest()
 
-
-# Whitespace both sqlglot and the engines agree on; everything else invisible is refused because
-# DuckDB treats U+200B/U+FEFF as whitespace while sqlglot reads them as identifier characters.
-_PLAIN_WHITESPACE = frozenset(" \t\r\n")
-_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zs", "Zl", "Zp"})
-
-_QUERY_ROOTS = (exp.Select, exp.Union, exp.Intersect, exp.Except)
 
 # Statement and clause nodes that must not appear anywhere in the tree (a DELETE inside a WITH
 # still has a Select root). Looked up by name so a sqlglot release that drops one still imports.
@@ -109,14 +104,15 @@ def _check(
     cross_check: Callable[[str], list[Problem]] | None,
     max_length: int,
 ) -> Verdict:
-    problems = _hygiene(sql, max_length)
+    problems = [Problem(*spec) for spec in hygiene_problems(sql, max_length)]
     if problems:
         return _verdict(sql, None, problems, (), ())
-    tree, problems = _parse_one(sql, dialect)
+    tree, specs = parse_one(sql, dialect)
+    problems = [Problem(*spec) for spec in specs]
     if tree is None:
         return _verdict(sql, None, problems, (), ())
     problems += _forbidden_nodes(tree)
-    problems += _arrow_lambdas(sql, tree, dialect)
+    problems += [Problem(*spec) for spec in arrow_lambda_problems(sql, tree, dialect)]
     functions, func_problems = check_functions(tree, dialect)
     problems += [Problem(*spec) for spec in func_problems]
     problems += _user_functions(functions, catalog)
@@ -152,97 +148,6 @@ def _verdict(
     unique = tuple(dict.fromkeys(problems))
     return Verdict(not unique, sql_in, sql, unique, tables, functions)
 
-
-def _hygiene(sql: str, max_length: int) -> list[Problem]:
-    """Layer 1: cheap text checks that close parser differentials before any parsing."""
-    if len(sql) > max_length:
-        return [
-            Problem(
-                "too_long",
-                f"The SQL is {len(sql)} characters; the limit is {max_length}. "
-                "Write a shorter query (fewer columns or CTEs, no inlined data).",
-            )
-        ]
-    if not sql.strip():
-        return [Problem("empty", "The SQL is empty; write one SELECT query.")]
-    bad: dict[str, int] = {}
-    for index, char in enumerate(sql):
-        if char not in _PLAIN_WHITESPACE and unicodedata.category(char) in _INVISIBLE_CATEGORIES:
-            bad.setdefault(char, index)
-    return [
-        Problem(
-            "invisible_character",
-            f"The SQL contains the invisible or control character U+{ord(char):04X} "
-            f"({unicodedata.name(char, 'control character')}) at position {index}. Use only "
-            "plain spaces, tabs and newlines between words, also inside string literals.",
-        )
-        for char, index in list(bad.items())[:5]
-    ]
-
-
-def _parse_one(sql: str, dialect: str) -> tuple[exp.Expression | None, list[Problem]]:
-    """Layer 2a: exactly one statement whose root is a query."""
-    try:
-        parsed = _parse(sql, dialect)
-    except SqlglotError as error:
-        first = str(error).splitlines()[0] if str(error) else type(error).__name__
-        return None, [
-            Problem(
-                "parse_error",
-                f"The SQL does not parse as {dialect}: {first[:300]}. Fix the syntax and "
-                "send one SELECT query.",
-            )
-        ]
-    statements = [s for s in parsed if s is not None and not isinstance(s, exp.Semicolon)]
-    if not statements:
-        return None, [Problem("empty", "The SQL has no statement; write one SELECT query.")]
-    if len(statements) > 1:
-        return None, [
-            Problem(
-                "multiple_statements",
-                f"The SQL has {len(statements)} statements; send exactly one SELECT query "
-                "(combine results with a CTE, a subquery or UNION ALL).",
-            )
-        ]
-    tree = statements[0]
-    root = tree
-    while isinstance(root, (exp.Subquery, exp.Paren)) and root.this is not None:
-        root = root.this
-    if not isinstance(root, _QUERY_ROOTS):
-        kind = type(root).__name__.upper()
-        hint = (
-            " For DuckDB's PIVOT statement write `SELECT * FROM t PIVOT (agg(x) FOR col IN (...))`."
-            if isinstance(root, (exp.Pivot,))
-            else ""
-        )
-        return None, [
-            Problem(
-                "not_a_query",
-                f"Only a single SELECT query (optionally with WITH, UNION, INTERSECT or EXCEPT) "
-                f"may run; this is parsed as {kind}.{hint}",
-            )
-        ]
-    return tree, []
-
-
-def _parse(sql: str, dialect: str) -> list[exp.Expression | None]:
-    """Parse; on failure retry once without comments, which sqlglot cannot take inside
-    multi-word keywords (`ORDER /* x */ BY`). Safe because the regenerated text is what runs."""
-    try:
-        return sqlglot.parse(sql, read=dialect)
-    except SqlglotError:
-        try:
-            tokens = sqlglot.Dialect.get_or_raise(dialect).tokenize(sql)
-        except SqlglotError:
-            tokens = []
-        if not any(token.comments for token in tokens):
-            raise
-        stripped = " ".join(sql[token.start : token.end + 1] for token in tokens)
-        try:
-            return sqlglot.parse(stripped, read=dialect)
-        except SqlglotError:
-            pass
-        raise
 
 
 def _forbidden_nodes(tree: exp.Expression) -> list[Problem]:
@@ -318,33 +223,6 @@ def _row_type_casts(tree: exp.Expression, catalog: Catalog | None) -> list[Probl
             ]
     return []
 
-
-def _arrow_lambdas(sql: str, tree: exp.Expression, dialect: str) -> list[Problem]:
-    """DuckDB 2.0 rejects `x -> expr`; sqlglot also misreads `f(col -> 'key')` as a lambda."""
-    if dialect != "duckdb":
-        return []
-    lambdas = sum(1 for _ in tree.find_all(exp.Lambda))
-    if not lambdas:
-        return []
-    try:
-        tokens = sqlglot.Dialect.get_or_raise(dialect).tokenize(sql)
-    except SqlglotError:
-        tokens = []
-    keywords = sum(
-        1
-        for tok in tokens
-        if tok.text.lower() == "lambda" and tok.token_type.name not in ("STRING", "IDENTIFIER")
-    )
-    if lambdas <= keywords:
-        return []
-    return [
-        Problem(
-            "arrow_lambda",
-            "DuckDB 2.0 rejects the arrow lambda `x -> expr`; write `lambda x: expr`, e.g. "
-            "list_transform(l, lambda x: x + 1). For JSON inside a function argument use "
-            "json_extract(col, '$.key') or json_extract_string(col, '$.key') instead of `->`.",
-        )
-    ]
 
 
 def _tables(

@@ -255,16 +255,16 @@ def people_db(tmp_path: Path) -> Path:
 def test_duckdb_catalog_hides_the_column_its_samples_and_keys(
     people_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tools.databases import duckdb_db
+    from tools.databases import duckdb_catalog, duckdb_db
 
     sampled: list[str] = []
-    real = duckdb_db._with_samples
+    real = duckdb_catalog._with_samples
 
     def spy(cur: Any, schema: str, table: str, columns: list[Column]) -> list[Column]:
         sampled.extend(f"{table}.{c.name}" for c in columns)
         return real(cur, schema, table, columns)
 
-    monkeypatch.setattr(duckdb_db, "_with_samples", spy)
+    monkeypatch.setattr(duckdb_catalog, "_with_samples", spy)
     db = duckdb_db.open_duckdb(people_db, tmp_path / "cache", exclude_columns=("people.ssn",))
     try:
         catalog = db.catalog()

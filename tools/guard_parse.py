@@ -1,0 +1,145 @@
+"""Guard layers 1 and 2a: the SQL text is clean and parses to exactly one query, read the way the
+engines read it.
+
+Most bypasses of a parser-based guard are parser differentials: text that sqlglot reads one way
+and the engine another (invisible characters, `->` lambdas). The cheap text checks run before any
+parsing so such text never reaches the later layers. Problems come back as `(code, message)` pairs
+so this module stays below `tools.guard`, which wraps them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+
+from tools.guard_schema import ProblemSpec
+
+# Whitespace both sqlglot and the engines agree on; everything else invisible is refused because
+# DuckDB treats U+200B/U+FEFF as whitespace while sqlglot reads them as identifier characters.
+_PLAIN_WHITESPACE = frozenset(" \t\r\n")
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zs", "Zl", "Zp"})
+
+_QUERY_ROOTS = (exp.Select, exp.Union, exp.Intersect, exp.Except)
+
+
+def hygiene_problems(sql: str, max_length: int) -> list[ProblemSpec]:
+    """Layer 1: cheap text checks that close parser differentials before any parsing."""
+    if len(sql) > max_length:
+        return [
+            (
+                "too_long",
+                f"The SQL is {len(sql)} characters; the limit is {max_length}. "
+                "Write a shorter query (fewer columns or CTEs, no inlined data).",
+            )
+        ]
+    if not sql.strip():
+        return [("empty", "The SQL is empty; write one SELECT query.")]
+    bad: dict[str, int] = {}
+    for index, char in enumerate(sql):
+        if char not in _PLAIN_WHITESPACE and unicodedata.category(char) in _INVISIBLE_CATEGORIES:
+            bad.setdefault(char, index)
+    return [
+        (
+            "invisible_character",
+            f"The SQL contains the invisible or control character U+{ord(char):04X} "
+            f"({unicodedata.name(char, 'control character')}) at position {index}. Use only "
+            "plain spaces, tabs and newlines between words, also inside string literals.",
+        )
+        for char, index in list(bad.items())[:5]
+    ]
+
+
+def parse_one(sql: str, dialect: str) -> tuple[exp.Expression | None, list[ProblemSpec]]:
+    """Layer 2a: exactly one statement whose root is a query."""
+    try:
+        parsed = _parse(sql, dialect)
+    except SqlglotError as error:
+        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        return None, [
+            (
+                "parse_error",
+                f"The SQL does not parse as {dialect}: {first[:300]}. Fix the syntax and "
+                "send one SELECT query.",
+            )
+        ]
+    statements = [s for s in parsed if s is not None and not isinstance(s, exp.Semicolon)]
+    if not statements:
+        return None, [("empty", "The SQL has no statement; write one SELECT query.")]
+    if len(statements) > 1:
+        return None, [
+            (
+                "multiple_statements",
+                f"The SQL has {len(statements)} statements; send exactly one SELECT query "
+                "(combine results with a CTE, a subquery or UNION ALL).",
+            )
+        ]
+    tree = statements[0]
+    root = tree
+    while isinstance(root, (exp.Subquery, exp.Paren)) and root.this is not None:
+        root = root.this
+    if not isinstance(root, _QUERY_ROOTS):
+        kind = type(root).__name__.upper()
+        hint = (
+            " For DuckDB's PIVOT statement write `SELECT * FROM t PIVOT (agg(x) FOR col IN (...))`."
+            if isinstance(root, (exp.Pivot,))
+            else ""
+        )
+        return None, [
+            (
+                "not_a_query",
+                f"Only a single SELECT query (optionally with WITH, UNION, INTERSECT or EXCEPT) "
+                f"may run; this is parsed as {kind}.{hint}",
+            )
+        ]
+    return tree, []
+
+
+def _parse(sql: str, dialect: str) -> list[exp.Expression | None]:
+    """Parse; on failure retry once without comments, which sqlglot cannot take inside
+    multi-word keywords (`ORDER /* x */ BY`). Safe because the regenerated text is what runs."""
+    try:
+        return sqlglot.parse(sql, read=dialect)
+    except SqlglotError:
+        try:
+            tokens = sqlglot.Dialect.get_or_raise(dialect).tokenize(sql)
+        except SqlglotError:
+            tokens = []
+        if not any(token.comments for token in tokens):
+            raise
+        stripped = " ".join(sql[token.start : token.end + 1] for token in tokens)
+        try:
+            return sqlglot.parse(stripped, read=dialect)
+        except SqlglotError:
+            pass
+        raise
+
+
+def arrow_lambda_problems(sql: str, tree: exp.Expression, dialect: str) -> list[ProblemSpec]:
+    """DuckDB 2.0 rejects `x -> expr`; sqlglot also misreads `f(col -> 'key')` as a lambda."""
+    if dialect != "duckdb":
+        return []
+    lambdas = sum(1 for _ in tree.find_all(exp.Lambda))
+    if not lambdas:
+        return []
+    try:
+        tokens = sqlglot.Dialect.get_or_raise(dialect).tokenize(sql)
+    except SqlglotError:
+        tokens = []
+    keywords = sum(
+        1
+        for tok in tokens
+        if tok.text.lower() == "lambda" and tok.token_type.name not in ("STRING", "IDENTIFIER")
+    )
+    if lambdas <= keywords:
+        return []
+    return [
+        (
+            "arrow_lambda",
+            "DuckDB 2.0 rejects the arrow lambda `x -> expr`; write `lambda x: expr`, e.g. "
+            "list_transform(l, lambda x: x + 1). For JSON inside a function argument use "
+            "json_extract(col, '$.key') or json_extract_string(col, '$.key') instead of `->`.",
+        )
+    ]

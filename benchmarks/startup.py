@@ -83,7 +83,7 @@ def main() -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({
         "benchmark": "startup", "python": platform.python_version(), "machine": platform.machine(), "runs": args.runs,
-        "statistic": "median", "command": analyst,
+        "statistic": "median", "command": [Path(analyst[0]).name, *analyst[1:]],
         "baseline": {"what": "python -c pass", "seconds": round(bare_s, 4)},
         "analyst_help_seconds": round(analyst_s, 4), "over_baseline_seconds": round(over, 4),
         "heavy_modules_imported": heavy, "slowest_imports_ms": [{"module": n, "ms": ms} for n, ms in top],

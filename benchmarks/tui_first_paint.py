@@ -148,7 +148,7 @@ def main() -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({
         "benchmark": "tui_first_paint", "python": platform.python_version(), "machine": platform.machine(),
-        "runs": args.runs, "statistic": "median", "terminal": f"{COLUMNS}x{LINES}", "command": analyst_command() + ["chat", "--model", "scripted:FILE"],
+        "runs": args.runs, "statistic": "median", "terminal": f"{COLUMNS}x{LINES}", "command": [Path(analyst_command()[0]).name, *analyst_command()[1:], "chat", "--model", "scripted:FILE"],
         "baseline": {"what": "python -c pass", "seconds": round(bare_s, 4)},
         "textual_hello_seconds": round(hello_s, 4), "first_paint_seconds": round(paint_s, 4), "ready_seconds": round(ready_s, 4),
         "first_paint_seconds_by_provider": {name: round(seconds, 4) for name, seconds in sdk_s.items()},

@@ -20,7 +20,7 @@ from tools.context import (
     write_context,
 )
 
-DEFOG = Path("/work/shared/benchmarks/defog")
+DEFOG = Path(__file__).resolve().parents[2] / "sessions" / "data" / "defog"  # the shipped copy
 
 FULL = Context(
     glossary=(

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from typing import Any, Callable, TextIO
+from typing import Any, TextIO
 
 from analyst.config import Config
 from analyst.errors import (

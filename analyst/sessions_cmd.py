@@ -91,14 +91,13 @@ def run_replay(config: Config, ref: str, *, db: str | None, model_name: str | No
     """Offline replay (identical / first divergence), or a live re-ask with `--model`."""
     from sessions.replay import reask_session, replay_session
 
-    from analyst.wiring import open_database
 
     stdout = stdout or sys.stdout
     record = _load(config, ref)
     target = db or record.database
     if not db and not Path(target).exists():
         raise UserError(f"the recorded database {target} is not here; pass --db PATH to replay against another copy")
-    database = open_database(config, target)
+    database = _open_asking_password(config, target)
     try:
         settings = _settings_like(config, record)
         if model_name:
@@ -114,6 +113,23 @@ def run_replay(config: Config, ref: str, *, db: str | None, model_name: str | No
     assert report.divergence is not None
     stdout.write(f"diverged: {report.divergence.describe()}\n")
     return EXIT_NOT_ANSWERED
+
+
+def _open_asking_password(config: Config, target: str) -> Any:
+    """Logs never hold PostgreSQL passwords, so a replay may need it again: ask on a terminal."""
+    import getpass
+    import os
+
+    from analyst.wiring import is_postgres_url, open_database
+
+    try:
+        return open_database(config, target)
+    except UserError as exc:
+        if not (is_postgres_url(target) and "password" in exc.message.lower() and sys.stdin.isatty()):
+            raise
+        sys.stderr.write(f"analyst: {exc.message}\n")
+        os.environ["PGPASSWORD"] = getpass.getpass("PostgreSQL password (not stored): ")
+        return open_database(config, target)
 
 
 def _settings_like(config: Config, record: Any) -> Any:

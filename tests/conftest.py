@@ -3,7 +3,6 @@ variables from the developer's shell; the sample database is built once per test
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 

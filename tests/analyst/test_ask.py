@@ -94,7 +94,7 @@ def test_answers_through_tool_calls(fake: FakeOpenAI, capsys, sample_db: Path) -
     log_text = Path(data["session_path"]).read_text()
     assert CANARY not in log_text and "rows" not in json.dumps(executed.get("rows") or "")
     assert (Path(data["session_path"]).stat().st_mode & 0o777) == 0o600
-    assert fake.secret_locations(CANARY) == [f"POST /v1/chat/completions header:authorization"] * 3 or all(
+    assert fake.secret_locations(CANARY) == ["POST /v1/chat/completions header:authorization"] * 3 or all(
         "header:authorization" in loc for loc in fake.secret_locations(CANARY)
     )
 

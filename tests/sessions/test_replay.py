@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from tests.fakes import FakeOpenAI
 from tests.helpers import FakeTty, run_cli, run_sql_reply, text_reply

@@ -85,7 +85,7 @@ ORDER BY n.nspname, c.relname, con.conname
 """
 
 # pg_stats shows only columns the role may read; most_common_vals is anyarray, hence the casts.
-_STATS_SQL = f"""
+_STATS_SQL = """
 SELECT s.schemaname, s.tablename, s.attname, s.n_distinct::float8,
        s.most_common_vals::text::text[]
 FROM pg_catalog.pg_stats s

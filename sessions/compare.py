@@ -182,8 +182,11 @@ def _rows_match(pairs: list[tuple[CanonColumn, CanonColumn]], stop: int, full: b
     unequal = [i for i in known if getattr(pairs[i][0], attr) != getattr(pairs[i][1], attr)]
     if any(i not in tol_idx for i in unequal):  # a column's values differ, and without tolerance
         return False
+    keyed = _same_rows_by_key(pairs, gcols, pcols, tol_idx) if bag and full and not unequal else None
+    if keyed is True or (keyed is False and not tol_idx):
+        return keyed
     distinct = True if full and any(g.distinct for g, _ in pairs[:2]) else None  # None: unknown
-    if not unequal and _same_rows(gcols, pcols, bag, distinct):
+    if keyed is None and not unequal and _same_rows(gcols, pcols, bag, distinct):
         return True
     if not tol_idx:
         return False
@@ -203,6 +206,25 @@ def _rows_match(pairs: list[tuple[CanonColumn, CanonColumn]], stop: int, full: b
         for key, raw in zip(zip(*keys), zip(*(cols[i] for i in tol_idx))):
             groups.setdefault(key, ([], []))[side].append(raw)
     return all(_pairable(a, b, tol) for a, b in groups.values())
+
+
+def _same_rows_by_key(pairs: list[tuple[CanonColumn, CanonColumn]], gcols: list[tuple[Any, ...]],
+                      pcols: list[tuple[Any, ...]], tol_idx: list[int]) -> bool | None:
+    """Exact multiset equality through a key: when a gold column is distinct (an id), each
+    predicted row is looked up by its key and compared with the gold row whole, popping it so a
+    repeated key cannot match twice. One int probe per row instead of hashing every row into a
+    set. None when no column qualifies (the caller then hashes whole rows)."""
+    if len(pairs) < 2 or len(gcols[0]) != len(pcols[0]):
+        return None
+    key = next((i for i, (g, _) in enumerate(pairs) if i not in tol_idx and not g.has_null
+                and (vars(g).get("distinct") or g.kinds == {"number"} and not g.has_float)), None)
+    if key is None:
+        return None
+    rest = [i for i in range(len(pairs)) if i != key]
+    gold_rows = dict(zip(gcols[key], zip(*(gcols[i] for i in rest))))
+    if len(gold_rows) != len(gcols[key]):
+        return None  # the key repeats: not a key
+    return all(map(operator.eq, map(gold_rows.pop, pcols[key], repeat(None)), zip(*(pcols[i] for i in rest))))
 
 
 def _same_rows(gcols: list[tuple[Any, ...]], pcols: list[tuple[Any, ...]], bag: bool, distinct: bool | None) -> bool:

@@ -17,6 +17,7 @@ schema, asks a model for SQL, checks it, shows it for approval, runs it read-onl
 the result. Every step is logged to a session file."""
 
 EPILOG = """examples:
+  analyst --db shop.duckdb --model anthropic:claude-haiku-4-5   (the terminal app)
   analyst ask "Which customer spent the most?"                 (bundled sample database)
   analyst ask "Top 5 products by revenue" --db shop.duckdb --approve auto --format json
   analyst ask "How many rows per day?" --db events.parquet --model ollama:sqlcoder
@@ -232,6 +233,9 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; user errors are one line on stderr and a non-zero exit, never a traceback."""
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
+        argv = ["chat", *argv]  # `analyst --db X --model M` is `analyst chat --db X --model M`
     try:
         args = parser.parse_args(argv)
         return _dispatch(args, parser)

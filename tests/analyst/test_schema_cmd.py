@@ -38,3 +38,9 @@ def test_text_output_is_ddl(capsys, sample_db: Path) -> None:
 def test_excluded_tables_never_appear(capsys, sample_db: Path) -> None:
     result = run_cli(["schema", "--db", str(sample_db), "--exclude-table", "salespeople", "--format", "json"], capsys)
     assert "salespeople" not in result.out
+
+
+def test_bare_flags_open_the_app(capsys, tmp_path: Path) -> None:
+    missing = tmp_path / "missing.duckdb"
+    result = run_cli(["--db", str(missing)], capsys)  # the same as `analyst chat --db ...`
+    assert result.code == 4 and "missing.duckdb" in result.err and not missing.exists()

@@ -158,20 +158,3 @@ class RunFinished(Event):
     status: str
     error: dict[str, str] | None
     usage: dict[str, Any]
-
-
-EVENT_TYPES: dict[str, type[Event]] = {
-    cls.type: cls
-    for cls in (
-        SessionStarted, QuestionAsked, SchemaRetrieved, ModelCalled, ModelResponded, ModelFailed,
-        ToolRan, SqlChecked, ApprovalRequested, ApprovalDecided, QueryExecuted, QueryFailed,
-        AnswerGiven, AnswerRated, RunFinished,
-    )
-}
-
-
-def event_from_json(data: dict[str, Any]) -> Event:
-    """Rebuild an event from a log line, ignoring the log envelope fields."""
-    cls = EVENT_TYPES[data["type"]]
-    names = {f for f in cls.__dataclass_fields__}
-    return cls(**{k: v for k, v in data.items() if k in names})

@@ -32,8 +32,17 @@ from typing import Any, Callable
 from agents import prompts
 from agents.decisions import Approve, Decision, Edit, Reject
 from agents.events import (
-    AnswerGiven, ApprovalDecided, ApprovalRequested, Event, QueryExecuted, QueryFailed,
-    QuestionAsked, RunFinished, SchemaRetrieved, SqlChecked, ToolRan,
+    AnswerGiven,
+    ApprovalDecided,
+    ApprovalRequested,
+    Event,
+    QueryExecuted,
+    QueryFailed,
+    QuestionAsked,
+    RunFinished,
+    SchemaRetrieved,
+    SqlChecked,
+    ToolRan,
 )
 from agents.history import History
 from agents.metering import Meter

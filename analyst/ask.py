@@ -9,13 +9,16 @@ import sys
 import tempfile
 from typing import Any, TextIO
 
+from agents.drive import auto_approve, drive
 from analyst.config import Config
 from analyst.errors import (
-    EXIT_INTERRUPTED, EXIT_NOT_ANSWERED, EXIT_OK, EXIT_PROVIDER, UserError,
+    EXIT_INTERRUPTED,
+    EXIT_NOT_ANSWERED,
+    EXIT_OK,
+    EXIT_PROVIDER,
+    UserError,
 )
 from analyst.wiring import Session, build_model, loop_settings, open_database
-
-from agents.drive import auto_approve, drive
 
 STATUS_EXIT = {
     "answered": EXIT_OK,
@@ -52,7 +55,6 @@ class TerminalApproval:
 
     def __call__(self, pending: Any) -> Any:
         from agents.decisions import Abort, Approve, Edit, Reject
-
         from analyst.render import inert
 
         if pending.problems:
@@ -135,9 +137,8 @@ def run_ask(config: Config, question: str, *, approve: str, output: str, db: str
     live = output == "table" and stdout.isatty()
     session = Session(config, database, resolved, settings, observer=progress, on_text=stream_answer if live else None)
     decide = {"auto": auto_approve, "never": None}.get(approve, TerminalApproval(stdin, stderr))
-    from sessions.log import LogWriteError
-
     from analyst.interrupts import interrupt_on_sigint
+    from sessions.log import LogWriteError
 
     try:
         with interrupt_on_sigint(session.loop.interrupt, quiet_while=lambda: session.loop.executing):

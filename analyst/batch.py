@@ -138,7 +138,6 @@ class BatchRun:
         from dataclasses import replace
 
         from agents.drive import auto_approve, drive
-
         from analyst.render import outcome_json
         from analyst.wiring import Session, loop_settings
 

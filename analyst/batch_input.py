@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,17 +34,15 @@ def _resolve_db(value: object, base: Path, where: str) -> str | None:
 
 
 def _jsonl(text: str, path: Path) -> list[BatchItem]:
+    from tools.jsonl import JsonlError, jsonl_objects
+
+    try:
+        rows = jsonl_objects(text, path, hint='; each line must be an object like {"id": "q1", "question": "..."}')
+    except JsonlError as exc:
+        raise UserError(str(exc)) from None
     items = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
+    for number, row in rows:
         where = f"{path}, line {number}"
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise UserError(f"{where}: invalid JSON ({exc.msg}); each line must be an object like {{\"id\": \"q1\", \"question\": \"...\"}}") from None
-        if not isinstance(row, dict):
-            raise UserError(f"{where}: expected a JSON object with a \"question\"")
         question = row.get("question")
         if not isinstance(question, str) or not question.strip():
             raise UserError(f"{where}: missing \"question\" (a non-empty string)")

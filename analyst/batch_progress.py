@@ -10,7 +10,14 @@ class BatchProgress:
 
     def __init__(self, stream: TextIO, total: int, tally: Any) -> None:
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
         self.tally = tally
         console = Console(file=stream)

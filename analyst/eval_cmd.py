@@ -59,11 +59,10 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
 
     from agents import prompts
     from agents.drive import auto_approve, drive
-    from sessions.evaluate import EVAL_MAX_ROWS, score
-    from sessions.runs import RunLog, new_run_id, summarize
-
     from analyst.eval_report import EvalProgress, print_report
     from analyst.wiring import Session, build_model, code_version, loop_settings
+    from sessions.evaluate import EVAL_MAX_ROWS, score
+    from sessions.runs import RunLog, new_run_id, summarize
 
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
@@ -129,9 +128,8 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
 
 
 def run_runs(config: Config, verb: str, refs: list[str], stdout: TextIO | None = None) -> int:
-    from sessions.runs import compare_runs, find_run, list_runs, load_run
-
     from analyst.eval_report import print_comparison, print_report
+    from sessions.runs import compare_runs, find_run, list_runs, load_run
 
     stdout = stdout or sys.stdout
     runs_dir = config.home / "runs"

@@ -15,7 +15,13 @@ def _bar(fraction: float) -> str:
 class EvalProgress:
     def __init__(self, stream: TextIO, total: int) -> None:
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
 
         console = Console(file=stream)
         self._correct = 0

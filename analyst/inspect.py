@@ -70,18 +70,16 @@ def _statements(source: str) -> list[tuple[int, str]]:
         raise UserError(f"cannot read {source}: {exc.strerror}") from None
     if path.suffix.lower() != ".jsonl":
         return [(1, text)]
-    out = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise UserError(f"{source}, line {number}: invalid JSON ({exc.msg})") from None
-        if not isinstance(item, dict) or not isinstance(item.get("sql"), str):
+    from tools.jsonl import JsonlError, jsonl_objects
+
+    try:
+        rows = jsonl_objects(text, source, hint='; each line must be {"sql": "..."}')
+    except JsonlError as exc:
+        raise UserError(str(exc)) from None
+    for number, item in rows:
+        if not isinstance(item.get("sql"), str):
             raise UserError(f"{source}, line {number}: expected an object with a \"sql\" string")
-        out.append((number, item["sql"]))
-    return out
+    return [(number, item["sql"]) for number, item in rows]
 
 
 def run_check(config: Config, *, db: str | None, dialect: str | None, source: str, stdout: TextIO | None = None) -> int:
@@ -118,7 +116,6 @@ def run_models(config: Config, *, check: bool, stdout: TextIO | None = None) -> 
     """Known providers and models, and where each key comes from (never the key)."""
     stdout = stdout or sys.stdout
     from agents.models.registry import PRICES, PROVIDERS
-
     from analyst.keys import resolve_key
 
     for name, provider in PROVIDERS.items():

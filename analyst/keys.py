@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 SERVICE = "analyst"
 LOOKUP_TIMEOUT_S = 5.0
-_warned: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -23,12 +22,6 @@ class KeySource:
     value: str | None
     source: str  # "env OPENAI_API_KEY", "keyring", "none"
     note: str | None = None
-
-
-def _note_once(text: str) -> None:
-    if text not in _warned:
-        _warned.add(text)
-        print(f"analyst: {text}", file=sys.stderr)
 
 
 def _keyring_get(user: str) -> tuple[str | None, str | None]:
@@ -100,7 +93,6 @@ def _read_secret(provider: str) -> str:
 def run_keys(verb: str, provider: str | None, endpoints: dict[str, str | None] | None = None) -> int:
     """`analyst keys set|list|delete`: keys go in from a prompt or stdin, never from argv."""
     from agents.models.registry import PROVIDERS
-
     from analyst.errors import UserError
 
     key_envs = {name: p.key_env for name, p in PROVIDERS.items() if p.needs_key}

@@ -136,9 +136,8 @@ def _settings_like(config: Config, record: Any) -> Any:
     """Loop settings as recorded (limits matter for fingerprints), else the current ones."""
     from dataclasses import replace
 
-    from tools.databases.base import Limits
-
     from analyst.wiring import loop_settings
+    from tools.databases.base import Limits
 
     recorded = record.started.get("settings") or {}
     settings = loop_settings(config)
@@ -148,7 +147,6 @@ def _settings_like(config: Config, record: Any) -> Any:
 
 def _reask(config: Config, record: Any, database: Any, settings: Any, model_name: str, approve: str, stdout: TextIO, reask_session: Any) -> int:
     from agents.drive import auto_approve
-
     from analyst.wiring import Session, build_model
 
     resolved = build_model(config, model_name)

@@ -52,7 +52,11 @@ def open_database(config: Config, db: str | None = None) -> Any:
 
 def _open_postgres(spec: str, config: Config) -> Any:
     try:
-        from tools.databases.postgres_db import PASSWORD_IN_URL_WARNING, dsn_has_password, open_postgres
+        from tools.databases.postgres_db import (
+            PASSWORD_IN_URL_WARNING,
+            dsn_has_password,
+            open_postgres,
+        )
     except ModuleNotFoundError:
         raise UserError("PostgreSQL needs the postgres extra: pip install 'analyst[postgres]'", EXIT_DATABASE) from None
     try:
@@ -72,9 +76,13 @@ class ResolvedModel:
 
 def build_model(config: Config, name: str | None = None, stream: bool | None = None) -> ResolvedModel:
     """Parse the model name, resolve its key and base URL, and build the adapter."""
-    from agents.models.registry import PROVIDERS, ModelNameError, create_model, parse_model_name
+    from agents.models.registry import (
+        PROVIDERS,
+        ModelNameError,
+        create_model,
+        parse_model_name,
+    )
     from agents.models.scripted import ScriptError
-
     from analyst.keys import missing_key_message, resolve_key
 
     full = name or config.model

@@ -15,8 +15,8 @@ from agents.decisions import Abort, Approve, Edit, Reject
 from agents.events import Event
 from agents.loop import AnalystLoop, Outcome, Pending, Settings
 from agents.models.scripted import ScriptedModel
-from sessions.store import SessionRecord, Turn, turns_of
 from sessions.log import LogContents
+from sessions.store import SessionRecord, Turn, turns_of
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tools.jsonl import JsonlError, jsonl_objects
+
 
 class SuiteError(Exception):
     """A malformed suite; the message names the file and line."""
@@ -97,16 +99,10 @@ def load_suite(path: Path) -> Suite:
         reader = csv.DictReader(io.StringIO(text))
         rows = [(reader.line_num, row) for row in reader]
     else:
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise SuiteError(f"{path}, line {number}: invalid JSON ({exc.msg})") from None
-            if not isinstance(row, dict):
-                raise SuiteError(f"{path}, line {number}: expected a JSON object")
-            rows.append((number, row))
+        try:
+            rows = jsonl_objects(text, path)
+        except JsonlError as exc:
+            raise SuiteError(str(exc)) from None
     items = tuple(_item(row, number, path.parent, f"{path}, line {number}") for number, row in rows)
     if not items:
         raise SuiteError(f"{path} holds no questions")

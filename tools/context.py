@@ -32,6 +32,19 @@ def load_context_for(db_path: Path) -> Context:
     return load_context(path) if path.is_file() else Context()
 
 
+def load_sidecar(path: Path | None) -> Context:
+    """A database's sidecar for opening it: empty when absent; malformed stops the open with
+    one line, because a context silently ignored changes every answer."""
+    from tools.databases.base import DatabaseOpenError
+
+    if path is None or not Path(path).is_file():
+        return Context()
+    try:
+        return load_context(path)
+    except ValueError as exc:
+        raise DatabaseOpenError(f"bad context file: {exc}", "fix the file or move it aside") from None
+
+
 def load_context(path: Path) -> Context:
     """Parse and check one context file; malformed input is a ValueError naming file and key."""
     path = Path(path)

@@ -16,16 +16,15 @@ from agents.models.base import Model, Usage
 class Provider:
     name: str
     key_env: str | None  # environment variable holding the key, if the provider needs one
-    base_url_env: str | None
     default_base_url: str | None
     needs_key: bool
 
 
 PROVIDERS: dict[str, Provider] = {
-    "openai": Provider("openai", "OPENAI_API_KEY", "OPENAI_BASE_URL", None, True),
-    "anthropic": Provider("anthropic", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", None, True),
-    "ollama": Provider("ollama", None, "OLLAMA_BASE_URL", "http://localhost:11434/v1", False),
-    "scripted": Provider("scripted", None, None, None, False),
+    "openai": Provider("openai", "OPENAI_API_KEY", None, True),
+    "anthropic": Provider("anthropic", "ANTHROPIC_API_KEY", None, True),
+    "ollama": Provider("ollama", None, "http://localhost:11434/v1", False),
+    "scripted": Provider("scripted", None, None, False),
 }
 
 # USD per million tokens (input, output). Overridable in config; unknown models cost `None`.

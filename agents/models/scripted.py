@@ -7,7 +7,6 @@ File format (DESIGN §4): one JSON object per line, consumed in order, one per m
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from pathlib import Path
@@ -20,6 +19,7 @@ from agents.models.base import (
     ToolCall,
     Usage,
 )
+from tools.jsonl import JsonlError, jsonl_objects
 
 
 class ScriptError(Exception):
@@ -29,21 +29,11 @@ class ScriptError(Exception):
 def load_script(path: Path) -> list[dict[str, Any]]:
     """Read a scripted-model JSONL file, naming the line of any malformed entry."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        return [entry for _, entry in jsonl_objects(path.read_text(encoding="utf-8"), path)]
     except OSError as exc:
         raise ScriptError(f"cannot read scripted model file {path}: {exc.strerror}") from None
-    entries = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            entry = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ScriptError(f"{path}, line {number}: invalid JSON ({exc.msg})") from None
-        if not isinstance(entry, dict):
-            raise ScriptError(f"{path}, line {number}: expected a JSON object")
-        entries.append(entry)
-    return entries
+    except JsonlError as exc:
+        raise ScriptError(str(exc)) from None
 
 
 class ScriptedModel:

@@ -22,8 +22,15 @@ from analyst.errors import UserError
 from analyst.tui.conversation import Conversation
 from analyst.tui.inputs import QuestionInput
 from analyst.tui.messages import (
-    AnswerRatedLogged, LoopEventPosted, ResultArrived, SessionFailed, SessionReady, StepCrashed,
-    StepFinished, StepWaiting, TextStreamed,
+    AnswerRatedLogged,
+    LoopEventPosted,
+    ResultArrived,
+    SessionFailed,
+    SessionReady,
+    StepCrashed,
+    StepFinished,
+    StepWaiting,
+    TextStreamed,
 )
 from analyst.tui.results import ResultsPanel, ShownResult
 from analyst.tui.runner import LoopRunner

@@ -19,7 +19,12 @@ import threading
 from typing import Any, Callable
 
 from analyst.tui.messages import (
-    LoopEventPosted, ResultArrived, StepCrashed, StepFinished, StepWaiting, TextStreamed,
+    LoopEventPosted,
+    ResultArrived,
+    StepCrashed,
+    StepFinished,
+    StepWaiting,
+    TextStreamed,
 )
 
 

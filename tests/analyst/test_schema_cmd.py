@@ -44,3 +44,33 @@ def test_bare_flags_open_the_app(capsys, tmp_path: Path) -> None:
     missing = tmp_path / "missing.duckdb"
     result = run_cli(["--db", str(missing)], capsys)  # the same as `analyst chat --db ...`
     assert result.code == 4 and "missing.duckdb" in result.err and not missing.exists()
+
+
+def test_malformed_context_file_is_one_line(capsys, tmp_path: Path, sample_db: Path) -> None:
+    import shutil
+
+    db = tmp_path / "shop.duckdb"
+    shutil.copyfile(sample_db, db)
+    (tmp_path / "shop.context.toml").write_text("glossary = 3\n")
+    result = run_cli(["schema", "--db", str(db)], capsys)
+    assert result.code == 4 and "shop.context.toml" in result.err and "'glossary'" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+
+
+def test_context_file_reaches_the_prompt(capsys, monkeypatch, tmp_path: Path, sample_db: Path) -> None:
+    import shutil
+
+    from tests.fakes import FakeOpenAI
+    from tests.helpers import text_reply
+
+    db = tmp_path / "shop.duckdb"
+    shutil.copyfile(sample_db, db)
+    (tmp_path / "shop.context.toml").write_text('glossary = "ARPU = revenue per customer"\ninstructions = "Money is in USD."\n')
+    with FakeOpenAI() as fake:
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-context-0000")
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        fake.queue(text_reply("I need more detail."))
+        result = run_cli(["ask", "What is ARPU?", "--db", str(db), "--approve", "auto", "--format", "json"], capsys)
+    assert result.code == 0, result.err
+    prompt = fake.requests[0]["messages"][1]["content"]
+    assert "Glossary:\nARPU = revenue per customer" in prompt and "Instructions:\nMoney is in USD." in prompt

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tools.catalog import Catalog, hidden_column_names, without_columns
-from tools.context import context_path_for, load_context, with_context
+from tools.catalog import Catalog, Context, hidden_column_names, without_columns
+from tools.context import context_path_for, load_sidecar, with_context
 from tools.databases.base import (
     DatabaseOpenError,
     Limits,
@@ -109,6 +109,8 @@ class DuckDBDatabase:
         self.data_files = data_files
         self._settings = settings
         self._temp_dir = cache_dir / "duckdb-tmp" / str(os.getpid())
+        # the sidecar is read at open, so a malformed file is one line now, not a crash later
+        self._context = load_sidecar(context_path_for(self.path)) if not data_files else Context()
         self._con = self._connect()
         self._catalog: Catalog | None = None
         self._running: set[Any] = set()
@@ -165,9 +167,8 @@ class DuckDBDatabase:
     def _load_catalog(self) -> Catalog:
         small = sum(p.stat().st_size for p in self.data_files if p.exists()) <= VIEW_SCAN_MAX_BYTES
         catalog = introspect(self._con.cursor(), self.exclude_tables, scan_views=small, exclude_columns=self.exclude_columns)
-        context_file = context_path_for(Path(self.uri)) if not self.data_files else None
-        if context_file is not None and context_file.exists():
-            catalog = with_context(catalog, load_context(context_file))
+        if self._context != Context():
+            catalog = with_context(catalog, self._context)
         return without_columns(catalog, self.exclude_columns)  # also the context's descriptions
 
     def cross_check(self, sql: str) -> list[str]:

@@ -18,8 +18,21 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tools.catalog import Catalog, hidden_column_names, scrub_hidden, without_columns
-from tools.databases.base import DatabaseOpenError, Limits, QueryError, QueryResult, ResultColumn
+from tools.catalog import (
+    Catalog,
+    Context,
+    hidden_column_names,
+    scrub_hidden,
+    without_columns,
+)
+from tools.context import load_sidecar, with_context
+from tools.databases.base import (
+    DatabaseOpenError,
+    Limits,
+    QueryError,
+    QueryResult,
+    ResultColumn,
+)
 from tools.databases.postgres_conn import (
     PASSWORD_IN_URL_WARNING,
     ConnectionPool,
@@ -90,7 +103,7 @@ class PostgresDatabase:
         self._pool = ConnectionPool({**defaults, **dsn_params}, settings, self.uri)
         self._secrets = self._pool.secrets
         self._settings = settings
-        self._context_file = context_file
+        self._context = load_sidecar(context_file)  # read at open: a bad file is one line now
         self._lock = threading.Lock()
         self._catalog_lock = threading.Lock()
         self._watches: set[_Watch] = set()
@@ -131,10 +144,8 @@ class PostgresDatabase:
             ) from None
         finally:
             self._pool.end(begun)
-        if self._context_file is not None and self._context_file.is_file():
-            from tools.context import load_context, with_context
-
-            catalog = with_context(catalog, load_context(self._context_file))
+        if self._context != Context():
+            catalog = with_context(catalog, self._context)
         return without_columns(catalog, self.exclude_columns)  # also the context's descriptions
 
     def fingerprint_source(self) -> str:

@@ -2,9 +2,13 @@
 
 Builds a gold result and a prediction with DuckDB (BIGINT, VARCHAR, DOUBLE, DECIMAL, DATE; the
 prediction shuffled, aliased, columns permuted, one extra column), times the comparison next to
-a baseline measured in the same run (`sorted()` of the prediction's rows as tuples, i.e. what a
-naive "sort both and compare" judge pays for one side), prints a table and writes
+two baselines measured in the same run: `sorted()` of the prediction's rows as tuples (what a
+naive "sort both and compare" judge pays for one side), and DuckDB executing and fetching the two
+results (what `analyst eval` pays before it can judge). Prints a table and writes
 benchmarks/results/compare_results.json.  Run: `python benchmarks/compare_results.py [rows]`.
+
+The target is absolute (< 2 s); the shared 2-core machines this runs on differ by 2-3x in speed
+between sessions, so the ratios are the machine-independent figures (see benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -58,8 +62,10 @@ def timed(fn: Callable[[], Any]) -> tuple[float, float, Any]:
 def main(rows: int = 1_000_000) -> int:
     con = duckdb.connect()
     gold_sql = GOLD_SQL.format(n=rows)
+    started = time.perf_counter()
     gold = fetch(con, gold_sql)
     exact = fetch(con, PRED_SQL.format(gold=gold_sql, noise=""))
+    fetch_s = time.perf_counter() - started
     noisy = fetch(con, PRED_SQL.format(gold=gold_sql, noise="* (1 + 1e-12)"))
     ordered_gold = fetch(con, gold_sql + " ORDER BY day DESC, id")
     ordered_pred = fetch(con, f"SELECT id AS k, name, amount, price, day AS dd, 1 AS extra FROM ({gold_sql}) ORDER BY dd DESC, k")
@@ -83,16 +89,18 @@ def main(rows: int = 1_000_000) -> int:
             print(f"unexpected verdict for {label!r}: {verdict}", file=sys.stderr)
             return 1
         table.append({"scenario": label, "seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3),
-                      "ratio_to_baseline": round(seconds / baseline_s, 2), "correct": verdict.correct,
+                      "ratio_to_baseline": round(seconds / baseline_s, 2),
+                      "ratio_to_fetch": round(seconds / fetch_s, 2), "correct": verdict.correct,
                       "reason": verdict.reason})
 
     print(f"rows={rows:,}  gold columns={len(gold.columns)}  predicted columns={len(exact.columns)}  "
           f"median of {REPEAT}  python {platform.python_version()}  duckdb {duckdb.__version__}")
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
-    print(f"{'scenario':50s} {'seconds':>8s} {'cpu s':>8s} {'x baseline':>10s}")
-    print(f"{'baseline: sorted(prediction rows)':50s} {baseline_s:8.3f} {baseline_cpu:8.3f} {1.0:10.2f}")
+    print(f"{'scenario':50s} {'seconds':>8s} {'cpu s':>8s} {'x sorted':>9s} {'x fetch':>8s}")
+    print(f"{'baseline: sorted(prediction rows)':50s} {baseline_s:8.3f} {baseline_cpu:8.3f} {1.0:9.2f} {baseline_s / fetch_s:8.2f}")
+    print(f"{'baseline: DuckDB runs and fetches both results':50s} {fetch_s:8.3f} {'':8s} {fetch_s / baseline_s:9.2f} {1.0:8.2f}")
     for row in table:
-        print(f"{row['scenario']:50s} {row['seconds']:8.3f} {row['cpu_seconds']:8.3f} {row['ratio_to_baseline']:10.2f}")
+        print(f"{row['scenario']:50s} {row['seconds']:8.3f} {row['cpu_seconds']:8.3f} {row['ratio_to_baseline']:9.2f} {row['ratio_to_fetch']:8.2f}")
     target = table[0]["seconds"]
     passed = rows != 1_000_000 or target < TARGET_S
     print(f"target: {target:.3f} s < {TARGET_S} s -> {'PASS' if passed else 'FAIL'}")
@@ -106,6 +114,8 @@ def main(rows: int = 1_000_000) -> int:
         "cpus": os.cpu_count(), "load_average_1min": round(os.getloadavg()[0], 2),
         "baseline": {"what": "sorted() of the prediction's rows as tuples", "seconds": round(baseline_s, 3),
                      "cpu_seconds": round(baseline_cpu, 3)},
+        "fetch_baseline": {"what": "DuckDB executes and fetchall()s the gold and the prediction, once",
+                           "seconds": round(fetch_s, 3)},
         "scenarios": table, "target_seconds": TARGET_S, "passed": passed,
     }, indent=2) + "\n")
     print(f"wrote {out}")

@@ -1,5 +1,6 @@
 """Export a result to CSV, JSON or Parquet: the approved SQL runs again, read-only, and its rows
-stream to the file in chunks (our code; DuckDB's COPY cannot run on the hardened connection).
+stream to the file in chunks (`Database.stream`, on DuckDB or PostgreSQL; our code writes the
+file, since DuckDB's COPY cannot run on the hardened connection).
 
 The file is written under a `.part` name and renamed when complete, so a cancelled or failed
 export leaves nothing half-written behind.
@@ -17,7 +18,6 @@ from typing import Any, Callable, Iterator
 from tools.fingerprint import normalize_value
 
 FORMATS = {"csv": ".csv", "json": ".json", "parquet": ".parquet"}
-CHUNK_ROWS = 2_000
 TIMEOUT_S = 600.0
 
 
@@ -50,90 +50,66 @@ def unique_names(names: list[str]) -> list[str]:
 class ExportJob:
     """One export; `run` blocks (call it from a worker), `cancel` stops it from any thread."""
 
-    database: Any  # a DuckDB database (tools/databases/duckdb_db.py)
+    database: Any  # a Database (tools/databases/base.py): DuckDB or PostgreSQL
     sql: str
     path: Path
     fmt: str
     timeout_s: float = TIMEOUT_S
     _cancelled: threading.Event = field(default_factory=threading.Event)
-    _cursor: Any = None
+    _stream: Any = None
 
     def cancel(self) -> None:
         self._cancelled.set()
-        cursor = self._cursor
-        if cursor is not None:
-            cursor.interrupt()
+        stream = self._stream
+        if stream is not None:
+            stream.cancel()
 
     def run(self, on_progress: Callable[[int], None] = lambda rows: None) -> int:
         """Write every row of `sql` to `path`; returns the row count or raises ExportError."""
+        from tools.databases.base import StreamError
+
         if self.fmt not in FORMATS:
             raise ExportError(f"unknown export format {self.fmt!r}; use one of {', '.join(FORMATS)}")
         part = self.path.with_name(self.path.name + ".part")
         try:
-            names, types, chunks = self._stream()
-            writer = {"csv": _write_csv, "json": _write_json, "parquet": _write_parquet}[self.fmt]
-            rows = writer(part, names, types, chunks, on_progress)
+            self._stream = self.database.stream(self.sql, self.timeout_s)
+            if self._cancelled.is_set():  # cancelled while the query started
+                raise ExportError("export cancelled")
+            names = unique_names([c.name for c in self._stream.columns])
+            types = [c.type for c in self._stream.columns]
+            if self.fmt == "parquet":
+                rows = _write_parquet(part, names, types, str(self.database.dialect), self._chunks(), on_progress)
+            else:
+                writer = _write_csv if self.fmt == "csv" else _write_json
+                rows = writer(part, names, self._chunks(), on_progress)
             if self._cancelled.is_set():
                 raise ExportError("export cancelled")
             part.replace(self.path)
             return rows
+        except StreamError as exc:
+            raise ExportError(self._reason(exc)) from None
         except OSError as exc:
             raise ExportError(f"cannot write {self.path}: {exc.strerror or exc}") from None
         finally:
             part.unlink(missing_ok=True)
-            self._close()
+            if self._stream is not None:
+                self._stream.close()
 
-    def _stream(self) -> tuple[list[str], list[str], Iterator[list[tuple[Any, ...]]]]:
-        """Run `sql` on a fresh cursor and yield its rows in chunks, under a watchdog.
+    def _chunks(self) -> Iterator[list[tuple[Any, ...]]]:
+        for chunk in self._stream.chunks():
+            if self._cancelled.is_set():
+                return
+            yield chunk
 
-        The Database protocol has no streaming read yet, so this opens a cursor on the DuckDB
-        database's own connection: read-only, external access off, configuration locked, exactly
-        as constrained as the loop's queries.
-        """
-        import duckdb
-
-        connection = getattr(self.database, "_con", None)
-        if connection is None:
-            raise ExportError("export needs a DuckDB database")
-        cursor = connection.cursor()
-        self._cursor = cursor
-        watchdog = threading.Timer(self.timeout_s, cursor.interrupt)
-        watchdog.daemon = True
-        watchdog.start()
-        self._watchdog = watchdog
-        try:
-            cursor.execute(self.sql)
-        except duckdb.InterruptException:
-            raise ExportError("export cancelled" if self._cancelled.is_set() else f"export stopped at the {self.timeout_s:g} s time limit") from None
-        except duckdb.Error as exc:
-            raise ExportError(f"export query failed: {str(exc).strip().splitlines()[0]}") from None
-        names = unique_names([d[0] for d in cursor.description or ()])
-        types = [str(d[1]) for d in cursor.description or ()]
-
-        def chunks() -> Iterator[list[tuple[Any, ...]]]:
-            while not self._cancelled.is_set():
-                try:
-                    chunk = cursor.fetchmany(CHUNK_ROWS)
-                except duckdb.InterruptException:
-                    raise ExportError("export cancelled" if self._cancelled.is_set() else "export stopped at the time limit") from None
-                except duckdb.Error as exc:
-                    raise ExportError(f"export query failed: {str(exc).strip().splitlines()[0]}") from None
-                if not chunk:
-                    return
-                yield chunk
-
-        return names, types, chunks()
-
-    def _close(self) -> None:
-        watchdog = getattr(self, "_watchdog", None)
-        if watchdog is not None:
-            watchdog.cancel()
-        if self._cursor is not None:
-            try:
-                self._cursor.close()
-            except Exception:  # noqa: BLE001 - closing a cursor that failed
-                pass
-            self._cursor = None
+    def _reason(self, exc: Any) -> str:
+        if self._cancelled.is_set():
+            return "export cancelled"
+        if exc.kind == "timeout":
+            return f"export stopped at the {self.timeout_s:g} s time limit"
+        if exc.kind == "interrupted":
+            return "export interrupted"
+        lines = str(exc.message).strip().splitlines()
+        return f"export query failed: {lines[0] if lines else exc.kind}"
 
 
 def _text(value: Any) -> str:
@@ -147,7 +123,7 @@ def _text(value: Any) -> str:
     return str(normalized)
 
 
-def _write_csv(path: Path, names: list[str], types: list[str], chunks: Iterator[list[tuple[Any, ...]]], progress: Callable[[int], None]) -> int:
+def _write_csv(path: Path, names: list[str], chunks: Iterator[list[tuple[Any, ...]]], progress: Callable[[int], None]) -> int:
     rows = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -159,7 +135,7 @@ def _write_csv(path: Path, names: list[str], types: list[str], chunks: Iterator[
     return rows
 
 
-def _write_json(path: Path, names: list[str], types: list[str], chunks: Iterator[list[tuple[Any, ...]]], progress: Callable[[int], None]) -> int:
+def _write_json(path: Path, names: list[str], chunks: Iterator[list[tuple[Any, ...]]], progress: Callable[[int], None]) -> int:
     """A JSON array of row objects, values as in `ask --format json` (DESIGN §7)."""
     rows = 0
     with path.open("w", encoding="utf-8") as handle:
@@ -174,7 +150,31 @@ def _write_json(path: Path, names: list[str], types: list[str], chunks: Iterator
     return rows
 
 
-def _write_parquet(path: Path, names: list[str], types: list[str], chunks: Iterator[list[tuple[Any, ...]]], progress: Callable[[int], None]) -> int:
+# PostgreSQL type names (pg_catalog.format_type) that a Parquet column can hold as they are; any
+# other type (json, arrays, enums, money, time with time zone, ...) is written as its text.
+# Unconstrained NUMERIC has no Parquet equivalent: it is written as DOUBLE.
+_PG_TO_DUCKDB = {
+    "smallint": "SMALLINT", "integer": "INTEGER", "bigint": "BIGINT", "real": "REAL",
+    "double precision": "DOUBLE", "numeric": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE",
+    "timestamp without time zone": "TIMESTAMP", "timestamp with time zone": "TIMESTAMPTZ",
+    "time without time zone": "TIME", "interval": "INTERVAL", "bytea": "BLOB", "uuid": "UUID",
+    "text": "VARCHAR", "character varying": "VARCHAR", "character": "VARCHAR", "name": "VARCHAR",
+}
+
+
+def parquet_columns(types: list[str], dialect: str) -> list[tuple[str, bool]]:
+    """(DuckDB type, whether values must be written as text) per result column."""
+    if dialect == "duckdb":
+        return [(kind, False) for kind in types]
+    out = []
+    for kind in types:
+        mapped = _PG_TO_DUCKDB.get(kind.lower())
+        out.append((mapped, False) if mapped else ("VARCHAR", True))
+    return out
+
+
+def _write_parquet(path: Path, names: list[str], types: list[str], dialect: str,
+                   chunks: Iterator[list[tuple[Any, ...]]], progress: Callable[[int], None]) -> int:
     """Rows go into a scratch in-memory DuckDB that may write this one file and nothing else."""
     import duckdb
 
@@ -188,11 +188,15 @@ def _write_parquet(path: Path, names: list[str], types: list[str], chunks: Itera
         scratch.execute("SET allowed_paths = ?", [[str(path)]])
         scratch.execute("SET enable_external_access = false")
         scratch.execute("SET lock_configuration = true")
-        columns = ", ".join(f"{_quote(name)} {kind}" for name, kind in zip(names, types))
+        layout = parquet_columns(types, dialect)
+        columns = ", ".join(f"{_quote(name)} {kind}" for name, (kind, _) in zip(names, layout))
         scratch.execute(f"CREATE TABLE export_rows ({columns})")
         placeholders = ", ".join("?" for _ in names)
+        as_text = [i for i, (_, text) in enumerate(layout) if text]
         rows = 0
         for chunk in chunks:
+            if as_text:
+                chunk = [tuple(_text(v) if i in as_text and v is not None else v for i, v in enumerate(row)) for row in chunk]
             scratch.executemany(f"INSERT INTO export_rows VALUES ({placeholders})", chunk)
             rows += len(chunk)
             progress(rows)

@@ -2,11 +2,14 @@
 
 Expected query failures (errors, timeouts) come back as values so the loop can show them to the
 model; a database that cannot be opened at all is an exception, because it ends the program.
+A streamed export (`stream`) raises StreamError instead: it fails inside an iterator, and nothing
+is shown to the model.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any, Protocol
 
 from tools.catalog import Catalog
@@ -62,6 +65,29 @@ class QueryError:
     elapsed_ms: float = 0.0
 
 
+class StreamError(Exception):
+    """A streamed read could not start or stopped; `kind` as QueryError's, `message` one line."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+class RowStream(Protocol):
+    """Every row of one checked query, in chunks, for exports: no row cap and no cell clipping,
+    but the same read-only connection, time limit and interrupt as `execute`.  `chunks` raises
+    StreamError; `cancel` may be called from any thread; `close` releases the connection."""
+
+    columns: tuple[ResultColumn, ...]
+
+    def chunks(self) -> Iterator[list[tuple[Any, ...]]]: ...
+
+    def cancel(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
 class Database(Protocol):
     """One opened database, read-only, with limits set at open time."""
 
@@ -75,6 +101,10 @@ class Database(Protocol):
         ...
 
     def execute(self, sql: str, limits: Limits) -> QueryResult | QueryError: ...
+
+    def stream(self, sql: str, timeout_s: float) -> RowStream:
+        """Start streaming `sql` (raises StreamError); the caller closes the stream."""
+        ...
 
     def interrupt(self) -> None: ...
 

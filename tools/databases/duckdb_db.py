@@ -228,6 +228,23 @@ class DuckDBDatabase:
         elapsed = (time.perf_counter() - started) * 1000
         return QueryResult(columns, tuple(rows[: limits.max_rows]), truncated, elapsed)
 
+    def stream(self, sql: str, timeout_s: float) -> Any:
+        """Every row of `sql` in chunks (tools/databases/duckdb_stream.py); raises StreamError."""
+        from tools.databases.duckdb_stream import DuckDBRowStream
+
+        cursor = self._con.cursor()
+        with self._lock:
+            self._running.add(cursor)
+
+        def forget() -> None:
+            with self._lock:
+                self._running.discard(cursor)
+
+        def clean(text: str) -> str:
+            return _clean_error(text, self.path, self._hidden_names())
+
+        return DuckDBRowStream(cursor, sql, timeout_s, clean, forget)
+
     def _hidden_names(self) -> frozenset[str]:
         """Hidden column names, to keep them out of engine messages (binder "candidate bindings")."""
         if not self.exclude_columns:

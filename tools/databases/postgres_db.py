@@ -32,6 +32,7 @@ from tools.databases.base import (
     QueryError,
     QueryResult,
     ResultColumn,
+    StreamError,
 )
 from tools.databases.postgres_conn import (
     PASSWORD_IN_URL_WARNING,
@@ -235,6 +236,34 @@ class PostgresDatabase:
         columns = tuple(ResultColumn(d.name, self._type_name(conn, d.type_code)) for d in description)
         truncated = len(rows) > limits.max_rows
         return QueryResult(columns, tuple(rows[: limits.max_rows]), truncated, _ms_since(started))
+
+    def stream(self, sql: str, timeout_s: float) -> Any:
+        """Every row of `sql` in chunks through a server-side cursor (postgres_stream.py);
+        raises StreamError. The connection stays borrowed until the stream is closed."""
+        from tools.databases.postgres_stream import PostgresRowStream
+
+        started = time.perf_counter()
+        begun = self._pool.begin(int(timeout_s * 1000) + TIMEOUT_MARGIN_MS)
+        if isinstance(begun, QueryError):
+            raise StreamError(begun.kind, begun.message)
+        conn, watch = begun, _Watch(begun)
+        with self._lock:
+            self._watches.add(watch)
+
+        def failure(exc: Exception) -> StreamError:
+            failed = self._failure(exc, conn, watch, Limits(timeout_s=timeout_s), started)
+            return StreamError(failed.kind, scrub_hidden(failed.message, self._hidden_names()))
+
+        def release() -> None:
+            watch.finish()
+            with self._lock:
+                self._watches.discard(watch)
+            self._pool.end(conn)
+
+        return PostgresRowStream(
+            conn, watch, sql, timeout_s, cursor_name=f"analyst_export_{next(self._names)}",
+            type_name=lambda oid: self._type_name(conn, oid), failure=failure, release=release,
+        )
 
     def _type_name(self, conn: Any, oid: int) -> str:
         """SQL type names (`integer`, `numeric`) from OIDs, looked up once per type and cached."""

@@ -122,3 +122,21 @@ def test_chat_fails_in_one_line_before_the_screen(capsys, tmp_path: Path) -> Non
     assert missing.code == 4 and "database not found" in missing.err and missing.out == ""
     no_key = run_cli(["chat", "--model", "openai:gpt-4.1-mini"], capsys)
     assert no_key.code == 2 and "OPENAI_API_KEY" in no_key.err
+
+
+def test_parquet_export_keeps_nested_and_exotic_values(database, tmp_path: Path) -> None:
+    """Columns go into Parquet as typed lists (unnested); every row keeps its own values."""
+    import duckdb
+
+    sql = """SELECT range AS id, [range, NULL] AS l, {'a': range, 'b': 'x' || range} AS st, MAP {'k': range} AS m,
+                    INTERVAL 3 DAY + to_seconds(range) AS iv, ('\\xAA'::BLOB || range::VARCHAR::BLOB) AS bl,
+                    TIMESTAMPTZ '2024-01-01 10:00:00+02' + to_seconds(range) AS tz, NULL AS n,
+                    (range / 3)::DECIMAL(38, 10) AS dec, CASE WHEN range % 2 = 0 THEN 'even' END AS maybe
+             FROM range(4500)"""
+    path = tmp_path / "odd.parquet"
+    assert ExportJob(database, sql, path, "parquet").run() == 4500
+    scratch = duckdb.connect()
+    expected = scratch.execute(sql + " ORDER BY id").fetchall()
+    back = scratch.execute(f"SELECT * FROM '{path}' ORDER BY id").fetchall()
+    assert back == expected
+    assert back[4001][:4] == (4001, [4001, None], {"a": 4001, "b": "x4001"}, {"k": 4001})

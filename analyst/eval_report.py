@@ -61,24 +61,27 @@ def print_report(stream: TextIO, header: dict[str, Any], summary: dict[str, Any]
         console.print("no questions were scored")
         return
     console.print(
-        f"accuracy {accuracy:.1%} ({summary['correct']}/{n}) · relaxed: set {summary['set_accuracy']:.1%}, "
-        f"rounded {summary['rounded_accuracy']:.1%}"
+        f"accuracy {accuracy:.1%} ({summary['correct']}/{n}, 95% CI {_ci(summary.get('accuracy_ci95'))}) · "
+        f"relaxed: set {summary['set_accuracy']:.1%}, rounded {summary['rounded_accuracy']:.1%}"
     )
     for title, key in (("category", "by_category"), ("database", "by_db")):
         table = Table(show_header=True, header_style="bold", title=f"by {title}", title_justify="left")
         table.add_column(title)
         table.add_column("n", justify="right")
         table.add_column("accuracy", justify="right")
+        table.add_column("95% CI", justify="right")
         table.add_column("")
         for label, group in summary[key].items():
-            table.add_row(label, str(group["n"]), f"{group['accuracy']:.1%}", _bar(group["accuracy"]))
+            table.add_row(label, str(group["n"]), f"{group['accuracy']:.1%}", _ci(group.get("ci95")), _bar(group["accuracy"]))
         console.print(table)
     outcomes = ", ".join(f"{k} {v}" for k, v in summary["outcomes"].items())
     console.print(f"outcomes: {outcomes}")
     p50, p95 = summary.get("latency_ms_p50"), summary.get("latency_ms_p95")
+    per_correct = summary.get("cost_per_correct_usd")
     console.print(
-        f"tokens {summary['input_tokens']} in + {summary['output_tokens']} out · cost {_fmt_cost(summary['cost_usd'])} · "
-        f"latency p50 {p50:.0f} ms, p95 {p95:.0f} ms" if p50 is not None and p95 is not None else ""
+        f"tokens {summary['input_tokens']} in + {summary['output_tokens']} out · cost {_fmt_cost(summary['cost_usd'])}"
+        + (f" ({_fmt_cost(per_correct)} per correct answer)" if per_correct is not None else "")
+        + (f" · latency p50 {p50:.0f} ms, p95 {p95:.0f} ms" if p50 is not None and p95 is not None else "")
     )
 
 
@@ -88,9 +91,21 @@ def print_comparison(stream: TextIO, comparison: dict[str, Any], name_a: str, na
 
     console = Console(file=stream, highlight=False)
     a, b = comparison["a"], comparison["b"]
-    console.print(f"A {name_a}: {a['accuracy']:.1%} of {a['n']}   B {name_b}: {b['accuracy']:.1%} of {b['n']}")
+    console.print(f"A {name_a}: {_pct(a['accuracy'])} of {a['n']} (95% CI {_ci(a.get('ci95'))})   "
+                  f"B {name_b}: {_pct(b['accuracy'])} of {b['n']} (95% CI {_ci(b.get('ci95'))})", soft_wrap=True)
     if not comparison["same_suite"]:
         console.print("note: the runs used different suites (suite hashes differ)")
+    shared = comparison.get("shared")
+    if shared and shared["n"]:
+        p = shared["mcnemar_p"]
+        verdict = ("a real difference at the 5% level" if p < 0.05
+                   else "not distinguishable from noise at the 5% level")
+        console.print(
+            f"on the {shared['n']} questions both answered: B {shared['delta']:+.1%} "
+            f"({shared['b_correct']} vs {shared['a_correct']} correct); "
+            f"{len(comparison['fixed'])} fixed, {len(comparison['broken'])} broken; "
+            f"exact McNemar p = {p:.3g}: {verdict}", soft_wrap=True,
+        )
     table = Table(show_header=True, header_style="bold")
     for column in ("category", "A", "B", "delta"):
         table.add_column(column, justify="right" if column != "category" else "left")
@@ -100,6 +115,10 @@ def print_comparison(stream: TextIO, comparison: dict[str, Any], name_a: str, na
     console.print(table)
     console.print(f"fixed in B ({len(comparison['fixed'])}): {', '.join(comparison['fixed']) or '-'}")
     console.print(f"broken in B ({len(comparison['broken'])}): {', '.join(comparison['broken']) or '-'}")
+
+
+def _ci(interval: Any) -> str:
+    return "-" if not interval else f"{interval[0]:.1%}–{interval[1]:.1%}"
 
 
 def _pct(value: Any) -> str:

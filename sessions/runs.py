@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from sessions.evaluate import OUTCOMES, QuestionResult
+from sessions.stats import mcnemar_exact_p, wilson_interval
 
 
 def new_run_id(name: str | None = None) -> str:
@@ -66,18 +67,27 @@ def _slice(results: list[QuestionResult], key: str) -> dict[str, dict[str, Any]]
         group["correct"] += r.correct
     for group in out.values():
         group["accuracy"] = round(group["correct"] / group["n"], 4)
+        group["ci95"] = _ci(group["correct"], group["n"])
     return dict(sorted(out.items()))
+
+
+def _ci(correct: int, n: int) -> list[float] | None:
+    interval = wilson_interval(correct, n)
+    return None if interval is None else [round(interval[0], 4), round(interval[1], 4)]
 
 
 def summarize(results: list[QuestionResult]) -> dict[str, Any]:
     """Overall, per-category and per-database accuracy, errors, tokens, cost and latency."""
     n = len(results)
+    correct = sum(r.correct for r in results)
     costs = [r.cost_usd for r in results]
     latencies = [r.latency_ms for r in results]
+    cost = None if any(c is None for c in costs) else round(sum(c or 0.0 for c in costs), 6)
     return {
         "n": n,
-        "correct": sum(r.correct for r in results),
-        "accuracy": round(sum(r.correct for r in results) / n, 4) if n else None,
+        "correct": correct,
+        "accuracy": round(correct / n, 4) if n else None,
+        "accuracy_ci95": _ci(correct, n),
         "set_accuracy": round(sum(r.correct or r.set_equal for r in results) / n, 4) if n else None,
         "rounded_accuracy": round(sum(r.correct or r.rounded_equal for r in results) / n, 4) if n else None,
         "outcomes": {o: sum(r.outcome == o for r in results) for o in OUTCOMES if any(r.outcome == o for r in results)},
@@ -85,7 +95,8 @@ def summarize(results: list[QuestionResult]) -> dict[str, Any]:
         "by_db": _slice(results, "db"),
         "input_tokens": sum(r.input_tokens for r in results),
         "output_tokens": sum(r.output_tokens for r in results),
-        "cost_usd": None if any(c is None for c in costs) else round(sum(c or 0.0 for c in costs), 6),
+        "cost_usd": cost,
+        "cost_per_correct_usd": round(cost / correct, 6) if cost is not None and correct else None,
         "latency_ms_p50": _percentile(latencies, 0.5),
         "latency_ms_p95": _percentile(latencies, 0.95),
     }
@@ -168,7 +179,8 @@ def results_as_objects(records: Iterable[dict[str, Any]]) -> list[QuestionResult
 
 
 def compare_runs(a: RunRecord, b: RunRecord) -> dict[str, Any]:
-    """Per-category accuracy deltas and the questions that flipped, by id."""
+    """Per-category accuracy deltas, the questions that flipped (by id), and whether the flips
+    are more than noise (exact McNemar test on the questions both runs answered)."""
     sa = summarize(results_as_objects(a.results))
     sb = summarize(results_as_objects(b.results))
     categories = sorted(set(sa["by_category"]) | set(sb["by_category"]))
@@ -180,12 +192,19 @@ def compare_runs(a: RunRecord, b: RunRecord) -> dict[str, Any]:
     by_id_a = {r["id"]: r for r in a.results}
     by_id_b = {r["id"]: r for r in b.results}
     common = sorted(set(by_id_a) & set(by_id_b))
+    fixed = [i for i in common if not by_id_a[i]["correct"] and by_id_b[i]["correct"]]
+    broken = [i for i in common if by_id_a[i]["correct"] and not by_id_b[i]["correct"]]
+    shared_a = sum(bool(by_id_a[i]["correct"]) for i in common)
+    shared_b = sum(bool(by_id_b[i]["correct"]) for i in common)
     return {
-        "a": {"accuracy": sa["accuracy"], "n": sa["n"]},
-        "b": {"accuracy": sb["accuracy"], "n": sb["n"]},
+        "a": {"accuracy": sa["accuracy"], "n": sa["n"], "ci95": sa["accuracy_ci95"]},
+        "b": {"accuracy": sb["accuracy"], "n": sb["n"], "ci95": sb["accuracy_ci95"]},
+        "shared": {"n": len(common), "a_correct": shared_a, "b_correct": shared_b,
+                   "delta": round((shared_b - shared_a) / len(common), 4) if common else None,
+                   "mcnemar_p": round(mcnemar_exact_p(len(fixed), len(broken)), 6)},
         "by_category": deltas,
-        "fixed": [i for i in common if not by_id_a[i]["correct"] and by_id_b[i]["correct"]],
-        "broken": [i for i in common if by_id_a[i]["correct"] and not by_id_b[i]["correct"]],
+        "fixed": fixed,
+        "broken": broken,
         "only_in_a": sorted(set(by_id_a) - set(by_id_b)),
         "only_in_b": sorted(set(by_id_b) - set(by_id_a)),
         "same_suite": a.header.get("suite_hash") == b.header.get("suite_hash"),

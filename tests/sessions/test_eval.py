@@ -75,7 +75,7 @@ def test_gold_as_prediction_scores_100_percent_on_defog(defog, monkeypatch, caps
     assert len(rows) == 314
     wrong = [(r["id"], r["outcome"], r["error"] or r["reason"]) for r in rows if not r["correct"]]
     assert wrong == []
-    assert "accuracy 100.0% (314/314)" in result.out
+    assert "accuracy 100.0% (314/314, 95% CI 98.8%–100.0%)" in result.out
 
 
 def test_wrong_answers_are_scored_and_runs_compare(defog, monkeypatch, capsys, tmp_path: Path) -> None:
@@ -93,13 +93,17 @@ def test_wrong_answers_are_scored_and_runs_compare(defog, monkeypatch, capsys, t
         fake.responder = gold_responder(small, broken)
         second = run_cli(["eval", str(suite_file), "--model", "openai:gpt-4.1-mini", "--name", "worse"], capsys)
     assert first.code == 0 and second.code == 0
-    assert f"({len(items) - 3}/{len(items)})" in second.out
+    assert f"({len(items) - 3}/{len(items)}, 95% CI" in second.out
     listed = run_cli(["runs", "list"], capsys)
     assert listed.out.count("\n") == 2 and "good" in listed.out and "worse" in listed.out
     ids = [line.split()[0] for line in listed.out.splitlines()]
     compared = run_cli(["runs", "compare", ids[1], ids[0]], capsys)  # older (good) vs newer (worse)
     assert compared.code == 1
     assert all(i in compared.out for i in broken)
+    # 3 broken, 0 fixed: a fair coin gives that 1 time in 4 (two-sided), so it is noise
+    assert "0 fixed, 3 broken; exact McNemar p = 0.25: not distinguishable from noise" in compared.out
+    assert f"B -{3 / len(items):.1%}" in compared.out
+    assert "95% CI" in second.out
     shown = run_cli(["runs", "show", ids[0]], capsys)
     assert "by category" in shown.out
 
@@ -121,4 +125,4 @@ def test_idk_suite_rewards_declining(defog, monkeypatch, capsys, analyst_home: P
         result = run_cli(["eval", "defog-idk", "--model", "openai:gpt-4.1-mini", "--concurrency", "4"], capsys)
     assert result.code == 0, result.err[-1000:]
     invented = sum("art" in i.prompt.lower() for i in suite.items)
-    assert f"({len(suite.items) - invented}/{len(suite.items)})" in result.out
+    assert f"({len(suite.items) - invented}/{len(suite.items)}, 95% CI" in result.out

@@ -3,6 +3,7 @@ question waits for an abandoned step, errors are notices, and quitting never han
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -18,7 +19,10 @@ LONG_SQL = "SELECT count(*) FROM range(1000000000000)"
 
 
 class SlowCatalogDatabase:
-    """The sample database with a catalog that takes a while to load, as a big warehouse's would."""
+    """The sample database with a catalog that loads only when the test says so, as a big
+    warehouse's takes a while (an event, not a sleep: a busy machine cannot reorder the steps)."""
+
+    released = threading.Event()
 
     def __init__(self, inner) -> None:
         self._inner = inner
@@ -27,7 +31,7 @@ class SlowCatalogDatabase:
         return getattr(self._inner, name)
 
     def catalog(self):
-        time.sleep(0.6)
+        SlowCatalogDatabase.released.wait(30)
         return self._inner.catalog()
 
 
@@ -110,7 +114,7 @@ async def test_provider_error_is_a_notice_not_a_crash(make_app) -> None:
 
 @pytest.mark.asyncio
 async def test_escape_in_the_question_box_only_leaves_it(make_app) -> None:
-    app, _ = make_app([say("slow", delay_ms=800)])
+    app, _ = make_app([say("slow", delay_ms=4000)])  # still running when Esc is pressed, even on a busy machine
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await ask(pilot, "slow one")
@@ -172,6 +176,7 @@ async def test_a_follow_up_after_esc_sends_a_complete_tool_history(make_app) -> 
 
 @pytest.mark.asyncio
 async def test_the_first_screen_comes_before_the_catalog_and_a_question_waits_for_it(make_app) -> None:
+    SlowCatalogDatabase.released.clear()
     app, _ = make_app([say("Ten tables.")], wrap=SlowCatalogDatabase)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -179,6 +184,7 @@ async def test_the_first_screen_comes_before_the_catalog_and_a_question_waits_fo
         assert "loading" in str(app.query_one("#sidebar").root.label)
         await ask(pilot, "how many tables?")
         assert "loading the schema first" in conversation_text(app)
+        SlowCatalogDatabase.released.set()
         await wait_for(pilot, lambda: app.session and log_events(app, "run_finished"), "the queued question")
         await until_idle(pilot)
         assert "regions" in " ".join(str(node.label) for node in app.query_one("#sidebar").root.children)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -67,10 +68,18 @@ class TerminalApproval:
                 choice = self._read("[a]pprove  [e]dit  [r]eject with feedback  a[b]ort > ").strip().lower()
             except EOFError:
                 return Abort()
-            if choice in ("a", "approve", "y", "yes") and not pending.problems:
-                return Approve()
+            if choice in ("a", "approve", "y", "yes"):
+                if not pending.problems:
+                    return Approve()
+                self.stderr.write("This SQL did not pass the checks, so it cannot be approved: edit it, reject, or abort.\n")
+                continue
             if choice in ("e", "edit"):
-                return Edit(self._edit(pending.sql))
+                edited = self._edit(pending.sql)
+                if edited is None or edited.strip() == pending.sql.strip():
+                    # an edit is itself the approval of the new text, so "no edit" must not run anything
+                    self.stderr.write("Edit cancelled; nothing changed and nothing ran.\n")
+                    continue
+                return Edit(edited)
             if choice in ("r", "reject"):
                 try:
                     feedback = self._read("feedback for the model > ")
@@ -80,14 +89,24 @@ class TerminalApproval:
             if choice in ("b", "abort", "q", "quit"):
                 return Abort()
 
-    def _edit(self, sql: str) -> str:
+    def _edit(self, sql: str) -> str | None:
+        """The edited SQL, or None when the edit was abandoned (the editor failed or quit with
+        an error, as vim's `:cq` does, or nothing was typed)."""
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
         if editor:
             with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as handle:
                 handle.write(sql)
                 name = handle.name
             try:
-                subprocess.run([*editor.split(), name], check=False)
+                try:
+                    finished = subprocess.run([*shlex.split(editor), name], check=False)
+                except (OSError, ValueError) as exc:
+                    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                    self.stderr.write(f"Cannot start the editor {editor!r}: {reason}; set VISUAL or EDITOR to one that exists.\n")
+                    return None
+                if finished.returncode != 0:
+                    self.stderr.write(f"The editor exited with status {finished.returncode}.\n")
+                    return None
                 with open(name, encoding="utf-8") as edited:
                     return edited.read()
             finally:
@@ -102,7 +121,7 @@ class TerminalApproval:
             if not line.strip():
                 break
             lines.append(line)
-        return "\n".join(lines) or sql
+        return "\n".join(lines) or None
 
 
 def run_ask(config: Config, question: str, *, approve: str, output: str, db: str | None, model_name: str | None, stdout: TextIO | None = None, stderr: TextIO | None = None, stdin: TextIO | None = None) -> int:

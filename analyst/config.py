@@ -6,6 +6,8 @@ setting remembers its source so `analyst config show` can explain a surprising v
 
 from __future__ import annotations
 
+import math
+
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -26,8 +28,8 @@ class Setting:
 
 def _positive_float(value: Any) -> float:
     number = float(value)
-    if number <= 0:
-        raise ValueError("must be greater than 0")
+    if not math.isfinite(number) or number <= 0:  # nan or inf would switch a time limit off
+        raise ValueError("must be a finite number greater than 0")
     return number
 
 

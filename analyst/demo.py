@@ -8,6 +8,8 @@ replay checks that they come out identical to the recording.
 
 from __future__ import annotations
 
+import dataclasses
+
 import sys
 from importlib.resources import as_file, files
 from typing import TextIO
@@ -32,7 +34,10 @@ def run_demo(config: Config, stdout: TextIO | None = None, stderr: TextIO | None
         "The model's replies come from the recording; retrieval, the guard, the decisions and the\n"
         "read-only queries run live.\n\n"
     )
-    database = open_database(config, None)
+    # always the bundled sample: the recording was made there (a configured db or exclusions would
+    # make every query diverge)
+    sample = dataclasses.replace(config, values={**config.values, "db": None, "exclude_tables": (), "exclude_columns": ()})
+    database = open_database(sample, None)
     try:
         for turn in record.turns:
             stderr.write(f"question: {turn.question}\n")

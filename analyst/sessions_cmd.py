@@ -89,13 +89,14 @@ def run_sessions_export(config: Config, refs: list[str], as_: str, out: str | No
 
 def run_replay(config: Config, ref: str, *, db: str | None, model_name: str | None, approve: str, stdout: TextIO | None = None) -> int:
     """Offline replay (identical / first divergence), or a live re-ask with `--model`."""
+    from analyst.wiring import is_postgres_url
     from sessions.replay import reask_session, replay_session
 
 
     stdout = stdout or sys.stdout
     record = _load(config, ref)
     target = db or record.database
-    if not db and not Path(target).exists():
+    if not db and not is_postgres_url(target) and not Path(target).exists():
         raise UserError(f"the recorded database {target} is not here; pass --db PATH to replay against another copy")
     database = _open_asking_password(config, target)
     try:

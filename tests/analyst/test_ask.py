@@ -350,3 +350,34 @@ def test_no_data_to_model_sends_shapes_not_cells(fake: FakeOpenAI, capsys, sampl
     assert "e.g. 'consumer'" not in sent and "'enterprise'" not in sent  # no sample values in the schema
     assert "no-data mode" in sent and "Aggregates" in sent
     assert str(top[0][1]) in sent  # numeric aggregates (max) are shared by design
+
+
+@pytest.mark.parametrize("editor", ["false", "/nonexistent/editor", None])
+def test_an_abandoned_edit_runs_nothing(editor: str | None, fake: FakeOpenAI, capsys, monkeypatch) -> None:
+    """An edit approves the new text; an editor that fails (vim's `:cq`), is missing, or an empty
+    typed edit must go back to the prompt, not run the proposed SQL unapproved."""
+    monkeypatch.delenv("VISUAL", raising=False)
+    if editor is None:
+        monkeypatch.delenv("EDITOR", raising=False)
+        keys = "e\n\nb\n"  # nothing typed, then abort
+    else:
+        monkeypatch.setenv("EDITOR", editor)
+        keys = "e\nb\n"
+    fake.queue(run_sql_reply(TOP_SQL))
+    result = run_cli(["ask", QUESTION, "--format", "json"], capsys, stdin=FakeTty(keys), monkeypatch=monkeypatch)
+    data = result.json()
+    assert result.code == 1 and data["status"] == "aborted"
+    events = session_events(data["session_path"])
+    assert not events_of(events, "query_executed")
+    assert [e["decision"] for e in events_of(events, "approval_decided")] == ["abort"]
+    assert "Edit cancelled" in result.err and "Traceback" not in result.err
+    if editor == "/nonexistent/editor":
+        assert "Cannot start the editor" in result.err
+
+
+def test_sql_that_failed_the_checks_cannot_be_approved(fake: FakeOpenAI, capsys, monkeypatch) -> None:
+    fake.queue(run_sql_reply(TOP_SQL))
+    answers = FakeTty("e\nDELETE FROM customers\n\na\nb\n")
+    result = run_cli(["ask", QUESTION, "--format", "json"], capsys, stdin=answers, monkeypatch=monkeypatch)
+    assert result.json()["status"] == "aborted"
+    assert "cannot be approved" in result.err

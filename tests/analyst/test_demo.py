@@ -21,3 +21,21 @@ def test_demo_replays_identically_and_shows_the_answer(capsys, sample_db: Path) 
     assert "REPLAYING a recorded session" in result.err and "replay: identical" in result.err
     assert "guard rejected" in result.err  # the recording's misspelt first query is caught live
     assert top in result.out
+
+
+def test_demo_uses_the_sample_even_when_another_database_is_configured(capsys, monkeypatch, tmp_path: Path) -> None:
+    other = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(other))
+    con.execute("CREATE TABLE t (x INT)")
+    con.close()
+    monkeypatch.setenv("ANALYST_DB", str(other))
+    result = run_cli(["demo"], capsys)
+    assert result.code == 0, result.err
+    assert "replay: identical" in result.err
+
+
+def test_time_limits_must_be_finite(capsys) -> None:
+    for flag, value in (("--timeout", "nan"), ("--timeout", "inf"), ("--model-timeout", "nan"), ("--timeout", "0")):
+        result = run_cli(["ask", "anything", flag, value], capsys)
+        assert result.code == 2 and "greater than 0" in result.err and flag in result.err, (flag, value, result.err)
+        assert "Traceback" not in result.err

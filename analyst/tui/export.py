@@ -193,10 +193,11 @@ def _write_parquet(path: Path, names: list[str], types: list[str], dialect: str,
         scratch.execute(f"CREATE TABLE export_rows ({columns})")
         rows = 0
         as_text = [i for i, (_, text) in enumerate(layout) if text]
+        kinds = [kind for kind, _ in layout]
         for chunk in chunks:
             if as_text:
                 chunk = [tuple(_text(v) if i in as_text and v is not None else v for i, v in enumerate(row)) for row in chunk]
-            _insert(scratch, [kind for kind, _ in layout], chunk)
+            _insert(scratch, kinds, chunk)
             rows += len(chunk)
             progress(rows)
         target = str(path).replace("'", "''")

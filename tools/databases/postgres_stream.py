@@ -72,8 +72,7 @@ class PostgresRowStream:
         self._closed = True
         self._watchdog.cancel()
         if self._cursor is not None:
-            try:
-                self._cursor.close()
-            except Exception:  # noqa: BLE001 - the rollback that follows closes the portal anyway
-                pass
+            from tools.databases.postgres_db import _close_quietly
+
+            _close_quietly(self._cursor)
         self._release()

@@ -21,7 +21,16 @@ def _load(config: Config, ref: str) -> Any:
 
 
 def _cost(value: float | None) -> str:
-    return "?" if value is None else f"${value:.4f}"
+    """A logged cost; None means a call had no known price or no reported usage — never $0."""
+    return "unknown" if value is None else f"${value:.4f}"
+
+
+def _one_line(text: object) -> str:
+    """Logged text made safe for one terminal line: escapes and controls removed, line breaks
+    and tabs (also U+2028/U+2029) folded into single spaces."""
+    from analyst.render import inert
+
+    return " ".join(inert(str(text)).split())
 
 
 def run_sessions_list(config: Config, stdout: TextIO | None = None) -> int:
@@ -32,11 +41,11 @@ def run_sessions_list(config: Config, stdout: TextIO | None = None) -> int:
     if not records:
         sys.stderr.write(f"no sessions in {config.sessions_dir}\n")
     for record in records:
-        statuses = ",".join(t.status or "incomplete" for t in record.turns) or "-"
+        statuses = _one_line(",".join(t.status or "incomplete" for t in record.turns) or "-")
         question = record.turns[0].question if record.turns else ""
         costs = [t.cost_usd for t in record.turns]
         total = None if any(c is None for c in costs) else sum(c or 0 for c in costs)
-        stdout.write(f"{record.id}  {statuses:<12} {len(record.turns)}q  {_cost(total):>9}  {record.model:<28} {question[:60]}\n")
+        stdout.write(f"{_one_line(record.id)}  {statuses:<12} {len(record.turns)}q  {_cost(total):>9}  {_one_line(record.model):<28} {_one_line(question)[:60]}\n")
     return EXIT_OK
 
 
@@ -46,24 +55,27 @@ def run_sessions_show(config: Config, ref: str, stdout: TextIO | None = None) ->
     stdout = stdout or sys.stdout
     record = _load(config, ref)
     started = record.started
-    stdout.write(f"session {record.id}\n  file: {record.path}\n  database: {record.database} ({started.get('dialect')})\n  model: {record.model}\n  started: {started.get('at')}\n")
+    stdout.write(
+        f"session {_one_line(record.id)}\n  file: {_one_line(record.path)}\n  database: {_one_line(record.database)} ({_one_line(started.get('dialect'))})\n"
+        f"  model: {_one_line(record.model)}\n  started: {_one_line(started.get('at'))}\n"
+    )
     if record.torn or record.bad_lines:
         stdout.write(f"  note: the log has a torn last line or unreadable lines {list(record.bad_lines)}\n")
     for turn in record.turns:
-        stdout.write(f"\n[{turn.number}] {inert(turn.question)}\n  status: {turn.status or 'incomplete'}")
+        stdout.write(f"\n[{turn.number}] {_one_line(turn.question)}\n  status: {_one_line(turn.status or 'incomplete')}")
         if turn.error:
             stdout.write(f" ({turn.error.get('kind')}: {inert(str(turn.error.get('message')))})")
         stdout.write(f"\n  tokens: {turn.tokens} · cost: {_cost(turn.cost_usd)}\n")
         for decision in turn.decisions:
-            stdout.write(f"  decision: {decision.get('decision')} by {decision.get('decided_by')}\n")
+            stdout.write(f"  decision: {_one_line(decision.get('decision'))} by {_one_line(decision.get('decided_by'))}\n")
         if turn.sql:
-            stdout.write("  sql: " + turn.sql.replace("\n", "\n       ") + "\n")
+            stdout.write("  sql: " + inert(turn.sql).replace("\n", "\n       ") + "\n")
             last = turn.executed[-1]
             stdout.write(f"  result: {last.get('row_count')} rows{' (truncated)' if last.get('truncated') else ''} in {last.get('elapsed_ms')} ms\n")
         if turn.answer:
             stdout.write(f"  answer: {inert(turn.answer)}\n")
         if turn.rating:
-            stdout.write(f"  rated: {turn.rating}\n")
+            stdout.write(f"  rated: {_one_line(turn.rating)}\n")
     return EXIT_OK
 
 
@@ -80,11 +92,52 @@ def run_sessions_export(config: Config, refs: list[str], as_: str, out: str | No
         for i in items
     ]
     if out:
-        Path(out).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        _write_whole(Path(out), "".join(line + "\n" for line in lines))
     else:
         stdout.write("".join(line + "\n" for line in lines))
     sys.stderr.write(f"exported {len(lines)} human-approved turn(s) from {len(records)} session(s)\n")
     return EXIT_OK
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """Write all of `text` to `path` or nothing: a temporary file beside it, renamed into place."""
+    import os
+    import tempfile
+
+    target = path.expanduser()
+    if target.is_dir():
+        raise UserError(f"cannot write the export to {path}: it is a folder; pass a file name to --out")
+    fd = -1
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            fd = -1
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if target.exists():  # replacing a file keeps its permissions; a new one is private (0600)
+            os.chmod(tmp, target.stat().st_mode & 0o777)
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        parent = target.parent
+        if not parent.exists():
+            fix = f"create the folder {parent} first or pass another --out"
+        elif not parent.is_dir():
+            fix = f"{parent} is a file, not a folder; pass another --out"
+        else:
+            fix = "pass a writable path to --out"
+        raise UserError(f"cannot write the export to {path}: {reason}; {fix}") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 def run_replay(config: Config, ref: str, *, db: str | None, model_name: str | None, approve: str, stdout: TextIO | None = None) -> int:

@@ -98,8 +98,9 @@ def _drive_recorded(loop: AnalystLoop, turn: Turn) -> Outcome:
 def compare_turn(recorded: Turn, replayed: Turn) -> tuple[Divergence | None, list[str]]:
     """The first difference between two runs of one turn, plus notes."""
     notes = []
-    if recorded.templates != replayed.templates:
-        notes.append(f"turn {recorded.number}: prompt templates changed since the recording ({recorded.templates[:1]} → {replayed.templates[:1]})")
+    changed = changed_templates(recorded.templates, replayed.templates)
+    if changed:
+        notes.append(f"turn {recorded.number}: prompt templates changed since the recording: {'; '.join(changed)}")
     pairs: list[tuple[str, Any, Any]] = []
     rec_hashes = [c.get("hash") for c in recorded.checks]
     rep_hashes = [c.get("hash") for c in replayed.checks]
@@ -116,6 +117,41 @@ def compare_turn(recorded: Turn, replayed: Turn) -> tuple[Divergence | None, lis
         if rec != rep:
             return Divergence(recorded.number, what, rec, rep), notes
     return None, notes
+
+
+def template_hashes(calls: list[tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """Each prompt template used, by its unversioned name: (versioned name, hash).
+
+    A model call records its templates joined ("system.v1+question.v1") with their 12-character
+    hashes concatenated in the same order; they are split back here so that each template is
+    compared with itself, whatever calls a turn made.
+    """
+    out: dict[str, tuple[str, str]] = {}
+    for name, digest in calls:
+        names = [n for n in name.split("+") if n] or [name]
+        size = len(digest) // len(names) if names else 0
+        if len(names) > 1 and size * len(names) == len(digest):
+            parts = [digest[i * size:(i + 1) * size] for i in range(len(names))]
+        else:
+            names, parts = [name], [digest]
+        for one, part in zip(names, parts):
+            out[one.rsplit(".v", 1)[0] if ".v" in one else one] = (one, part)
+    return out
+
+
+def changed_templates(recorded: list[tuple[str, str]], replayed: list[tuple[str, str]]) -> list[str]:
+    """The templates both runs used whose version or text differs, described by name.
+
+    A template only one run used (the replay took another path) is not a change of template."""
+    before, after = template_hashes(recorded), template_hashes(replayed)
+    changes = []
+    for key in sorted(before.keys() & after.keys()):
+        (old_name, old_hash), (new_name, new_hash) = before[key], after[key]
+        if old_name != new_name:
+            changes.append(f"{old_name} → {new_name}")
+        elif old_hash != new_hash:
+            changes.append(f"{old_name} (hash {old_hash} → {new_hash})")
+    return changes
 
 
 def _at(items: list[Any], index: int) -> Any:

@@ -44,7 +44,7 @@ class Turn:
     failed: list[dict[str, Any]] = field(default_factory=list)
     checks: list[dict[str, Any]] = field(default_factory=list)
     responses: list[dict[str, Any]] = field(default_factory=list)
-    templates: list[str] = field(default_factory=list)
+    templates: list[tuple[str, str]] = field(default_factory=list)  # (template name, hash) per model call
     rating: str | None = None
     cost_usd: float | None = 0.0
     tokens: int = 0
@@ -88,13 +88,15 @@ def turns_of(contents: LogContents) -> tuple[dict[str, Any], list[Turn]]:
             continue
         turn = turns[-1]
         if kind == "model_called":
-            turn.templates.append(event.get("template_hash", ""))
+            turn.templates.append((str(event.get("template", "")), str(event.get("template_hash", ""))))
         elif kind == "model_responded":
             turn.responses.append(event)
             usage = event.get("usage") or {}
             turn.tokens += int(usage.get("input_tokens", 0)) + int(usage.get("output_tokens", 0))
+            # a call without a known price (or without reported usage) logs cost_usd null: the
+            # turn's cost is then unknown, never $0
             if event.get("cost_usd") is None or turn.cost_usd is None:
-                turn.cost_usd = None if usage else turn.cost_usd
+                turn.cost_usd = None
             else:
                 turn.cost_usd += event["cost_usd"]
         elif kind == "model_failed":
@@ -127,11 +129,33 @@ def load_session(path: Path) -> SessionRecord:
 
 
 def list_sessions(sessions_dir: Path) -> list[SessionRecord]:
-    """All readable sessions, newest first; unreadable files are skipped, not fatal."""
+    """All readable sessions, newest first; unreadable files are skipped, not fatal.
+
+    Ids sort by the second only (then a random suffix), so sessions started in the same second
+    are ordered by their first event's millisecond timestamp.
+    """
     records = []
-    for path in sorted(sessions_dir.glob("*.jsonl"), reverse=True) if sessions_dir.exists() else []:
+    for path in sessions_dir.glob("*.jsonl") if sessions_dir.exists() else []:
         try:
             records.append(load_session(path))
         except (SessionNotFound, OSError):
             continue
+    records.sort(key=_start_key, reverse=True)
     return records
+
+
+def _start_key(record: SessionRecord) -> tuple[Any, ...]:
+    """When a session started: its first event's time (UTC, ISO-8601), else the id's second."""
+    import datetime as dt
+
+    at = record.started.get("at")
+    try:
+        started = dt.datetime.fromisoformat(str(at).replace("Z", "+00:00")).astimezone(dt.timezone.utc)
+    except ValueError:
+        started = None
+    if started is None:
+        try:
+            started = dt.datetime.strptime(record.id[:16], "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.timezone.utc)
+        except ValueError:
+            started = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    return (started, record.path.name)

@@ -1,0 +1,161 @@
+"""`analyst sessions list|show|export` and replay notes, read from real session logs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+
+from tests.fakes import FakeOpenAI
+from tests.helpers import run_cli, run_sql_reply, session_events, text_reply
+
+COUNT_SQL = "SELECT count(*) AS n FROM customers"
+
+
+def _script(tmp_path: Path, usage: bool = True) -> Path:
+    lines = [run_sql_reply(COUNT_SQL), text_reply("Sixty."), text_reply("There are sixty customers.")]
+    if not usage:
+        for line in lines:
+            line.pop("usage")
+    path = tmp_path / f"script-{'usage' if usage else 'nousage'}.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    return path
+
+
+def _ask(capsys, tmp_path: Path, db: Path, question: str, usage: bool = True) -> dict:
+    script = _script(tmp_path, usage)
+    result = run_cli(["ask", question, "--db", str(db), "--model", f"scripted:{script}", "--approve", "auto", "--format", "json"], capsys)
+    assert result.code == 0, result.err
+    return result.json()
+
+
+def test_list_prints_one_safe_line_per_session(capsys, sample_db: Path, tmp_path: Path) -> None:
+    nasty = "How many\ncustomers \x1b[31mred\x1b[0m\x07 are\u2028there\tnow\r?"
+    _ask(capsys, tmp_path, sample_db, nasty)
+    _ask(capsys, tmp_path, sample_db, "plain question")
+    listed = run_cli(["sessions", "list"], capsys)
+    assert listed.code == 0
+    lines = listed.out.splitlines()
+    assert len(lines) == 2, listed.out
+    assert "How many customers red are there now?" in listed.out
+    for bad in ("\x1b", "\x07", "\r", "\u2028", "\t"):
+        assert bad not in listed.out
+    shown = run_cli(["sessions", "show", lines[-1].split()[0]], capsys)
+    assert "[1] How many customers red are there now?" in shown.out
+    assert "\x1b" not in shown.out and "\x07" not in shown.out
+
+
+def _clone(source: Path, sessions_dir: Path, session_id: str, at: str) -> None:
+    """A copy of a real log as another session started at `at` (every event gets that time)."""
+    lines = []
+    for event in session_events(source):
+        event.update(session=session_id, at=at)
+        lines.append(json.dumps(event) + "\n")
+    (sessions_dir / f"{session_id}.jsonl").write_text("".join(lines))
+
+
+def test_list_orders_sessions_of_the_same_second_by_start_time(capsys, sample_db: Path, tmp_path: Path) -> None:
+    data = _ask(capsys, tmp_path, sample_db, "How many customers?")
+    source = Path(data["session_path"])
+    sessions_dir = source.parent
+    # the random id suffix sorts opposite to the start times
+    _clone(source, sessions_dir, "20300101T000000Z-ffffff", "2030-01-01T00:00:00.100Z")
+    _clone(source, sessions_dir, "20300101T000000Z-000000", "2030-01-01T00:00:00.900Z")
+    _clone(source, sessions_dir, "20300101T000000Z-777777", "2030-01-01T00:00:00.500Z")
+    source.unlink()
+    listed = run_cli(["sessions", "list"], capsys)
+    ids = [line.split()[0] for line in listed.out.splitlines()]
+    assert ids == ["20300101T000000Z-000000", "20300101T000000Z-777777", "20300101T000000Z-ffffff"]  # newest first
+
+
+def test_unknown_cost_is_shown_as_unknown_not_zero(monkeypatch, capsys, sample_db: Path, tmp_path: Path) -> None:
+    no_usage = _ask(capsys, tmp_path, sample_db, "no usage reported", usage=False)
+    no_price = _ask(capsys, tmp_path, sample_db, "usage but no price")
+    for data in (no_usage, no_price):
+        responded = [e for e in session_events(data["session_path"]) if e["type"] == "model_responded"]
+        assert responded and all(e["cost_usd"] is None for e in responded)  # how the log records "unknown"
+    with FakeOpenAI() as fake:
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-sessions-000000")
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        fake.queue_many([run_sql_reply(COUNT_SQL, usage=(1000, 100)), text_reply("Sixty."), text_reply("Sixty customers.")])
+        priced = run_cli(["ask", "priced", "--db", str(sample_db), "--model", "openai:gpt-4.1-mini", "--approve", "auto", "--format", "json"], capsys)
+    assert priced.code == 0, priced.err
+    assert priced.json()["usage"]["cost_usd"] > 0
+    listed = run_cli(["sessions", "list"], capsys)
+    by_question = {line.split()[-1]: line for line in listed.out.splitlines()}
+    assert "$0.0000" not in listed.out
+    assert "unknown" in by_question["reported"] and "unknown" in by_question["price"]
+    assert "$0.00" in by_question["priced"] and "unknown" not in by_question["priced"]
+    shown = run_cli(["sessions", "show", no_usage["session_id"]], capsys)
+    assert "cost: unknown" in shown.out and "$0.0000" not in shown.out
+    shown = run_cli(["sessions", "show", priced.json()["session_id"]], capsys)
+    assert "cost: $0.00" in shown.out
+
+
+def test_export_to_a_missing_folder_is_one_line_and_writes_nothing(capsys, sample_db: Path, tmp_path: Path) -> None:
+    _ask(capsys, tmp_path, sample_db, "How many customers?")
+    target = tmp_path / "no" / "such" / "dir" / "suite.jsonl"
+    result = run_cli(["sessions", "export", "--as", "suite", "--out", str(target)], capsys)
+    assert result.code == 2
+    assert result.out == ""
+    assert result.err.count("\n") == 1 and "Traceback" not in result.err
+    assert str(target) in result.err and "create the folder" in result.err
+    assert not (tmp_path / "no").exists()
+
+
+def test_export_under_a_file_or_to_a_folder_is_refused(capsys, sample_db: Path, tmp_path: Path) -> None:
+    _ask(capsys, tmp_path, sample_db, "How many customers?")
+    a_file = tmp_path / "plain.txt"
+    a_file.write_text("keep me\n")
+    result = run_cli(["sessions", "export", "--as", "chat", "--out", str(a_file / "x.jsonl")], capsys)
+    assert result.code == 2 and result.out == ""
+    assert f"{a_file} is a file, not a folder" in result.err and result.err.count("\n") == 1
+    assert a_file.read_text() == "keep me\n"
+    folder = tmp_path / "outdir"
+    folder.mkdir()
+    result = run_cli(["sessions", "export", "--as", "suite", "--out", str(folder)], capsys)
+    assert result.code == 2 and "it is a folder" in result.err and str(folder) in result.err
+    assert list(folder.iterdir()) == []
+
+
+def test_export_replaces_the_file_whole_and_leaves_no_temporary_file(capsys, sample_db: Path, tmp_path: Path) -> None:
+    out_dir = tmp_path / "exports"
+    out_dir.mkdir()
+    target = out_dir / "suite.jsonl"
+    target.write_text("old content\n")
+    target.chmod(0o644)
+    result = run_cli(["sessions", "export", "--as", "suite", "--out", str(target)], capsys)
+    assert result.code == 0, result.err
+    assert target.read_text() == ""  # no human-approved turns: an empty export replaced the old file
+    assert [p.name for p in out_dir.iterdir()] == ["suite.jsonl"]
+    assert target.stat().st_mode & 0o777 == 0o644
+
+
+def test_replay_on_another_path_does_not_claim_templates_changed(capsys, sample_db: Path, tmp_path: Path) -> None:
+    data = _ask(capsys, tmp_path, sample_db, "How many customers?")
+    other = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(other))
+    con.execute("CREATE TABLE unrelated (a INT)")
+    con.close()
+    # the query is rejected there, so the replay makes fewer model calls (no summary)
+    result = run_cli(["replay", data["session_id"], "--db", str(other)], capsys)
+    assert result.code == 1 and result.out.startswith("diverged:")
+    assert "templates changed" not in result.err
+
+
+def test_replay_names_the_template_that_changed(capsys, sample_db: Path, tmp_path: Path) -> None:
+    data = _ask(capsys, tmp_path, sample_db, "How many customers?")
+    path = Path(data["session_path"])
+    events = session_events(path)
+    summary_calls = [e for e in events if e["type"] == "model_called" and e["template"].startswith("summary.")]
+    assert summary_calls
+    for event in summary_calls:  # as if the summary prompt's text changed since the recording
+        event["template_hash"] = "0" * 12 + event["template_hash"][12:]
+    path.write_text("".join(json.dumps(e) + "\n" for e in events))
+    result = run_cli(["replay", str(path)], capsys)
+    assert result.code == 0 and result.out.startswith("identical: 1 turn"), result.out + result.err
+    notes = [line for line in result.err.splitlines() if "templates changed" in line]
+    assert len(notes) == 1, result.err
+    assert "summary.v1 (hash 000000000000 → " in notes[0]
+    assert "system.v1" not in notes[0] and "question.v1" not in notes[0]

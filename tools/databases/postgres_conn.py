@@ -128,7 +128,7 @@ class ConnectionPool:
         try:
             conn = psycopg.connect(autocommit=True, prepare_threshold=None, **self._params)
         except psycopg.Error as exc:
-            raise _open_error(_scrub(str(exc), self.secrets), self.uri) from None
+            raise _open_error(_scrub(str(exc), self.secrets), self.uri, self._params) from None
         try:
             apply_settings(conn, self._settings)
             check_role(conn)
@@ -246,12 +246,42 @@ def _first_line(text: str) -> str:
     return lines[0] if lines else text.strip()
 
 
-def _open_error(text: str, uri: str) -> DatabaseOpenError:
+def _option_roles(params: dict[str, str] | None) -> list[str]:
+    """Roles named by `-c role=...` (or `--role=...`) in the connection's options."""
+    options = (params or {}).get("options", "")
+    return [m.group(1).strip("'\"") for m in re.finditer(r"(?:-c\s*|--)role=(\S+)", options)]
+
+
+def _role_fix(text: str, params: dict[str, str] | None) -> str | None:
+    """The fix when the server refused the role: the login user, or a role set in the options."""
+    login = (params or {}).get("user")
+    denied = re.search(r'permission denied to set role "([^"]+)"', text)
+    if denied:
+        return (
+            f'the login role{f" {login}" if login else ""} is not a member of role "{denied.group(1)}" set by '
+            "options=-c role=... (or PGOPTIONS); log in as the read-only role itself (user in the URL) and drop "
+            "the role option — a role set there does not take away the login role's own privileges anyway"
+        )
+    missing = re.search(r'role "([^"]+)" does not exist', text)
+    if missing and missing.group(1) in _option_roles(params) and missing.group(1) != login:
+        return (
+            f'no role "{missing.group(1)}" exists for options=-c role=...; fix the name there, or drop the option '
+            "and log in as the read-only role itself (user in the URL)"
+        )
+    if missing:
+        return "check the user name in the URL (or PGUSER)"
+    return None
+
+
+def _open_error(text: str, uri: str, params: dict[str, str] | None = None) -> DatabaseOpenError:
     """One line for a failed connection, with the fix that matches libpq's reason."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     attempts = [line for line in lines if line.startswith("- ")]
     line = attempts[-1] if attempts else (lines[0] if lines else "unknown error")
     reason = re.sub(r"^(FATAL|ERROR):\s*", "", re.sub(r"^.*failed:\s*", "", line)) or line
+    role_fix = _role_fix(line, params)
+    if role_fix:
+        return DatabaseOpenError(f"cannot connect to PostgreSQL at {uri}: {reason}", role_fix)
     low = text.lower()
     fixes = (
         (("database", "does not exist"), "check the database name in the URL (psql -l lists them)"),

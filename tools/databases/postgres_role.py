@@ -34,12 +34,12 @@ class SessionSettings:
     timezone: str = "UTC"
 
 
-def read_only_role_fix(dbname: str, revoke_from_public: tuple[str, ...] = ()) -> str:
+def read_only_role_fix(dbname: str, revoke_from_public: tuple[str, ...] = (), lead: str = "connect as a read-only role") -> str:
     """One line of SQL an administrator can run to make the role analyst should use."""
     db = _ident(dbname)
     revokes = "".join(f" REVOKE CREATE ON {obj} FROM PUBLIC;" for obj in revoke_from_public)
     return (
-        "connect as a read-only role; as an administrator run: CREATE ROLE analyst_ro LOGIN "
+        f"{lead}; as an administrator run: CREATE ROLE analyst_ro LOGIN "
         "PASSWORD 'choose-a-password' NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT; "
         f"GRANT CONNECT ON DATABASE {db} TO analyst_ro; GRANT USAGE ON SCHEMA public TO analyst_ro; "
         "GRANT SELECT ON ALL TABLES IN SCHEMA public TO analyst_ro; "
@@ -86,10 +86,17 @@ def check_role(conn: Any) -> None:
     A member of another role can switch to it (`set_config('role', ...)` inside a SELECT), and a
     login role hidden behind `options=-c role=...` can switch back, so superuser, admin powers,
     dangerous predefined roles and write privileges count for every role the login (session) role
-    or the current role is a member of.
+    or the current role is a member of. A superuser is a member of every role, so for one the
+    message names the superuser itself, never the other roles it could act as.
     """
-    user, dbname = conn.execute("SELECT session_user::text, current_database()::text").fetchone()
-    who = f'PostgreSQL role "{user}"'
+    user, current, dbname = conn.execute("SELECT session_user::text, current_user::text, current_database()::text").fetchone()
+    who = f'PostgreSQL {"login " if current != user else ""}role "{user}"'
+    # options=-c role=X (or a role default) only changes the current role; RESET ROLE undoes it
+    behind = f' (acting as role "{current}", which RESET ROLE undoes)' if current != user else ""
+    lead = (
+        "log in as a read-only role itself, not through options=-c role=... (the login role's powers remain)"
+        if current != user else "connect as a read-only role"
+    )
     roles = conn.execute(_ROLES_SQL).fetchall()
 
     def via(names: list[str]) -> str:
@@ -98,27 +105,30 @@ def check_role(conn: Any) -> None:
 
     supers = [name for name, sup, *_ in roles if sup]
     if supers:
+        if user in supers:
+            what = f"{who} is a superuser{behind}"
+        else:
+            what = f"{who} can act as superuser role {', '.join(supers)} (a member may SET ROLE to it){behind}"
         raise DatabaseOpenError(
-            f"{who} is a superuser{via(supers)}, which a read-only transaction does not contain "
-            "(it can read server files and run programs)",
-            read_only_role_fix(dbname),
+            f"{what}, which a read-only transaction does not contain (it can read server files and run programs)",
+            read_only_role_fix(dbname, lead=lead),
         )
     powers = {p: [r[0] for r in roles if r[i]] for i, p in ((2, "CREATEROLE"), (3, "BYPASSRLS"))}
     held = [p for p, names in powers.items() if names]
     if held:
         names = [n for p in held for n in powers[p]]
-        raise DatabaseOpenError(f"{who} has {' and '.join(held)}{via(names)}, more than reading needs", read_only_role_fix(dbname))
+        raise DatabaseOpenError(f"{who} has {' and '.join(held)}{via(names)}{behind}, more than reading needs", read_only_role_fix(dbname, lead=lead))
     members = sorted(name for name, *_ in roles if name in DANGEROUS_ROLES)
     if members:
         raise DatabaseOpenError(
-            f"{who} is a member of {', '.join(members)}, which reaches server files or other sessions",
-            read_only_role_fix(dbname),
+            f"{who} is a member of {', '.join(members)}{behind}, which reaches server files or other sessions",
+            read_only_role_fix(dbname, lead=lead),
         )
     writes = conn.execute(_WRITE_PRIVILEGES_SQL).fetchall()
     if writes:
         shown = ", ".join(w + via([r]) for w, r, _ in writes[:3]) + (" and more" if len(writes) > 3 else "")
         public = tuple(dict.fromkeys(obj for *_, obj in writes if obj))
-        raise DatabaseOpenError(f"{who} can write ({shown}); analyst needs a role that can only read", read_only_role_fix(dbname, public))
+        raise DatabaseOpenError(f"{who} can write ({shown}){behind}; analyst needs a role that can only read", read_only_role_fix(dbname, public, lead))
 
 
 # Every role the session can act as: members of the login or current role's closure.
@@ -136,9 +146,22 @@ ORDER BY r.rolname = session_user DESC, r.rolname
 _WRITE_PRIVILEGES_SQL = f"""
 WITH mine AS (SELECT r.oid, r.rolname::text AS rolname FROM pg_catalog.pg_roles r WHERE {_REACHABLE})
 SELECT what, rolname, public_object FROM (
-  SELECT 'INSERT/UPDATE/DELETE/TRUNCATE on ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS what,
+  SELECT concat_ws(', ', cols.ins, cols.upd,
+           CASE WHEN pg_catalog.has_table_privilege(m.oid, c.oid, 'DELETE') THEN 'DELETE' END,
+           CASE WHEN pg_catalog.has_table_privilege(m.oid, c.oid, 'TRUNCATE') THEN 'TRUNCATE' END)
+         || ' on ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS what,
          m.rolname, NULL::text AS public_object, 1 AS ord
-  FROM mine m, pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  FROM mine m, pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace,
+  LATERAL (
+    -- exactly what it holds: INSERT/UPDATE on the table, or on the columns it names
+    SELECT CASE WHEN pg_catalog.has_table_privilege(m.oid, c.oid, 'INSERT') THEN 'INSERT'
+                ELSE 'INSERT (' || string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)
+                       FILTER (WHERE pg_catalog.has_column_privilege(m.oid, c.oid, a.attnum, 'INSERT')) || ')' END AS ins,
+           CASE WHEN pg_catalog.has_table_privilege(m.oid, c.oid, 'UPDATE') THEN 'UPDATE'
+                ELSE 'UPDATE (' || string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)
+                       FILTER (WHERE pg_catalog.has_column_privilege(m.oid, c.oid, a.attnum, 'UPDATE')) || ')' END AS upd
+    FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+  ) cols
   WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
     AND (pg_catalog.has_table_privilege(m.oid, c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE')
          OR pg_catalog.has_any_column_privilege(m.oid, c.oid, 'INSERT, UPDATE'))

@@ -98,7 +98,7 @@ class AnalystLoop:
         self.tools_mode = bool(model.supports_tools)
         self.history = History()
         self.system = prompts.system_prompt(database.dialect, self.tools_mode)
-        self.meter = Meter(emit)
+        self.meter = Meter(emit, settings.budget)
         self._turn: Turn | None = None
         self._interrupted = False
         self._broken_calls = 0
@@ -326,7 +326,15 @@ class AnalystLoop:
         described, rows = summary_data(last.result, self.settings.data_to_model)
         content = prompts.SUMMARY_INPUT.render(question=turn.question, sql=last.sql, shape=described, rows=rows)
         request = ModelRequest(prompts.SUMMARY.text, (Message("user", content),), (), purpose="summarize")
-        response = self.meter.call(self.model, request, SUMMARY_TEMPLATE, self.settings.prices, self.on_text)
+        try:  # the result is already paid for: a cap reached here skips the summary, not the answer
+            self.meter.check_spend(self.settings, self.model.name)
+            response = self.meter.call(self.model, request, SUMMARY_TEMPLATE, self.settings.prices, self.on_text)
+        except RunEnded as ended:
+            if not ended.error or ended.error["kind"] not in ("cost_cap", "token_cap"):
+                raise
+            note = f"(No summary: {ended.error['message']}. The result is shown as the query returned it.)"
+            self._answer(f"{turn.last_text.strip()}\n\n{note}".strip(), last.result, turn)
+            return RunEnded("answered")
         self._answer(response.text.strip() or turn.last_text, last.result, turn)
         return RunEnded("answered")
 

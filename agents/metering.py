@@ -2,13 +2,16 @@
 
 The totals span the whole conversation, not one turn, so `--max-cost` and `--max-tokens` hold
 across follow-up questions. A model with no known price makes the cost unknown (`None`) from then
-on, and a cost cap then refuses to go on rather than guess.
+on, and a cost cap then refuses to go on rather than guess. Every call - the summary too - is
+checked against the caps before it is sent; in a batch or eval run the run-wide `Budget` (shared
+by concurrent sessions) is asked as well.
 """
 
 from __future__ import annotations
 
 from typing import Callable
 
+from agents.budget import Budget, BudgetExhausted, usd
 from agents.events import Event, ModelCalled, ModelFailed, ModelResponded
 from agents.models.base import Model, ModelRequest, ModelResponse, ProviderError, Usage
 from agents.models.registry import cost_usd
@@ -19,8 +22,9 @@ from agents.turns import RunEnded
 class Meter:
     """The running usage and cost of one conversation's model calls."""
 
-    def __init__(self, emit: Callable[[Event], None]) -> None:
+    def __init__(self, emit: Callable[[Event], None], budget: Budget | None = None) -> None:
         self.emit = emit
+        self.budget = budget
         self.usage = Usage()
         self.cost: float | None = 0.0
 
@@ -37,14 +41,25 @@ class Meter:
         `template` is the (name, hash) of the prompt templates behind the request, for the log.
         """
         purpose = request.purpose
-        self.emit(ModelCalled(purpose, template[0], template[1], model.name, len(request.messages)))
+        if self.budget is not None:
+            try:
+                self.budget.begin()
+            except BudgetExhausted as exc:
+                raise RunEnded("failed", "cost_cap", exc.message) from None
+        call_cost: float | None = None
+        called = False
         try:
+            self.emit(ModelCalled(purpose, template[0], template[1], model.name, len(request.messages)))
             stream = (lambda delta: on_text(purpose, delta)) if on_text else None
             response = model.complete(request, stream)
+            called = True
+            call_cost = cost_usd(model.name, response.usage, prices)
         except ProviderError as exc:
             self.emit(ModelFailed(purpose, exc.message, exc.status))
-            raise RunEnded("failed", "provider", exc.message) from None
-        call_cost = cost_usd(model.name, response.usage, prices)
+            raise RunEnded("failed", "provider", exc.message, exc.status) from None
+        finally:
+            if self.budget is not None:
+                self.budget.end(call_cost, model.name, called=called)
         if response.usage is not None:
             self.usage = self.usage + response.usage
         if call_cost is None or self.cost is None:
@@ -58,10 +73,14 @@ class Meter:
         """End the run as failed once a cap is reached, before the next call can overspend."""
         if steps >= settings.max_steps:
             raise RunEnded("failed", "step_cap", f"stopped after {steps} model steps without an answer")
+        self.check_spend(settings, model_name)
+
+    def check_spend(self, settings: Settings, model_name: str) -> None:
+        """The cost and token caps alone (the summary call has no step to count)."""
         if settings.max_cost_usd is not None:
             if self.cost is None:
                 raise RunEnded("failed", "cost_cap", f"--max-cost is set but {model_name} has no known price; cost cannot be capped")
             if self.cost >= settings.max_cost_usd:
-                raise RunEnded("failed", "cost_cap", f"cost cap reached: ${self.cost:.4f} of ${settings.max_cost_usd:.4f}")
+                raise RunEnded("failed", "cost_cap", f"cost cap reached: {usd(self.cost)} spent of {usd(settings.max_cost_usd)} (--max-cost)")
         if settings.max_tokens is not None and self.usage.input_tokens + self.usage.output_tokens >= settings.max_tokens:
             raise RunEnded("failed", "token_cap", f"token cap reached: {self.usage.input_tokens + self.usage.output_tokens} tokens")

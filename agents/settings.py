@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from agents.budget import Budget
 from tools.databases.base import Limits
 
 
@@ -26,3 +27,4 @@ class Settings:
     schema_budget: int | None = None
     data_to_model: bool = True  # False: no sample values, rows or data-bearing errors reach the model
     prices: dict[str, tuple[float, float]] | None = None
+    budget: Budget | None = None  # a run-wide cap shared with concurrent conversations (batch, eval)

@@ -53,10 +53,12 @@ class Outcome:
 class RunEnded(Exception):
     """Internal: a terminal phase was reached."""
 
-    def __init__(self, status: str, kind: str | None = None, message: str | None = None) -> None:
+    def __init__(self, status: str, kind: str | None = None, message: str | None = None, http_status: int | None = None) -> None:
         super().__init__(message or status)
         self.status = status
-        self.error = {"kind": kind, "message": message or status} if kind else None
+        self.error: dict[str, Any] | None = {"kind": kind, "message": message or status} if kind else None
+        if self.error is not None and http_status is not None:
+            self.error["http_status"] = http_status  # a provider's HTTP status: 401 means every call will fail
 
 
 @dataclass

@@ -19,7 +19,7 @@ from analyst.errors import (
     EXIT_PROVIDER,
     UserError,
 )
-from analyst.wiring import Session, build_model, loop_settings, open_database
+from analyst.wiring import Session, build_model, loop_settings, open_database, require_price
 
 STATUS_EXIT = {
     "answered": EXIT_OK,
@@ -138,6 +138,7 @@ def run_ask(config: Config, question: str, *, approve: str, output: str, db: str
     database = open_database(config, db)
     resolved = build_model(config, model_name)
     settings = loop_settings(config)
+    require_price(config, resolved, settings)
     progress = Progress(stderr, quiet=output != "table" and not stderr.isatty())
     streamed: list[str] = []
 

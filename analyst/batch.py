@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 from analyst.batch_input import BatchItem, read_batch
 from analyst.config import Config
-from analyst.errors import EXIT_INTERRUPTED, EXIT_NOT_ANSWERED, EXIT_OK, UserError
+from analyst.errors import EXIT_INTERRUPTED, EXIT_NOT_ANSWERED, EXIT_OK, EXIT_PROVIDER, UserError
 
 CSV_FIELDS = ("id", "status", "question", "sql", "row_count", "truncated", "answer", "error", "input_tokens", "output_tokens", "cost_usd", "session_id")
 
@@ -52,18 +52,20 @@ class ResultWriter:
     """Appends one record per finished question and flushes it to disk at once."""
 
     def __init__(self, out: Path | None, stdout: TextIO) -> None:
+        from analyst.outputs import open_output
+
         self._lock = threading.Lock()
+        self._out = out
         self._csv = out is not None and out.suffix.lower() == ".csv"
         if out is None:
             self._handle: TextIO = stdout
             self._owned = False
         else:
             new = not out.exists() or out.stat().st_size == 0
-            self._handle = out.open("a", encoding="utf-8", newline="")
+            self._handle = open_output(out)
             self._owned = True
             if self._csv and new:
-                csv.writer(self._handle).writerow(CSV_FIELDS)
-                self._handle.flush()
+                self._guarded(lambda: csv.writer(self._handle).writerow(CSV_FIELDS))
 
     def write(self, record: dict[str, Any]) -> None:
         with self._lock:
@@ -71,12 +73,23 @@ class ResultWriter:
                 usage = record.get("usage") or {}
                 error = record.get("error")
                 row = dict(record, error=error["message"] if error else "", **{k: usage.get(k) for k in ("input_tokens", "output_tokens", "cost_usd")})
-                csv.writer(self._handle).writerow(["" if row.get(f) is None else row.get(f) for f in CSV_FIELDS])
+                self._guarded(lambda: csv.writer(self._handle).writerow(["" if row.get(f) is None else row.get(f) for f in CSV_FIELDS]))
             else:
-                self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+                self._guarded(lambda: self._handle.write(json.dumps(record, ensure_ascii=False) + "\n"))
+
+    def _guarded(self, write: Any) -> None:
+        """Write and flush (and fsync a file); a failing disk becomes one line, not a traceback."""
+        from analyst.outputs import write_failed
+
+        try:
+            write()
             self._handle.flush()
             if self._owned:
                 os.fsync(self._handle.fileno())
+        except OSError as exc:
+            if self._out is None:
+                raise
+            raise write_failed(self._out, exc, resume_hint="; free space and rerun with --resume") from None
 
     def close(self) -> None:
         if self._owned:
@@ -113,12 +126,13 @@ class BatchRun:
     """Runs the items; databases are opened once per distinct `db` and shared by the workers."""
 
     def __init__(self, config: Config, approve: str, db: str | None, model_name: str | None) -> None:
-        from analyst.wiring import build_model
+        from analyst.wiring import build_model, run_settings
 
         self.config = config
         self.approve = approve
         self.default_db = db
         self.resolved = build_model(config, model_name, stream=False)
+        self.settings = run_settings(config, self.resolved)
         self.tally = Tally()
         self.stopping = threading.Event()
         self._databases: dict[str | None, Any] = {}
@@ -135,20 +149,15 @@ class BatchRun:
             return self._databases[spec]
 
     def run_one(self, item: BatchItem) -> dict[str, Any]:
-        from dataclasses import replace
-
         from agents.drive import auto_approve, drive
         from analyst.render import outcome_json
-        from analyst.wiring import Session, loop_settings
+        from analyst.wiring import Session
 
-        settings = loop_settings(self.config)
-        if self.config.max_cost is not None:
-            spent = self.tally.cost_usd
-            if spent is None:
-                raise UserError(f"--max-cost is set but {self.resolved.model.name} has no known price")
-            settings = replace(settings, max_cost_usd=max(self.config.max_cost - spent, 0.0))
+        budget = self.settings.budget
+        if budget is not None and budget.exhausted:  # no model call could start: spend nothing
+            return _failed_record(item, "cost_cap", budget.why_exhausted())
         database = self.database(item.db or self.default_db)
-        session = Session(self.config, database, self.resolved, settings)
+        session = Session(self.config, database, self.resolved, self.settings)
         with self._active_lock:
             self._active.add(session.loop)
         try:
@@ -176,14 +185,25 @@ class BatchRun:
             database.close()
 
 
-def _failed_record(item: BatchItem, exc: Exception) -> dict[str, Any]:
-    message = getattr(exc, "message", None) or str(exc)
+def _failed_record(item: BatchItem, kind: str, message: str) -> dict[str, Any]:
+    """A question that never reached the model (its database did not open, the budget was spent)."""
     return {
         "id": item.id, "status": "failed", "question": item.question, "sql": None, "columns": [], "rows": [],
         "row_count": 0, "truncated": False, "answer": None, "queries": [], "session_id": None, "session_path": None,
         "usage": {"input_tokens": 0, "output_tokens": 0, "cost_usd": 0.0},
-        "error": {"kind": "setup", "message": message},
+        "error": {"kind": kind, "message": message},
     }
+
+
+FATAL_HTTP = {401: "the API key was rejected", 403: "the API key is not allowed to use this model", 404: "the model or endpoint does not exist"}
+
+
+def fatal_provider_error(record: dict[str, Any]) -> str | None:
+    """A provider failure every other question would repeat (bad key, unknown model), or None."""
+    error = record.get("error") or {}
+    if error.get("kind") == "provider" and error.get("http_status") in FATAL_HTTP:
+        return str(error.get("message"))
+    return None
 
 
 def run_batch(config: Config, path: Path, *, approve: str, db: str | None, model_name: str | None, out: Path | None, concurrency: int, resume: bool, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
@@ -219,9 +239,13 @@ def run_batch(config: Config, path: Path, *, approve: str, db: str | None, model
                     except UserError as exc:
                         if exc.exit_code == 2:
                             raise
-                        record = _failed_record(item, exc)
+                        record = _failed_record(item, "setup", exc.message)
                     except Exception as exc:  # one broken question must not sink the run
-                        record = _failed_record(item, exc)
+                        record = _failed_record(item, "setup", str(exc))
+                    fatal = fatal_provider_error(record)
+                    if fatal is not None:  # every question would fail the same way: stop, keep ids unrun
+                        runner.interrupt()
+                        raise UserError(f"{fatal}; stopped the batch (unanswered questions are not written, so --resume runs them)", EXIT_PROVIDER)
                     writer.write(record)
                     runner.tally.add(record)
                     all_ok &= record["status"] == wanted

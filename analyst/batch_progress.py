@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
+from agents.budget import usd
+
 
 class BatchProgress:
     """A rich progress bar; silent (apart from the summary) when stderr is not a terminal."""
@@ -39,7 +41,7 @@ class BatchProgress:
     def advance(self, record: dict[str, Any]) -> None:
         t = self.tally
         failed = t.done - t.statuses.get("answered", 0) - t.statuses.get("dry_run", 0)
-        cost = "cost ?" if t.cost_usd is None else f"${t.cost_usd:.4f}"
+        cost = "cost ?" if t.cost_usd is None else usd(t.cost_usd)
         stats = f"failed {failed} · {t.input_tokens + t.output_tokens} tokens · {cost}"
         self._progress.update(self._task, advance=1, stats=stats)
 
@@ -54,7 +56,7 @@ def print_summary(stream: TextIO, tally: Any, elapsed_s: float, total: int) -> N
     for status, count in sorted(tally.statuses.items()):
         table.add_row(status, str(count))
     table.add_row("total", f"{tally.done} of {total}")
-    cost = "unknown" if tally.cost_usd is None else f"${tally.cost_usd:.4f}"
+    cost = "unknown" if tally.cost_usd is None else usd(tally.cost_usd)
     console = Console(file=stream)
     console.print(table)
     console.print(f"{tally.input_tokens} input + {tally.output_tokens} output tokens · cost {cost} · {elapsed_s:.1f} s", highlight=False)

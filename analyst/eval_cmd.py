@@ -55,21 +55,32 @@ class _Databases:
 
 
 def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str | None, name: str | None, out: str | None, concurrency: int, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
-    from dataclasses import replace
-
+    """Score every suite question; the run is recorded only once everything it needs has opened
+    (suite, model, price, databases, --out), so a run that cannot start leaves no record."""
     from agents import prompts
     from agents.drive import auto_approve, drive
     from analyst.eval_report import EvalProgress, print_report
-    from analyst.wiring import Session, build_model, code_version, loop_settings
-    from sessions.evaluate import EVAL_MAX_ROWS, score
+    from analyst.outputs import open_output, write_failed
+    from analyst.wiring import Session, build_model, code_version, run_settings
+    from sessions.evaluate import EVAL_MAX_ROWS, not_run, score
     from sessions.runs import RunLog, new_run_id, summarize
 
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     suite = _suite(config, suite_ref)
     resolved = build_model(config, model_name, stream=False)
-    settings = loop_settings(config, summarize=False, max_rows=EVAL_MAX_ROWS)
+    settings = run_settings(config, resolved, summarize=False, max_rows=EVAL_MAX_ROWS)
+    budget = settings.budget
     databases = _Databases(config, db)
+    out_path = Path(out) if out else None
+    out_handle = None
+    try:
+        for spec in dict.fromkeys(item.db for item in suite.items):
+            databases.get(spec)
+        out_handle = open_output(out_path, "w") if out_path else None
+    except BaseException:
+        databases.close()
+        raise
     run_id = new_run_id(name or suite.name)
     header = {
         "run_id": run_id, "name": name or suite.name, "model": resolved.model.name,
@@ -77,31 +88,22 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
         "questions": len(suite.items), "code_version": code_version(),
         "templates": {t.name: t.hash for t in (prompts.SYSTEM, prompts.QUESTION, prompts.FOLLOW_UP)},
         "retrieval": {"budget": config.schema_budget, "method": "bm25+fk-expansion"},
-        "limits": {"timeout": config.timeout, "max_rows": EVAL_MAX_ROWS},
+        "limits": {"timeout": config.timeout, "max_rows": EVAL_MAX_ROWS, "max_cost_usd": config.max_cost},
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     run_log = RunLog(config.home / "runs", header)
-    out_handle = open(out, "w", encoding="utf-8") if out else None
-    spent = {"cost": 0.0}
-    lock = threading.Lock()
 
     def one(item: Any) -> Any:
-        local = settings
-        if config.max_cost is not None:
-            with lock:
-                remaining = config.max_cost - spent["cost"]
-            local = replace(settings, max_cost_usd=max(remaining, 0.0))
+        if budget is not None and budget.exhausted:  # spend nothing, open no session
+            return not_run(item, budget.why_exhausted())
         database = databases.get(item.db)
-        session = Session(config, database, resolved, local)
+        session = Session(config, database, resolved, settings)
         started = time.perf_counter()
         try:
             outcome = drive(session.loop, item.prompt, auto_approve)
         finally:
             session.close()
-        result = score(item, outcome, database, settings.limits, latency_ms=(time.perf_counter() - started) * 1000, session_id=session.id)
-        with lock:
-            spent["cost"] += result.cost_usd or 0.0
-        return result
+        return score(item, outcome, database, settings.limits, latency_ms=(time.perf_counter() - started) * 1000, session_id=session.id)
 
     results = []
     progress = EvalProgress(stderr, len(suite.items))
@@ -112,18 +114,29 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
                 result = future.result()
                 results.append(result)
                 run_log.result(result)
-                if out_handle:
-                    out_handle.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
-                    out_handle.flush()
+                if out_handle and out_path:
+                    try:
+                        out_handle.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+                        out_handle.flush()
+                    except OSError as exc:
+                        raise write_failed(out_path, exc, resume_hint=f"; the run itself is in {run_log.path}") from None
                 progress.advance(result)
     finally:
         summary = summarize(results)
+        if summary["not_run"] and budget is not None:
+            summary["stopped"] = budget.why_exhausted() or "stopped by --max-cost"
         run_log.finish({**summary, "ended": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
         if out_handle:
-            out_handle.close()
+            try:
+                out_handle.close()
+            except OSError:
+                pass  # the write error is already on its way
         databases.close()
     print_report(stdout, header, summary)
     stderr.write(f"run {run_id} recorded in {run_log.path}\n")
+    if summary["not_run"]:
+        stderr.write(f"analyst: {summary['not_run']} of {len(suite.items)} questions not run: {summary.get('stopped')}\n")
+        return EXIT_NOT_ANSWERED
     return EXIT_OK
 
 

@@ -40,13 +40,17 @@ class EvalProgress:
         self._progress.__exit__(*exc)  # type: ignore[arg-type]
 
     def advance(self, result: Any) -> None:
-        self._done += 1
-        self._correct += result.correct
-        self._progress.update(self._task, advance=1, stats=f"{self._correct / self._done:.1%} correct")
+        if result.outcome != "not_run":
+            self._done += 1
+            self._correct += result.correct
+        stats = f"{self._correct / self._done:.1%} correct" if self._done else ""
+        self._progress.update(self._task, advance=1, stats=stats)
 
 
 def _fmt_cost(value: Any) -> str:
-    return "unknown" if value is None else f"${value:.4f}"
+    from agents.budget import usd
+
+    return "unknown" if value is None else usd(value)
 
 
 def print_report(stream: TextIO, header: dict[str, Any], summary: dict[str, Any]) -> None:
@@ -57,6 +61,10 @@ def print_report(stream: TextIO, header: dict[str, Any], summary: dict[str, Any]
     n = summary.get("n") or 0
     accuracy = summary.get("accuracy")
     console.print(f"[bold]{header.get('name')}[/bold] · model {header.get('model')} · suite {header.get('suite')} ({header.get('suite_hash')})", markup=True)
+    skipped = summary.get("not_run") or 0
+    if skipped:
+        console.print(f"stopped early: {summary.get('stopped') or 'the budget was spent'}; {skipped} question(s) not run, "
+                      f"so every rate below is over the {n} scored", soft_wrap=True)
     if not n:
         console.print("no questions were scored")
         return

@@ -35,7 +35,7 @@ def open_database(config: Config, db: str | None = None) -> Any:
     spec = db or config.db
     try:
         if spec and is_postgres_url(spec):
-            return _open_postgres(spec, config)
+            return _warn_unmatched_exclusions(config, _open_postgres(spec, config))
         from tools.databases.duckdb_db import EngineSettings, open_duckdb
 
         settings = EngineSettings(threads=config.threads, memory_limit=config.memory_limit)
@@ -45,9 +45,26 @@ def open_database(config: Config, db: str | None = None) -> Any:
             from tools.sample import sample_database
 
             path = sample_database(config.cache_dir)
-        return open_duckdb(path, config.cache_dir, settings, exclude_tables=tuple(config.exclude_tables), exclude_columns=tuple(config.exclude_columns))
+        return _warn_unmatched_exclusions(config, open_duckdb(path, config.cache_dir, settings, exclude_tables=tuple(config.exclude_tables), exclude_columns=tuple(config.exclude_columns)))
     except DatabaseOpenError as exc:
         raise UserError(str(exc), EXIT_DATABASE) from None
+
+
+def _warn_unmatched_exclusions(config: Config, database: Any) -> Any:
+    """An exclusion pattern that matches nothing is most likely a typo that leaves exposed what
+    it meant to hide: say so once, on stderr, before anything runs (this reads the catalog now)."""
+    from tools.catalog import exclusion_warnings
+
+    if not (config.exclude_tables or config.exclude_columns):
+        return database
+    try:
+        catalog = database.catalog()
+    except BaseException:
+        database.close()
+        raise
+    for line in exclusion_warnings(catalog, database.uri):
+        print(f"analyst: warning: {line}", file=sys.stderr)
+    return database
 
 
 def _open_postgres(spec: str, config: Config) -> Any:
@@ -143,6 +160,29 @@ def loop_settings(config: Config, *, summarize: bool = True, max_rows: int | Non
         data_to_model=config.data_to_model,
         prices={**PRICES, **config.prices},
     )
+
+
+def run_settings(config: Config, resolved: ResolvedModel, *, summarize: bool = True, max_rows: int | None = None) -> Any:
+    """Settings for a run of many conversations (batch, eval): `--max-cost` caps the whole run
+    through one shared Budget instead of each conversation."""
+    from dataclasses import replace
+
+    from agents.budget import Budget
+
+    settings = loop_settings(config, summarize=summarize, max_rows=max_rows)
+    require_price(config, resolved, settings)
+    return replace(settings, max_cost_usd=None, budget=Budget(config.max_cost) if config.max_cost is not None else None)
+
+
+def require_price(config: Config, resolved: ResolvedModel, settings: Any) -> None:
+    """With --max-cost set, a model without a known price is refused before anything is spent."""
+    from agents.models.base import Usage
+    from agents.models.registry import cost_usd
+
+    name = resolved.model.name
+    if config.max_cost is not None and cost_usd(name, Usage(1, 1), settings.prices) is None:
+        raise UserError(f"--max-cost is set but {name} has no known price; add it under [prices] in config.toml "
+                        "(USD per million input and output tokens) or drop --max-cost")
 
 
 class Session:

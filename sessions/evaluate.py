@@ -17,6 +17,7 @@ from sessions.suite import SuiteItem
 from tools.databases.base import Database, Limits, QueryError, QueryResult
 
 OUTCOMES = ("correct", "incorrect", "exec_error", "guard_rejected", "timeout", "no_sql", "model_error", "gold_error")
+NOT_RUN = "not_run"  # the run's --max-cost was spent first: recorded (with any cost), never scored
 EVAL_MAX_ROWS = 100_000
 
 
@@ -53,7 +54,9 @@ def _failure_outcome(outcome: Outcome) -> tuple[str, str | None] | None:
         if kind == "database":
             last = outcome.queries[-1].error if outcome.queries else None
             return ("timeout" if last is not None and last.kind == "timeout" else "exec_error"), message
-        if kind in ("provider", "cost_cap", "token_cap", "script"):
+        if kind == "cost_cap":
+            return NOT_RUN, message
+        if kind in ("provider", "token_cap", "script"):
             return "model_error", message
         return ("exec_error" if outcome.queries else "no_sql"), message
     if outcome.status in ("aborted", "interrupted"):
@@ -61,6 +64,12 @@ def _failure_outcome(outcome: Outcome) -> tuple[str, str | None] | None:
     if outcome.result is None:
         return "no_sql", None
     return None
+
+
+def not_run(item: SuiteItem, reason: str) -> QuestionResult:
+    """A question the run's budget did not reach: no session, no tokens, no score."""
+    return QuestionResult(id=item.id, category=item.category, db=item.db_label, correct=False, outcome=NOT_RUN,
+                          predicted_sql=None, input_tokens=0, output_tokens=0, cost_usd=0.0, latency_ms=0.0, error=reason)
 
 
 def _run_gold(database: Database, gold: str, limits: Limits) -> QueryResult | QueryError:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from sessions.evaluate import OUTCOMES, QuestionResult
+from sessions.evaluate import NOT_RUN, OUTCOMES, QuestionResult
 from sessions.stats import mcnemar_exact_p, wilson_interval
 
 
@@ -77,14 +77,20 @@ def _ci(correct: int, n: int) -> list[float] | None:
 
 
 def summarize(results: list[QuestionResult]) -> dict[str, Any]:
-    """Overall, per-category and per-database accuracy, errors, tokens, cost and latency."""
+    """Overall, per-category and per-database accuracy, errors, tokens, cost and latency.
+
+    Questions the budget stopped (`not_run`) are counted apart: every rate is over the scored
+    questions, while tokens and cost include what the stopped ones spent."""
+    spent = results
+    results = [r for r in results if r.outcome != NOT_RUN]
     n = len(results)
     correct = sum(r.correct for r in results)
-    costs = [r.cost_usd for r in results]
+    costs = [r.cost_usd for r in spent]
     latencies = [r.latency_ms for r in results]
     cost = None if any(c is None for c in costs) else round(sum(c or 0.0 for c in costs), 6)
     return {
         "n": n,
+        "not_run": len(spent) - n,
         "correct": correct,
         "accuracy": round(correct / n, 4) if n else None,
         "accuracy_ci95": _ci(correct, n),
@@ -93,8 +99,8 @@ def summarize(results: list[QuestionResult]) -> dict[str, Any]:
         "outcomes": {o: sum(r.outcome == o for r in results) for o in OUTCOMES if any(r.outcome == o for r in results)},
         "by_category": _slice(results, "category"),
         "by_db": _slice(results, "db"),
-        "input_tokens": sum(r.input_tokens for r in results),
-        "output_tokens": sum(r.output_tokens for r in results),
+        "input_tokens": sum(r.input_tokens for r in spent),
+        "output_tokens": sum(r.output_tokens for r in spent),
         "cost_usd": cost,
         "cost_per_correct_usd": round(cost / correct, 6) if cost is not None and correct else None,
         "latency_ms_p50": _percentile(latencies, 0.5),
@@ -128,11 +134,12 @@ def list_runs(runs_dir: Path) -> list[dict[str, Any]]:
         """
         SELECT run_id, any_value(name) FILTER (WHERE type = 'header'), any_value(model) FILTER (WHERE type = 'header'),
                any_value(suite) FILTER (WHERE type = 'header'), any_value(started) FILTER (WHERE type = 'header'),
-               count(*) FILTER (WHERE type = 'result'), sum(CASE WHEN correct THEN 1 ELSE 0 END) FILTER (WHERE type = 'result'),
+               count(*) FILTER (WHERE type = 'result' AND outcome IS DISTINCT FROM 'not_run'),
+               sum(CASE WHEN correct THEN 1 ELSE 0 END) FILTER (WHERE type = 'result'),
                bool_or(type = 'summary'), sum(cost_usd) FILTER (WHERE type = 'result')
         FROM read_json(?, format = 'newline_delimited', union_by_name = true, ignore_errors = true,
                        columns = {run_id: 'VARCHAR', type: 'VARCHAR', name: 'VARCHAR', model: 'VARCHAR', suite: 'VARCHAR',
-                                  started: 'VARCHAR', correct: 'BOOLEAN', cost_usd: 'DOUBLE'})
+                                  started: 'VARCHAR', correct: 'BOOLEAN', cost_usd: 'DOUBLE', outcome: 'VARCHAR'})
         GROUP BY run_id ORDER BY run_id DESC
         """,
         [files],
@@ -189,8 +196,8 @@ def compare_runs(a: RunRecord, b: RunRecord) -> dict[str, Any]:
         acc_a = sa["by_category"].get(cat, {}).get("accuracy")
         acc_b = sb["by_category"].get(cat, {}).get("accuracy")
         deltas[cat] = {"a": acc_a, "b": acc_b, "delta": None if acc_a is None or acc_b is None else round(acc_b - acc_a, 4)}
-    by_id_a = {r["id"]: r for r in a.results}
-    by_id_b = {r["id"]: r for r in b.results}
+    by_id_a = {r["id"]: r for r in a.results if r.get("outcome") != NOT_RUN}
+    by_id_b = {r["id"]: r for r in b.results if r.get("outcome") != NOT_RUN}
     common = sorted(set(by_id_a) & set(by_id_b))
     fixed = [i for i in common if not by_id_a[i]["correct"] and by_id_b[i]["correct"]]
     broken = [i for i in common if by_id_a[i]["correct"] and not by_id_b[i]["correct"]]

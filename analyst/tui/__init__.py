@@ -12,16 +12,22 @@ from analyst.config import Config
 
 def run_chat(config: Config, db: str | None, model_name: str | None) -> int:
     """Open the database and the model (failing as one line, like `ask`), then run the app."""
-    from analyst.wiring import build_model, open_database
+    from analyst.errors import UserError
+    from analyst.wiring import build_model, loop_settings, open_database, require_price
 
     database = open_database(config, db)
     try:
         stream = True if config.sources.get("stream") == "default" else None
         resolved = build_model(config, model_name, stream=stream)
+        settings = loop_settings(config)
+        require_price(config, resolved, settings)
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):  # Textual would wait for keys that never come
+            raise UserError("the chat needs a terminal (stdin and stdout); without one use "
+                            "`analyst ask \"QUESTION\" --approve auto|never` or `analyst batch FILE`")
     except BaseException:
         database.close()
         raise
-    app = build_app(config, database, resolved)
+    app = build_app(config, database, resolved, settings)
     try:
         code = int(app.run() or 0)
     except BaseException:

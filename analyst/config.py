@@ -6,9 +6,10 @@ setting remembers its source so `analyst config show` can explain a surprising v
 
 from __future__ import annotations
 
+import json
 import math
-
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,17 +27,43 @@ class Setting:
     help: str = ""
 
 
+def _number(value: Any) -> float:
+    if isinstance(value, bool):  # float() would turn true into 1.0
+        raise ValueError("must be a number")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValueError("must be a number") from None
+
+
+def _whole_number(value: Any) -> int:
+    # int() would turn true into 1 and 1.5 into 1 without a word
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise ValueError("must be a whole number")
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValueError("must be a whole number") from None
+
+
 def _positive_float(value: Any) -> float:
-    number = float(value)
+    number = _number(value)
     if not math.isfinite(number) or number <= 0:  # nan or inf would switch a time limit off
         raise ValueError("must be a finite number greater than 0")
     return number
 
 
 def _positive_int(value: Any) -> int:
-    number = int(value)
+    number = _whole_number(value)
     if number <= 0:
-        raise ValueError("must be greater than 0")
+        raise ValueError("must be a whole number greater than 0")
+    return number
+
+
+def _non_negative_int(value: Any) -> int:
+    number = _whole_number(value)
+    if number < 0:
+        raise ValueError("must be a whole number, 0 or more")
     return number
 
 
@@ -44,12 +71,26 @@ def _optional_float(value: Any) -> float | None:
     return None if value in (None, "") else _positive_float(value)
 
 
+def _optional_int(value: Any) -> int | None:
+    return None if value in (None, "") else _positive_int(value)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be a string (in quotes)")
+    return value
+
+
+def _optional_str(value: Any) -> str | None:
+    return None if value in (None, "") else _text(value)
+
+
 def _str_list(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return tuple(v.strip() for v in value.split(",") if v.strip())
-    if isinstance(value, (list, tuple)):
-        return tuple(str(v) for v in value)
-    raise ValueError("must be a list of strings")
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise ValueError("must be a list of strings, e.g. [\"audit_*\", \"secrets\"]")
 
 
 def _bool(value: Any) -> bool:
@@ -62,31 +103,52 @@ def _bool(value: Any) -> bool:
     raise ValueError("must be true or false")
 
 
-def _optional_str(value: Any) -> str | None:
-    return None if value in (None, "") else str(value)
+# What DuckDB's memory_limit accepts, minus its spelled-out units: a size, or a share of the RAM.
+_MEMORY_SIZE = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)\s*", re.IGNORECASE)
+_MEMORY_SHARE = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*%\s*")
+_MEMORY_UNIT = {"b": 1, "k": 1000, "kb": 1000, "kib": 1024, "m": 1000**2, "mb": 1000**2, "mib": 1024**2,
+                "g": 1000**3, "gb": 1000**3, "gib": 1024**3, "t": 1000**4, "tb": 1000**4, "tib": 1024**4}
+_MEMORY_MINIMUM = 16 * 1024**2  # with 4MB a small join on the sample database already runs out of memory
+
+
+def _memory_limit(value: Any) -> str:
+    """A DuckDB memory limit such as "4GB", "512MiB" or "80%", checked before DuckDB sees it."""
+    expected = 'must be a size such as "4GB", "512MB" or "2GiB", or a share of RAM such as "80%"'
+    if not isinstance(value, str):
+        raise ValueError(expected)
+    if share := _MEMORY_SHARE.fullmatch(value):
+        if not 0 < float(share.group(1)) <= 100:
+            raise ValueError("must be a share of RAM between 0% and 100%")
+        return value.strip()
+    size = _MEMORY_SIZE.fullmatch(value)
+    if size is None:
+        raise ValueError(expected)
+    if float(size.group(1)) * _MEMORY_UNIT[size.group(2).lower()] < _MEMORY_MINIMUM:
+        raise ValueError("must be at least 16MB (DuckDB runs out of memory on ordinary queries below that)")
+    return value.strip()
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("model", "openai:gpt-4.1-mini", str, "ANALYST_MODEL", "model as provider:model"),
+    Setting("model", "openai:gpt-4.1-mini", _text, "ANALYST_MODEL", "model as provider:model"),
     Setting("db", None, _optional_str, "ANALYST_DB", "database path or postgresql:// URL (default: the sample database)"),
     Setting("timeout", 30.0, _positive_float, None, "seconds per query"),
     Setting("max_rows", 1000, _positive_int, None, "rows fetched per query"),
     Setting("model_timeout", 60.0, _positive_float, None, "seconds per model call"),
-    Setting("model_retries", 2, int, None, "SDK retries on 429/5xx"),
+    Setting("model_retries", 2, _non_negative_int, None, "SDK retries on 429/5xx"),
     Setting("max_cost", None, _optional_float, None, "USD per session (batch/eval: per run)"),
-    Setting("max_tokens", None, lambda v: None if v in (None, "") else _positive_int(v), None, "tokens per session"),
+    Setting("max_tokens", None, _optional_int, None, "tokens per session"),
     Setting("exclude_tables", (), _str_list, None, "table name patterns never retrieved, shown or queryable"),
     Setting("exclude_columns", (), _str_list, None, "TABLE.COLUMN patterns never retrieved, shown or queryable"),
     Setting("log_rows", False, _bool, None, "also log result rows in session files"),
     Setting("data_to_model", True, _bool, None, "share sample values and result rows with the model (false: shapes and aggregates only)"),
-    Setting("schema_budget", None, lambda v: None if v in (None, "") else _positive_int(v), None, "tokens of schema in the first prompt"),
+    Setting("schema_budget", None, _optional_int, None, "tokens of schema in the first prompt"),
     Setting("openai_base_url", None, _optional_str, "OPENAI_BASE_URL", "OpenAI-compatible endpoint"),
     Setting("anthropic_base_url", None, _optional_str, "ANTHROPIC_BASE_URL", "Anthropic endpoint"),
     Setting("ollama_base_url", None, _optional_str, "OLLAMA_BASE_URL", "Ollama endpoint (default http://localhost:11434/v1)"),
     Setting("tools", True, _bool, None, "use native tool calling (false: read SQL from ```sql blocks)"),
     Setting("stream", False, _bool, None, "stream model text as it arrives"),
     Setting("threads", 2, _positive_int, None, "DuckDB threads"),
-    Setting("memory_limit", "1GB", str, None, "DuckDB memory limit"),
+    Setting("memory_limit", "1GB", _memory_limit, None, "DuckDB memory limit"),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -135,21 +197,62 @@ class Config:
         return self.home / "cache"
 
 
-def _read_file(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        return {}
+def utf8_text(data: bytes, source: object) -> str:
+    """Decode a hand-edited file; a leading BOM (Windows editors write one) is dropped."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"config file {path} is not valid TOML ({exc}); fix or remove it") from None
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{source} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8") from None
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        data = path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        return {}
     except OSError as exc:
         raise UserError(f"cannot read config file {path}: {exc.strerror}") from None
+    try:
+        return tomllib.loads(utf8_text(data, f"config file {path}"))
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"config file {path} is not valid TOML ({exc}); fix or remove it") from None
+
+
+def _check_home(home: Path) -> None:
+    """Fail at once, in one line, if state cannot be kept under `home` (not at the first write)."""
+    name = f"ANALYST_HOME ({home})" if os.environ.get("ANALYST_HOME") else f"the analyst home folder {home}"
+    fix = "point ANALYST_HOME at a folder you can write (it is created if missing)"
+    existing = home
+    try:
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent  # the folders below it are created on first use
+        usable = existing.is_dir()
+    except OSError as exc:
+        raise UserError(f"cannot use {name}: {exc.strerror}; {fix}") from None
+    if not usable:
+        what = "is a file" if existing == home else f"is inside {existing}, which is a file"
+        raise UserError(f"{name} {what}, not a folder; {fix}")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UserError(f"{name} is not writable ({existing} does not allow writing); {fix}")
+
+
+def _prices(section: Any, path: Path) -> dict[str, tuple[float, float]]:
+    example = '[prices] "openai:gpt-4.1" = [2.0, 8.0]'
+    if not isinstance(section, dict):
+        raise UserError(f"prices in {path} must be a table of model = [input_usd_per_million, output_usd_per_million], e.g. {example}")
+    prices: dict[str, tuple[float, float]] = {}
+    for name, pair in section.items():
+        numbers = pair if isinstance(pair, list) and len(pair) == 2 else None
+        if numbers is None or not all(isinstance(n, (int, float)) and not isinstance(n, bool) and math.isfinite(n) and n >= 0 for n in numbers):
+            raise UserError(f"prices.{name} in {path} must be [input_usd_per_million, output_usd_per_million] (two numbers, 0 or more), e.g. {example}")
+        prices[name] = (float(numbers[0]), float(numbers[1]))
+    return prices
 
 
 def load_config(flags: dict[str, Any] | None = None) -> Config:
     """Resolve every setting; a bad value is one line naming the setting and its source."""
     home = analyst_home()
+    _check_home(home)
     path = home / "config.toml"
     file_values = _read_file(path)
     values: dict[str, Any] = {}
@@ -167,18 +270,14 @@ def load_config(flags: dict[str, Any] | None = None) -> Config:
                 value = setting.parse(value)
             except (ValueError, TypeError) as exc:
                 where = "--" + setting.name.replace("_", "-") if source == "flag" else source
-                raise UserError(f"invalid {setting.name} {value!r} from {where}: {exc}") from None
+                shown = json.dumps(value, ensure_ascii=False, default=str)  # as TOML spells it: true, "lots"
+                raise UserError(f"invalid {setting.name} {shown} from {where}: {exc}") from None
         values[setting.name] = value
         sources[setting.name] = source
     unknown = sorted(set(file_values) - set(BY_NAME) - {"prices", "endpoints"})
     if unknown:
         raise UserError(f"unknown setting(s) {', '.join(unknown)} in {path}; known: {', '.join(BY_NAME)}")
-    prices: dict[str, tuple[float, float]] = {}
-    for name, pair in (file_values.get("prices") or {}).items():
-        try:
-            prices[name] = (float(pair[0]), float(pair[1]))
-        except (TypeError, ValueError, IndexError, KeyError):
-            raise UserError(f"prices.{name} in {path} must be [input_usd_per_million, output_usd_per_million]") from None
+    prices = _prices(file_values.get("prices", {}), path)
     return Config(values, sources, home, prices, _endpoints(file_values.get("endpoints") or {}, path))
 
 
@@ -197,10 +296,18 @@ def _endpoints(section: Any, path: Path) -> dict[str, Endpoint]:
         unknown = set(spec) - {"base_url", "key_env", "tools", "context_window"}
         if unknown:
             raise UserError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; known: base_url, key_env, tools, context_window")
-        try:
-            window = _positive_int(spec["context_window"]) if "context_window" in spec else None
-            tools = _bool(spec.get("tools", True))
-        except (ValueError, TypeError) as exc:
-            raise UserError(f"{where}: {exc}") from None
-        out[name] = Endpoint(name, spec["base_url"], spec.get("key_env"), tools, window)
+        parsed = {}
+        for key, parse in (("key_env", _env_name), ("tools", _bool), ("context_window", _positive_int)):
+            if key in spec:
+                try:
+                    parsed[key] = parse(spec[key])
+                except ValueError as exc:
+                    raise UserError(f"{where}: {key} = {json.dumps(spec[key], ensure_ascii=False)} {exc}") from None
+        out[name] = Endpoint(name, spec["base_url"], parsed.get("key_env"), parsed.get("tools", True), parsed.get("context_window"))
     return out
+
+
+def _env_name(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
+        raise ValueError('must be the name of an environment variable in quotes, e.g. "LOCAL_API_KEY"')
+    return value

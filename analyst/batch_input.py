@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from analyst.config import utf8_text
 from analyst.errors import UserError
 
 
@@ -80,11 +81,12 @@ def _text(text: str) -> list[BatchItem]:
 def read_batch(path: Path) -> list[BatchItem]:
     """Parse a batch file by its suffix; duplicate ids are an error naming both lines."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise UserError(f"batch file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read batch file {path}: {exc}") from None
+    except OSError as exc:
+        raise UserError(f"cannot read batch file {path}: {exc.strerror}") from None
+    text = utf8_text(data, f"batch file {path}")
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
         items = _jsonl(text, path)

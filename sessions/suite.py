@@ -91,9 +91,13 @@ def _item(row: dict[str, Any], number: int, base: Path, where: str) -> SuiteItem
 
 def load_suite(path: Path) -> Suite:
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as exc:
         raise SuiteError(f"cannot read suite {path}: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")  # a BOM from a Windows editor is harmless
+    except UnicodeDecodeError as exc:
+        raise SuiteError(f"suite {path} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8") from None
     rows: list[tuple[int, dict[str, Any]]] = []
     if path.suffix.lower() == ".csv":
         reader = csv.DictReader(io.StringIO(text))

@@ -2,7 +2,8 @@
 
 File format (DESIGN §4): one JSON object per line, consumed in order, one per model call:
 `{"text": ..., "tool_calls": [{"name", "arguments"}], "usage"?, "stop_reason"?, "delay_ms"?,
-"error"?: {"status", "message"}}`. Running out of lines is an error that names the source.
+"error"?: {"status", "message"}}`. Running out of lines is an error that names the source; so is
+a file that is not UTF-8 or a reply with a field of the wrong type (naming the line and reply).
 """
 
 from __future__ import annotations
@@ -29,11 +30,68 @@ class ScriptError(Exception):
 def load_script(path: Path) -> list[dict[str, Any]]:
     """Read a scripted-model JSONL file, naming the line of any malformed entry."""
     try:
-        return [entry for _, entry in jsonl_objects(path.read_text(encoding="utf-8"), path)]
+        data = path.read_bytes()
     except OSError as exc:
         raise ScriptError(f"cannot read scripted model file {path}: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")  # a BOM from a Windows editor is harmless
+    except UnicodeDecodeError as exc:
+        raise ScriptError(f"scripted model file {path} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8") from None
+    try:
+        rows = jsonl_objects(text, path)
     except JsonlError as exc:
         raise ScriptError(str(exc)) from None
+    for reply, (line, entry) in enumerate(rows, start=1):
+        problem = _entry_problem(entry)
+        if problem:
+            raise ScriptError(f"scripted model file {path}, line {line} (reply {reply}): {problem}")
+    return [entry for _, entry in rows]
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)  # JSON true is not 1
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _entry_problem(entry: dict[str, Any]) -> str | None:
+    """What is wrong with one reply of a script file, said so the person can fix it; None if fine."""
+    for key in ("text", "stop_reason"):
+        if entry.get(key) is not None and not isinstance(entry[key], str):
+            return f'"{key}" must be a string'
+    calls = entry.get("tool_calls")
+    if calls is not None:
+        if not isinstance(calls, list):
+            return '"tool_calls" must be a list like [{"name": "run_sql", "arguments": {"sql": "SELECT ..."}}]'
+        for number, call in enumerate(calls, start=1):
+            where = f'"tool_calls" item {number}'
+            if not isinstance(call, dict):
+                return f'{where} must be an object like {{"name": "run_sql", "arguments": {{"sql": "SELECT ..."}}}}'
+            if not isinstance(call.get("name"), str):
+                return f'{where} needs a "name" string'
+            if call.get("arguments") is not None and not isinstance(call["arguments"], dict):
+                return f'{where}: "arguments" must be an object like {{"sql": "SELECT ..."}}'
+            for key in ("id", "error"):
+                if call.get(key) is not None and not isinstance(call[key], str):
+                    return f'{where}: "{key}" must be a string'
+    usage = entry.get("usage")
+    if usage is not None and not (isinstance(usage, dict) and all(_is_count(usage.get(k, 0)) for k in ("input_tokens", "output_tokens"))):
+        return '"usage" must be an object like {"input_tokens": 100, "output_tokens": 20} (whole numbers, 0 or more)'
+    delay = entry.get("delay_ms")
+    if delay is not None and not (_is_number(delay) and 0 <= delay < float("inf")):
+        return '"delay_ms" must be a number of milliseconds, 0 or more'
+    error = entry.get("error")
+    if error is not None:
+        example = '{"status": 429, "message": "rate limited"}'
+        if not isinstance(error, dict):
+            return f'"error" must be an object like {example}'
+        if error.get("status") is not None and not _is_count(error["status"]):
+            return f'"error": "status" must be an HTTP status number, as in {example}'
+        if error.get("message") is not None and not isinstance(error["message"], str):
+            return f'"error": "message" must be a string, as in {example}'
+    return None
 
 
 class ScriptedModel:

@@ -66,8 +66,8 @@ class SessionLog:
         self.seq = 0
         self.turn = 0
         self._secrets = tuple(s for s in secrets_to_redact if s)
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL, 0o600)
         except OSError as exc:
             raise LogWriteError(f"cannot create session log {path}: {exc.strerror}") from None
@@ -91,7 +91,11 @@ class SessionLog:
             **event.to_json(),
         }
         line = redact(json.dumps(record, ensure_ascii=False, default=str), self._secrets) + "\n"
-        data = line.encode("utf-8")
+        # A lone surrogate (from argv or a "\udcff" escape in an input file) has no UTF-8 form, and
+        # a failed write would lose the event. Written as the JSON escape \udcff, the line stays
+        # valid JSON and reads back as the same string: surrogates occur only inside JSON strings,
+        # where json.dumps has already escaped every backslash, so the escape cannot be misread.
+        data = line.encode("utf-8", errors="backslashreplace")
         try:
             written = 0
             while written < len(data):

@@ -128,11 +128,13 @@ def build_parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="show the catalog, or the slice chosen for a question")
     _add_db(schema)
     schema.add_argument("--for", dest="question", metavar="QUESTION", help="show only what would be sent to the model for this question")
-    schema.add_argument("--budget", type=_positive_int, metavar="TOKENS", help="token budget for the slice (default 6000)")
+    schema.add_argument("--budget", type=_positive_int, metavar="TOKENS", help="token budget for the slice (default: config schema_budget, else 6000 or a quarter of the model's context window if smaller)")
     schema.add_argument("--format", dest="output", choices=("text", "json"), default="text")
 
-    check = sub.add_parser("check", help="run the SQL guard alone (one JSON line per statement)")
-    _add_db(check)
+    check = sub.add_parser("check", help="run the SQL guard alone (one JSON line per statement)", description="Run the SQL guard alone and print one JSON line per statement. Table and column names are checked only against a database: --db, else $ANALYST_DB or the configured one; with none, only the SQL itself is checked (a warning says so).")
+    check.add_argument("--db", metavar="DB", help="check table and column names against this database (default: $ANALYST_DB or config; with neither, names are not checked)")
+    check.add_argument("--exclude-table", dest="exclude_tables", action="append", metavar="PATTERN", help="table name or pattern treated as absent (repeatable)")
+    check.add_argument("--exclude-column", dest="exclude_columns", action="append", metavar="TABLE.COLUMN", help="column (table.column or schema.table.column, wildcards allowed) treated as absent (repeatable)")
     check.add_argument("--dialect", choices=("duckdb", "postgres"), help="SQL dialect (default: the database's, else duckdb)")
     check.add_argument("file", nargs="?", default="-", metavar="FILE|-", help="a file with one statement, a .jsonl file of {\"sql\": ...} lines, or - for stdin")
 

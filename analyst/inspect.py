@@ -61,11 +61,15 @@ def run_schema(config: Config, *, db: str | None, question: str | None, budget: 
 
 def _statements(source: str) -> list[tuple[int, str]]:
     """(line, sql) pairs: a .jsonl file of {"sql": ...} lines, else one statement per input."""
+    from analyst.config import utf8_text
+
     if source == "-":
-        return [(1, sys.stdin.read())]
+        stdin_bytes = getattr(sys.stdin, "buffer", None)  # absent when stdin is replaced by a StringIO
+        text = utf8_text(stdin_bytes.read(), "standard input") if stdin_bytes is not None else sys.stdin.read().removeprefix("\ufeff")
+        return [(1, text)]
     path = Path(source)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = utf8_text(path.read_bytes(), source)
     except OSError as exc:
         raise UserError(f"cannot read {source}: {exc.strerror}") from None
     if path.suffix.lower() != ".jsonl":
@@ -85,6 +89,8 @@ def _statements(source: str) -> list[tuple[int, str]]:
 def run_check(config: Config, *, db: str | None, dialect: str | None, source: str, stdout: TextIO | None = None) -> int:
     """The guard alone; one JSON line per statement; exit 1 if any is rejected."""
     stdout = stdout or sys.stdout
+    import logging
+
     from tools.guard import Problem, check_sql
 
     statements = _statements(source)
@@ -98,6 +104,11 @@ def run_check(config: Config, *, db: str | None, dialect: str | None, source: st
         sys.stderr.write("analyst: warning: no --db given, so table and column names are not checked\n")
     dialect = dialect or "duckdb"
     all_ok = True
+    # sqlglot warns on stderr when it parses something (EXPLAIN, SET, ...) as a generic Command;
+    # the guard already reports that as a problem in the JSON line, so the warning is only noise.
+    sqlglot_log = logging.getLogger("sqlglot")
+    sqlglot_level = sqlglot_log.level
+    sqlglot_log.setLevel(logging.ERROR)
     try:
         for line, sql in statements:
             cross = None
@@ -107,6 +118,7 @@ def run_check(config: Config, *, db: str | None, dialect: str | None, source: st
             all_ok &= verdict.ok
             stdout.write(json.dumps({"line": line, "ok": verdict.ok, "problems": [{"code": p.code, "message": p.message} for p in verdict.problems], "sql": verdict.sql}, ensure_ascii=False) + "\n")
     finally:
+        sqlglot_log.setLevel(sqlglot_level)
         if database is not None:
             database.close()
     return EXIT_OK if all_ok else EXIT_NOT_ANSWERED

@@ -32,7 +32,7 @@ def normalize_value(value: Any) -> Any:
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, dt.timedelta):
-        return str(value)
+        return iso_duration(value)
     if isinstance(value, (bytes, bytearray, memoryview)):
         return base64.b64encode(bytes(value)).decode("ascii")
     if isinstance(value, dict):
@@ -40,6 +40,29 @@ def normalize_value(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [normalize_value(v) for v in value]
     return str(value)
+
+
+def iso_duration(value: dt.timedelta) -> str:
+    """ISO 8601 duration (`P3D`, `PT1H30M`, `-PT0.5S`), not Python's `-1 day, 23:00:00`: readers of
+    JSON and CSV parse it, and a negative interval reads as negative. (DuckDB gives a month as 30
+    days by the time it reaches Python.)"""
+    micros = (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+    sign, micros = ("-" if micros < 0 else ""), abs(micros)
+    days, rest = divmod(micros, 86_400_000_000)
+    hours, rest = divmod(rest, 3_600_000_000)
+    minutes, rest = divmod(rest, 60_000_000)
+    seconds, fraction = divmod(rest, 1_000_000)
+    second_text = f"{seconds}.{fraction:06d}".rstrip("0") if fraction else str(seconds) if seconds else ""
+    clock = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "") + (f"{second_text}S" if second_text else "")
+    if not days and not clock:
+        return "PT0S"
+    return f"{sign}P" + (f"{days}D" if days else "") + (f"T{clock}" if clock else "")
+
+
+def _fingerprint_value(value: Any) -> Any:
+    """normalize_value, except intervals keep the form fingerprints were first recorded with, so
+    replays of older sessions still match."""
+    return str(value) if isinstance(value, dt.timedelta) else normalize_value(value)
 
 
 def has_top_level_order(sql: str, dialect: str) -> bool:
@@ -55,7 +78,7 @@ def has_top_level_order(sql: str, dialect: str) -> bool:
 
 def result_fingerprint(result: QueryResult, ordered: bool) -> str:
     """sha256 of column types and normalized rows (sorted unless ordered) plus truncation."""
-    rows = [json.dumps([normalize_value(v) for v in row], sort_keys=True, default=str) for row in result.rows]
+    rows = [json.dumps([_fingerprint_value(v) for v in row], sort_keys=True, default=str) for row in result.rows]
     if not ordered:
         rows.sort()
     digest = hashlib.sha256()

@@ -381,3 +381,17 @@ def test_sql_that_failed_the_checks_cannot_be_approved(fake: FakeOpenAI, capsys,
     result = run_cli(["ask", QUESTION, "--format", "json"], capsys, stdin=answers, monkeypatch=monkeypatch)
     assert result.json()["status"] == "aborted"
     assert "cannot be approved" in result.err
+
+
+def test_intervals_are_iso_8601_durations_in_json_and_csv(fake: FakeOpenAI, capsys) -> None:
+    import csv
+    import io
+
+    sql = "SELECT INTERVAL 3 DAY AS d, INTERVAL 90 MINUTE AS m, -INTERVAL 1 HOUR AS neg, INTERVAL 1500 MILLISECOND AS ms"
+    fake.queue_many([run_sql_reply(sql), text_reply("Done."), text_reply("Done.")])
+    as_json = run_cli(["ask", "intervals", "--approve", "auto", "--format", "json"], capsys)
+    assert as_json.code == 0, as_json.err
+    assert as_json.json()["rows"] == [["P3D", "PT1H30M", "-PT1H", "PT1.5S"]]
+    fake.queue_many([run_sql_reply(sql), text_reply("Done."), text_reply("Done.")])
+    as_csv = run_cli(["ask", "intervals", "--approve", "auto", "--format", "csv"], capsys)
+    assert list(csv.reader(io.StringIO(as_csv.out)))[1] == ["P3D", "PT1H30M", "-PT1H", "PT1.5S"]

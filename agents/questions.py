@@ -33,15 +33,21 @@ def question_message(catalog: Catalog, question: str, budget: int, follow_up: bo
     """
     chosen = retrieve(catalog, question, budget)
     names = frozenset(c.table.qualified for c in chosen.tables)
-    context_parts = []
-    ctx = catalog.context
-    if ctx.glossary:
-        context_parts.append(f"Glossary:\n{ctx.glossary}")
-    if ctx.instructions:
-        context_parts.append(f"Instructions:\n{ctx.instructions}")
     note = "all tables" if chosen.whole else f"the {len(names)} most relevant of {len(catalog.tables)} tables"
-    full = prompts.QUESTION.render(question=question, schema_note=note, schema=chosen.ddl, context="\n".join(context_parts) + ("\n" if context_parts else ""))
+    full = prompts.QUESTION.render(question=question, schema_note=note, schema=chosen.ddl, context=context_section(catalog))
     if not follow_up:
         return QuestionMessage(full, full, chosen, names)
     schema_part = f"More schema that may help:\n{chosen.ddl}" if names - sent_tables else ""
     return QuestionMessage(prompts.FOLLOW_UP.render(question=question, schema_part=schema_part), full, chosen, names)
+
+
+def context_section(catalog: Catalog) -> str:
+    """The glossary and instructions every first question carries (`analyst schema --for` shows
+    the same text, so what it prints is what the model reads)."""
+    parts = []
+    ctx = catalog.context
+    if ctx.glossary:
+        parts.append(f"Glossary:\n{ctx.glossary}")
+    if ctx.instructions:
+        parts.append(f"Instructions:\n{ctx.instructions}")
+    return "\n".join(parts) + ("\n" if parts else "")

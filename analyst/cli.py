@@ -128,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="show the catalog, or the slice chosen for a question")
     _add_db(schema)
     schema.add_argument("--for", dest="question", metavar="QUESTION", help="show only what would be sent to the model for this question")
-    schema.add_argument("--budget", type=_positive_int, metavar="TOKENS", help="token budget for the slice (default 6000)")
+    schema.add_argument("--budget", type=_positive_int, metavar="TOKENS", help="token budget for the slice (default: config schema_budget, else 6000 or a quarter of the model's context window if smaller)")
     schema.add_argument("--format", dest="output", choices=("text", "json"), default="text")
 
     check = sub.add_parser("check", help="run the SQL guard alone (one JSON line per statement)", description="Run the SQL guard alone and print one JSON line per statement. Table and column names are checked only against a database: --db, else $ANALYST_DB or the configured one; with none, only the SQL itself is checked (a warning says so).")

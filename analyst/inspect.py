@@ -16,17 +16,21 @@ from analyst.wiring import open_database
 def run_schema(config: Config, *, db: str | None, question: str | None, budget: int | None, output: str, stdout: TextIO | None = None) -> int:
     """The catalog, or the slice that would be sent to the model for `question`."""
     stdout = stdout or sys.stdout
+    from agents.models.registry import context_window
+    from agents.questions import context_section
     from tools.retrieve import render_ddl, retrieve
     from tools.tokens import default_budget, estimate_tokens
 
     database = open_database(config, db)
+    context = ""
     try:
         catalog = database.catalog()
         started = time.perf_counter()
-        if question:
-            chosen = retrieve(catalog, question, budget or default_budget(None))
+        if question:  # the budget the loop would use for the configured model
+            chosen = retrieve(catalog, question, budget or config.schema_budget or default_budget(context_window(config.model)))
             choices = [(c.table, c.columns, c.why) for c in chosen.tables]
             hints, ddl, tokens, full = chosen.join_hints, chosen.ddl, chosen.tokens, chosen.full_tokens
+            context = context_section(catalog)
         else:
             choices = [(t, t.columns, "") for t in catalog.tables]
             hints = catalog.join_hints()
@@ -48,13 +52,15 @@ def run_schema(config: Config, *, db: str | None, question: str | None, budget: 
                 for table, columns, why in choices
             ],
             "join_hints": [h.render() for h in hints],
+            "glossary": catalog.context.glossary or None,
+            "instructions": catalog.context.instructions or None,
             "tokens": tokens,
             "full_tokens": full,
             "elapsed_ms": round(elapsed_ms, 3),
         }
         stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
     else:
-        stdout.write(ddl.rstrip() + "\n")
+        stdout.write(ddl.rstrip() + "\n" + (f"\n{context}" if context else ""))
         sys.stderr.write(f"{len(choices)} tables · {tokens} of {full} tokens\n")
     return EXIT_OK
 

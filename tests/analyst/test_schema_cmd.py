@@ -74,3 +74,29 @@ def test_context_file_reaches_the_prompt(capsys, monkeypatch, tmp_path: Path, sa
     assert result.code == 0, result.err
     prompt = fake.requests[0]["messages"][1]["content"]
     assert "Glossary:\nARPU = revenue per customer" in prompt and "Instructions:\nMoney is in USD." in prompt
+
+
+def test_schema_for_shows_the_glossary_and_instructions_the_prompt_carries(capsys, monkeypatch, tmp_path: Path, sample_db: Path) -> None:
+    import json
+    import shutil
+
+    from tests.fakes import FakeOpenAI
+    from tests.helpers import text_reply
+
+    db = tmp_path / "shop.duckdb"
+    shutil.copyfile(sample_db, db)
+    (tmp_path / "shop.context.toml").write_text('glossary = "ARPU = revenue per customer"\ninstructions = "Money is in USD."\n')
+    shown = run_cli(["schema", "--db", str(db), "--for", "What is ARPU per store?"], capsys)
+    assert shown.code == 0, shown.err
+    with FakeOpenAI() as fake:
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-context-0000")
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        fake.queue(text_reply("I need more detail."))
+        asked = run_cli(["ask", "What is ARPU per store?", "--db", str(db), "--approve", "auto", "--format", "json"], capsys)
+    assert asked.code == 0, asked.err
+    prompt = fake.requests[0]["messages"][1]["content"]
+    for part in shown.out.strip().split("\n\n"):  # every block schema --for prints is in the prompt
+        assert part.strip() in prompt, part
+    assert "Glossary:\nARPU = revenue per customer" in shown.out and "Instructions:\nMoney is in USD." in shown.out
+    as_json = run_cli(["schema", "--db", str(db), "--for", "What is ARPU per store?", "--format", "json"], capsys).json()
+    assert as_json["glossary"] == "ARPU = revenue per customer" and as_json["instructions"] == "Money is in USD."

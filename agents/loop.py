@@ -326,11 +326,11 @@ class AnalystLoop:
         described, rows = summary_data(last.result, self.settings.data_to_model)
         content = prompts.SUMMARY_INPUT.render(question=turn.question, sql=last.sql, shape=described, rows=rows)
         request = ModelRequest(prompts.SUMMARY.text, (Message("user", content),), (), purpose="summarize")
-        try:  # the result is already paid for: a cap reached here skips the summary, not the answer
+        try:  # the result is already paid for: a cap or a failing provider costs the summary, not the answer
             self.meter.check_spend(self.settings, self.model.name)
             response = self.meter.call(self.model, request, SUMMARY_TEMPLATE, self.settings.prices, self.on_text)
         except RunEnded as ended:
-            if not ended.error or ended.error["kind"] not in ("cost_cap", "token_cap"):
+            if not ended.error or ended.error["kind"] not in ("cost_cap", "token_cap", "provider"):
                 raise
             note = f"(No summary: {ended.error['message']}. The result is shown as the query returned it.)"
             self._answer(f"{turn.last_text.strip()}\n\n{note}".strip(), last.result, turn)

@@ -141,6 +141,18 @@ def test_cost_cap_stops_before_overspending(database) -> None:
     assert model.remaining == 2
 
 
+def test_a_failing_summary_call_still_answers_with_the_result(database) -> None:
+    loop, model, events = make_loop(database, [
+        run_sql("SELECT count(*) AS n FROM customers"),
+        {"text": "Counted."},
+        {"error": {"status": 500, "message": "the summary service is down"}},
+    ])
+    outcome = drive(loop, "How many customers?", auto_approve)
+    assert outcome.status == "answered" and outcome.result is not None and outcome.result.row_count == 1
+    assert outcome.answer.startswith("Counted.") and "No summary:" in outcome.answer and "down" in outcome.answer
+    assert kinds(events).count("model_failed") == 1 and model.remaining == 0
+
+
 def test_cost_cap_with_unknown_price_refuses(database) -> None:
     loop, model, _ = make_loop(database, [run_sql("SELECT 1 AS a")], settings=Settings(max_cost_usd=1.0), name="local:unknown")
     loop.cost = None  # as after a call whose price is unknown

@@ -7,6 +7,7 @@ retrieval and prompts never depend on which engine produced it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterable
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,9 @@ class Catalog:
     # `(NULL::customers).email` would confirm a hidden column's or an excluded table's name, so a
     # cast to any other name is refused the same way. Empty: no such check (DuckDB).
     cast_types: frozenset[str] = frozenset()
+    # Exclusion patterns that match nothing in the database, as (flag, pattern): a typo in one
+    # would leave exposed what it meant to hide, so the shell warns (see `exclusion_warnings`).
+    unmatched_exclusions: tuple[tuple[str, str], ...] = ()
 
     def find(self, name: str, schema: str | None = None) -> Table | None:
         """Find a table by the engine's rules: DuckDB matches case-insensitively, even quoted."""
@@ -151,16 +155,47 @@ def without_tables(catalog: Catalog, patterns: tuple[str, ...]) -> Catalog:
     if not patterns:
         return catalog
     from dataclasses import replace
+
+    kept = tuple(t for t in catalog.tables if not table_excluded(t.schema, t.name, patterns))
+    return replace(catalog, tables=kept)
+
+
+def table_excluded(schema: str, name: str, patterns: tuple[str, ...]) -> bool:
+    """True when `name` or `schema.name` matches a pattern (shell wildcards, any case)."""
     from fnmatch import fnmatchcase
 
-    lowered = [p.lower() for p in patterns]
+    names = (name.lower(), f"{schema}.{name}".lower())
+    return any(fnmatchcase(n, p.lower()) for p in patterns for n in names)
 
-    def excluded(table: Table) -> bool:
-        names = (table.name.lower(), table.qualified.lower())
-        return any(fnmatchcase(n, p) for p in lowered for n in names)
 
-    kept = tuple(t for t in catalog.tables if not excluded(t))
-    return replace(catalog, tables=kept)
+def unmatched_exclusions(
+    relations: Iterable[tuple[str, str, Iterable[str]]],
+    exclude_tables: tuple[str, ...],
+    exclude_columns: tuple[str, ...],
+) -> tuple[tuple[str, str], ...]:
+    """The patterns that match no relation or column of the database, as (flag, pattern).
+
+    `relations` is every table and view the database has, before any exclusion, as
+    (schema, name, column names): a pattern that matches only inside an excluded table or a view
+    left out for reading excluded data still matched something and is not reported.
+    """
+    listed = [(schema, name, tuple(columns)) for schema, name, columns in relations]
+    out: list[tuple[str, str]] = []
+    for pattern in dict.fromkeys(exclude_tables):
+        if not any(table_excluded(schema, name, (pattern,)) for schema, name, _ in listed):
+            out.append(("--exclude-table", pattern))
+    for pattern in dict.fromkeys(exclude_columns):
+        if not any(column_excluded(schema, name, col, (pattern,)) for schema, name, cols in listed for col in cols):
+            out.append(("--exclude-column", pattern))
+    return tuple(out)
+
+
+def exclusion_warnings(catalog: Catalog, where: str) -> list[str]:
+    """One line per exclusion pattern that matches nothing in `where` (the database's label)."""
+    return [
+        f"{flag} {pattern!r} matches no {'table' if flag == '--exclude-table' else 'column'} in {where}"
+        for flag, pattern in catalog.unmatched_exclusions
+    ]
 
 
 def without_samples(catalog: Catalog) -> Catalog:

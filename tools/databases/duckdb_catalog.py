@@ -19,6 +19,7 @@ from tools.catalog import (
     Table,
     dependent_views,
     split_columns,
+    unmatched_exclusions,
     without_columns,
     without_tables,
 )
@@ -102,7 +103,10 @@ def introspect(
             "SELECT DISTINCT function_name FROM duckdb_functions() WHERE NOT internal"
         ).fetchall()
     )
-    catalog = Catalog(dialect="duckdb", tables=tuple(tables), user_functions=user_functions)
+    unmatched = unmatched_exclusions(
+        ((s, n, [c.name for c in by_table.get((s, n), [])]) for s, n, *_ in tables_raw), exclude_tables, exclude_columns
+    )
+    catalog = Catalog(dialect="duckdb", tables=tuple(tables), user_functions=user_functions, unmatched_exclusions=unmatched)
     return without_columns(catalog, exclude_columns)
 
 

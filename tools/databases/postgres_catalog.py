@@ -22,6 +22,7 @@ from tools.catalog import (
     column_excluded,
     dependent_views,
     split_columns,
+    unmatched_exclusions,
     without_columns,
     without_tables,
 )
@@ -145,9 +146,12 @@ def introspect(conn: Any, exclude_tables: tuple[str, ...], exclude_columns: tupl
                 hidden_columns=hidden,
             )
         )
+    unmatched = unmatched_exclusions(
+        ((s, n, [c.name for c in columns.get((s, n), [])]) for s, n, *_ in tables_raw), exclude_tables, exclude_columns
+    )
     catalog = Catalog(
         dialect="postgres", tables=tuple(tables), default_schema="public",
-        user_functions=user_functions, cast_types=cast_types,
+        user_functions=user_functions, cast_types=cast_types, unmatched_exclusions=unmatched,
     )
     return without_columns(catalog, exclude_columns)
 

@@ -13,6 +13,7 @@ import threading
 from typing import Any
 
 from tools.catalog import Catalog, Table
+from tools.duckdb_hidden import contains, dicts_with_key, from_items, own_level_columns, query_outputs
 from tools.functions import (
     DUCKDB_OPERATORS,
     refusal_reason,
@@ -114,6 +115,10 @@ class _Walker:
         self.hidden_names: set[str] = set()
         self.visible_names: set[str] = set()
         self.star_scopes: list[bool] = []  # per SELECT: does a bare `*` there see a hidden table?
+        # Unqualified column refs with a hidden name that their SELECT's own FROM items certainly
+        # bind to something else (a CTE or subquery column of that name), by id of their JSON node.
+        self.bound_columns: set[int] = set()
+        self.cte_entries: dict[str, list[dict[str, Any]]] = {}  # every CTE of the statement, by name
 
     def find_hidden(self, node: Any) -> None:
         """Pre-pass: every base table that resolves to a catalog table with hidden columns
@@ -133,6 +138,10 @@ class _Walker:
             for row in (name, table_node.get("alias") or ""):
                 if row:
                     self.row_names.setdefault(fold(str(row)), set()).update(hidden)
+        for holder in dicts_with_key(node, "cte_map"):
+            cte_map = holder.get("cte_map")
+            for entry in (cte_map.get("map") if isinstance(cte_map, dict) else None) or []:
+                self.cte_entries.setdefault(fold(str(entry.get("key", ""))), []).append(entry.get("value") or {})
 
     def _hidden_problem(self, what: str) -> None:
         names = ", ".join(dict.fromkeys(t.name for t in self.hidden_nodes.values()))
@@ -154,6 +163,8 @@ class _Walker:
             last = parts[-1]
             # `email`, `c.email`, `main.customers.email`; not `s.email` of a table that shows it
             # nor `info.email`, a field of a visible struct column.
+            if len(parts) == 1 and id(node) in self.bound_columns:
+                return  # `email` of a CTE or subquery in its own FROM that defines `email`
             if last in self.hidden_names and (
                 len(parts) == 1 or last in self.row_names.get(parts[-2], set())
             ):
@@ -198,6 +209,7 @@ class _Walker:
             if "class" not in node and node.get("type") == "SELECT_NODE":
                 direct = _direct_tables(node.get("from_table"))
                 self.star_scopes.append(any(id(t) in self.hidden_nodes for t in direct))
+                self._mark_bound_columns(node, direct, visible)
                 try:
                     self._walk(node, visible)
                 finally:
@@ -205,6 +217,47 @@ class _Walker:
                 return
             self._check_hidden(node)
         self._walk(node, visible)
+
+    def _mark_bound_columns(self, select: dict[str, Any], direct: list[dict[str, Any]], visible: frozenset[str]) -> None:
+        """Find the unqualified refs to a hidden column's name that DuckDB must bind to a CTE or
+        subquery column in this SELECT's own FROM (the same rule as
+        tools.guard_hidden._bound_to_visible): in the SELECT's own clauses, no table with that
+        hidden column among its FROM items, and a FROM item that certainly outputs the name."""
+        own = [
+            c for c in own_level_columns(select)
+            if len(c.get("column_names") or []) == 1 and fold(str(c["column_names"][0])) in self.hidden_names
+        ]
+        if not own:
+            return
+        cte_map = select.get("cte_map")
+        if isinstance(cte_map, dict) and cte_map.get("map"):  # the main query sees its own CTEs
+            visible = visible | {fold(str(entry.get("key", ""))) for entry in cte_map["map"]}
+        here_hidden = {fold(h) for t in direct if id(t) in self.hidden_nodes for h in self.hidden_nodes[id(t)].hidden_columns}
+        outputs: set[str] = set()
+        for item in from_items(select.get("from_table")):
+            outputs |= self._outputs_of(item, visible)
+        for column in own:
+            name = fold(str(column["column_names"][0]))
+            if name not in here_hidden and name in outputs:
+                self.bound_columns.add(id(column))
+
+    def _outputs_of(self, item: dict[str, Any], visible: frozenset[str]) -> set[str]:
+        """Column names (folded) a FROM item certainly outputs; empty when unsure."""
+        aliases = [fold(str(a)) for a in item.get("column_name_alias") or []]
+        kind = item.get("type")
+        if kind == "SUBQUERY":
+            return query_outputs((item.get("subquery") or {}).get("node"), aliases)
+        if kind != "BASE_TABLE":
+            return set()
+        name, schema = str(item.get("table_name", "")), item.get("schema_name") or None
+        if schema is None and fold(name) in visible:
+            entries = self.cte_entries.get(fold(name), [])
+            if len(entries) != 1 or contains(entries[0], item):
+                return set()  # several CTEs of that name, or a CTE's reference to itself: unsure
+            if aliases:
+                return set(aliases)
+            return query_outputs(entries[0].get("query_node"), [fold(str(a)) for a in entries[0].get("aliases") or []])
+        return set()  # a catalog table is not counted (as in tools.guard_hidden)
 
     def _walk(self, node: dict[str, Any], visible: frozenset[str]) -> None:
         cte_map = node.get("cte_map")

@@ -199,10 +199,12 @@ class Config:
 
 def utf8_text(data: bytes, source: object) -> str:
     """Decode a hand-edited file; a leading BOM (Windows editors write one) is dropped."""
+    from tools.jsonl import JsonlError, decode_text
+
     try:
-        return data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        raise UserError(f"{source} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8") from None
+        return decode_text(data, source)
+    except JsonlError as exc:
+        raise UserError(str(exc)) from None
 
 
 def _read_file(path: Path) -> dict[str, Any]:

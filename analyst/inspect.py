@@ -95,8 +95,6 @@ def _statements(source: str) -> list[tuple[int, str]]:
 def run_check(config: Config, *, db: str | None, dialect: str | None, source: str, stdout: TextIO | None = None) -> int:
     """The guard alone; one JSON line per statement; exit 1 if any is rejected."""
     stdout = stdout or sys.stdout
-    import logging
-
     from tools.guard import Problem, check_sql
 
     statements = _statements(source)
@@ -110,11 +108,6 @@ def run_check(config: Config, *, db: str | None, dialect: str | None, source: st
         sys.stderr.write("analyst: warning: no --db given, so table and column names are not checked\n")
     dialect = dialect or "duckdb"
     all_ok = True
-    # sqlglot warns on stderr when it parses something (EXPLAIN, SET, ...) as a generic Command;
-    # the guard already reports that as a problem in the JSON line, so the warning is only noise.
-    sqlglot_log = logging.getLogger("sqlglot")
-    sqlglot_level = sqlglot_log.level
-    sqlglot_log.setLevel(logging.ERROR)
     try:
         for line, sql in statements:
             cross = None
@@ -124,7 +117,6 @@ def run_check(config: Config, *, db: str | None, dialect: str | None, source: st
             all_ok &= verdict.ok
             stdout.write(json.dumps({"line": line, "ok": verdict.ok, "problems": [{"code": p.code, "message": p.message} for p in verdict.problems], "sql": verdict.sql}, ensure_ascii=False) + "\n")
     finally:
-        sqlglot_log.setLevel(sqlglot_level)
         if database is not None:
             database.close()
     return EXIT_OK if all_ok else EXIT_NOT_ANSWERED

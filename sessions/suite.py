@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tools.jsonl import JsonlError, jsonl_objects
+from tools.jsonl import JsonlError, decode_text, jsonl_objects
 
 
 class SuiteError(Exception):
@@ -95,9 +95,9 @@ def load_suite(path: Path) -> Suite:
     except OSError as exc:
         raise SuiteError(f"cannot read suite {path}: {exc.strerror}") from None
     try:
-        text = data.decode("utf-8").removeprefix("\ufeff")  # a BOM from a Windows editor is harmless
-    except UnicodeDecodeError as exc:
-        raise SuiteError(f"suite {path} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8") from None
+        text = decode_text(data, f"suite {path}")
+    except JsonlError as exc:
+        raise SuiteError(str(exc)) from None
     rows: list[tuple[int, dict[str, Any]]] = []
     if path.suffix.lower() == ".csv":
         reader = csv.DictReader(io.StringIO(text))

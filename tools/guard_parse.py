@@ -9,6 +9,7 @@ so this module stays below `tools.guard`, which wraps them.
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 
 import sqlglot
@@ -16,6 +17,11 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
 from tools.guard_schema import ProblemSpec
+
+# sqlglot logs a warning to stderr when it parses a statement (EXPLAIN, SET, ...) as a generic
+# Command. The guard reports that statement as `not_a_query` to whoever asked - the model, the
+# person, `check`'s JSON - so the warning is noise on the terminal of `ask`, `batch` or the TUI.
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
 # Whitespace both sqlglot and the engines agree on; everything else invisible is refused because
 # DuckDB treats U+200B/U+FEFF as whitespace while sqlglot reads them as identifier characters.

@@ -11,7 +11,16 @@ from typing import Any
 
 
 class JsonlError(ValueError):
-    """A line that is not a JSON object; the message names the source and the line."""
+    """A line that is not a JSON object, or a file that is not UTF-8; the message names the source."""
+
+
+def decode_text(data: bytes, source: object) -> str:
+    """A hand-edited file's text: UTF-8, a leading BOM (Windows editors write one) dropped. Not
+    "utf-8-sig", whose error offsets are 3 bytes short after a BOM."""
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise JsonlError(f"{source} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8") from None
 
 
 def jsonl_objects(text: str, source: object, hint: str = "") -> list[tuple[int, dict[str, Any]]]:

@@ -20,7 +20,7 @@ from agents.models.base import (
     ToolCall,
     Usage,
 )
-from tools.jsonl import JsonlError, jsonl_objects
+from tools.jsonl import JsonlError, decode_text, jsonl_objects
 
 
 class ScriptError(Exception):
@@ -34,11 +34,7 @@ def load_script(path: Path) -> list[dict[str, Any]]:
     except OSError as exc:
         raise ScriptError(f"cannot read scripted model file {path}: {exc.strerror}") from None
     try:
-        text = data.decode("utf-8").removeprefix("\ufeff")  # a BOM from a Windows editor is harmless
-    except UnicodeDecodeError as exc:
-        raise ScriptError(f"scripted model file {path} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8") from None
-    try:
-        rows = jsonl_objects(text, path)
+        rows = jsonl_objects(decode_text(data, f"scripted model file {path}"), path)
     except JsonlError as exc:
         raise ScriptError(str(exc)) from None
     for reply, (line, entry) in enumerate(rows, start=1):
@@ -56,8 +52,14 @@ def _is_count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
+REPLY_KEYS = frozenset({"text", "tool_calls", "usage", "stop_reason", "delay_ms", "error"})
+
+
 def _entry_problem(entry: dict[str, Any]) -> str | None:
     """What is wrong with one reply of a script file, said so the person can fix it; None if fine."""
+    unknown = sorted(set(entry) - REPLY_KEYS)
+    if unknown:  # a typo ("txt", "tool_call") would otherwise script an empty reply without a word
+        return f"unknown key {unknown[0]!r}; a reply may hold {', '.join(sorted(REPLY_KEYS))}"
     for key in ("text", "stop_reason"):
         if entry.get(key) is not None and not isinstance(entry[key], str):
             return f'"{key}" must be a string'

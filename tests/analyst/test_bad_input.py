@@ -228,6 +228,7 @@ def test_analyst_home_without_write_permission(capsys, tmp_path: Path, monkeypat
     ({"usage": {"input_tokens": "many"}}, '"usage" must be an object'),
     ({"delay_ms": "abc"}, '"delay_ms" must be a number of milliseconds'),
     ({"stop_reason": 1}, '"stop_reason" must be a string'),
+    ({"txt": "hello"}, "unknown key 'txt'; a reply may hold delay_ms, error, stop_reason, text, tool_calls, usage"),
 ])
 def test_wrongly_typed_scripted_reply(reply: dict, fragment: str, capsys, tmp_path: Path) -> None:
     path = tmp_path / "model.jsonl"
@@ -297,3 +298,24 @@ def test_check_explain_prints_no_sqlglot_warning(tmp_path: Path, analyst_home: P
     verdict = json.loads(proc.stdout)
     assert verdict["ok"] is False and [p["code"] for p in verdict["problems"]] == ["not_a_query"]
     assert proc.stderr.splitlines() == ["analyst: warning: no --db given, so table and column names are not checked"]
+
+
+def test_ask_with_a_proposed_explain_prints_no_sqlglot_warning(tmp_path: Path, analyst_home: Path) -> None:
+    model = script(tmp_path / "m.jsonl", run_sql_reply("EXPLAIN SELECT 1"), text_reply("I cannot."))
+    proc = subprocess.run(
+        [sys.executable, "-m", "analyst.cli", "ask", "explain it", "--approve", "auto", "--model", model, "--format", "json"],
+        capture_output=True, text=True, env={**os.environ, "ANALYST_HOME": str(analyst_home)}, timeout=120,
+    )
+    assert json.loads(proc.stdout)["status"] == "answered", proc.stderr
+    assert "sqlglot" not in proc.stderr and "Falling back" not in proc.stderr, proc.stderr
+
+
+def test_ask_json_with_a_surrogate_survives_a_strict_stdout(tmp_path: Path, analyst_home: Path) -> None:
+    model = script(tmp_path / "m.jsonl", run_sql_reply("SELECT 1 AS one"), text_reply("One."), text_reply("One."))
+    question = os.fsencode("how many \udcff")  # a byte that is not UTF-8, as a shell would pass it
+    proc = subprocess.run(
+        [sys.executable, "-m", "analyst.cli", "ask", question, "--approve", "auto", "--model", model, "--format", "json"],
+        capture_output=True, env={**os.environ, "ANALYST_HOME": str(analyst_home), "PYTHONIOENCODING": "utf-8:strict"}, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr.decode(errors="replace")
+    assert json.loads(proc.stdout)["question"] == "how many \udcff"

@@ -153,6 +153,7 @@ def run_runs(config: Config, verb: str, refs: list[str], stdout: TextIO | None =
         for row in rows:
             accuracy = f"{row['correct'] / row['questions']:.1%}" if row["questions"] else "-"
             state = "" if row["finished"] else " (unfinished)"
+            state += f" ({row['not_run']} not run: --max-cost)" if row["not_run"] else ""
             stdout.write(f"{row['run_id']}  {accuracy:>6} of {row['questions']:<4} {row['model']:<28} {row['suite']}{state}\n")
         return EXIT_OK
     try:

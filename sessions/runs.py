@@ -136,7 +136,8 @@ def list_runs(runs_dir: Path) -> list[dict[str, Any]]:
                any_value(suite) FILTER (WHERE type = 'header'), any_value(started) FILTER (WHERE type = 'header'),
                count(*) FILTER (WHERE type = 'result' AND outcome IS DISTINCT FROM 'not_run'),
                sum(CASE WHEN correct THEN 1 ELSE 0 END) FILTER (WHERE type = 'result'),
-               bool_or(type = 'summary'), sum(cost_usd) FILTER (WHERE type = 'result')
+               bool_or(type = 'summary'), sum(cost_usd) FILTER (WHERE type = 'result'),
+               count(*) FILTER (WHERE type = 'result' AND outcome = 'not_run')
         FROM read_json(?, format = 'newline_delimited', union_by_name = true, ignore_errors = true,
                        columns = {run_id: 'VARCHAR', type: 'VARCHAR', name: 'VARCHAR', model: 'VARCHAR', suite: 'VARCHAR',
                                   started: 'VARCHAR', correct: 'BOOLEAN', cost_usd: 'DOUBLE', outcome: 'VARCHAR'})
@@ -144,7 +145,7 @@ def list_runs(runs_dir: Path) -> list[dict[str, Any]]:
         """,
         [files],
     )
-    keys = ("run_id", "name", "model", "suite", "started", "questions", "correct", "finished", "cost_usd")
+    keys = ("run_id", "name", "model", "suite", "started", "questions", "correct", "finished", "cost_usd", "not_run")
     return [dict(zip(keys, row)) for row in rows]
 
 

@@ -1,0 +1,118 @@
+"""Reads of a hidden (`--exclude-column`) column that the guard lets through today.
+
+Each test asserts the guard refuses the query, so each fails now; they are marked
+`xfail(strict=True)` until the guard is fixed (then drop the marker).
+
+1. The whole row through a table alias that equals a *visible* column name of another table in
+   the query: `SELECT amount FROM customers AS amount WHERE EXISTS (SELECT 1 FROM orders)`. The
+   whole-row check in both layers (`tools.guard_hidden`, `tools.duckdb_parse`) skips a row name
+   that is also in `visible_names` — every column of every table the query names, anywhere —
+   but in the SELECT that reads it no FROM item has that column, so both DuckDB and PostgreSQL
+   bind the name to the row of customers, hidden column included.
+2. (sqlglot layer only; DuckDB's cross-check catches it today) PIVOT/UNPIVOT on a CTE or subquery
+   in FROM: `_outputs_of_source` counts the names the source outputs before the UNPIVOT, so an
+   unqualified `email` "binds" to it, while the engine binds it to the outer customers.email.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import run_cli, run_sql_reply, text_reply
+from tests.pg_env import PgEnv, pg  # noqa: F401  (pg is a fixture)
+from tests.security.test_exclude_column import HIDDEN_CATALOG, PG_HIDDEN_CATALOG
+from tools.duckdb_parse import duckdb_cross_check
+from tools.guard import check_sql
+
+# --- 1. the whole row through an alias named like another table's column -----------------------
+
+# _shop(): customers(customer_id, name, email [hidden], segment, info), orders(order_id,
+# customer_id, contact, amount), staff(staff_id, email, customer_id).
+ROW_BY_VISIBLE_NAME = [
+    "SELECT amount FROM customers AS amount WHERE EXISTS (SELECT 1 FROM orders)",
+    "SELECT (SELECT max(amount) FROM orders) AS m, amount FROM customers amount",
+    "SELECT to_json(contact) AS j FROM customers AS contact WHERE EXISTS (SELECT 1 FROM orders)",
+    "SELECT staff_id FROM customers AS staff_id WHERE EXISTS (SELECT 1 FROM staff)",
+]
+
+
+@pytest.mark.xfail(strict=True, reason="bypass: whole row via a table alias named like a visible column of another table")
+@pytest.mark.parametrize("sql", ROW_BY_VISIBLE_NAME)
+def test_row_alias_named_like_another_tables_column_is_refused_by_the_guard(sql: str) -> None:
+    for catalog, dialect in ((HIDDEN_CATALOG, "duckdb"), (PG_HIDDEN_CATALOG, "postgres")):
+        verdict = check_sql(sql, catalog, dialect)
+        assert not verdict.ok, (dialect, sql)
+
+
+@pytest.mark.xfail(strict=True, reason="bypass: whole row via a table alias named like a visible column of another table")
+@pytest.mark.parametrize("sql", ROW_BY_VISIBLE_NAME)
+def test_row_alias_named_like_another_tables_column_is_refused_by_duckdb_cross_check(sql: str) -> None:
+    verdict = check_sql(sql, HIDDEN_CATALOG, "duckdb")
+    assert duckdb_cross_check(verdict.sql or sql, HIDDEN_CATALOG), sql
+
+
+def _ask(capsys: Any, db: str, sql: str, tmp_path: Path, *flags: str) -> Any:
+    script = tmp_path / "script.jsonl"
+    script.write_text("".join(json.dumps(r) + "\n" for r in (run_sql_reply(sql), text_reply("Done."), text_reply("Done."))))
+    return run_cli(["ask", "q", "--db", db, "--model", f"scripted:{script}", "--approve", "auto", "--format", "json", *flags], capsys)
+
+
+@pytest.mark.xfail(strict=True, reason="bypass: whole row via a table alias named like a visible column of another table")
+def test_duckdb_sample_row_alias_does_not_return_hidden_emails(capsys, sample_db: Path, tmp_path: Path) -> None:
+    # `status` is a column of orders, not of customers: in the outer SELECT it is the customers row
+    sql = "SELECT (SELECT max(order_id) FROM orders) AS m, status FROM customers AS status LIMIT 3"
+    result = _ask(capsys, str(sample_db), sql, tmp_path, "--exclude-column", "customers.email")
+    assert "@example." not in result.out  # today: {'email': 'kenji.scott.1@example.com', ...}
+    assert result.json()["status"] != "answered"
+
+
+@pytest.mark.xfail(strict=True, reason="bypass: whole row via a table alias named like a visible column of another table")
+def test_duckdb_sample_row_alias_is_refused_by_check(capsys, monkeypatch, sample_db: Path) -> None:
+    checked = run_cli(["check", "--db", str(sample_db), "--exclude-column", "customers.email", "-"], capsys,
+                      stdin=io.StringIO("SELECT to_json(status) AS j FROM customers AS status WHERE EXISTS (SELECT 1 FROM orders)\n"),
+                      monkeypatch=monkeypatch)
+    assert checked.code == 1 and json.loads(checked.out)["ok"] is False
+
+
+def _url(pg: PgEnv) -> str:  # noqa: F811
+    from psycopg.conninfo import conninfo_to_dict
+
+    params = conninfo_to_dict(pg.admin_dsn)
+    return f"postgresql://{pg.roles['ro']}@{params.get('host', '127.0.0.1')}:{params.get('port', '5432')}/{pg.dbname}"
+
+
+@pytest.mark.xfail(strict=True, reason="bypass: whole row via a table alias named like a visible column of another table")
+def test_postgres_row_alias_does_not_return_the_hidden_column(pg: PgEnv, capsys, tmp_path: Path) -> None:  # noqa: F811
+    # pg_env: customers(customer_id, name, segment, country), orders(..., status, ...); hide segment
+    sql = "SELECT (SELECT count(*) FROM orders) AS n, row_to_json(status) AS r FROM customers AS status LIMIT 3"
+    result = _ask(capsys, _url(pg), sql, tmp_path, "--exclude-column", "customers.segment")
+    assert '"segment"' not in result.out  # today: {"customer_id":1,"name":"customer 1","segment":"smb",...}
+    assert result.json()["status"] != "answered"
+
+
+# --- 2. sqlglot layer: UNPIVOT/PIVOT on a CTE or subquery hides that `email` is not its column ----
+
+UNPIVOT_SOURCE = [
+    "WITH t AS (SELECT 'x' AS email, 'y' AS q) "
+    "SELECT c.customer_id, (SELECT email FROM t UNPIVOT (v FOR k IN (COLUMNS(*))) AS u LIMIT 1) AS e FROM customers c",
+    "SELECT c.customer_id, (SELECT email FROM (SELECT 'x' AS email, 'y' AS q) UNPIVOT (v FOR k IN (COLUMNS(*))) AS u LIMIT 1) AS e "
+    "FROM customers c",
+]
+
+
+@pytest.mark.xfail(strict=True, reason="bypass (sqlglot layer; DuckDB cross-check still refuses): UNPIVOT source outputs counted")
+@pytest.mark.parametrize("sql", UNPIVOT_SOURCE)
+def test_unpivot_over_a_cte_does_not_bind_the_hidden_name_in_the_sqlglot_guard(sql: str) -> None:
+    verdict = check_sql(sql, HIDDEN_CATALOG, "duckdb")  # no cross-check: the guard's own answer
+    assert not verdict.ok, sql
+
+
+@pytest.mark.parametrize("sql", UNPIVOT_SOURCE)
+def test_unpivot_over_a_cte_is_refused_by_duckdb_cross_check(sql: str) -> None:
+    verdict = check_sql(sql, HIDDEN_CATALOG, "duckdb")
+    assert duckdb_cross_check(verdict.sql or sql, HIDDEN_CATALOG), sql

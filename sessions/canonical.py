@@ -150,11 +150,14 @@ def canonical_columns(results: Sequence[QueryResult]) -> list[list[CanonColumn]]
 
 
 def rounded(c: CanonColumn) -> CanonColumn:
-    """The column rounded to 2 decimals; the same object when nothing changes (keeps caches)."""
-    if not c.numeric or float not in set(map(type, c.values)):
+    """The column rounded to 2 decimals; the same object when nothing changes (keeps caches).
+    Floats in a column of mixed kinds are rounded too."""
+    if "number" not in c.kinds or float not in set(map(type, c.values)):
         return c
     try:
+        if not c.numeric:
+            raise TypeError  # text, dates, ... stay as they are: round value by value
         values = tuple(map(operator.truediv, map(round, map(operator.mul, c.values, repeat(100))), repeat(100)))
     except (TypeError, ValueError, OverflowError):  # NULL, NaN, infinities
-        values = tuple(round(v, 2) if type(v) is float and math.isfinite(v) else v for v in c.values)
+        values = tuple(round(v * 100) / 100 if type(v) is float and abs(v) < 2**52 else v for v in c.values)  # beyond 2**52 floats are whole
     return c if values == c.values else CanonColumn(values, c.kinds, c.has_float, c.has_null, c.has_nan)

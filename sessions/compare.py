@@ -67,9 +67,10 @@ import gc
 import math
 import operator
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain, repeat
 from typing import Any
 
@@ -163,11 +164,11 @@ def _col_match(g: CanonColumn, p: CanonColumn, stop: int, full: bool, bag: bool,
     pn = sorted(v for v in pv if type(v) in NUMBERS)
     if len(gn) != len(pn) or (g.has_null or p.has_null) and gv.count(None) != pv.count(None):
         return False
-    return all(map(_close, gn, pn, repeat(tol)))
+    return _all_close(gn, pn, tol)
 
 
 def _seq_equal(g: CanonColumn, p: CanonColumn, tol: float) -> bool:
-    return g.values == p.values or (_tolerant(g, p) and all(map(_close, g.values, p.values, repeat(tol))))
+    return g.values == p.values or (_tolerant(g, p) and _all_close(g.values, p.values, tol))
 
 
 def _rows_match(pairs: list[tuple[CanonColumn, CanonColumn]], stop: int, full: bool, bag: bool, tol: float) -> bool:
@@ -190,6 +191,8 @@ def _rows_match(pairs: list[tuple[CanonColumn, CanonColumn]], stop: int, full: b
         return True
     if not tol_idx:
         return False
+    if full and any(getattr(g, attr) != getattr(p, attr) for i, (g, p) in enumerate(pairs) if i not in tol_idx):
+        return False  # an exactly compared column's values differ (as a multiset or set): no tolerance helps
     if bag:
         verdict = _by_key(pairs, gcols, pcols, full, tol)
         if verdict is not None:
@@ -250,23 +253,33 @@ def _same_rows(gcols: list[tuple[Any, ...]], pcols: list[tuple[Any, ...]], bag: 
 def _by_key(pairs: list[tuple[CanonColumn, CanonColumn]], gcols: list[tuple[Any, ...]], pcols: list[tuple[Any, ...]],
             full: bool, tol: float) -> bool | None:
     """A distinct, exactly compared gold column fixes the row pairing: compare the other columns
-    pair by pair under it (tolerance without clustering).  None when there is no such column."""
+    pair by pair under it (tolerance without clustering).  None when there is no such column.
+    Each predicted row finds its gold row through one dict probe (popped: a repeated key cannot
+    match twice); the other columns are then compared whole, in the prediction's order."""
     for i, (g, p) in enumerate(pairs):
         if _tolerant(g, p) or not (g.distinct if full else len(set(gcols[i])) == len(gcols[i])):
             continue
-        index = dict(zip(gcols[i], range(len(gcols[i]))))
-        try:
-            perm = list(map(index.__getitem__, pcols[i]))
-        except KeyError:
+        if len(pcols[i]) != len(gcols[i]):
             return False
-        if len(set(perm)) != len(perm):
+        rest = [j for j in range(len(pairs)) if j != i]
+        gold_rows = dict(zip(gcols[i], zip(*(gcols[j] for j in rest)) if rest else repeat(())))
+        matched = list(map(gold_rows.pop, pcols[i], repeat(None)))
+        if gold_rows or None in matched:  # a predicted key the gold lacks, or one used twice
             return False
-        for j, (gj, pj) in enumerate(pairs):
-            moved = tuple(map(gcols[j].__getitem__, perm)) if j != i else pcols[j]
-            if moved != pcols[j] and not (_tolerant(gj, pj) and all(map(_close, moved, pcols[j], repeat(tol)))):
+        for k, j in enumerate(rest):
+            moved = tuple(map(operator.itemgetter(k), matched))
+            if moved != pcols[j] and not (_tolerant(*pairs[j]) and _all_close(moved, pcols[j], tol)):
                 return False
         return True
     return None
+
+
+def _all_close(a: Sequence[Any], b: Sequence[Any], tol: float) -> bool:
+    """`_close` over two sequences; C-level isclose unless a NULL or NaN tag is met."""
+    try:
+        return all(map(partial(math.isclose, rel_tol=tol), a, b))
+    except (TypeError, OverflowError):  # NULL / NaN tags, or integers past float range
+        return all(map(_close, a, b, repeat(tol)))
 
 
 def _pairable(a: list[Any], b: list[Any], tol: float) -> bool:
@@ -293,8 +306,9 @@ def _pairable(a: list[Any], b: list[Any], tol: float) -> bool:
 
 
 def _search(gold: list[CanonColumn], pred: list[CanonColumn], bag: bool, keys: tuple[int, ...] | None, stop: int,
-            tol: float) -> tuple[tuple[int, ...] | None, str]:
-    """Backtracking column assignment (rule 2): (gold -> predicted mapping, reason)."""
+            tol: float) -> tuple[tuple[int, ...] | None, str, int | None]:
+    """Backtracking column assignment (rule 2): (gold -> predicted mapping, reason, the gold
+    column no predicted column can hold when that is why there is no mapping)."""
     n, full, keyset = len(gold[0].values), stop == len(gold[0].values), set(keys or ())
     cands: list[list[int]] = []
     for gi, g in enumerate(gold):
@@ -309,8 +323,8 @@ def _search(gold: list[CanonColumn], pred: list[CanonColumn], bag: bool, keys: t
             c.sort(key=lambda pi: not _col_match(g, pred[pi], n, True, True, tol))
         if not c:
             if gi in keyset and any(_col_match(g, p, n, True, True, tol) for p in pred if _kinds_fit(g, p)):
-                return None, f"rows are not in the gold's order (sort key: gold column {gi + 1})"
-            return None, f"no predicted column has the values of gold column {gi + 1}"
+                return None, f"rows are not in the gold's order (sort key: gold column {gi + 1})", None
+            return None, f"no predicted column has the values of gold column {gi + 1}", gi
         cands.append(c)
     cls = [next(j for j in range(i + 1) if _same_col(pred[j], p)) for i, p in enumerate(pred)]
     twin = [next((j for j in range(i) if _same_col(gold[j], g)), None) for i, g in enumerate(gold)]
@@ -340,13 +354,13 @@ def _search(gold: list[CanonColumn], pred: list[CanonColumn], bag: bool, keys: t
         return False
 
     if dfs(0):
-        return tuple(assign[gi] for gi in range(len(gold))), "match"
+        return tuple(assign[gi] for gi in range(len(gold))), "match", None
     if work[0] > _WORK_BUDGET:
-        return None, "column assignment search budget exhausted (too many interchangeable columns)"
+        return None, "column assignment search budget exhausted (too many interchangeable columns)", None
     for gi, g in enumerate(gold):  # name a gold column nothing can hold, when there is one
         if full and gi not in keyset and not any(_col_match(g, p, n, True, bag, tol) for p in pred if _kinds_fit(g, p)):
-            return None, f"no predicted column has the values of gold column {gi + 1}"
-    return None, "rows differ" + (" (as a multiset)" if bag else " (as sets)") + " under every column assignment"
+            return None, f"no predicted column has the values of gold column {gi + 1}", gi
+    return None, "rows differ" + (" (as a multiset)" if bag else " (as sets)") + " under every column assignment", None
 
 
 def _same_col(a: CanonColumn, b: CanonColumn) -> bool:
@@ -355,23 +369,23 @@ def _same_col(a: CanonColumn, b: CanonColumn) -> bool:
 
 
 def _judge(gold: list[CanonColumn], pred: list[CanonColumn], *, bag: bool, keys: tuple[int, ...] | None,
-           limit_ties: bool, tol: float) -> tuple[tuple[int, ...] | None, str]:
+           limit_ties: bool, tol: float) -> tuple[tuple[int, ...] | None, str, int | None]:
     n, m = len(gold[0].values), len(pred[0].values)
     if m == 0 or n == 0:
-        return None, "the prediction is empty" if m == 0 else "the gold is empty but the prediction has rows"
+        return None, "the prediction is empty" if m == 0 else "the gold is empty but the prediction has rows", None
     if bag and n != m:
-        return None, f"row count differs: gold {n}, predicted {m}"
+        return None, f"row count differs: gold {n}, predicted {m}", None
     stop = n
     if keys is not None and limit_ties:  # rule 6: start of the last run of equal key values
         last = [gold[k].values[-1] for k in keys]
         stop = n - 1
         while stop > 0 and all(gold[k].values[stop - 1] == v for k, v in zip(keys, last)):
             stop -= 1
-    mapping, reason = _search(gold, pred, bag, keys, stop, tol)
+    mapping, reason, blocked = _search(gold, pred, bag, keys, stop, tol)
     pairs = [(gold[gi], pred[pi]) for gi, pi in enumerate(mapping or ())]
     if mapping is not None and stop < n and not _rows_match(pairs, n, True, True, tol):
         reason = f"match (the last {n - stop} row(s), tied on the sort keys at the LIMIT, differ)"
-    return mapping, reason
+    return mapping, reason, blocked
 
 
 def compare_results(gold: QueryResult, predicted: QueryResult, *, gold_ordered: bool,
@@ -396,7 +410,7 @@ def compare_results(gold: QueryResult, predicted: QueryResult, *, gold_ordered: 
         keys = keys or tuple(range(len(gold.columns)))
     with _gc_paused():
         g, p = canonical_columns([gold, predicted])
-        mapping, reason = _judge(g, p, bag=True, keys=keys, limit_ties=limit_ties, tol=rel_tol)
+        mapping, reason, blocked = _judge(g, p, bag=True, keys=keys, limit_ties=limit_ties, tol=rel_tol)
         if mapping is not None:
             return Comparison(True, True, True, reason, mapping)
         n, m = gold.row_count, predicted.row_count
@@ -404,7 +418,9 @@ def compare_results(gold: QueryResult, predicted: QueryResult, *, gold_ordered: 
             set_ok = keys is not None and _judge(g, p, bag=True, keys=None, limit_ties=False, tol=rel_tol)[0] is not None
         else:
             set_ok = _judge(g, p, bag=False, keys=None, limit_ties=False, tol=rel_tol)[0] is not None
-        g2, p2 = [rounded(c) for c in g], [rounded(c) for c in p]
+        # Rounding changes numbers only: a non-numeric gold column no column could hold stays unheld.
+        hopeless = blocked is not None and "number" not in g[blocked].kinds
+        g2, p2 = (g, p) if hopeless else ([rounded(c) for c in g], [rounded(c) for c in p])
         unchanged = all(a is b for a, b in zip(g2 + p2, g + p))
         rounded_ok = not unchanged and _judge(g2, p2, bag=True, keys=keys, limit_ties=limit_ties, tol=rel_tol)[0] is not None
     return Comparison(False, set_ok, rounded_ok, reason, None)

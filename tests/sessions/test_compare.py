@@ -515,3 +515,40 @@ def test_nan_and_infinity_survive_rounding() -> None:
     gold = res([(math.inf, 1.234), (float("nan"), None)])
     got = cmp(gold, res([(float("nan"), None), (math.inf, 1.2341)]))
     assert not got.correct and got.rounded_equal
+
+
+def _round2(v: Any) -> Any:
+    if isinstance(v, float) and math.isfinite(v):
+        return round(v * 100) / 100
+    return v
+
+
+ROUNDING_CELLS = st.one_of(st.sampled_from([1.0, 1.004, 1.006, 1.01, 2.5, 2.504, 0.0]), st.sampled_from([1, 2, "a", "b", None]))
+
+
+@PROPERTY
+@given(st.integers(1, 3), st.integers(1, 5), st.data())
+def test_property_rounded_tier_agrees_with_the_oracle_on_rounded_values(width: int, height: int, data: Any) -> None:
+    gold = [tuple(data.draw(ROUNDING_CELLS) for _ in range(width)) for _ in range(height)]
+    pred = shuffled([tuple(data.draw(ROUNDING_CELLS) if data.draw(st.booleans()) else v for v in row) for row in gold],
+                    data.draw(st.integers(0, 99)))
+    got = cmp(res(gold), res(pred))
+    rounded_gold = [tuple(map(_round2, r)) for r in gold]
+    rounded_pred = [tuple(map(_round2, r)) for r in pred]
+    assert got.rounded_equal == (got.correct or _oracle(rounded_gold, rounded_pred))
+
+
+def test_rounding_rescues_a_numeric_column_but_not_a_text_one() -> None:
+    gold = res([(1, "a"), (2, "b")])
+    assert cmp(gold, res([(1.001, "a"), (2.004, "b")])).rounded_equal  # ints held by floats once rounded
+    text_wrong = cmp(res([(1.5, "a"), (2.5, "b")]), res([(1.5, "a"), (2.5, "c")]))
+    assert not text_wrong.correct and not text_wrong.rounded_equal
+    assert text_wrong.reason == "no predicted column has the values of gold column 2"
+
+
+def test_an_exact_column_that_differs_is_incorrect_even_with_a_tolerant_float_column() -> None:
+    gold = res([(i, f"n{i}", i / 7) for i in range(200)])
+    pred_rows = [(i, f"n{i}", i / 7 * (1 + 1e-9)) for i in range(200)]
+    assert cmp(gold, res(shuffled(pred_rows, 3))).correct
+    pred_rows[57] = (57, "n58", 57 / 7)
+    assert not cmp(gold, res(shuffled(pred_rows, 3))).correct

@@ -118,6 +118,9 @@ class _Walker:
         # Unqualified column refs with a hidden name that their SELECT's own FROM items certainly
         # bind to something else (a CTE or subquery column of that name), by id of their JSON node.
         self.bound_columns: set[int] = set()
+        # Unqualified refs named like a hidden table's row (`customers AS status`) that their own
+        # SELECT's FROM items certainly bind to a column instead (a catalog table's, or a CTE's).
+        self.column_not_row: set[int] = set()
         self.cte_entries: dict[str, list[dict[str, Any]]] = {}  # every CTE of the statement, by name
 
     def find_hidden(self, node: Any) -> None:
@@ -175,7 +178,9 @@ class _Walker:
                         "columns the schema lists, qualified with their table's alias.",
                     )
                 )
-            elif last in self.row_names and last not in self.visible_names:
+            elif last in self.row_names and (
+                id(node) not in self.column_not_row if len(parts) == 1 else last not in self.visible_names
+            ):
                 self._hidden_problem(f"the whole row as a value ({node['column_names'][-1]})")
         elif cls == "STAR":
             relation = fold(str(node.get("relation_name") or ""))
@@ -223,11 +228,10 @@ class _Walker:
         subquery column in this SELECT's own FROM (the same rule as
         tools.guard_hidden._bound_to_visible): in the SELECT's own clauses, no table with that
         hidden column among its FROM items, and a FROM item that certainly outputs the name."""
-        own = [
-            c for c in own_level_columns(select)
-            if len(c.get("column_names") or []) == 1 and fold(str(c["column_names"][0])) in self.hidden_names
-        ]
-        if not own:
+        singles = [c for c in own_level_columns(select) if len(c.get("column_names") or []) == 1]
+        own = [c for c in singles if fold(str(c["column_names"][0])) in self.hidden_names]
+        rows = [c for c in singles if fold(str(c["column_names"][0])) in self.row_names]
+        if not own and not rows:
             return
         cte_map = select.get("cte_map")
         if isinstance(cte_map, dict) and cte_map.get("map"):  # the main query sees its own CTEs
@@ -240,6 +244,20 @@ class _Walker:
             name = fold(str(column["column_names"][0]))
             if name not in here_hidden and name in outputs:
                 self.bound_columns.add(id(column))
+        # Both engines bind a name to a column of the own FROM items before a row of that name;
+        # past this level DuckDB takes an inner row over an outer column, so only this level counts.
+        table_columns: set[str] = set()
+        for table in direct:
+            name, schema = str(table.get("table_name", "")), table.get("schema_name") or None
+            if schema is None and fold(name) in visible:
+                continue  # a CTE: counted through its outputs
+            ref = resolve_name(name, True, schema, self.catalog, "duckdb")
+            if ref.table is not None:
+                table_columns |= {fold(c.name) for c in ref.table.columns}
+        for column in rows:
+            name = fold(str(column["column_names"][0]))
+            if name in table_columns or name in outputs:
+                self.column_not_row.add(id(column))
 
     def _outputs_of(self, item: dict[str, Any], visible: frozenset[str]) -> set[str]:
         """Column names (folded) a FROM item certainly outputs; empty when unsure."""

@@ -87,7 +87,9 @@ def hidden_column_problems(
             reasons["positional references such as #2"] = None
         elif isinstance(node, exp.Column) and not isinstance(node.this, exp.Star):
             name = key(node.name)
-            if name in row_names and name not in visible_names:
+            if name in row_names and (
+                not _row_name_is_a_column(node, in_scope, dialect) if not node.table else name not in visible_names
+            ):
                 reasons[f"the whole row as a value ({node.name})"] = None
         elif isinstance(node, exp.Join) and "NATURAL" in str(node.args.get("method") or "").upper():
             reasons["NATURAL JOIN"] = None
@@ -136,6 +138,34 @@ def _bound_to_visible(column: exp.Column, ident: exp.Identifier, hidden_by_table
     return any(wanted in _outputs_of_source(source, dialect) for source in _from_items(select))
 
 
+def _row_name_is_a_column(column: exp.Column, in_scope: list[Table], dialect: str) -> bool:
+    """Whether an unqualified name that is also a hidden table's row name (`customers AS status`)
+    certainly reads a column instead of that row.
+
+    Both engines bind a name to a column of its own SELECT's FROM items before a row of that
+    name, but they differ past that level (DuckDB takes an inner row over an outer column), so
+    only the own level counts: a catalog table there with that column (every table of that name
+    having it), or a CTE or subquery there that certainly outputs it. A column merely present
+    elsewhere in the query proves nothing.
+    """
+    select = _own_select(column)
+    if select is None or not isinstance(column.this, exp.Identifier):
+        return False
+    wanted = _engine_key(column.this, dialect)
+    for table in _direct_tables(select):
+        if table.args.get("catalog") is None and table.args.get("db") is None and _visible_cte(table, dialect) is not None:
+            continue  # a CTE: judged by its outputs below
+        holders = [t for t in in_scope if fold(t.name) == fold(table.name)]
+        if holders and all(any(_catalog_column_key(c.name, dialect) == wanted for c in t.columns) for t in holders):
+            return True
+    return any(wanted in _outputs_of_source(source, dialect) for source in _from_items(select))
+
+
+def _catalog_column_key(name: str, dialect: str) -> str:
+    """A catalog column's name as `_engine_key` gives written names (PostgreSQL: exact, 63 bytes)."""
+    return name.encode("utf-8")[:63].decode("utf-8", errors="ignore") if dialect == "postgres" else fold(name)
+
+
 def _own_select(column: exp.Column) -> exp.Select | None:
     """The SELECT whose own clauses hold `column`, or None when it sits anywhere else."""
     child: exp.Expression = column
@@ -182,6 +212,8 @@ def _engine_key(ident: exp.Identifier, dialect: str) -> str:
 
 def _outputs_of_source(source: exp.Expression, dialect: str) -> set[str]:
     """The column names a FROM item certainly outputs (engine keys); empty when unsure."""
+    if source.args.get("pivots"):
+        return set()  # PIVOT/UNPIVOT reshape the columns: what came in is not what goes out
     alias = source.args.get("alias")
     alias_columns = list(alias.columns) if isinstance(alias, exp.TableAlias) else []
     if isinstance(source, exp.Subquery) and isinstance(source.this, exp.Query):

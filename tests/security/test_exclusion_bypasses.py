@@ -1,17 +1,13 @@
-"""Reads of a hidden (`--exclude-column`) column that the guard lets through today.
-
-Each test asserts the guard refuses the query, so each fails now; they are marked
-`xfail(strict=True)` until the guard is fixed (then drop the marker).
+"""Reads of a hidden (`--exclude-column`) column found by an adversarial review, now refused.
 
 1. The whole row through a table alias that equals a *visible* column name of another table in
-   the query: `SELECT amount FROM customers AS amount WHERE EXISTS (SELECT 1 FROM orders)`. The
-   whole-row check in both layers (`tools.guard_hidden`, `tools.duckdb_parse`) skips a row name
-   that is also in `visible_names` — every column of every table the query names, anywhere —
-   but in the SELECT that reads it no FROM item has that column, so both DuckDB and PostgreSQL
-   bind the name to the row of customers, hidden column included.
-2. (sqlglot layer only; DuckDB's cross-check catches it today) PIVOT/UNPIVOT on a CTE or subquery
-   in FROM: `_outputs_of_source` counts the names the source outputs before the UNPIVOT, so an
-   unqualified `email` "binds" to it, while the engine binds it to the outer customers.email.
+   the query: `SELECT amount FROM customers AS amount WHERE EXISTS (SELECT 1 FROM orders)`. Both
+   layers (`tools.guard_hidden`, `tools.duckdb_parse`) skipped a row name found among the columns
+   of any table in the query; now only a column of the reading SELECT's own FROM items counts
+   (both engines bind a name to such a column before a row of that name; past that level DuckDB
+   takes an inner row over an outer column, PostgreSQL the other way round).
+2. (sqlglot layer only; DuckDB's cross-check caught it) PIVOT/UNPIVOT on a CTE or subquery in
+   FROM: the names the source output before the UNPIVOT were counted as certain outputs.
 """
 
 from __future__ import annotations
@@ -41,7 +37,7 @@ ROW_BY_VISIBLE_NAME = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="bypass: whole row via a table alias named like a visible column of another table")
+
 @pytest.mark.parametrize("sql", ROW_BY_VISIBLE_NAME)
 def test_row_alias_named_like_another_tables_column_is_refused_by_the_guard(sql: str) -> None:
     for catalog, dialect in ((HIDDEN_CATALOG, "duckdb"), (PG_HIDDEN_CATALOG, "postgres")):
@@ -49,7 +45,7 @@ def test_row_alias_named_like_another_tables_column_is_refused_by_the_guard(sql:
         assert not verdict.ok, (dialect, sql)
 
 
-@pytest.mark.xfail(strict=True, reason="bypass: whole row via a table alias named like a visible column of another table")
+
 @pytest.mark.parametrize("sql", ROW_BY_VISIBLE_NAME)
 def test_row_alias_named_like_another_tables_column_is_refused_by_duckdb_cross_check(sql: str) -> None:
     verdict = check_sql(sql, HIDDEN_CATALOG, "duckdb")
@@ -62,16 +58,16 @@ def _ask(capsys: Any, db: str, sql: str, tmp_path: Path, *flags: str) -> Any:
     return run_cli(["ask", "q", "--db", db, "--model", f"scripted:{script}", "--approve", "auto", "--format", "json", *flags], capsys)
 
 
-@pytest.mark.xfail(strict=True, reason="bypass: whole row via a table alias named like a visible column of another table")
+
 def test_duckdb_sample_row_alias_does_not_return_hidden_emails(capsys, sample_db: Path, tmp_path: Path) -> None:
     # `status` is a column of orders, not of customers: in the outer SELECT it is the customers row
     sql = "SELECT (SELECT max(order_id) FROM orders) AS m, status FROM customers AS status LIMIT 3"
     result = _ask(capsys, str(sample_db), sql, tmp_path, "--exclude-column", "customers.email")
     assert "@example." not in result.out  # today: {'email': 'kenji.scott.1@example.com', ...}
-    assert result.json()["status"] != "answered"
+    assert result.json()["rows"] == []  # refused: the scripted model then gives up without a query
 
 
-@pytest.mark.xfail(strict=True, reason="bypass: whole row via a table alias named like a visible column of another table")
+
 def test_duckdb_sample_row_alias_is_refused_by_check(capsys, monkeypatch, sample_db: Path) -> None:
     checked = run_cli(["check", "--db", str(sample_db), "--exclude-column", "customers.email", "-"], capsys,
                       stdin=io.StringIO("SELECT to_json(status) AS j FROM customers AS status WHERE EXISTS (SELECT 1 FROM orders)\n"),
@@ -86,13 +82,13 @@ def _url(pg: PgEnv) -> str:  # noqa: F811
     return f"postgresql://{pg.roles['ro']}@{params.get('host', '127.0.0.1')}:{params.get('port', '5432')}/{pg.dbname}"
 
 
-@pytest.mark.xfail(strict=True, reason="bypass: whole row via a table alias named like a visible column of another table")
+
 def test_postgres_row_alias_does_not_return_the_hidden_column(pg: PgEnv, capsys, tmp_path: Path) -> None:  # noqa: F811
     # pg_env: customers(customer_id, name, segment, country), orders(..., status, ...); hide segment
     sql = "SELECT (SELECT count(*) FROM orders) AS n, row_to_json(status) AS r FROM customers AS status LIMIT 3"
     result = _ask(capsys, _url(pg), sql, tmp_path, "--exclude-column", "customers.segment")
     assert '"segment"' not in result.out  # today: {"customer_id":1,"name":"customer 1","segment":"smb",...}
-    assert result.json()["status"] != "answered"
+    assert result.json()["rows"] == []  # refused: the scripted model then gives up without a query
 
 
 # --- 2. sqlglot layer: UNPIVOT/PIVOT on a CTE or subquery hides that `email` is not its column ----
@@ -105,7 +101,6 @@ UNPIVOT_SOURCE = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="bypass (sqlglot layer; DuckDB cross-check still refuses): UNPIVOT source outputs counted")
 @pytest.mark.parametrize("sql", UNPIVOT_SOURCE)
 def test_unpivot_over_a_cte_does_not_bind_the_hidden_name_in_the_sqlglot_guard(sql: str) -> None:
     verdict = check_sql(sql, HIDDEN_CATALOG, "duckdb")  # no cross-check: the guard's own answer
@@ -116,3 +111,43 @@ def test_unpivot_over_a_cte_does_not_bind_the_hidden_name_in_the_sqlglot_guard(s
 def test_unpivot_over_a_cte_is_refused_by_duckdb_cross_check(sql: str) -> None:
     verdict = check_sql(sql, HIDDEN_CATALOG, "duckdb")
     assert duckdb_cross_check(verdict.sql or sql, HIDDEN_CATALOG), sql
+
+
+# --- the binding rule behind 1, both ways ----------------------------------------------------------
+
+ROW_OR_COLUMN = [
+    # a column of a table in the own FROM wins over the row alias in both engines: allowed
+    ("SELECT amount FROM customers AS amount, orders", True),
+    ("SELECT amount FROM customers AS amount JOIN orders o ON o.customer_id = amount.customer_id", True),
+    # the column is only in an outer query: DuckDB binds the inner row first: refused
+    ("SELECT (SELECT amount FROM customers AS amount LIMIT 1) AS a FROM orders", False),
+    # a CTE in the own FROM that outputs the name: allowed
+    ("WITH t AS (SELECT 1 AS amount) SELECT amount FROM customers AS amount, t", True),
+]
+
+
+@pytest.mark.parametrize("sql,allowed", ROW_OR_COLUMN)
+def test_a_row_name_is_a_column_only_when_its_own_from_has_that_column(sql: str, allowed: bool) -> None:
+    verdict = check_sql(sql, HIDDEN_CATALOG, "duckdb")
+    assert verdict.ok is allowed, (sql, verdict.problems)
+    if allowed:
+        assert duckdb_cross_check(verdict.sql or sql, HIDDEN_CATALOG) == [], sql
+    pg = check_sql(sql, PG_HIDDEN_CATALOG, "postgres")
+    assert pg.ok is allowed, (sql, pg.problems)
+
+
+def test_postgres_quoted_row_alias_is_not_taken_for_a_lower_case_column() -> None:
+    # PostgreSQL: "Amount" is not the column amount, so it is the row of customers AS "Amount"
+    verdict = check_sql('SELECT "Amount" FROM customers AS "Amount", orders', PG_HIDDEN_CATALOG, "postgres")
+    assert not verdict.ok
+
+
+def test_duckdb_engine_agrees_inner_row_beats_outer_column(sample_db: Path) -> None:
+    import duckdb
+
+    con = duckdb.connect(str(sample_db), read_only=True)
+    try:  # the engine fact the rule relies on: here `status` is the customers row, not orders.status
+        value = con.execute("SELECT (SELECT status FROM customers AS status LIMIT 1) FROM orders LIMIT 1").fetchone()[0]
+    finally:
+        con.close()
+    assert isinstance(value, dict) and "email" in value

@@ -81,12 +81,17 @@ def run_sessions_show(config: Config, ref: str, stdout: TextIO | None = None) ->
 
 def run_sessions_export(config: Config, refs: list[str], as_: str, out: str | None, stdout: TextIO | None = None) -> int:
     from agents.prompts import system_prompt
-    from sessions.export import chat_entry, labelled_turns, suite_entry
+    from sessions.export import chat_entry, is_follow_up, labelled_turns, suite_entry
     from sessions.store import list_sessions
 
     stdout = stdout or sys.stdout
     records = [_load(config, ref) for ref in refs] if refs else list_sessions(config.sessions_dir)
     items = labelled_turns(records)
+    follow_ups = [i for i in items if is_follow_up(i)] if as_ == "suite" else []
+    if follow_ups:  # "and by country?" cannot be asked on its own
+        items = [i for i in items if not is_follow_up(i)]
+        sys.stderr.write(f"skipped {len(follow_ups)} follow-up turn(s): they lean on earlier questions of their session "
+                         "(--as chat keeps them with that conversation)\n")
     lines = [
         json.dumps(suite_entry(i) if as_ == "suite" else chat_entry(i, system_prompt(i.session.started.get("dialect", "duckdb"), True)), ensure_ascii=False)
         for i in items

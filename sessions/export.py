@@ -41,6 +41,12 @@ def labelled_turns(records: Iterable[SessionRecord]) -> list[Labelled]:
     return out
 
 
+def is_follow_up(item: Labelled) -> bool:
+    """Asked after other questions of the same conversation, so it may lean on them ("and by
+    country?"): not a question an eval can ask on its own."""
+    return item.turn.number > 1
+
+
 def suite_entry(item: Labelled) -> dict[str, Any]:
     return {
         "id": f"{item.session.id}-t{item.turn.number}",
@@ -54,9 +60,19 @@ def suite_entry(item: Labelled) -> dict[str, Any]:
 
 
 def chat_entry(item: Labelled, system: str) -> dict[str, Any]:
+    """One fine-tuning example; a follow-up carries the conversation before it (each earlier
+    question with the SQL that ran for it, or its text answer), as the model saw it then."""
+    earlier: list[dict[str, str]] = []
+    for turn in item.session.turns:
+        if turn.number >= item.turn.number:
+            break
+        reply = turn.sql or turn.answer
+        if reply:
+            earlier += [{"role": "user", "content": turn.question}, {"role": "assistant", "content": reply}]
     return {
         "messages": [
             {"role": "system", "content": system},
+            *earlier,
             {"role": "user", "content": item.turn.question},
             {"role": "assistant", "content": item.sql},
         ],

@@ -87,3 +87,26 @@ def test_sessions_list_show_and_export(monkeypatch, capsys, sample_db: Path, tmp
 def test_unknown_session_is_one_line(capsys) -> None:
     result = run_cli(["replay", "20990101T000000Z-000000"], capsys)
     assert result.code == 2 and "no session" in result.err
+
+
+def test_follow_up_turns_are_not_exported_as_standalone_suite_questions(monkeypatch, capsys, sample_db: Path, analyst_home: Path) -> None:
+    human = record_session(monkeypatch, capsys, sample_db, approve="ask", stdin=FakeTty("a\n"))
+    path = Path(human["session_path"])
+    events = [json.loads(line) for line in path.read_text().splitlines()]
+    second = [dict(e, turn=2, seq=len(events) + i + 1) for i, e in enumerate(e for e in events if e.get("turn") == 1)]
+    for event in second:
+        if event["type"] == "question_asked":
+            event["question"] = "And only the largest one?"
+    path.write_text("".join(json.dumps(e) + "\n" for e in events + second))
+    suite = run_cli(["sessions", "export", "--as", "suite", human["session_id"]], capsys)
+    assert suite.code == 0
+    entries = [json.loads(line) for line in suite.out.splitlines()]
+    assert [e["question"] for e in entries] == ["Customers per segment?"]
+    assert "skipped 1 follow-up turn(s)" in suite.err
+    chat = run_cli(["sessions", "export", "--as", "chat", human["session_id"]], capsys)
+    examples = [json.loads(line)["messages"] for line in chat.out.splitlines()]
+    assert len(examples) == 2
+    follow_up = examples[1]
+    assert [m["role"] for m in follow_up] == ["system", "user", "assistant", "user", "assistant"]
+    assert follow_up[1]["content"] == "Customers per segment?" and follow_up[2]["content"] == human["sql"]
+    assert follow_up[3]["content"] == "And only the largest one?"

@@ -4,7 +4,8 @@
 |-----------|-------------------------------------------|----------------------------------------------|
 | THINK     | model calls schema tools                  | LOOKUP                                       |
 | THINK     | model calls `run_sql` (or a ```sql block) | CHECK                                        |
-| THINK     | model answers in text only                | SUMMARIZE if a query ran this turn, else DONE |
+| THINK     | model answers in text only                | SUMMARIZE if a query ran this turn; FAILED   |
+|           |                                           | (no_result) if every query failed; else DONE |
 | THINK     | provider error after retries              | FAILED (error.kind = provider)               |
 | LOOKUP    | tool results appended                     | THINK                                        |
 | CHECK     | guard ok                                  | APPROVE (pause)                              |
@@ -262,7 +263,14 @@ class AnalystLoop:
         if not response.text.strip():
             self.messages.append(Message("user", "Your reply was empty. Propose a SQL query, or answer in plain text."))
             return Phase.THINK
-        return Phase.SUMMARIZE if any(q.result for q in turn.queries) else Phase.DONE
+        if any(q.result for q in turn.queries):
+            return Phase.SUMMARIZE
+        if turn.queries:  # every query this turn failed: words alone are not an answer to report as one
+            last = turn.queries[-1].error
+            assert last is not None
+            self.emit(AnswerGiven(response.text.strip(), []))
+            raise RunEnded("failed", "no_result", f"no query succeeded; the last one failed ({last.kind}): {last.message.splitlines()[0]}")
+        return Phase.DONE
 
     def _lookup(self, turn: Turn) -> Phase:
         assert turn.proposal and turn.proposal.call
@@ -407,6 +415,8 @@ class AnalystLoop:
         answer, flagged = getattr(self, "_last_answer", (None, ()))
         if ended.status != "answered":
             answer, flagged = None, ()
+            if ended.error and ended.error["kind"] == "no_result":
+                answer = turn.last_text.strip() or None  # what the model said after its queries failed
         elif turn.last_success() is None:
             answer, flagged = turn.last_text.strip() or None, ()
             self.emit(AnswerGiven(answer or "", []))

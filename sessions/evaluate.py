@@ -51,7 +51,7 @@ def _failure_outcome(outcome: Outcome) -> tuple[str, str | None] | None:
         return "guard_rejected", message
     if outcome.status == "failed":
         kind = error.get("kind")
-        if kind == "database":
+        if kind in ("database", "no_result"):
             last = outcome.queries[-1].error if outcome.queries else None
             return ("timeout" if last is not None and last.kind == "timeout" else "exec_error"), message
         if kind == "cost_cap":

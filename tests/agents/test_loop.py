@@ -153,6 +153,16 @@ def test_a_failing_summary_call_still_answers_with_the_result(database) -> None:
     assert kinds(events).count("model_failed") == 1 and model.remaining == 0
 
 
+def test_a_turn_whose_queries_all_failed_is_not_answered(database) -> None:
+    loop, _, events = make_loop(database, [run_sql("SELECT CAST('x' AS INTEGER) AS n"), {"text": "The data cannot be converted."}])
+    outcome = drive(loop, "convert", auto_approve)
+    assert outcome.status == "failed" and outcome.error["kind"] == "no_result" and outcome.result is None
+    assert "Conversion" in outcome.error["message"] and outcome.answer == "The data cannot be converted."
+    assert [e.type for e in events][-2:] == ["answer_given", "run_finished"]
+    loop, _, _ = make_loop(database, [{"text": "I can answer that without data: hello."}])
+    assert drive(loop, "greet me", auto_approve).status == "answered"  # no query tried: words are the answer
+
+
 def test_cost_cap_with_unknown_price_refuses(database) -> None:
     loop, model, _ = make_loop(database, [run_sql("SELECT 1 AS a")], settings=Settings(max_cost_usd=1.0), name="local:unknown")
     loop.cost = None  # as after a call whose price is unknown

@@ -225,6 +225,9 @@ def test_runaway_query_stops_at_the_timeout(runaway: str, fake: FakeOpenAI, caps
     assert data["queries"][0]["error"]["kind"] == "timeout"
     tool_msg = [m for m in fake.requests[1]["messages"] if m["role"] == "tool"][0]["content"]
     assert "time limit" in tool_msg
+    # the model gave up in words: no query succeeded, so this is not an answer (exit 1, not 0)
+    assert result.code == 1 and data["status"] == "failed" and data["error"]["kind"] == "no_result"
+    assert "timeout" in data["error"]["message"] and data["answer"] == "That query is too slow to answer."
 
 
 def test_human_edit_is_checked_and_runs(fake: FakeOpenAI, capsys, monkeypatch) -> None:

@@ -45,7 +45,10 @@ def open_database(config: Config, db: str | None = None) -> Any:
             from tools.sample import sample_database
 
             path = sample_database(config.cache_dir)
-        return _warn_unmatched_exclusions(config, open_duckdb(path, config.cache_dir, settings, exclude_tables=tuple(config.exclude_tables), exclude_columns=tuple(config.exclude_columns)))
+        database = open_duckdb(path, config.cache_dir, settings, exclude_tables=tuple(config.exclude_tables), exclude_columns=tuple(config.exclude_columns))
+        for notice in database.notices:  # files of a folder left out, and why
+            print(f"analyst: warning: {notice}", file=sys.stderr)
+        return _warn_unmatched_exclusions(config, database)
     except DatabaseOpenError as exc:
         raise UserError(str(exc), EXIT_DATABASE) from None
 

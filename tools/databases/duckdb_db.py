@@ -8,7 +8,9 @@ behind our views, locks the configuration, and reads the settings back before an
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
+import shutil
 import threading
 import time
 from dataclasses import dataclass
@@ -25,7 +27,7 @@ from tools.databases.base import (
     ResultColumn,
 )
 from tools.databases.duckdb_catalog import introspect
-from tools.databases.file_views import DATA_SUFFIXES, build_view_catalog, data_files_in
+from tools.databases.file_views import DATA_SUFFIXES, build_view_catalog, data_files_in, ignored_in
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 DUCKDB_MAGIC = b"DUCK"  # at byte offset 8 of a DuckDB file
@@ -81,8 +83,10 @@ def open_duckdb(
         files = data_files_in(target)
         if not files:
             raise DatabaseOpenError(f"no CSV, Parquet or JSON files in {target}", "pass a folder that holds data files, or a .duckdb file")
-        db_file = build_view_catalog(files, cache_dir / "views")
-        return DuckDBDatabase(db_file, cache_dir, settings, data_files=tuple(files), label=str(target), exclude_tables=exclude_tables, exclude_columns=exclude_columns)
+        db_file, notices = build_view_catalog(files, cache_dir / "views", skip_unreadable=target.is_dir())
+        database = DuckDBDatabase(db_file, cache_dir, settings, data_files=tuple(files), label=str(target), exclude_tables=exclude_tables, exclude_columns=exclude_columns)
+        database.notices = tuple(notices + ignored_in(target))
+        return database
     _check_database_file(target)
     return DuckDBDatabase(target, cache_dir, settings, data_files=(), label=str(target), exclude_tables=exclude_tables, exclude_columns=exclude_columns)
 
@@ -108,7 +112,8 @@ class DuckDBDatabase:
         self.uri = label
         self.data_files = data_files
         self._settings = settings
-        self._temp_dir = cache_dir / "duckdb-tmp" / str(os.getpid())
+        self.notices: tuple[str, ...] = ()  # what opening left out, for the person (files skipped, ...)
+        self._temp_dir = _private_temp_dir(cache_dir / "duckdb-tmp")
         # the sidecar is read at open, so a malformed file is one line now, not a crash later
         self._context = load_sidecar(context_path_for(self.path)) if not data_files else Context()
         self._con = self._connect()
@@ -260,6 +265,31 @@ class DuckDBDatabase:
 
     def close(self) -> None:
         self._con.close()
+        shutil.rmtree(self._temp_dir, ignore_errors=True)
+
+
+def _private_temp_dir(root: Path) -> Path:
+    """A spill folder for this connection alone (removed on close), after removing those that
+    processes no longer running left behind (killed, or from before folders were removed)."""
+    if root.is_dir():
+        for old in root.iterdir():
+            pid = old.name.split("-", 1)[0]
+            if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+                shutil.rmtree(old, ignore_errors=True)
+    return root / f"{os.getpid()}-{next(_TEMP_SERIAL)}"
+
+
+_TEMP_SERIAL = itertools.count(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
 
 
 def _fetch_capped(cursor: Any, columns: tuple[ResultColumn, ...], limits: Limits) -> list[tuple[Any, ...]]:

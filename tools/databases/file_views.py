@@ -8,6 +8,7 @@ paths, sizes and modification times) and that file is then opened read-only like
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import tempfile
@@ -31,6 +32,22 @@ def data_files_in(target: Path) -> list[Path]:
     if target.is_dir():
         return sorted(p.resolve() for p in target.iterdir() if p.is_file() and p.suffix.lower() in DATA_SUFFIXES)
     return [target.resolve()]
+
+
+def ignored_in(target: Path) -> list[str]:
+    """What a folder holds that is not read (other files, subfolders), so nothing is skipped
+    without a word; hidden entries (`.git`, `.DS_Store`) are not worth a mention."""
+    if not target.is_dir():
+        return []
+    names = sorted(
+        p.name + ("/" if p.is_dir() else "")
+        for p in target.iterdir()
+        if not p.name.startswith(".") and not (p.is_file() and p.suffix.lower() in DATA_SUFFIXES)
+    )
+    if not names:
+        return []
+    shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+    return [f"not read in {target}: {shown} (only .csv, .tsv, .parquet, .json, .jsonl and .ndjson files; subfolders are not read)"]
 
 
 def view_name(path: Path, taken: set[str]) -> str:
@@ -59,36 +76,70 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def build_view_catalog(files: list[Path], views_dir: Path) -> Path:
-    """Write (or reuse) a catalog database holding one view per file, over absolute paths."""
+def build_view_catalog(files: list[Path], views_dir: Path, *, skip_unreadable: bool = False) -> tuple[Path, list[str]]:
+    """Write (or reuse) a catalog database holding one view per file, over absolute paths, and
+    the notices for files left out. With `skip_unreadable` (a folder), an empty or unreadable
+    file is left out with a notice instead of failing the rest; the notices are kept beside the
+    cached catalog so every later open repeats them."""
     import duckdb
 
     views_dir.mkdir(parents=True, exist_ok=True)
     target = views_dir / f"views-{_cache_key(files)}.duckdb"
+    notes_file = target.with_suffix(".notices.json")
     if target.exists():
-        return target
+        return target, _read_notices(notes_file)
     fd, tmp_name = tempfile.mkstemp(prefix=".views-", suffix=".duckdb", dir=views_dir)
     os.close(fd)
     os.unlink(tmp_name)  # DuckDB must create the file itself
     taken: set[str] = set()
-    con = duckdb.connect(
-        tmp_name,
-        config={"autoload_known_extensions": False, "autoinstall_known_extensions": False},
-    )
+    notices: list[str] = []
     try:
-        for path in files:
-            reader = READERS[path.suffix.lower()]
-            name = view_name(path, taken)
-            try:
-                con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM {reader}({_literal(str(path))})')
-                con.execute(f'COMMENT ON VIEW "{name}" IS {_literal("data file " + path.name)}')
-            except duckdb.Error as exc:
-                raise DatabaseOpenError(
-                    f"cannot read {path.name}: {str(exc).strip().splitlines()[0]}",
-                    "check that the file is valid CSV, Parquet or JSON",
-                ) from None
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
-    os.replace(tmp_name, target)
-    return target
+        con = duckdb.connect(
+            tmp_name,
+            config={"autoload_known_extensions": False, "autoinstall_known_extensions": False},
+        )
+        try:
+            for path in files:
+                problem = _add_view(con, path, taken)
+                if problem is None:
+                    continue
+                if not skip_unreadable:
+                    raise DatabaseOpenError(problem, "check that the file is valid CSV, Parquet or JSON")
+                notices.append(f"left out {problem}")
+            if len(notices) == len(files):
+                raise DatabaseOpenError(f"no readable data file in {files[0].parent}: {notices[0].removeprefix('left out ')}",
+                                        "check that the files are valid CSV, Parquet or JSON")
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        notes_file.write_text(json.dumps(notices), encoding="utf-8")
+        os.replace(tmp_name, target)
+    finally:  # a failed build leaves no half-written catalog behind
+        for leftover in (Path(tmp_name), Path(tmp_name + ".wal")):
+            leftover.unlink(missing_ok=True)
+    return target, notices
+
+
+def _add_view(con: object, path: Path, taken: set[str]) -> str | None:
+    """Create the file's view; the problem in words when it cannot be read (None when fine)."""
+    import duckdb
+
+    if path.stat().st_size == 0:
+        return f"{path.name}: the file is empty"
+    reader = READERS[path.suffix.lower()]
+    name = view_name(path, taken)
+    try:
+        con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM {reader}({_literal(str(path))})')  # type: ignore[attr-defined]
+        con.execute(f'COMMENT ON VIEW "{name}" IS {_literal("data file " + path.name)}')  # type: ignore[attr-defined]
+    except duckdb.Error as exc:
+        taken.discard(name)
+        return f"cannot read {path.name}: {str(exc).strip().splitlines()[0]}"
+    return None
+
+
+def _read_notices(path: Path) -> list[str]:
+    try:
+        notices = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [str(n) for n in notices] if isinstance(notices, list) else []

@@ -30,11 +30,12 @@ class RunLog:
     """Appends a run's lines, flushing each so a crashed eval keeps its finished questions."""
 
     def __init__(self, runs_dir: Path, header: dict[str, Any]) -> None:
-        runs_dir.mkdir(parents=True, exist_ok=True)
+        runs_dir.mkdir(parents=True, exist_ok=True, mode=0o700)  # private, like the session logs
         self.run_id = header["run_id"]
         self.path = runs_dir / f"{self.run_id}.jsonl"
         self._lock = threading.Lock()
-        self._handle = self.path.open("x", encoding="utf-8")
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        self._handle = os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace")
         self._write({"type": "header", **header})
 
     def _write(self, record: dict[str, Any]) -> None:

@@ -203,6 +203,7 @@ def test_eval_under_a_cap_scores_what_ran_and_records_the_rest_as_not_run(priced
     assert result.code == 1, result.err
     assert cap <= spending.spent < cap + spending.largest
     run_file = next((analyst_home / "runs").glob("*.jsonl"))
+    assert run_file.stat().st_mode & 0o777 == 0o600 and (analyst_home / "runs").stat().st_mode & 0o777 == 0o700
     lines = [json.loads(line) for line in run_file.read_text().splitlines()]
     results = [r for r in lines if r["type"] == "result"]
     summary = lines[-1]

@@ -40,11 +40,12 @@ def exit_code_for(outcome: Any) -> int:
 class TerminalApproval:
     """Asks the person on the terminal: approve, edit, reject with feedback, or abort."""
 
-    def __init__(self, stdin: TextIO | None = None, stderr: TextIO | None = None) -> None:
+    def __init__(self, stdin: TextIO | None = None, stderr: TextIO | None = None, sql_shown: bool = False) -> None:
         stdin = stdin or sys.stdin
         stderr = stderr or sys.stderr
         self.stdin = stdin
         self.stderr = stderr
+        self.sql_shown = sql_shown  # the progress lines just printed the checked SQL: not twice
 
     def _read(self, prompt: str) -> str:
         self.stderr.write(prompt)
@@ -62,7 +63,11 @@ class TerminalApproval:
             self.stderr.write("Your edit did not pass the checks:\n")
             for problem in pending.problems:
                 self.stderr.write(f"  [{problem.code}] {inert(problem.message)}\n")
-        self.stderr.write(f"\nSQL to run (hash {pending.sql_hash[:12]}):\n{pending.sql}\n\n")
+        if pending.problems or not self.sql_shown:
+            label = f"SQL to run (hash {pending.sql_hash[:12]})" if pending.sql_hash else "Your edited SQL"
+            self.stderr.write(f"\n{label}:\n{pending.sql}\n\n")
+        else:
+            self.stderr.write(f"\nThe SQL above is ready to run (hash {pending.sql_hash[:12]}).\n")
         while True:
             try:
                 choice = self._read("[a]pprove  [e]dit  [r]eject with feedback  a[b]ort > ").strip().lower()
@@ -156,7 +161,7 @@ def run_ask(config: Config, question: str, *, approve: str, output: str, db: str
 
     live = output == "table" and stdout.isatty()
     session = Session(config, database, resolved, settings, observer=progress, on_text=stream_answer if live else None)
-    decide = {"auto": auto_approve, "never": None}.get(approve, TerminalApproval(stdin, stderr))
+    decide = {"auto": auto_approve, "never": None}.get(approve, TerminalApproval(stdin, stderr, sql_shown=not progress.quiet))
     from analyst.interrupts import interrupt_on_sigint
     from sessions.log import LogWriteError
 
@@ -178,5 +183,7 @@ def run_ask(config: Config, question: str, *, approve: str, output: str, db: str
         print_table(outcome, stdout, answer_shown=bool(streamed))
     if outcome.error:
         stderr.write(f"analyst: {outcome.status}: {outcome.error['message']}\n")
+    elif outcome.status == "aborted":
+        stderr.write("analyst: aborted; nothing further ran\n")
     stderr.write(f"session {session.id} · {session.path}\n")
     return exit_code_for(outcome)

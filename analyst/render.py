@@ -64,9 +64,12 @@ class Progress:
                     c.print(Text(f"  [{problem['code']}] {inert(problem['message'])}", style="red"))
         elif kind == "query_executed":
             cut = " (truncated)" if event.truncated else ""
-            c.print(Text(f"ran: {event.row_count} rows{cut} in {event.elapsed_ms:.0f} ms", style="dim"))
+            rows = "1 row" if event.row_count == 1 else f"{event.row_count:,} rows"
+            c.print(Text(f"ran: {rows}{cut} in {event.elapsed_ms:.0f} ms", style="dim"))
         elif kind == "query_failed":
-            c.print(Text(f"query {event.kind}: {inert(event.message)}", style="yellow"))
+            message = inert(event.message)
+            head = "" if message.lower().startswith(f"query {event.kind}") else f"query {event.kind}: "
+            c.print(Text(head + message, style="yellow"))
         elif kind == "model_failed":
             c.print(Text(f"model error: {inert(event.message)}", style="red"))
         elif kind == "approval_decided" and event.decided_by == "policy" and event.decision == "dry_run":

@@ -398,3 +398,12 @@ def test_intervals_are_iso_8601_durations_in_json_and_csv(fake: FakeOpenAI, caps
     fake.queue_many([run_sql_reply(sql), text_reply("Done."), text_reply("Done.")])
     as_csv = run_cli(["ask", "intervals", "--approve", "auto", "--format", "csv"], capsys)
     assert list(csv.reader(io.StringIO(as_csv.out)))[1] == ["P3D", "PT1H30M", "-PT1H", "PT1.5S"]
+
+
+def test_asking_shows_the_sql_once_and_an_abort_says_so(fake: FakeOpenAI, capsys, monkeypatch) -> None:
+    sql = "SELECT count(*) AS n FROM customers"
+    fake.queue_many([run_sql_reply(sql), text_reply("Done.")])
+    result = run_cli(["ask", QUESTION], capsys, stdin=FakeTty("b\n"), monkeypatch=monkeypatch)
+    assert result.code == 1
+    assert result.err.count("FROM customers") == 1  # the progress lines show it; the prompt does not repeat it
+    assert "ready to run" in result.err and "analyst: aborted; nothing further ran" in result.err

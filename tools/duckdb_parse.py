@@ -96,7 +96,7 @@ def _parse_problem(message: str) -> Problem:
     first = message.splitlines()[0] if message else "unknown error"
     return Problem(
         "engine_parse_error",
-        f"DuckDB cannot parse the query: {first[:300]}. Fix the syntax and send one SELECT query.",
+        f"DuckDB cannot parse the query: {first[:300].rstrip('. ')}. Fix the syntax and send one SELECT query.",
     )
 
 

@@ -67,7 +67,7 @@ def parse_one(sql: str, dialect: str) -> tuple[exp.Expression | None, list[Probl
         return None, [
             (
                 "parse_error",
-                f"The SQL does not parse as {dialect}: {first[:300]}. Fix the syntax and "
+                f"The SQL does not parse as {dialect}: {first[:300].rstrip('. ')}. Fix the syntax and "
                 "send one SELECT query.",
             )
         ]

@@ -6,6 +6,7 @@ in the result (within the rounding the answer shows) is flagged, not silently tr
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 import re
 from typing import Any, Iterable
@@ -35,10 +36,13 @@ def _candidates(values: Iterable[Any]) -> list[decimal.Decimal]:
                 out.append(decimal.Decimal(str(value)))
             except decimal.InvalidOperation:
                 continue
-        elif isinstance(value, str):
-            number = _to_decimal(value)
-            if number is not None and number.is_finite():
-                out.append(number)
+        elif isinstance(value, str):  # "42", and the numbers inside text ("cust 6", "Q3 2024")
+            for token in [value.strip(), *numbers_in(value)]:
+                number = _to_decimal(token)
+                if number is not None and number.is_finite():
+                    out.append(number)
+        elif isinstance(value, (dt.date, dt.datetime)):  # "in 2024", "on the 5th"
+            out += [decimal.Decimal(value.year), decimal.Decimal(value.month), decimal.Decimal(value.day)]
     return out
 
 

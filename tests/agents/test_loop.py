@@ -230,3 +230,13 @@ def test_an_interrupted_turn_leaves_no_dangling_tool_call(database) -> None:
     calls = {c.id for m in sent for c in m.tool_calls}
     results = {m.tool_call_id for m in sent if m.role == "tool"}
     assert calls <= results  # every call the provider sees has its result
+
+
+def test_numbers_inside_text_and_dates_of_the_result_count_as_verified() -> None:
+    import datetime as dt
+
+    from agents.verify import unverified_numbers
+
+    rows = [("cust 6", dt.date(2024, 3, 5), 17)]
+    answer = "Customer cust 6 ordered 17 items on March 5, 2024; 42 were returned."
+    assert unverified_numbers(answer, rows) == ["42"]

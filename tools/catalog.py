@@ -317,10 +317,12 @@ def hidden_column_names(catalog: Catalog | None) -> frozenset[str]:
     return frozenset(c.lower() for t in catalog.tables for c in t.hidden_columns)
 
 
-def scrub_hidden(text: str, hidden: frozenset[str] | set[str]) -> str:
+def scrub_hidden(text: str, hidden: frozenset[str] | set[str], written: str = "") -> str:
     """Engine message text without hidden column names: DuckDB lists "Candidate bindings" and
     PostgreSQL hints "Perhaps you meant ..." when a name does not bind. Hidden candidates and such
-    hints are dropped (so nothing hints that a column is missing), any other mention is masked."""
+    hints are dropped (so nothing hints that a column is missing), any other mention is masked -
+    except a word the query itself wrote (`written`, its SQL): masking the query's own
+    `CAST('email' AS INTEGER)` as '<hidden>' would confirm that a hidden column has that name."""
     import re
 
     if not hidden:
@@ -338,7 +340,8 @@ def scrub_hidden(text: str, hidden: frozenset[str] | set[str]) -> str:
     text = re.sub(r"(Candidate bindings:[ :]*)([^\n]*)", candidates, text)
     text = re.sub(r" ?\(hint: [^)]*\)", lambda m: "" if word.search(m.group(0)) else m.group(0), text)
     text = re.sub(r"(?im)^\s*(HINT|DETAIL):.*$", lambda m: "" if word.search(m.group(0)) else m.group(0), text)
-    return word.sub("<hidden>", text)
+    own = {m.group(1).lower() for m in word.finditer(written)}
+    return word.sub(lambda m: m.group(0) if m.group(1).lower() in own else "<hidden>", text)
 
 
 def dependent_views(uses: dict[str, set[str]], excluded: set[str]) -> set[str]:

@@ -369,3 +369,19 @@ def test_config_file_excludes_columns(capsys: Any, sample_db: Path, analyst_home
     assert "email" in tables["main.salespeople"]
     shown = run_cli(["config", "show"], capsys)
     assert "exclude_columns" in shown.out
+
+
+def test_a_word_the_query_wrote_is_not_masked_so_errors_confirm_nothing(sample_db: Path, tmp_path: Path) -> None:
+    from tools.databases.base import Limits, QueryError
+    from tools.databases.duckdb_db import open_duckdb
+
+    assert scrub_hidden("Could not convert string 'email' to INT32", {"email"}, "SELECT CAST('email' AS INTEGER)") == (
+        "Could not convert string 'email' to INT32")
+    assert scrub_hidden("Candidate bindings: \"email\", \"emails\"", {"email"}, "SELECT emial") == 'Candidate bindings: "emails"'
+    database = open_duckdb(sample_db, tmp_path / "cache", exclude_columns=("customers.email",))
+    try:
+        errors = {word: database.execute(f"SELECT CAST('{word}' AS INTEGER) AS n", Limits()) for word in ("email", "phone")}
+    finally:
+        database.close()
+    assert all(isinstance(e, QueryError) for e in errors.values())
+    assert errors["email"].message.replace("email", "phone") == errors["phone"].message  # the same shape either way

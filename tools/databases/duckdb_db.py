@@ -223,7 +223,7 @@ class DuckDBDatabase:
             return QueryError("interrupted", "query interrupted", elapsed)
         except duckdb.Error as exc:
             elapsed = (time.perf_counter() - started) * 1000
-            return QueryError("error", _clean_error(str(exc), self.path, self._hidden_names()), elapsed)
+            return QueryError("error", _clean_error(str(exc), self.path, self._hidden_names(), sql), elapsed)
         finally:
             watchdog.cancel()
             with self._lock:
@@ -246,7 +246,7 @@ class DuckDBDatabase:
                 self._running.discard(cursor)
 
         def clean(text: str) -> str:
-            return _clean_error(text, self.path, self._hidden_names())
+            return _clean_error(text, self.path, self._hidden_names(), sql)
 
         return DuckDBRowStream(cursor, sql, timeout_s, clean, forget)
 
@@ -354,13 +354,13 @@ def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else text
 
 
-def _clean_error(text: str, db_path: Path, hidden: frozenset[str] = frozenset()) -> str:
+def _clean_error(text: str, db_path: Path, hidden: frozenset[str] = frozenset(), sql: str = "") -> str:
     """Keep the engine's message but not local paths (they go to a remote model), nor the names
     of hidden columns (DuckDB lists candidate columns when a name does not bind)."""
     cleaned = text.replace(str(db_path), "<database>").replace(str(Path.home()), "~")
     if hidden:
         from tools.catalog import scrub_hidden
 
-        cleaned = scrub_hidden(cleaned, hidden)
+        cleaned = scrub_hidden(cleaned, hidden, sql)
     lines = [line for line in cleaned.strip().splitlines() if line.strip()]
     return "\n".join(lines[:8])

@@ -178,7 +178,7 @@ class PostgresDatabase:
         except psycopg.Error as exc:
             if begun.closed:
                 return [f"PostgreSQL could not check the query: {lost_message(exc, self._secrets)}"]
-            return [scrub_hidden(f"PostgreSQL rejects this query: {describe_error(exc, self._secrets)}", self._hidden_names())]
+            return [scrub_hidden(f"PostgreSQL rejects this query: {describe_error(exc, self._secrets)}", self._hidden_names(), sql)]
         finally:
             self._pool.end(begun)
         return []
@@ -214,7 +214,7 @@ class PostgresDatabase:
         except psycopg.Error as exc:
             failure = self._failure(exc, conn, watch, limits, started)
             hidden = self._hidden_names()
-            return QueryError(failure.kind, scrub_hidden(failure.message, hidden), failure.elapsed_ms) if hidden else failure
+            return QueryError(failure.kind, scrub_hidden(failure.message, hidden, sql), failure.elapsed_ms) if hidden else failure
         finally:
             watchdog.cancel()
             watch.finish()
@@ -252,7 +252,7 @@ class PostgresDatabase:
 
         def failure(exc: Exception) -> StreamError:
             failed = self._failure(exc, conn, watch, Limits(timeout_s=timeout_s), started)
-            return StreamError(failed.kind, scrub_hidden(failed.message, self._hidden_names()))
+            return StreamError(failed.kind, scrub_hidden(failed.message, self._hidden_names(), sql))
 
         def release() -> None:
             watch.finish()

@@ -22,7 +22,31 @@ def _load(config: Config, ref: str) -> Any:
 
 def _cost(value: float | None) -> str:
     """A logged cost; None means a call had no known price or no reported usage — never $0."""
-    return "unknown" if value is None else f"${value:.4f}"
+    from agents.budget import usd
+
+    return "unknown" if value is None else usd(value)
+
+
+# statuses in the order a summary names them: good news first
+_STATUS_ORDER = ("answered", "dry_run", "aborted", "rejected", "failed", "interrupted", "incomplete")
+_STATUS_WIDTH = 34  # "3 answered, 1 aborted, 1 failed" fits; a longer summary is cut with "…"
+
+
+def _statuses(record: Any) -> str:
+    """One turn's status, or a count per status for several turns ("2 answered, 1 failed")."""
+    from collections import Counter
+
+    counts = Counter(t.status or "incomplete" for t in record.turns)
+    if not counts:
+        return "-"
+    if len(counts) == 1:
+        return next(iter(counts))
+    order = sorted(counts, key=lambda s: (_STATUS_ORDER.index(s) if s in _STATUS_ORDER else len(_STATUS_ORDER), s))
+    return ", ".join(f"{counts[s]} {s}" for s in order)
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _one_line(text: object) -> str:
@@ -34,18 +58,28 @@ def _one_line(text: object) -> str:
 
 
 def run_sessions_list(config: Config, stdout: TextIO | None = None) -> int:
+    """One line per session under a header: id, turns, status(es), cost, model, first question."""
     from sessions.store import list_sessions
 
     stdout = stdout or sys.stdout
     records = list_sessions(config.sessions_dir)
     if not records:
         sys.stderr.write(f"no sessions in {config.sessions_dir}\n")
+        return EXIT_OK
+    rows = []
     for record in records:
-        statuses = _one_line(",".join(t.status or "incomplete" for t in record.turns) or "-")
-        question = record.turns[0].question if record.turns else ""
         costs = [t.cost_usd for t in record.turns]
         total = None if any(c is None for c in costs) else sum(c or 0 for c in costs)
-        stdout.write(f"{_one_line(record.id)}  {statuses:<12} {len(record.turns)}q  {_cost(total):>9}  {_one_line(record.model):<28} {_one_line(question)[:60]}\n")
+        rows.append((
+            _one_line(record.id), str(len(record.turns)), _cut(_one_line(_statuses(record)), _STATUS_WIDTH),
+            _cost(total), _cut(_one_line(record.model), 40), _cut(_one_line(record.turns[0].question if record.turns else ""), 60),
+        ))
+    header = ("SESSION", "TURNS", "STATUS", "COST", "MODEL", "FIRST QUESTION")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
+    right = {1, 3}  # numbers line up on the right
+    for row in [header, *rows]:
+        cells = [cell.rjust(widths[i]) if i in right else cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])]
+        stdout.write("  ".join(cells + [row[-1]]).rstrip() + "\n")
     return EXIT_OK
 
 
@@ -64,14 +98,14 @@ def run_sessions_show(config: Config, ref: str, stdout: TextIO | None = None) ->
     for turn in record.turns:
         stdout.write(f"\n[{turn.number}] {_one_line(turn.question)}\n  status: {_one_line(turn.status or 'incomplete')}")
         if turn.error:
-            stdout.write(f" ({turn.error.get('kind')}: {inert(str(turn.error.get('message')))})")
+            kind, message = turn.error.get("kind"), inert(str(turn.error.get("message")))
+            stdout.write(f" ({message})" if kind == turn.status else f" ({kind}: {message})")
         stdout.write(f"\n  tokens: {turn.tokens} · cost: {_cost(turn.cost_usd)}\n")
         for decision in turn.decisions:
             stdout.write(f"  decision: {_one_line(decision.get('decision'))} by {_one_line(decision.get('decided_by'))}\n")
-        if turn.sql:
-            stdout.write("  sql: " + inert(turn.sql).replace("\n", "\n       ") + "\n")
-            last = turn.executed[-1]
-            stdout.write(f"  result: {last.get('row_count')} rows{' (truncated)' if last.get('truncated') else ''} in {last.get('elapsed_ms')} ms\n")
+        for query in sorted(turn.executed + turn.failed, key=lambda e: e.get("seq") or 0):
+            stdout.write("  sql: " + inert(str(query.get("sql") or "")).replace("\n", "\n       ") + "\n")
+            stdout.write(_query_result(query))
         if turn.answer:
             stdout.write(f"  answer: {inert(turn.answer)}\n")
         if turn.rating:
@@ -79,9 +113,26 @@ def run_sessions_show(config: Config, ref: str, stdout: TextIO | None = None) ->
     return EXIT_OK
 
 
+def _query_result(query: dict[str, Any]) -> str:
+    """What a logged query gave: its rows, or why it failed (kind named once, not twice)."""
+    from analyst.render import inert
+
+    ms = query.get("elapsed_ms")
+    took = f"{ms:.1f} ms" if isinstance(ms, (int, float)) and ms < 10 else f"{ms:.0f} ms" if isinstance(ms, (int, float)) else ""
+    if query.get("type") == "query_failed":
+        kind, message = str(query.get("kind") or "error"), inert(str(query.get("message") or "")).strip()
+        label = "failed" if kind.lower() in message.lower() else f"failed ({kind})"
+        message = message.replace("\n", "\n    ")
+        return f"  {label}{' after ' + took if took else ''}: {message}\n"
+    count = query.get("row_count")
+    rows = f"{count} row{'' if count == 1 else 's'}" if isinstance(count, int) else f"{count} rows"
+    return f"  result: {rows}{' (truncated)' if query.get('truncated') else ''}{' in ' + took if took else ''}\n"
+
+
 def run_sessions_export(config: Config, refs: list[str], as_: str, out: str | None, stdout: TextIO | None = None) -> int:
     from agents.prompts import system_prompt
     from sessions.export import chat_entry, is_follow_up, labelled_turns, suite_entry
+    from sessions.replay import counted
     from sessions.store import list_sessions
 
     stdout = stdout or sys.stdout
@@ -90,8 +141,9 @@ def run_sessions_export(config: Config, refs: list[str], as_: str, out: str | No
     follow_ups = [i for i in items if is_follow_up(i)] if as_ == "suite" else []
     if follow_ups:  # "and by country?" cannot be asked on its own
         items = [i for i in items if not is_follow_up(i)]
-        sys.stderr.write(f"skipped {len(follow_ups)} follow-up turn(s): they lean on earlier questions of their session "
-                         "(--as chat keeps them with that conversation)\n")
+        one = len(follow_ups) == 1
+        sys.stderr.write(f"skipped {counted(len(follow_ups), 'follow-up turn')}: {'it leans' if one else 'they lean'} on earlier questions of "
+                         f"{'its' if one else 'their'} session (--as chat keeps {'it' if one else 'them'} with that conversation)\n")
     lines = [
         json.dumps(suite_entry(i) if as_ == "suite" else chat_entry(i, system_prompt(i.session.started.get("dialect", "duckdb"), True)), ensure_ascii=False)
         for i in items
@@ -100,7 +152,7 @@ def run_sessions_export(config: Config, refs: list[str], as_: str, out: str | No
         _write_whole(Path(out), "".join(line + "\n" for line in lines))
     else:
         stdout.write("".join(line + "\n" for line in lines))
-    sys.stderr.write(f"exported {len(lines)} human-approved turn(s) from {len(records)} session(s)\n")
+    sys.stderr.write(f"exported {counted(len(lines), 'human-approved turn')} from {counted(len(records), 'session')}\n")
     return EXIT_OK
 
 
@@ -146,10 +198,12 @@ def _write_whole(path: Path, text: str) -> None:
 
 
 def run_replay(config: Config, ref: str, *, db: str | None, model_name: str | None, approve: str, stdout: TextIO | None = None) -> int:
-    """Offline replay (identical / first divergence), or a live re-ask with `--model`."""
-    from analyst.wiring import is_postgres_url
-    from sessions.replay import reask_session, replay_session
+    """Offline replay (identical / first divergence), or a live re-ask with `--model`.
 
+    Exit 0 when every turn that could be replayed was, identically; 1 when one diverged, the log
+    is truncated, or no turn could be replayed (each was interrupted when recorded)."""
+    from analyst.wiring import is_postgres_url
+    from sessions.replay import counted, reask_session, replay_session, replayable_turns
 
     stdout = stdout or sys.stdout
     record = _load(config, ref)
@@ -161,17 +215,81 @@ def run_replay(config: Config, ref: str, *, db: str | None, model_name: str | No
         settings = _settings_like(config, record)
         if model_name:
             return _reask(config, record, database, settings, model_name, approve, stdout, reask_session)
-        report = replay_session(record, database, settings)
+        turns = [t.number for t in replayable_turns(record)]
+        with QueryProgress(sys.stderr, settings.limits.timeout_s, turns) as progress:
+            report = replay_session(record, database, settings, emit=progress.on_event)
     finally:
         database.close()
     for note in report.notes:
         sys.stderr.write(f"note: {note}\n")
-    if report.identical:
-        stdout.write(f"identical: {report.turns_replayed} turn(s) of session {record.id} replayed with the same decisions, SQL, results and statuses\n")
-        return EXIT_OK if not report.incomplete else EXIT_NOT_ANSWERED
-    assert report.divergence is not None
-    stdout.write(f"diverged: {report.divergence.describe()}\n")
-    return EXIT_NOT_ANSWERED
+    if report.divergence is not None:
+        stdout.write(f"diverged: {report.divergence.describe()}\n")
+        return EXIT_NOT_ANSWERED
+    if report.turns_replayed == 0:
+        skipped = f"{'turn' if len(report.interrupted) == 1 else 'turns'} {', '.join(map(str, report.interrupted))}"
+        why = f"{skipped} {'was' if len(report.interrupted) == 1 else 'were'} interrupted when recorded" if report.interrupted else "the log has no complete turn"
+        stdout.write(f"nothing replayed: {why}, so session {record.id} cannot be compared\n")
+        return EXIT_NOT_ANSWERED
+    stdout.write(f"identical: {counted(report.turns_replayed, 'turn')} of session {record.id} replayed with the same decisions, SQL, results and statuses")
+    if report.interrupted:
+        one = len(report.interrupted) == 1
+        stdout.write(f" ({'turn' if one else 'turns'} {', '.join(map(str, report.interrupted))} {'was' if one else 'were'} interrupted when recorded and not replayed)")
+    stdout.write("\n")
+    return EXIT_OK if not report.incomplete else EXIT_NOT_ANSWERED
+
+
+class QueryProgress:
+    """Says on stderr that a replayed query is still running, once it has run for `after` seconds.
+
+    Replay emits nothing between a decision to run SQL and the query's result, so a slow query
+    (up to the recorded time limit) would otherwise look like a hang."""
+
+    after = 2.0  # seconds before the first line
+    every = 5.0  # seconds between further lines
+
+    def __init__(self, stream: TextIO, timeout_s: float, turns: list[int]) -> None:
+        self._stream = stream
+        self._timeout_s = timeout_s
+        self._turns = turns  # the recorded number of each turn the replay asks, in order
+        self._asked = 0
+        self._running: Any = None  # a threading.Event while a query runs
+
+    def __enter__(self) -> "QueryProgress":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop()
+
+    def on_event(self, event: Any) -> None:
+        self._stop()
+        kind = getattr(event, "type", "")
+        if kind == "question_asked":
+            self._asked += 1
+        elif kind == "approval_decided" and getattr(event, "decision", "") in ("approve", "edit"):
+            self._start()
+
+    def _start(self) -> None:
+        import threading
+        import time
+
+        running = self._running = threading.Event()
+        turn = self._turns[self._asked - 1] if 0 < self._asked <= len(self._turns) else self._asked
+        started = time.monotonic()
+
+        def tick() -> None:
+            wait = self.after
+            while not running.wait(wait):
+                elapsed = time.monotonic() - started
+                self._stream.write(f"replay: turn {turn}: query still running after {elapsed:.0f} s (time limit {self._timeout_s:g} s)\n")
+                self._stream.flush()
+                wait = self.every
+
+        threading.Thread(target=tick, name="replay-progress", daemon=True).start()
+
+    def _stop(self) -> None:
+        if self._running is not None:
+            self._running.set()
+            self._running = None
 
 
 def _open_asking_password(config: Config, target: str) -> Any:
@@ -207,6 +325,7 @@ def _settings_like(config: Config, record: Any) -> Any:
 def _reask(config: Config, record: Any, database: Any, settings: Any, model_name: str, approve: str, stdout: TextIO, reask_session: Any) -> int:
     from agents.drive import auto_approve
     from analyst.wiring import Session, build_model
+    from sessions.replay import counted
 
     resolved = build_model(config, model_name)
     session = Session(config, database, resolved, settings)
@@ -221,5 +340,5 @@ def _reask(config: Config, record: Any, database: Any, settings: Any, model_name
         stdout.write(f"[{row.turn}] {verdict:<10} {row.new_status:<9} {row.question[:70]}\n")
         if not row.same_sql:
             stdout.write(f"    recorded: {' '.join((row.recorded_sql or '-').split())}\n    new:      {' '.join((row.new_sql or '-').split())}\n")
-    stdout.write(f"{len(rows) - changed} of {len(rows)} question(s) gave the same SQL or result with {resolved.model.name} (new session {session.id})\n")
+    stdout.write(f"{len(rows) - changed} of {counted(len(rows), 'question')} gave the same SQL or result with {resolved.model.name} (new session {session.id})\n")
     return EXIT_OK if changed == 0 else EXIT_NOT_ANSWERED

@@ -19,15 +19,27 @@ from sessions.log import LogContents
 from sessions.store import SessionRecord, Turn, turns_of
 
 
+def counted(count: int, noun: str, nouns: str | None = None) -> str:
+    """`1 turn`, `2 turns`: a count with its noun in the right number."""
+    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
+
+
 @dataclass(frozen=True)
 class Divergence:
     turn: int
-    what: str  # e.g. "query 1 fingerprint"
+    what: str  # e.g. "query 1 result fingerprint"
     recorded: Any
     replayed: Any
+    plural: bool = False  # `what` names several things ("decisions"): they differ, not differs
+    reason: str | None = None  # what the replay found, when the values alone do not say why
+    sentence: str | None = None  # the whole description, when a plain sentence says it better
 
     def describe(self) -> str:
-        return f"turn {self.turn}: {self.what} differs (recorded {self.recorded!r}, replayed {self.replayed!r})"
+        if self.sentence:
+            return f"turn {self.turn}: {self.sentence}"
+        verb = "differ" if self.plural else "differs"
+        text = f"turn {self.turn}: {self.what} {verb} (recorded {self.recorded!r}, replayed {self.replayed!r})"
+        return f"{text}: {self.reason}" if self.reason else text
 
 
 @dataclass
@@ -38,6 +50,7 @@ class ReplayReport:
     divergence: Divergence | None = None
     notes: list[str] = field(default_factory=list)
     incomplete: bool = False
+    interrupted: list[int] = field(default_factory=list)  # turns stopped by the person: not replayable
     outcomes: list[Outcome] = field(default_factory=list)
 
     @property
@@ -101,22 +114,54 @@ def compare_turn(recorded: Turn, replayed: Turn) -> tuple[Divergence | None, lis
     changed = changed_templates(recorded.templates, replayed.templates)
     if changed:
         notes.append(f"turn {recorded.number}: prompt templates changed since the recording: {'; '.join(changed)}")
-    pairs: list[tuple[str, Any, Any]] = []
-    rec_hashes = [c.get("hash") for c in recorded.checks]
-    rep_hashes = [c.get("hash") for c in replayed.checks]
-    for i in range(max(len(rec_hashes), len(rep_hashes))):
-        pairs.append((f"checked SQL {i + 1} hash", _at(rec_hashes, i), _at(rep_hashes, i)))
-    pairs.append(("decisions", [d.get("decision") for d in recorded.decisions], [d.get("decision") for d in replayed.decisions]))
+    number = recorded.number
+    for i in range(max(len(recorded.checks), len(replayed.checks))):
+        rec_check, rep_check = _at(recorded.checks, i), _at(replayed.checks, i)
+        guard = _guard_divergence(number, i + 1, rec_check, rep_check)
+        if guard is not None:
+            return guard, notes
+        rec_hash = rec_check.get("hash") if rec_check else None
+        rep_hash = rep_check.get("hash") if rep_check else None
+        if rec_hash != rep_hash:
+            return Divergence(number, f"checked SQL {i + 1} hash", rec_hash, rep_hash), notes
+    rec_decisions = [d.get("decision") for d in recorded.decisions]
+    rep_decisions = [d.get("decision") for d in replayed.decisions]
+    if rec_decisions != rep_decisions:
+        return Divergence(number, "decisions", rec_decisions, rep_decisions, plural=True), notes
     rec_fp = [e.get("fingerprint") for e in recorded.executed]
     rep_fp = [e.get("fingerprint") for e in replayed.executed]
     for i in range(max(len(rec_fp), len(rep_fp))):
-        pairs.append((f"query {i + 1} result fingerprint", _at(rec_fp, i), _at(rep_fp, i)))
-    pairs.append(("query failures", [f.get("kind") for f in recorded.failed], [f.get("kind") for f in replayed.failed]))
-    pairs.append(("status", recorded.status, replayed.status))
-    for what, rec, rep in pairs:
-        if rec != rep:
-            return Divergence(recorded.number, what, rec, rep), notes
+        if _at(rec_fp, i) != _at(rep_fp, i):
+            return Divergence(number, f"query {i + 1} result fingerprint", _at(rec_fp, i), _at(rep_fp, i)), notes
+    rec_failed = [f.get("kind") for f in recorded.failed]
+    rep_failed = [f.get("kind") for f in replayed.failed]
+    if rec_failed != rep_failed:
+        reason = "; ".join(_first_line(f.get("message")) for f in replayed.failed) or None  # why the replay's failed
+        return Divergence(number, "query failures", rec_failed, rep_failed, plural=True, reason=reason), notes
+    if recorded.status != replayed.status:
+        error = (replayed.error or {}).get("message")
+        return Divergence(number, "status", recorded.status, replayed.status, reason=_first_line(error) if error else None), notes
     return None, notes
+
+
+def _guard_divergence(turn: int, index: int, recorded: dict[str, Any] | None, replayed: dict[str, Any] | None) -> Divergence | None:
+    """The guard passing SQL in one run and rejecting it in the other, with its problems.
+
+    On another database this is the usual reason a replay goes another way (a table or column
+    that is not there), so it is named before the decisions that follow from it."""
+    if recorded is None or replayed is None or bool(recorded.get("ok")) == bool(replayed.get("ok")):
+        return None
+    rejected = replayed if not replayed.get("ok") else recorded
+    problems = "; ".join(_first_line(p.get("message")) for p in rejected.get("problems") or []) or "no problem recorded"
+    if rejected is replayed:
+        verdicts, sentence = ("passed", "rejected"), f"the guard rejects checked SQL {index} on this database, where it passed when recorded: {problems}"
+    else:
+        verdicts, sentence = ("rejected", "passed"), f"the guard passes checked SQL {index} on this database, where it was rejected when recorded ({problems})"
+    return Divergence(turn, f"guard verdict on checked SQL {index}", verdicts[0], verdicts[1], sentence=sentence)
+
+
+def _first_line(text: object) -> str:
+    return str(text or "").strip().splitlines()[0] if str(text or "").strip() else ""
 
 
 def template_hashes(calls: list[tuple[str, str]]) -> dict[str, tuple[str, str]]:
@@ -158,21 +203,35 @@ def _at(items: list[Any], index: int) -> Any:
     return items[index] if index < len(items) else None
 
 
+def replayable_turns(record: SessionRecord) -> list[Turn]:
+    """The turns a replay re-drives, in order: complete ones the person did not interrupt."""
+    return [t for t in record.turns if t.complete and t.status != "interrupted"]
+
+
 def replay_session(
     record: SessionRecord,
     database: Any,
     settings: Settings,
     emit: Callable[[Event], None] | None = None,
 ) -> ReplayReport:
-    """Re-drive every complete turn; stop at the first divergence."""
+    """Re-drive every complete turn; stop at the first divergence.
+
+    A turn the person interrupted (Ctrl+C, Esc) is not replayed: where it was stopped depends on
+    when the key was pressed, so re-running it would only run its query to the time limit and
+    report a difference that says nothing about the session. Its recorded model responses are
+    left out of the script and the turns after it are replayed and judged as usual."""
     report = ReplayReport(record.id, turns_total=len(record.turns))
     complete = [t for t in record.turns if t.complete]
     if len(complete) < len(record.turns) or record.torn:
         report.incomplete = True
         report.notes.append(
-            f"the log is truncated: replaying the {len(complete)} complete turn(s) of {len(record.turns)}"
+            f"the log is truncated: replaying the {counted(len(complete), 'complete turn')} of {len(record.turns)}"
         )
-    entries = [entry for turn in complete for entry in _response_entries(turn)]
+    report.interrupted = [t.number for t in complete if t.status == "interrupted"]
+    for number in report.interrupted:
+        report.notes.append(f"turn {number} was interrupted when recorded; not replayed")
+    replayable = replayable_turns(record)
+    entries = [entry for turn in replayable for entry in _response_entries(turn)]
     model = ScriptedModel(entries, source=f"session {record.id}", name=record.model or "replay")
     model.supports_tools = bool((record.started.get("settings") or {}).get("tools", True))
     events: list[dict[str, Any]] = [{"type": "session_started", **{k: v for k, v in record.started.items() if k != "type"}}]
@@ -183,7 +242,7 @@ def replay_session(
             emit(event)
 
     loop = AnalystLoop(model, database, settings, collect)
-    for turn in complete:
+    for turn in replayable:
         report.outcomes.append(_drive_recorded(loop, turn))
         _, replayed_turns = turns_of(LogContents(tuple(events), False, ()))
         divergence, notes = compare_turn(turn, replayed_turns[-1])

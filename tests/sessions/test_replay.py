@@ -102,7 +102,7 @@ def test_follow_up_turns_are_not_exported_as_standalone_suite_questions(monkeypa
     assert suite.code == 0
     entries = [json.loads(line) for line in suite.out.splitlines()]
     assert [e["question"] for e in entries] == ["Customers per segment?"]
-    assert "skipped 1 follow-up turn(s)" in suite.err
+    assert "skipped 1 follow-up turn:" in suite.err
     chat = run_cli(["sessions", "export", "--as", "chat", human["session_id"]], capsys)
     examples = [json.loads(line)["messages"] for line in chat.out.splitlines()]
     assert len(examples) == 2

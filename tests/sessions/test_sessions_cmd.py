@@ -36,7 +36,8 @@ def test_list_prints_one_safe_line_per_session(capsys, sample_db: Path, tmp_path
     _ask(capsys, tmp_path, sample_db, "plain question")
     listed = run_cli(["sessions", "list"], capsys)
     assert listed.code == 0
-    lines = listed.out.splitlines()
+    header, *lines = listed.out.splitlines()
+    assert header.split()[:2] == ["SESSION", "TURNS"]
     assert len(lines) == 2, listed.out
     assert "How many customers red are there now?" in listed.out
     for bad in ("\x1b", "\x07", "\r", "\u2028", "\t"):
@@ -65,7 +66,7 @@ def test_list_orders_sessions_of_the_same_second_by_start_time(capsys, sample_db
     _clone(source, sessions_dir, "20300101T000000Z-777777", "2030-01-01T00:00:00.500Z")
     source.unlink()
     listed = run_cli(["sessions", "list"], capsys)
-    ids = [line.split()[0] for line in listed.out.splitlines()]
+    ids = [line.split()[0] for line in listed.out.splitlines()[1:]]
     assert ids == ["20300101T000000Z-000000", "20300101T000000Z-777777", "20300101T000000Z-ffffff"]  # newest first
 
 

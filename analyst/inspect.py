@@ -122,57 +122,135 @@ def run_check(config: Config, *, db: str | None, dialect: str | None, source: st
     return EXIT_OK if all_ok else EXIT_NOT_ANSWERED
 
 
+# The endpoints the SDKs use when no base URL is configured (for display and `--check`).
+PUBLIC_ENDPOINTS = {"openai": "https://api.openai.com/v1", "anthropic": "https://api.anthropic.com"}
+
+
 def run_models(config: Config, *, check: bool, stdout: TextIO | None = None) -> int:
-    """Known providers and models, and where each key comes from (never the key)."""
+    """Known providers and models, and where each key comes from (never the key).
+
+    `--check` asks each endpoint's model list with its key and says whether it answers and
+    whether it takes the key; the exit code stays 0 (a provider the person does not use, such as
+    a local Ollama that is not running, is not a failure of the command)."""
     stdout = stdout or sys.stdout
     from agents.models.registry import PRICES, PROVIDERS
     from analyst.keys import resolve_key
 
     for name, provider in PROVIDERS.items():
-        if provider.needs_key:
-            found = resolve_key(name, provider.key_env)
-            key = f"key: {found.source}" if found.value else f"key: missing (set {provider.key_env} or run `analyst keys set {name}`)"
-        else:
+        if name == "scripted":
+            stdout.write(f"{name:<10} key: not needed · no endpoint (replies are read from a JSONL file: scripted:FILE.jsonl)\n")
+            continue
+        found = resolve_key(name, provider.key_env) if provider.needs_key else None
+        if found is None:
             key = "key: not needed"
-        base = config.values.get(f"{name}_base_url") or provider.default_base_url or "default endpoint"
-        line = f"{name:<10} {key} · endpoint: {base}"
-        if check and name in ("openai", "ollama", "anthropic"):
-            line += f" · {_reachable(base if base != 'default endpoint' else None, name)}"
+        elif found.value:
+            key = f"key: {found.source}"
+        else:
+            key = f"key: missing (set {provider.key_env} or run `analyst keys set {name}`)"
+        configured = config.values.get(f"{name}_base_url")
+        base = configured or provider.default_base_url or PUBLIC_ENDPOINTS.get(name)
+        shown = base if configured or not base else f"{base} (default)"
+        line = f"{name:<10} {key} · endpoint: {shown}"
+        if check and base:
+            line += f" · {_probe(base, name, found, provider.key_env, provider.needs_key)}"
         stdout.write(line + "\n")
     for endpoint in config.endpoints.values():
         found = resolve_key(endpoint.name, endpoint.key_env)
         key = f"key: {found.source}" if found.value else "key: none (sent a dummy)"
         line = f"{endpoint.name:<10} {key} · endpoint: {endpoint.base_url} · tools: {'yes' if endpoint.tools else 'no (```sql blocks)'} · context: {endpoint.context_window or 'default'}"
         if check:
-            line += f" · {_reachable(endpoint.base_url, endpoint.name)}"
+            line += f" · {_probe(endpoint.base_url, endpoint.name, found, endpoint.key_env, False)}"
         stdout.write(line + "\n")
     stdout.write("\nmodels with known prices (USD per 1M tokens in/out):\n")
     for model, (price_in, price_out) in {**PRICES, **config.prices}.items():
         stdout.write(f"  {model:<36} {price_in:>7.2f} {price_out:>7.2f}\n")
-    stdout.write(f"\ndefault model: {config.model} ({config.sources['model']})\n")
+    stdout.write(f"\ndefault model: {config.model} ({_source(config.sources['model'])})\n")
     return EXIT_OK
 
 
-def _reachable(base_url: str | None, provider: str) -> str:
+def _source(source: str) -> str:
+    """Where a setting came from, as a phrase: "config (/p/config.toml)" -> "from config /p/config.toml"."""
+    if source == "default":
+        return "built-in default"
+    if source == "flag":
+        return "from a command-line flag"
+    if source.startswith("config (") and source.endswith(")"):
+        return f"from config {source[len('config ('):-1]}"
+    return f"from {source}"
+
+
+def _key_fix(provider: str, found: Any, key_env: str | None) -> str:
+    """How to put a valid key where `analyst` looks first (a set variable hides the keyring)."""
+    if found is not None and found.source.startswith("env "):
+        return f"set {found.source[4:]} to a valid key (it is used before the keyring), or unset it and run `analyst keys set {provider}`"
+    return f"run `analyst keys set {provider}`" + (f" or set {key_env}" if key_env else "")
+
+
+def _probe(base_url: str, provider: str, found: Any, key_env: str | None, needs_key: bool) -> str:
+    """Ask `base_url`'s model list, with the key, and say what the answer means for the person."""
     import urllib.error
     import urllib.request
 
-    if base_url is None:
-        return "not checked (public endpoint)"
+    key = found.value if found is not None else None
+    if provider == "anthropic":
+        url = base_url.rstrip("/") + ("/models" if base_url.rstrip("/").endswith("/v1") else "/v1/models")
+        headers = {"anthropic-version": "2023-06-01", **({"x-api-key": key} if key else {})}
+    else:
+        url = base_url.rstrip("/") + "/models"
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+    request = urllib.request.Request(url, headers={"User-Agent": "analyst", **headers})
     try:
-        with urllib.request.urlopen(base_url.rstrip("/") + "/models", timeout=3):
-            return "reachable"
+        with urllib.request.urlopen(request, timeout=3):
+            pass
     except urllib.error.HTTPError as exc:
-        return f"reachable (HTTP {exc.code})"
+        if exc.code in (401, 403):
+            fix = _key_fix(provider, found, key_env)
+            if key:
+                return f"key rejected (HTTP {exc.code}): the key from {found.source} is not valid here; {fix}"
+            return f"reachable, but it needs a key (HTTP {exc.code}): {fix}"
+        if exc.code == 404:
+            return f"answers, but has no model list at {url} (HTTP 404): check the base URL"
+        return f"answers with an error (HTTP {exc.code})"
     except (urllib.error.URLError, OSError) as exc:
         return f"unreachable ({getattr(exc, 'reason', exc)})"
+    if needs_key and not key:
+        return "reachable (no key to check)"
+    return "reachable, key accepted" if key else "reachable"
+
+
+def _shown_value(name: str, value: Any) -> str:
+    """A setting's value as a person reads it: "not set (…)" for None, TOML spelling otherwise."""
+    unset = {
+        "db": "(bundled sample)",
+        "max_cost": "not set (no cap)",
+        "max_tokens": "not set (no cap)",
+        "schema_budget": "not set (automatic)",
+        "openai_base_url": f"not set ({PUBLIC_ENDPOINTS['openai']})",
+        "anthropic_base_url": f"not set ({PUBLIC_ENDPOINTS['anthropic']})",
+        "ollama_base_url": "not set (http://localhost:11434/v1)",
+    }
+    if value is None:
+        return unset.get(name, "not set")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return ", ".join(value) if value else "none"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if name == "db" and isinstance(value, str):
+        from analyst.wiring import is_postgres_url
+
+        if is_postgres_url(value):  # a password in the URL is not shown
+            from tools.databases.postgres_conn import redact_dsn
+
+            return redact_dsn(value)
+    return str(value)
 
 
 def run_config_show(config: Config, stdout: TextIO | None = None) -> int:
     stdout = stdout or sys.stdout
     stdout.write(f"home: {config.home}\n")
     for setting in SETTINGS:
-        value: Any = config.values[setting.name]
-        shown = ",".join(value) if isinstance(value, tuple) else value
-        stdout.write(f"{setting.name:<20} {str(shown):<40} {config.sources[setting.name]}\n")
+        shown = _shown_value(setting.name, config.values[setting.name])
+        stdout.write(f"{setting.name:<20} {shown:<40} {config.sources[setting.name]}\n")
     return EXIT_OK

@@ -2,8 +2,12 @@
 here own every state change; widgets and screens own their rendering.
 
 Run state: `phase` is starting → idle ⇄ running ⇄ approving. Each question gets a new
-`generation`; `Esc` abandons the running step by moving to the next generation (and interrupts a
-running query), so the abandoned step's late messages are dropped on arrival.
+`generation`; `Esc` (or `ctrl+c`) abandons the running step by moving to the next generation (and
+interrupts a running query), so the abandoned step's late messages are dropped on arrival.
+
+Focus: every outcome (answered, failed, rejected, aborted, cancelled, interrupted, crashed) ends in
+`_settle`, which puts the focus back in the question box, so typing goes into the next question
+and never fires the one-letter result keys; `Esc` or `Tab` leaves the box to use them.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -39,7 +43,8 @@ from analyst.tui.sidebar import SchemaSidebar, TableChosen
 from analyst.tui.status import StatusBar, database_label
 
 ACTIVITY = {"think": "thinking", "summarize": "writing the answer"}
-MAIN_SCREEN_ACTIONS = frozenset({"rate", "more", "chart", "export", "focus_question", "cancel"})
+MAIN_SCREEN_ACTIONS = frozenset({"rate", "more", "chart", "export", "focus_question", "cancel", "interrupt"})
+RESULT_ACTIONS = frozenset({"rate", "more", "chart", "export"})
 
 
 def while_open(handler: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
@@ -58,8 +63,14 @@ class AnalystApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "analyst"
+    # Screen classes by terminal width (app.tcss): the schema sidebar narrows, then hides.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (64, "-medium"), (110, "-wide")]
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
+        # Priority: works from the question box too; when nothing runs, ctrl+c falls through to
+        # Textual's own (copy in a text box, else the "press ctrl+q to quit" hint).
+        Binding("ctrl+c", "interrupt", "Cancel", show=False, priority=True),
+        Binding("ctrl+c", "help_quit", show=False, system=True),  # Textual's, which a key of ours would hide
         Binding("f1,question_mark", "help", "Help"),
         Binding("slash", "focus_question", "Ask"),
         Binding("y", "rate('good')", "Good answer"),
@@ -94,7 +105,7 @@ class AnalystApp(App[int]):
     def compose(self) -> ComposeResult:
         self.conversation = Conversation(id="conversation")
         self.results = ResultsPanel(id="results")
-        self.question = QuestionInput(placeholder="Ask a question about your data, then Enter  (? or F1: keys)", id="question")
+        self.question = QuestionInput(placeholder="Ask about your data, then Enter  (? or F1: keys)", id="question")
         self.status = StatusBar(id="status")
         with Horizontal(id="body"):
             yield SchemaSidebar(id="sidebar")
@@ -171,7 +182,7 @@ class AnalystApp(App[int]):
         if not question:
             return
         if self.phase in ("running", "approving"):
-            self.notify("A step is still running: press Esc (outside the box) to cancel it.", severity="warning")
+            self.notify("A step is still running: ctrl+c (or Esc outside the box) cancels it.", severity="warning")
             return
         if self.phase == "failed":
             self.notify("There is no session: see the message above; ctrl+q quits.", severity="error")
@@ -261,16 +272,19 @@ class AnalystApp(App[int]):
     def _step_crashed(self, message: StepCrashed) -> None:
         if not self._current(message.generation):
             return
-        self.phase = "idle"
-        self.status.set(activity="ready")
         self.conversation.end_run()
         self.conversation.add_notice(f"Something went wrong: {message.message}", "bold red")
         self.notify(message.message, title="Unexpected error", severity="error", markup=False, timeout=15)
-        self.question.focus()
+        self._settle()
 
-    def _finish(self, outcome: Any) -> None:
+    def _settle(self) -> None:
+        """A run is over, however it ended: idle, and the focus back in the question box."""
         self.phase = "idle"
         self.status.set(activity="ready")
+        self.question.focus()
+        self.refresh_bindings()
+
+    def _finish(self, outcome: Any) -> None:
         error = (outcome.error or {}).get("message", "")
         if outcome.status == "failed":
             kind = (outcome.error or {}).get("kind")
@@ -282,10 +296,7 @@ class AnalystApp(App[int]):
             from tools.guard import sql_hash
 
             self.rateable_hash = sql_hash(outcome.sql)
-            self.results.focus_table()
-        else:
-            self.question.focus()
-        self.refresh_bindings()
+        self._settle()
 
     def _show_usage(self) -> None:
         if self.session is None:
@@ -333,26 +344,46 @@ class AnalystApp(App[int]):
             return True
         if len(self.screen_stack) > 1 or not hasattr(self, "results"):
             return False  # a dialog is open; its own keys apply
-        if action == "cancel":
+        if action in ("cancel", "interrupt"):
             return self.phase == "running" or self.results.export_job is not None
-        if action == "rate":
-            return bool(self.rateable_hash)
-        if action in ("more", "chart", "export"):
+        if action == "focus_question":
+            return not self.question.has_focus
+        if action in RESULT_ACTIONS:
+            if self.phase == "running":
+                return False  # keys typed ahead during a step must not act on the last result
+            if action == "rate":
+                return bool(self.rateable_hash)
             return self.results.shown is not None
         return True
+
+    def result_keys_apply(self) -> bool:
+        """Whether the one-letter result keys would act (the question box's footer hint)."""
+        return len(self.screen_stack) == 1 and self.phase != "running" and hasattr(self, "results") and self.results.shown is not None
 
     def action_cancel(self) -> None:
         if self.phase == "running":
             self.generation += 1
             self.runner.cancel()
-            self.phase = "idle"
-            self.status.set(activity="ready")
             self.conversation.end_run()
             self.conversation.add_notice("■ cancelled: the running step was stopped", "yellow")
             self.notify("Cancelled.")
-            self.question.focus()
+            self._settle()
         self.results.cancel_export()
         self.refresh_bindings()
+
+    def action_interrupt(self) -> None:
+        """ctrl+c, from anywhere on the main screen: cancel as Esc does; check_action lets it
+        through only while a step or an export runs, so otherwise Textual's ctrl+c applies."""
+        self.action_cancel()
+
+    def on_key(self, event: events.Key) -> None:
+        """Type-ahead: while a step runs the conversation has the focus (so Esc cancels at once);
+        a printable key typed there starts the next question in the box instead of being lost.
+        Runs before App's own key handler, which would look for a binding."""
+        if self.phase == "running" and self.focused is self.conversation and event.is_printable and event.character not in ("/", "?"):
+            event.stop()
+            event.prevent_default()
+            self.question.type_ahead(event.character or "")
 
     def action_help(self) -> None:
         from analyst.tui.help import HelpScreen

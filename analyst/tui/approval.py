@@ -24,6 +24,7 @@ from analyst.tui.inputs import BoxInput
 from analyst.tui.warnings import sql_warnings
 
 EXPLAIN_LINES = 60
+BODY_MAX_ROWS = 24  # the SQL, facts, notes and EXPLAIN scroll within this many rows at most
 
 
 @dataclass
@@ -49,6 +50,7 @@ class ApprovalScreen(ModalScreen[Decision]):
         Binding("r", "reject", "Reject with feedback"),
         Binding("p", "explain", "EXPLAIN preview"),
         Binding("escape", "abort", "Abort"),
+        Binding("ctrl+c", "abort", "Abort", show=False, priority=True),  # as on the main screen: ctrl+c stops
     ]
 
     def __init__(self, pending: Any, *, limits: Any, dialect: str, explain: Callable[[str], Any], check: Callable[[str], Any]) -> None:
@@ -101,6 +103,23 @@ class ApprovalScreen(ModalScreen[Decision]):
         self.query_one("#approval-feedback").display = False
         self.query_one("#approval-explain").display = False
         self.set_focus(None)
+        self.call_after_refresh(self._fit_body)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_body)
+
+    def _fit_body(self) -> None:
+        """Cap the scrolling body so the title, the feedback box and the keys line always fit in
+        the dialog (whose max-height is a share of the screen): on a short terminal a long plan
+        scrolls inside the body instead of pushing the keys off the dialog."""
+        dialog = self.query_one("#approval-dialog")
+        body = self.query_one("#approval-body")
+        limit = dialog.styles.max_height
+        rows = int(limit.resolve(self.size, self.app.size)) if limit is not None else self.size.height
+        chrome = dialog.styles.gutter.height + sum(w.outer_size.height for w in dialog.children if w is not body and w.display)
+        fitted = max(3, min(BODY_MAX_ROWS, rows - chrome))
+        if body.styles.max_height is None or body.styles.max_height.value != fitted:
+            body.styles.max_height = fitted
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """SQL that failed the guard can be edited, rejected or aborted, never run or explained."""
@@ -123,6 +142,7 @@ class ApprovalScreen(ModalScreen[Decision]):
         feedback = self.query_one("#approval-feedback", BoxInput)
         feedback.display = True
         feedback.focus()
+        self.call_after_refresh(self._fit_body)
 
     @on(Input.Submitted, "#approval-feedback")
     def _send_feedback(self, event: Input.Submitted) -> None:

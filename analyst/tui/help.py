@@ -15,13 +15,15 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("Enter", "ask the question in the box (follow-ups keep the conversation)"),
         ("↑ / ↓", "in the question box: earlier questions"),
         ("Esc", "inside a text box: leave the box; otherwise cancel the running step"),
-        ("/", "go to the question box"),
+        ("ctrl+c", "cancel the running step (or export), even from the question box"),
+        ("/", "go to the question box (typed as a character once the box holds text)"),
         ("Tab", "move between schema, conversation, results and question"),
-        ("? / F1", "this help"),
+        ("? / F1", "this help (? outside the question box or in the empty box)"),
         ("ctrl+r", "show exactly what the next model request contains (for the question in the box)"),
         ("ctrl+q", "quit"),
     )),
-    ("After a result (outside the question box)", (
+    ("After a result", (
+        ("", "the focus is back in the question box, where keys type: Esc or Tab leaves it, / returns"),
         ("y / n", "rate the answer good / bad (logged as answer_rated)"),
         ("m", "show more: run the same SQL again with a higher row cap"),
         ("c", "bar chart of the result (a label and a number column)"),
@@ -32,10 +34,11 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("e", "edit the SQL (checked as you type; ctrl+s runs the edit)"),
         ("r", "reject with feedback for the model"),
         ("p", "EXPLAIN preview of the plan"),
-        ("Esc", "abort: nothing runs"),
+        ("Esc / ctrl+c", "abort: nothing runs"),
     )),
     ("Schema", (
         ("Enter", "on a table: show sample rows"),
+        ("", "the schema column narrows below 110 columns and hides below 64"),
     )),
 )
 

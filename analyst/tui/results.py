@@ -136,10 +136,6 @@ class ResultsPanel(Vertical):
         self.query_one("#results-table").display = not self.charting
         self.query_one("#results-chart").display = self.charting
 
-    def focus_table(self) -> None:
-        if self.shown is not None:
-            self.query_one("#results-table", DataTable).focus()
-
     # -- show more and samples -------------------------------------------------------------------
 
     def show_more(self) -> None:

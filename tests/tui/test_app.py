@@ -128,8 +128,8 @@ async def test_y_rates_the_answer(make_app) -> None:
         await until_approval(pilot)
         await pilot.press("a")
         await until_idle(pilot)
-        assert app.query_one("#results-table").has_focus
-        await pilot.press("y")
+        await wait_for(pilot, lambda: app.question.has_focus, "the focus back in the question box")
+        await pilot.press("escape", "y")  # Esc leaves the box; then y rates
         await wait_for(pilot, lambda: log_events(app, "answer_rated"), "the rating in the log")
     rated = log_events(app, "answer_rated")
     assert len(rated) == 1 and rated[0]["verdict"] == "good"
@@ -188,7 +188,7 @@ async def test_show_more_chart_and_sample(make_app) -> None:
         shown = app.results.shown
         assert shown.result.truncated and shown.result.row_count == 5
         assert "truncated at 5" in rendered(app.query_one("#results-summary"))
-        await pilot.press("m")
+        await pilot.press("escape", "m")
         await wait_for(pilot, lambda: app.results.shown.result.row_count == 50, "50 rows")
         assert app.results.shown.sql_hash == shown.sql_hash and app.results.shown.sql == shown.sql
         await pilot.press("c")
@@ -217,7 +217,7 @@ async def test_export_to_csv_runs_in_a_worker(make_app, tmp_path) -> None:
         await until_approval(pilot)
         await pilot.press("a")
         await until_idle(pilot)
-        await pilot.press("x")
+        await pilot.press("escape", "x")
         from analyst.tui.export_screen import ExportScreen
 
         screen = await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen, "the export dialog")

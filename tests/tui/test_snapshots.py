@@ -48,6 +48,11 @@ def normalize(text: str) -> str:
     return text
 
 
+def steady_cursor(app: Any) -> None:
+    """The focused question box's cursor blinks on a timer; a shot mid-blink would differ."""
+    app.question.cursor_blink = False
+
+
 def check_snapshot(name: str, app: Any, tmp_path: Path) -> None:
     actual = {".txt": normalize(text_screenshot(app)), ".svg": normalize(app.export_screenshot(title="analyst"))}
     for suffix, text in actual.items():
@@ -93,5 +98,6 @@ async def test_main_screen_after_an_answer(make_app, tmp_path: Path) -> None:
         await until_approval(pilot)
         await pilot.press("a")
         await until_idle(pilot)
+        steady_cursor(app)
         await pilot.pause()
         check_snapshot("main", app, tmp_path)

@@ -1,0 +1,51 @@
+"""Small terminals: the approval dialog keeps its keys line in view (a long plan scrolls inside the
+body), and the schema sidebar narrows, then hides, so the conversation stays readable."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.tui.drive import ask, ready, rendered, run_sql, text_screenshot, until_approval, wait_for
+
+JOIN_SQL = "SELECT r.region_name, s.store_name FROM regions AS r, stores AS s LIMIT 5"
+
+
+def inside(inner, outer) -> bool:
+    return outer.x <= inner.x and inner.right <= outer.right and outer.y <= inner.y and inner.bottom <= outer.bottom
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("size", [(80, 24), (80, 20), (120, 36)])
+async def test_the_approval_keys_stay_in_view_with_explain_and_feedback(make_app, size) -> None:
+    app, _ = make_app([run_sql(JOIN_SQL, "Pair every region with its stores.")])
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await ask(pilot, "Which stores are in which region?")
+        screen = await until_approval(pilot)
+        await pilot.press("p")
+        await wait_for(pilot, lambda: "EXPLAIN (the plan" in rendered(screen.query_one("#approval-explain")), "the plan")
+        dialog, keys, body = (screen.query_one(f"#approval-{part}") for part in ("dialog", "keys", "body"))
+        for step in ("explain", "feedback"):
+            await pilot.pause(0.1)
+            assert inside(keys.region, dialog.content_region), step
+            assert inside(dialog.region, screen.region), step
+            assert "p EXPLAIN preview" in text_screenshot(app).replace("\n", " "), step
+            await pilot.press("r")  # the feedback box takes three more rows
+        if size[1] < 36:
+            assert body.max_scroll_y > 0  # the rest of the plan scrolls inside the body
+            body.scroll_end(animate=False)
+            await pilot.pause(0.1)
+            assert inside(keys.region, dialog.content_region)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("width", "sidebar"), [(40, 0), (63, 0), (64, 24), (100, 24), (110, 34), (160, 34)])
+async def test_the_sidebar_narrows_then_hides(make_app, width, sidebar) -> None:
+    app, _ = make_app([])
+    async with app.run_test(size=(width, 24)) as pilot:
+        await ready(pilot)
+        await pilot.pause()
+        shown = app.query_one("#sidebar")
+        assert (shown.outer_size.width if shown.display else 0) == sidebar
+        assert app.conversation.outer_size.width == width - sidebar
+        assert app.question.has_focus

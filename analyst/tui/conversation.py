@@ -77,10 +77,12 @@ def render_event(event: Any) -> RenderableType | None:
             return _line("✗ rejected with feedback:", event.feedback or "", "", "bold yellow")
         return None  # aborts show in the run's status line
     if kind == "query_executed":
-        cut = f" — truncated at {event.row_count:,}, more rows exist" if event.truncated else ""
-        return _line("ran:", f"{event.row_count:,} rows{cut} in {format_elapsed(event.elapsed_ms)} (results below)", "dim", "bold dim")
+        rows = "1 row" if event.row_count == 1 else f"{event.row_count:,} rows"
+        cut = " (truncated: more rows exist)" if event.truncated else ""
+        return _line("ran:", f"{rows} in {format_elapsed(event.elapsed_ms)}{cut} (results below)", "dim", "bold dim")
     if kind == "query_failed":
-        return _line(f"query {event.kind}:", event.message, "yellow", "bold yellow")
+        head = "query:" if event.message.lower().startswith(f"query {event.kind}") else f"query {event.kind}:"
+        return _line(head, event.message, "yellow", "bold yellow")
     if kind == "model_failed":
         return _line("model error:", event.message, "red", "bold red")
     if kind == "answer_given":

@@ -35,14 +35,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 TARGET_S = 1.0
 COLUMNS, LINES = 120, 36
-PAINT_MARKER = b"sk a question about your data"  # the placeholder; its first cell holds the cursor
+PAINT_MARKER = b"sk about your data"  # the placeholder; its first cell holds the cursor
 READY_MARKER = b" ready "
 HELLO_APP = """
 from textual.app import App
 from textual.widgets import Static
 class Hello(App):
     def compose(self):
-        yield Static("Ask a question about your data")
+        yield Static("Ask about your data")
 Hello().run()
 """
 

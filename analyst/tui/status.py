@@ -8,6 +8,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
+from agents.budget import usd
 from analyst.render import inert
 
 
@@ -47,7 +48,7 @@ class StatusBar(Static):
     def _render_line(self) -> None:
         """Activity, model and database on the left (cut if need be); usage and session id on the right."""
         v = self.values
-        cost = "cost n/a" if v["cost"] is None else f"${v['cost']:.4f}"
+        cost = "cost unknown" if v["cost"] is None else usd(v["cost"])
         right = f" tokens {v['input_tokens']:,} in {v['output_tokens']:,} out · {cost} · session {v['session']} "
         left = Text()
         left.append(f" {v['activity']} ", style="reverse bold")

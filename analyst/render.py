@@ -8,6 +8,7 @@ interpreted as rich markup.
 from __future__ import annotations
 
 import csv
+import decimal
 import json
 import re
 import sys
@@ -85,13 +86,16 @@ def print_table(outcome: Outcome, stream: TextIO, answer_shown: bool = False) ->
     result = outcome.result
     if result is not None:
         table = Table(show_header=True, header_style="bold", show_lines=False)
-        for col in result.columns:
-            table.add_column(inert(col.name))
+        for i, col in enumerate(result.columns):  # numbers right-aligned, as in the TUI
+            values = [row[i] for row in result.rows if row[i] is not None]
+            numeric = bool(values) and all(isinstance(v, (int, float, decimal.Decimal)) and not isinstance(v, bool) for v in values)
+            table.add_column(inert(col.name), justify="right" if numeric else "left")
         for row in result.rows:
             table.add_row(*(Text(inert(_cell(v))) for v in row))
         console.print(table)
         more = " (truncated at --max-rows)" if result.truncated else ""
-        console.print(Text(f"{result.row_count} rows{more}", style="dim"))
+        rows = "1 row" if result.row_count == 1 else f"{result.row_count:,} rows"
+        console.print(Text(f"{rows}{more}", style="dim"))
     elif outcome.status == "dry_run" and outcome.sql:
         console.print(Text(outcome.sql))
     if outcome.answer and not answer_shown:

@@ -316,7 +316,7 @@ def test_answer_streams_on_a_terminal(fake: FakeOpenAI, sample_db: Path) -> None
     assert code == 0, err.getvalue()
     assert fake.requests[2].get("stream") is True  # the summary was requested as a stream
     text = out.getvalue()
-    assert text.index("There are two hundred customers in all.") < text.index("1 row\n")
+    assert text.index("There are two hundred customers in all.") < text.index("1 row")
     assert text.count("There are two hundred customers") == 1
 
 

@@ -8,12 +8,14 @@ reserved at the largest cost of any call finished so far (and while none has fin
 call may be in flight): a new call starts only if the money spent plus those reservations is
 below the cap, and otherwise waits for a call in flight to return. So a run never spends more
 than the cap plus one call (as long as no call costs more than the largest before it) - the same
-promise a single conversation makes - instead of the cap times the concurrency.
+promise a single conversation makes - instead of the cap times the concurrency. Whole questions
+are admitted the same way (`admit`), so the money goes to finishing questions already started.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 
 def usd(amount: float) -> str:
@@ -42,6 +44,9 @@ class Budget:
         self._largest = 0.0
         self._in_flight = 0
         self._unpriced: str | None = None
+        self._active = 0  # questions admitted and not yet done
+        self._questions = 0  # questions done
+        self._largest_question = 0.0
 
     @property
     def spent(self) -> float:
@@ -58,15 +63,49 @@ class Budget:
         with self._lock:
             return self._room(0) or ""
 
-    def begin(self) -> None:
-        """Reserve room for one call, or raise BudgetExhausted; pair with `end`. While only the
-        reservations of calls in flight stand in the way, wait for one of them to return."""
+    def admit(self, stopped: Callable[[], bool] = lambda: False) -> bool:
+        """Start one question of a run (pair with `question_done`), or False when the budget is
+        spent (or `stopped()` turned true while waiting). Questions in progress are reserved at
+        the largest question cost so far, and the first must finish before a second starts:
+        money goes to finishing questions, not to starting more than the cap can pay for, so
+        concurrency does not leave every question half done."""
+        with self._lock:
+            while True:
+                if self.cap_usd is None:
+                    break
+                if self._room(0) is not None:
+                    return False
+                reserved = self._active * self._largest_question
+                if not self._active or (self._questions and self._spent + reserved < self.cap_usd):
+                    break
+                if stopped():
+                    return False
+                self._lock.wait(0.2)
+            self._active += 1
+            return True
+
+    def question_done(self, cost_usd: float | None) -> None:
+        with self._lock:
+            self._active -= 1
+            self._questions += 1
+            if cost_usd is not None:
+                self._largest_question = max(self._largest_question, cost_usd)
+            self._lock.notify_all()
+
+    def begin(self, stopped: Callable[[], bool] = lambda: False) -> bool:
+        """Reserve room for one call (True; pair with `end`), or raise BudgetExhausted. While only
+        the reservations of calls in flight stand in the way, wait for one of them to return -
+        unless `stopped()` turns true meanwhile (the conversation was interrupted): then False,
+        nothing reserved."""
         with self._lock:
             while (why := self._room(self._in_flight)) is not None:
                 if not self._in_flight or self._room(0) is not None:
                     raise BudgetExhausted(why)
+                if stopped():
+                    return False
                 self._lock.wait(0.2)
             self._in_flight += 1
+            return True
 
     def end(self, cost_usd: float | None, model_name: str, *, called: bool = True) -> None:
         """Release the reservation and record the call's cost (None: the price is unknown)."""

@@ -99,7 +99,7 @@ class AnalystLoop:
         self.tools_mode = bool(model.supports_tools)
         self.history = History()
         self.system = prompts.system_prompt(database.dialect, self.tools_mode)
-        self.meter = Meter(emit, settings.budget)
+        self.meter = Meter(emit, settings.budget, stopped=lambda: self._interrupted)
         self._turn: Turn | None = None
         self._interrupted = False
         self._broken_calls = 0

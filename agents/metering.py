@@ -22,9 +22,10 @@ from agents.turns import RunEnded
 class Meter:
     """The running usage and cost of one conversation's model calls."""
 
-    def __init__(self, emit: Callable[[Event], None], budget: Budget | None = None) -> None:
+    def __init__(self, emit: Callable[[Event], None], budget: Budget | None = None, stopped: Callable[[], bool] = lambda: False) -> None:
         self.emit = emit
         self.budget = budget
+        self.stopped = stopped  # the conversation was interrupted: stop waiting for budget room
         self.usage = Usage()
         self.cost: float | None = 0.0
 
@@ -43,7 +44,8 @@ class Meter:
         purpose = request.purpose
         if self.budget is not None:
             try:
-                self.budget.begin()
+                if not self.budget.begin(self.stopped):
+                    raise RunEnded("interrupted", "interrupted", "interrupted by the user")
             except BudgetExhausted as exc:
                 raise RunEnded("failed", "cost_cap", exc.message) from None
         call_cost: float | None = None

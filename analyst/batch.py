@@ -154,20 +154,27 @@ class BatchRun:
         from analyst.wiring import Session
 
         budget = self.settings.budget
-        if budget is not None and budget.exhausted:  # no model call could start: spend nothing
-            return _failed_record(item, "cost_cap", budget.why_exhausted())
-        database = self.database(item.db or self.default_db)
-        session = Session(self.config, database, self.resolved, self.settings)
-        with self._active_lock:
-            self._active.add(session.loop)
-        try:
+        if budget is not None and not budget.admit(self.stopping.is_set):  # spend nothing on it
             if self.stopping.is_set():
-                session.loop.interrupt()
-            outcome = drive(session.loop, item.question, auto_approve if self.approve == "auto" else None)
-        finally:
+                return _failed_record(item, "interrupted", "the batch was interrupted before this question started")
+            return _failed_record(item, "cost_cap", budget.why_exhausted())
+        outcome = None
+        try:
+            database = self.database(item.db or self.default_db)
+            session = Session(self.config, database, self.resolved, self.settings)
             with self._active_lock:
-                self._active.discard(session.loop)
-            session.close()
+                self._active.add(session.loop)
+            try:
+                if self.stopping.is_set():
+                    session.loop.interrupt()
+                outcome = drive(session.loop, item.question, auto_approve if self.approve == "auto" else None)
+            finally:
+                with self._active_lock:
+                    self._active.discard(session.loop)
+                session.close()
+        finally:
+            if budget is not None:
+                budget.question_done(outcome.cost_usd if outcome is not None else 0.0)
         record = {"id": item.id, **outcome_json(outcome, session.id, str(session.path))}
         if item.db:
             record["db"] = item.db
@@ -226,6 +233,7 @@ def run_batch(config: Config, path: Path, *, approve: str, db: str | None, model
     started = time.perf_counter()
     all_ok = True
     interrupted = False
+    capped: list[str] = []
     executor = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="batch")
     try:
         with progress:
@@ -246,10 +254,13 @@ def run_batch(config: Config, path: Path, *, approve: str, db: str | None, model
                     if fatal is not None:  # every question would fail the same way: stop, keep ids unrun
                         runner.interrupt()
                         raise UserError(f"{fatal}; stopped the batch (unanswered questions are not written, so --resume runs them)", EXIT_PROVIDER)
-                    writer.write(record)
                     runner.tally.add(record)
                     all_ok &= record["status"] == wanted
                     progress.advance(record)
+                    if (record.get("error") or {}).get("kind") == "cost_cap":
+                        capped.append(item.id)  # not written: `--resume` with a higher cap runs it
+                        continue
+                    writer.write(record)
     except KeyboardInterrupt:
         interrupted = True
         runner.interrupt()
@@ -260,6 +271,9 @@ def run_batch(config: Config, path: Path, *, approve: str, db: str | None, model
         writer.close()
         runner.close()
     print_summary(stderr, runner.tally, time.perf_counter() - started, len(todo))
+    if capped:
+        again = "rerun with a higher --max-cost and --resume to answer them" if out else "they are not in the output"
+        stderr.write(f"analyst: {len(capped)} question(s) stopped by --max-cost ({runner.settings.budget.why_exhausted() or 'cap reached'}); {again}\n")
     if interrupted:
         return EXIT_INTERRUPTED
     return EXIT_OK if all_ok else EXIT_NOT_ANSWERED

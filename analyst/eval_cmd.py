@@ -94,18 +94,24 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
     run_log = RunLog(config.home / "runs", header)
 
     def one(item: Any) -> Any:
-        if budget is not None and budget.exhausted:  # spend nothing, open no session
+        if budget is not None and not budget.admit():  # spend nothing, open no session
             return not_run(item, budget.why_exhausted())
-        database = databases.get(item.db)
-        session = Session(config, database, resolved, settings)
-        started = time.perf_counter()
+        outcome = None
         try:
-            outcome = drive(session.loop, item.prompt, auto_approve)
+            database = databases.get(item.db)
+            session = Session(config, database, resolved, settings)
+            started = time.perf_counter()
+            try:
+                outcome = drive(session.loop, item.prompt, auto_approve)
+            finally:
+                session.close()
         finally:
-            session.close()
+            if budget is not None:
+                budget.question_done(outcome.cost_usd if outcome is not None else 0.0)
         return score(item, outcome, database, settings.limits, latency_ms=(time.perf_counter() - started) * 1000, session_id=session.id)
 
     results = []
+    out_error: UserError | None = None  # --out failed mid-run: the run goes on (its log has every line)
     progress = EvalProgress(stderr, len(suite.items))
     try:
         with progress, ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="eval") as pool:
@@ -114,12 +120,13 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
                 result = future.result()
                 results.append(result)
                 run_log.result(result)
-                if out_handle and out_path:
+                if out_handle and out_path and out_error is None:
                     try:
                         out_handle.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
                         out_handle.flush()
                     except OSError as exc:
-                        raise write_failed(out_path, exc, resume_hint=f"; the run itself is in {run_log.path}") from None
+                        out_error = write_failed(out_path, exc, resume_hint=f"; every result is in the run log {run_log.path}")
+                        stderr.write(f"analyst: warning: {out_error.message}; the run goes on\n")
                 progress.advance(result)
     finally:
         summary = summarize(results)
@@ -130,10 +137,12 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
             try:
                 out_handle.close()
             except OSError:
-                pass  # the write error is already on its way
+                pass  # a failed write was already reported
         databases.close()
     print_report(stdout, header, summary)
     stderr.write(f"run {run_id} recorded in {run_log.path}\n")
+    if out_error is not None:
+        raise out_error
     if summary["not_run"]:
         stderr.write(f"analyst: {summary['not_run']} of {len(suite.items)} questions not run: {summary.get('stopped')}\n")
         return EXIT_NOT_ANSWERED

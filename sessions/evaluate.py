@@ -54,8 +54,8 @@ def _failure_outcome(outcome: Outcome) -> tuple[str, str | None] | None:
         if kind in ("database", "no_result"):
             last = outcome.queries[-1].error if outcome.queries else None
             return ("timeout" if last is not None and last.kind == "timeout" else "exec_error"), message
-        if kind == "cost_cap":
-            return NOT_RUN, message
+        if kind == "cost_cap":  # stopped by the run's budget: scored if its SQL already ran
+            return None if outcome.result is not None else (NOT_RUN, message)
         if kind in ("provider", "token_cap", "script"):
             return "model_error", message
         return ("exec_error" if outcome.queries else "no_sql"), message
@@ -84,8 +84,9 @@ def score(item: SuiteItem, outcome: Outcome, database: Database, limits: Limits,
         cost_usd=outcome.cost_usd, latency_ms=round(latency_ms, 1), session_id=session_id,
     )
     failure = _failure_outcome(outcome)
-    if item.kind == "refusal":
-        declined = failure is not None and failure[0] == "no_sql" and outcome.status == "answered"
+    if item.kind == "refusal":  # declined in words, having run nothing (tried SQL may have failed)
+        no_result = (outcome.error or {}).get("kind") == "no_result"
+        declined = failure is not None and (failure[0] == "no_sql" and outcome.status == "answered" or no_result)
         if declined:
             return QuestionResult(correct=True, outcome="correct", reason="declined", **base)
     if failure is not None:

@@ -126,3 +126,17 @@ def test_idk_suite_rewards_declining(defog, monkeypatch, capsys, analyst_home: P
     assert result.code == 0, result.err[-1000:]
     invented = sum("art" in i.prompt.lower() for i in suite.items)
     assert f"({len(suite.items) - invented}/{len(suite.items)}, 95% CI" in result.out
+
+
+def test_a_refusal_declined_after_a_failed_query_counts_as_declined(capsys, tmp_path: Path, analyst_home: Path) -> None:
+    suite = tmp_path / "idk.jsonl"
+    suite.write_text(json.dumps({"id": "r1", "question": "Which customers are from Mars?", "gold_sql": "SELECT 1",
+                                 "kind": "refusal", "category": "idk"}) + "\n")
+    script = tmp_path / "m.jsonl"
+    script.write_text(json.dumps({"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT CAST(first_name AS INTEGER) AS n FROM customers"}}]})
+                      + "\n" + json.dumps({"text": "The data cannot answer this question."}) + "\n")
+    result = run_cli(["eval", str(suite), "--model", f"scripted:{script}"], capsys)
+    assert result.code == 0, result.err
+    lines = [json.loads(line) for line in next((analyst_home / "runs").glob("*.jsonl")).read_text().splitlines()]
+    scored = next(r for r in lines if r["type"] == "result")
+    assert scored["correct"] is True and scored["reason"] == "declined"

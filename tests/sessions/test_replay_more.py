@@ -203,3 +203,20 @@ def test_reask_with_another_model_counts_questions_in_words(capsys, tmp_path: Pa
     assert result.code == 0, result.out + result.err
     assert result.out.splitlines()[-1].startswith("1 of 1 question gave the same SQL or result"), result.out
     assert "(s)" not in result.out
+
+
+def test_a_failed_query_turn_logged_as_answered_by_older_versions_still_replays_identical(capsys, tmp_path: Path) -> None:
+    script = tmp_path / "m.jsonl"
+    script.write_text(json.dumps({"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT CAST('x' AS INTEGER) AS n"}}]})
+                      + "\n" + json.dumps({"text": "The data cannot be converted."}) + "\n")
+    asked = run_cli(["ask", "convert", "--model", f"scripted:{script}", "--approve", "auto", "--format", "json"], capsys)
+    assert asked.code == 1 and asked.json()["error"]["kind"] == "no_result"
+    path = Path(asked.json()["session_path"])
+    events = [json.loads(line) for line in path.read_text().splitlines()]
+    finished = events[-1]
+    assert finished["type"] == "run_finished"
+    finished.update(status="answered", error=None)  # what the log said before no_result existed
+    path.write_text("".join(json.dumps(e) + "\n" for e in events))
+    replayed = run_cli(["replay", str(path)], capsys)
+    assert replayed.code == 0, replayed.out + replayed.err
+    assert replayed.out.startswith("identical")

@@ -63,3 +63,17 @@ def test_spill_folders_are_removed_and_dead_processes_leftovers_cleaned(capsys, 
         assert run_cli(["schema", "--db", str(folder)], capsys).code == 0
     assert not stale.exists()
     assert sorted(p.name for p in spill.iterdir()) == [mine.name]  # each open's own folder went on close
+
+
+def test_a_permission_fix_alone_makes_the_folder_read_again(tmp_path: Path) -> None:
+    import time
+
+    from tools.databases.file_views import build_view_catalog, data_files_in
+
+    folder = make_folder(tmp_path)
+    files = data_files_in(folder)
+    first, _ = build_view_catalog(files, tmp_path / "views", skip_unreadable=True)
+    time.sleep(0.01)
+    os.chmod(folder / "sales.csv", 0o644)  # only the inode's change time moves
+    second, _ = build_view_catalog(files, tmp_path / "views", skip_unreadable=True)
+    assert first != second  # a new catalog is built rather than the cached one with its notices

@@ -68,7 +68,8 @@ def _cache_key(files: list[Path]) -> str:
     digest = hashlib.sha256(duckdb.__version__.encode())
     for path in files:
         stat = path.stat()
-        digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+        # ctime too: a fixed permission (chmod) changes only it, and must make a left-out file count
+        digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}|{stat.st_ctime_ns}\n".encode())
     return digest.hexdigest()[:16]
 
 

@@ -192,3 +192,11 @@ def test_postgres_runs_the_cte_query_and_refuses_the_hidden_read(pg: PgEnv, caps
         checked = run_cli(["check", "--db", _url(pg), "--exclude-column", "customers.segment", "-"], capsys,
                           stdin=io.StringIO(leak + "\n"), monkeypatch=monkeypatch)
         assert checked.code == 1 and json.loads(checked.out)["ok"] is False, leak
+
+
+def test_a_pattern_from_config_toml_is_named_as_coming_from_there(capsys, sample_db: Path, analyst_home: Path) -> None:
+    analyst_home.mkdir(parents=True, exist_ok=True)
+    config = analyst_home / "config.toml"
+    config.write_text('exclude_columns = ["customers.emial"]\n')
+    shown = run_cli(["schema", "--db", str(sample_db)], capsys)
+    assert _warnings(shown.err) == [f"analyst: warning: exclude_columns in {config}: 'customers.emial' matches no column in {sample_db}"]

@@ -79,6 +79,7 @@ class AnalystApp(App[int]):
         Binding("c", "chart", "Chart"),
         Binding("x", "export", "Export"),
         Binding("ctrl+r", "show_request", "Next request"),
+        Binding("ctrl+b", "toggle_schema", "Schema", show=False),
     ]
 
     def __init__(self, config: Any, database: Any, resolved: Any, settings: Any) -> None:
@@ -404,6 +405,13 @@ class AnalystApp(App[int]):
 
     def action_focus_question(self) -> None:
         self.question.focus()
+
+    def action_toggle_schema(self) -> None:
+        """Show or hide the schema column whatever the width (a narrow screen hides it by default)."""
+        screen = self.screen
+        shown = bool(self.query_one("#sidebar").display)
+        screen.set_class(shown, "-hide-schema")
+        screen.set_class(not shown, "-show-schema")
 
     async def action_quit(self) -> None:
         self.closing = True

@@ -38,7 +38,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     )),
     ("Schema", (
         ("Enter", "on a table: show sample rows"),
-        ("", "the schema column narrows below 110 columns and hides below 64"),
+        ("ctrl+b", "show or hide the schema column (it narrows below 110 columns and hides below 64)"),
     )),
 )
 

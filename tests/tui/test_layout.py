@@ -49,3 +49,24 @@ async def test_the_sidebar_narrows_then_hides(make_app, width, sidebar) -> None:
         assert (shown.outer_size.width if shown.display else 0) == sidebar
         assert app.conversation.outer_size.width == width - sidebar
         assert app.question.has_focus
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("width", "before", "after"), [(40, 0, 24), (80, 24, 0), (120, 34, 0)])
+async def test_ctrl_b_shows_or_hides_the_schema_whatever_the_width(make_app, width, before, after) -> None:
+    app, _ = make_app([])
+    async with app.run_test(size=(width, 24)) as pilot:
+        await ready(pilot)
+        await pilot.pause()
+        sidebar = app.query_one("#sidebar")
+
+        def shown() -> int:
+            return sidebar.outer_size.width if sidebar.display else 0
+
+        assert shown() == before
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert shown() == after
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert shown() == before

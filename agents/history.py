@@ -19,6 +19,9 @@ UNANSWERED_CALL = "Not run: the turn ended before this call completed (interrupt
 TEXT_MODE = "Tool calls are off because their arguments were not valid JSON. Reply with your SQL in one ```sql block instead."
 
 
+NO_REPLY = "(No reply: that question ended before an answer, so it was not answered.)"
+
+
 class History:
     """The message list the loop sends, with the index of each turn's question in it."""
 
@@ -34,6 +37,10 @@ class History:
         `standalone` is the question's first-turn form (with the whole schema slice); it replaces
         `text` if the earlier turns, and the schema they carried, are later dropped.
         """
+        if self.turn_starts and self.turn_starts[-1] == len(self.messages) - 1:
+            # the last turn ended before any reply (a provider failure, an interrupt): say so,
+            # rather than send two questions in a row as if the first had been answered
+            self.messages.append(Message("assistant", NO_REPLY))
         self.turn_starts.append(len(self.messages))
         self.messages.append(Message("user", text))
         self.standalone_question = standalone

@@ -240,3 +240,17 @@ def test_numbers_inside_text_and_dates_of_the_result_count_as_verified() -> None
     rows = [("cust 6", dt.date(2024, 3, 5), 17)]
     answer = "Customer cust 6 ordered 17 items on March 5, 2024; 42 were returned."
     assert unverified_numbers(answer, rows) == ["42"]
+
+
+def test_a_question_that_got_no_reply_is_marked_before_the_next_one(database) -> None:
+    from agents.history import NO_REPLY
+
+    loop, model, _ = make_loop(database, [
+        {"error": {"status": 500, "message": "the service is down"}},
+        {"text": "Hello again."},
+    ])
+    assert drive(loop, "first question", auto_approve).status == "failed"
+    assert drive(loop, "second question", auto_approve).status == "answered"
+    sent = model.requests[1].messages
+    assert [m.role for m in sent] == ["user", "assistant", "user"]
+    assert sent[1].text == NO_REPLY and "second question" in sent[2].text

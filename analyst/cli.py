@@ -115,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--name", metavar="NAME", help="a name for the recorded run")
     evaluate.add_argument("--out", metavar="FILE", help="also write per-question results (JSONL) here")
     evaluate.add_argument("--concurrency", type=_positive_int, default=1, metavar="N", help="questions in parallel (default 1)")
+    evaluate.add_argument("--resume", metavar="RUN", help="a new run that keeps RUN's scored questions and runs only the rest (not run, or never reached: after --max-cost, Ctrl+C or a crash); same suite and model")
     _add_query_flags(evaluate)
 
     runs = sub.add_parser("runs", help="recorded eval runs: list, show, compare")
@@ -199,7 +200,7 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.command == "eval":
         from analyst.eval_cmd import run_eval
 
-        return run_eval(config, args.suite, model_name=args.model, db=args.db, name=args.name, out=args.out, concurrency=args.concurrency)
+        return run_eval(config, args.suite, model_name=args.model, db=args.db, name=args.name, out=args.out, concurrency=args.concurrency, resume=args.resume)
     if args.command == "runs":
         from analyst.eval_cmd import run_runs
 

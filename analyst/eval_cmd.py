@@ -54,7 +54,26 @@ class _Databases:
             database.close()
 
 
-def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str | None, name: str | None, out: str | None, concurrency: int, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+def _carried(config: Config, ref: str, suite: Any, model: str) -> tuple[str, list[Any]]:
+    """The scored results of run `ref` to keep (same suite and model, or a one-line error)."""
+    from sessions.evaluate import NOT_RUN
+    from sessions.runs import find_run, load_run, results_as_objects
+
+    try:
+        record = load_run(find_run(config.home / "runs", ref))
+    except FileNotFoundError as exc:
+        raise UserError(str(exc)) from None
+    header = record.header
+    if header.get("suite_hash") != suite.hash:
+        raise UserError(f"--resume {ref}: that run used another version of the suite (hash {header.get('suite_hash')}, now {suite.hash}); run it afresh")
+    if header.get("model") != model:
+        raise UserError(f"--resume {ref}: that run used {header.get('model')}, not {model}; pass --model {header.get('model')} or run afresh")
+    ids = {item.id for item in suite.items}
+    kept = [r for r in results_as_objects(record.results) if r.outcome != NOT_RUN and r.id in ids]
+    return str(header.get("run_id")), list({r.id: r for r in kept}.values())
+
+
+def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str | None, name: str | None, out: str | None, concurrency: int, resume: str | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """Score every suite question; the run is recorded only once everything it needs has opened
     (suite, model, price, databases, --out), so a run that cannot start leaves no record."""
     from agents import prompts
@@ -70,6 +89,9 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
     suite = _suite(config, suite_ref)
     resolved = build_model(config, model_name, stream=False)
     settings = run_settings(config, resolved, summarize=False, max_rows=EVAL_MAX_ROWS)
+    resumed_from, carried = _carried(config, resume, suite, resolved.model.name) if resume else (None, [])
+    done_ids = {r.id for r in carried}
+    todo = [item for item in suite.items if item.id not in done_ids]
     budget = settings.budget
     databases = _Databases(config, db)
     out_path = Path(out) if out else None
@@ -90,8 +112,18 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
         "retrieval": {"budget": config.schema_budget, "method": "bm25+fk-expansion"},
         "limits": {"timeout": config.timeout, "max_rows": EVAL_MAX_ROWS, "max_cost_usd": config.max_cost},
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        **({"resumed_from": resumed_from, "carried": len(carried)} if resumed_from else {}),
     }
     run_log = RunLog(config.home / "runs", header)
+    for kept in carried:  # the new run is a whole record: the kept results first
+        run_log.result(kept)
+        if out_handle and out_path:
+            try:
+                out_handle.write(json.dumps(kept.to_json(), ensure_ascii=False) + "\n")
+            except OSError as exc:
+                raise write_failed(out_path, exc) from None
+    if resumed_from:
+        stderr.write(f"resuming {resumed_from}: {len(carried)} scored question(s) kept, {len(todo)} to run\n")
 
     def one(item: Any) -> Any:
         if budget is not None and not budget.admit():  # spend nothing, open no session
@@ -110,12 +142,12 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
                 budget.question_done(outcome.cost_usd if outcome is not None else 0.0)
         return score(item, outcome, database, settings.limits, latency_ms=(time.perf_counter() - started) * 1000, session_id=session.id)
 
-    results = []
+    results = list(carried)
     out_error: UserError | None = None  # --out failed mid-run: the run goes on (its log has every line)
-    progress = EvalProgress(stderr, len(suite.items))
+    progress = EvalProgress(stderr, len(todo))
     try:
         with progress, ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="eval") as pool:
-            futures = [pool.submit(one, item) for item in suite.items]
+            futures = [pool.submit(one, item) for item in todo]
             for future in as_completed(futures):
                 result = future.result()
                 results.append(result)

@@ -266,6 +266,32 @@ def test_an_interrupted_session_stops_waiting_for_budget_room() -> None:
     assert budget.begin() is True  # nothing was left reserved by the one that gave up
 
 
+def test_eval_resume_keeps_the_scored_questions_and_runs_the_rest(priced, capsys, tmp_path: Path, analyst_home: Path) -> None:
+    spending = Spending()
+    priced.responder = spending
+    suite = tmp_path / "suite.jsonl"
+    write_suite(suite, 6)
+    cap = 2 * (cost(THINK) + cost(SMALL)) - 0.01
+    first = run_cli(["eval", str(suite), "--model", "openai:gpt-4.1-mini", "--max-cost", str(cap), "--name", "capped"], capsys)
+    assert first.code == 1
+    capped_run = next((analyst_home / "runs").glob("*.jsonl"))
+    scored_before = [json.loads(line) for line in capped_run.read_text().splitlines()]
+    kept = [r["id"] for r in scored_before if r["type"] == "result" and r["outcome"] != "not_run"]
+    assert 0 < len(kept) < 6
+    calls = spending.calls
+    wrong_model = run_cli(["eval", str(suite), "--model", "openai:gpt-4o", "--resume", capped_run.stem], capsys)
+    assert wrong_model.code == 2 and "used openai:gpt-4.1-mini" in wrong_model.err
+    resumed = run_cli(["eval", str(suite), "--model", "openai:gpt-4.1-mini", "--resume", capped_run.stem, "--name", "whole"], capsys)
+    assert resumed.code == 0, resumed.err
+    assert spending.calls - calls == 2 * (6 - len(kept))  # only the questions not scored before were asked
+    new_run = next(p for p in (analyst_home / "runs").glob("*.jsonl") if p != capped_run)
+    lines = [json.loads(line) for line in new_run.read_text().splitlines()]
+    assert lines[0]["resumed_from"] == capped_run.stem and lines[0]["carried"] == len(kept)
+    results = [r for r in lines if r["type"] == "result"]
+    assert sorted(r["id"] for r in results) == [f"e{i}" for i in range(6)] and all(r["outcome"] == "correct" for r in results)
+    assert lines[-1]["n"] == 6 and lines[-1]["not_run"] == 0 and "accuracy 100.0% (6/6" in resumed.out
+
+
 def test_eval_that_cannot_start_records_no_run(priced, capsys, tmp_path: Path, analyst_home: Path) -> None:
     spending = Spending()
     priced.responder = spending

@@ -66,7 +66,7 @@ def _add_query_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", metavar="M", help="provider:model, e.g. openai:gpt-4.1-mini, ollama:sqlcoder, scripted:FILE.jsonl (default: $ANALYST_MODEL or config)")
     p.add_argument("--timeout", type=_positive_float, metavar="SECONDS", help="per query (default 30)")
     p.add_argument("--max-rows", dest="max_rows", type=_positive_int, metavar="N", help="rows fetched per query (default 1000)")
-    p.add_argument("--max-cost", dest="max_cost", type=_positive_float, metavar="USD", help="stop the session when its model cost reaches this")
+    p.add_argument("--max-cost", dest="max_cost", type=_positive_float, metavar="USD", help="stop when the model cost reaches this: per session; for batch and eval, the whole run")
     p.add_argument("--model-timeout", dest="model_timeout", type=_positive_float, metavar="SECONDS", help="per model call (default 60)")
     p.add_argument("--log-rows", dest="log_rows", action="store_true", default=None, help="also write result rows to the session log")
     p.add_argument("--no-data-to-model", dest="data_to_model", action="store_false", default=None, help="send the model no sample values and no result rows (only shapes and aggregates)")

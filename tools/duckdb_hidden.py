@@ -10,6 +10,7 @@ same rule as `tools.guard_hidden`, applied to DuckDB's tree instead of sqlglot's
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from tools.guard_schema import fold
@@ -93,28 +94,21 @@ def _may_be_several_columns(item: dict[str, Any]) -> bool:
     return False
 
 
-def contains(tree: Any, target: dict[str, Any]) -> bool:
-    stack = [tree]
-    while stack:
-        item = stack.pop()
-        if item is target:
-            return True
-        if isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-    return False
-
-
-def dicts_with_key(node: Any, key: str) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
+def all_dicts(node: Any) -> Iterator[dict[str, Any]]:
+    """Every dict anywhere under `node` (json_serialize_sql output is dicts and lists)."""
     stack = [node]
     while stack:
         item = stack.pop()
         if isinstance(item, list):
             stack.extend(item)
         elif isinstance(item, dict):
-            if key in item:
-                found.append(item)
+            yield item
             stack.extend(item.values())
-    return found
+
+
+def contains(tree: Any, target: dict[str, Any]) -> bool:
+    return any(item is target for item in all_dicts(tree))
+
+
+def dicts_with_key(node: Any, key: str) -> list[dict[str, Any]]:
+    return [item for item in all_dicts(node) if key in item]

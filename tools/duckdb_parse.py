@@ -13,7 +13,7 @@ import threading
 from typing import Any
 
 from tools.catalog import Catalog, Table
-from tools.duckdb_hidden import contains, dicts_with_key, from_items, own_level_columns, query_outputs
+from tools.duckdb_hidden import all_dicts, contains, dicts_with_key, from_items, own_level_columns, query_outputs
 from tools.functions import (
     DUCKDB_OPERATORS,
     refusal_reason,
@@ -377,17 +377,7 @@ class _Walker:
 
 def _nodes_of_type(node: Any, kind: str) -> list[dict[str, Any]]:
     """Every table-reference dict of `kind` anywhere under `node`."""
-    found: list[dict[str, Any]] = []
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, dict):
-            if "class" not in item and item.get("type") == kind:
-                found.append(item)
-            stack.extend(item.values())
-    return found
+    return [item for item in all_dicts(node) if "class" not in item and item.get("type") == kind]
 
 
 def _direct_tables(ref: Any) -> list[dict[str, Any]]:

@@ -12,13 +12,13 @@ from __future__ import annotations
 from sqlglot import exp
 
 from tools.catalog import Catalog, Table
-from tools.guard_schema import ProblemSpec, fold, normalize, unknown_column_message
+from tools.guard_schema import ProblemSpec, catalog_key, fold, normalize, unknown_column_message
 
 
 def _pg_key(name: str) -> str:
     """PostgreSQL's comparison key for a column name: folded, and cut to the 63 bytes the server
     keeps of an identifier (a longer name written in a query means its first 63 bytes)."""
-    return fold(name).encode("utf-8")[:63].decode("utf-8", errors="ignore")
+    return _cut(fold(name), "postgres")
 
 
 def hidden_column_problems(
@@ -163,7 +163,12 @@ def _row_name_is_a_column(column: exp.Column, in_scope: list[Table], dialect: st
 
 def _catalog_column_key(name: str, dialect: str) -> str:
     """A catalog column's name as `_engine_key` gives written names (PostgreSQL: exact, 63 bytes)."""
-    return name.encode("utf-8")[:63].decode("utf-8", errors="ignore") if dialect == "postgres" else fold(name)
+    return _cut(catalog_key(name, dialect), dialect)
+
+
+def _cut(name: str, dialect: str) -> str:
+    """PostgreSQL keeps the first 63 bytes of an identifier."""
+    return name.encode("utf-8")[:63].decode("utf-8", errors="ignore") if dialect == "postgres" else name
 
 
 def _own_select(column: exp.Column) -> exp.Select | None:
@@ -206,8 +211,7 @@ def _direct_tables(select: exp.Select) -> list[exp.Table]:
 def _engine_key(ident: exp.Identifier, dialect: str) -> str:
     """How the engine compares a written name: DuckDB without case; PostgreSQL folds unquoted
     names, keeps quoted ones, and cuts both to 63 bytes."""
-    name = normalize(ident, dialect) or ""
-    return name.encode("utf-8")[:63].decode("utf-8", errors="ignore") if dialect == "postgres" else name
+    return _cut(normalize(ident, dialect) or "", dialect)
 
 
 def _outputs_of_source(source: exp.Expression, dialect: str) -> set[str]:

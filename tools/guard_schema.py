@@ -66,7 +66,7 @@ def normalize(ident: exp.Identifier | str | None, dialect: str) -> str | None:
     return fold(ident.name)
 
 
-def _catalog_key(name: str, dialect: str) -> str:
+def catalog_key(name: str, dialect: str) -> str:
     """The comparison key of a name as the catalog stores it (exact, as created)."""
     return name if dialect == "postgres" else fold(name)
 
@@ -89,8 +89,8 @@ def resolve_name(
     named: list[Table] = []  # catalog tables with this name, in any schema
     if catalog is not None:
         named = _prepared(catalog, dialect).by_name.get(written_key, [])
-        wanted = schema_key if schema is not None else _catalog_key(catalog.default_schema, dialect)
-        matches = [table for table in named if _catalog_key(table.schema, dialect) == wanted]
+        wanted = schema_key if schema is not None else catalog_key(catalog.default_schema, dialect)
+        matches = [table for table in named if catalog_key(table.schema, dialect) == wanted]
     if matches and not (schema is None and name.lower().startswith(SYSTEM_PREFIXES)):
         return TableRef(matches[0].qualified, matches[0])
     shown = f"{schema}.{name}" if schema else name
@@ -235,7 +235,7 @@ class _Prepared:
     def __init__(self, catalog: Catalog, dialect: str) -> None:
         self.by_name: dict[str, list[Table]] = {}
         for table in catalog.tables:
-            self.by_name.setdefault(_catalog_key(table.name, dialect), []).append(table)
+            self.by_name.setdefault(catalog_key(table.name, dialect), []).append(table)
         self._catalog = weakref.ref(catalog)
         self._dialect = dialect
         self._schema: MappingSchema | None = None

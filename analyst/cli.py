@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     show = sessions_sub.add_parser("show", help="one session's turns: question, status, SQL, answer, cost")
     show.add_argument("session", metavar="ID")
     export = sessions_sub.add_parser("export", help="human-approved turns as an eval suite or fine-tuning chat JSONL")
-    export.add_argument("--as", dest="as_", choices=("suite", "chat"), required=True)
+    export.add_argument("--as", dest="as_", choices=("suite", "chat"), required=True, help="suite: eval entries (first questions only; follow-ups lean on earlier ones); chat: fine-tuning examples, follow-ups with their conversation")
     export.add_argument("--out", metavar="FILE")
     export.add_argument("ids", nargs="*", metavar="ID", help="sessions to export (default: all)")
 

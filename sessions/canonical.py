@@ -93,7 +93,8 @@ def _kind(t: type) -> str:
     return "str" if issubclass(t, str) else t.__name__
 
 
-def _canon_value(v: Any, mixed_dates: bool) -> Any:
+def canon_value(v: Any, mixed_dates: bool) -> Any:
+    """One value in canonical form (`mixed_dates`: midnight naive timestamps become dates)."""
     if v is None or type(v) is int or type(v) is str:
         return v
     if isinstance(v, bool):
@@ -119,7 +120,7 @@ def _canon_value(v: Any, mixed_dates: bool) -> Any:
 
 
 def _nested(v: Any) -> Any:
-    c = _canon_value(v, True)
+    c = canon_value(v, True)
     return float(f"{c:.12g}") if type(c) is float else c
 
 
@@ -136,7 +137,7 @@ def _canon_column(raw: tuple[Any, ...], types: set[type], mixed_dates: bool) -> 
         if not any(map(operator.ne, values, values)):  # only NaN differs from itself
             return CanonColumn(values, kinds, has_float, has_null)
         return CanonColumn(tuple(_NAN if v != v else v for v in values), kinds, has_float, has_null, True)  # noqa: PLR0124
-    values = tuple(_canon_value(v, mixed_dates) for v in raw)
+    values = tuple(canon_value(v, mixed_dates) for v in raw)
     return CanonColumn(values, kinds, has_float, has_null, _NAN in values)
 
 

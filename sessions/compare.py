@@ -413,7 +413,7 @@ def compare_results(gold: QueryResult, predicted: QueryResult, *, gold_ordered: 
         keys = keys or tuple(range(len(gold.columns)))
     with _gc_paused():
         if keys is None and gold.row_count == predicted.row_count:
-            mapping = keyed_match(gold, predicted)  # a shared id proves a match on raw rows (fast)
+            mapping = keyed_match(gold, predicted, rel_tol)  # a shared id proves a match on raw rows (fast)
             if mapping is not None:
                 return Comparison(True, True, True, "match", mapping)
         g, p = canonical_columns([gold, predicted])

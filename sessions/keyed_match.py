@@ -33,10 +33,12 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import math
 import operator
 import re
 import uuid
 from collections.abc import Iterable
+from functools import partial
 from itertools import compress, count, repeat
 from typing import Any
 
@@ -62,7 +64,7 @@ _SCALAR = re.compile(
 )
 
 
-def keyed_match(gold: QueryResult, pred: QueryResult) -> tuple[int, ...] | None:
+def keyed_match(gold: QueryResult, pred: QueryResult, rel_tol: float = 1e-6) -> tuple[int, ...] | None:
     """The predicted column holding each gold column when the rows provably match as a
     multiset under it; None when that cannot be shown this way (the full comparison decides).
     Callers pass non-empty results of equal row counts whose gold has no ORDER BY."""
@@ -85,9 +87,10 @@ def keyed_match(gold: QueryResult, pred: QueryResult) -> tuple[int, ...] | None:
             pairs = [(by_id.get(row[pkey]), row) for row in samples]
             if any(g is None for g, _ in pairs) or len({id(g) for g, _ in pairs}) != len(pairs):
                 continue  # not the id: a sample's id is missing, or two samples share one
-            mapping = _guess(gtypes, ptypes, pairs, key, pkey)
+            mapping = _guess(gtypes, ptypes, pairs, key, pkey, rel_tol)
             if mapping is not None:  # the full pass is the expensive step: one per call
-                return mapping if _all_rows_equal(by_id, grows, prows, key, pkey, mapping) else None
+                tolerant = tuple(gi for gi, pj in enumerate(mapping) if gi != key and _tolerant(gtypes[gi], ptypes[pj]))
+                return mapping if _verify(by_id, grows, prows, key, pkey, mapping, tolerant, rel_tol) else None
     return None
 
 
@@ -117,10 +120,15 @@ def _pairs(a: type, b: type | None) -> bool:
     return a is b or _NONE in (a, b) or {a, b} <= {int, float} or {a, b} == {decimal.Decimal, float}
 
 
+def _tolerant(a: type, b: type | None) -> bool:
+    """The full rules compare this pair within the tolerance (rule 7: a float on either side)."""
+    return float in (a, b) and {a, b} <= {int, float, decimal.Decimal, _NONE}
+
+
 def _guess(gtypes: list[type], ptypes: list[type | None], pairs: list[tuple[tuple[Any, ...], tuple[Any, ...]]],
-           key: int, pkey: int) -> tuple[int, ...] | None:
-    """Each gold column's predicted column: equal on every sample pair, of a pairing type, one
-    column each (the id first, then the columns with fewest choices)."""
+           key: int, pkey: int, tol: float) -> tuple[int, ...] | None:
+    """Each gold column's predicted column: equal (or close, for a tolerant pair) on every sample
+    pair, of a pairing type, one column each (the id first, then the columns with fewest choices)."""
     for g, p in pairs:  # a declared type is trusted only as far as the samples bear it out
         if any(type(v) is not t and v is not None for v, t in zip(g, gtypes)):
             return None
@@ -129,8 +137,8 @@ def _guess(gtypes: list[type], ptypes: list[type | None], pairs: list[tuple[tupl
     choices = {key: [pkey]}
     for gi, gt in enumerate(gtypes):
         if gi != key:
-            choices[gi] = [pj for pj, pt in enumerate(ptypes)
-                           if _pairs(gt, pt) and all(_same(g[gi], p[pj]) for g, p in pairs)]
+            choices[gi] = [pj for pj, pt in enumerate(ptypes) if _pairs(gt, pt) and all(
+                _same(g[gi], p[pj]) or _tolerant(gt, pt) and _near(g[gi], p[pj], tol) for g, p in pairs)]
     taken: dict[int, int] = {}
     for gi in sorted(choices, key=lambda c: (c != key, len(choices[c]))):
         pj = next((c for c in choices[gi] if c not in taken.values()), None)
@@ -140,24 +148,61 @@ def _guess(gtypes: list[type], ptypes: list[type | None], pairs: list[tuple[tupl
     return tuple(taken[gi] for gi in range(len(gtypes)))
 
 
-def _all_rows_equal(by_id: dict[Any, tuple[Any, ...]], grows: tuple[tuple[Any, ...], ...],
-                    prows: tuple[tuple[Any, ...], ...], key: int, pkey: int, mapping: tuple[int, ...]) -> bool:
-    """Does every predicted row, projected by `mapping`, equal the gold row with its id, each
-    gold row used once?  Consumes `by_id`.  The rows are related in one C-level pass; only rows
-    whose raw values differ come back to Python."""
+def _verify(by_id: dict[Any, tuple[Any, ...]], grows: tuple[tuple[Any, ...], ...], prows: tuple[tuple[Any, ...], ...],
+            key: int, pkey: int, mapping: tuple[int, ...], tolerant: tuple[int, ...], tol: float) -> bool:
+    """Does every predicted row, projected by `mapping`, equal the gold row with its id (within
+    the tolerance on `tolerant` gold columns), each gold row used once?  Consumes `by_id`.
+
+    The rows are related in one C-level pass; only rows whose raw values differ come back to
+    Python.  When more than a few of those are merely close (float noise throughout), the
+    tolerant columns are checked apart, column by column."""
     project = _projector(mapping)
     unequal = compress(count(), map(operator.ne, map(by_id.pop, map(operator.itemgetter(pkey), prows), repeat(None)),
                                     project(prows)))
     gold_of: dict[Any, tuple[Any, ...]] | None = None
+    close = 0
     for seen, i in enumerate(unequal):
         if seen == _RECHECKS:
-            return False
+            return close > 0 and _all_rows_close(grows, prows, key, pkey, mapping, tolerant, tol)
         if gold_of is None:  # the popped gold row is gone; index them again, once
             gold_of = dict(zip(map(operator.itemgetter(key), grows), grows))
-        g = gold_of.get(prows[i][pkey])
-        if g is None or not _canonically_equal(g, next(project((prows[i],)))):
+        g, p = gold_of.get(prows[i][pkey]), next(project((prows[i],)))
+        if g is None:
             return False
+        if not _canonically_equal(g, p):
+            exact = [k for k in range(len(g)) if k not in tolerant]
+            if not (_canonically_equal(map(g.__getitem__, exact), map(p.__getitem__, exact))
+                    and all(_near(g[k], p[k], tol) for k in tolerant)):
+                return False
+            close += 1
     return not by_id  # equal counts: every gold row was popped exactly once
+
+
+def _all_rows_close(grows: tuple[tuple[Any, ...], ...], prows: tuple[tuple[Any, ...], ...], key: int, pkey: int,
+                    mapping: tuple[int, ...], tolerant: tuple[int, ...], tol: float) -> bool:
+    """`_verify` for float noise: the exactly compared columns in one pass, then each tolerant
+    column through C-level `isclose` (a NULL or NaN there leaves the verdict to the full rules)."""
+    gold_of = dict(zip(map(operator.itemgetter(key), grows), grows))
+    matched = list(map(gold_of.pop, map(operator.itemgetter(pkey), prows), repeat(None)))
+    if gold_of:  # equal counts: an id missing or used twice leaves a gold row behind
+        return False
+    exact = tuple(k for k in range(len(mapping)) if k not in tolerant)
+    gold_part, pred_part = _projector(exact), _projector(tuple(mapping[k] for k in exact))
+    for seen, i in enumerate(compress(count(), map(operator.ne, gold_part(matched), pred_part(prows)))):
+        if seen == _RECHECKS or not _canonically_equal(next(gold_part((matched[i],))), next(pred_part((prows[i],)))):
+            return False
+    isclose = partial(math.isclose, rel_tol=tol)
+    try:
+        return all(all(map(isclose, map(operator.itemgetter(k), matched), map(operator.itemgetter(mapping[k]), prows)))
+                   for k in tolerant)
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
+def _near(a: Any, b: Any, tol: float) -> bool:
+    """Within the tolerance, as the full rules judge a tolerant pair (NaN and NULL only equal)."""
+    a, b = canon_value(a, False), canon_value(b, False)
+    return a == b or type(a) in (int, float) and type(b) in (int, float) and math.isclose(a, b, rel_tol=tol)
 
 
 def _projector(mapping: tuple[int, ...]) -> Any:

@@ -44,11 +44,11 @@ def res(rows: list[tuple[Any, ...]], types: str = "?") -> QueryResult:
 def full(gold: QueryResult, pred: QueryResult, monkeypatch: pytest.MonkeyPatch) -> bool:
     """The verdict of the full rules alone."""
     with monkeypatch.context() as m:
-        m.setattr(compare, "keyed_match", lambda g, p: None)
+        m.setattr(compare, "keyed_match", lambda *args: None)
         return compare_results(gold, pred, gold_ordered=False).correct
 
 
-GOLD = f"""SELECT i AS id, 'n' || (i % 97) AS name, (i % 13) * 1.5 AS amount, ((i % 977) * 1.25)::DECIMAL(12, 2) AS price,
+GOLD = f"""SELECT i AS id, 'n' || (i % 97) AS name, ((i % 13) * 1.5)::DOUBLE AS amount, ((i % 977) * 1.25)::DECIMAL(12, 2) AS price,
                   DATE '2020-01-01' + (i % 300)::INTEGER AS day FROM range({ROWS}) t(i)"""
 
 
@@ -112,6 +112,21 @@ def test_decimal_against_a_float_it_does_not_equal_exactly_goes_to_the_full_rule
     assert compare_results(gold, pred, gold_ordered=False).correct and full(gold, pred, monkeypatch)
 
 
+def test_float_noise_throughout_is_checked_within_the_tolerance(run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    gold = run(GOLD)
+    noisy = run(f"SELECT price, amount * (1 + 1e-12) AS a, name, day, id FROM ({GOLD}) ORDER BY hash(id)")
+    assert fast(gold, noisy) == (4, 2, 1, 0, 3)
+    beyond = run(f"SELECT price, amount * (1 + 1e-5) AS a, name, day, id FROM ({GOLD}) ORDER BY hash(id)")
+    assert fast(gold, beyond) is None and not compare_results(gold, beyond, gold_ordered=False).correct
+    rows = list(noisy.rows)
+    rows[99] = rows[99][:2] + ("nobody",) + rows[99][3:]  # noise, and one wrong text cell
+    wrong = QueryResult(noisy.columns, tuple(rows), False, 0.0)
+    assert fast(gold, wrong) is None and not full(gold, wrong, monkeypatch)
+    few = list(gold.rows)  # a few close rows are accepted one by one, without the column pass
+    few[7] = few[7][:2] + (few[7][2] * (1 + 1e-9),) + few[7][3:]
+    assert fast(gold, QueryResult(gold.columns, tuple(few[::-1]), False, 0.0)) == (0, 1, 2, 3, 4)
+
+
 def test_an_id_used_twice_is_not_a_match(run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     gold = run(f"SELECT i AS id, i % 3 AS g FROM range({ROWS}) t(i)")
     rows = list(gold.rows)
@@ -161,8 +176,8 @@ def twin(v: Any) -> Any:
         return int(v)
     if isinstance(v, int):
         return Decimal(v)
-    if isinstance(v, float):
-        return float("nan") if v != v else Decimal(v)
+    if isinstance(v, float):  # a new NaN, the DECIMAL, or noise within / beyond the tolerance
+        return random.choice([float("nan") if v != v else Decimal(v), v * (1 + 1e-9), v * (1 + 1e-5)])
     if isinstance(v, Decimal):
         return float(v) if v == v else float("nan")
     if isinstance(v, dt.datetime):

@@ -105,7 +105,7 @@ def canon_value(v: Any, mixed_dates: bool) -> Any:
     if isinstance(v, (int, str)):
         return int(v) if isinstance(v, int) else str(v)
     if isinstance(v, dt.datetime):
-        return v.date() if mixed_dates and v.tzinfo is None and v.time() == dt.time(0) else v
+        return v.date() if mixed_dates and v.utcoffset() is None and v.time() == dt.time(0) else v  # naive as Python sees it
     if isinstance(v, (bytearray, memoryview)):
         return bytes(v)
     if isinstance(v, (list, tuple)):

@@ -174,8 +174,11 @@ def _seq_equal(g: CanonColumn, p: CanonColumn, tol: float) -> bool:
     return g.values == p.values or (_tolerant(g, p) and _all_close(g.values, p.values, tol))
 
 
-def _rows_match(pairs: list[tuple[CanonColumn, CanonColumn]], stop: int, full: bool, bag: bool, tol: float) -> bool:
-    """The exact verdict: do the mapped columns spell the same rows (multiset, or set)?"""
+def _rows_match(pairs: list[tuple[CanonColumn, CanonColumn]], stop: int, full: bool, bag: bool, tol: float,
+                partial: bool = False) -> bool:
+    """The exact verdict: do the mapped columns spell the same rows (multiset, or set)?
+    `partial`: the pairs are part of an assignment, checked only to prune the search, so a
+    group too large to decide (rule 8's capped matching) does not prune."""
     gcols = [g.values if full else g.values[:stop] for g, _ in pairs]
     pcols = [p.values if full else p.values[:stop] for _, p in pairs]
     if all(map(operator.eq, gcols, pcols)):  # same rows in the same order (ordered results)
@@ -211,7 +214,8 @@ def _rows_match(pairs: list[tuple[CanonColumn, CanonColumn]], stop: int, full: b
     for side, keys, cols in ((0, kg, gcols), (1, kp, pcols)):
         for key, raw in zip(zip(*keys), zip(*(cols[i] for i in tol_idx))):
             groups.setdefault(key, ([], []))[side].append(raw)
-    return all(_pairable(a, b, tol) for a, b in groups.values())
+    verdicts = (_pairable(a, b, tol) for a, b in groups.values())
+    return all(v is not False for v in verdicts) if partial else all(v is True for v in verdicts)
 
 
 def _same_rows_by_key(pairs: list[tuple[CanonColumn, CanonColumn]], gcols: list[tuple[Any, ...]],
@@ -258,21 +262,24 @@ def _by_key(pairs: list[tuple[CanonColumn, CanonColumn]], gcols: list[tuple[Any,
     """A distinct, exactly compared gold column fixes the row pairing: compare the other columns
     pair by pair under it (tolerance without clustering).  None when there is no such column.
     Each predicted row finds its gold row through one dict probe (popped: a repeated key cannot
-    match twice); the other columns are then compared whole, in the prediction's order."""
-    for i, (g, p) in enumerate(pairs):
-        if _tolerant(g, p) or not (g.distinct if full else len(set(gcols[i])) == len(gcols[i])):
+    match twice); the other columns are then compared whole, in the prediction's order.
+    A distinct key compared within the tolerance (an integer id against a DOUBLE one) is tried
+    last: pairing its exactly equal values proves a match, but failing proves nothing."""
+    for i in sorted(range(len(pairs)), key=lambda k: _tolerant(*pairs[k])):
+        if not (pairs[i][0].distinct if full else len(set(gcols[i])) == len(gcols[i])):
             continue
+        exact = not _tolerant(*pairs[i])
         if len(pcols[i]) != len(gcols[i]):
             return False
         rest = [j for j in range(len(pairs)) if j != i]
         gold_rows = dict(zip(gcols[i], zip(*(gcols[j] for j in rest)) if rest else repeat(())))
         matched = list(map(gold_rows.pop, pcols[i], repeat(None)))
         if gold_rows or None in matched:  # a predicted key the gold lacks, or one used twice
-            return False
+            return False if exact else None
         for k, j in enumerate(rest):
             moved = tuple(map(operator.itemgetter(k), matched))
             if moved != pcols[j] and not (_tolerant(*pairs[j]) and _all_close(moved, pcols[j], tol)):
-                return False
+                return False if exact else None
         return True
     return None
 
@@ -285,14 +292,17 @@ def _all_close(a: Sequence[Any], b: Sequence[Any], tol: float) -> bool:
         return all(map(_close, a, b, repeat(tol)))
 
 
-def _pairable(a: list[Any], b: list[Any], tol: float) -> bool:
-    """Can equal-key rows pair one-to-one with every float close?  (rule 8)"""
+def _pairable(a: list[Any], b: list[Any], tol: float) -> bool | None:
+    """Can equal-key rows pair one-to-one with every float close?  (rule 8)  None: unknown,
+    the group is too large for the matching once sorted pairing has failed."""
     a.sort()
     b.sort()  # within a group each position is all numbers, all NULL or all NaN: sortable
     if all(all(map(_close, ra, rb, repeat(tol))) for ra, rb in zip(a, b)):
         return True
-    if len(a[0]) == 1 or len(a) > _MAX_BIPARTITE:
+    if len(a[0]) == 1:  # one float column: sorted pairing is optimal
         return False
+    if len(a) > _MAX_BIPARTITE:
+        return None
     adj = [[j for j, rb in enumerate(b) if all(map(_close, ra, rb, repeat(tol)))] for ra in a]
     owner: dict[int, int] = {}
 
@@ -336,13 +346,13 @@ def _search(gold: list[CanonColumn], pred: list[CanonColumn], bag: bool, keys: t
     assign: dict[int, int] = {}
     work = [0]
 
-    def rows_ok() -> bool:
+    def rows_ok(partial: bool) -> bool:
         work[0] += max(stop, 1)
-        return _rows_match([(gold[gi], pred[pi]) for gi, pi in sorted(assign.items())], stop, full, bag, tol)
+        return _rows_match([(gold[gi], pred[pi]) for gi, pi in sorted(assign.items())], stop, full, bag, tol, partial)
 
     def dfs(depth: int) -> bool:
         if depth == len(order):
-            return rows_ok()
+            return rows_ok(False)
         gi, tried, t = order[depth], set(), twin[order[depth]]
         for pi in cands[gi]:
             if pi in assign.values() or cls[pi] in tried or (t is not None and t in assign and assign[t] > pi):
@@ -351,7 +361,7 @@ def _search(gold: list[CanonColumn], pred: list[CanonColumn], bag: bool, keys: t
                 return False
             tried.add(cls[pi])
             assign[gi] = pi
-            if (not ambiguous or depth in (0, len(order) - 1) or rows_ok()) and dfs(depth + 1):
+            if (not ambiguous or depth in (0, len(order) - 1) or rows_ok(True)) and dfs(depth + 1):
                 return True
             del assign[gi]
         return False

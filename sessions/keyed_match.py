@@ -202,7 +202,10 @@ def _all_rows_close(grows: tuple[tuple[Any, ...], ...], prows: tuple[tuple[Any, 
 def _near(a: Any, b: Any, tol: float) -> bool:
     """Within the tolerance, as the full rules judge a tolerant pair (NaN and NULL only equal)."""
     a, b = canon_value(a, False), canon_value(b, False)
-    return a == b or type(a) in (int, float) and type(b) in (int, float) and math.isclose(a, b, rel_tol=tol)
+    try:
+        return a == b or type(a) in (int, float) and type(b) in (int, float) and math.isclose(a, b, rel_tol=tol)
+    except OverflowError:  # an integer past float range: the full rules decide
+        return False
 
 
 def _projector(mapping: tuple[int, ...]) -> Any:

@@ -219,3 +219,50 @@ def test_an_extra_predicted_column_of_mixed_values_does_not_stop_it() -> None:
     rows = [(i, f"n{i % 9}") for i in range(ROWS)]
     wider = [(i % 2 == 0 if i % 3 else [i], name, i) for i, name in rows[::-1]]
     assert fast(res(rows), res(wider)) == (2, 1)
+
+
+def test_an_integer_id_against_a_double_id_pairs_rows_on_both_paths(run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A BIGINT id against a DOUBLE one is a tolerant pair for the full rules: its exactly equal values still pair the rows."""
+    gold = run("SELECT ((i % 3 + 1) * 1.5)::DOUBLE AS amount, 1000000 + i AS id FROM range(3000) t(i)")
+    pred = run("SELECT ((i % 3 + 1) * 1.5 + CASE WHEN i % 7 = 0 THEN 2e-15 ELSE 0 END)::DOUBLE AS amount,"
+               " (1000000 + i)::DOUBLE AS id FROM range(3000) t(i) ORDER BY hash(i)")
+    assert compare_results(gold, pred, gold_ordered=False).correct == full(gold, pred, monkeypatch)
+
+
+def test_the_full_search_does_not_prune_on_a_group_too_large_to_decide(run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A partial assignment of float columns only (one 3,000-row cluster) is undecided, not a reason to prune."""
+    gold = run("SELECT 1.0::DOUBLE AS rate, (1700000000 + i * 60)::DOUBLE AS epoch, i AS id FROM range(3000) t(i)")
+    pred = run("SELECT (1.0 + CASE WHEN i % 7 = 0 THEN 1e-12 ELSE 0 END)::DOUBLE AS rate, (1700000000 + i * 60)::DOUBLE AS epoch,"
+               " i AS id, (i + 1) % 3000 AS next_id FROM range(3000) t(i) ORDER BY hash(i)")
+    assert fast(gold, pred) == (0, 1, 2)  # id pairs the rows; every float is within the tolerance
+    assert full(gold, pred, monkeypatch)
+    assert compare_results(gold, pred, gold_ordered=False).correct == full(gold, pred, monkeypatch)
+
+
+def test_an_integer_beyond_float_range_does_not_crash_the_guess(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sampled cells compared within the tolerance: an int past 1.8e308 against a float is not close, not an error."""
+    monkeypatch.setattr(keyed_match, "MIN_ROWS", 1)
+    gold = res([(1, 10**400), (2, None), (3, 5)])
+    pred = res([(1, 10**400, 1.5), (2, None, None), (3, 5, 2.5)])
+    assert full(gold, pred, monkeypatch)
+    assert compare_results(gold, pred, gold_ordered=False).correct
+
+
+class _Floating(dt.tzinfo):
+    """A tzinfo with no offset: Python compares such datetimes as naive."""
+
+    def utcoffset(self, d: Any) -> None:
+        return None
+
+    def dst(self, d: Any) -> None:
+        return None
+
+
+def test_a_tzinfo_without_offset_is_naive_on_both_paths(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python compares a datetime whose tzinfo gives no offset as naive; so does the canonical form (a midnight becomes its date)."""
+    monkeypatch.setattr(keyed_match, "MIN_ROWS", 1)
+    gold = res([(k, dt.datetime(2020, 1, 1 + k, tzinfo=_Floating()), dt.date(2020, 1, 1)) for k in range(3)])
+    rows = [(k, dt.datetime(2020, 1, 1 + k), dt.date(2020, 1, 1)) for k in range(3)]
+    random.Random(0).shuffle(rows)
+    pred = res(rows)
+    assert fast(gold, pred) is None or full(gold, pred, monkeypatch)

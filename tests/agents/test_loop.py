@@ -181,7 +181,8 @@ def test_old_turns_are_dropped_to_fit_the_window(database) -> None:
     settings = Settings(schema_budget=1500)
     entries = []
     for i in range(6):
-        entries += [run_sql(f"SELECT {i} AS n, repeat('x', 3000) AS pad"), {"text": "ok"}, {"text": f"It is {i}."}]
+        pads = ", ".join(f"repeat('x', 290) AS pad{k}" for k in range(10))  # cells are cut at 300 for the model
+        entries += [run_sql(f"SELECT {i} AS n, {pads}"), {"text": "ok"}, {"text": f"It is {i}."}]
     loop, model, _ = make_loop(database, entries, settings=settings, window=2048 + 3200)
     for i in range(6):
         outcome = drive(loop, f"question {i}", auto_approve)
@@ -254,3 +255,15 @@ def test_a_question_that_got_no_reply_is_marked_before_the_next_one(database) ->
     sent = model.requests[1].messages
     assert [m.role for m in sent] == ["user", "assistant", "user"]
     assert sent[1].text == NO_REPLY and "second question" in sent[2].text
+
+
+def test_long_cells_reach_the_model_cut_but_the_result_keeps_them(database) -> None:
+    sql = "SELECT repeat('ab', 2000) AS note, range(50) AS ids FROM range(3)"
+    loop, model, _ = make_loop(database, [run_sql(sql), {"text": "Three notes."}, {"text": "Summary."}])
+    outcome = drive(loop, "Show the notes", auto_approve)
+    assert outcome.status == "answered" and len(outcome.result.rows[0][0]) == 4000  # the user's result is whole
+    shown = [m.text for m in model.requests[1].messages if m.role == "tool"][0]
+    summary = model.requests[2].messages[-1].text
+    for text in (shown, summary):
+        assert "ab" * 150 + "… (+3,700 characters)" in text and "ab" * 151 not in text
+        assert "… (+30 items)" in text and ", 20," not in text

@@ -81,6 +81,8 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
     from analyst.eval_report import EvalProgress, print_report
     from analyst.outputs import open_output, write_failed
     from analyst.wiring import Session, build_model, code_version, run_settings
+    from dataclasses import replace
+
     from sessions.evaluate import EVAL_MAX_ROWS, not_run, score
     from sessions.runs import RunLog, new_run_id, summarize
 
@@ -89,6 +91,7 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
     suite = _suite(config, suite_ref)
     resolved = build_model(config, model_name, stream=False)
     settings = run_settings(config, resolved, summarize=False, max_rows=EVAL_MAX_ROWS)
+    settings = replace(settings, limits=replace(settings.limits, cell_digest=True))  # clipped cells compare exactly
     resumed_from, carried = _carried(config, resume, suite, resolved.model.name) if resume else (None, [])
     done_ids = {r.id for r in carried}
     todo = [item for item in suite.items if item.id not in done_ids]

@@ -7,7 +7,7 @@ any alternative is correct. Outcomes say *why* a question failed, so error slice
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from agents.loop import Outcome
@@ -73,7 +73,7 @@ def not_run(item: SuiteItem, reason: str) -> QuestionResult:
 
 
 def _run_gold(database: Database, gold: str, limits: Limits) -> QueryResult | QueryError:
-    return database.execute(gold, Limits(timeout_s=limits.timeout_s, max_rows=EVAL_MAX_ROWS, max_cell_bytes=limits.max_cell_bytes))
+    return database.execute(gold, replace(limits, max_rows=EVAL_MAX_ROWS))
 
 
 def score(item: SuiteItem, outcome: Outcome, database: Database, limits: Limits, *, latency_ms: float, session_id: str | None) -> QuestionResult:

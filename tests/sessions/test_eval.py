@@ -140,3 +140,24 @@ def test_a_refusal_declined_after_a_failed_query_counts_as_declined(capsys, tmp_
     lines = [json.loads(line) for line in next((analyst_home / "runs").glob("*.jsonl")).read_text().splitlines()]
     scored = next(r for r in lines if r["type"] == "result")
     assert scored["correct"] is True and scored["reason"] == "declined"
+
+
+def test_long_texts_are_compared_whole_not_by_their_clipped_prefix(capsys, tmp_path: Path, analyst_home: Path) -> None:
+    import duckdb
+
+    db = tmp_path / "notes.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE notes AS SELECT i AS id, repeat('x', 20000) || i AS body FROM range(3) t(i)")
+    suite = tmp_path / "s.jsonl"
+    suite.write_text("".join(json.dumps({"id": f"q{k}", "question": "Every note", "gold_sql": "SELECT id, body FROM notes",
+                                         "db": str(db)}) + "\n" for k in (1, 2)))
+    script = tmp_path / "m.jsonl"
+    replies = [{"tool_calls": [{"name": "run_sql", "arguments": {"sql": sql}}]} for sql in (
+        "SELECT id, body FROM notes ORDER BY id DESC",  # the same texts
+        "SELECT id, repeat('x', 20000) || (2 - id) AS body FROM notes",  # the same first 20,000 characters
+    )]
+    script.write_text("".join(json.dumps(r) + "\n" + json.dumps({"text": "Done."}) + "\n" for r in replies))
+    result = run_cli(["eval", str(suite), "--model", f"scripted:{script}"], capsys)
+    lines = [json.loads(line) for line in next((analyst_home / "runs").glob("*.jsonl")).read_text().splitlines()]
+    verdicts = {r["id"]: r["outcome"] for r in lines if r["type"] == "result"}
+    assert verdicts == {"q1": "correct", "q2": "incorrect"}, result.err

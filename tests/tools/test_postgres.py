@@ -193,6 +193,12 @@ def test_row_cap_sets_truncated_and_cells_are_clipped(ro_db: Any) -> None:
     assert exact.row_count == 60 and not exact.truncated
     wide = _ok(ro_db.execute("SELECT repeat('x', 5000) AS big", Limits(max_cell_bytes=100)))
     assert wide.rows[0][0] == "x" * 100 + "…"
+    # evaluation's limits: texts sharing the kept prefix still differ once clipped
+    same = "SELECT repeat('x', 5000) || {} AS big, decode(repeat('ab', 300) || {}, 'hex') AS blob"
+    exact = Limits(max_cell_bytes=100, cell_digest=True)
+    a, b = (_ok(ro_db.execute(same.format(f"'{t}'", f"'{t}{t}'"), exact)).rows[0] for t in "01")
+    assert a[0].startswith("x" * 100 + "… [5,001 characters, sha256 ") and a[0] != b[0]
+    assert a[1][:100] == b[1][:100] and a[1] != b[1] and len(a[1]) == 100 + 3 + 16
 
 
 def test_timeout_stops_the_query_and_the_connection_is_reused(ro_db: Any) -> None:

@@ -22,6 +22,7 @@ from tools.context import context_path_for, load_sidecar, with_context
 from tools.databases.base import (
     DatabaseOpenError,
     Limits,
+    clip_cell,
     QueryError,
     QueryResult,
     ResultColumn,
@@ -306,26 +307,18 @@ def _fetch_capped(cursor: Any, columns: tuple[ResultColumn, ...], limits: Limits
         if not chunk:
             break
         if clip:
-            chunk = [_clip_row(row, clip, limits.max_cell_bytes) for row in chunk]
+            chunk = [_clip_row(row, clip, limits) for row in chunk]
         rows.extend(chunk)
     return rows
 
 
-def _clip_row(row: tuple[Any, ...], indices: list[int], max_bytes: int) -> tuple[Any, ...]:
-    if not any(isinstance(row[i], (str, bytes)) and len(row[i]) > max_bytes for i in indices):
+def _clip_row(row: tuple[Any, ...], indices: list[int], limits: Limits) -> tuple[Any, ...]:
+    if not any(isinstance(row[i], (str, bytes)) and len(row[i]) > limits.max_cell_bytes for i in indices):
         return row
     cells = list(row)
     for i in indices:
-        cells[i] = _clip(cells[i], max_bytes)
+        cells[i] = clip_cell(cells[i], limits)
     return tuple(cells)
-
-
-def _clip(value: Any, max_bytes: int) -> Any:
-    if isinstance(value, str) and len(value) > max_bytes:
-        return value[:max_bytes] + "…"
-    if isinstance(value, (bytes, bytearray)) and len(value) > max_bytes:
-        return bytes(value[:max_bytes])
-    return value
 
 
 def _verify_settings(con: Any, settings: EngineSettings) -> None:

@@ -29,6 +29,7 @@ from tools.context import load_sidecar, with_context
 from tools.databases.base import (
     DatabaseOpenError,
     Limits,
+    clip_cell,
     QueryError,
     QueryResult,
     ResultColumn,
@@ -342,20 +343,8 @@ def _fetch_capped(cursor: Any, limits: Limits) -> list[tuple[Any, ...]]:
         chunk = cursor.fetchmany(min(FETCH_CHUNK, wanted - len(rows)))
         if not chunk:
             break
-        rows.extend(tuple(_clip(v, limits.max_cell_bytes) for v in row) for row in chunk)
+        rows.extend(tuple(clip_cell(v, limits) for v in row) for row in chunk)
     return rows
-
-
-def _clip(value: Any, max_bytes: int) -> Any:
-    if isinstance(value, str) and len(value) > max_bytes:
-        return value[:max_bytes] + "…"
-    if isinstance(value, (bytes, bytearray, memoryview)) and len(value) > max_bytes:
-        return bytes(value[:max_bytes])
-    if isinstance(value, (dict, list)):
-        text = str(value)
-        if len(text) > max_bytes:
-            return text[:max_bytes] + "…"
-    return value
 
 
 def _close_quietly(cursor: Any) -> None:

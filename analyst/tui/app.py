@@ -118,7 +118,12 @@ class AnalystApp(App[int]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.status.set(activity="loading schema", model=self.resolved.model.name, database=database_label(self.shared.uri))
+        from agents.models.base import Usage
+        from agents.models.registry import cost_usd
+
+        priced = cost_usd(self.resolved.model.name, Usage(0, 0), self.settings.prices) is not None
+        self.status.set(activity="loading schema", model=self.resolved.model.name, database=database_label(self.shared.uri),
+                        cost=0.0 if priced else None)
         self.question.focus()
         self._open_session()
 

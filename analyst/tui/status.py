@@ -46,14 +46,19 @@ class StatusBar(Static):
         self._render_line()
 
     def _render_line(self) -> None:
-        """Activity, model and database on the left (cut if need be); usage and session id on the right."""
+        """Activity, model and database on the left; usage and session id on the right. When the
+        line is too narrow the session id goes first (`sessions list` has it), then the usage
+        shortens, and only then are model and database cut."""
         v = self.values
         cost = "cost unknown" if v["cost"] is None else usd(v["cost"])
-        right = f" tokens {v['input_tokens']:,} in {v['output_tokens']:,} out · {cost} · session {v['session']} "
+        tokens = f"tokens {v['input_tokens']:,} in {v['output_tokens']:,} out"
         left = Text()
         left.append(f" {v['activity']} ", style="reverse bold")
         left.append(f" {inert(model_label(v['model']))} · {inert(v['database'])}")
         width = self.size.width
+        rights = (f" {tokens} · {cost} · session {v['session']} ", f" {tokens} · {cost} ",
+                  f" {v['input_tokens']:,}/{v['output_tokens']:,} tok · {cost} ")
+        right = next((r for r in rights if len(left) + len(r) <= width), rights[-1]) if width else rights[0]
         if width:
             left.truncate(max(width - len(right), 0), overflow="ellipsis", pad=True)
         self.update(left + Text(right))

@@ -70,3 +70,16 @@ async def test_ctrl_b_shows_or_hides_the_schema_whatever_the_width(make_app, wid
         await pilot.press("ctrl+b")
         await pilot.pause()
         assert shown() == before
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("width", [60, 80, 200])
+async def test_the_status_bar_gives_up_the_session_id_before_the_model_and_database(make_app, width) -> None:
+    app, _ = make_app([])
+    async with app.run_test(size=(width, 24)) as pilot:
+        await ready(pilot)
+        line = next(line for line in text_screenshot(app).splitlines() if line.startswith(" ready "))
+        assert len(line.rstrip()) <= width and "cost unknown" in line  # a scripted model has no price
+        assert ("session " in line) is (width == 200)
+        assert "scripted:test · sample-" in line and (".duckdb" in line) is (width >= 80)  # the database is cut last
+        assert ("tokens 0 in 0 out" in line) is (width == 200) and ("0/0 tok" in line) is (width < 200)

@@ -251,6 +251,8 @@ class _Walker:
             name, schema = str(table.get("table_name", "")), table.get("schema_name") or None
             if schema is None and fold(name) in visible:
                 continue  # a CTE: counted through its outputs
+            if table.get("column_name_alias") or table is not _unpivoted(select.get("from_table"), table):
+                continue  # `orders AS o(a, b)` renames its columns, a PIVOT reshapes them: not the catalog's
             ref = resolve_name(name, True, schema, self.catalog, "duckdb")
             if ref.table is not None:
                 table_columns |= {fold(c.name) for c in ref.table.columns}
@@ -378,6 +380,17 @@ class _Walker:
 def _nodes_of_type(node: Any, kind: str) -> list[dict[str, Any]]:
     """Every table-reference dict of `kind` anywhere under `node`."""
     return [item for item in all_dicts(node) if "class" not in item and item.get("type") == kind]
+
+
+def _unpivoted(ref: Any, table: dict[str, Any]) -> dict[str, Any] | None:
+    """`table` when it is one of the FROM clause's own items (not the source of a PIVOT)."""
+    if not isinstance(ref, dict):
+        return None
+    if ref is table:
+        return table
+    if ref.get("type") == "JOIN":
+        return _unpivoted(ref.get("left"), table) or _unpivoted(ref.get("right"), table)
+    return None
 
 
 def _direct_tables(ref: Any) -> list[dict[str, Any]]:

@@ -91,6 +91,42 @@ def test_postgres_row_alias_does_not_return_the_hidden_column(pg: PgEnv, capsys,
     assert result.json()["rows"] == []  # refused: the scripted model then gives up without a query
 
 
+# --- 1b. the same through a column-alias list that renames the other table's column away ---------
+# `orders AS o(a, b, c, d)`: orders no longer has `contact`/`amount`, so the bare name is the
+# customers row on both engines (found by a second review; both layers counted catalog columns).
+
+ROW_BY_RENAMED_COLUMN = [
+    "SELECT to_json(contact) AS j FROM customers AS contact, orders AS o(a, b, c, d) LIMIT 1",
+    "SELECT contact.name, contact AS r FROM customers AS contact, orders AS o(a, b, c, d)",
+    "SELECT amount FROM customers AS amount, orders AS o(w, x, y, z)",
+    "SELECT amount FROM customers AS amount, orders PIVOT (count(*) FOR contact IN ('a'))",
+]
+
+
+@pytest.mark.parametrize("sql", ROW_BY_RENAMED_COLUMN)
+def test_row_alias_named_like_a_renamed_column_is_refused_by_both_layers(sql: str) -> None:
+    for catalog, dialect in ((HIDDEN_CATALOG, "duckdb"), (PG_HIDDEN_CATALOG, "postgres")):
+        assert not check_sql(sql, catalog, dialect).ok, (dialect, sql)
+    assert duckdb_cross_check(sql, HIDDEN_CATALOG), sql
+
+
+def test_a_table_keeping_its_column_names_still_lets_the_column_through() -> None:
+    sql = "SELECT amount FROM customers AS amount, orders AS o"  # `amount` is orders.amount here
+    assert check_sql(sql, HIDDEN_CATALOG, "duckdb").ok and not duckdb_cross_check(sql, HIDDEN_CATALOG)
+
+
+def test_duckdb_sample_renamed_column_does_not_return_hidden_emails(capsys, sample_db: Path, tmp_path: Path) -> None:
+    sql = "SELECT to_json(status) AS j FROM customers AS status, orders AS o(a, b, c, d, e, f, g, h, i) LIMIT 1"
+    result = _ask(capsys, str(sample_db), sql, tmp_path, "--exclude-column", "customers.email")
+    assert "@example." not in result.out and result.json()["rows"] == []
+
+
+def test_postgres_renamed_column_does_not_return_the_hidden_column(pg: PgEnv, capsys, tmp_path: Path) -> None:  # noqa: F811
+    sql = "SELECT row_to_json(status) AS r FROM customers AS status, orders AS o(a, b, c, d) LIMIT 3"
+    result = _ask(capsys, _url(pg), sql, tmp_path, "--exclude-column", "customers.segment")
+    assert '"segment"' not in result.out and result.json()["rows"] == []
+
+
 # --- 2. sqlglot layer: UNPIVOT/PIVOT on a CTE or subquery hides that `email` is not its column ----
 
 UNPIVOT_SOURCE = [

@@ -114,13 +114,27 @@ def print_comparison(stream: TextIO, comparison: dict[str, Any], name_a: str, na
             f"{len(comparison['fixed'])} fixed, {len(comparison['broken'])} broken; "
             f"exact McNemar p = {p:.3g}: {verdict}", soft_wrap=True,
         )
-    table = Table(show_header=True, header_style="bold")
-    for column in ("category", "A", "B", "delta"):
-        table.add_column(column, justify="right" if column != "category" else "left")
-    for category, row in comparison["by_category"].items():
-        delta = row["delta"]
-        table.add_row(category, _pct(row["a"]), _pct(row["b"]), "-" if delta is None else f"{delta:+.1%}")
-    console.print(table)
+    elif shared is not None:
+        console.print("no question was scored by both runs, so there is nothing to compare question by question")
+    partial = bool(shared) and (shared["n"] != a["n"] or shared["n"] != b["n"])
+    if partial:
+        console.print(f"A, B and delta below are over the {shared['n']} questions both runs scored; "
+                      "'A all' and 'B all' are each run's accuracy over all its own scored questions (n in brackets)", soft_wrap=True)
+    groups = [("category", comparison["by_category"])]
+    if len(comparison.get("by_db") or {}) > 1:
+        groups.append(("database", comparison["by_db"]))
+    for title, rows in groups:
+        table = Table(show_header=True, header_style="bold")
+        columns = [title, "n", "A", "B", "delta"] + (["A all", "B all"] if partial else [])
+        for column in columns:
+            table.add_column(column, justify="left" if column == title else "right")
+        for label, row in rows.items():
+            delta = row.get("delta")
+            cells = [label, str(row.get("n", "-")), _pct(row.get("a")), _pct(row.get("b")), "-" if delta is None else f"{delta:+.1%}"]
+            if partial:
+                cells += [f"{_pct(row.get('a_all'))} ({row.get('a_n', 0)})", f"{_pct(row.get('b_all'))} ({row.get('b_n', 0)})"]
+            table.add_row(*cells)
+        console.print(table)
     console.print(f"fixed in B ({len(comparison['fixed'])}): {', '.join(comparison['fixed']) or '-'}")
     console.print(f"broken in B ({len(comparison['broken'])}): {', '.join(comparison['broken']) or '-'}")
 

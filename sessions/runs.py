@@ -127,55 +127,101 @@ def _query(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
 
 
 def list_runs(runs_dir: Path) -> list[dict[str, Any]]:
-    """One row per run, newest first, read with DuckDB straight from the JSONL files."""
+    """One row per run, newest first, read with DuckDB straight from the JSONL files.
+
+    Grouped by file, and only files with a header line count: a torn last line (a crash
+    mid-write) reads as a row of NULLs, and a stray JSONL file in `runs/` is not a run."""
     files = sorted(str(p) for p in runs_dir.glob("*.jsonl")) if runs_dir.exists() else []
     if not files:
         return []
     rows = _query(
         """
-        SELECT run_id, any_value(name) FILTER (WHERE type = 'header'), any_value(model) FILTER (WHERE type = 'header'),
+        SELECT any_value(run_id) FILTER (WHERE type = 'header'), any_value(name) FILTER (WHERE type = 'header'),
+               any_value(model) FILTER (WHERE type = 'header'),
                any_value(suite) FILTER (WHERE type = 'header'), any_value(started) FILTER (WHERE type = 'header'),
                count(*) FILTER (WHERE type = 'result' AND outcome IS DISTINCT FROM 'not_run'),
-               sum(CASE WHEN correct THEN 1 ELSE 0 END) FILTER (WHERE type = 'result'),
-               bool_or(type = 'summary'), sum(cost_usd) FILTER (WHERE type = 'result'),
-               count(*) FILTER (WHERE type = 'result' AND outcome = 'not_run')
-        FROM read_json(?, format = 'newline_delimited', union_by_name = true, ignore_errors = true,
+               coalesce(sum(CASE WHEN correct THEN 1 ELSE 0 END) FILTER (WHERE type = 'result' AND outcome IS DISTINCT FROM 'not_run'), 0),
+               coalesce(bool_or(type = 'summary'), false), sum(cost_usd) FILTER (WHERE type = 'result'),
+               count(*) FILTER (WHERE type = 'result' AND outcome = 'not_run'), filename
+        FROM read_json(?, format = 'newline_delimited', union_by_name = true, ignore_errors = true, filename = true,
                        columns = {run_id: 'VARCHAR', type: 'VARCHAR', name: 'VARCHAR', model: 'VARCHAR', suite: 'VARCHAR',
                                   started: 'VARCHAR', correct: 'BOOLEAN', cost_usd: 'DOUBLE', outcome: 'VARCHAR'})
-        GROUP BY run_id ORDER BY run_id DESC
+        WHERE type IS NOT NULL
+        GROUP BY filename HAVING bool_or(type = 'header')
         """,
         [files],
     )
     keys = ("run_id", "name", "model", "suite", "started", "questions", "correct", "finished", "cost_usd", "not_run")
-    return [dict(zip(keys, row)) for row in rows]
+    out = []
+    for row in rows:
+        record = dict(zip(keys, row))
+        record["run_id"] = record["run_id"] or Path(row[-1]).stem
+        record["model"] = record["model"] or "-"
+        record["suite"] = record["suite"] or "-"
+        out.append(record)
+    return sorted(out, key=lambda r: r["run_id"], reverse=True)
+
+
+class NotARunLog(FileNotFoundError):
+    """The file exists but is no run log (a suite, an `--out` results file, a session log).
+
+    A FileNotFoundError, so every caller that turns "no such run" into a one-line error for the
+    person does the same here."""
+
+
+_HEADER_MAX_BYTES = 1 << 20
+
+
+def _check_run_log(path: Path, runs_dir: Path) -> Path:
+    hint = f"`analyst runs list` shows the runs in {runs_dir}"
+    try:
+        with path.open("rb") as handle:
+            first = handle.readline(_HEADER_MAX_BYTES)
+    except OSError as exc:
+        raise NotARunLog(f"cannot read {path}: {exc.strerror or exc}; {hint}") from None
+    try:
+        record = json.loads(first.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        record = None
+    if not (isinstance(record, dict) and record.get("type") == "header" and isinstance(record.get("run_id"), str)):
+        raise NotARunLog(f"{path} is not an analyst run log (its first line is not a run header); {hint}")
+    return path
 
 
 def find_run(runs_dir: Path, ref: str) -> Path:
+    """The run log `ref` names: a run id, a path, or a unique part of an id. Raises
+    FileNotFoundError (NotARunLog for a file that is not a run log) with a one-line message."""
     exact = runs_dir / f"{ref}.jsonl"
     if exact.is_file():
-        return exact
+        return _check_run_log(exact, runs_dir)
     if Path(ref).is_file():
-        return Path(ref)
+        return _check_run_log(Path(ref), runs_dir)
     matches = sorted(p for p in runs_dir.glob("*.jsonl") if ref in p.stem) if runs_dir.exists() else []
     if len(matches) == 1:
-        return matches[0]
+        return _check_run_log(matches[0], runs_dir)
     hint = f"{len(matches)} runs match" if matches else "no run matches"
     raise FileNotFoundError(f"{hint} {ref!r} in {runs_dir} (run `analyst runs list`)")
 
 
 def load_run(path: Path) -> RunRecord:
+    """Split on b"\n" only: the writer keeps non-ASCII as is, so a line may hold U+2028 and the
+    like, which str.splitlines would cut. A torn last line (even mid-character) is skipped."""
     header: dict[str, Any] = {}
     results: list[dict[str, Any]] = []
     summary = None
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in path.read_bytes().split(b"\n"):
+        if not line.strip():
+            continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
+            record = json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
             continue  # a torn last line after a crash
+        if not isinstance(record, dict):
+            continue
         kind = record.get("type")
         if kind == "header":
             header = record
-        elif kind == "result":
+        elif kind == "result" and isinstance(record.get("id"), str):
             results.append(record)
         elif kind == "summary":
             summary = record
@@ -187,31 +233,53 @@ def results_as_objects(records: Iterable[dict[str, Any]]) -> list[QuestionResult
     return [QuestionResult(**{k: v for k, v in r.items() if k in fields}) for r in records]
 
 
+def _shared_slices(common: list[str], by_id_a: dict[str, dict[str, Any]], by_id_b: dict[str, dict[str, Any]],
+                   sa: dict[str, Any], sb: dict[str, Any], key: str, summary_key: str) -> dict[str, dict[str, Any]]:
+    """Per-group accuracy of A and B over the questions both scored (so the deltas agree with the
+    headline), plus each run's accuracy over all its own scored questions (`a_all`, `b_all`)."""
+    groups: dict[str, dict[str, Any]] = {}
+    for i in common:
+        label = str(by_id_a[i].get(key) or by_id_b[i].get(key) or "")
+        group = groups.setdefault(label, {"n": 0, "a_correct": 0, "b_correct": 0})
+        group["n"] += 1
+        group["a_correct"] += bool(by_id_a[i].get("correct"))
+        group["b_correct"] += bool(by_id_b[i].get("correct"))
+    out: dict[str, dict[str, Any]] = {}
+    for label in sorted(set(groups) | set(sa[summary_key]) | set(sb[summary_key])):
+        group = groups.get(label, {"n": 0, "a_correct": 0, "b_correct": 0})
+        n = group["n"]
+        acc_a = round(group["a_correct"] / n, 4) if n else None
+        acc_b = round(group["b_correct"] / n, 4) if n else None
+        out[label] = {"n": n, "a": acc_a, "b": acc_b, "delta": None if not n else round((group["b_correct"] - group["a_correct"]) / n, 4),
+                      "a_all": sa[summary_key].get(label, {}).get("accuracy"), "b_all": sb[summary_key].get(label, {}).get("accuracy"),
+                      "a_n": sa[summary_key].get(label, {}).get("n", 0), "b_n": sb[summary_key].get(label, {}).get("n", 0)}
+    return out
+
+
 def compare_runs(a: RunRecord, b: RunRecord) -> dict[str, Any]:
-    """Per-category accuracy deltas, the questions that flipped (by id), and whether the flips
-    are more than noise (exact McNemar test on the questions both runs answered)."""
+    """Per-category and per-database accuracy deltas, the questions that flipped (by id), and
+    whether the flips are more than noise (exact McNemar test on the questions both runs answered).
+
+    Every delta is over the questions both runs scored, like the headline; an interrupted run
+    against a full one would otherwise compare different question sets. Each run's accuracy
+    over all its own scored questions is kept apart (`a`/`b` at the top, `a_all`/`b_all` per group)."""
     sa = summarize(results_as_objects(a.results))
     sb = summarize(results_as_objects(b.results))
-    categories = sorted(set(sa["by_category"]) | set(sb["by_category"]))
-    deltas = {}
-    for cat in categories:
-        acc_a = sa["by_category"].get(cat, {}).get("accuracy")
-        acc_b = sb["by_category"].get(cat, {}).get("accuracy")
-        deltas[cat] = {"a": acc_a, "b": acc_b, "delta": None if acc_a is None or acc_b is None else round(acc_b - acc_a, 4)}
     by_id_a = {r["id"]: r for r in a.results if r.get("outcome") != NOT_RUN}
     by_id_b = {r["id"]: r for r in b.results if r.get("outcome") != NOT_RUN}
     common = sorted(set(by_id_a) & set(by_id_b))
-    fixed = [i for i in common if not by_id_a[i]["correct"] and by_id_b[i]["correct"]]
-    broken = [i for i in common if by_id_a[i]["correct"] and not by_id_b[i]["correct"]]
-    shared_a = sum(bool(by_id_a[i]["correct"]) for i in common)
-    shared_b = sum(bool(by_id_b[i]["correct"]) for i in common)
+    fixed = [i for i in common if not by_id_a[i].get("correct") and by_id_b[i].get("correct")]
+    broken = [i for i in common if by_id_a[i].get("correct") and not by_id_b[i].get("correct")]
+    shared_a = sum(bool(by_id_a[i].get("correct")) for i in common)
+    shared_b = sum(bool(by_id_b[i].get("correct")) for i in common)
     return {
         "a": {"accuracy": sa["accuracy"], "n": sa["n"], "ci95": sa["accuracy_ci95"]},
         "b": {"accuracy": sb["accuracy"], "n": sb["n"], "ci95": sb["accuracy_ci95"]},
         "shared": {"n": len(common), "a_correct": shared_a, "b_correct": shared_b,
                    "delta": round((shared_b - shared_a) / len(common), 4) if common else None,
                    "mcnemar_p": round(mcnemar_exact_p(len(fixed), len(broken)), 6)},
-        "by_category": deltas,
+        "by_category": _shared_slices(common, by_id_a, by_id_b, sa, sb, "category", "by_category"),
+        "by_db": _shared_slices(common, by_id_a, by_id_b, sa, sb, "db", "by_db"),
         "fixed": fixed,
         "broken": broken,
         "only_in_a": sorted(set(by_id_a) - set(by_id_b)),

@@ -329,6 +329,15 @@ SELECT sleep_ms(600000) AS zzz
 -- category: sleeps
 SELECT pg_sleep(600) AS zzz
 -- ---
+-- category: sleeps
+SELECT levenshtein(repeat('a', 20), repeat('b', 20)) AS d
+-- ---
+-- category: sleeps
+SELECT damerau_levenshtein(repeat('a', 20), 'b') AS d, editdist3('a', 'b') AS e
+-- ---
+-- category: sleeps
+SELECT jaro_similarity('a', repeat('b', 20)) AS j, jaro_winkler_similarity('a', 'b') AS w
+-- ---
 -- category: sequences
 SELECT nextval('seq_pwned') AS n
 -- ---

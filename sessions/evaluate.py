@@ -7,6 +7,7 @@ any alternative is correct. Outcomes say *why* a question failed, so error slice
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -86,9 +87,11 @@ def score(item: SuiteItem, outcome: Outcome, database: Database, limits: Limits,
     failure = _failure_outcome(outcome)
     if item.kind == "refusal":  # declined in words, having run nothing (tried SQL may have failed)
         no_result = (outcome.error or {}).get("kind") == "no_result"
-        declined = failure is not None and (failure[0] == "no_sql" and outcome.status == "answered" or no_result)
-        if declined:
+        in_words = failure is not None and (failure[0] == "no_sql" and outcome.status == "answered" or no_result)
+        if in_words and declines(outcome.answer):
             return QuestionResult(correct=True, outcome="correct", reason="declined", **base)
+        if in_words:  # "There are 42." with no query: an invented answer, not a refusal
+            return QuestionResult(correct=False, outcome="incorrect", reason="answered without a query instead of declining", **base)
     if failure is not None:
         return QuestionResult(correct=False, outcome=failure[0], error=failure[1], **base)
     predicted = outcome.result
@@ -109,6 +112,24 @@ def score(item: SuiteItem, outcome: Outcome, database: Database, limits: Limits,
     if best is None:
         return QuestionResult(correct=False, outcome="gold_error", error="; ".join(gold_errors), **base)
     return QuestionResult(correct=False, outcome="incorrect", set_equal=best.set_equal, rounded_equal=best.rounded_equal, reason=best.reason, **base)
+
+
+_DECLINE = re.compile(
+    r"\b(?:can ?not|can'?t|cannot|(?:could|would)(?: not|n'?t)|unable|impossible|unanswerable|no such|not (?:possible|available|able|enough|present|"
+    r"stored|recorded|tracked|included|contained|covered|in the (?:data|database|schema|tables?))|no (?:data|information|"
+    r"column|table|field|record|way|means)|(?:does|do|did)(?: not|n'?t) (?:have|contain|include|exist|store|record|track|hold)|"
+    r"(?:is|are)(?: not|n'?t) (?:available|possible|in|part of|stored|recorded|tracked)|insufficient|lacks?|missing|"
+    r"outside (?:the|of)|beyond the (?:data|scope)|not (?:answerable|something))\b",
+    re.IGNORECASE,
+)
+
+
+def declines(answer: str | None) -> bool:
+    """Does the model's reply say the data cannot answer the question?  A refusal suite scores
+    a reply in words as declined only when it reads as one: "There are 42." with no query is an
+    invented answer.  Deliberately generous (any of the usual phrasings), since the failure it
+    guards against is a number or name stated as fact."""
+    return bool(answer) and _DECLINE.search(answer) is not None
 
 
 def _has_order(sql: str, dialect: str) -> bool:

@@ -117,14 +117,17 @@ def test_idk_suite_rewards_declining(defog, monkeypatch, capsys, analyst_home: P
 
         def reply(body: dict) -> dict:
             question = PROMPT.match(body["messages"][1]["content"]).group(1)
-            if "art" in question.lower():  # invent SQL for some, decline the rest
+            if "art" in question.lower():  # invent SQL for some, invent in words for others, decline the rest
                 return {"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT 42 AS invented"}}]} if body["messages"][-1]["role"] != "tool" else {"text": "42."}
+            if "what" in question.lower():
+                return {"text": "There are 42."}
             return {"text": "The data cannot answer that question."}
 
         fake.responder = reply
         result = run_cli(["eval", "defog-idk", "--model", "openai:gpt-4.1-mini", "--concurrency", "4"], capsys)
     assert result.code == 0, result.err[-1000:]
-    invented = sum("art" in i.prompt.lower() for i in suite.items)
+    invented = sum("art" in i.prompt.lower() or "what" in i.prompt.lower() for i in suite.items)
+    assert 0 < sum("what" in i.prompt.lower() and "art" not in i.prompt.lower() for i in suite.items) < len(suite.items)
     assert f"({len(suite.items) - invented}/{len(suite.items)}, 95% CI" in result.out
 
 

@@ -6,12 +6,12 @@ import json
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any, TextIO
 
 from analyst.config import Config
-from analyst.errors import EXIT_NOT_ANSWERED, EXIT_OK, UserError
+from analyst.errors import EXIT_INTERRUPTED, EXIT_NOT_ANSWERED, EXIT_OK, EXIT_PROVIDER, UserError
 
 
 def _suite(config: Config, ref: str) -> Any:
@@ -45,13 +45,35 @@ class _Databases:
 
         key = spec or self.default
         with self._lock:
-            if key not in self._open:
-                self._open[key] = open_database(self.config, key)
-            return self._open[key]
+            if _db_key(key) not in self._open:  # `shop.duckdb` and `./shop.duckdb` are one database
+                self._open[_db_key(key)] = open_database(self.config, key)
+            return self._open[_db_key(key)]
 
     def close(self) -> None:
         for database in self._open.values():
-            database.close()
+            try:
+                database.close()
+            except Exception:  # noqa: BLE001 - a query a second Ctrl+C left running; the process ends anyway
+                pass
+
+
+def _db_key(spec: str | None) -> str | None:
+    from analyst.wiring import is_postgres_url
+
+    if spec is None or is_postgres_url(spec):
+        return spec
+    return str(Path(spec).expanduser().resolve())
+
+
+def _inputs(suite_ref: str, model_name: str | None, suite: Any, default_db: str | None) -> list[Path]:
+    """Files the run reads: --out must not be one of them (it would be emptied first)."""
+    from analyst.wiring import is_postgres_url
+
+    paths = [Path(suite_ref)] if suite_ref not in ("defog", "defog-idk") else []
+    if model_name and model_name.startswith("scripted:"):
+        paths.append(Path(model_name.split(":", 1)[1]))
+    paths += [Path(d) for d in {item.db for item in suite.items} | {default_db} if d and not is_postgres_url(d)]
+    return [p.expanduser().resolve() for p in paths]
 
 
 def _carried(config: Config, ref: str, suite: Any, model: str) -> tuple[str, list[Any]]:
@@ -69,7 +91,8 @@ def _carried(config: Config, ref: str, suite: Any, model: str) -> tuple[str, lis
     if header.get("model") != model:
         raise UserError(f"--resume {ref}: that run used {header.get('model')}, not {model}; pass --model {header.get('model')} or run afresh")
     ids = {item.id for item in suite.items}
-    kept = [r for r in results_as_objects(record.results) if r.outcome != NOT_RUN and r.id in ids]
+    # not run, or failed at the provider (a 503, a rejected key): asked again, not kept
+    kept = [r for r in results_as_objects(record.results) if r.outcome not in (NOT_RUN, "model_error") and r.id in ids]
     return str(header.get("run_id")), list({r.id: r for r in kept}.values())
 
 
@@ -78,6 +101,7 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
     (suite, model, price, databases, --out), so a run that cannot start leaves no record."""
     from agents import prompts
     from agents.drive import auto_approve, drive
+    from analyst.batch import FATAL_HTTP
     from analyst.eval_report import EvalProgress, print_report
     from analyst.outputs import open_output, write_failed
     from analyst.wiring import Session, build_model, code_version, run_settings
@@ -90,7 +114,8 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
     stderr = stderr or sys.stderr
     suite = _suite(config, suite_ref)
     resolved = build_model(config, model_name, stream=False)
-    settings = run_settings(config, resolved, summarize=False, max_rows=EVAL_MAX_ROWS)
+    max_rows = max(EVAL_MAX_ROWS, config.max_rows)  # --max-rows raises the cap, never lowers it
+    settings = run_settings(config, resolved, summarize=False, max_rows=max_rows)
     settings = replace(settings, limits=replace(settings.limits, cell_digest=True))  # clipped cells compare exactly
     resumed_from, carried = _carried(config, resume, suite, resolved.model.name) if resume else (None, [])
     done_ids = {r.id for r in carried}
@@ -98,6 +123,8 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
     budget = settings.budget
     databases = _Databases(config, db)
     out_path = Path(out) if out else None
+    if out_path is not None and out_path.expanduser().resolve() in _inputs(suite_ref, model_name or config.model, suite, db or config.db):
+        raise UserError(f"--out {out} is a file this run reads (the suite, the scripted model or a database); write the results elsewhere")
     out_handle = None
     try:
         for spec in dict.fromkeys(item.db for item in suite.items):
@@ -113,7 +140,7 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
         "questions": len(suite.items), "code_version": code_version(),
         "templates": {t.name: t.hash for t in (prompts.SYSTEM, prompts.QUESTION, prompts.FOLLOW_UP)},
         "retrieval": {"budget": config.schema_budget, "method": "bm25+fk-expansion"},
-        "limits": {"timeout": config.timeout, "max_rows": EVAL_MAX_ROWS, "max_cost_usd": config.max_cost},
+        "limits": {"timeout": config.timeout, "max_rows": max_rows, "max_cost_usd": config.max_cost},
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         **({"resumed_from": resumed_from, "carried": len(carried)} if resumed_from else {}),
     }
@@ -128,45 +155,93 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
     if resumed_from:
         stderr.write(f"resuming {resumed_from}: {len(carried)} scored question(s) kept, {len(todo)} to run\n")
 
+    stopping = threading.Event()
+    active: set[Any] = set()
+    active_lock = threading.Lock()
+    stop_reason: list[str] = []  # why the run stopped early (Ctrl+C, a rejected key)
+
     def one(item: Any) -> Any:
-        if budget is not None and not budget.admit():  # spend nothing, open no session
-            return not_run(item, budget.why_exhausted())
+        if stopping.is_set():
+            return not_run(item, stop_reason[0] if stop_reason else "stopped")
+        if budget is not None and not budget.admit(stopping.is_set):  # spend nothing, open no session
+            return not_run(item, budget.why_exhausted() if not stopping.is_set() else (stop_reason or ["stopped"])[0])
         outcome = None
         try:
             database = databases.get(item.db)
             session = Session(config, database, resolved, settings)
+            with active_lock:
+                active.add(session.loop)
             started = time.perf_counter()
             try:
-                outcome = drive(session.loop, item.prompt, auto_approve)
+                if not stopping.is_set():  # (interrupting the loop first would not hold: ask() starts afresh)
+                    outcome = drive(session.loop, item.prompt, auto_approve)
             finally:
+                with active_lock:
+                    active.discard(session.loop)
                 session.close()
         finally:
             if budget is not None:
                 budget.question_done(outcome.cost_usd if outcome is not None else 0.0)
+        error = (outcome.error if outcome is not None else None) or {}
+        if error.get("kind") == "provider" and error.get("http_status") in FATAL_HTTP:
+            fatal.append(str(error.get("message")))  # every other question would fail the same way
+            stop(f"stopped: {fatal[0]}")
+        if stopping.is_set() and (outcome is None or outcome.status != "answered" or outcome.result is None):
+            return not_run(item, stop_reason[0] if stop_reason else "stopped")  # cut short: ask again on --resume
         return score(item, outcome, database, settings.limits, latency_ms=(time.perf_counter() - started) * 1000, session_id=session.id)
+
+    def stop(reason: str) -> None:
+        if not stop_reason:
+            stop_reason.append(reason)
+        stopping.set()
+        with active_lock:
+            loops = list(active)
+        for loop in loops:
+            loop.interrupt()
 
     results = list(carried)
     out_error: UserError | None = None  # --out failed mid-run: the run goes on (its log has every line)
+    fatal: list[str] = []  # the provider's answer that stopped the run (401, 403, 404)
+    interrupted = False
     progress = EvalProgress(stderr, len(todo))
+    executor = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="eval")
+
+    def record(result: Any) -> None:
+        nonlocal out_error
+        results.append(result)
+        run_log.result(result)
+        if out_handle and out_path and out_error is None:
+            try:
+                out_handle.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+                out_handle.flush()
+            except OSError as exc:
+                out_error = write_failed(out_path, exc, resume_hint=f"; every result is in the run log {run_log.path}")
+                stderr.write(f"analyst: warning: {out_error.message}; the run goes on\n")
+        progress.advance(result)
+
     try:
-        with progress, ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="eval") as pool:
-            futures = [pool.submit(one, item) for item in todo]
-            for future in as_completed(futures):
-                result = future.result()
-                results.append(result)
-                run_log.result(result)
-                if out_handle and out_path and out_error is None:
-                    try:
-                        out_handle.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
-                        out_handle.flush()
-                    except OSError as exc:
-                        out_error = write_failed(out_path, exc, resume_hint=f"; every result is in the run log {run_log.path}")
-                        stderr.write(f"analyst: warning: {out_error.message}; the run goes on\n")
-                progress.advance(result)
+        with progress:
+            pending = {executor.submit(one, item): item for item in todo}
+            try:
+                while pending:
+                    done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        item = pending.pop(future)
+                        record(not_run(item, stop_reason[0]) if future.cancelled() else future.result())
+                        if fatal:
+                            for other in pending:
+                                other.cancel()
+            except KeyboardInterrupt:
+                interrupted = True
+                stop("interrupted (Ctrl+C)")
+                _drain(executor, lambda: stop("interrupted (Ctrl+C)"))
+                for future, item in pending.items():  # finished while stopping, or never started
+                    record(future.result() if future.done() and not future.cancelled() else not_run(item, stop_reason[0]))
     finally:
+        _drain(executor, lambda: stop("interrupted (Ctrl+C)"))
         summary = summarize(results)
-        if summary["not_run"] and budget is not None:
-            summary["stopped"] = budget.why_exhausted() or "stopped by --max-cost"
+        if summary["not_run"]:
+            summary["stopped"] = stop_reason[0] if stop_reason else (budget.why_exhausted() if budget is not None else "") or "stopped by --max-cost"
         run_log.finish({**summary, "ended": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
         if out_handle:
             try:
@@ -179,9 +254,26 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
     if out_error is not None:
         raise out_error
     if summary["not_run"]:
-        stderr.write(f"analyst: {summary['not_run']} of {len(suite.items)} questions not run: {summary.get('stopped')}\n")
-        return EXIT_NOT_ANSWERED
-    return EXIT_OK
+        stderr.write(f"analyst: {summary['not_run']} of {len(suite.items)} questions not run: {summary.get('stopped')}; "
+                     f"`analyst eval {suite_ref} --model {resolved.model.name} --resume {run_id}` asks them\n")
+    if interrupted:
+        return EXIT_INTERRUPTED
+    if fatal:
+        return EXIT_PROVIDER
+    failed = sum(r.outcome == "model_error" for r in results)
+    if failed:
+        stderr.write(f"analyst: {failed} question(s) failed at the model provider; --resume {run_id} asks them again\n")
+    return EXIT_NOT_ANSWERED if summary["not_run"] or failed else EXIT_OK
+
+
+def _drain(executor: ThreadPoolExecutor, again: Any) -> None:
+    """Shut the pool down, cancelling queued questions; a repeated Ctrl+C only interrupts again."""
+    while True:
+        try:
+            executor.shutdown(wait=True, cancel_futures=True)
+            return
+        except KeyboardInterrupt:
+            again()
 
 
 def run_runs(config: Config, verb: str, refs: list[str], stdout: TextIO | None = None) -> int:
@@ -197,7 +289,7 @@ def run_runs(config: Config, verb: str, refs: list[str], stdout: TextIO | None =
         for row in rows:
             accuracy = f"{row['correct'] / row['questions']:.1%}" if row["questions"] else "-"
             state = "" if row["finished"] else " (unfinished)"
-            state += f" ({row['not_run']} not run: --max-cost)" if row["not_run"] else ""
+            state += f" ({row['not_run']} not run; see runs show)" if row["not_run"] else ""
             stdout.write(f"{row['run_id']}  {accuracy:>6} of {row['questions']:<4} {row['model']:<28} {row['suite']}{state}\n")
         return EXIT_OK
     try:

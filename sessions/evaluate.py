@@ -74,7 +74,7 @@ def not_run(item: SuiteItem, reason: str) -> QuestionResult:
 
 
 def _run_gold(database: Database, gold: str, limits: Limits) -> QueryResult | QueryError:
-    return database.execute(gold, replace(limits, max_rows=EVAL_MAX_ROWS))
+    return database.execute(gold, limits)  # the run's limits: the eval row cap, exact clipped cells
 
 
 def score(item: SuiteItem, outcome: Outcome, database: Database, limits: Limits, *, latency_ms: float, session_id: str | None) -> QuestionResult:

@@ -91,3 +91,40 @@ def test_corrupt_lines_in_a_log_are_reported_not_fatal(tmp_path: Path, capsys) -
     path.write_text(lines[0] + "{garbage\n" + "".join(lines[1:]))
     shown = run_cli(["sessions", "show", str(path)], capsys)
     assert shown.code == 0 and "unreadable lines [2]" in shown.out and "It is 1." in shown.out
+
+
+def test_ctrl_c_stops_an_eval_run_keeps_what_finished_and_resume_asks_the_rest(tmp_path: Path, analyst_home: Path) -> None:
+    import duckdb
+
+    db = tmp_path / "shop.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE items AS SELECT i AS id FROM range(10) t(i)")
+    suite = tmp_path / "suite.jsonl"
+    suite.write_text("".join(json.dumps({"id": f"q{k}", "question": f"Count {k}", "gold_sql": "SELECT count(*) AS n FROM items", "db": str(db)})
+                             + "\n" for k in range(12)))
+    slow = {"tool_calls": [{"name": "run_sql", "arguments": {"sql": RUNAWAY["tool_calls"][0]["arguments"]["sql"]}}]}
+    model = script(tmp_path / "m.jsonl", *([slow, {"text": "Done."}] * 12))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "analyst.cli", "eval", str(suite), "--model", model, "--timeout", "120"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "ANALYST_HOME": str(analyst_home)},
+    )
+    sessions = analyst_home / "sessions"
+    deadline = time.time() + 30
+    while time.time() < deadline:  # wait until the first question's query is running
+        logs = list(sessions.glob("*.jsonl")) if sessions.exists() else []
+        if logs and "approval_decided" in logs[0].read_text():
+            break
+        time.sleep(0.05)
+    time.sleep(0.5)
+    started = time.time()
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert time.time() - started < 10, err  # not after all twelve runaway queries
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    assert len(list(sessions.glob("*.jsonl"))) <= 2  # queued questions never started
+    (run,) = (analyst_home / "runs").glob("*.jsonl")
+    lines = [json.loads(line) for line in run.read_text().splitlines()]
+    results = [r for r in lines if r["type"] == "result"]
+    assert len(results) == 12 and {r["outcome"] for r in results} == {"not_run"}
+    assert lines[-1]["type"] == "summary" and "interrupted" in lines[-1]["stopped"]
+    assert f"--resume {lines[0]['run_id']}" in err

@@ -221,7 +221,7 @@ def test_eval_under_a_cap_scores_what_ran_and_records_the_rest_as_not_run(priced
     assert "run cost cap reached" in summary["stopped"]
     assert f"{len(not_run)} question(s) not run" in result.out
     listed = run_cli(["runs", "list"], capsys)
-    assert f"of {len(scored):<4}" in listed.out and f"({len(not_run)} not run: --max-cost)" in listed.out
+    assert f"of {len(scored):<4}" in listed.out and f"({len(not_run)} not run; see runs show)" in listed.out
 
 
 def test_eval_scores_a_question_whose_sql_ran_before_the_cap_stopped_it(priced, capsys, tmp_path: Path, analyst_home: Path) -> None:

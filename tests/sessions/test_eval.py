@@ -164,3 +164,89 @@ def test_long_texts_are_compared_whole_not_by_their_clipped_prefix(capsys, tmp_p
     lines = [json.loads(line) for line in next((analyst_home / "runs").glob("*.jsonl")).read_text().splitlines()]
     verdicts = {r["id"]: r["outcome"] for r in lines if r["type"] == "result"}
     assert verdicts == {"q1": "correct", "q2": "incorrect"}, result.err
+
+
+def _shop(tmp_path: Path, rows: int = 20) -> Path:
+    import duckdb
+
+    db = tmp_path / "shop.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute(f"CREATE TABLE items AS SELECT i AS id, i * 2 AS price FROM range({rows}) t(i)")
+    return db
+
+
+def _suite_file(tmp_path: Path, db: Path, n: int, gold: str = "SELECT id, price FROM items") -> Path:
+    suite = tmp_path / "suite.jsonl"
+    suite.write_text("".join(json.dumps({"id": f"q{k}", "question": f"Question {k}", "gold_sql": gold, "db": str(db)}) + "\n"
+                             for k in range(n)))
+    return suite
+
+
+def _script(tmp_path: Path, replies: list[dict], name: str = "m.jsonl") -> Path:
+    path = tmp_path / name
+    path.write_text("".join(json.dumps(r) + "\n" for r in replies))
+    return path
+
+
+def _run_lines(home: Path) -> list[list[dict]]:
+    return [[json.loads(line) for line in p.read_text().splitlines()] for p in sorted((home / "runs").glob("*.jsonl"))]
+
+
+ANSWER = [{"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT id, price FROM items"}}]}, {"text": "Done."}]
+
+
+def test_a_rejected_key_stops_the_run_and_resume_asks_every_question(capsys, tmp_path: Path, analyst_home: Path) -> None:
+    suite = _suite_file(tmp_path, _shop(tmp_path), 4)
+    bad = _script(tmp_path, [{"error": {"status": 401, "message": "invalid api key"}}], "bad.jsonl")
+    result = run_cli(["eval", str(suite), "--model", f"scripted:{bad}"], capsys)
+    assert result.code == 3 and "invalid api key" in result.err and "--resume" in result.err  # one call, not four
+    (lines,) = _run_lines(analyst_home)
+    assert [r["outcome"] for r in lines if r["type"] == "result"] == ["not_run"] * 4
+    run_id = lines[0]["run_id"]
+    good = _script(tmp_path, ANSWER * 4)
+    again = run_cli(["eval", str(suite), "--model", f"scripted:{bad}", "--resume", run_id], capsys)  # same model name needed
+    assert again.code == 3
+    bad.write_text(good.read_text())
+    resumed = run_cli(["eval", str(suite), "--model", f"scripted:{bad}", "--resume", run_id], capsys)
+    assert resumed.code == 0 and "accuracy 100.0% (4/4" in resumed.out, resumed.err
+
+
+def test_a_provider_failure_is_not_a_verdict_and_resume_asks_it_again(capsys, tmp_path: Path, analyst_home: Path) -> None:
+    suite = _suite_file(tmp_path, _shop(tmp_path), 2)
+    script = _script(tmp_path, ANSWER + [{"error": {"status": 503, "message": "overloaded"}}])
+    result = run_cli(["eval", str(suite), "--model", f"scripted:{script}"], capsys)
+    assert result.code == 1 and "1 question(s) failed at the model provider" in result.err
+    run_id = _run_lines(analyst_home)[0][0]["run_id"]
+    script.write_text("".join(json.dumps(r) + "\n" for r in ANSWER))
+    resumed = run_cli(["eval", str(suite), "--model", f"scripted:{script}", "--resume", run_id], capsys)
+    assert resumed.code == 0 and "1 scored question(s) kept, 1 to run" in resumed.err and "(2/2" in resumed.out
+
+
+def test_one_database_spelled_two_ways_is_opened_once(capsys, tmp_path: Path, analyst_home: Path, monkeypatch) -> None:
+    db = _shop(tmp_path)
+    suite = tmp_path / "suite.jsonl"
+    suite.write_text("".join(json.dumps({"id": f"q{k}", "question": "All items", "gold_sql": "SELECT id, price FROM items", "db": spelled})
+                             + "\n" for k, spelled in enumerate([str(db), str(tmp_path / "." / "shop.duckdb"), "shop.duckdb"])))
+    monkeypatch.chdir(tmp_path)
+    result = run_cli(["eval", str(suite), "--model", f"scripted:{_script(tmp_path, ANSWER * 3)}"], capsys)
+    assert result.code == 0 and "(3/3" in result.out, result.err
+
+
+def test_out_may_not_overwrite_what_the_run_reads(capsys, tmp_path: Path, analyst_home: Path) -> None:
+    suite = _suite_file(tmp_path, _shop(tmp_path), 1)
+    script = _script(tmp_path, ANSWER)
+    for target in (suite, script, tmp_path / "shop.duckdb"):
+        before = target.read_bytes()
+        result = run_cli(["eval", str(suite), "--model", f"scripted:{script}", "--out", str(target)], capsys)
+        assert result.code == 2 and "is a file this run reads" in result.err and target.read_bytes() == before
+    assert not (analyst_home / "runs").exists() or not list((analyst_home / "runs").glob("*.jsonl"))
+
+
+def test_max_rows_raises_the_eval_row_cap(capsys, tmp_path: Path, analyst_home: Path) -> None:
+    from sessions.evaluate import EVAL_MAX_ROWS
+
+    suite = _suite_file(tmp_path, _shop(tmp_path, EVAL_MAX_ROWS + 5), 1)
+    capped = run_cli(["eval", str(suite), "--model", f"scripted:{_script(tmp_path, ANSWER)}"], capsys)
+    assert "truncated" in json.dumps(_run_lines(analyst_home)[-1]) and capped.code == 0
+    raised = run_cli(["eval", str(suite), "--model", f"scripted:{_script(tmp_path, ANSWER, 'm2.jsonl')}", "--max-rows", str(EVAL_MAX_ROWS + 10)], capsys)
+    assert raised.code == 0 and "(1/1" in raised.out, raised.err

@@ -6,6 +6,7 @@ resolve keys and start session logs the same way.
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,9 @@ def code_version() -> str:
         return "unknown"
 
 
+_KEYWORD_DSN = re.compile(r"(?:^|\s)(?:host|hostaddr|dbname|user|password|port|sslmode|service)\s*=", re.IGNORECASE)
+
+
 def is_postgres_url(spec: str) -> bool:
     return spec.startswith(("postgresql://", "postgres://"))
 
@@ -39,6 +43,10 @@ def open_database(config: Config, db: str | None = None) -> Any:
         from tools.databases.duckdb_db import EngineSettings, open_duckdb
 
         settings = EngineSettings(threads=config.threads, memory_limit=config.memory_limit)
+        if spec and not Path(spec).expanduser().exists() and _KEYWORD_DSN.search(spec):
+            # never echoed: it may hold a password
+            raise UserError("--db looks like a PostgreSQL keyword connection string (host=... dbname=...); pass a URL "
+                            "instead: postgresql://USER@HOST:PORT/DBNAME, with the password in PGPASSWORD or ~/.pgpass", EXIT_DATABASE)
         if spec:
             path = Path(spec).expanduser()
         else:

@@ -319,3 +319,10 @@ def test_ask_json_with_a_surrogate_survives_a_strict_stdout(tmp_path: Path, anal
     )
     assert proc.returncode == 0, proc.stderr.decode(errors="replace")
     assert json.loads(proc.stdout)["question"] == "how many \udcff"
+
+
+def test_a_keyword_connection_string_is_refused_without_echoing_its_password(capsys) -> None:
+    dsn = "host=127.0.0.1 port=5432 dbname=test user=postgres password=Hunter2Pw"
+    result = run_cli(["ask", "anything", "--db", dsn, "--approve", "auto"], capsys)
+    assert result.code == 4 and "postgresql://USER@HOST:PORT/DBNAME" in result.err
+    assert "Hunter2Pw" not in result.err + result.out and len(result.err.strip().splitlines()) == 1

@@ -260,6 +260,11 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
         return EXIT_INTERRUPTED
     if fatal:
         return EXIT_PROVIDER
+    broken = [r.id for r in results if r.outcome == "gold_error"]
+    if broken:  # the suite's fault, not the model's: say which, so the suite gets fixed
+        shown = ", ".join(broken[:10]) + (f" and {len(broken) - 10} more" if len(broken) > 10 else "")
+        stderr.write(f"analyst: warning: the gold SQL of {len(broken)} question(s) failed ({shown}); they count as not correct "
+                     f"- each error is in {run_log.path}\n")
     failed = sum(r.outcome == "model_error" for r in results)
     if failed:
         stderr.write(f"analyst: {failed} question(s) failed at the model provider; --resume {run_id} asks them again\n")

@@ -250,3 +250,11 @@ def test_max_rows_raises_the_eval_row_cap(capsys, tmp_path: Path, analyst_home: 
     assert "truncated" in json.dumps(_run_lines(analyst_home)[-1]) and capped.code == 0
     raised = run_cli(["eval", str(suite), "--model", f"scripted:{_script(tmp_path, ANSWER, 'm2.jsonl')}", "--max-rows", str(EVAL_MAX_ROWS + 10)], capsys)
     assert raised.code == 0 and "(1/1" in raised.out, raised.err
+
+
+def test_failing_gold_sql_is_named_so_the_suite_gets_fixed(capsys, tmp_path: Path, analyst_home: Path) -> None:
+    suite = _suite_file(tmp_path, _shop(tmp_path), 2, gold="SELECT nosuch FROM items")
+    result = run_cli(["eval", str(suite), "--model", f"scripted:{_script(tmp_path, ANSWER * 2)}"], capsys)
+    assert "the gold SQL of 2 question(s) failed (q0, q1)" in result.err or "the gold SQL of 2 question(s) failed (q1, q0)" in result.err
+    run_log = next((analyst_home / "runs").glob("*.jsonl"))
+    assert f"each error is in {run_log}" in result.err and "nosuch" in run_log.read_text()

@@ -122,6 +122,7 @@ class _Walker:
         # SELECT's FROM items certainly bind to a column instead (a catalog table's, or a CTE's).
         self.column_not_row: set[int] = set()
         self.cte_entries: dict[str, list[dict[str, Any]]] = {}  # every CTE of the statement, by name
+        self.order_by_all: set[int] = set()  # STAR nodes that are `ORDER BY ALL`, by id
 
     def find_hidden(self, node: Any) -> None:
         """Pre-pass: every base table that resolves to a catalog table with hidden columns
@@ -141,6 +142,13 @@ class _Walker:
             for row in (name, table_node.get("alias") or ""):
                 if row:
                     self.row_names.setdefault(fold(str(row)), set()).update(hidden)
+        for modifier in all_dicts(node):  # `ORDER BY ALL` sorts by the select list: not a read of the table
+            if modifier.get("type") == "ORDER_MODIFIER":
+                for order in modifier.get("orders") or []:
+                    expression = order.get("expression") if isinstance(order, dict) else None
+                    if (isinstance(expression, dict) and expression.get("class") == "STAR" and not expression.get("relation_name")
+                            and expression.get("query_location") == _NO_LOCATION):  # written `ALL`, not `COLUMNS(*)`
+                        self.order_by_all.add(id(expression))
         for holder in dicts_with_key(node, "cte_map"):
             cte_map = holder.get("cte_map")
             for entry in (cte_map.get("map") if isinstance(cte_map, dict) else None) or []:
@@ -182,7 +190,7 @@ class _Walker:
                 id(node) not in self.column_not_row if len(parts) == 1 else last not in self.visible_names
             ):
                 self._hidden_problem(f"the whole row as a value ({node['column_names'][-1]})")
-        elif cls == "STAR":
+        elif cls == "STAR" and id(node) not in self.order_by_all:
             relation = fold(str(node.get("relation_name") or ""))
             if relation and relation in self.row_names:
                 self._hidden_problem("`t.*`")
@@ -391,6 +399,9 @@ def _unpivoted(ref: Any, table: dict[str, Any]) -> dict[str, Any] | None:
     if ref.get("type") == "JOIN":
         return _unpivoted(ref.get("left"), table) or _unpivoted(ref.get("right"), table)
     return None
+
+
+_NO_LOCATION = 2**64 - 1  # DuckDB's query_location of a node the parser made up (ORDER BY ALL's star)
 
 
 def _direct_tables(ref: Any) -> list[dict[str, Any]]:

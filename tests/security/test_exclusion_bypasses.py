@@ -187,3 +187,18 @@ def test_duckdb_engine_agrees_inner_row_beats_outer_column(sample_db: Path) -> N
     finally:
         con.close()
     assert isinstance(value, dict) and "email" in value
+
+
+# --- ORDER BY ALL sorts by the select list: allowed; COLUMNS(*) or * there expands the table ------
+
+def test_order_by_all_is_allowed_on_a_table_with_hidden_columns(capsys, sample_db: Path, tmp_path: Path) -> None:
+    sql = "SELECT segment, count(*) AS n FROM customers GROUP BY ALL ORDER BY ALL"
+    assert check_sql(sql, HIDDEN_CATALOG, "duckdb").ok and not duckdb_cross_check(sql, HIDDEN_CATALOG)
+    result = _ask(capsys, str(sample_db), sql, tmp_path, "--exclude-column", "customers.email")
+    rows = result.json()["rows"]
+    assert result.code == 0 and rows and rows == sorted(rows)
+
+
+@pytest.mark.parametrize("sql", ["SELECT name FROM customers ORDER BY COLUMNS(*)", "SELECT name FROM customers ORDER BY *"])
+def test_a_star_in_order_by_is_still_refused_by_both_layers(sql: str) -> None:
+    assert not check_sql(sql, HIDDEN_CATALOG, "duckdb").ok and duckdb_cross_check(sql, HIDDEN_CATALOG)

@@ -1,0 +1,58 @@
+"""The time limit holds for the caller even when the engine cannot stop a statement at once.
+
+DuckDB notices an interrupt only between chunks of work; one call of a function over one huge
+value is a single chunk. An adversarial review held `--timeout 2` for 22 s this way. The
+statement now runs on a worker thread that is abandoned (left to finish) once the interrupt has
+had `STOP_GRACE_S` to work."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from tests.helpers import run_cli
+from tools.databases.base import Limits, QueryError, QueryResult
+from tools.databases.duckdb_db import STOP_GRACE_S, open_duckdb
+
+# four dozen calls over one 100 MB value (each a different expression, so none is computed once for
+# all): one chunk of work, ~8 s here, deaf to interrupts; the guard accepts it
+NESTED = ("WITH s AS (SELECT repeat('ab', 50000000) AS x) SELECT "
+          + " + ".join(f"length(upper(x || '{i}'))" for i in range(48)) + " AS n FROM s")
+
+
+def test_a_statement_the_engine_cannot_interrupt_still_returns_at_the_limit(sample_db: Path, tmp_path: Path) -> None:
+    db = open_duckdb(sample_db, tmp_path / "cache")
+    try:
+        started = time.perf_counter()
+        outcome = db.execute(NESTED, Limits(timeout_s=1))
+        waited = time.perf_counter() - started
+        assert isinstance(outcome, QueryError) and outcome.kind == "timeout", outcome
+        assert waited < 1 + STOP_GRACE_S + 1.0  # not the statement's ~6 s
+        after = db.execute("SELECT 42 AS n", Limits(timeout_s=5))  # the database still answers
+        assert isinstance(after, QueryResult) and after.rows == ((42,),)
+    finally:
+        db.close()  # with the abandoned statement still running: no error
+
+
+def test_an_interruptible_statement_still_stops_at_the_limit_itself(sample_db: Path, tmp_path: Path) -> None:
+    db = open_duckdb(sample_db, tmp_path / "cache")
+    try:
+        started = time.perf_counter()
+        outcome = db.execute("SELECT count(*) FROM range(1000000000000)", Limits(timeout_s=1))
+        assert isinstance(outcome, QueryError) and outcome.kind == "timeout" and "background" not in outcome.message
+        assert time.perf_counter() - started < 1 + STOP_GRACE_S
+    finally:
+        db.close()
+
+
+def test_ask_returns_at_the_limit_with_a_guard_accepted_statement(capsys, sample_db: Path, tmp_path: Path) -> None:
+    script = tmp_path / "m.jsonl"
+    script.write_text(json.dumps({"tool_calls": [{"name": "run_sql", "arguments": {"sql": NESTED}}]}) + "\n"
+                      + json.dumps({"text": "It took too long."}) + "\n")
+    started = time.perf_counter()
+    result = run_cli(["ask", "q", "--db", str(sample_db), "--model", f"scripted:{script}", "--approve", "auto",
+                      "--timeout", "1", "--format", "json"], capsys)
+    assert time.perf_counter() - started < 1 + STOP_GRACE_S + 3.0, result.err
+    queries = result.json()["queries"]
+    assert queries and queries[0]["error"]["kind"] == "timeout"

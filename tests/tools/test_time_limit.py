@@ -12,8 +12,10 @@ import time
 from pathlib import Path
 
 from tests.helpers import run_cli
+from tests.pg_env import PgEnv, pg  # noqa: F401  (pg is a fixture)
 from tools.databases.base import Limits, QueryError, QueryResult
-from tools.databases.duckdb_db import STOP_GRACE_S, open_duckdb
+from tools.databases.duckdb_db import open_duckdb
+from tools.databases.workers import STOP_GRACE_S
 
 # four dozen calls over one 100 MB value (each a different expression, so none is computed once for
 # all): one chunk of work, ~8 s here, deaf to interrupts; the guard accepts it
@@ -56,3 +58,23 @@ def test_ask_returns_at_the_limit_with_a_guard_accepted_statement(capsys, sample
     assert time.perf_counter() - started < 1 + STOP_GRACE_S + 3.0, result.err
     queries = result.json()["queries"]
     assert queries and queries[0]["error"]["kind"] == "timeout"
+
+
+# md5() of one big string has no interrupt point on PostgreSQL: a dozen of them outlast the cancel
+PG_MD5 = ("WITH s AS MATERIALIZED (SELECT repeat('ab', 100000000) AS x) SELECT length("
+          + " || ".join("md5(x)" for _ in range(24)) + ") AS n FROM s")
+
+
+def test_postgres_returns_at_the_limit_when_the_server_cannot_stop(pg: PgEnv) -> None:  # noqa: F811
+    from tools.databases.postgres_db import open_postgres
+
+    database = open_postgres(pg.dsn("ro"), application_name=pg.app)
+    try:
+        started = time.perf_counter()
+        outcome = database.execute(PG_MD5, Limits(timeout_s=1))
+        assert isinstance(outcome, QueryError) and outcome.kind == "timeout", outcome
+        assert time.perf_counter() - started < 1 + STOP_GRACE_S + 1.0
+        after = database.execute("SELECT 42 AS n", Limits(timeout_s=5))  # another connection answers
+        assert isinstance(after, QueryResult) and after.rows == ((42,),)
+    finally:
+        database.close()

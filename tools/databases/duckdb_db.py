@@ -10,13 +10,12 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
-import queue
 import shutil
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from tools.catalog import Catalog, Context, hidden_column_names, without_columns
 from tools.context import context_path_for, load_sidecar, with_context
@@ -29,12 +28,12 @@ from tools.databases.base import (
     ResultColumn,
 )
 from tools.databases.duckdb_catalog import introspect
+from tools.databases.workers import STOP_GRACE_S, WORKERS
 from tools.databases.file_views import DATA_SUFFIXES, build_view_catalog, data_files_in, ignored_in
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 DUCKDB_MAGIC = b"DUCK"  # at byte offset 8 of a DuckDB file
 FETCH_CHUNK = 10_000
-STOP_GRACE_S = 2.0  # after the interrupt, how long a statement gets to stop before it is abandoned
 CLIPPED_TYPES = ("VARCHAR", "BLOB", "JSON", "BIT")
 VIEW_SCAN_MAX_BYTES = 200_000_000  # views over more data than this are not counted or sampled
 
@@ -232,7 +231,7 @@ class DuckDBDatabase:
         with self._lock:
             self._running.add(cursor)
         started = time.perf_counter()
-        _WORKERS.run(work)
+        WORKERS.run(work)
         try:
             finished = done.wait(limits.timeout_s)  # the caller is the watchdog
             if not finished:
@@ -298,35 +297,6 @@ class DuckDBDatabase:
             return
         self._con.close()
         shutil.rmtree(self._temp_dir, ignore_errors=True)
-
-
-class _Workers:
-    """Daemon threads that run statements for `execute`, kept between queries (a thread that
-    stays warm is ~0.5 ms a query cheaper than a new one). A statement past its limit keeps its
-    thread; the next statement gets another, so one stuck statement never delays the rest."""
-
-    def __init__(self) -> None:
-        self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
-        self._idle = 0
-        self._lock = threading.Lock()
-
-    def run(self, job: Callable[[], None]) -> None:
-        with self._lock:
-            start = self._idle == 0
-            if not start:
-                self._idle -= 1
-        self._jobs.put(job)
-        if start:
-            threading.Thread(target=self._serve, name="duckdb-query", daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            self._jobs.get()()
-            with self._lock:
-                self._idle += 1
-
-
-_WORKERS = _Workers()
 
 
 def _private_temp_dir(root: Path) -> Path:

@@ -15,6 +15,7 @@ import hashlib
 import itertools
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ from tools.databases.postgres_conn import (
     redact_dsn,
 )
 from tools.databases.postgres_role import SessionSettings, read_only_role_fix
+from tools.databases.workers import STOP_GRACE_S, WORKERS
 
 __all__ = [
     "PASSWORD_IN_URL_WARNING", "PostgresDatabase", "SessionSettings", "dsn_has_password",
@@ -186,7 +188,7 @@ class PostgresDatabase:
 
     def execute(self, sql: str, limits: Limits) -> QueryResult | QueryError:
         """Run one checked query through a server-side cursor; a watchdog cancels it at the limit."""
-        return self._supervised(sql, limits, server_cursor=True)
+        return self._bounded(lambda: self._supervised(sql, limits, server_cursor=True), limits)
 
     def explain(self, sql: str, limits: Limits) -> QueryResult | QueryError:
         """The plan of a checked query as rows, nothing executed.
@@ -194,7 +196,37 @@ class PostgresDatabase:
         `EXPLAIN` cannot go through DECLARE, so it is sent over the extended protocol (one
         statement only) with ANALYZE spelled out as false; callers pass the query, not `EXPLAIN`.
         """
-        return self._supervised(f"EXPLAIN (ANALYZE false, FORMAT TEXT) {sql}", limits, server_cursor=False)
+        return self._bounded(lambda: self._supervised(f"EXPLAIN (ANALYZE false, FORMAT TEXT) {sql}", limits, server_cursor=False), limits)
+
+    def _bounded(self, statement: Callable[[], QueryResult | QueryError], limits: Limits) -> QueryResult | QueryError:
+        """Run `statement` on a worker (tools/databases/workers.py): a server that has not stopped
+        it `STOP_GRACE_S` after the cancel (md5() of a 400 MB string has no interrupt point) no
+        longer holds the caller; its connection returns to the pool when the server is done."""
+        done = threading.Event()
+        outcome: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                outcome["value"] = statement()
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller below
+                outcome["error"] = exc
+            finally:
+                done.set()
+
+        started = time.perf_counter()
+        WORKERS.run(work)
+        try:
+            finished = done.wait(limits.timeout_s + STOP_GRACE_S)  # the worker's watchdog cancels at the limit
+        except KeyboardInterrupt:  # Ctrl+C in the waiting thread: cancel, report it
+            self.interrupt()
+            done.wait(STOP_GRACE_S)
+            return QueryError("interrupted", "query interrupted", _ms_since(started))
+        if not finished:
+            return QueryError("timeout", f"query stopped at the {limits.timeout_s:g} s time limit (the server could not "
+                              "stop it at once; it finishes in the background)", _ms_since(started))
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["value"]
 
     def _supervised(self, sql: str, limits: Limits, *, server_cursor: bool) -> QueryResult | QueryError:
         import psycopg

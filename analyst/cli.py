@@ -256,5 +256,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def entry() -> None:
+    """The console script: `main`, then an exit that cannot be turned into a crash.
+
+    A statement abandoned at its time limit may still be running on a daemon worker thread when
+    analyst is done (DuckDB cannot interrupt some single function calls). Letting the interpreter
+    shut down under it makes DuckDB abort the process (exit 134, "FATAL: exception not rethrown")
+    after the answer was printed; so in that case analyst flushes its output and leaves at once.
+    """
+    import os
+
+    code = main()
+    workers = sys.modules.get("tools.databases.workers")
+    if workers is not None and workers.WORKERS.busy:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -77,3 +77,13 @@ def keyring_backend() -> MemoryKeyring:
     import keyring
 
     return keyring.get_keyring()  # type: ignore[return-value]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Let statements that time-limit tests abandoned on purpose finish before Python shuts down:
+    finalizing the interpreter under a running DuckDB statement aborts the process (exit 134)."""
+    import sys
+
+    workers = sys.modules.get("tools.databases.workers")
+    if workers is not None and not workers.WORKERS.wait_idle(timeout=300):
+        print(f"\n{workers.WORKERS.busy} abandoned statement(s) still running after 300 s", file=sys.stderr)

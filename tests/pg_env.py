@@ -149,8 +149,31 @@ def pg() -> Iterator[PgEnv]:
             conn.execute(sql.SQL("GRANT SELECT ON customers TO {}").format(roles["filereader"]))
         yield env
     finally:
-        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [env.dbname])
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(db))
+        _drop_database(admin, db, env.dbname)
         for role in roles.values():
             admin.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(role))
         admin.close()
+
+
+def _drop_database(admin: Any, db: Any, name: str, patience: float = 120.0) -> None:
+    """Drop the test database, waiting for backends that cannot stop at once.
+
+    A time-limit test leaves the server inside one long function call on purpose (md5() of a huge
+    string has no interrupt point); that backend ignores pg_terminate_backend until the call ends,
+    and DROP DATABASE ... WITH (FORCE) gives up after 5 s, so keep asking until it is gone.
+    """
+    import time
+
+    import psycopg
+    from psycopg import sql
+
+    deadline = time.monotonic() + patience
+    while True:
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [name])
+        try:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(db))
+            return
+        except psycopg.errors.ObjectInUse:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1.0)

@@ -188,7 +188,7 @@ def test_values_are_consistent(con: duckdb.DuckDBPyConnection) -> None:
             "SELECT count(*) FROM orders o JOIN customers c USING (customer_id) WHERE o.order_date < c.signup_date",
         "line totals":
             "SELECT count(*) FROM order_items "
-            "WHERE line_total <> round(quantity * unit_price * (100 - discount_pct) / 100, 2)",
+            "WHERE line_total <> round(quantity * unit_price * (100 - discount_pct) * 0.01, 2)",  # exact DECIMAL: / would be a DOUBLE
         "returns only for returned orders":
             "SELECT count(*) FROM returns r JOIN orders o USING (order_id) "
             "WHERE o.status <> 'returned' OR r.returned_on <= o.order_date",

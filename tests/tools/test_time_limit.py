@@ -78,3 +78,22 @@ def test_postgres_returns_at_the_limit_when_the_server_cannot_stop(pg: PgEnv) ->
         assert isinstance(after, QueryResult) and after.rows == ((42,),)
     finally:
         database.close()
+
+
+def test_the_analyst_command_exits_with_its_own_code_while_a_statement_runs_on(sample_db: Path, tmp_path: Path) -> None:
+    """The process ends with the turn's exit code (1: no query succeeded), not DuckDB's abort
+    (134) from shutting the interpreter down under the abandoned statement."""
+    import os
+    import shutil
+    import subprocess
+
+    script = tmp_path / "m.jsonl"
+    script.write_text(json.dumps({"tool_calls": [{"name": "run_sql", "arguments": {"sql": NESTED}}]}) + "\n"
+                      + json.dumps({"text": "It took too long."}) + "\n")
+    command = shutil.which("analyst")
+    assert command, "the analyst console script is installed with the package"
+    finished = subprocess.run([command, "ask", "q", "--db", str(sample_db), "--model", f"scripted:{script}",
+                               "--approve", "auto", "--timeout", "1", "--format", "json"],
+                              capture_output=True, text=True, timeout=120, env={**os.environ})
+    assert finished.returncode == 1, (finished.returncode, finished.stderr[-500:])
+    assert "FATAL" not in finished.stderr and json.loads(finished.stdout)["queries"][0]["error"]["kind"] == "timeout"

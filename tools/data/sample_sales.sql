@@ -383,7 +383,11 @@ WITH lines AS (
              WHEN segment = 'enterprise' THEN 10 WHEN segment = 'small_business' THEN 5 ELSE 0 END::DECIMAL(5,2) AS discount_pct
     FROM chosen
 )
-SELECT *, round(quantity * unit_price * (100 - discount_pct) / 100, 2)::DECIMAL(12,2) AS line_total FROM priced;
+-- In integers (whole cents, half up), never in doubles: DuckDB's DECIMAL / INTEGER is a DOUBLE, whose rounding at
+-- half a cent differed between releases (1.5 and 2.0 built different totals from the same rows).
+SELECT *, ((((quantity * (unit_price * 100)::BIGINT * (10000 - (discount_pct * 100)::BIGINT)) + 5000) // 10000)::DECIMAL(18,0)
+           * 0.01)::DECIMAL(12,2) AS line_total
+FROM priced;
 
 INSERT INTO customers
 SELECT c.customer_id, c.first_name, c.last_name, c.company_name, c.email, c.segment,

@@ -21,15 +21,30 @@ STOP_GRACE_S = 2.0  # after the interrupt, how long a statement gets to stop bef
 class Workers:
     """Threads kept between statements (a warm thread is ~0.5 ms a query cheaper than a new one
     on DuckDB). A statement past its limit keeps its thread; the next statement gets another, so
-    one stuck statement never delays the rest. Daemon threads: the process exits without them."""
+    one stuck statement never delays the rest. Daemon threads: the process exits without them, but
+not through the interpreter's shutdown (see `analyst.cli.entry`)."""
 
     def __init__(self) -> None:
         self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         self._idle = 0
+        self._busy = 0
         self._lock = threading.Lock()
+        self._quiet = threading.Condition(self._lock)
+
+    @property
+    def busy(self) -> int:
+        """Statements still running, abandoned ones included."""
+        with self._lock:
+            return self._busy
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until no statement runs; False if one still does after `timeout` seconds."""
+        with self._quiet:
+            return self._quiet.wait_for(lambda: self._busy == 0, timeout)
 
     def run(self, job: Callable[[], None]) -> None:
         with self._lock:
+            self._busy += 1
             start = self._idle == 0
             if not start:
                 self._idle -= 1
@@ -39,9 +54,16 @@ class Workers:
 
     def _serve(self) -> None:
         while True:
-            self._jobs.get()()
-            with self._lock:
-                self._idle += 1
+            job = self._jobs.get()
+            try:
+                job()
+            except Exception:  # a job hands its own errors to its caller; this thread must live on
+                pass
+            finally:
+                with self._lock:
+                    self._idle += 1
+                    self._busy -= 1
+                    self._quiet.notify_all()
 
 
 WORKERS = Workers()

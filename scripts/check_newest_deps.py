@@ -112,7 +112,7 @@ def main() -> int:
         install = [str(python), "-m", "pip", "install", "-q", "--upgrade", "pip"]
         if run(install) != 0:
             return 2
-        install = [str(python), "-m", "pip", "install", "-q", "--upgrade", "-e", f"{ROOT}[{EXTRAS}]"]
+        install = [str(python), "-m", "pip", "install", "--progress-bar", "off", "--upgrade", "-e", f"{ROOT}[{EXTRAS}]"]
         if args.lowest:
             lows = scratch / "lowest.txt"
             lows.write_text(lowest_constraints(), encoding="utf-8")

@@ -3,7 +3,9 @@ variables from the developer's shell; the sample database is built once per test
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,11 +42,25 @@ class MemoryKeyring(KeyringBackend):
         del self.store[(service, username)]
 
 
+def _share(master: Path, target: Path) -> None:
+    """Give a test its own path to the sample database without a 10 MB copy per test (a full run
+    copied it 2,200 times: 22 GB of temp files). A hard link is safe because everything here opens
+    the sample database read-only; a file system without hard links gets a copy."""
+    try:
+        os.link(master, target)
+    except OSError:
+        shutil.copyfile(master, target)
+
+
 @pytest.fixture(scope="session")
-def sample_db_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample_db_master(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     from tools.sample import sample_database
 
-    return sample_database(tmp_path_factory.mktemp("sample-cache"))
+    master = sample_database(tmp_path_factory.mktemp("sample-cache"))
+    before = master.stat()
+    yield master
+    after = master.stat()  # every test shares this file through a hard link: none may change it
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns), "a test wrote to the shared sample database"
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +68,7 @@ def analyst_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample_db_mast
     home = tmp_path / "home"
     cached = home / "cache" / "sample" / sample_db_master.name
     cached.parent.mkdir(parents=True)
-    shutil.copyfile(sample_db_master, cached)
+    _share(sample_db_master, cached)
     monkeypatch.setenv("ANALYST_HOME", str(home))
     for name in PROVIDER_VARS:
         monkeypatch.delenv(name, raising=False)

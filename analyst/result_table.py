@@ -81,6 +81,19 @@ def table_width(columns: list[ColumnShape], narrowest: bool = False) -> int:
     return sum(c.narrowest if narrowest else c.natural for c in columns) + _PER_COLUMN * len(columns) + _EDGE
 
 
+FILE_WIDTH = 100_000  # "unlimited": rich needs a number, and a file has no edge to fit
+
+
+def report_console(stream: TextIO, **options: Any) -> Any:
+    """A rich Console for a report with tables (`runs show`, `runs compare`): the terminal's
+    width on a terminal, where rich may fold a long cell; in a file or a pipe no width limit,
+    so every cell stays whole (rich assumes 80 columns there and cuts cells to "…")."""
+    from rich.console import Console
+
+    width = None if stream.isatty() else FILE_WIDTH
+    return Console(file=stream, width=width, **options)
+
+
 def print_result(result: Any, stream: TextIO) -> None:
     """The rows of `result` on `stream`, in the layout that keeps every name and value whole."""
     from rich.console import Console

@@ -131,3 +131,35 @@ def test_a_table_that_fits_when_text_folds_folds_only_the_text(tmp_path: Path, m
 def test_a_table_that_fits_the_terminal_is_unchanged(tmp_path: Path, monkeypatch) -> None:
     text = ask_on_terminal(tmp_path, "SELECT 2013 AS y, -1.0 AS d", 80, monkeypatch)
     assert "┃    y ┃    d ┃" in text and "│ 2013 │ -1.0 │" in text
+
+
+# -- reports with tables: runs show / compare ----------------------------------------------------
+
+
+def test_runs_show_and_compare_piped_keep_long_labels_whole(analyst_home: Path, capsys) -> None:
+    from tests.sessions.test_runs_robust import _result, _write_run
+
+    category = "aggregation_with_window_functions_over_partitioned_sales_by_region_and_quarter"
+    db = "/data/warehouse/replicas/analytics_reporting_snapshot_2026_11_23.duckdb"
+    runs = analyst_home / "runs"
+    ids = ["20261123T000000Z-aaa-0001", "20261123T000001Z-bbb-0002"]
+    for run_id, correct in zip(ids, (True, False)):
+        _write_run(runs, run_id, [_result(run_id, "q0", category, correct, db), _result(run_id, "q1", "other", True, "t")])
+    shown = run_cli(["runs", "show", ids[0]], capsys)
+    assert shown.code == 0, shown.err
+    assert "…" not in shown.out
+    assert any(category in line and "100.0%" in line for line in shown.out.splitlines())
+    assert any(db in line for line in shown.out.splitlines())
+    compared = run_cli(["runs", "compare", ids[0], ids[1]], capsys)
+    assert "…" not in compared.out
+    assert any(category in line and "-100.0%" in line for line in compared.out.splitlines())
+
+
+def test_sessions_list_piped_keeps_the_question_and_model_whole(tmp_path: Path, capsys) -> None:
+    question = "Which of our customers in the northern region spent the most on garden furniture last spring?"
+    model = script(tmp_path, "SELECT 1 AS n", name="a_model_script_with_a_rather_long_file_name_for_the_listing.jsonl")
+    assert run_cli(["ask", question, "--approve", "auto", "--format", "json", "--model", model], capsys).code == 0
+    listed = run_cli(["sessions", "list"], capsys)
+    assert listed.code == 0, listed.err
+    assert "…" not in listed.out
+    assert listed.out.splitlines()[1].endswith(question) and model in listed.out

@@ -86,7 +86,7 @@ def print_table(outcome: Outcome, stream: TextIO, answer_shown: bool = False) ->
     result = outcome.result
     if result is not None:
         print_result(result, stream)  # never cuts a name or a value (see result_table)
-        more = " (truncated at --max-rows)" if result.truncated else ""
+        more = " (truncated at --max-rows: more rows exist; pass a higher --max-rows N to see them)" if result.truncated else ""
         rows = "1 row" if result.row_count == 1 else f"{result.row_count:,} rows"
         console.print(Text(f"{rows}{more}", style="dim"))
     elif outcome.status == "dry_run" and outcome.sql:

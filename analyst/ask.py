@@ -134,7 +134,7 @@ def run_ask(config: Config, question: str, *, approve: str, output: str, db: str
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     stdin = stdin or sys.stdin
-    from analyst.render import Progress, outcome_json, print_csv, print_table
+    from analyst.render import Progress, inert, outcome_json, print_csv, print_table, truncation_warning
 
     if not question.strip():
         raise UserError("the question is empty; pass it in quotes: analyst ask \"Which customer spent the most?\"")
@@ -177,10 +177,14 @@ def run_ask(config: Config, question: str, *, approve: str, output: str, db: str
         stdout.write(json.dumps(outcome_json(outcome, session.id, str(session.path)), ensure_ascii=False) + "\n")
     elif output == "csv":
         print_csv(outcome, stdout)
+        if outcome.answer:  # stdout holds only the rows; the answer would be lost
+            stderr.write(f"answer: {inert(outcome.answer)}\n")
     else:
         if streamed:
             stdout.write("\n\n")
         print_table(outcome, stdout, answer_shown=bool(streamed))
+    if output != "table" and outcome.result is not None and outcome.result.truncated:
+        stderr.write(truncation_warning(outcome.result.row_count) + "\n")
     if outcome.error:
         stderr.write(f"analyst: {outcome.status}: {outcome.error['message']}\n")
     elif outcome.status == "aborted":

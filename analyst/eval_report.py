@@ -54,10 +54,11 @@ def _fmt_cost(value: Any) -> str:
 
 
 def print_report(stream: TextIO, header: dict[str, Any], summary: dict[str, Any]) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=stream, highlight=False)
+    from analyst.result_table import report_console
+
+    console = report_console(stream, highlight=False)
     n = summary.get("n") or 0
     accuracy = summary.get("accuracy")
     console.print(f"[bold]{header.get('name')}[/bold] · model {header.get('model')} · suite {header.get('suite')} ({header.get('suite_hash')})", markup=True)
@@ -94,10 +95,11 @@ def print_report(stream: TextIO, header: dict[str, Any], summary: dict[str, Any]
 
 
 def print_comparison(stream: TextIO, comparison: dict[str, Any], name_a: str, name_b: str) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=stream, highlight=False)
+    from analyst.result_table import report_console
+
+    console = report_console(stream, highlight=False)
     a, b = comparison["a"], comparison["b"]
     console.print(f"A {name_a}: {_pct(a['accuracy'])} of {a['n']} (95% CI {_ci(a.get('ci95'))})   "
                   f"B {name_b}: {_pct(b['accuracy'])} of {b['n']} (95% CI {_ci(b.get('ci95'))})", soft_wrap=True)

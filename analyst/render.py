@@ -8,7 +8,6 @@ interpreted as rich markup.
 from __future__ import annotations
 
 import csv
-import decimal
 import json
 import re
 import sys
@@ -79,21 +78,15 @@ class Progress:
 
 def print_table(outcome: Outcome, stream: TextIO, answer_shown: bool = False) -> None:
     """The result as a table and the answer, for people."""
-    from rich.table import Table
     from rich.text import Text
+
+    from analyst.result_table import print_result
 
     console = _console(stream)
     result = outcome.result
     if result is not None:
-        table = Table(show_header=True, header_style="bold", show_lines=False)
-        for i, col in enumerate(result.columns):  # numbers right-aligned, as in the TUI
-            values = [row[i] for row in result.rows if row[i] is not None]
-            numeric = bool(values) and all(isinstance(v, (int, float, decimal.Decimal)) and not isinstance(v, bool) for v in values)
-            table.add_column(inert(col.name), justify="right" if numeric else "left")
-        for row in result.rows:
-            table.add_row(*(Text(inert(_cell(v))) for v in row))
-        console.print(table)
-        more = " (truncated at --max-rows)" if result.truncated else ""
+        print_result(result, stream)  # never cuts a name or a value (see result_table)
+        more = " (truncated at --max-rows: more rows exist; pass a higher --max-rows N to see them)" if result.truncated else ""
         rows = "1 row" if result.row_count == 1 else f"{result.row_count:,} rows"
         console.print(Text(f"{rows}{more}", style="dim"))
     elif outcome.status == "dry_run" and outcome.sql:
@@ -150,6 +143,13 @@ def outcome_json(outcome: Outcome, session_id: str, session_path: str) -> dict[s
         },
         "error": outcome.error,
     }
+
+
+def truncation_warning(kept: int) -> str:
+    """The stderr line for a machine format cut at the row cap: a file of rows looks complete."""
+    rows = "1 row" if kept == 1 else f"{kept:,} rows"
+    return (f"analyst: warning: the result was cut at --max-rows: kept the first {rows}, more exist; "
+            f"pass --max-rows N with N above {kept} to get more")
 
 
 def print_csv(outcome: Outcome, stream: TextIO) -> None:

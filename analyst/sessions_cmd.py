@@ -67,12 +67,14 @@ def run_sessions_list(config: Config, stdout: TextIO | None = None) -> int:
         sys.stderr.write(f"no sessions in {config.sessions_dir}\n")
         return EXIT_OK
     rows = []
+    # on a terminal long cells are cut to keep one line per session; a file keeps them whole
+    cut = _cut if stdout.isatty() else (lambda text, width: text)
     for record in records:
         costs = [t.cost_usd for t in record.turns]
         total = None if any(c is None for c in costs) else sum(c or 0 for c in costs)
         rows.append((
-            _one_line(record.id), str(len(record.turns)), _cut(_one_line(_statuses(record)), _STATUS_WIDTH),
-            _cost(total), _cut(_one_line(record.model), 40), _cut(_one_line(record.turns[0].question if record.turns else ""), 60),
+            _one_line(record.id), str(len(record.turns)), cut(_one_line(_statuses(record)), _STATUS_WIDTH),
+            _cost(total), cut(_one_line(record.model), 40), cut(_one_line(record.turns[0].question if record.turns else ""), 60),
         ))
     header = ("SESSION", "TURNS", "STATUS", "COST", "MODEL", "FIRST QUESTION")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]

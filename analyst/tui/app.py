@@ -43,8 +43,8 @@ from analyst.tui.sidebar import SchemaSidebar, TableChosen
 from analyst.tui.status import StatusBar, database_label
 
 ACTIVITY = {"think": "thinking", "summarize": "writing the answer"}
-MAIN_SCREEN_ACTIONS = frozenset({"rate", "more", "chart", "export", "focus_question", "cancel", "interrupt"})
-RESULT_ACTIONS = frozenset({"rate", "more", "chart", "export"})
+MAIN_SCREEN_ACTIONS = frozenset({"rate", "more", "previous_page", "chart", "export", "focus_question", "cancel", "interrupt"})
+RESULT_ACTIONS = frozenset({"rate", "more", "previous_page", "chart", "export"})
 
 
 def while_open(handler: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
@@ -76,6 +76,7 @@ class AnalystApp(App[int]):
         Binding("y", "rate('good')", "Good answer"),
         Binding("n", "rate('bad')", "Bad answer"),
         Binding("m", "more", "More rows"),
+        Binding("M", "previous_page", "Previous rows", show=False),
         Binding("c", "chart", "Chart"),
         Binding("x", "export", "Export"),
         Binding("ctrl+r", "show_request", "Next request"),
@@ -351,7 +352,7 @@ class AnalystApp(App[int]):
         if len(self.screen_stack) > 1 or not hasattr(self, "results"):
             return False  # a dialog is open; its own keys apply
         if action in ("cancel", "interrupt"):
-            return self.phase == "running" or self.results.export_job is not None
+            return self.phase == "running" or self.results.export_job is not None or self.results.page_job is not None
         if action == "focus_question":
             return not self.question.has_focus
         if action in RESULT_ACTIONS:
@@ -375,6 +376,7 @@ class AnalystApp(App[int]):
             self.notify("Cancelled.")
             self._settle()
         self.results.cancel_export()
+        self.results.cancel_page()
         self.refresh_bindings()
 
     def action_interrupt(self) -> None:
@@ -423,6 +425,7 @@ class AnalystApp(App[int]):
         self.generation += 1
         self.runner.cancel()
         self.results.cancel_export()
+        self.results.cancel_page()
         self.exit(0)
 
     def action_rate(self, verdict: str) -> None:
@@ -448,6 +451,9 @@ class AnalystApp(App[int]):
 
     def action_more(self) -> None:
         self.results.show_more()
+
+    def action_previous_page(self) -> None:
+        self.results.show_previous()
 
     def action_export(self) -> None:
         self.results.export()

@@ -15,7 +15,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("Enter", "ask the question in the box (follow-ups keep the conversation)"),
         ("↑ / ↓", "in the question box: earlier questions"),
         ("Esc", "inside a text box: leave the box; otherwise cancel the running step"),
-        ("ctrl+c", "cancel the running step (or export), even from the question box"),
+        ("ctrl+c", "cancel the running step (or an export, or a page being read), even from the question box"),
         ("/", "go to the question box (typed as a character once the box holds text)"),
         ("Tab", "move between schema, conversation, results and question"),
         ("? / F1", "this help (? outside the question box or in the empty box)"),
@@ -25,7 +25,8 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("After a result", (
         ("", "the focus is back in the question box, where keys type: Esc or Tab leaves it, / returns"),
         ("y / n", "rate the answer good / bad (logged as answer_rated)"),
-        ("m", "show more: run the same SQL again with a higher row cap"),
+        ("m", "next page of rows: the same SQL again, the rows after the shown ones"),
+        ("M", "previous page of rows"),
         ("c", "bar chart of the result (a label and a number column)"),
         ("x", "export the result to CSV, JSON or Parquet"),
     )),

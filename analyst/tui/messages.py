@@ -81,11 +81,11 @@ class AnswerRatedLogged(Message):
 
 @dataclass
 class SideQueryFinished(Message):
-    """A query of the results panel's own (table sample, show more) finished; `outcome` may be an error."""
+    """A query of the results panel's own (a table sample) finished; `outcome` may be an error."""
 
     bubble: ClassVar[bool] = False
 
-    purpose: str  # "sample" or "more"
+    purpose: str  # "sample"
     title: str
     sql: str
     outcome: Any
@@ -103,4 +103,21 @@ class ExportFinished(Message):
     bubble: ClassVar[bool] = False
     path: str
     rows: int
+    error: str | None
+
+
+@dataclass
+class PageProgressed(Message):
+    """Rows read so far by a page fetch (the rows before the page are read and dropped)."""
+
+    bubble: ClassVar[bool] = False
+    job: Any
+    rows: int
+
+
+@dataclass
+class PageFinished(Message):
+    bubble: ClassVar[bool] = False
+    job: Any
+    result: Any  # a QueryResult, or None with `error`
     error: str | None

@@ -1,6 +1,7 @@
 """The results panel: the capped result as a table with column types, its row count and truncation
-mark, or a bar chart of it on demand; and the work on the shown result, each in a worker: show more
-(the same SQL again with a higher cap), export (streamed to a file), a table's sample rows."""
+mark, or a bar chart of it on demand; and the work on the shown result, each in a worker: the next
+or previous page of rows (the same SQL streamed, one page kept: analyst/tui/paging.py), export
+(streamed to a file), a table's sample rows."""
 
 from __future__ import annotations
 
@@ -18,18 +19,18 @@ from textual.widgets import DataTable, Static
 
 from analyst.render import inert
 from analyst.tui.chart import bar_chart, is_number
-from analyst.tui.messages import ExportFinished, ExportProgressed, SideQueryFinished
+from analyst.tui.messages import ExportFinished, ExportProgressed, PageFinished, PageProgressed, SideQueryFinished
 from tools.fingerprint import normalize_value
 
 CELL_CHARS = 80
 SAMPLE_ROWS = 20
-MORE_FACTOR = 10
-MORE_MAX_ROWS = 100_000
+PROGRESS_EVERY_S = 0.1
 
 
 @dataclass(frozen=True)
 class ShownResult:
-    """A result on screen and where it came from; `sql` re-runs it (show more, export)."""
+    """A result on screen and where it came from; `sql` re-runs it (other pages, export).
+    `offset`: rows before the shown ones (a later page); `max_rows` is the page size."""
 
     title: str
     sql: str
@@ -37,6 +38,7 @@ class ShownResult:
     result: Any  # tools.databases.base.QueryResult
     max_rows: int
     from_loop: bool  # the loop ran it for a question (so it can be rated)
+    offset: int = 0
 
 
 def cell(value: Any) -> Text:
@@ -64,9 +66,17 @@ def summary(shown: ShownResult) -> Text:
     result = shown.result
     out = Text()
     out.append(inert(shown.title), style="bold")
-    out.append(f" · {result.row_count:,} rows", style="bold")
-    if result.truncated:
-        out.append(f" · ✂ truncated at {shown.max_rows:,}: more rows exist (m: show more)", style="bold yellow")
+    if shown.offset:
+        last = shown.offset + result.row_count
+        out.append(f" · rows {shown.offset + 1:,}–{last:,}" if result.row_count else f" · no rows after row {shown.offset:,}", style="bold")
+        if result.truncated:
+            out.append(" · more rows exist (m: next page, M: previous)", style="bold yellow")
+        else:
+            out.append(f" of {last:,} (M: previous page)", style="bold")
+    else:
+        out.append(f" · {result.row_count:,} rows", style="bold")
+        if result.truncated:
+            out.append(f" · ✂ truncated at {shown.max_rows:,}: more rows exist (m: next page)", style="bold yellow")
     out.append(f" · {result.elapsed_ms:,.0f} ms", style="dim")
     return out
 
@@ -83,6 +93,7 @@ class ResultsPanel(Vertical):
         self.check: Callable[[str], Any] | None = None
         self.export_stem = "analyst-result"
         self.export_job: Any = None
+        self.page_job: Any = None  # analyst/tui/paging.py PageJob while a page is read
 
     def attach(self, database: Any, limits: Any, check: Callable[[str], Any], export_stem: str) -> None:
         self.database, self.limits, self.check, self.export_stem = database, limits, check, export_stem
@@ -97,6 +108,7 @@ class ResultsPanel(Vertical):
     # -- rendering -------------------------------------------------------------------------------
 
     def show(self, shown: ShownResult) -> None:
+        self.cancel_page()  # a page still being read belongs to the result this one replaces
         self.shown = shown
         self.charting = False
         self.add_class("visible")
@@ -139,19 +151,102 @@ class ResultsPanel(Vertical):
     # -- show more and samples -------------------------------------------------------------------
 
     def show_more(self) -> None:
-        """Run the shown SQL again (same text, same hash) with a higher row cap."""
+        """The next page: the rows after the shown ones, as many as the page holds (`m`)."""
         shown = self.shown
         if shown is None or self.database is None:
             return
         if not shown.result.truncated:
-            self.notify(f"All {shown.result.row_count:,} rows are shown already.")
+            where = f"rows {shown.offset + 1:,}–{shown.offset + shown.result.row_count:,}" if shown.offset else f"all {shown.result.row_count:,} rows"
+            self.notify(f"No more rows: {where} are the last.")
             return
-        cap = min(shown.max_rows * MORE_FACTOR, MORE_MAX_ROWS)
-        if cap <= shown.max_rows:
-            self.notify(f"The table holds at most {MORE_MAX_ROWS:,} rows; export (x) writes all of them.")
+        self._page(shown, shown.offset + shown.result.row_count)
+
+    def show_previous(self) -> None:
+        """The page before the shown one (`M`)."""
+        shown = self.shown
+        if shown is None or self.database is None:
             return
-        self.notify(f"Running the same SQL again for up to {cap:,} rows…")
-        self._query("more", shown.title, shown.sql, cap)
+        if not shown.offset:
+            self.notify("This is the first page.")
+            return
+        self._page(shown, max(shown.offset - shown.max_rows, 0))
+
+    def _page(self, shown: ShownResult, offset: int) -> None:
+        from analyst.tui.paging import PageJob
+        from tools.databases.base import Limits
+
+        if self.page_job is not None:
+            self.notify("A page is being read; Esc cancels it.", severity="warning")
+            return
+        limits = Limits(timeout_s=self.limits.timeout_s, max_rows=shown.max_rows, max_cell_bytes=self.limits.max_cell_bytes)
+        self.page_job = PageJob(self.database.inner, shown.sql, offset, shown.max_rows, limits, source=shown)
+        self._page_progress(0)
+        self.app.refresh_bindings()
+        self._read_page(self.page_job)
+
+    def cancel_page(self) -> None:
+        job, self.page_job = self.page_job, None
+        if job is not None:
+            job.cancel()
+            self._show_summary()
+            self._set_activity("ready")
+
+    @work(thread=True, group="page", exit_on_error=False)
+    def _read_page(self, job: Any) -> None:
+        from analyst.tui.paging import PageError
+
+        last = [0.0]
+
+        def progress(rows: int) -> None:
+            now = time.monotonic()
+            if now - last[0] > PROGRESS_EVERY_S:
+                last[0] = now
+                self.post_message(PageProgressed(job, rows))
+
+        try:
+            result = job.run(progress)
+        except PageError as exc:
+            self.post_message(PageFinished(job, None, str(exc)))
+        except Exception as exc:  # noqa: BLE001 - shown as a notice
+            self.post_message(PageFinished(job, None, f"{type(exc).__name__}: {exc}"))
+        else:
+            self.post_message(PageFinished(job, result, None))
+
+    def _page_progress(self, rows: int) -> None:
+        job = self.page_job
+        skipped = min(rows, job.offset)
+        note = f"reading rows {job.first:,}–{job.last:,}"
+        if job.offset:
+            note += f": {skipped:,} of the {job.offset:,} before them read"
+        self._show_summary(note + " (Esc cancels)")
+        self._set_activity(f"reading rows {job.first:,}–{job.last:,}")
+
+    def _set_activity(self, activity: str) -> None:
+        """The status bar says a page is being read while nothing else runs (a question's own
+        activity, when one runs, is the one to show)."""
+        app: Any = self.app
+        if getattr(app, "phase", None) == "idle" and hasattr(app, "status"):
+            app.status.set(activity=activity)
+
+    @on(PageProgressed)
+    def _page_progressed(self, message: PageProgressed) -> None:
+        if self.is_mounted and message.job is self.page_job:
+            self._page_progress(message.rows)
+
+    @on(PageFinished)
+    def _page_finished(self, message: PageFinished) -> None:
+        job = message.job
+        if not self.is_mounted or job is not self.page_job:
+            return  # cancelled, or the result it paged was replaced
+        self.page_job = None
+        self._set_activity("ready")
+        source = job.source
+        if message.error is not None:
+            self._show_summary()
+            self.notify(f"rows {job.first:,}–{job.last:,}: {message.error}", title="Page not read", severity="warning", markup=False)
+        else:
+            self.show(ShownResult(source.title, source.sql, source.sql_hash, message.result, job.size, source.from_loop, job.offset))
+        self.app.refresh_bindings()
 
     def show_sample(self, table: Any) -> None:
         """A table's first rows (our SQL, still checked by the guard before it runs)."""
@@ -183,11 +278,7 @@ class ResultsPanel(Vertical):
         if not hasattr(outcome, "rows"):
             self.notify(f"{message.title}: {outcome.message}", title=f"Query {outcome.kind}", severity="warning", markup=False)
             return
-        previous = self.shown
-        if message.purpose == "more" and previous is not None:
-            self.show(ShownResult(previous.title, message.sql, previous.sql_hash, outcome, message.max_rows, previous.from_loop))
-        else:
-            self.show(ShownResult(message.title, message.sql, None, outcome, message.max_rows, False))
+        self.show(ShownResult(message.title, message.sql, None, outcome, message.max_rows, False))
         self.app.refresh_bindings()
 
     # -- export ----------------------------------------------------------------------------------

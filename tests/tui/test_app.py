@@ -189,7 +189,8 @@ async def test_show_more_chart_and_sample(make_app) -> None:
         assert shown.result.truncated and shown.result.row_count == 5
         assert "truncated at 5" in rendered(app.query_one("#results-summary"))
         await pilot.press("escape", "m")
-        await wait_for(pilot, lambda: app.results.shown.result.row_count == 50, "50 rows")
+        await wait_for(pilot, lambda: app.results.shown.offset == 5, "the next page")
+        assert app.results.shown.result.row_count == 5 and "rows 6–10" in rendered(app.query_one("#results-summary"))
         assert app.results.shown.sql_hash == shown.sql_hash and app.results.shown.sql == shown.sql
         await pilot.press("c")
         assert app.results.charting

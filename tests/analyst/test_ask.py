@@ -65,7 +65,7 @@ def test_answers_through_tool_calls(fake: FakeOpenAI, capsys, sample_db: Path) -
     assert len(data["queries"]) == 1 and data["queries"][0]["ok"]
 
     first = fake.requests[0]
-    assert {t["function"]["name"] for t in first["tools"]} == {"run_sql", "list_tables", "describe_table", "sample_values"}
+    assert {t["function"]["name"] for t in first["tools"]} == {"run_sql", "list_tables", "describe_table", "sample_values", "ask_user"}
     user = first["messages"][1]["content"]
     assert user.startswith(f"Question: {QUESTION}") and user.rstrip().endswith(QUESTION)
     assert "CREATE TABLE" in user and "customers" in user

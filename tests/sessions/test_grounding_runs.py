@@ -108,3 +108,17 @@ def test_replay_re_feeds_the_reply_and_sessions_show_tells_the_exchange(fake, ca
     again = run_cli(["replay", unasked["session_id"]], capsys)
     assert again.code == 0 and again.out.startswith("identical"), again.out + again.err
     assert session_events(unasked["session_path"])[-2]["type"] == "clarification_requested"
+
+
+def test_exports_carry_the_persons_answer_to_the_models_question(fake, capsys, monkeypatch, tmp_path: Path) -> None:
+    asked = run_cli(["ask", "Orders by year?", "--format", "json"], capsys, stdin=FakeTty("2024\na\n"), monkeypatch=monkeypatch)
+    session = asked.json()["session_id"]
+    suite = tmp_path / "suite.jsonl"
+    assert run_cli(["sessions", "export", "--as", "suite", "--out", str(suite), session], capsys).code == 0
+    entry = json.loads(suite.read_text().splitlines()[0])
+    assert entry["question"] == "Orders by year?\n(Asked: Which year do you mean? Answer: 2024)"
+    chat = tmp_path / "chat.jsonl"
+    assert run_cli(["sessions", "export", "--as", "chat", "--out", str(chat), session], capsys).code == 0
+    messages = json.loads(chat.read_text().splitlines()[0])["messages"]
+    assert [m["role"] for m in messages[1:]] == ["user", "assistant", "user", "assistant"]
+    assert messages[2]["content"] == "Which year do you mean?" and messages[3]["content"] == "2024"

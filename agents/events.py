@@ -139,10 +139,29 @@ class QueryFailed(Event):
 
 
 @dataclass(frozen=True)
+class ClarificationRequested(Event):
+    """The model asked the person a question instead of guessing (the `ask_user` tool, or a
+    `CLARIFY:` line without tools)."""
+
+    type: ClassVar[str] = "clarification_requested"
+    question: str
+
+
+@dataclass(frozen=True)
+class ClarificationAnswered(Event):
+    """The person's reply to a clarifying question; the same turn goes on with it."""
+
+    type: ClassVar[str] = "clarification_answered"
+    text: str
+    answered_by: str  # "human" or "replay"
+
+
+@dataclass(frozen=True)
 class AnswerGiven(Event):
     type: ClassVar[str] = "answer_given"
     text: str
     unverified_numbers: list[str] = field(default_factory=list)
+    grounded: bool = True  # False: the words are the model's alone, no query that succeeded backs them
 
 
 @dataclass(frozen=True)

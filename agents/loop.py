@@ -4,8 +4,11 @@
 |-----------|-------------------------------------------|----------------------------------------------|
 | THINK     | model calls schema tools                  | LOOKUP                                       |
 | THINK     | model calls `run_sql` (or a ```sql block) | CHECK                                        |
-| THINK     | model answers in text only                | SUMMARIZE if a query ran this turn; FAILED   |
-|           |                                           | (no_result) if every query failed; else DONE |
+| THINK     | model calls `ask_user` (or `CLARIFY:`)    | CLARIFY (pause)                              |
+| THINK     | model answers in text only                | SUMMARIZE if a query succeeded this turn;    |
+|           |                                           | FAILED (no_result) if SQL was proposed but   |
+|           |                                           | none succeeded; else DONE (answered, not     |
+|           |                                           | grounded: no query ran)                      |
 | THINK     | provider error after retries              | FAILED (error.kind = provider)               |
 | LOOKUP    | tool results appended                     | THINK                                        |
 | CHECK     | guard ok                                  | APPROVE (pause)                              |
@@ -14,14 +17,21 @@
 | APPROVE   | Edit(sql)                                 | CHECK the edit; if it passes it runs without asking again |
 | APPROVE   | Reject(feedback)                          | THINK with the feedback (empty = Abort)      |
 | APPROVE   | Abort                                     | ABORTED                                      |
+| CLARIFY   | reply(text)                               | THINK with the person's answer               |
+| CLARIFY   | stop_unclarified() (nobody to ask)        | NEEDS_CLARIFICATION                          |
 | EXECUTE   | ok                                        | THINK with a result preview                  |
 | EXECUTE   | error / timeout                           | THINK with the error; 3 database errors → FAILED |
-| SUMMARIZE | answer text                               | DONE (answered)                              |
+| SUMMARIZE | answer text                               | DONE (answered, grounded)                    |
 | any       | interrupt                                 | INTERRUPTED                                  |
 | any       | step cap (12), cost cap or token cap      | FAILED                                       |
 
-Drivers call `ask(question)` and then `decide(decision)` while the result is a `Pending`; they
-differ only in who decides and where events go (the `emit` callback).
+Drivers call `ask(question)` and then `decide(decision)` while the result is a `Pending`, and
+`reply(text)` (or `stop_unclarified()`) while it is a `Clarification`; they differ only in who
+decides, who answers, and where events go (the `emit` callback).
+
+An answer is *grounded* when a query that succeeded in the same turn backs it. Words after SQL was
+proposed and none succeeded (refused by the guard, rejected by the person, failed in the database)
+are a guess: the turn fails (`no_result`) and keeps the words only as not from the data.
 """
 
 from __future__ import annotations
@@ -30,12 +40,14 @@ import threading
 from enum import Enum
 from typing import Any, Callable
 
-from agents import prompts
+from agents import clarify, prompts
 from agents.decisions import Approve, Decision, Edit, Reject
 from agents.events import (
     AnswerGiven,
     ApprovalDecided,
     ApprovalRequested,
+    ClarificationAnswered,
+    ClarificationRequested,
     Event,
     QueryExecuted,
     QueryFailed,
@@ -48,12 +60,12 @@ from agents.events import (
 from agents.history import History
 from agents.metering import Meter
 from agents.models.base import Message, Model, ModelRequest, ToolCall, Usage
-from agents.previews import preview, shape, summary_data, without_literals
+from agents.previews import PREVIEW_ROWS, SUMMARY_ROWS, preview, shape, summary_data, without_literals
 from agents.questions import QuestionMessage, question_message
 from agents.settings import Settings
 from agents.sqltext import extract_sql_blocks
-from agents.toolbox import LOOKUP_TOOLS, TOOL_SPECS, run_lookup
-from agents.turns import ExecutedQuery, Outcome, Pending, Proposal, RunEnded, Turn
+from agents.toolbox import LOOKUP_TOOLS, TOOL_NAMES, TOOL_SPECS, run_lookup
+from agents.turns import Clarification, ExecutedQuery, Outcome, Pending, Proposal, RunEnded, Turn
 from agents.verify import unverified_numbers
 from tools.catalog import without_samples
 from tools.databases.base import Database, QueryError, QueryResult
@@ -71,6 +83,7 @@ class Phase(Enum):
     LOOKUP = "lookup"
     CHECK = "check"
     APPROVE = "approve"
+    CLARIFY = "clarify"
     EXECUTE = "execute"
     SUMMARIZE = "summarize"
     DONE = "done"
@@ -135,14 +148,14 @@ class AnalystLoop:
 
     # -- driver API ------------------------------------------------------------------------
 
-    def ask(self, question: str) -> Pending | Outcome:
+    def ask(self, question: str) -> Pending | Clarification | Outcome:
         self._turn = Turn(question)
         self._interrupted = False
         self.emit(QuestionAsked(question))
         self._start_turn(question)
         return self._run(Phase.THINK)
 
-    def decide(self, decision: Decision) -> Pending | Outcome:
+    def decide(self, decision: Decision) -> Pending | Clarification | Outcome:
         turn = self._require_pending()
         verdict = turn.verdict
         assert verdict is not None
@@ -163,11 +176,28 @@ class AnalystLoop:
             return self._run(Phase.EXECUTE)
         if isinstance(decision, Reject) and decision.feedback.strip():
             self.emit(ApprovalDecided(verdict.sql_hash or "", "reject", decision.decided_by, feedback=decision.feedback))
+            turn.attempts.append(f"the person rejected it ({decision.feedback.strip().splitlines()[0]})")
             self._tool_result(f"The person rejected this SQL and did not run it. Their feedback: {decision.feedback.strip()}")
             return self._run(Phase.THINK)
         self.emit(ApprovalDecided(verdict.sql_hash or "", "abort", decision.decided_by))
         self._tool_result("The person aborted; the SQL was not run.")
         return self._finish(RunEnded("aborted"))
+
+    def reply(self, text: str, answered_by: str = "human") -> Pending | Clarification | Outcome:
+        """The person's answer to the model's clarifying question; the same turn goes on."""
+        if not text.strip():
+            raise ValueError("an empty reply answers nothing; reply with text, or stop_unclarified()")
+        turn = self._require_clarification()
+        self.emit(ClarificationAnswered(text.strip(), answered_by))
+        self._tool_result(clarify.reply_message(text))
+        return self._run(Phase.THINK)
+
+    def stop_unclarified(self) -> Outcome:
+        """Nobody can answer (`--approve auto|never`, batch, eval, a cancelled question): the turn
+        ends `needs_clarification` with the model's question, and nothing is guessed."""
+        turn = self._require_clarification()
+        self._tool_result(clarify.UNANSWERED)
+        return self._finish(RunEnded("needs_clarification"))
 
     def stop_dry_run(self) -> Outcome:
         """`--approve never`: record the checked SQL and end without executing it."""
@@ -189,7 +219,7 @@ class AnalystLoop:
 
     # -- phases ----------------------------------------------------------------------------
 
-    def _run(self, phase: Phase) -> Pending | Outcome:
+    def _run(self, phase: Phase) -> Pending | Clarification | Outcome:
         turn = self._turn
         assert turn is not None
         try:
@@ -208,6 +238,10 @@ class AnalystLoop:
                     turn.pending = True
                     self.emit(ApprovalRequested(verdict.sql, verdict.sql_hash, list(verdict.tables)))
                     return Pending(verdict.sql, verdict.sql_hash, verdict.tables)
+                elif phase is Phase.CLARIFY:
+                    assert turn.clarifying is not None
+                    self.emit(ClarificationRequested(turn.clarifying))
+                    return Clarification(turn.clarifying)
                 elif phase is Phase.EXECUTE:
                     phase = self._execute(turn)
                 elif phase is Phase.SUMMARIZE:
@@ -244,6 +278,7 @@ class AnalystLoop:
             if first.name == "run_sql":
                 sql = first.arguments.get("sql")
                 if not isinstance(sql, str) or not sql.strip():
+                    turn.attempts.append("it had no SQL text")
                     self._tool_result("run_sql needs a non-empty `sql` string argument.", first)
                     return Phase.THINK
                 turn.proposal = Proposal(sql, first)
@@ -251,7 +286,13 @@ class AnalystLoop:
             if first.name in LOOKUP_TOOLS:
                 turn.proposal = Proposal("", first)
                 return Phase.LOOKUP
-            self._tool_result(f"Unknown tool {first.name!r}. Available tools: run_sql, list_tables, describe_table, sample_values.", first)
+            if first.name == clarify.ASK_USER.name:
+                question = first.arguments.get("question")
+                if not isinstance(question, str) or not question.strip():
+                    self._tool_result("ask_user needs a non-empty `question` string argument.", first)
+                    return Phase.THINK
+                return self._clarify(turn, question.strip(), Proposal("", first))
+            self._tool_result(f"Unknown tool {first.name!r}. Available tools: {TOOL_NAMES}.", first)
             return Phase.THINK
         blocks = extract_sql_blocks(response.text)
         if len(blocks) > 1:
@@ -263,14 +304,23 @@ class AnalystLoop:
         if not response.text.strip():
             self.messages.append(Message("user", "Your reply was empty. Propose a SQL query, or answer in plain text."))
             return Phase.THINK
+        if not self.tools_mode:
+            question = clarify.clarifying_question(response.text)
+            if question is not None:
+                return self._clarify(turn, question, Proposal("", None))
         if any(q.result for q in turn.queries):
             return Phase.SUMMARIZE
-        if turn.queries:  # every query this turn failed: words alone are not an answer to report as one
-            last = turn.queries[-1].error
-            assert last is not None
-            self.emit(AnswerGiven(response.text.strip(), []))
-            raise RunEnded("failed", "no_result", f"no query succeeded; the last one failed ({last.kind}): {last.message.splitlines()[0]}")
+        if turn.attempts:  # SQL was proposed and none succeeded: words alone are a guess, not an answer
+            self.emit(AnswerGiven(response.text.strip(), [], grounded=False))
+            raise RunEnded("failed", "no_result", f"no query succeeded, so the reply is not from your data; the last SQL proposed: {turn.attempts[-1]}")
         return Phase.DONE
+
+    def _clarify(self, turn: Turn, question: str, proposal: Proposal) -> Phase:
+        """Pause for the person's answer; the pending call gets it (or the reason it never came)."""
+        turn.proposal = proposal
+        turn.clarifying = turn.asked = question
+        turn.clarifications += 1
+        return Phase.CLARIFY
 
     def _lookup(self, turn: Turn) -> Phase:
         assert turn.proposal and turn.proposal.call
@@ -288,6 +338,7 @@ class AnalystLoop:
         if verdict.ok:
             return Phase.APPROVE
         turn.rejections += 1
+        turn.attempts.append(f"the guard rejected it ({verdict.problems[0].message.splitlines()[0]})")
         problems = "\n".join(f"- [{p.code}] {p.message}" for p in verdict.problems)
         self._tool_result(f"The SQL was rejected by the checker and not run:\n{problems}\nFix these problems and propose the query again.")
         if turn.rejections >= self.settings.max_guard_rejections:
@@ -312,6 +363,7 @@ class AnalystLoop:
             if outcome.kind == "interrupted" or self._interrupted:
                 raise RunEnded("interrupted", "interrupted", "query interrupted by the user")
             turn.db_errors += 1
+            turn.attempts.append(f"it failed in the database ({outcome.kind}: {outcome.message.splitlines()[0] if outcome.message else outcome.kind})")
             message = outcome.message if self.settings.data_to_model else without_literals(outcome.message)
             self._tool_result(f"The query failed ({outcome.kind}): {message}\nFix the SQL and propose it again.")
             if turn.db_errors >= self.settings.max_db_errors:
@@ -320,6 +372,7 @@ class AnalystLoop:
         ordered = has_top_level_order(verdict.sql, self.database.dialect)
         fingerprint = result_fingerprint(outcome, ordered)
         turn.queries.append(ExecutedQuery(verdict.sql, verdict.sql_hash, outcome, None, fingerprint))
+        turn.attempts.append("it ran")
         rows = [[normalize_value(v) for v in row] for row in outcome.rows] if self.settings.log_rows else None
         self.emit(QueryExecuted(verdict.sql, verdict.sql_hash, [{"name": c.name, "type": c.type} for c in outcome.columns], outcome.row_count, outcome.truncated, round(outcome.elapsed_ms, 3), fingerprint, rows))
         self._tool_result(preview(outcome) if self.settings.data_to_model else shape(outcome))
@@ -341,18 +394,32 @@ class AnalystLoop:
             if not ended.error or ended.error["kind"] not in ("cost_cap", "token_cap", "provider"):
                 raise
             note = f"(No summary: {ended.error['message']}. The result is shown as the query returned it.)"
-            self._answer(f"{turn.last_text.strip()}\n\n{note}".strip(), last.result, turn)
+            self._answer(turn.last_text, last.result, turn, note)
             return RunEnded("answered")
         self._answer(response.text.strip() or turn.last_text, last.result, turn)
         return RunEnded("answered")
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _answer(self, text: str, result: QueryResult, turn: Turn) -> None:
-        context = f"{turn.question}\n" + "\n".join(q.sql for q in turn.queries)
-        flagged = unverified_numbers(text, result.rows, context)
+    def _answer(self, text: str, result: QueryResult, turn: Turn, note: str = "") -> None:
+        """Record the grounded answer; numbers in it that the result does not hold are flagged,
+        unless the person or analyst itself put them there (question, SQL, notes, limits)."""
+        text = f"{text.strip()}\n\n{note}".strip() if note else text
+        flagged = unverified_numbers(text, result.rows, "\n".join([turn.question, *turn.sql_texts, note, *self._limits_seen(result)]))
         self.emit(AnswerGiven(text, flagged))
         self._last_answer = (text, tuple(flagged))
+
+    def _limits_seen(self, result: QueryResult) -> list[str]:
+        """The cuts the model was told about for this result ("showing 20", "50 rows", the row
+        limit): it may repeat them, and they are ours, not a claim about the data."""
+        seen = []
+        if result.truncated:
+            seen.append(str(self.settings.limits.max_rows))
+        if result.row_count > PREVIEW_ROWS:
+            seen.append(str(PREVIEW_ROWS))
+        if result.row_count > SUMMARY_ROWS:
+            seen.append(str(SUMMARY_ROWS))
+        return seen
 
     def _switch_to_text_mode(self) -> None:
         """Stop offering tools: flatten the tool history into plain messages and ask for ```sql."""
@@ -364,6 +431,8 @@ class AnalystLoop:
         return [Problem("engine_rejects", message) for message in self.database.cross_check(sql)]
 
     def _emit_check(self, verdict: Verdict, source: str) -> None:
+        if self._turn is not None:
+            self._turn.sql_texts += [verdict.sql_in, *([verdict.sql] if verdict.sql else [])]
         self.emit(SqlChecked(source, verdict.sql_in, verdict.sql, verdict.sql_hash, verdict.ok, [{"code": p.code, "message": p.message} for p in verdict.problems], list(verdict.tables)))
 
     def _tool_result(self, text: str, call: ToolCall | None = None) -> None:
@@ -395,6 +464,13 @@ class AnalystLoop:
         tools = TOOL_SPECS if self.tools_mode else ()
         return ModelRequest(self.system, tuple(messages), tools, purpose="think")
 
+    def _require_clarification(self) -> Turn:
+        turn = self._turn
+        if turn is None or turn.clarifying is None or turn.finished is not None:
+            raise RuntimeError("no clarifying question is waiting for a reply")
+        turn.clarifying = None
+        return turn
+
     def _require_pending(self) -> Turn:
         turn = self._turn
         if turn is None or not turn.pending or turn.verdict is None:
@@ -413,13 +489,17 @@ class AnalystLoop:
 
     def _build_outcome(self, turn: Turn, ended: RunEnded) -> Outcome:
         answer, flagged = getattr(self, "_last_answer", (None, ()))
+        clarification = None
         if ended.status != "answered":
             answer, flagged = None, ()
             if ended.error and ended.error["kind"] == "no_result":
-                answer = turn.last_text.strip() or None  # what the model said after its queries failed
-        elif turn.last_success() is None:
+                answer = turn.last_text.strip() or None  # kept, and marked: not from the data
+            if ended.status == "needs_clarification":
+                clarification = turn.asked
+        elif turn.last_success() is None:  # words with no query at all: answered, but not grounded
             answer, flagged = turn.last_text.strip() or None, ()
-            self.emit(AnswerGiven(answer or "", []))
+            self.emit(AnswerGiven(answer or "", [], grounded=False))
         self._last_answer = (None, ())
+        turn.clarifying = None
         self.emit(RunFinished(ended.status, ended.error, {**self.usage.to_json(), "cost_usd": self.cost}))
-        return turn.outcome(ended, answer, tuple(flagged), self.usage, self.cost)
+        return turn.outcome(ended, answer, tuple(flagged), self.usage, self.cost, clarification)

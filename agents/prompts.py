@@ -25,7 +25,7 @@ class PromptTemplate:
 
 
 SYSTEM = PromptTemplate(
-    "system.v1",
+    "system.v2",
     """You are a careful data analyst who answers questions by writing $dialect_name SQL.
 
 Rules:
@@ -34,6 +34,8 @@ Rules:
 - Use only the tables and columns in the schema you are given or that the schema tools return.
 - Qualify ambiguous columns with table aliases. Prefer explicit JOIN ... ON.
 - If the question cannot be answered from this schema, say so in plain text instead of guessing.
+- Never state a number or fact about the data that no query result of yours showed; a reply
+  without a query that ran is marked to the person as not coming from their data.
 $dialect_rules
 $tool_rules""",
 )
@@ -42,11 +44,16 @@ TOOL_RULES = """How to work:
 - Call run_sql with your query. The person reviews it before it runs; the result comes back to you.
 - Use list_tables, describe_table or sample_values only when the schema below is not enough.
 - If run_sql returns problems or an error, fix the SQL and call run_sql again.
+- If the question is ambiguous or needs a detail only the person knows (which period, which
+  metric, what counts as active), call ask_user with one short question instead of guessing.
 - When the result answers the question, reply with a short plain-text answer and no tool call."""
 
 TEXT_RULES = """How to work:
 - Reply with your SQL in exactly one fenced block: ```sql ... ```. Put no other SQL in the reply.
 - If the SQL is rejected or fails, you will be told why: reply with a corrected ```sql block.
+- If the question is ambiguous or needs a detail only the person knows (which period, which
+  metric, what counts as active), reply with one line `CLARIFY: <your question>` and no SQL
+  block instead of guessing.
 - When a result answers the question, reply with a short plain-text answer and no SQL block."""
 
 DIALECT_RULES = {

@@ -1,7 +1,8 @@
 """The tools offered to the model, and the schema lookups that run without approval.
 
 Lookups read only our catalog (and, for sample values, a query our own code builds from names
-validated against it), so they need no approval; `run_sql` is the one tool that does.
+validated against it), so they need no approval; `run_sql` is the one tool that does. `ask_user`
+(agents/clarify.py) is not a lookup: it pauses the turn for the person.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from agents.clarify import ASK_USER
 from agents.models.base import ToolSpec
 from tools.catalog import Catalog, Table
 from tools.databases.base import Database, Limits, QueryError
@@ -45,8 +47,9 @@ SAMPLE_VALUES = ToolSpec(
         "required": ["table", "column"],
     },
 )
-TOOL_SPECS = (RUN_SQL, LIST_TABLES, DESCRIBE_TABLE, SAMPLE_VALUES)
-LOOKUP_TOOLS = frozenset(t.name for t in TOOL_SPECS if t.name != "run_sql")
+TOOL_SPECS = (RUN_SQL, LIST_TABLES, DESCRIBE_TABLE, SAMPLE_VALUES, ASK_USER)
+LOOKUP_TOOLS = frozenset({LIST_TABLES.name, DESCRIBE_TABLE.name, SAMPLE_VALUES.name})
+TOOL_NAMES = ", ".join(t.name for t in TOOL_SPECS)
 
 
 def _find(catalog: Catalog, name: str) -> Table | None:
@@ -101,4 +104,4 @@ def run_lookup(name: str, args: dict[str, Any], catalog: Catalog, database: Data
         if isinstance(result, QueryError):
             return False, f"could not sample {table.qualified}.{column.name}: {result.message}"
         return True, json.dumps([[str(v) if v is not None else None, n] for v, n in result.rows])
-    return False, f"unknown tool {name!r}; tools: run_sql, list_tables, describe_table, sample_values"
+    return False, f"unknown tool {name!r}; tools: {TOOL_NAMES}"

@@ -26,6 +26,16 @@ class Pending:
 
 
 @dataclass(frozen=True)
+class Clarification:
+    """The loop is paused: the model asks the person a question before it writes (more) SQL.
+
+    Interactive drivers answer it with `reply(text)` and the same turn goes on; drivers that
+    cannot ask anyone end the turn with `stop_unclarified()` (status `needs_clarification`)."""
+
+    question: str
+
+
+@dataclass(frozen=True)
 class ExecutedQuery:
     sql: str
     sql_hash: str
@@ -38,7 +48,7 @@ class ExecutedQuery:
 class Outcome:
     """How a turn ended."""
 
-    status: str  # answered, dry_run, aborted, rejected, failed, interrupted
+    status: str  # answered, dry_run, needs_clarification, aborted, rejected, failed, interrupted
     question: str
     answer: str | None
     sql: str | None
@@ -48,6 +58,13 @@ class Outcome:
     usage: Usage
     cost_usd: float | None
     unverified_numbers: tuple[str, ...] = ()
+    clarification: str | None = None  # the model's question, when the status is needs_clarification
+
+    @property
+    def grounded(self) -> bool:
+        """Is the answer backed by a query that succeeded in this turn?  A reply in words alone
+        (no query, or none that succeeded) is the model's, not the data's."""
+        return self.result is not None
 
 
 class RunEnded(Exception):
@@ -82,13 +99,18 @@ class Turn:
     verdict: Verdict | None = None
     pending: bool = False
     last_text: str = ""
+    attempts: list[str] = field(default_factory=list)  # what became of each SQL the model proposed
+    sql_texts: list[str] = field(default_factory=list)  # every SQL checked this turn, as proposed and as regenerated
+    clarifying: str | None = None  # the model's question while the turn waits for the person's reply
+    asked: str | None = None  # the latest question the model asked this turn
+    clarifications: int = 0
     finished: Outcome | None = None  # set once, so an abandoned turn's late worker gets the same outcome
 
     def last_success(self) -> ExecutedQuery | None:
         """The latest query that returned rows: the one an answer describes."""
         return next((q for q in reversed(self.queries) if q.result is not None), None)
 
-    def outcome(self, ended: RunEnded, answer: str | None, flagged: tuple[str, ...], usage: Usage, cost: float | None) -> Outcome:
+    def outcome(self, ended: RunEnded, answer: str | None, flagged: tuple[str, ...], usage: Usage, cost: float | None, clarification: str | None = None) -> Outcome:
         """The turn as it ended; a dry run reports the SQL it checked, since nothing ran."""
         last_ok = self.last_success()
         sql = last_ok.sql if last_ok else (self.verdict.sql if ended.status == "dry_run" and self.verdict else None)
@@ -103,4 +125,5 @@ class Turn:
             usage=usage,
             cost_usd=cost,
             unverified_numbers=flagged,
+            clarification=clarification,
         )

@@ -60,15 +60,19 @@ def _matches(shown: decimal.Decimal, actual: decimal.Decimal, percent: bool) -> 
 
 
 def unverified_numbers(answer: str, rows: Iterable[Iterable[Any]], context: str = "") -> list[str]:
-    """Numbers in `answer` not found in the result cells, its row count or the `context` text."""
+    """Numbers in `answer` not found in the result cells, its row count or the `context` text.
+
+    `context` is what the person or analyst wrote rather than the data (the question, the SQL,
+    analyst's own notes and limits): a number from there is not a claim about the result, so it
+    is not flagged, however it is written ("$1,000" in the question, "1000" in the answer)."""
     materialized = [list(r) for r in rows]
     values = _candidates(v for row in materialized for v in row)
     values.append(decimal.Decimal(len(materialized)))
-    allowed = {t.replace(",", "") for t in numbers_in(context)}
+    allowed = {n for n in (_to_decimal(t) for t in numbers_in(context)) if n is not None and n.is_finite()}
     flagged = []
     for token in numbers_in(answer):
         number = _to_decimal(token)
-        if number is None or token.replace(",", "") in allowed:
+        if number is None or number in allowed:
             continue
         if not any(_matches(number, v, token.endswith("%")) for v in values):
             flagged.append(token)

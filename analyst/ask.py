@@ -24,6 +24,7 @@ from analyst.wiring import Session, build_model, loop_settings, open_database, r
 STATUS_EXIT = {
     "answered": EXIT_OK,
     "dry_run": EXIT_OK,
+    "needs_clarification": EXIT_NOT_ANSWERED,
     "aborted": EXIT_NOT_ANSWERED,
     "rejected": EXIT_NOT_ANSWERED,
     "failed": EXIT_NOT_ANSWERED,
@@ -162,12 +163,13 @@ def run_ask(config: Config, question: str, *, approve: str, output: str, db: str
     live = output == "table" and stdout.isatty()
     session = Session(config, database, resolved, settings, observer=progress, on_text=stream_answer if live else None)
     decide = {"auto": auto_approve, "never": None}.get(approve, TerminalApproval(stdin, stderr, sql_shown=not progress.quiet))
+    answer = TerminalClarification(stdin, stderr) if approve == "ask" else None  # policies ask nobody
     from analyst.interrupts import interrupt_on_sigint
     from sessions.log import LogWriteError
 
     try:
         with interrupt_on_sigint(session.loop.interrupt, quiet_while=lambda: session.loop.executing):
-            outcome = drive(session.loop, question, decide)
+            outcome = drive(session.loop, question, decide, answer)
     except LogWriteError as exc:
         raise UserError(f"{exc}; stopped before running anything further (a decision must be logged before it executes)", EXIT_NOT_ANSWERED) from None
     finally:
@@ -187,7 +189,28 @@ def run_ask(config: Config, question: str, *, approve: str, output: str, db: str
         stderr.write(truncation_warning(outcome.result.row_count) + "\n")
     if outcome.error:
         stderr.write(f"analyst: {outcome.status}: {outcome.error['message']}\n")
+    elif outcome.status == "needs_clarification":
+        how = "answer it at the prompt (--approve ask on a terminal)" if approve != "ask" else "ask again with that detail"
+        stderr.write(f"analyst: needs_clarification: the model asks before it guesses; {how}\n")
     elif outcome.status == "aborted":
         stderr.write("analyst: aborted; nothing further ran\n")
     stderr.write(f"session {session.id} · {session.path}\n")
     return exit_code_for(outcome)
+
+
+class TerminalClarification:
+    """Shows the model's clarifying question on the terminal and reads the person's reply; an
+    empty reply (or end of input) leaves it unanswered, and the turn ends needs_clarification."""
+
+    def __init__(self, stdin: TextIO, stderr: TextIO) -> None:
+        self.stdin = stdin
+        self.stderr = stderr
+
+    def __call__(self, clarification: Any) -> str | None:
+        from analyst.render import inert
+
+        self.stderr.write(f"\nThe model asks: {inert(clarification.question)}\n")
+        self.stderr.write("your answer (empty to stop) > ")
+        self.stderr.flush()
+        line = self.stdin.readline()
+        return line.strip() or None

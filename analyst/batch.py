@@ -23,7 +23,7 @@ from analyst.batch_input import BatchItem, read_batch
 from analyst.config import Config
 from analyst.errors import EXIT_INTERRUPTED, EXIT_NOT_ANSWERED, EXIT_OK, EXIT_PROVIDER, UserError
 
-CSV_FIELDS = ("id", "status", "question", "sql", "row_count", "truncated", "answer", "error", "input_tokens", "output_tokens", "cost_usd", "session_id")
+CSV_FIELDS = ("id", "status", "question", "sql", "row_count", "truncated", "answer", "error", "input_tokens", "output_tokens", "cost_usd", "session_id", "grounded", "clarification")
 
 
 def completed_ids(out: Path) -> set[str]:
@@ -108,7 +108,8 @@ class Tally:
 
     def add(self, record: dict[str, Any]) -> None:
         with self.lock:
-            self.statuses[record["status"]] = self.statuses.get(record["status"], 0) + 1
+            key = tally_key(record)
+            self.statuses[key] = self.statuses.get(key, 0) + 1
             usage = record["usage"]
             self.input_tokens += usage["input_tokens"]
             self.output_tokens += usage["output_tokens"]
@@ -120,6 +121,14 @@ class Tally:
     @property
     def done(self) -> int:
         return sum(self.statuses.values())
+
+
+def tally_key(record: dict[str, Any]) -> str:
+    """How a record counts: its status, except that words no query backs count as `no_sql`, not
+    as answered (the record keeps `status: answered` and says `grounded: false`)."""
+    if record["status"] == "answered" and record.get("grounded") is False:
+        return "no_sql"
+    return str(record["status"])
 
 
 class BatchRun:
@@ -196,7 +205,7 @@ def _failed_record(item: BatchItem, kind: str, message: str) -> dict[str, Any]:
     """A question that never reached the model (its database did not open, the budget was spent)."""
     return {
         "id": item.id, "status": "failed", "question": item.question, "sql": None, "columns": [], "rows": [],
-        "row_count": 0, "truncated": False, "answer": None, "queries": [], "session_id": None, "session_path": None,
+        "row_count": 0, "truncated": False, "answer": None, "grounded": False, "clarification": None, "queries": [], "session_id": None, "session_path": None,
         "usage": {"input_tokens": 0, "output_tokens": 0, "cost_usd": 0.0},
         "error": {"kind": kind, "message": message},
     }
@@ -255,7 +264,7 @@ def run_batch(config: Config, path: Path, *, approve: str, db: str | None, model
                         runner.interrupt()
                         raise UserError(f"{fatal}; stopped the batch (unanswered questions are not written, so --resume runs them)", EXIT_PROVIDER)
                     runner.tally.add(record)
-                    all_ok &= record["status"] == wanted
+                    all_ok &= tally_key(record) == wanted
                     progress.advance(record)
                     if (record.get("error") or {}).get("kind") == "cost_cap":
                         capped.append(item.id)  # not written: `--resume` with a higher cap runs it

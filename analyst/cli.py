@@ -24,7 +24,8 @@ EPILOG = """examples:
   analyst schema --for "revenue by region"
   echo "SELECT 1" | analyst check -
 
-exit codes: 0 answered/dry run · 1 aborted, rejected or failed · 2 usage or config error ·
+exit codes: 0 answered/dry run · 1 needs clarification, aborted, rejected or failed (also:
+no query succeeded) · 2 usage or config error ·
 3 model provider failed · 4 database cannot be opened · 130 interrupted"""
 
 

@@ -96,6 +96,17 @@ def print_table(outcome: Outcome, stream: TextIO, answer_shown: bool = False) ->
     if outcome.answer:
         if outcome.unverified_numbers:
             console.print(Text(f"note: not found in the result: {', '.join(outcome.unverified_numbers)}", style="yellow"))
+        if not outcome.grounded:
+            console.print(Text(ungrounded_note(outcome), style="bold yellow"))
+    if outcome.status == "needs_clarification" and outcome.clarification:
+        console.print(Text(f"The model asks: {inert(outcome.clarification)}", style="bold"))
+
+
+def ungrounded_note(outcome: Outcome) -> str:
+    """The line under words no successful query backs: the person must not read them as data."""
+    if outcome.queries or outcome.status != "answered":
+        return "not from your data: no query succeeded, so the reply above is the model's own words"
+    return "no query ran — this is not from your data"
 
 
 def _cell(value: Any) -> str:
@@ -121,6 +132,8 @@ def outcome_json(outcome: Outcome, session_id: str, session_path: str) -> dict[s
         "row_count": result.row_count if result else 0,
         "truncated": result.truncated if result else False,
         "answer": outcome.answer,
+        "grounded": outcome.grounded,
+        "clarification": outcome.clarification,
         "unverified_numbers": list(outcome.unverified_numbers),
         "queries": [
             {

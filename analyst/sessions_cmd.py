@@ -28,7 +28,7 @@ def _cost(value: float | None) -> str:
 
 
 # statuses in the order a summary names them: good news first
-_STATUS_ORDER = ("answered", "dry_run", "aborted", "rejected", "failed", "interrupted", "incomplete")
+_STATUS_ORDER = ("answered", "dry_run", "needs_clarification", "aborted", "rejected", "failed", "interrupted", "incomplete")
 _STATUS_WIDTH = 34  # "3 answered, 1 aborted, 1 failed" fits; a longer summary is cut with "…"
 
 
@@ -105,11 +105,17 @@ def run_sessions_show(config: Config, ref: str, stdout: TextIO | None = None) ->
         stdout.write(f"\n  tokens: {turn.tokens} · cost: {_cost(turn.cost_usd)}\n")
         for decision in turn.decisions:
             stdout.write(f"  decision: {_one_line(decision.get('decision'))} by {_one_line(decision.get('decided_by'))}\n")
+        for exchange in turn.clarifications:
+            if exchange.get("type") == "clarification_requested":
+                stdout.write(f"  model asked: {_one_line(exchange.get('question'))}\n")
+            else:
+                stdout.write(f"  reply by {_one_line(exchange.get('answered_by'))}: {_one_line(exchange.get('text'))}\n")
         for query in sorted(turn.executed + turn.failed, key=lambda e: e.get("seq") or 0):
             stdout.write("  sql: " + inert(str(query.get("sql") or "")).replace("\n", "\n       ") + "\n")
             stdout.write(_query_result(query))
         if turn.answer:
-            stdout.write(f"  answer: {inert(turn.answer)}\n")
+            label = "answer (not from your data: no query backs it)" if turn.grounded is False else "answer"
+            stdout.write(f"  {label}: {inert(turn.answer)}\n")
         if turn.rating:
             stdout.write(f"  rated: {_one_line(turn.rating)}\n")
     return EXIT_OK

@@ -17,7 +17,7 @@ from sessions.order_keys import order_keys
 from sessions.suite import SuiteItem
 from tools.databases.base import Database, Limits, QueryError, QueryResult
 
-OUTCOMES = ("correct", "incorrect", "exec_error", "guard_rejected", "timeout", "no_sql", "model_error", "gold_error")
+OUTCOMES = ("correct", "incorrect", "exec_error", "guard_rejected", "timeout", "no_sql", "needs_clarification", "model_error", "gold_error")
 NOT_RUN = "not_run"  # the run's --max-cost was spent first: recorded (with any cost), never scored
 EVAL_MAX_ROWS = 100_000
 
@@ -50,6 +50,8 @@ def _failure_outcome(outcome: Outcome) -> tuple[str, str | None] | None:
     message = error.get("message")
     if outcome.status == "rejected":
         return "guard_rejected", message
+    if outcome.status == "needs_clarification":  # asked rather than guessed: nobody answers in an eval
+        return "needs_clarification", f"the model asked: {outcome.clarification}"
     if outcome.status == "failed":
         kind = error.get("kind")
         if kind in ("database", "no_result"):
@@ -86,6 +88,8 @@ def score(item: SuiteItem, outcome: Outcome, database: Database, limits: Limits,
     )
     failure = _failure_outcome(outcome)
     if item.kind == "refusal":  # declined in words, having run nothing (tried SQL may have failed)
+        if outcome.status == "needs_clarification" and outcome.result is None:  # asking is not inventing
+            return QuestionResult(correct=True, outcome="correct", reason="declined: asked for clarification", error=failure[1] if failure else None, **base)
         no_result = (outcome.error or {}).get("kind") == "no_result"
         in_words = failure is not None and (failure[0] == "no_sql" and outcome.status == "answered" or no_result)
         if in_words and declines(outcome.answer):

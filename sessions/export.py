@@ -47,11 +47,32 @@ def is_follow_up(item: Labelled) -> bool:
     return item.turn.number > 1
 
 
+def exchange(turn: Turn) -> list[tuple[str, str]]:
+    """The model's clarifying questions in a turn, each with the person's reply."""
+    pairs, asked = [], None
+    for event in turn.clarifications:
+        if event.get("type") == "clarification_requested":
+            asked = str(event.get("question") or "")
+        elif asked is not None:
+            pairs.append((asked, str(event.get("text") or "")))
+            asked = None
+    return pairs
+
+
+def clarified_question(turn: Turn) -> str:
+    """The question with the person's answers to the model's questions: the approved SQL rests on
+    them, and an eval cannot ask, so a suite entry must carry them to be answerable."""
+    pairs = exchange(turn)
+    if not pairs:
+        return turn.question
+    return turn.question + "".join(f"\n(Asked: {q} Answer: {a})" for q, a in pairs)
+
+
 def suite_entry(item: Labelled) -> dict[str, Any]:
     return {
         "id": f"{item.session.id}-t{item.turn.number}",
         "db": item.session.database,
-        "question": item.turn.question,
+        "question": clarified_question(item.turn),
         "gold_sql": item.sql,
         "source_session": item.session.id,
         "edited": item.edited,
@@ -74,6 +95,7 @@ def chat_entry(item: Labelled, system: str) -> dict[str, Any]:
             {"role": "system", "content": system},
             *earlier,
             {"role": "user", "content": item.turn.question},
+            *[m for q, a in exchange(item.turn) for m in ({"role": "assistant", "content": q}, {"role": "user", "content": a})],
             {"role": "assistant", "content": item.sql},
         ],
         "metadata": {

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from agents.decisions import Abort, Approve, Edit, Reject
 from agents.events import Event
-from agents.loop import AnalystLoop, Outcome, Pending, Settings
+from agents.loop import AnalystLoop, Clarification, Outcome, Pending, Settings
 from agents.models.scripted import ScriptedModel
 from sessions.log import LogContents
 from sessions.store import SessionRecord, Turn, turns_of
@@ -91,8 +91,14 @@ class _RecordedDecisions:
 
 def _drive_recorded(loop: AnalystLoop, turn: Turn) -> Outcome:
     decisions = _RecordedDecisions(turn.decisions)
-    step: Pending | Outcome = loop.ask(turn.question)
-    while isinstance(step, Pending):
+    replies = _RecordedDecisions([c for c in turn.clarifications if c.get("type") == "clarification_answered"])
+    step: Pending | Clarification | Outcome = loop.ask(turn.question)
+    while not isinstance(step, Outcome):
+        if isinstance(step, Clarification):  # the person's recorded reply, or none: unanswered
+            reply = replies.next()
+            text = str((reply or {}).get("text") or "")
+            step = loop.reply(text, answered_by="replay") if text.strip() else loop.stop_unclarified()
+            continue
         recorded = decisions.next()
         kind = recorded.get("decision") if recorded else None
         if kind == "approve":
@@ -145,9 +151,10 @@ def compare_turn(recorded: Turn, replayed: Turn) -> tuple[Divergence | None, lis
 
 
 def _same_no_result(recorded: Any, replayed: Any) -> bool:
-    """A turn whose every query failed was logged `answered` before such turns became `failed`
-    (kind no_result); the same events replayed now end the new way, which is no divergence."""
-    return (recorded.status == "answered" and not recorded.executed and bool(recorded.failed)
+    """A turn whose proposed SQL never succeeded (refused by the guard, rejected by the person,
+    failed in the database) was logged `answered` before such turns became `failed` (kind
+    no_result); the same events replayed now end the new way, which is no divergence."""
+    return (recorded.status == "answered" and not recorded.executed and bool(recorded.failed or recorded.checks)
             and replayed.status == "failed" and (replayed.error or {}).get("kind") == "no_result")
 
 

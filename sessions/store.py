@@ -38,11 +38,13 @@ class Turn:
     status: str | None = None
     error: dict[str, Any] | None = None
     answer: str | None = None
+    grounded: bool | None = None  # False: the answer is the model's words, no query backs it; None: not logged
     sql: str | None = None  # the last SQL that executed
     decisions: list[dict[str, Any]] = field(default_factory=list)
     executed: list[dict[str, Any]] = field(default_factory=list)
     failed: list[dict[str, Any]] = field(default_factory=list)
     checks: list[dict[str, Any]] = field(default_factory=list)
+    clarifications: list[dict[str, Any]] = field(default_factory=list)  # the model's questions and the replies, in order
     responses: list[dict[str, Any]] = field(default_factory=list)
     templates: list[tuple[str, str]] = field(default_factory=list)  # (template name, hash) per model call
     rating: str | None = None
@@ -110,8 +112,11 @@ def turns_of(contents: LogContents) -> tuple[dict[str, Any], list[Turn]]:
             turn.sql = event.get("sql")
         elif kind == "query_failed":
             turn.failed.append(event)
+        elif kind in ("clarification_requested", "clarification_answered"):
+            turn.clarifications.append(event)
         elif kind == "answer_given":
             turn.answer = event.get("text")
+            turn.grounded = event.get("grounded")
         elif kind == "answer_rated":
             turn.rating = event.get("verdict")
         elif kind == "run_finished":

@@ -1,7 +1,8 @@
 """The app: run state and routing. Workers do the blocking work and post messages; the handlers
 here own every state change; widgets and screens own their rendering.
 
-Run state: `phase` is starting → idle ⇄ running ⇄ approving. Each question gets a new
+Run state: `phase` is starting → idle ⇄ running ⇄ approving | clarifying (the model asked a
+question: the next text typed in the question box is the answer, continuing the same turn). Each question gets a new
 `generation`; `Esc` (or `ctrl+c`) abandons the running step by moving to the next generation (and
 interrupts a running query), so the abandoned step's late messages are dropped on arrival.
 
@@ -43,6 +44,7 @@ from analyst.tui.sidebar import SchemaSidebar, TableChosen
 from analyst.tui.status import StatusBar, database_label
 
 ACTIVITY = {"think": "thinking", "summarize": "writing the answer"}
+QUESTION_PLACEHOLDER = "Ask about your data, then Enter  (? or F1: keys)"
 MAIN_SCREEN_ACTIONS = frozenset({"rate", "more", "previous_page", "chart", "export", "focus_question", "cancel", "interrupt"})
 RESULT_ACTIONS = frozenset({"rate", "more", "previous_page", "chart", "export"})
 
@@ -107,7 +109,7 @@ class AnalystApp(App[int]):
     def compose(self) -> ComposeResult:
         self.conversation = Conversation(id="conversation")
         self.results = ResultsPanel(id="results")
-        self.question = QuestionInput(placeholder="Ask about your data, then Enter  (? or F1: keys)", id="question")
+        self.question = QuestionInput(placeholder=QUESTION_PLACEHOLDER, id="question")
         self.status = StatusBar(id="status")
         with Horizontal(id="body"):
             yield SchemaSidebar(id="sidebar")
@@ -194,6 +196,10 @@ class AnalystApp(App[int]):
         if self.phase == "failed":
             self.notify("There is no session: see the message above; ctrl+q quits.", severity="error")
             return
+        if self.phase == "clarifying":  # the answer to the model's question: the same turn goes on
+            self.question.value = ""
+            self._continue("reply", question)
+            return
         self.question.value = ""
         self.question.remember(question)
         if self.phase == "starting":
@@ -223,8 +229,16 @@ class AnalystApp(App[int]):
             if worker.is_cancelled:
                 return
 
+    def _continue(self, kind: str, payload: Any) -> None:
+        """Resume the paused turn: with the person's reply, or ("unclarified") without one."""
+        self.phase = "running"
+        self.question.placeholder = QUESTION_PLACEHOLDER
+        self.status.set(activity="thinking")
+        self.conversation.focus()
+        self._step(self.generation, kind, payload)
+
     def _current(self, generation: int) -> bool:
-        return generation == self.generation and self.phase in ("running", "approving")
+        return generation == self.generation and self.phase in ("running", "approving", "clarifying")
 
     @on(StepWaiting)
     @while_open
@@ -264,13 +278,19 @@ class AnalystApp(App[int]):
     @on(StepFinished)
     @while_open
     def _step_finished(self, message: StepFinished) -> None:
-        from agents.loop import Pending
+        from agents.loop import Clarification, Pending
 
         if not self._current(message.generation):
             return  # abandoned: the runner aborts a paused loop before the next question
         self._show_usage()
         if isinstance(message.result, Pending):
             self._ask_approval(message.result, message.generation)
+        elif isinstance(message.result, Clarification):
+            self.phase = "clarifying"
+            self.status.set(activity="waiting for your answer")
+            self.question.placeholder = "Answer the model's question, then Enter  (Esc, Esc: leave it unanswered)"
+            self.question.focus()
+            self.refresh_bindings()
         else:
             self._finish(message.result)
 
@@ -352,7 +372,7 @@ class AnalystApp(App[int]):
         if len(self.screen_stack) > 1 or not hasattr(self, "results"):
             return False  # a dialog is open; its own keys apply
         if action in ("cancel", "interrupt"):
-            return self.phase == "running" or self.results.export_job is not None or self.results.page_job is not None
+            return self.phase in ("running", "clarifying") or self.results.export_job is not None or self.results.page_job is not None
         if action == "focus_question":
             return not self.question.has_focus
         if action in RESULT_ACTIONS:
@@ -368,6 +388,9 @@ class AnalystApp(App[int]):
         return len(self.screen_stack) == 1 and self.phase != "running" and hasattr(self, "results") and self.results.shown is not None
 
     def action_cancel(self) -> None:
+        if self.phase == "clarifying":  # leave the model's question unanswered: the turn ends, nothing guessed
+            self._continue("unclarified", None)
+            return
         if self.phase == "running":
             self.generation += 1
             self.runner.cancel()

@@ -23,7 +23,10 @@ STATUS_LINES = {
     "rejected": ("✗ the checker still rejected the SQL", "red"),
     "failed": ("✗ failed", "red"),
     "dry_run": ("dry run: checked, not executed", "dim"),
+    "needs_clarification": ("■ the model's question was left unanswered: nothing was guessed", "yellow"),
 }
+NO_QUERY = "no query ran — this is not from your data"
+NO_RESULT = "not from your data: no query succeeded, so these are the model's own words"
 
 
 def sql_block(sql: str) -> Syntax:
@@ -43,8 +46,9 @@ def _line(label: str, text: str, style: str = "", label_style: str = "bold") -> 
     return out
 
 
-def render_event(event: Any) -> RenderableType | None:
-    """What the conversation shows for one loop event; None for events it leaves out."""
+def render_event(event: Any, sql_proposed: bool = False) -> RenderableType | None:
+    """What the conversation shows for one loop event; None for events it leaves out.
+    `sql_proposed`: the turn has proposed SQL (so an unbacked answer says none succeeded)."""
     kind = event.type
     if kind == "schema_retrieved":
         if event.whole:
@@ -85,8 +89,15 @@ def render_event(event: Any) -> RenderableType | None:
         return _line(head, event.message, "yellow", "bold yellow")
     if kind == "model_failed":
         return _line("model error:", event.message, "red", "bold red")
+    if kind == "clarification_requested":
+        return Group(_line("? the model asks:", event.question, "bold", "bold cyan"),
+                     _line("", "type your answer in the box below and press Enter (Esc then Esc: leave it unanswered)", "dim"))
+    if kind == "clarification_answered":
+        return _line("↳ your answer:", event.text, "", "bold cyan")
     if kind == "answer_given":
         parts: list[RenderableType] = [_line("", event.text.strip() or "(no answer text)")]
+        if getattr(event, "grounded", True) is False:
+            parts.append(_line("⚠", NO_RESULT if sql_proposed else NO_QUERY, "bold yellow", "bold yellow"))
         if event.unverified_numbers:
             parts.append(_line("note:", "not found in the result: " + ", ".join(event.unverified_numbers), "yellow", "yellow"))
         return Group(*parts)
@@ -106,6 +117,7 @@ class Conversation(VerticalScroll):
         super().__init__(**kwargs)
         self._live: Static | None = None
         self._live_text = ""
+        self._sql_proposed = False  # this turn proposed SQL (guard-checked), whatever became of it
 
     def on_mount(self) -> None:
         self.anchor()
@@ -117,6 +129,7 @@ class Conversation(VerticalScroll):
         return item
 
     def add_question(self, question: str) -> None:
+        self._sql_proposed = False
         self.add(_line("›", question, "bold", "bold cyan"), "question")
 
     def add_notice(self, text: str, style: str = "dim") -> None:
@@ -125,7 +138,9 @@ class Conversation(VerticalScroll):
     def show_event(self, event: Any) -> None:
         if event.type in ("model_responded", "model_failed", "answer_given", "run_finished"):
             self._drop_live()
-        renderable = render_event(event)
+        if event.type == "sql_checked":
+            self._sql_proposed = True
+        renderable = render_event(event, self._sql_proposed)
         if renderable is not None:
             self.add(renderable, event.type.replace("_", "-"))
 

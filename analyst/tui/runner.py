@@ -40,6 +40,7 @@ class LoopRunner:
         self.session: Any = None
         self.database: Any = None  # the SharedDatabase the loop runs on
         self.paused = False  # the loop waits for a decision
+        self.clarifying = False  # the loop waits for the person's answer to the model's question
 
     def attach(self, session: Any, database: Any) -> None:
         self.session = session
@@ -73,7 +74,8 @@ class LoopRunner:
     # -- steps ---------------------------------------------------------------------------------
 
     def start(self, generation: int, kind: str, payload: Any) -> threading.Thread:
-        """Run `ask(payload)` or `decide(payload)` in a daemon thread; reports go to `post`."""
+        """Run `ask(payload)`, `decide(payload)`, `reply(payload)` or `stop_unclarified()` in a
+        daemon thread; reports go to `post`."""
         thread = threading.Thread(target=self.run_step, args=(generation, kind, payload), name=f"analyst-{kind}-{generation}", daemon=True)
         thread.start()
         return thread
@@ -81,7 +83,7 @@ class LoopRunner:
     def run_step(self, generation: int, kind: str, payload: Any) -> None:
         """Blocking: one loop step under the lock; posts StepFinished, or StepCrashed."""
         from agents.decisions import Abort
-        from agents.loop import Pending
+        from agents.loop import Clarification, Pending
 
         if not self._lock.acquire(blocking=False):
             self._post(StepWaiting(generation))
@@ -95,9 +97,20 @@ class LoopRunner:
             if kind == "ask" and self.paused:
                 self.paused = False
                 loop.decide(Abort())  # an approval that was cancelled as it arrived
+            if kind == "ask" and self.clarifying:
+                self.clarifying = False
+                loop.stop_unclarified()  # a question of the model's that was cancelled as it arrived
             self._tag = generation
-            result = loop.ask(payload) if kind == "ask" else loop.decide(payload)
+            if kind == "reply":
+                self.clarifying = False
+                result = loop.reply(payload)
+            elif kind == "unclarified":
+                self.clarifying = False
+                result = loop.stop_unclarified()
+            else:
+                result = loop.ask(payload) if kind == "ask" else loop.decide(payload)
             self.paused = isinstance(result, Pending)
+            self.clarifying = isinstance(result, Clarification)
             self._post(StepFinished(result, generation))
         except Exception as exc:  # noqa: BLE001 - the screen shows it as a notice and goes on
             self._post(StepCrashed(f"{type(exc).__name__}: {exc}", generation))
@@ -116,6 +129,10 @@ class LoopRunner:
                 self.paused = False
                 self._tag = None
                 self.session.loop.decide(Abort())
+            if self.clarifying:
+                self.clarifying = False
+                self._tag = None
+                self.session.loop.stop_unclarified()
         except Exception:  # noqa: BLE001 - quitting; the log simply ends at the approval
             pass
         finally:

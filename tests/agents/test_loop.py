@@ -267,3 +267,100 @@ def test_long_cells_reach_the_model_cut_but_the_result_keeps_them(database) -> N
     for text in (shown, summary):
         assert "ab" * 150 + "… (+3,700 characters)" in text and "ab" * 151 not in text
         assert "… (+30 items)" in text and ", 20," not in text
+
+
+# -- grounding: a reply is an answer only when a query of the turn backs it --------------------
+
+
+def test_words_after_a_guard_refusal_are_not_an_answer(database) -> None:
+    loop, _, events = make_loop(database, [run_sql("SELECT nosuch FROM customers"), {"text": "There were 336,776 flights."}])
+    outcome = drive(loop, "How many flights?", auto_approve)
+    assert outcome.status == "failed" and outcome.error["kind"] == "no_result" and not outcome.grounded
+    assert "guard rejected" in outcome.error["message"] and "nosuch" in outcome.error["message"]
+    assert outcome.answer == "There were 336,776 flights."  # kept, to be shown as not from the data
+    given = [e for e in events if e.type == "answer_given"]
+    assert len(given) == 1 and given[0].grounded is False
+
+
+def test_words_after_the_person_rejected_the_sql_are_not_an_answer(database) -> None:
+    loop, _, _ = make_loop(database, [run_sql("SELECT count(*) FROM customers"), {"text": "About 200 customers."}])
+    assert isinstance(loop.ask("How many customers?"), Pending)
+    outcome = loop.decide(Reject("count only active ones"))
+    assert outcome.status == "failed" and outcome.error["kind"] == "no_result"
+    assert "person rejected" in outcome.error["message"] and outcome.answer == "About 200 customers."
+
+
+def test_a_reply_with_no_query_at_all_is_answered_but_not_grounded(database) -> None:
+    loop, _, events = make_loop(database, [{"text": "Hello there."}])
+    outcome = drive(loop, "greet me", auto_approve)
+    assert outcome.status == "answered" and outcome.grounded is False and outcome.answer == "Hello there."
+    assert [e.grounded for e in events if e.type == "answer_given"] == [False]
+    loop, _, events = make_loop(database, [run_sql("SELECT 1 AS one"), {"text": "one"}, {"text": "It is 1."}])
+    outcome = drive(loop, "one", auto_approve)
+    assert outcome.status == "answered" and outcome.grounded is True
+    assert [e.grounded for e in events if e.type == "answer_given"] == [True]
+
+
+def ask_user(question: str) -> dict:
+    return {"tool_calls": [{"name": "ask_user", "arguments": {"question": question}}]}
+
+
+def test_a_clarifying_question_continues_the_turn_with_the_reply(database) -> None:
+    loop, model, events = make_loop(database, [
+        ask_user("Which segment do you mean?"),
+        run_sql("SELECT count(*) AS n FROM customers"), {"text": "done"}, {"text": "There are 200."},
+    ])
+    asked = []
+    outcome = drive(loop, "How many customers in my segment?", auto_approve, answer=lambda c: asked.append(c.question) or "all of them")
+    assert asked == ["Which segment do you mean?"]
+    assert outcome.status == "answered" and outcome.grounded and list(outcome.result.rows) == [(200,)]
+    tool = [m for m in model.requests[1].messages if m.role == "tool"]
+    assert tool and "all of them" in tool[-1].text and tool[-1].tool_name == "ask_user"
+    assert [e.type for e in events].count("question_asked") == 1  # one turn, continued
+    answered = [e for e in events if e.type == "clarification_answered"]
+    assert [(e.text, e.answered_by) for e in answered] == [("all of them", "human")]
+
+
+def test_nobody_to_ask_ends_the_turn_needing_clarification(database) -> None:
+    loop, model, events = make_loop(database, [
+        ask_user("Which year?"),
+        run_sql("SELECT 1 AS one"), {"text": "one"}, {"text": "It is 1."},
+    ])
+    outcome = drive(loop, "Revenue?", auto_approve)
+    assert outcome.status == "needs_clarification" and outcome.clarification == "Which year?"
+    assert outcome.answer is None and outcome.error is None and not outcome.grounded
+    assert [e.type for e in events][-2:] == ["clarification_requested", "run_finished"]
+    follow = drive(loop, "just one", auto_approve)  # the next turn: the ask_user call was answered
+    assert follow.status == "answered"
+    sent = model.requests[1].messages
+    assert {c.id for m in sent for c in m.tool_calls} <= {m.tool_call_id for m in sent if m.role == "tool"}
+
+
+def test_text_mode_models_ask_with_a_clarify_line(database) -> None:
+    loop, model, _ = make_loop(database, [{"text": "I need one detail.\nCLARIFY: Gross or net revenue?"}], supports_tools=False)
+    outcome = drive(loop, "Revenue?", auto_approve)
+    assert outcome.status == "needs_clarification" and outcome.clarification == "Gross or net revenue?"
+    assert "CLARIFY:" in model.requests[0].system and "ask_user" not in model.requests[0].system
+    loop, model, _ = make_loop(database, [{"tool_calls": []}], supports_tools=True)
+    assert "ask_user" in loop.system
+
+
+def test_numbers_from_the_question_sql_and_notes_are_not_flagged(database) -> None:
+    loop, _, _ = make_loop(database, [
+        run_sql("SELECT count(*) AS n FROM customers WHERE customer_id > 1000.0 LIMIT 5"), {"text": "done"},
+        {"text": "None of the customers above 1000 (asked: $1,000): 0 of the top 5."},
+    ])
+    outcome = drive(loop, "How many customers have an id over $1,000?", auto_approve)
+    assert outcome.unverified_numbers == ()
+    loop, _, _ = make_loop(database, [
+        run_sql("SELECT count(*) AS n FROM customers"), {"text": "There are 200 customers."},
+        {"error": {"status": 503, "message": "overloaded: 7 requests queued, retry in 45 s"}},
+    ])
+    outcome = drive(loop, "How many customers?", auto_approve)
+    assert outcome.status == "answered" and "No summary:" in outcome.answer and "45" in outcome.answer
+    assert outcome.unverified_numbers == ()  # the note's figures are analyst's, not claims
+    loop, _, _ = make_loop(database, [
+        run_sql("SELECT * FROM range(5000) t(i)"), {"text": "done"}, {"text": "Only 1,000 rows came back and I saw the first 50 of them."},
+    ], settings=Settings(limits=Limits(max_rows=1000)))
+    outcome = drive(loop, "list", auto_approve)
+    assert outcome.result.truncated and outcome.unverified_numbers == ()

@@ -65,7 +65,7 @@ def test_answers_through_tool_calls(fake: FakeOpenAI, capsys, sample_db: Path) -
     assert len(data["queries"]) == 1 and data["queries"][0]["ok"]
 
     first = fake.requests[0]
-    assert {t["function"]["name"] for t in first["tools"]} == {"run_sql", "list_tables", "describe_table", "sample_values"}
+    assert {t["function"]["name"] for t in first["tools"]} == {"run_sql", "list_tables", "describe_table", "sample_values", "ask_user"}
     user = first["messages"][1]["content"]
     assert user.startswith(f"Question: {QUESTION}") and user.rstrip().endswith(QUESTION)
     assert "CREATE TABLE" in user and "customers" in user
@@ -85,7 +85,7 @@ def test_answers_through_tool_calls(fake: FakeOpenAI, capsys, sample_db: Path) -
     assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
     assert all(e["session"] == data["session_id"] and e["v"] == 1 for e in events)
     called = events_of(events, "model_called")[0]
-    assert called["template"].startswith("system.v1") and len(called["template_hash"]) >= 12
+    assert called["template"].startswith("system.v2") and len(called["template_hash"]) >= 12
     decided = events_of(events, "approval_decided")[0]
     executed = events_of(events, "query_executed")[0]
     assert decided["decided_by"] == "policy" and decided["hash"] == executed["hash"]

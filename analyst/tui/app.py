@@ -341,7 +341,7 @@ class AnalystApp(App[int]):
         def cross_check(text: str) -> list[Any]:
             return [Problem("engine_rejects", m) for m in self.shared.cross_check(text)]
 
-        return check_sql(sql, self.session.loop.catalog, self.shared.dialect, cross_check=cross_check)
+        return check_sql(sql, self.session.loop.catalog, self.shared.dialect, cross_check=cross_check, as_typed=True)
 
     # -- keys ----------------------------------------------------------------------------------
 

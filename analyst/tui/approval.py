@@ -63,7 +63,13 @@ class ApprovalScreen(ModalScreen[Decision]):
 
     def compose(self) -> ComposeResult:
         pending = self.pending
-        title = "Your edit did not pass the checks" if pending.problems else "Run this SQL?"
+        rewritten = getattr(pending, "rewritten_from", None) is not None
+        if pending.problems:
+            title = "Your edit did not pass the checks"
+        elif rewritten:  # the engine reads the typed text unlike the checker: this rewrite, or nothing
+            title = "The database reads your edit differently from the checker, so it cannot run as typed. Run this checked rewrite instead?"
+        else:
+            title = "Run this SQL?"
         with Vertical(id="approval-dialog", classes="dialog"):
             yield Static(Text(title, style="bold red" if pending.problems else "bold"), id="approval-title", markup=False)
             with VerticalScroll(id="approval-body"):

@@ -139,6 +139,25 @@ class QueryFailed(Event):
 
 
 @dataclass(frozen=True)
+class ScreenQueryRan(Event):
+    """A query the person ran from the results, outside the loop: "more" (the shown SQL again
+    with a higher row cap), "sample" (a table's first rows) or "export" (every row to `target`).
+    Logged so the session shows everything that ran against the database, and when."""
+
+    type: ClassVar[str] = "screen_query_ran"
+    purpose: str  # "more", "sample" or "export"
+    sql: str
+    hash: str
+    ok: bool
+    row_count: int | None
+    truncated: bool
+    elapsed_ms: float | None
+    error_kind: str | None = None
+    error: str | None = None
+    target: str | None = None  # the export's file
+
+
+@dataclass(frozen=True)
 class AnswerGiven(Event):
     type: ClassVar[str] = "answer_given"
     text: str

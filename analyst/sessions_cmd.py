@@ -101,16 +101,60 @@ def run_sessions_show(config: Config, ref: str, stdout: TextIO | None = None) ->
             kind, message = turn.error.get("kind"), inert(str(turn.error.get("message")))
             stdout.write(f" ({message})" if kind == turn.status else f" ({kind}: {message})")
         stdout.write(f"\n  tokens: {turn.tokens} · cost: {_cost(turn.cost_usd)}\n")
-        for decision in turn.decisions:
-            stdout.write(f"  decision: {_one_line(decision.get('decision'))} by {_one_line(decision.get('decided_by'))}\n")
-        for query in sorted(turn.executed + turn.failed, key=lambda e: e.get("seq") or 0):
-            stdout.write("  sql: " + inert(str(query.get("sql") or "")).replace("\n", "\n       ") + "\n")
-            stdout.write(_query_result(query))
+        stdout.write(_timeline(turn.timeline))
         if turn.answer:
             stdout.write(f"  answer: {inert(turn.answer)}\n")
         if turn.rating:
             stdout.write(f"  rated: {_one_line(turn.rating)}\n")
     return EXIT_OK
+
+
+_CHECKED_WHO = {"model": "the model's SQL", "human": "your SQL"}
+_SCREEN_WHAT = {"more": "more rows (m)", "sample": "table sample", "export": "export (x)"}
+
+
+def _timeline(events: list[dict[str, Any]]) -> str:
+    """Every attempt of a turn in order: each checked SQL with its verdict (a refused one too),
+    each decision, each query that ran or failed, and the queries run from the results after it.
+    A query's SQL is printed again only when it is not the SQL just shown."""
+    from analyst.render import inert
+
+    out: list[str] = []
+    shown: str | None = None  # hash of the SQL printed last
+
+    def sql_line(sql: object, digest: object) -> None:
+        nonlocal shown
+        if digest and digest == shown:
+            return
+        out.append("  sql: " + inert(str(sql or "")).replace("\n", "\n       ") + "\n")
+        shown = str(digest) if digest else None
+
+    for event in events:
+        kind = event.get("type")
+        if kind == "sql_checked":
+            who = _CHECKED_WHO.get(str(event.get("source")), _one_line(event.get("source")))
+            verdict = f"passed the checks (hash {str(event.get('hash') or '')[:12]})" if event.get("ok") else "refused by the checks"
+            out.append(f"  checked {who}: {verdict}\n")
+            sql_line(event.get("sql_out") or event.get("sql_in"), event.get("hash") if event.get("ok") else None)
+            for problem in event.get("problems") or []:
+                out.append(f"    [{_one_line(problem.get('code'))}] {_one_line(problem.get('message'))}\n")
+        elif kind == "approval_decided":
+            out.append(f"  decision: {_one_line(event.get('decision'))} by {_one_line(event.get('decided_by'))}\n")
+            if event.get("feedback"):
+                out.append(f"    feedback: {_one_line(event.get('feedback'))}\n")
+        elif kind in ("query_executed", "query_failed"):
+            sql_line(event.get("sql"), event.get("hash"))
+            out.append(_query_result(event))
+        elif kind == "screen_query_ran":
+            what = _SCREEN_WHAT.get(str(event.get("purpose")), _one_line(event.get("purpose")))
+            where = f" to {_one_line(event.get('target'))}" if event.get("target") else ""
+            out.append(f"  ran from the results: {what}{where}\n")
+            sql_line(event.get("sql"), event.get("hash"))
+            if event.get("ok"):
+                out.append(_query_result({"row_count": event.get("row_count"), "truncated": event.get("truncated"), "elapsed_ms": event.get("elapsed_ms")}))
+            else:
+                out.append(_query_result({"type": "query_failed", "kind": event.get("error_kind"), "message": event.get("error"), "elapsed_ms": event.get("elapsed_ms")}))
+    return "".join(out)
 
 
 def _query_result(query: dict[str, Any]) -> str:

@@ -237,6 +237,9 @@ def replay_session(
     report.interrupted = [t.number for t in complete if t.status == "interrupted"]
     for number in report.interrupted:
         report.notes.append(f"turn {number} was interrupted when recorded; not replayed")
+    for turn in record.turns:
+        if turn.screen_queries:  # they re-run a logged query with other caps: nothing the loop decides
+            report.notes.append(f"turn {turn.number}: {counted(len(turn.screen_queries), 'query', 'queries')} run from the results (more rows, samples, exports) not replayed")
     replayable = replayable_turns(record)
     entries = [entry for turn in replayable for entry in _response_entries(turn)]
     model = ScriptedModel(entries, source=f"session {record.id}", name=record.model or "replay")

@@ -43,6 +43,8 @@ class Turn:
     executed: list[dict[str, Any]] = field(default_factory=list)
     failed: list[dict[str, Any]] = field(default_factory=list)
     checks: list[dict[str, Any]] = field(default_factory=list)
+    screen_queries: list[dict[str, Any]] = field(default_factory=list)  # more rows, samples, exports after it
+    timeline: list[dict[str, Any]] = field(default_factory=list)  # every check, decision and query, in order
     responses: list[dict[str, Any]] = field(default_factory=list)
     templates: list[tuple[str, str]] = field(default_factory=list)  # (template name, hash) per model call
     rating: str | None = None
@@ -73,6 +75,9 @@ class SessionRecord:
         return str(self.started.get("model", ""))
 
 
+_TIMELINE = frozenset({"sql_checked", "approval_decided", "query_executed", "query_failed", "screen_query_ran"})
+
+
 def turns_of(contents: LogContents) -> tuple[dict[str, Any], list[Turn]]:
     started: dict[str, Any] = {}
     turns: list[Turn] = []
@@ -87,6 +92,8 @@ def turns_of(contents: LogContents) -> tuple[dict[str, Any], list[Turn]]:
         if not turns:
             continue
         turn = turns[-1]
+        if kind in _TIMELINE:
+            turn.timeline.append(event)
         if kind == "model_called":
             turn.templates.append((str(event.get("template", "")), str(event.get("template_hash", ""))))
         elif kind == "model_responded":
@@ -110,6 +117,8 @@ def turns_of(contents: LogContents) -> tuple[dict[str, Any], list[Turn]]:
             turn.sql = event.get("sql")
         elif kind == "query_failed":
             turn.failed.append(event)
+        elif kind == "screen_query_ran":
+            turn.screen_queries.append(event)
         elif kind == "answer_given":
             turn.answer = event.get("text")
         elif kind == "answer_rated":

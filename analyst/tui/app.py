@@ -153,6 +153,7 @@ class AnalystApp(App[int]):
         if self.closing or not self.conversation.is_mounted:
             return
         self.results.attach(self.shared, self.settings.limits, self._check, f"analyst-{message.session.id}")
+        self.results.log_event = self.runner.record  # more rows, samples and exports are logged too
         self.query_one(SchemaSidebar).show_catalog(message.session.loop.catalog, database_label(self.shared.uri))
         self.phase = "idle"
         self.status.set(activity="ready", session=message.session.id)

@@ -160,3 +160,49 @@ def test_replay_names_the_template_that_changed(capsys, sample_db: Path, tmp_pat
     assert len(notes) == 1, result.err
     assert "summary.v1 (hash 000000000000 → " in notes[0]
     assert "system.v1" not in notes[0] and "question.v1" not in notes[0]
+
+
+def test_show_lists_every_attempt_in_order(capsys, monkeypatch, sample_db: Path, tmp_path: Path) -> None:
+    """The refused first try, the checked proposal, the person's edit and the query that ran."""
+    from tests.helpers import FakeTty
+
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    script = tmp_path / "attempts.jsonl"
+    lines = [run_sql_reply("DELETE FROM customers"), run_sql_reply(COUNT_SQL), text_reply("Sixty."), text_reply("Sixty customers.")]
+    script.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    edited = "select count(*) as n from customers where customer_id is not null"
+    result = run_cli(["ask", "How many customers?", "--db", str(sample_db), "--model", f"scripted:{script}", "--format", "json"],
+                     capsys, stdin=FakeTty(f"e\n{edited}\n\n"), monkeypatch=monkeypatch)
+    assert result.code == 0, result.err
+    shown = run_cli(["sessions", "show", result.json()["session_id"]], capsys).out
+    steps = [
+        "checked the model's SQL: refused by the checks", "  sql: DELETE FROM customers", "[not_a_query]",
+        "checked the model's SQL: passed the checks", "  sql: SELECT COUNT(*) AS n FROM customers",
+        "checked your SQL: passed the checks", f"  sql: {edited}", "decision: edit by human", "result: 1 row in",
+    ]
+    at = 0
+    for step in steps:
+        found = shown.find(step, at)
+        assert found >= 0, f"{step!r} missing or out of order in:\n{shown}"
+        at = found + len(step)
+    assert shown.count(f"  sql: {edited}") == 1  # the query that ran is the SQL just shown: not twice
+
+
+def test_a_relative_db_is_logged_absolute_so_replay_works_elsewhere(capsys, monkeypatch, sample_db: Path, tmp_path: Path) -> None:
+    import shutil
+
+    here = tmp_path / "project"
+    here.mkdir()
+    shutil.copyfile(sample_db, here / "shop.duckdb")
+    monkeypatch.chdir(here)
+    script = _script(tmp_path)
+    result = run_cli(["ask", "How many customers?", "--db", "shop.duckdb", "--model", f"scripted:{script}", "--approve", "auto", "--format", "json"], capsys)
+    assert result.code == 0, result.err
+    data = result.json()
+    assert session_events(data["session_path"])[0]["database"] == str(here / "shop.duckdb")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    replayed = run_cli(["replay", data["session_id"]], capsys)
+    assert replayed.code == 0 and replayed.out.startswith("identical"), replayed.out + replayed.err

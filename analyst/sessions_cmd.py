@@ -57,14 +57,17 @@ def _one_line(text: object) -> str:
     return " ".join(inert(str(text)).split())
 
 
-def run_sessions_list(config: Config, stdout: TextIO | None = None) -> int:
-    """One line per session under a header: id, turns, status(es), cost, model, first question."""
+def run_sessions_list(config: Config, stdout: TextIO | None = None, chosen: Any = None) -> int:
+    """One line per session under a header: id, turns, status(es), cost, model, first question;
+    `chosen` (a `SessionFilter`) keeps those that match."""
     from sessions.store import list_sessions
 
     stdout = stdout or sys.stdout
-    records = list_sessions(config.sessions_dir)
+    every = list_sessions(config.sessions_dir)
+    records = chosen.apply(every) if chosen is not None else every
     if not records:
-        sys.stderr.write(f"no sessions in {config.sessions_dir}\n")
+        where = f"no sessions in {config.sessions_dir}"
+        sys.stderr.write(f"{where} match the filters ({len(every)} in all)\n" if every else f"{where}\n")
         return EXIT_OK
     rows = []
     for record in records:

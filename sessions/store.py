@@ -153,6 +153,11 @@ def list_sessions(sessions_dir: Path) -> list[SessionRecord]:
     return records
 
 
+def session_start(record: SessionRecord) -> Any:
+    """When the session started (UTC), as `list_sessions` orders them."""
+    return _start_key(record)[0]
+
+
 def _start_key(record: SessionRecord) -> tuple[Any, ...]:
     """When a session started: its first event's time (UTC, ISO-8601), else the id's second."""
     import datetime as dt

@@ -206,3 +206,51 @@ def test_a_relative_db_is_logged_absolute_so_replay_works_elsewhere(capsys, monk
     monkeypatch.chdir(elsewhere)
     replayed = run_cli(["replay", data["session_id"]], capsys)
     assert replayed.code == 0 and replayed.out.startswith("identical"), replayed.out + replayed.err
+
+
+def _variant(source: Path, session_id: str, at: str, status: str, database: str) -> None:
+    """A copy of a real log as another session: started at `at`, its turn ended `status`, on `database`."""
+    lines = []
+    for event in session_events(source):
+        event.update(session=session_id, at=at)
+        if event["type"] == "session_started":
+            event["database"] = database
+        if event["type"] == "run_finished":
+            event["status"] = status
+        lines.append(json.dumps(event) + "\n")
+    (source.parent / f"{session_id}.jsonl").write_text("".join(lines))
+
+
+def test_list_filters_by_count_age_status_and_database(capsys, sample_db: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    source = Path(_ask(capsys, tmp_path, sample_db, "How many customers?")["session_path"])
+    now = dt.datetime.now(dt.timezone.utc)
+
+    def ago(hours: float) -> str:
+        return (now - dt.timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+    _variant(source, "20000101T000000Z-aaaaaa", ago(1), "failed", "/data/shop.duckdb")
+    _variant(source, "20000101T000000Z-bbbbbb", ago(30), "answered", "/data/events.parquet")
+    _variant(source, "20000101T000000Z-cccccc", ago(24 * 40), "aborted", "postgresql://ro@db.internal:5432/sales")
+    source.unlink()
+
+    def ids(*flags: str) -> list[str]:
+        listed = run_cli(["sessions", "list", *flags], capsys)
+        assert listed.code == 0, listed.err
+        return [line.split()[0][-6:] for line in listed.out.splitlines()[1:]]
+
+    assert ids() == ["aaaaaa", "bbbbbb", "cccccc"]
+    assert ids("--limit", "2") == ["aaaaaa", "bbbbbb"]
+    assert ids("--since", "2h") == ["aaaaaa"] and ids("--since", "2d") == ["aaaaaa", "bbbbbb"]
+    assert ids("--since", (now - dt.timedelta(days=10)).strftime("%Y-%m-%d")) == ["aaaaaa", "bbbbbb"]
+    assert ids("--status", "failed") == ["aaaaaa"] and ids("--status", "answered", "--status", "aborted") == ["bbbbbb", "cccccc"]
+    assert ids("--db", "*.parquet") == ["bbbbbb"] and ids("--db", "shop.duckdb") == ["aaaaaa"] and ids("--db", "db.internal") == ["cccccc"]
+    assert ids("--db", "*.duckdb", "--status", "answered") == []
+    for flags, says in [
+        (["--limit", "0"], "must be greater than 0"), (["--limit", "ten"], "not a whole number"),
+        (["--since", "yesterday"], "neither a date"), (["--since", "7x"], "neither a date"),
+        (["--status", "done"], "not a status; use one of answered"),
+    ]:
+        bad = run_cli(["sessions", "list", *flags], capsys)
+        assert bad.code == 2 and says in bad.err and len(bad.err.strip().splitlines()) == 1 and "Traceback" not in bad.err, bad.err

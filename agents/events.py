@@ -30,6 +30,14 @@ class SessionStarted(Event):
 
 
 @dataclass(frozen=True)
+class ConversationStarted(Event):
+    """The person started a new conversation in the same session: the next question is asked
+    without the earlier turns (replay starts a fresh history at the same point)."""
+
+    type: ClassVar[str] = "conversation_started"
+
+
+@dataclass(frozen=True)
 class QuestionAsked(Event):
     type: ClassVar[str] = "question_asked"
     question: str

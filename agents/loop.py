@@ -36,6 +36,7 @@ from agents.events import (
     AnswerGiven,
     ApprovalDecided,
     ApprovalRequested,
+    ConversationStarted,
     Event,
     QueryExecuted,
     QueryFailed,
@@ -190,6 +191,13 @@ class AnalystLoop:
         self.emit(ApprovalDecided(turn.verdict.sql_hash or "", "dry_run", "policy"))
         self._tool_result("Dry run: the SQL was checked but not executed.")
         return self._finish(RunEnded("dry_run"))
+
+    def new_conversation(self) -> None:
+        """Forget the earlier turns: the next question is sent as a first one. Usage and cost
+        stay (they are the session's, and caps apply to the session)."""
+        self.history = History()
+        self._turn = None
+        self.emit(ConversationStarted())
 
     def interrupt(self) -> None:
         """Ask the loop to stop; a running query is interrupted at once."""

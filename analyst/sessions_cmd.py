@@ -98,7 +98,11 @@ def run_sessions_show(config: Config, ref: str, stdout: TextIO | None = None) ->
     )
     if record.torn or record.bad_lines:
         stdout.write(f"  note: the log has a torn last line or unreadable lines {list(record.bad_lines)}\n")
+    conversation = 1
     for turn in record.turns:
+        if turn.conversation != conversation:  # the person started a new conversation (ctrl+n)
+            conversation = turn.conversation
+            stdout.write(f"\n── new conversation ({conversation}): the turns below do not see the ones above ──\n")
         stdout.write(f"\n[{turn.number}] {_one_line(turn.question)}\n  status: {_one_line(turn.status or 'incomplete')}")
         if turn.error:
             kind, message = turn.error.get("kind"), inert(str(turn.error.get("message")))

@@ -252,7 +252,11 @@ def replay_session(
             emit(event)
 
     loop = AnalystLoop(model, database, settings, collect)
+    conversation = 1
     for turn in replayable:
+        if turn.conversation != conversation:  # the recording started a new conversation here
+            conversation = turn.conversation
+            loop.new_conversation()
         report.outcomes.append(_drive_recorded(loop, turn))
         _, replayed_turns = turns_of(LogContents(tuple(events), False, ()))
         divergence, notes = compare_turn(turn, replayed_turns[-1])

@@ -51,6 +51,7 @@ class Turn:
     cost_usd: float | None = 0.0
     tokens: int = 0
     started_at: str | None = None
+    conversation: int = 1  # counts up at each new conversation (ctrl+n in the app) of the session
 
     @property
     def complete(self) -> bool:
@@ -81,13 +82,17 @@ _TIMELINE = frozenset({"sql_checked", "approval_decided", "query_executed", "que
 def turns_of(contents: LogContents) -> tuple[dict[str, Any], list[Turn]]:
     started: dict[str, Any] = {}
     turns: list[Turn] = []
+    conversation = 1
     for event in contents.events:
         kind = event.get("type")
         if kind == "session_started":
             started = event
             continue
+        if kind == "conversation_started":
+            conversation += 1
+            continue
         if kind == "question_asked":
-            turns.append(Turn(len(turns) + 1, event.get("question", ""), started_at=event.get("at")))
+            turns.append(Turn(len(turns) + 1, event.get("question", ""), started_at=event.get("at"), conversation=conversation))
             continue
         if not turns:
             continue

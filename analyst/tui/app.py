@@ -43,7 +43,7 @@ from analyst.tui.sidebar import SchemaSidebar, TableChosen
 from analyst.tui.status import StatusBar, database_label
 
 ACTIVITY = {"think": "thinking", "summarize": "writing the answer"}
-MAIN_SCREEN_ACTIONS = frozenset({"rate", "more", "chart", "export", "focus_question", "cancel", "interrupt"})
+MAIN_SCREEN_ACTIONS = frozenset({"rate", "more", "chart", "export", "focus_question", "cancel", "interrupt", "new_conversation"})
 RESULT_ACTIONS = frozenset({"rate", "more", "chart", "export"})
 
 
@@ -79,6 +79,7 @@ class AnalystApp(App[int]):
         Binding("c", "chart", "Chart"),
         Binding("x", "export", "Export"),
         Binding("ctrl+r", "show_request", "Next request"),
+        Binding("ctrl+n", "new_conversation", "New conversation"),
         Binding("ctrl+b", "toggle_schema", "Schema", show=False),
     ]
 
@@ -355,6 +356,8 @@ class AnalystApp(App[int]):
             return self.phase == "running" or self.results.export_job is not None
         if action == "focus_question":
             return not self.question.has_focus
+        if action == "new_conversation":
+            return self.phase == "idle" and self.session is not None
         if action in RESULT_ACTIONS:
             if self.phase == "running":
                 return False  # keys typed ahead during a step must not act on the last result
@@ -443,6 +446,14 @@ class AnalystApp(App[int]):
     @while_open
     def _rated(self, message: AnswerRatedLogged) -> None:
         self.notify(f"Rated the answer {message.verdict}; thank you (logged).")
+
+    def action_new_conversation(self) -> None:
+        """ctrl+n while idle: a fresh loop history; the boundary is logged before the next question
+        can start (on this thread: the runner's lock is free between steps)."""
+        self.runner.new_conversation()
+        self.conversation.add_notice("── new conversation: the next question starts fresh (earlier turns are not sent) ──", "bold")
+        self.question.focus()
+        self.refresh_bindings()
 
     def action_chart(self) -> None:
         self.results.toggle_chart()

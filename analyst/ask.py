@@ -205,7 +205,22 @@ def run_ask(config: Config, question: str, *, approve: str, output: str, db: str
         stdout.flush()
 
     live = output == "table" and stdout.isatty()
-    session = Session(config, database, resolved, settings, observer=progress, on_text=stream_answer if live else None)
+    clock = None
+    observer: Any = progress
+    if stderr.isatty():  # a ticking elapsed-time line while a query runs; never in a pipe or a file
+        from analyst.query_clock import QueryClock
+
+        clock = QueryClock(stderr, settings.limits.timeout_s, lambda: session.loop.executing)
+
+        def clock_then_progress(event: Any) -> None:
+            clock.observe(event)  # clears its line before the progress printer writes
+            progress(event)
+
+        observer = clock_then_progress
+
+    session = Session(config, database, resolved, settings, observer=observer, on_text=stream_answer if live else None)
+    if clock is not None:
+        clock.start()
     decide = {"auto": auto_approve, "never": None}.get(approve, TerminalApproval(stdin, stderr, sql_shown=not progress.quiet))
     from analyst.interrupts import interrupt_on_sigint
     from sessions.log import LogWriteError
@@ -216,6 +231,8 @@ def run_ask(config: Config, question: str, *, approve: str, output: str, db: str
     except LogWriteError as exc:
         raise UserError(f"{exc}; stopped before running anything further (a decision must be logged before it executes)", EXIT_NOT_ANSWERED) from None
     finally:
+        if clock is not None:
+            clock.stop()
         session.close()
         database.close()
     if output == "json":

@@ -127,6 +127,22 @@ class AnalystApp(App[int]):
                         cost=0.0 if priced else None)
         self.question.focus()
         self._open_session()
+        self._query_started: float | None = None
+        self.set_interval(0.2, self._tick_query_clock)
+
+    def _tick_query_clock(self) -> None:
+        """While the loop's query runs, the status bar ticks its elapsed time against the limit."""
+        import time
+
+        from analyst.query_clock import elapsed_text
+
+        loop = self.session.loop if self.session is not None else None
+        if loop is None or not loop.executing or self.phase != "running":
+            self._query_started = None
+            return
+        if self._query_started is None:
+            self._query_started = time.monotonic()
+        self.status.set(activity=elapsed_text(time.monotonic() - self._query_started, self.settings.limits.timeout_s))
 
     # -- session -------------------------------------------------------------------------------
 

@@ -63,3 +63,31 @@ def test_without_an_editor_the_sql_is_prefilled_to_edit_in_place(tmp_path: Path)
     log = next((Path(os.environ["ANALYST_HOME"]) / "sessions").glob("*.jsonl"))
     executed = events_of(session_events(log), "query_executed")
     assert [e["sql"] for e in executed] == [PROPOSED[:-1] + "2"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_a_running_query_shows_its_elapsed_time_and_limit(tmp_path: Path) -> None:
+    """On a terminal's stderr a line ticks while the query runs, then gives way to the result."""
+    slow = "SELECT count(*) AS n FROM range(600000000) a(i) WHERE i % 7 = 3"
+    with FakeOpenAI() as fake:
+        fake.queue_many([run_sql_reply(slow), text_reply("Counted."), text_reply("Counted.")])
+        env = {**os.environ, "OPENAI_API_KEY": "sk-test-tty-0000", "OPENAI_BASE_URL": fake.base_url, "PYTHONPATH": str(ROOT), "TERM": "xterm"}
+        main, child = pty.openpty()
+        proc = subprocess.Popen([sys.executable, "-m", "analyst.cli", "ask", "How many?", "--model", "openai:gpt-4.1-mini", "--approve", "auto", "--timeout", "20"],
+                                stdin=child, stdout=child, stderr=child, env=env, cwd=tmp_path, close_fds=True)
+        os.close(child)
+        seen = bytearray()
+        try:
+            _read_until(main, b"session ", seen, timeout=60)
+            proc.wait(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            os.close(main)
+    text = seen.decode(errors="replace")
+    assert proc.returncode == 0, text
+    import re
+
+    ticks = [float(s) for s in re.findall(r"running query (\d+\.\d) s \(limit 20 s\)", text)]
+    assert len(ticks) >= 2 and ticks == sorted(ticks) and ticks[-1] > ticks[0], text
+    assert text.index("running query") < text.index("ran: 1 row")

@@ -55,3 +55,4 @@ async def test_help_lists_the_new_conversation_key(make_app) -> None:
 
     text = rendered(Static(keys_table()))
     assert "ctrl+n" in text and "new conversation" in text
+

@@ -40,12 +40,13 @@ def exit_code_for(outcome: Any) -> int:
 class TerminalApproval:
     """Asks the person on the terminal: approve, edit, reject with feedback, or abort."""
 
-    def __init__(self, stdin: TextIO | None = None, stderr: TextIO | None = None, sql_shown: bool = False) -> None:
+    def __init__(self, stdin: TextIO | None = None, stderr: TextIO | None = None, sql_shown: bool = False, question: str = "") -> None:
         stdin = stdin or sys.stdin
         stderr = stderr or sys.stderr
         self.stdin = stdin
         self.stderr = stderr
         self.sql_shown = sql_shown  # the progress lines just printed the checked SQL: not twice
+        self.question = question  # named with the SQL: the person judges one against the other
 
     def _read(self, prompt: str) -> str:
         self.stderr.write(prompt)
@@ -60,6 +61,8 @@ class TerminalApproval:
         from analyst.render import inert
 
         failed = bool(pending.problems)
+        if self.question:
+            self.stderr.write(f"\nQuestion: {inert(' '.join(self.question.split()))}\n")
         if failed:
             if self.sql_shown:  # the progress lines just listed the problems: say it once
                 self.stderr.write("Your edit did not pass the checks above, so it cannot run.\n")
@@ -221,7 +224,7 @@ def run_ask(config: Config, question: str, *, approve: str, output: str, db: str
     session = Session(config, database, resolved, settings, observer=observer, on_text=stream_answer if live else None)
     if clock is not None:
         clock.start()
-    decide = {"auto": auto_approve, "never": None}.get(approve, TerminalApproval(stdin, stderr, sql_shown=not progress.quiet))
+    decide = {"auto": auto_approve, "never": None}.get(approve, TerminalApproval(stdin, stderr, sql_shown=not progress.quiet, question=question))
     from analyst.interrupts import interrupt_on_sigint
     from sessions.log import LogWriteError
 

@@ -94,6 +94,7 @@ class AnalystApp(App[int]):
         self.phase = "starting"
         self.generation = 0
         self.queued: str | None = None
+        self.asking = ""  # the question of the running turn
         self.rateable_hash: str | None = None
         self.results_shown = 0
         self.closing = False
@@ -222,6 +223,7 @@ class AnalystApp(App[int]):
 
     def _ask(self, question: str, shown: bool = False) -> None:
         self.generation += 1
+        self.asking = question  # shown above the SQL when it comes up for approval
         if not shown:
             self.conversation.add_question(question)
         self.phase = "running"
@@ -343,7 +345,7 @@ class AnalystApp(App[int]):
             self.status.set(activity="thinking")
             self._step(generation, "decide", decision)
 
-        screen = ApprovalScreen(pending, limits=self.settings.limits, dialect=self.shared.dialect, explain=self._explain, check=self._check)
+        screen = ApprovalScreen(pending, limits=self.settings.limits, dialect=self.shared.dialect, explain=self._explain, check=self._check, question=self.asking)
         self.push_screen(screen, decided)
 
     def _explain(self, sql: str) -> Any:

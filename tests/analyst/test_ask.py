@@ -243,6 +243,7 @@ def test_human_edit_is_checked_and_runs(fake: FakeOpenAI, capsys, monkeypatch) -
     assert decided["decision"] == "edit" and decided["decided_by"] == "human"
     assert decided["edited_hash"] == events_of(events, "query_executed")[0]["hash"]
     assert TOP_SQL.split()[0] in result.err  # the SQL was shown before asking
+    assert f"Question: {QUESTION}" in result.err  # with the question it is meant to answer
 
 
 def test_human_edit_that_fails_the_guard_never_runs(fake: FakeOpenAI, capsys, monkeypatch, sample_db: Path) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import run_cli
-from tests.tui.drive import SIZE, answered, ask, conversation_text, log_events, ready, say, until_approval, until_idle
+from tests.tui.drive import SIZE, answered, ask, conversation_text, log_events, ready, rendered, say, until_approval, until_idle
 
 STATUS_SQL = "SELECT status, count(*) AS n FROM orders GROUP BY status ORDER BY n DESC"
 
@@ -17,7 +17,8 @@ async def test_new_conversation_forgets_the_earlier_turns(make_app, capsys) -> N
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await ask(pilot, "orders per status")
-        await until_approval(pilot)
+        screen = await until_approval(pilot)
+        assert "question: orders per status" in rendered(screen.query_one("#approval-question"))  # judged against it
         await pilot.press("a")
         await until_idle(pilot)
         await pilot.press("escape", "ctrl+n")
@@ -49,7 +50,6 @@ async def test_new_conversation_forgets_the_earlier_turns(make_app, capsys) -> N
 @pytest.mark.asyncio
 async def test_help_lists_the_new_conversation_key(make_app) -> None:
     from analyst.tui.help import keys_table
-    from tests.tui.drive import rendered
 
     from textual.widgets import Static
 

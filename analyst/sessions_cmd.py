@@ -125,6 +125,7 @@ def _timeline(events: list[dict[str, Any]]) -> str:
     each decision, each query that ran or failed, and the queries run from the results after it.
     A query's SQL is printed again only when it is not the SQL just shown."""
     from analyst.render import inert
+    from tools.guard import typed_text
 
     out: list[str] = []
     shown: str | None = None  # hash of the SQL printed last
@@ -143,6 +144,9 @@ def _timeline(events: list[dict[str, Any]]) -> str:
             verdict = f"passed the checks (hash {str(event.get('hash') or '')[:12]})" if event.get("ok") else "refused by the checks"
             out.append(f"  checked {who}: {verdict}\n")
             sql_line(event.get("sql_out") or event.get("sql_in"), event.get("hash") if event.get("ok") else None)
+            if event.get("source") == "human" and event.get("ok") and typed_text(str(event.get("sql_in") or "")) != event.get("sql_out"):
+                out.append("    (the checked rewrite of what you typed: the database reads your text differently)\n")
+                out.append("    typed: " + inert(str(event.get("sql_in") or "")).replace("\n", "\n           ") + "\n")
             for problem in event.get("problems") or []:
                 out.append(f"    [{_one_line(problem.get('code'))}] {_one_line(problem.get('message'))}\n")
         elif kind == "approval_decided":

@@ -87,8 +87,12 @@ class ResultsPanel(Vertical):
 
     def _log(self, event: Any) -> None:
         """Record a query run from here in the session log (called on the worker thread)."""
-        if self.log_event is not None:
+        if self.log_event is None:
+            return
+        try:
             self.log_event(event)
+        except Exception as exc:  # noqa: BLE001 - the query ran; say that its record is missing
+            self.app.call_from_thread(self.notify, f"The query ran but could not be logged: {exc}", severity="error", markup=False)
 
     def attach(self, database: Any, limits: Any, check: Callable[[str], Any], export_stem: str) -> None:
         self.database, self.limits, self.check, self.export_stem = database, limits, check, export_stem

@@ -254,3 +254,28 @@ def test_list_filters_by_count_age_status_and_database(capsys, sample_db: Path, 
     ]:
         bad = run_cli(["sessions", "list", *flags], capsys)
         assert bad.code == 2 and says in bad.err and len(bad.err.strip().splitlines()) == 1 and "Traceback" not in bad.err, bad.err
+
+
+def test_show_says_when_an_edit_ran_as_a_rewrite(capsys, monkeypatch, sample_db: Path, tmp_path: Path) -> None:
+    """A log where the edit's checked text differs from what was typed (PostgreSQL reads the text
+    otherwise, or a log from before edits ran as typed) names both."""
+    from tests.helpers import FakeTty
+
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    script = tmp_path / "edit.jsonl"
+    script.write_text("".join(json.dumps(line) + "\n" for line in [run_sql_reply(COUNT_SQL), text_reply("Sixty."), text_reply("Sixty.")]))
+    typed = "select count(*) as n from customers where customer_id is not null"
+    result = run_cli(["ask", "How many customers?", "--db", str(sample_db), "--model", f"scripted:{script}", "--format", "json"],
+                     capsys, stdin=FakeTty(f"e\n{typed}\n\n"), monkeypatch=monkeypatch)
+    path = Path(result.json()["session_path"])
+    as_typed = run_cli(["sessions", "show", str(path)], capsys).out
+    assert "checked rewrite" not in as_typed
+    events = session_events(path)
+    for event in events:
+        if event["type"] == "sql_checked" and event["source"] == "human":
+            event["sql_out"] = "SELECT COUNT(*) AS n FROM customers WHERE NOT customer_id IS NULL"
+    path.write_text("".join(json.dumps(e) + "\n" for e in events))
+    rewritten = run_cli(["sessions", "show", str(path)], capsys).out
+    assert "checked rewrite of what you typed" in rewritten and f"typed: {typed}" in rewritten
+    assert "  sql: SELECT COUNT(*) AS n FROM customers WHERE NOT customer_id IS NULL" in rewritten

@@ -139,11 +139,13 @@ class AnalystApp(App[int]):
 
         loop = self.session.loop if self.session is not None else None
         if loop is None or not loop.executing or self.phase != "running":
-            self._query_started = None
+            if self._query_started is not None:
+                self._query_started = None
+                self.status.set(elapsed="")
             return
         if self._query_started is None:
             self._query_started = time.monotonic()
-        self.status.set(activity=elapsed_text(time.monotonic() - self._query_started, self.settings.limits.timeout_s))
+        self.status.set(elapsed=elapsed_text(time.monotonic() - self._query_started, self.settings.limits.timeout_s))
 
     # -- session -------------------------------------------------------------------------------
 

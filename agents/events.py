@@ -30,6 +30,14 @@ class SessionStarted(Event):
 
 
 @dataclass(frozen=True)
+class ConversationStarted(Event):
+    """The person started a new conversation in the same session: the next question is asked
+    without the earlier turns (replay starts a fresh history at the same point)."""
+
+    type: ClassVar[str] = "conversation_started"
+
+
+@dataclass(frozen=True)
 class QuestionAsked(Event):
     type: ClassVar[str] = "question_asked"
     question: str
@@ -154,6 +162,25 @@ class ClarificationAnswered(Event):
     type: ClassVar[str] = "clarification_answered"
     text: str
     answered_by: str  # "human" or "replay"
+
+
+@dataclass(frozen=True)
+class ScreenQueryRan(Event):
+    """A query the person ran from the results, outside the loop: "more" (the shown SQL again
+    with a higher row cap), "sample" (a table's first rows) or "export" (every row to `target`).
+    Logged so the session shows everything that ran against the database, and when."""
+
+    type: ClassVar[str] = "screen_query_ran"
+    purpose: str  # "more", "sample" or "export"
+    sql: str
+    hash: str
+    ok: bool
+    row_count: int | None
+    truncated: bool
+    elapsed_ms: float | None
+    error_kind: str | None = None
+    error: str | None = None
+    target: str | None = None  # the export's file
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@
 | CHECK     | guard ok                                  | APPROVE (pause)                              |
 | CHECK     | guard rejects                             | THINK with the problems; 3 rejections → REJECTED |
 | APPROVE   | Approve                                   | EXECUTE                                      |
-| APPROVE   | Edit(sql)                                 | CHECK the edit; if it passes it runs without asking again |
+| APPROVE   | Edit(sql)                                 | CHECK the edit; if it passes it runs as typed without asking again |
 | APPROVE   | Reject(feedback)                          | THINK with the feedback (empty = Abort)      |
 | APPROVE   | Abort                                     | ABORTED                                      |
 | CLARIFY   | reply(text)                               | THINK with the person's answer               |
@@ -48,6 +48,7 @@ from agents.events import (
     ApprovalRequested,
     ClarificationAnswered,
     ClarificationRequested,
+    ConversationStarted,
     Event,
     QueryExecuted,
     QueryFailed,
@@ -70,7 +71,7 @@ from agents.verify import unverified_numbers
 from tools.catalog import without_samples
 from tools.databases.base import Database, QueryError, QueryResult
 from tools.fingerprint import has_top_level_order, normalize_value, result_fingerprint
-from tools.guard import Problem, Verdict, check_sql
+from tools.guard import Problem, Verdict, check_sql, typed_text
 from tools.tokens import default_budget
 
 BROKEN_CALLS_BEFORE_TEXT_MODE = 2  # a model that keeps breaking tool JSON gets the ```sql path
@@ -166,14 +167,7 @@ class AnalystLoop:
             self.emit(ApprovalDecided(verdict.sql_hash or "", "approve", decision.decided_by))
             return self._run(Phase.EXECUTE)
         if isinstance(decision, Edit):
-            edited = check_sql(decision.sql, self.catalog, self.database.dialect, cross_check=self._cross_check)
-            self._emit_check(edited, "human")
-            self.emit(ApprovalDecided(verdict.sql_hash or "", "edit", decision.decided_by, edited_sql=decision.sql, edited_hash=edited.sql_hash))
-            turn.verdict = edited
-            if not edited.ok:
-                turn.pending = True
-                return Pending(edited.sql or decision.sql, edited.sql_hash or "", edited.tables, edited.problems)
-            return self._run(Phase.EXECUTE)
+            return self._edit(turn, verdict, decision)
         if isinstance(decision, Reject) and decision.feedback.strip():
             self.emit(ApprovalDecided(verdict.sql_hash or "", "reject", decision.decided_by, feedback=decision.feedback))
             turn.attempts.append(f"the person rejected it ({decision.feedback.strip().splitlines()[0]})")
@@ -199,6 +193,27 @@ class AnalystLoop:
         self._tool_result(clarify.UNANSWERED)
         return self._finish(RunEnded("needs_clarification"))
 
+    def _edit(self, turn: Turn, verdict: Verdict, decision: Edit) -> Pending | Outcome:
+        """A person's SQL runs as they typed it (the edit is their approval of that text). Only
+        when the engine reads their text differently from the checker does the checked rewrite
+        take its place, and then it is shown and asked about again, never run unseen."""
+        edited = check_sql(decision.sql, self.catalog, self.database.dialect, cross_check=self._cross_check, as_typed=True)
+        rewritten = edited.ok and edited.sql != edited.checked and not self.database.reads_alike(edited.sql or "", edited.checked or "")
+        if rewritten:
+            edited = check_sql(decision.sql, self.catalog, self.database.dialect, cross_check=self._cross_check)
+        self._emit_check(edited, "human")
+        self.emit(ApprovalDecided(verdict.sql_hash or "", "edit", decision.decided_by, edited_sql=decision.sql, edited_hash=edited.sql_hash))
+        turn.verdict = edited
+        if not edited.ok:
+            turn.pending = True
+            return Pending(edited.sql or typed_text(decision.sql), edited.sql_hash or "", edited.tables, edited.problems)
+        if rewritten:
+            assert edited.sql and edited.sql_hash
+            turn.pending = True
+            self.emit(ApprovalRequested(edited.sql, edited.sql_hash, list(edited.tables)))
+            return Pending(edited.sql, edited.sql_hash, edited.tables, rewritten_from=typed_text(decision.sql))
+        return self._run(Phase.EXECUTE)
+
     def stop_dry_run(self) -> Outcome:
         """`--approve never`: record the checked SQL and end without executing it."""
         turn = self._require_pending()
@@ -206,6 +221,13 @@ class AnalystLoop:
         self.emit(ApprovalDecided(turn.verdict.sql_hash or "", "dry_run", "policy"))
         self._tool_result("Dry run: the SQL was checked but not executed.")
         return self._finish(RunEnded("dry_run"))
+
+    def new_conversation(self) -> None:
+        """Forget the earlier turns: the next question is sent as a first one. Usage and cost
+        stay (they are the session's, and caps apply to the session)."""
+        self.history = History()
+        self._turn = None
+        self.emit(ConversationStarted())
 
     def interrupt(self) -> None:
         """Ask the loop to stop; a running query is interrupted at once."""

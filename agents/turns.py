@@ -23,6 +23,7 @@ class Pending:
     sql_hash: str
     tables: tuple[str, ...]
     problems: tuple[Any, ...] = ()  # set when an edited SQL failed the guard
+    rewritten_from: str | None = None  # the person's text, when the engine reads it unlike the checker: `sql` is the checked rewrite
 
 
 @dataclass(frozen=True)

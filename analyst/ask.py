@@ -41,12 +41,13 @@ def exit_code_for(outcome: Any) -> int:
 class TerminalApproval:
     """Asks the person on the terminal: approve, edit, reject with feedback, or abort."""
 
-    def __init__(self, stdin: TextIO | None = None, stderr: TextIO | None = None, sql_shown: bool = False) -> None:
+    def __init__(self, stdin: TextIO | None = None, stderr: TextIO | None = None, sql_shown: bool = False, question: str = "") -> None:
         stdin = stdin or sys.stdin
         stderr = stderr or sys.stderr
         self.stdin = stdin
         self.stderr = stderr
         self.sql_shown = sql_shown  # the progress lines just printed the checked SQL: not twice
+        self.question = question  # named with the SQL: the person judges one against the other
 
     def _read(self, prompt: str) -> str:
         self.stderr.write(prompt)
@@ -60,22 +61,34 @@ class TerminalApproval:
         from agents.decisions import Abort, Approve, Edit, Reject
         from analyst.render import inert
 
-        if pending.problems:
-            self.stderr.write("Your edit did not pass the checks:\n")
-            for problem in pending.problems:
-                self.stderr.write(f"  [{problem.code}] {inert(problem.message)}\n")
-        if pending.problems or not self.sql_shown:
-            label = f"SQL to run (hash {pending.sql_hash[:12]})" if pending.sql_hash else "Your edited SQL"
-            self.stderr.write(f"\n{label}:\n{pending.sql}\n\n")
+        failed = bool(pending.problems)
+        if self.question:
+            self.stderr.write(f"\nQuestion: {inert(' '.join(self.question.split()))}\n")
+        if failed:
+            if self.sql_shown:  # the progress lines just listed the problems: say it once
+                self.stderr.write("Your edit did not pass the checks above, so it cannot run.\n")
+            else:
+                self.stderr.write("Your edit did not pass the checks:\n")
+                for problem in pending.problems:
+                    self.stderr.write(f"  [{problem.code}] {inert(problem.message)}\n")
+            self.stderr.write(f"\nYour edited SQL:\n{pending.sql}\n\n")
+        elif getattr(pending, "rewritten_from", None) is not None:
+            self.stderr.write(
+                "\nThe database reads your SQL differently from the checker, so it cannot run as you typed it.\n"
+                f"The checked text that would run instead (hash {pending.sql_hash[:12]}):\n{pending.sql}\n\n"
+            )
+        elif not self.sql_shown:
+            self.stderr.write(f"\nSQL to run (hash {pending.sql_hash[:12]}):\n{pending.sql}\n\n")
         else:
             self.stderr.write(f"\nThe SQL above is ready to run (hash {pending.sql_hash[:12]}).\n")
+        prompt = "[e]dit  [r]eject with feedback  a[b]ort > " if failed else "[a]pprove  [e]dit  [r]eject with feedback  a[b]ort > "
         while True:
             try:
-                choice = self._read("[a]pprove  [e]dit  [r]eject with feedback  a[b]ort > ").strip().lower()
+                choice = self._read(prompt).strip().lower()
             except EOFError:
                 return Abort()
             if choice in ("a", "approve", "y", "yes"):
-                if not pending.problems:
+                if not failed:
                     return Approve()
                 self.stderr.write("This SQL did not pass the checks, so it cannot be approved: edit it, reject, or abort.\n")
                 continue
@@ -117,7 +130,13 @@ class TerminalApproval:
                     return edited.read()
             finally:
                 os.unlink(name)
-        self.stderr.write("Type the SQL; end with an empty line:\n")
+        prefilled = self._edit_in_place(sql)
+        if prefilled is not _NO_LINE_EDITOR:
+            return prefilled
+        self.stderr.write(
+            "No editor to open: set VISUAL or EDITOR (e.g. export EDITOR=nano) to edit the SQL in place.\n"
+            "Type the new SQL (the current one is shown above); end with an empty line:\n"
+        )
         lines = []
         while True:
             try:
@@ -128,6 +147,35 @@ class TerminalApproval:
                 break
             lines.append(line)
         return "\n".join(lines) or None
+
+    def _edit_in_place(self, sql: str) -> Any:
+        """On a terminal, the SQL pre-filled on the input line (readline's pre-input hook) to edit
+        where it stands and send with Enter; `_NO_LINE_EDITOR` when there is no line editor here
+        (not a terminal, output redirected so `input()` would bypass readline, or no readline)."""
+        if self.stdin is not sys.stdin or not (sys.stdin.isatty() and sys.stdout.isatty()):
+            return _NO_LINE_EDITOR
+        try:
+            import readline
+        except ImportError:
+            return _NO_LINE_EDITOR
+
+        def prefill() -> None:
+            readline.insert_text(sql)
+            readline.redisplay()
+
+        self.stderr.write("Edit the SQL on the line below (Enter runs it once it passes the checks; an empty line cancels):\n")
+        self.stderr.flush()
+        readline.set_pre_input_hook(prefill)
+        try:
+            edited = input("")
+        except EOFError:
+            return None
+        finally:
+            readline.set_pre_input_hook(None)
+        return edited if edited.strip() else None
+
+
+_NO_LINE_EDITOR = object()
 
 
 def run_ask(config: Config, question: str, *, approve: str, output: str, db: str | None, model_name: str | None, stdout: TextIO | None = None, stderr: TextIO | None = None, stdin: TextIO | None = None) -> int:
@@ -161,8 +209,23 @@ def run_ask(config: Config, question: str, *, approve: str, output: str, db: str
         stdout.flush()
 
     live = output == "table" and stdout.isatty()
-    session = Session(config, database, resolved, settings, observer=progress, on_text=stream_answer if live else None)
-    decide = {"auto": auto_approve, "never": None}.get(approve, TerminalApproval(stdin, stderr, sql_shown=not progress.quiet))
+    clock = None
+    observer: Any = progress
+    if stderr.isatty():  # a ticking elapsed-time line while a query runs; never in a pipe or a file
+        from analyst.query_clock import QueryClock
+
+        clock = QueryClock(stderr, settings.limits.timeout_s, lambda: session.loop.executing)
+
+        def clock_then_progress(event: Any) -> None:
+            clock.observe(event)  # clears its line before the progress printer writes
+            progress(event)
+
+        observer = clock_then_progress
+
+    session = Session(config, database, resolved, settings, observer=observer, on_text=stream_answer if live else None)
+    if clock is not None:
+        clock.start()
+    decide = {"auto": auto_approve, "never": None}.get(approve, TerminalApproval(stdin, stderr, sql_shown=not progress.quiet, question=question))
     answer = TerminalClarification(stdin, stderr) if approve == "ask" else None  # policies ask nobody
     from analyst.interrupts import interrupt_on_sigint
     from sessions.log import LogWriteError
@@ -173,6 +236,8 @@ def run_ask(config: Config, question: str, *, approve: str, output: str, db: str
     except LogWriteError as exc:
         raise UserError(f"{exc}; stopped before running anything further (a decision must be logged before it executes)", EXIT_NOT_ANSWERED) from None
     finally:
+        if clock is not None:
+            clock.stop()
         session.close()
         database.close()
     if output == "json":

@@ -56,6 +56,24 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _since(text: str) -> Any:
+    from sessions.filters import parse_since
+
+    try:
+        return parse_since(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _status(text: str) -> str:
+    from sessions.filters import parse_status
+
+    try:
+        return parse_status(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _add_db(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", metavar="DB", help="a .duckdb file, a CSV/Parquet/JSON file or folder of them (default: $ANALYST_DB, config, else the bundled sample database)")
     p.add_argument("--exclude-table", dest="exclude_tables", action="append", metavar="PATTERN", help="table name or pattern never retrieved, shown or queryable (repeatable)")
@@ -103,7 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     sessions = sub.add_parser("sessions", help="list, show and export logged sessions")
     sessions_sub = sessions.add_subparsers(dest="sessions_command", metavar="list|show|export", parser_class=_Parser, required=True)
-    sessions_sub.add_parser("list", help="sessions, newest first")
+    listing = sessions_sub.add_parser("list", help="sessions, newest first")
+    listing.add_argument("--limit", type=_positive_int, metavar="N", help="only the N newest (after the other filters)")
+    listing.add_argument("--since", type=_since, metavar="DATE|DURATION", help="started on or after a date/time (2026-12-01, local time) or within a duration (30m, 3h, 7d, 2w)")
+    listing.add_argument("--status", dest="statuses", type=_status, action="append", metavar="STATUS", help="with a turn that ended so: answered, dry_run, aborted, rejected, failed, interrupted, incomplete (repeatable)")
+    listing.add_argument("--db", metavar="PATTERN", help="database location: a glob (*.parquet, shop.duckdb) or a part of it (shop, 127.0.0.1)")
     show = sessions_sub.add_parser("show", help="one session's turns: question, status, SQL, answer, cost")
     show.add_argument("session", metavar="ID")
     export = sessions_sub.add_parser("export", help="human-approved turns as an eval suite or fine-tuning chat JSONL")
@@ -194,7 +216,10 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from analyst import sessions_cmd
 
         if args.sessions_command == "list":
-            return sessions_cmd.run_sessions_list(config)
+            from sessions.filters import SessionFilter
+
+            chosen = SessionFilter(args.limit, args.since, tuple(args.statuses or ()), args.db)
+            return sessions_cmd.run_sessions_list(config, chosen=chosen)
         if args.sessions_command == "show":
             return sessions_cmd.run_sessions_show(config, args.session)
         return sessions_cmd.run_sessions_export(config, args.ids, args.as_, args.out)

@@ -57,14 +57,17 @@ def _one_line(text: object) -> str:
     return " ".join(inert(str(text)).split())
 
 
-def run_sessions_list(config: Config, stdout: TextIO | None = None) -> int:
-    """One line per session under a header: id, turns, status(es), cost, model, first question."""
+def run_sessions_list(config: Config, stdout: TextIO | None = None, chosen: Any = None) -> int:
+    """One line per session under a header: id, turns, status(es), cost, model, first question;
+    `chosen` (a `SessionFilter`) keeps those that match."""
     from sessions.store import list_sessions
 
     stdout = stdout or sys.stdout
-    records = list_sessions(config.sessions_dir)
+    every = list_sessions(config.sessions_dir)
+    records = chosen.apply(every) if chosen is not None else every
     if not records:
-        sys.stderr.write(f"no sessions in {config.sessions_dir}\n")
+        where = f"no sessions in {config.sessions_dir}"
+        sys.stderr.write(f"{where} match the filters ({len(every)} in all)\n" if every else f"{where}\n")
         return EXIT_OK
     rows = []
     # on a terminal long cells are cut to keep one line per session; a file keeps them whole
@@ -97,28 +100,80 @@ def run_sessions_show(config: Config, ref: str, stdout: TextIO | None = None) ->
     )
     if record.torn or record.bad_lines:
         stdout.write(f"  note: the log has a torn last line or unreadable lines {list(record.bad_lines)}\n")
+    conversation = 1
     for turn in record.turns:
+        if turn.conversation != conversation:  # the person started a new conversation (ctrl+n)
+            conversation = turn.conversation
+            stdout.write(f"\n── new conversation ({conversation}): the turns below do not see the ones above ──\n")
         stdout.write(f"\n[{turn.number}] {_one_line(turn.question)}\n  status: {_one_line(turn.status or 'incomplete')}")
         if turn.error:
             kind, message = turn.error.get("kind"), inert(str(turn.error.get("message")))
             stdout.write(f" ({message})" if kind == turn.status else f" ({kind}: {message})")
         stdout.write(f"\n  tokens: {turn.tokens} · cost: {_cost(turn.cost_usd)}\n")
-        for decision in turn.decisions:
-            stdout.write(f"  decision: {_one_line(decision.get('decision'))} by {_one_line(decision.get('decided_by'))}\n")
-        for exchange in turn.clarifications:
-            if exchange.get("type") == "clarification_requested":
-                stdout.write(f"  model asked: {_one_line(exchange.get('question'))}\n")
-            else:
-                stdout.write(f"  reply by {_one_line(exchange.get('answered_by'))}: {_one_line(exchange.get('text'))}\n")
-        for query in sorted(turn.executed + turn.failed, key=lambda e: e.get("seq") or 0):
-            stdout.write("  sql: " + inert(str(query.get("sql") or "")).replace("\n", "\n       ") + "\n")
-            stdout.write(_query_result(query))
+        stdout.write(_timeline(turn.timeline))
         if turn.answer:
             label = "answer (not from your data: no query backs it)" if turn.grounded is False else "answer"
             stdout.write(f"  {label}: {inert(turn.answer)}\n")
         if turn.rating:
             stdout.write(f"  rated: {_one_line(turn.rating)}\n")
     return EXIT_OK
+
+
+_CHECKED_WHO = {"model": "the model's SQL", "human": "your SQL"}
+_SCREEN_WHAT = {"more": "a page of rows (m/M)", "sample": "table sample", "export": "export (x)"}
+
+
+def _timeline(events: list[dict[str, Any]]) -> str:
+    """Every attempt of a turn in order: each checked SQL with its verdict (a refused one too),
+    each decision, each query that ran or failed, and the queries run from the results after it.
+    A query's SQL is printed again only when it is not the SQL just shown."""
+    from analyst.render import inert
+    from tools.guard import typed_text
+
+    out: list[str] = []
+    shown: str | None = None  # hash of the SQL printed last
+
+    def sql_line(sql: object, digest: object) -> None:
+        nonlocal shown
+        if digest and digest == shown:
+            return
+        out.append("  sql: " + inert(str(sql or "")).replace("\n", "\n       ") + "\n")
+        shown = str(digest) if digest else None
+
+    for event in events:
+        kind = event.get("type")
+        if kind == "sql_checked":
+            who = _CHECKED_WHO.get(str(event.get("source")), _one_line(event.get("source")))
+            verdict = f"passed the checks (hash {str(event.get('hash') or '')[:12]})" if event.get("ok") else "refused by the checks"
+            out.append(f"  checked {who}: {verdict}\n")
+            sql_line(event.get("sql_out") or event.get("sql_in"), event.get("hash") if event.get("ok") else None)
+            if event.get("source") == "human" and event.get("ok") and typed_text(str(event.get("sql_in") or "")) != event.get("sql_out"):
+                out.append("    (the checked rewrite of what you typed: the database reads your text differently)\n")
+                out.append("    typed: " + inert(str(event.get("sql_in") or "")).replace("\n", "\n           ") + "\n")
+            for problem in event.get("problems") or []:
+                out.append(f"    [{_one_line(problem.get('code'))}] {_one_line(problem.get('message'))}\n")
+        elif kind == "approval_decided":
+            out.append(f"  decision: {_one_line(event.get('decision'))} by {_one_line(event.get('decided_by'))}\n")
+            if event.get("feedback"):
+                out.append(f"    feedback: {_one_line(event.get('feedback'))}\n")
+        elif kind in ("query_executed", "query_failed"):
+            sql_line(event.get("sql"), event.get("hash"))
+            out.append(_query_result(event))
+        elif kind == "screen_query_ran":
+            what = _SCREEN_WHAT.get(str(event.get("purpose")), _one_line(event.get("purpose")))
+            target = _one_line(event.get("target")) if event.get("target") else ""
+            where = "" if not target else f": {target}" if event.get("purpose") == "more" else f" to {target}"
+            out.append(f"  ran from the results: {what}{where}\n")
+            sql_line(event.get("sql"), event.get("hash"))
+            if event.get("ok"):
+                out.append(_query_result({"row_count": event.get("row_count"), "truncated": event.get("truncated"), "elapsed_ms": event.get("elapsed_ms")}))
+            else:
+                out.append(_query_result({"type": "query_failed", "kind": event.get("error_kind"), "message": event.get("error"), "elapsed_ms": event.get("elapsed_ms")}))
+        elif kind == "clarification_requested":
+            out.append(f"  model asked: {_one_line(event.get('question'))}\n")
+        elif kind == "clarification_answered":
+            out.append(f"  reply by {_one_line(event.get('answered_by'))}: {_one_line(event.get('text'))}\n")
+    return "".join(out)
 
 
 def _query_result(query: dict[str, Any]) -> str:

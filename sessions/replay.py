@@ -244,6 +244,9 @@ def replay_session(
     report.interrupted = [t.number for t in complete if t.status == "interrupted"]
     for number in report.interrupted:
         report.notes.append(f"turn {number} was interrupted when recorded; not replayed")
+    for turn in record.turns:
+        if turn.screen_queries:  # they re-run a logged query with other caps: nothing the loop decides
+            report.notes.append(f"turn {turn.number}: {counted(len(turn.screen_queries), 'query', 'queries')} run from the results (more rows, samples, exports) not replayed")
     replayable = replayable_turns(record)
     entries = [entry for turn in replayable for entry in _response_entries(turn)]
     model = ScriptedModel(entries, source=f"session {record.id}", name=record.model or "replay")
@@ -256,7 +259,11 @@ def replay_session(
             emit(event)
 
     loop = AnalystLoop(model, database, settings, collect)
+    conversation = 1
     for turn in replayable:
+        if turn.conversation != conversation:  # the recording started a new conversation here
+            conversation = turn.conversation
+            loop.new_conversation()
         report.outcomes.append(_drive_recorded(loop, turn))
         _, replayed_turns = turns_of(LogContents(tuple(events), False, ()))
         divergence, notes = compare_turn(turn, replayed_turns[-1])

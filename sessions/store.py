@@ -45,12 +45,15 @@ class Turn:
     failed: list[dict[str, Any]] = field(default_factory=list)
     checks: list[dict[str, Any]] = field(default_factory=list)
     clarifications: list[dict[str, Any]] = field(default_factory=list)  # the model's questions and the replies, in order
+    screen_queries: list[dict[str, Any]] = field(default_factory=list)  # more rows, samples, exports after it
+    timeline: list[dict[str, Any]] = field(default_factory=list)  # every check, decision and query, in order
     responses: list[dict[str, Any]] = field(default_factory=list)
     templates: list[tuple[str, str]] = field(default_factory=list)  # (template name, hash) per model call
     rating: str | None = None
     cost_usd: float | None = 0.0
     tokens: int = 0
     started_at: str | None = None
+    conversation: int = 1  # counts up at each new conversation (ctrl+n in the app) of the session
 
     @property
     def complete(self) -> bool:
@@ -75,20 +78,29 @@ class SessionRecord:
         return str(self.started.get("model", ""))
 
 
+_TIMELINE = frozenset({"sql_checked", "approval_decided", "query_executed", "query_failed", "screen_query_ran", "clarification_requested", "clarification_answered"})
+
+
 def turns_of(contents: LogContents) -> tuple[dict[str, Any], list[Turn]]:
     started: dict[str, Any] = {}
     turns: list[Turn] = []
+    conversation = 1
     for event in contents.events:
         kind = event.get("type")
         if kind == "session_started":
             started = event
             continue
+        if kind == "conversation_started":
+            conversation += 1
+            continue
         if kind == "question_asked":
-            turns.append(Turn(len(turns) + 1, event.get("question", ""), started_at=event.get("at")))
+            turns.append(Turn(len(turns) + 1, event.get("question", ""), started_at=event.get("at"), conversation=conversation))
             continue
         if not turns:
             continue
         turn = turns[-1]
+        if kind in _TIMELINE:
+            turn.timeline.append(event)
         if kind == "model_called":
             turn.templates.append((str(event.get("template", "")), str(event.get("template_hash", ""))))
         elif kind == "model_responded":
@@ -114,6 +126,8 @@ def turns_of(contents: LogContents) -> tuple[dict[str, Any], list[Turn]]:
             turn.failed.append(event)
         elif kind in ("clarification_requested", "clarification_answered"):
             turn.clarifications.append(event)
+        elif kind == "screen_query_ran":
+            turn.screen_queries.append(event)
         elif kind == "answer_given":
             turn.answer = event.get("text")
             turn.grounded = event.get("grounded")
@@ -147,6 +161,11 @@ def list_sessions(sessions_dir: Path) -> list[SessionRecord]:
             continue
     records.sort(key=_start_key, reverse=True)
     return records
+
+
+def session_start(record: SessionRecord) -> Any:
+    """When the session started (UTC), as `list_sessions` orders them."""
+    return _start_key(record)[0]
 
 
 def _start_key(record: SessionRecord) -> tuple[Any, ...]:

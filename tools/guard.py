@@ -6,6 +6,11 @@ catalog and sqlglot's `qualify` on a copy to catch unknown columns (`tools.guard
 read of a hidden column (`tools.guard_hidden`). The text that runs is sqlglot's regeneration of
 the parsed, unqualified tree, so what was checked is what executes; an optional engine
 cross-check sees that exact text.
+
+SQL a person typed is checked `as_typed`: every layer judges the same parsed tree, but the text
+that runs (and is cross-checked and hashed) is what they typed, so an edit is never silently
+rewritten. Whether the engine reads that text as the checker did is the caller's question to the
+engine (`Database.reads_alike`); `Verdict.checked` keeps the regeneration to ask it with.
 """
 
 from __future__ import annotations
@@ -43,11 +48,21 @@ class Verdict:
     problems: tuple[Problem, ...]
     tables: tuple[str, ...]
     functions: tuple[str, ...]
+    checked: str | None = None  # sqlglot's regeneration of the checked tree (as-typed checks only)
 
     @property
     def sql_hash(self) -> str | None:
         """Hash of the text that runs; approval is bound to it."""
         return sql_hash(self.sql) if self.sql is not None else None
+
+
+def typed_text(sql: str) -> str:
+    """The text a person typed, as it runs: only surrounding whitespace and trailing semicolons
+    go (they end the statement; they are not part of it)."""
+    text = sql.strip()
+    while text.endswith(";"):
+        text = text[:-1].rstrip()
+    return text
 
 
 def sql_hash(sql: str) -> str:
@@ -88,10 +103,14 @@ def check_sql(
     *,
     cross_check: Callable[[str], list[Problem]] | None = None,
     max_length: int = 20000,
+    as_typed: bool = False,
 ) -> Verdict:
-    """Check one model-written query; refuse anything that is not a single read-only SELECT."""
+    """Check one query; refuse anything that is not a single read-only SELECT.
+
+    `as_typed`: the SQL was typed by a person, so the text that runs is theirs (see the module
+    docstring), not the regeneration."""
     try:
-        return _check(sql, catalog, dialect, cross_check, max_length)
+        return _check(sql, catalog, dialect, cross_check, max_length, as_typed)
     except RecursionError:
         problem = Problem("too_complex", "The query is nested too deeply to check; simplify it.")
         return _verdict(sql, None, [problem], (), ())
@@ -103,6 +122,7 @@ def _check(
     dialect: str,
     cross_check: Callable[[str], list[Problem]] | None,
     max_length: int,
+    as_typed: bool = False,
 ) -> Verdict:
     problems = [Problem(*spec) for spec in hygiene_problems(sql, max_length)]
     if problems:
@@ -127,15 +147,16 @@ def _check(
         problems += [Problem(*spec) for spec in column_problems(tree, catalog, dialect, in_scope)]
     regenerated, regen_problems = _regenerate(tree, dialect)
     problems += regen_problems if not problems else []
-    if cross_check is not None and regenerated is not None and not problems:
+    runs = typed_text(sql) if as_typed and regenerated is not None else regenerated
+    if cross_check is not None and runs is not None and not problems:
         try:
-            problems += list(cross_check(regenerated))
+            problems += list(cross_check(runs))
         except Exception as error:  # noqa: BLE001 - a failing checker must not let SQL through
             _log.warning("cross-check failed: %r", error)
             problems.append(
                 Problem("cross_check_failed", "The engine could not check this query; simplify it.")
             )
-    return _verdict(sql, regenerated, problems, tables, functions)
+    return _verdict(sql, runs, problems, tables, functions, regenerated if as_typed else None)
 
 
 def _verdict(
@@ -144,9 +165,10 @@ def _verdict(
     problems: list[Problem],
     tables: tuple[str, ...],
     functions: tuple[str, ...],
+    checked: str | None = None,
 ) -> Verdict:
     unique = tuple(dict.fromkeys(problems))
-    return Verdict(not unique, sql_in, sql, unique, tables, functions)
+    return Verdict(not unique, sql_in, sql, unique, tables, functions, checked)
 
 
 

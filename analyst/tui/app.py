@@ -45,7 +45,7 @@ from analyst.tui.status import StatusBar, database_label
 
 ACTIVITY = {"think": "thinking", "summarize": "writing the answer"}
 QUESTION_PLACEHOLDER = "Ask about your data, then Enter  (? or F1: keys)"
-MAIN_SCREEN_ACTIONS = frozenset({"rate", "more", "previous_page", "chart", "export", "focus_question", "cancel", "interrupt"})
+MAIN_SCREEN_ACTIONS = frozenset({"rate", "more", "previous_page", "chart", "export", "focus_question", "cancel", "interrupt", "new_conversation"})
 RESULT_ACTIONS = frozenset({"rate", "more", "previous_page", "chart", "export"})
 
 
@@ -82,6 +82,7 @@ class AnalystApp(App[int]):
         Binding("c", "chart", "Chart"),
         Binding("x", "export", "Export"),
         Binding("ctrl+r", "show_request", "Next request"),
+        Binding("ctrl+n", "new_conversation", "New conversation"),
         Binding("ctrl+b", "toggle_schema", "Schema", show=False),
     ]
 
@@ -96,6 +97,7 @@ class AnalystApp(App[int]):
         self.phase = "starting"
         self.generation = 0
         self.queued: str | None = None
+        self.asking = ""  # the question of the running turn
         self.rateable_hash: str | None = None
         self.results_shown = 0
         self.closing = False
@@ -129,6 +131,24 @@ class AnalystApp(App[int]):
                         cost=0.0 if priced else None)
         self.question.focus()
         self._open_session()
+        self._query_started: float | None = None
+        self.set_interval(0.2, self._tick_query_clock)
+
+    def _tick_query_clock(self) -> None:
+        """While the loop's query runs, the status bar ticks its elapsed time against the limit."""
+        import time
+
+        from analyst.query_clock import elapsed_text
+
+        loop = self.session.loop if self.session is not None else None
+        if loop is None or not loop.executing or self.phase != "running":
+            if self._query_started is not None:
+                self._query_started = None
+                self.status.set(elapsed="")
+            return
+        if self._query_started is None:
+            self._query_started = time.monotonic()
+        self.status.set(elapsed=elapsed_text(time.monotonic() - self._query_started, self.settings.limits.timeout_s))
 
     # -- session -------------------------------------------------------------------------------
 
@@ -156,6 +176,7 @@ class AnalystApp(App[int]):
         if self.closing or not self.conversation.is_mounted:
             return
         self.results.attach(self.shared, self.settings.limits, self._check, f"analyst-{message.session.id}")
+        self.results.log_event = self.runner.record  # more rows, samples and exports are logged too
         self.query_one(SchemaSidebar).show_catalog(message.session.loop.catalog, database_label(self.shared.uri))
         self.phase = "idle"
         self.status.set(activity="ready", session=message.session.id)
@@ -211,6 +232,7 @@ class AnalystApp(App[int]):
 
     def _ask(self, question: str, shown: bool = False) -> None:
         self.generation += 1
+        self.asking = question  # shown above the SQL when it comes up for approval
         if not shown:
             self.conversation.add_question(question)
         self.phase = "running"
@@ -346,7 +368,7 @@ class AnalystApp(App[int]):
             self.status.set(activity="thinking")
             self._step(generation, "decide", decision)
 
-        screen = ApprovalScreen(pending, limits=self.settings.limits, dialect=self.shared.dialect, explain=self._explain, check=self._check)
+        screen = ApprovalScreen(pending, limits=self.settings.limits, dialect=self.shared.dialect, explain=self._explain, check=self._check, question=self.asking)
         self.push_screen(screen, decided)
 
     def _explain(self, sql: str) -> Any:
@@ -362,7 +384,7 @@ class AnalystApp(App[int]):
         def cross_check(text: str) -> list[Any]:
             return [Problem("engine_rejects", m) for m in self.shared.cross_check(text)]
 
-        return check_sql(sql, self.session.loop.catalog, self.shared.dialect, cross_check=cross_check)
+        return check_sql(sql, self.session.loop.catalog, self.shared.dialect, cross_check=cross_check, as_typed=True)
 
     # -- keys ----------------------------------------------------------------------------------
 
@@ -375,6 +397,8 @@ class AnalystApp(App[int]):
             return self.phase in ("running", "clarifying") or self.results.export_job is not None or self.results.page_job is not None
         if action == "focus_question":
             return not self.question.has_focus
+        if action == "new_conversation":
+            return self.phase == "idle" and self.session is not None
         if action in RESULT_ACTIONS:
             if self.phase == "running":
                 return False  # keys typed ahead during a step must not act on the last result
@@ -468,6 +492,14 @@ class AnalystApp(App[int]):
     @while_open
     def _rated(self, message: AnswerRatedLogged) -> None:
         self.notify(f"Rated the answer {message.verdict}; thank you (logged).")
+
+    def action_new_conversation(self) -> None:
+        """ctrl+n while idle: a fresh loop history; the boundary is logged before the next question
+        can start (on this thread: the runner's lock is free between steps)."""
+        self.runner.new_conversation()
+        self.conversation.add_notice("── new conversation: the next question starts fresh (earlier turns are not sent) ──", "bold")
+        self.question.focus()
+        self.refresh_bindings()
 
     def action_chart(self) -> None:
         self.results.toggle_chart()

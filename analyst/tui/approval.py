@@ -53,9 +53,10 @@ class ApprovalScreen(ModalScreen[Decision]):
         Binding("ctrl+c", "abort", "Abort", show=False, priority=True),  # as on the main screen: ctrl+c stops
     ]
 
-    def __init__(self, pending: Any, *, limits: Any, dialect: str, explain: Callable[[str], Any], check: Callable[[str], Any]) -> None:
+    def __init__(self, pending: Any, *, limits: Any, dialect: str, explain: Callable[[str], Any], check: Callable[[str], Any], question: str = "") -> None:
         super().__init__()
         self.pending = pending
+        self.question = question  # what the SQL is meant to answer: judged against it
         self.limits = limits
         self.dialect = dialect
         self.explain = explain
@@ -63,10 +64,18 @@ class ApprovalScreen(ModalScreen[Decision]):
 
     def compose(self) -> ComposeResult:
         pending = self.pending
-        title = "Your edit did not pass the checks" if pending.problems else "Run this SQL?"
+        rewritten = getattr(pending, "rewritten_from", None) is not None
+        if pending.problems:
+            title = "Your edit did not pass the checks"
+        elif rewritten:  # the engine reads the typed text unlike the checker: this rewrite, or nothing
+            title = "The database reads your edit differently from the checker, so it cannot run as typed. Run this checked rewrite instead?"
+        else:
+            title = "Run this SQL?"
         with Vertical(id="approval-dialog", classes="dialog"):
             yield Static(Text(title, style="bold red" if pending.problems else "bold"), id="approval-title", markup=False)
             with VerticalScroll(id="approval-body"):
+                if self.question:
+                    yield Static(Text("question: ", style="bold") + Text(inert(" ".join(self.question.split()))), id="approval-question", markup=False)
                 yield Static(sql_block(pending.sql), id="approval-sql", markup=False)
                 yield Static(self._facts(), id="approval-facts", markup=False)
                 notes = self._notes()

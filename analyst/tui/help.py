@@ -20,6 +20,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("Tab", "move between schema, conversation, results and question"),
         ("? / F1", "this help (? outside the question box or in the empty box)"),
         ("ctrl+r", "show exactly what the next model request contains (for the question in the box)"),
+        ("ctrl+n", "new conversation: the next question starts fresh, without the earlier turns"),
         ("ctrl+q", "quit"),
     )),
     ("After a result", (

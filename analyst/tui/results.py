@@ -94,6 +94,16 @@ class ResultsPanel(Vertical):
         self.export_stem = "analyst-result"
         self.export_job: Any = None
         self.page_job: Any = None  # analyst/tui/paging.py PageJob while a page is read
+        self.log_event: Callable[[Any], None] | None = None  # the session log, for the queries run here
+
+    def _log(self, event: Any) -> None:
+        """Record a query run from here in the session log (called on the worker thread)."""
+        if self.log_event is None:
+            return
+        try:
+            self.log_event(event)
+        except Exception as exc:  # noqa: BLE001 - the query ran; say that its record is missing
+            self.app.call_from_thread(self.notify, f"The query ran but could not be logged: {exc}", severity="error", markup=False)
 
     def attach(self, database: Any, limits: Any, check: Callable[[str], Any], export_stem: str) -> None:
         self.database, self.limits, self.check, self.export_stem = database, limits, check, export_stem
@@ -203,13 +213,19 @@ class ResultsPanel(Vertical):
                 last[0] = now
                 self.post_message(PageProgressed(job, rows))
 
+        from analyst.tui.screen_log import page_event
+
+        started = time.monotonic()
         try:
             result = job.run(progress)
         except PageError as exc:
+            self._log(page_event(job, None, str(exc), (time.monotonic() - started) * 1000))
             self.post_message(PageFinished(job, None, str(exc)))
         except Exception as exc:  # noqa: BLE001 - shown as a notice
+            self._log(page_event(job, None, f"{type(exc).__name__}: {exc}", (time.monotonic() - started) * 1000))
             self.post_message(PageFinished(job, None, f"{type(exc).__name__}: {exc}"))
         else:
+            self._log(page_event(job, result, None, result.elapsed_ms))
             self.post_message(PageFinished(job, result, None))
 
     def _page_progress(self, rows: int) -> None:
@@ -268,7 +284,11 @@ class ResultsPanel(Vertical):
                 self.post_message(SideQueryFinished(purpose, title, sql, QueryError("rejected", verdict.problems[0].message), max_rows))
                 return
             sql = verdict.sql
-        self.post_message(SideQueryFinished(purpose, title, sql, self.database.run(sql, limits), max_rows))
+        from analyst.tui.screen_log import query_event
+
+        outcome = self.database.run(sql, limits)
+        self._log(query_event(purpose, sql, outcome))
+        self.post_message(SideQueryFinished(purpose, title, sql, outcome, max_rows))
 
     @on(SideQueryFinished)
     def _query_finished(self, message: SideQueryFinished) -> None:
@@ -323,14 +343,20 @@ class ResultsPanel(Vertical):
                 last[0] = now
                 self.post_message(ExportProgressed(rows))
 
+        from analyst.tui.screen_log import export_event
+
+        started = time.monotonic()
         try:
             rows = job.run(progress)
         except ExportError as exc:
-            self.post_message(ExportFinished(str(job.path), 0, str(exc)))
+            error: str | None = str(exc)
+            rows = 0
         except Exception as exc:  # noqa: BLE001 - shown as a notice
-            self.post_message(ExportFinished(str(job.path), 0, f"{type(exc).__name__}: {exc}"))
+            error, rows = f"{type(exc).__name__}: {exc}", 0
         else:
-            self.post_message(ExportFinished(str(job.path), rows, None))
+            error = None
+        self._log(export_event(job.sql, str(job.path), rows, (time.monotonic() - started) * 1000, error))
+        self.post_message(ExportFinished(str(job.path), rows, error))
 
     @on(ExportProgressed)
     def _export_progressed(self, message: ExportProgressed) -> None:

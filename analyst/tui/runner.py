@@ -138,6 +138,16 @@ class LoopRunner:
         finally:
             self._lock.release()
 
+    def new_conversation(self) -> None:
+        """Blocking: start a fresh history (an approval left open is aborted first)."""
+        from agents.decisions import Abort
+
+        with self._lock:
+            if self.paused:
+                self.paused = False
+                self.session.loop.decide(Abort())
+            self.session.loop.new_conversation()
+
     def record(self, event: Any) -> None:
         """Append an event of the person's (a rating) to the log, in order with the loop's."""
         with self._lock:

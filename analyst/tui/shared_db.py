@@ -49,6 +49,9 @@ class SharedDatabase:
         """The screen's own queries: not reported, not refused after an interrupt."""
         return self.inner.execute(sql, limits)
 
+    def reads_alike(self, typed: str, checked: str) -> bool:
+        return bool(self.inner.reads_alike(typed, checked))
+
     def explain(self, sql: str, limits: Limits) -> QueryResult | QueryError:
         """The plan of checked SQL; PostgreSQL has its own way to ask, DuckDB takes `EXPLAIN <sql>`."""
         native = getattr(self.inner, "explain", None)

@@ -32,7 +32,7 @@ class StatusBar(Static):
         super().__init__(markup=False, **kwargs)
         self.values: dict[str, Any] = {
             "activity": "starting", "model": "", "database": "", "input_tokens": 0,
-            "output_tokens": 0, "cost": 0.0, "session": "…",
+            "output_tokens": 0, "cost": 0.0, "session": "…", "elapsed": "",
         }
 
     def on_mount(self) -> None:
@@ -54,6 +54,8 @@ class StatusBar(Static):
         tokens = f"tokens {v['input_tokens']:,} in {v['output_tokens']:,} out"
         left = Text()
         left.append(f" {v['activity']} ", style="reverse bold")
+        if v["elapsed"]:  # a running query's time against its limit, ticking
+            left.append(f" {v['elapsed']} ", style="bold yellow")
         left.append(f" {inert(model_label(v['model']))} · {inert(v['database'])}")
         width = self.size.width
         rights = (f" {tokens} · {cost} · session {v['session']} ", f" {tokens} · {cost} ",

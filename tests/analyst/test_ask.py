@@ -243,6 +243,7 @@ def test_human_edit_is_checked_and_runs(fake: FakeOpenAI, capsys, monkeypatch) -
     assert decided["decision"] == "edit" and decided["decided_by"] == "human"
     assert decided["edited_hash"] == events_of(events, "query_executed")[0]["hash"]
     assert TOP_SQL.split()[0] in result.err  # the SQL was shown before asking
+    assert f"Question: {QUESTION}" in result.err  # with the question it is meant to answer
 
 
 def test_human_edit_that_fails_the_guard_never_runs(fake: FakeOpenAI, capsys, monkeypatch, sample_db: Path) -> None:
@@ -407,3 +408,54 @@ def test_asking_shows_the_sql_once_and_an_abort_says_so(fake: FakeOpenAI, capsys
     assert result.code == 1
     assert result.err.count("FROM customers") == 1  # the progress lines show it; the prompt does not repeat it
     assert "ready to run" in result.err and "analyst: aborted; nothing further ran" in result.err
+
+
+@pytest.mark.parametrize("typed", [
+    "SELECT first_name FROM customers WHERE company_name IS NOT NULL ORDER BY first_name LIMIT 2;",
+    "select customer_id::text AS id,\n       first_name -- who\nfrom customers order by 1 limit 2",
+])
+def test_an_edit_runs_exactly_as_typed(typed: str, fake: FakeOpenAI, capsys, monkeypatch) -> None:
+    """The checker's regeneration (`NOT x IS NULL`, CAST(...), upper case, no comments) never
+    replaces what a person typed: the text that runs and its hash are theirs."""
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    fake.queue_many([run_sql_reply(TOP_SQL), text_reply("Done."), text_reply("Done.")])
+    answers = FakeTty("e\n" + typed + "\n\n")
+    result = run_cli(["ask", QUESTION, "--format", "json"], capsys, stdin=answers, monkeypatch=monkeypatch)
+    data = result.json()
+    assert data["status"] == "answered", result.err
+    runs = typed.rstrip(";")
+    assert data["sql"] == runs
+    events = session_events(data["session_path"])
+    executed = events_of(events, "query_executed")[0]
+    assert executed["sql"] == runs and executed["hash"] == hashlib.sha256(runs.encode()).hexdigest()
+    human = [e for e in events_of(events, "sql_checked") if e["source"] == "human"][0]
+    assert human["sql_out"] == runs and human["hash"] == executed["hash"]
+    assert events_of(events, "approval_decided")[0]["edited_hash"] == executed["hash"]
+
+
+def test_an_edit_the_engine_rejects_as_typed_is_not_repaired(fake: FakeOpenAI, capsys, monkeypatch) -> None:
+    """sqlglot accepts LIMIT before ORDER BY and would move it; the typed text goes to the engine's
+    check as typed, so the person sees the engine's error instead of a silently different query."""
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    fake.queue(run_sql_reply(TOP_SQL))
+    answers = FakeTty("e\nSELECT first_name FROM customers LIMIT 2 ORDER BY first_name\n\nb\n")
+    result = run_cli(["ask", QUESTION, "--format", "json"], capsys, stdin=answers, monkeypatch=monkeypatch)
+    events = session_events(result.json()["session_path"])
+    human = [e for e in events_of(events, "sql_checked") if e["source"] == "human"][0]
+    assert not human["ok"] and human["problems"][0]["code"] == "engine_rejects"
+    assert not events_of(events, "query_executed")
+
+
+def test_a_refused_edit_is_said_once_and_cannot_be_approved(fake: FakeOpenAI, capsys, monkeypatch) -> None:
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    fake.queue(run_sql_reply(TOP_SQL))
+    answers = FakeTty("e\nSELECT nope FROM customers\n\nb\n")
+    result = run_cli(["ask", QUESTION, "--format", "table"], capsys, stdin=answers, monkeypatch=monkeypatch)
+    assert result.code == 1
+    after = result.err[result.err.index("SELECT nope"):]
+    assert result.err.count("[unknown_column]") == 1, result.err
+    prompts = [line for line in after.splitlines() if "[e]dit" in line]
+    assert prompts and all("[a]pprove" not in line for line in prompts)

@@ -39,3 +39,31 @@ def test_ask_postgres_answers_read_only(pg: PgEnv, capsys, monkeypatch) -> None:
 def test_superuser_url_is_refused_with_exit_4(pg: PgEnv, capsys) -> None:  # noqa: F811
     result = run_cli(["ask", "q", "--db", pg.admin_dsn if pg.admin_dsn.startswith("postgres") else "postgresql://postgres@127.0.0.1/postgres", "--approve", "auto"], capsys)
     assert result.code == 4 and "superuser" in result.err and len(result.err.strip().splitlines()) == 1
+
+
+def test_edits_run_as_typed_unless_the_server_reads_them_otherwise(pg: PgEnv, capsys, monkeypatch) -> None:  # noqa: F811
+    """A cast typed as `::text` runs as typed (the server plans it like the checker's CAST).
+    `price ^ 2` is regenerated as POWER(price, 2), which the server plans differently: that
+    rewrite is shown and asked about again, and only the approved rewrite runs."""
+    from tests.helpers import FakeTty
+
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    typed = "select name::text as n from customers order by 1 limit 2"
+    powered = "select price ^ 2 as sq from products order by 1 limit 2"
+    with FakeOpenAI() as fake:
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-pg-000000000")
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        fake.queue_many([run_sql_reply("SELECT name FROM customers LIMIT 1"), text_reply("ok"), text_reply("ok")])
+        as_typed = run_cli(["ask", "names", "--db", pg.url_with_password(), "--format", "json"], capsys, stdin=FakeTty(f"e\n{typed}\n\n"), monkeypatch=monkeypatch)
+        fake.queue_many([run_sql_reply("SELECT name FROM products LIMIT 1"), text_reply("ok"), text_reply("ok")])
+        rewritten = run_cli(["ask", "squares", "--db", pg.url_with_password(), "--format", "json"], capsys, stdin=FakeTty(f"e\n{powered}\n\na\n"), monkeypatch=monkeypatch)
+    assert as_typed.json()["sql"] == typed, as_typed.err
+    data = rewritten.json()
+    assert data["status"] == "answered", rewritten.err
+    assert data["sql"] == "SELECT POWER(price, 2) AS sq FROM products ORDER BY 1 LIMIT 2"
+    assert "cannot run as you typed it" in rewritten.err and data["sql"] in rewritten.err
+    events = session_events(data["session_path"])
+    assert [e["decision"] for e in events_of(events, "approval_decided")] == ["edit", "approve"]
+    asked = events_of(events, "approval_requested")
+    assert asked[-1]["sql"] == data["sql"] and events_of(events, "query_executed")[0]["hash"] == asked[-1]["hash"]

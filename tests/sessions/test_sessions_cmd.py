@@ -160,3 +160,122 @@ def test_replay_names_the_template_that_changed(capsys, sample_db: Path, tmp_pat
     assert len(notes) == 1, result.err
     assert "summary.v1 (hash 000000000000 → " in notes[0]
     assert "system.v1" not in notes[0] and "question.v1" not in notes[0]
+
+
+def test_show_lists_every_attempt_in_order(capsys, monkeypatch, sample_db: Path, tmp_path: Path) -> None:
+    """The refused first try, the checked proposal, the person's edit and the query that ran."""
+    from tests.helpers import FakeTty
+
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    script = tmp_path / "attempts.jsonl"
+    lines = [run_sql_reply("DELETE FROM customers"), run_sql_reply(COUNT_SQL), text_reply("Sixty."), text_reply("Sixty customers.")]
+    script.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    edited = "select count(*) as n from customers where customer_id is not null"
+    result = run_cli(["ask", "How many customers?", "--db", str(sample_db), "--model", f"scripted:{script}", "--format", "json"],
+                     capsys, stdin=FakeTty(f"e\n{edited}\n\n"), monkeypatch=monkeypatch)
+    assert result.code == 0, result.err
+    shown = run_cli(["sessions", "show", result.json()["session_id"]], capsys).out
+    steps = [
+        "checked the model's SQL: refused by the checks", "  sql: DELETE FROM customers", "[not_a_query]",
+        "checked the model's SQL: passed the checks", "  sql: SELECT COUNT(*) AS n FROM customers",
+        "checked your SQL: passed the checks", f"  sql: {edited}", "decision: edit by human", "result: 1 row in",
+    ]
+    at = 0
+    for step in steps:
+        found = shown.find(step, at)
+        assert found >= 0, f"{step!r} missing or out of order in:\n{shown}"
+        at = found + len(step)
+    assert shown.count(f"  sql: {edited}") == 1  # the query that ran is the SQL just shown: not twice
+
+
+def test_a_relative_db_is_logged_absolute_so_replay_works_elsewhere(capsys, monkeypatch, sample_db: Path, tmp_path: Path) -> None:
+    import shutil
+
+    here = tmp_path / "project"
+    here.mkdir()
+    shutil.copyfile(sample_db, here / "shop.duckdb")
+    monkeypatch.chdir(here)
+    script = _script(tmp_path)
+    result = run_cli(["ask", "How many customers?", "--db", "shop.duckdb", "--model", f"scripted:{script}", "--approve", "auto", "--format", "json"], capsys)
+    assert result.code == 0, result.err
+    data = result.json()
+    assert session_events(data["session_path"])[0]["database"] == str(here / "shop.duckdb")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    replayed = run_cli(["replay", data["session_id"]], capsys)
+    assert replayed.code == 0 and replayed.out.startswith("identical"), replayed.out + replayed.err
+
+
+def _variant(source: Path, session_id: str, at: str, status: str, database: str) -> None:
+    """A copy of a real log as another session: started at `at`, its turn ended `status`, on `database`."""
+    lines = []
+    for event in session_events(source):
+        event.update(session=session_id, at=at)
+        if event["type"] == "session_started":
+            event["database"] = database
+        if event["type"] == "run_finished":
+            event["status"] = status
+        lines.append(json.dumps(event) + "\n")
+    (source.parent / f"{session_id}.jsonl").write_text("".join(lines))
+
+
+def test_list_filters_by_count_age_status_and_database(capsys, sample_db: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    source = Path(_ask(capsys, tmp_path, sample_db, "How many customers?")["session_path"])
+    now = dt.datetime.now(dt.timezone.utc)
+
+    def ago(hours: float) -> str:
+        return (now - dt.timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+    _variant(source, "20000101T000000Z-aaaaaa", ago(1), "failed", "/data/shop.duckdb")
+    _variant(source, "20000101T000000Z-bbbbbb", ago(30), "answered", "/data/events.parquet")
+    _variant(source, "20000101T000000Z-cccccc", ago(24 * 40), "aborted", "postgresql://ro@db.internal:5432/sales")
+    source.unlink()
+
+    def ids(*flags: str) -> list[str]:
+        listed = run_cli(["sessions", "list", *flags], capsys)
+        assert listed.code == 0, listed.err
+        return [line.split()[0][-6:] for line in listed.out.splitlines()[1:]]
+
+    assert ids() == ["aaaaaa", "bbbbbb", "cccccc"]
+    assert ids("--limit", "2") == ["aaaaaa", "bbbbbb"]
+    assert ids("--since", "2h") == ["aaaaaa"] and ids("--since", "2d") == ["aaaaaa", "bbbbbb"]
+    assert ids("--since", (now - dt.timedelta(days=10)).strftime("%Y-%m-%d")) == ["aaaaaa", "bbbbbb"]
+    assert ids("--status", "failed") == ["aaaaaa"] and ids("--status", "answered", "--status", "aborted") == ["bbbbbb", "cccccc"]
+    assert ids("--db", "*.parquet") == ["bbbbbb"] and ids("--db", "shop.duckdb") == ["aaaaaa"] and ids("--db", "db.internal") == ["cccccc"]
+    assert ids("--db", "*.duckdb", "--status", "answered") == []
+    for flags, says in [
+        (["--limit", "0"], "must be greater than 0"), (["--limit", "ten"], "not a whole number"),
+        (["--since", "yesterday"], "neither a date"), (["--since", "7x"], "neither a date"),
+        (["--status", "done"], "not a status; use one of answered"),
+    ]:
+        bad = run_cli(["sessions", "list", *flags], capsys)
+        assert bad.code == 2 and says in bad.err and len(bad.err.strip().splitlines()) == 1 and "Traceback" not in bad.err, bad.err
+
+
+def test_show_says_when_an_edit_ran_as_a_rewrite(capsys, monkeypatch, sample_db: Path, tmp_path: Path) -> None:
+    """A log where the edit's checked text differs from what was typed (PostgreSQL reads the text
+    otherwise, or a log from before edits ran as typed) names both."""
+    from tests.helpers import FakeTty
+
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    script = tmp_path / "edit.jsonl"
+    script.write_text("".join(json.dumps(line) + "\n" for line in [run_sql_reply(COUNT_SQL), text_reply("Sixty."), text_reply("Sixty.")]))
+    typed = "select count(*) as n from customers where customer_id is not null"
+    result = run_cli(["ask", "How many customers?", "--db", str(sample_db), "--model", f"scripted:{script}", "--format", "json"],
+                     capsys, stdin=FakeTty(f"e\n{typed}\n\n"), monkeypatch=monkeypatch)
+    path = Path(result.json()["session_path"])
+    as_typed = run_cli(["sessions", "show", str(path)], capsys).out
+    assert "checked rewrite" not in as_typed
+    events = session_events(path)
+    for event in events:
+        if event["type"] == "sql_checked" and event["source"] == "human":
+            event["sql_out"] = "SELECT COUNT(*) AS n FROM customers WHERE NOT customer_id IS NULL"
+    path.write_text("".join(json.dumps(e) + "\n" for e in events))
+    rewritten = run_cli(["sessions", "show", str(path)], capsys).out
+    assert "checked rewrite of what you typed" in rewritten and f"typed: {typed}" in rewritten
+    assert "  sql: SELECT COUNT(*) AS n FROM customers WHERE NOT customer_id IS NULL" in rewritten

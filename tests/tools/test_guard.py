@@ -747,3 +747,20 @@ def test_invisible_characters_anywhere_flip_to_refused(dialect: str, data: st.Da
 def test_decimal_results_survive_regeneration(sales_db: duckdb.DuckDBPyConnection) -> None:
     verdict = guard("SELECT sum(amount) AS total FROM sales")
     assert sales_db.cursor().execute(verdict.sql).fetchone() == (Decimal("893.50"),)
+
+
+def test_as_typed_checks_the_tree_but_keeps_the_typed_text() -> None:
+    """A person's SQL: every layer judges the parsed tree, but the text that runs, is
+    cross-checked and is hashed is what they typed (minus surrounding blanks and `;`)."""
+    seen: list[str] = []
+
+    def cross_check(text: str) -> list[Problem]:
+        seen.append(text)
+        return []
+
+    typed = "  select x::text from t where x is not null -- mine\n;\n"
+    verdict = check_sql(typed, None, "duckdb", cross_check=cross_check, as_typed=True)
+    assert verdict.ok and verdict.sql == "select x::text from t where x is not null -- mine"
+    assert seen == [verdict.sql] and verdict.checked == "SELECT CAST(x AS TEXT) FROM t WHERE NOT x IS NULL"
+    refused = check_sql("select 1; delete from t", None, "duckdb", as_typed=True)
+    assert not refused.ok and refused.sql is None

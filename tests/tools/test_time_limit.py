@@ -90,7 +90,10 @@ def test_the_analyst_command_exits_with_its_own_code_while_a_statement_runs_on(s
     script = tmp_path / "m.jsonl"
     script.write_text(json.dumps({"tool_calls": [{"name": "run_sql", "arguments": {"sql": NESTED}}]}) + "\n"
                       + json.dumps({"text": "It took too long."}) + "\n")
-    command = shutil.which("analyst")
+    import sys
+
+    beside = Path(sys.executable).with_name("analyst")  # the venv's script, activated or not
+    command = str(beside) if beside.is_file() else shutil.which("analyst")
     assert command, "the analyst console script is installed with the package"
     finished = subprocess.run([command, "ask", "q", "--db", str(sample_db), "--model", f"scripted:{script}",
                                "--approve", "auto", "--timeout", "1", "--format", "json"],

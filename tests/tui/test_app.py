@@ -69,6 +69,27 @@ async def test_edit_runs_the_edited_sql(make_app) -> None:
 
 
 @pytest.mark.asyncio
+async def test_an_edit_runs_as_typed_not_as_regenerated(make_app) -> None:
+    typed = "select region_name\nfrom regions\nwhere region_name is not null -- all of them\norder by 1;"
+    app, _ = make_app(answered(STATUS_SQL, "Three regions."))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await ask(pilot, "Which regions are there?")
+        await until_approval(pilot)
+        await pilot.press("e")
+        editor = await wait_for(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen, "the editor")
+        editor.query_one(SqlTextArea).load_text(typed)
+        await wait_for(pilot, lambda: editor.verdict is not None and editor.verdict[0] == typed, "the live check of the edit")
+        assert editor.verdict[1].ok and editor.verdict[1].sql == typed.rstrip(";")
+        await pilot.press("ctrl+s")
+        await until_idle(pilot)
+        assert [row[0] for row in table_rows(app)] == ["Europe", "North America", "Online"]
+    ran = log_events(app, "query_executed")
+    assert [e["sql"] for e in ran] == [typed.rstrip(";")]
+    assert ran[0]["hash"] == log_events(app, "approval_decided")[0]["edited_hash"]
+
+
+@pytest.mark.asyncio
 async def test_editor_checks_live_and_refuses_a_rejected_edit(make_app) -> None:
     app, _ = make_app(answered(STATUS_SQL, "done"))
     async with app.run_test(size=SIZE) as pilot:

@@ -124,6 +124,13 @@ class Database(Protocol):
         """Problems the engine's own parser sees in the exact text that will run."""
         ...
 
+    def reads_alike(self, typed: str, checked: str) -> bool:
+        """Whether the engine reads `typed` (a person's SQL, which passed every check with the
+        cross-check on that text) as the same query as `checked` (the guard's regeneration of
+        the tree it judged). When not, running `typed` could run something the checker never
+        saw, so the loop asks the person about the regeneration instead."""
+        ...
+
     def execute(self, sql: str, limits: Limits) -> QueryResult | QueryError: ...
 
     def stream(self, sql: str, timeout_s: float) -> RowStream:

@@ -77,7 +77,10 @@ def open_duckdb(
     exclude_tables: tuple[str, ...] = (),
     exclude_columns: tuple[str, ...] = (),
 ) -> DuckDBDatabase:
-    """Open a `.duckdb` file, or data files (one, or a folder of them) as views, read-only."""
+    """Open a `.duckdb` file, or data files (one, or a folder of them) as views, read-only.
+
+    The label (`uri`, which the session log records) is the absolute path: a replay or a
+    `sessions show` from another folder must find the same database."""
     target = target.expanduser()
     if target.is_dir() or target.suffix.lower() in DATA_SUFFIXES:
         if not target.exists():
@@ -86,11 +89,11 @@ def open_duckdb(
         if not files:
             raise DatabaseOpenError(f"no CSV, Parquet or JSON files in {target}", "pass a folder that holds data files, or a .duckdb file")
         db_file, notices = build_view_catalog(files, cache_dir / "views", skip_unreadable=target.is_dir())
-        database = DuckDBDatabase(db_file, cache_dir, settings, data_files=tuple(files), label=str(target), exclude_tables=exclude_tables, exclude_columns=exclude_columns)
+        database = DuckDBDatabase(db_file, cache_dir, settings, data_files=tuple(files), label=str(target.resolve()), exclude_tables=exclude_tables, exclude_columns=exclude_columns)
         database.notices = tuple(notices + ignored_in(target))
         return database
     _check_database_file(target)
-    return DuckDBDatabase(target, cache_dir, settings, data_files=(), label=str(target), exclude_tables=exclude_tables, exclude_columns=exclude_columns)
+    return DuckDBDatabase(target, cache_dir, settings, data_files=(), label=str(target.resolve()), exclude_tables=exclude_tables, exclude_columns=exclude_columns)
 
 
 class DuckDBDatabase:
@@ -182,6 +185,13 @@ class DuckDBDatabase:
         from tools.duckdb_parse import duckdb_cross_check
 
         return [p.message for p in duckdb_cross_check(sql, self.catalog())]
+
+    def reads_alike(self, typed: str, checked: str) -> bool:
+        """Always: the cross-check walks DuckDB's own parse of the typed text through the same
+        statement, table, function and hidden-column rules, so the typed text is judged as the
+        engine reads it; a second comparison would only refuse harmless spellings
+        (`x IS NOT NULL` parses differently from the regenerated `NOT x IS NULL`)."""
+        return True
 
     def fingerprint_source(self) -> str:
         """A hash of the catalog's shape and row counts: it changes when the data changes."""

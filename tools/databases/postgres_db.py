@@ -186,6 +186,21 @@ class PostgresDatabase:
             self._pool.end(begun)
         return []
 
+    def reads_alike(self, typed: str, checked: str) -> bool:
+        """Whether the server plans both texts identically (`EXPLAIN (VERBOSE, COSTS false)`
+        names every expression, function and cast it will evaluate). The DECLARE cross-check
+        only proves the typed text is one plannable query; the function allowlist and the
+        hidden-column rules judged sqlglot's reading, so a text the server lexes differently
+        (a quote, an escape or a comment read another way) must not run in its place."""
+        limits = Limits(timeout_s=CROSS_CHECK_TIMEOUT_MS / 1000, max_rows=10_000, max_cell_bytes=1_000_000)
+        plans = []
+        for text in (typed, checked):
+            plan = self._bounded(lambda text=text: self._supervised(f"EXPLAIN (VERBOSE, COSTS false) {text}", limits, server_cursor=False), limits)
+            if isinstance(plan, QueryError) or plan.truncated:
+                return False
+            plans.append(plan.rows)
+        return plans[0] == plans[1]
+
     def execute(self, sql: str, limits: Limits) -> QueryResult | QueryError:
         """Run one checked query through a server-side cursor; a watchdog cancels it at the limit."""
         return self._bounded(lambda: self._supervised(sql, limits, server_cursor=True), limits)

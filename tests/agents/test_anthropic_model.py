@@ -70,7 +70,8 @@ def test_text_reply_usage_and_request_shape(fake: FakeAnthropic) -> None:
     assert sent["messages"] == [{"role": "user", "content": [{"type": "text", "text": "How many rows?"}]}]
     assert sent["tools"] == [{"name": "run_sql", "description": RUN_SQL.description, "input_schema": RUN_SQL.parameters}]
     assert sent["tool_choice"] == {"type": "auto", "disable_parallel_tool_use": True}
-    assert fake.secret_locations(CANARY) == ["POST /v1/messages header:authorization"]
+    # the key travels once, in an auth header: x-api-key (anthropic 1.x) or authorization (2.x)
+    assert fake.secret_locations(CANARY) in (["POST /v1/messages header:authorization"], ["POST /v1/messages header:x-api-key"])
 
 
 def test_tool_call(fake: FakeAnthropic) -> None:

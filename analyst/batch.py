@@ -125,12 +125,13 @@ class Tally:
 class BatchRun:
     """Runs the items; databases are opened once per distinct `db` and shared by the workers."""
 
-    def __init__(self, config: Config, approve: str, db: str | None, model_name: str | None) -> None:
+    def __init__(self, config: Config, approve: str, db: str | None, model_name: str | None, source: Path | None = None) -> None:
         from analyst.wiring import build_model, run_settings
 
         self.config = config
         self.approve = approve
         self.default_db = db
+        self.source = source  # the batch file, named in the error of a line whose "db" does not open
         self.resolved = build_model(config, model_name, stream=False)
         self.settings = run_settings(config, self.resolved)
         self.tally = Tally()
@@ -140,12 +141,12 @@ class BatchRun:
         self._active: set[Any] = set()
         self._active_lock = threading.Lock()
 
-    def database(self, spec: str | None) -> Any:
+    def database(self, spec: str | None, origin: str | None = None) -> Any:
         from analyst.wiring import open_database
 
         with self._db_lock:
             if spec not in self._databases:
-                self._databases[spec] = open_database(self.config, spec)
+                self._databases[spec] = open_database(self.config, spec, origin=origin)
             return self._databases[spec]
 
     def run_one(self, item: BatchItem) -> dict[str, Any]:
@@ -160,7 +161,8 @@ class BatchRun:
             return _failed_record(item, "cost_cap", budget.why_exhausted())
         outcome = None
         try:
-            database = self.database(item.db or self.default_db)
+            origin = f"{self.source or 'batch file'}, line {item.line} (id {item.id})" if item.db else None
+            database = self.database(item.db or self.default_db, origin)
             session = Session(self.config, database, self.resolved, self.settings)
             with self._active_lock:
                 self._active.add(session.loop)
@@ -227,7 +229,7 @@ def run_batch(config: Config, path: Path, *, approve: str, db: str | None, model
     if skipped:
         stderr.write(f"resuming: {len(items) - len(todo)} of {len(items)} questions already in {out}\n")
     wanted = "answered" if approve == "auto" else "dry_run"
-    runner = BatchRun(config, approve, db, model_name)
+    runner = BatchRun(config, approve, db, model_name, source=path)
     writer = ResultWriter(out, stdout)
     progress = BatchProgress(stderr, len(todo), runner.tally)
     started = time.perf_counter()

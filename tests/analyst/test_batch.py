@@ -161,3 +161,16 @@ def read_out_lenient(path: Path) -> list[dict]:
         except json.JSONDecodeError:
             pass
     return out
+
+
+def test_a_line_whose_db_does_not_open_names_its_line_and_id(fake, capsys, tmp_path: Path) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({"id": "ok", "question": "How many rows in stores"}) + "\n"
+                         + json.dumps({"id": "far", "question": "How many rows in stores", "db": "gone.duckdb"}) + "\n")
+    result = run_cli(["batch", str(questions), "--approve", "auto"], capsys)
+    assert result.code == 1, result.err
+    records = {r["id"]: r for r in map(json.loads, result.out.splitlines())}
+    assert records["ok"]["status"] == "answered"
+    message = records["far"]["error"]["message"]
+    assert message.startswith(f"{questions}, line 2 (id far): database not found: {tmp_path / 'gone.duckdb'}"), message
+    assert "--db" not in message

@@ -121,7 +121,7 @@ def test_check_input_with_a_bom(name: str, content: bytes, capsys, tmp_path: Pat
     path.write_bytes(content)
     result = run_cli(["check", str(path)], capsys)
     assert result.code == 0, result.out + result.err
-    assert json.loads(result.out) == {"line": 1, "ok": True, "problems": [], "sql": "SELECT 1 AS one"}
+    assert json.loads(result.out) == {"index": 1, "line": 1, "ok": True, "problems": [], "sql": "SELECT 1 AS one"}
 
 
 def test_suite_script_and_config_with_a_bom(capsys, tmp_path: Path, analyst_home: Path) -> None:

@@ -140,6 +140,7 @@ class BatchRun:
         self._db_lock = threading.Lock()
         self._active: set[Any] = set()
         self._active_lock = threading.Lock()
+        self.started: dict[str, float] = {}  # id -> when its run began, for the per-question time
 
     def database(self, spec: str | None, origin: str | None = None) -> Any:
         from analyst.wiring import open_database
@@ -155,6 +156,7 @@ class BatchRun:
         from analyst.wiring import Session
 
         budget = self.settings.budget
+        self.started[item.id] = time.perf_counter()
         if budget is not None and not budget.admit(self.stopping.is_set):  # spend nothing on it
             if self.stopping.is_set():
                 return _failed_record(item, "interrupted", "the batch was interrupted before this question started")
@@ -231,7 +233,7 @@ def run_batch(config: Config, path: Path, *, approve: str, db: str | None, model
     wanted = "answered" if approve == "auto" else "dry_run"
     runner = BatchRun(config, approve, db, model_name, source=path)
     writer = ResultWriter(out, stdout)
-    progress = BatchProgress(stderr, len(todo), runner.tally)
+    progress = BatchProgress(stderr, len(todo), runner.tally, concurrency)
     started = time.perf_counter()
     all_ok = True
     interrupted = False
@@ -258,7 +260,8 @@ def run_batch(config: Config, path: Path, *, approve: str, db: str | None, model
                         raise UserError(f"{fatal}; stopped the batch (unanswered questions are not written, so --resume runs them)", EXIT_PROVIDER)
                     runner.tally.add(record)
                     all_ok &= record["status"] == wanted
-                    progress.advance(record)
+                    began = runner.started.get(item.id)
+                    progress.advance(record, None if began is None else time.perf_counter() - began)
                     if (record.get("error") or {}).get("kind") == "cost_cap":
                         capped.append(item.id)  # not written: `--resume` with a higher cap runs it
                         continue

@@ -22,6 +22,7 @@ from typing import Any, TextIO
 from analyst.batch_input import BatchItem, read_batch
 from analyst.config import Config
 from analyst.errors import EXIT_INTERRUPTED, EXIT_NOT_ANSWERED, EXIT_OK, EXIT_PROVIDER, UserError
+from analyst.batch_progress import tally_key
 
 CSV_FIELDS = ("id", "status", "question", "sql", "row_count", "truncated", "answer", "error", "input_tokens", "output_tokens", "cost_usd", "session_id", "grounded", "clarification")
 
@@ -123,23 +124,16 @@ class Tally:
         return sum(self.statuses.values())
 
 
-def tally_key(record: dict[str, Any]) -> str:
-    """How a record counts: its status, except that words no query backs count as `no_sql`, not
-    as answered (the record keeps `status: answered` and says `grounded: false`)."""
-    if record["status"] == "answered" and record.get("grounded") is False:
-        return "no_sql"
-    return str(record["status"])
-
-
 class BatchRun:
     """Runs the items; databases are opened once per distinct `db` and shared by the workers."""
 
-    def __init__(self, config: Config, approve: str, db: str | None, model_name: str | None) -> None:
+    def __init__(self, config: Config, approve: str, db: str | None, model_name: str | None, source: Path | None = None) -> None:
         from analyst.wiring import build_model, run_settings
 
         self.config = config
         self.approve = approve
         self.default_db = db
+        self.source = source  # the batch file, named in the error of a line whose "db" does not open
         self.resolved = build_model(config, model_name, stream=False)
         self.settings = run_settings(config, self.resolved)
         self.tally = Tally()
@@ -148,13 +142,14 @@ class BatchRun:
         self._db_lock = threading.Lock()
         self._active: set[Any] = set()
         self._active_lock = threading.Lock()
+        self.started: dict[str, float] = {}  # id -> when its run began, for the per-question time
 
-    def database(self, spec: str | None) -> Any:
+    def database(self, spec: str | None, origin: str | None = None) -> Any:
         from analyst.wiring import open_database
 
         with self._db_lock:
             if spec not in self._databases:
-                self._databases[spec] = open_database(self.config, spec)
+                self._databases[spec] = open_database(self.config, spec, origin=origin)
             return self._databases[spec]
 
     def run_one(self, item: BatchItem) -> dict[str, Any]:
@@ -163,13 +158,15 @@ class BatchRun:
         from analyst.wiring import Session
 
         budget = self.settings.budget
+        self.started[item.id] = time.perf_counter()
         if budget is not None and not budget.admit(self.stopping.is_set):  # spend nothing on it
             if self.stopping.is_set():
                 return _failed_record(item, "interrupted", "the batch was interrupted before this question started")
             return _failed_record(item, "cost_cap", budget.why_exhausted())
         outcome = None
         try:
-            database = self.database(item.db or self.default_db)
+            origin = f"{self.source or 'batch file'}, line {item.line} (id {item.id})" if item.db else None
+            database = self.database(item.db or self.default_db, origin)
             session = Session(self.config, database, self.resolved, self.settings)
             with self._active_lock:
                 self._active.add(session.loop)
@@ -236,9 +233,9 @@ def run_batch(config: Config, path: Path, *, approve: str, db: str | None, model
     if skipped:
         stderr.write(f"resuming: {len(items) - len(todo)} of {len(items)} questions already in {out}\n")
     wanted = "answered" if approve == "auto" else "dry_run"
-    runner = BatchRun(config, approve, db, model_name)
+    runner = BatchRun(config, approve, db, model_name, source=path)
     writer = ResultWriter(out, stdout)
-    progress = BatchProgress(stderr, len(todo), runner.tally)
+    progress = BatchProgress(stderr, len(todo), runner.tally, concurrency)
     started = time.perf_counter()
     all_ok = True
     interrupted = False
@@ -265,7 +262,8 @@ def run_batch(config: Config, path: Path, *, approve: str, db: str | None, model
                         raise UserError(f"{fatal}; stopped the batch (unanswered questions are not written, so --resume runs them)", EXIT_PROVIDER)
                     runner.tally.add(record)
                     all_ok &= tally_key(record) == wanted
-                    progress.advance(record)
+                    began = runner.started.get(item.id)
+                    progress.advance(record, None if began is None else time.perf_counter() - began)
                     if (record.get("error") or {}).get("kind") == "cost_cap":
                         capped.append(item.id)  # not written: `--resume` with a higher cap runs it
                         continue

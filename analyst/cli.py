@@ -75,7 +75,7 @@ def _status(text: str) -> str:
 
 
 def _add_db(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", metavar="DB", help="a .duckdb file, a CSV/Parquet/JSON file or folder of them (default: $ANALYST_DB, config, else the bundled sample database)")
+    p.add_argument("--db", metavar="DB", help="a .duckdb file, a CSV/Parquet/JSON file or folder of them, or a postgresql://USER@HOST:PORT/DBNAME URL (password in PGPASSWORD or ~/.pgpass) (default: $ANALYST_DB, config, else the bundled sample database)")
     p.add_argument("--exclude-table", dest="exclude_tables", action="append", metavar="PATTERN", help="table name or pattern never retrieved, shown or queryable (repeatable)")
     p.add_argument("--exclude-column", dest="exclude_columns", action="append", metavar="TABLE.COLUMN", help="column (table.column or schema.table.column, wildcards allowed) never retrieved, shown or queryable (repeatable)")
 
@@ -156,11 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--format", dest="output", choices=("text", "json"), default="text")
 
     check = sub.add_parser("check", help="run the SQL guard alone (one JSON line per statement)", description="Run the SQL guard alone and print one JSON line per statement. Table and column names are checked only against a database: --db, else $ANALYST_DB or the configured one; with none, only the SQL itself is checked (a warning says so).")
-    check.add_argument("--db", metavar="DB", help="check table and column names against this database (default: $ANALYST_DB or config; with neither, names are not checked)")
+    check.add_argument("--db", metavar="DB", help="check table and column names against this database: a .duckdb file, a CSV/Parquet/JSON file or folder, or a postgresql:// URL (default: $ANALYST_DB or config; with neither, names are not checked)")
     check.add_argument("--exclude-table", dest="exclude_tables", action="append", metavar="PATTERN", help="table name or pattern treated as absent (repeatable)")
     check.add_argument("--exclude-column", dest="exclude_columns", action="append", metavar="TABLE.COLUMN", help="column (table.column or schema.table.column, wildcards allowed) treated as absent (repeatable)")
     check.add_argument("--dialect", choices=("duckdb", "postgres"), help="SQL dialect (default: the database's, else duckdb)")
-    check.add_argument("file", nargs="?", default="-", metavar="FILE|-", help="a file with one statement, a .jsonl file of {\"sql\": ...} lines, or - for stdin")
+    check.add_argument("file", nargs="?", default="-", metavar="FILE|-", help="a .sql file (each statement is checked), a .jsonl file of {\"sql\": ...} lines, or - for stdin")
 
     keys = sub.add_parser("keys", help="API keys in the OS keyring (read from a prompt or stdin, never argv)")
     keys_sub = keys.add_subparsers(dest="keys_command", metavar="set|list|delete", parser_class=_Parser, required=True)

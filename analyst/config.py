@@ -85,6 +85,45 @@ def _optional_str(value: Any) -> str | None:
     return None if value in (None, "") else _text(value)
 
 
+def _url(example: str) -> Any:
+    """A parser for an endpoint's base URL: http(s), a host, nothing else. Checked when the
+    config loads, so `OPENAI_BASE_URL=notaurl` is one line naming it, not a connection error
+    (or an SDK traceback) at the first model call."""
+
+    def parse(value: Any) -> str | None:
+        if value in (None, ""):
+            return None
+        return base_url(value, example)
+
+    return parse
+
+
+def base_url(value: Any, example: str) -> str:
+    from urllib.parse import urlsplit
+
+    fix = f"give one like {example}"
+    if not isinstance(value, str) or not value.strip() or any(c.isspace() for c in value.strip()):
+        raise ValueError(f"is not a URL; {fix}")
+    value = value.strip()
+    try:
+        parts = urlsplit(value)
+        parts.port  # a port that is no number raises here
+    except ValueError:
+        raise ValueError(f"is not a URL (its port is no number); {fix}") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ValueError(f"is not a URL (it needs http:// or https://); {fix}")
+    if not parts.hostname:
+        raise ValueError(f"is not a URL (it names no host); {fix}")
+    return value
+
+
+def shown_url(value: Any) -> str:
+    """A bad URL fit for an error line: a user:password part or a key-shaped string masked."""
+    from sessions.log import redact
+
+    return redact(re.sub(r"(//)[^/@\s]*@", r"\1***@", str(value)))
+
+
 def _str_list(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return tuple(v.strip() for v in value.split(",") if v.strip())
@@ -142,9 +181,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("log_rows", False, _bool, None, "also log result rows in session files"),
     Setting("data_to_model", True, _bool, None, "share sample values and result rows with the model (false: shapes and aggregates only)"),
     Setting("schema_budget", None, _optional_int, None, "tokens of schema in the first prompt"),
-    Setting("openai_base_url", None, _optional_str, "OPENAI_BASE_URL", "OpenAI-compatible endpoint"),
-    Setting("anthropic_base_url", None, _optional_str, "ANTHROPIC_BASE_URL", "Anthropic endpoint"),
-    Setting("ollama_base_url", None, _optional_str, "OLLAMA_BASE_URL", "Ollama endpoint (default http://localhost:11434/v1)"),
+    Setting("openai_base_url", None, _url("https://api.openai.com/v1"), "OPENAI_BASE_URL", "OpenAI-compatible endpoint"),
+    Setting("anthropic_base_url", None, _url("https://api.anthropic.com"), "ANTHROPIC_BASE_URL", "Anthropic endpoint"),
+    Setting("ollama_base_url", None, _url("http://localhost:11434/v1"), "OLLAMA_BASE_URL", "Ollama endpoint (default http://localhost:11434/v1)"),
     Setting("tools", True, _bool, None, "use native tool calling (false: read SQL from ```sql blocks)"),
     Setting("stream", False, _bool, None, "stream model text as it arrives"),
     Setting("threads", 2, _positive_int, None, "DuckDB threads"),
@@ -273,6 +312,8 @@ def load_config(flags: dict[str, Any] | None = None) -> Config:
             except (ValueError, TypeError) as exc:
                 where = "--" + setting.name.replace("_", "-") if source == "flag" else source
                 shown = json.dumps(value, ensure_ascii=False, default=str)  # as TOML spells it: true, "lots"
+                if setting.name.endswith("_base_url"):
+                    shown = shown_url(shown)
                 raise UserError(f"invalid {setting.name} {shown} from {where}: {exc}") from None
         values[setting.name] = value
         sources[setting.name] = source
@@ -293,8 +334,13 @@ def _endpoints(section: Any, path: Path) -> dict[str, Endpoint]:
         where = f"[endpoints.{name}] in {path}"
         if name in PROVIDERS and name != "ollama":
             raise UserError(f"{where}: {name!r} is a built-in provider; pick another name")
-        if not isinstance(spec, dict) or not isinstance(spec.get("base_url"), str) or not spec["base_url"].startswith(("http://", "https://")):
+        if not isinstance(spec, dict) or "base_url" not in spec:
             raise UserError(f"{where}: needs base_url = \"http://host:port/v1\"")
+        try:
+            spec = {**spec, "base_url": base_url(spec["base_url"], "\"http://host:port/v1\"")}
+        except ValueError as exc:
+            shown = shown_url(json.dumps(spec["base_url"], ensure_ascii=False, default=str))
+            raise UserError(f"{where}: base_url = {shown} {exc}") from None
         unknown = set(spec) - {"base_url", "key_env", "tools", "context_window"}
         if unknown:
             raise UserError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; known: base_url, key_env, tools, context_window")

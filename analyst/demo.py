@@ -52,8 +52,8 @@ def run_demo(config: Config, stdout: TextIO | None = None, stderr: TextIO | None
         assert report.divergence is not None
         stderr.write(f"\nreplay: {report.divergence.describe()}\n")
     stderr.write(
-        "\nNext: store a key and ask for real —\n"
-        "  analyst keys set openai        (or export OPENAI_API_KEY=...)\n"
+        "\nNext: give analyst a key and ask for real —\n"
+        "  export OPENAI_API_KEY=sk-...   (works everywhere; or `analyst keys set openai`, which needs an OS keyring)\n"
         "  analyst ask \"Which product category earns the most margin?\"\n"
     )
     return EXIT_OK if report.identical else EXIT_NOT_ANSWERED

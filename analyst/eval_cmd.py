@@ -40,13 +40,13 @@ class _Databases:
         self._open: dict[str | None, Any] = {}
         self._lock = threading.Lock()
 
-    def get(self, spec: str | None) -> Any:
+    def get(self, spec: str | None, origin: str | None = None) -> Any:
         from analyst.wiring import open_database
 
         key = spec or self.default
         with self._lock:
             if _db_key(key) not in self._open:  # `shop.duckdb` and `./shop.duckdb` are one database
-                self._open[_db_key(key)] = open_database(self.config, key)
+                self._open[_db_key(key)] = open_database(self.config, key, origin=origin if spec else None)
             return self._open[_db_key(key)]
 
     def close(self) -> None:
@@ -55,6 +55,22 @@ class _Databases:
                 database.close()
             except Exception:  # noqa: BLE001 - a query a second Ctrl+C left running; the process ends anyway
                 pass
+
+
+def _origin(suite_ref: str, item: Any) -> str:
+    """Where a suite question is, for an error about its "db" (the first line naming that db)."""
+    return f"{suite_ref}, line {item.line} (id {item.id})" if item.line else f"{suite_ref} (id {item.id})"
+
+
+def _warn_sample_fallback(suite: Any, db: str | None, stderr: TextIO) -> None:
+    """Questions without "db", with no --db or configured db, run on the bundled sample: almost
+    never what a hand-written suite means, so say so once, with the count, before anything runs."""
+    missing = [item for item in suite.items if not item.db]
+    if db or not missing:
+        return
+    first = f" (first: line {missing[0].line}, id {missing[0].id})" if missing[0].line else ""
+    stderr.write(f"analyst: warning: {len(missing)} of {len(suite.items)} suite question(s) have no \"db\"{first}; "
+                 "they run on the bundled sample database — add \"db\" to them or pass --db\n")
 
 
 def _db_key(spec: str | None) -> str | None:
@@ -122,13 +138,17 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
     todo = [item for item in suite.items if item.id not in done_ids]
     budget = settings.budget
     databases = _Databases(config, db)
+    _warn_sample_fallback(suite, db or config.db, stderr)
     out_path = Path(out) if out else None
     if out_path is not None and out_path.expanduser().resolve() in _inputs(suite_ref, model_name or config.model, suite, db or config.db):
         raise UserError(f"--out {out} is a file this run reads (the suite, the scripted model or a database); write the results elsewhere")
     out_handle = None
     try:
-        for spec in dict.fromkeys(item.db for item in suite.items):
-            databases.get(spec)
+        firsts: dict[str | None, Any] = {}
+        for item in suite.items:
+            firsts.setdefault(item.db, item)
+        for spec, first in firsts.items():
+            databases.get(spec, _origin(suite_ref, first))
         out_handle = open_output(out_path, "w") if out_path else None
     except BaseException:
         databases.close()

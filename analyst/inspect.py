@@ -65,21 +65,21 @@ def run_schema(config: Config, *, db: str | None, question: str | None, budget: 
     return EXIT_OK
 
 
-def _statements(source: str) -> list[tuple[int, str]]:
-    """(line, sql) pairs: a .jsonl file of {"sql": ...} lines, else one statement per input."""
+def _statements(source: str) -> list[tuple[int, str]] | str:
+    """(line, sql) pairs from a .jsonl file of {"sql": ...} lines; else the script's text, split
+    into statements once the dialect is known (see tools/statements.py)."""
     from analyst.config import utf8_text
 
     if source == "-":
         stdin_bytes = getattr(sys.stdin, "buffer", None)  # absent when stdin is replaced by a StringIO
-        text = utf8_text(stdin_bytes.read(), "standard input") if stdin_bytes is not None else sys.stdin.read().removeprefix("\ufeff")
-        return [(1, text)]
+        return utf8_text(stdin_bytes.read(), "standard input") if stdin_bytes is not None else sys.stdin.read().removeprefix("\ufeff")
     path = Path(source)
     try:
         text = utf8_text(path.read_bytes(), source)
     except OSError as exc:
         raise UserError(f"cannot read {source}: {exc.strerror}") from None
     if path.suffix.lower() != ".jsonl":
-        return [(1, text)]
+        return text
     from tools.jsonl import JsonlError, jsonl_objects
 
     try:
@@ -96,8 +96,9 @@ def run_check(config: Config, *, db: str | None, dialect: str | None, source: st
     """The guard alone; one JSON line per statement; exit 1 if any is rejected."""
     stdout = stdout or sys.stdout
     from tools.guard import Problem, check_sql
+    from tools.statements import split_statements
 
-    statements = _statements(source)
+    read = _statements(source)
     database = None
     catalog = None
     if db or config.db:
@@ -107,15 +108,20 @@ def run_check(config: Config, *, db: str | None, dialect: str | None, source: st
     else:
         sys.stderr.write("analyst: warning: no --db given, so table and column names are not checked\n")
     dialect = dialect or "duckdb"
+    if isinstance(read, str):
+        # a script without statements (empty, comments only) is checked as is: the guard says "empty"
+        statements = [(s.line, s.sql) for s in split_statements(read, dialect)] or [(1, read)]
+    else:
+        statements = read
     all_ok = True
     try:
-        for line, sql in statements:
+        for index, (line, sql) in enumerate(statements, start=1):
             cross = None
             if database is not None:
                 cross = lambda text: [Problem("engine_rejects", m) for m in database.cross_check(text)]  # noqa: E731
             verdict = check_sql(sql, catalog, dialect, cross_check=cross)
             all_ok &= verdict.ok
-            stdout.write(json.dumps({"line": line, "ok": verdict.ok, "problems": [{"code": p.code, "message": p.message} for p in verdict.problems], "sql": verdict.sql}, ensure_ascii=False) + "\n")
+            stdout.write(json.dumps({"index": index, "line": line, "ok": verdict.ok, "problems": [{"code": p.code, "message": p.message} for p in verdict.problems], "sql": verdict.sql}, ensure_ascii=False) + "\n")
     finally:
         if database is not None:
             database.close()

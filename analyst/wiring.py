@@ -32,8 +32,11 @@ def is_postgres_url(spec: str) -> bool:
     return spec.startswith(("postgresql://", "postgres://"))
 
 
-def open_database(config: Config, db: str | None = None) -> Any:
-    """Open `db` (or the configured one, or the bundled sample) read-only; exit 4 if it can't."""
+def open_database(config: Config, db: str | None = None, *, origin: str | None = None) -> Any:
+    """Open `db` (or the configured one, or the bundled sample) read-only; exit 4 if it can't.
+
+    `origin` names where `db` came from when it is not --db (a batch or suite line, e.g.
+    `q.jsonl, line 3 (id q3)`): the error starts with it, and its fix speaks of that line."""
     from tools.databases.base import DatabaseOpenError
 
     spec = db or config.db
@@ -58,7 +61,10 @@ def open_database(config: Config, db: str | None = None) -> Any:
             print(f"analyst: warning: {notice}", file=sys.stderr)
         return _warn_unmatched_exclusions(config, database)
     except DatabaseOpenError as exc:
-        raise UserError(str(exc), EXIT_DATABASE) from None
+        if origin is None:
+            raise UserError(str(exc), EXIT_DATABASE) from None
+        fix = exc.fix if exc.fix and "--db" not in exc.fix else 'fix its "db" (a relative path is read from the file\'s folder)'
+        raise UserError(f"{origin}: {exc.message} — {fix}", EXIT_DATABASE) from None
 
 
 def _warn_unmatched_exclusions(config: Config, database: Any) -> Any:

@@ -131,13 +131,19 @@ def read_log(path: Path) -> LogContents:
         if not line.strip():
             continue
         try:
-            events.append(json.loads(line))
+            event = json.loads(line)
         except (json.JSONDecodeError, UnicodeDecodeError):
+            event = None
+        if isinstance(event, dict):  # a JSON line that is no object (`5`, `[1]`) is no event
+            events.append(event)
+        else:
             bad.append(number)
     if torn:
         try:
-            events.append(json.loads(lines[-1]))
-            torn = False
+            event = json.loads(lines[-1])
         except (json.JSONDecodeError, UnicodeDecodeError):
-            pass
+            event = None
+        if isinstance(event, dict):
+            events.append(event)
+            torn = False
     return LogContents(tuple(events), torn, tuple(bad))

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from sessions.evaluate import NOT_RUN, OUTCOMES, QuestionResult
+from sessions.refs import is_file, looks_like_path, path_problem, unusable
 from sessions.stats import mcnemar_exact_p, wilson_interval
 
 
@@ -191,10 +192,22 @@ def _check_run_log(path: Path, runs_dir: Path) -> Path:
 def find_run(runs_dir: Path, ref: str) -> Path:
     """The run log `ref` names: a run id, a path, or a unique part of an id. Raises
     FileNotFoundError (NotARunLog for a file that is not a run log) with a one-line message."""
+    hint = "pass a run id or its .jsonl file (`analyst runs list` shows them)"
+    problem = unusable(ref)
+    if problem:
+        raise FileNotFoundError(f"{problem}; {hint}")
     exact = runs_dir / f"{ref}.jsonl"
-    if exact.is_file():
+    if is_file(exact):
         return _check_run_log(exact, runs_dir)
-    if Path(ref).is_file():
+    if looks_like_path(ref):
+        in_dir = runs_dir / Path(ref).name
+        if Path(ref).name == ref and not is_file(Path(ref)) and is_file(in_dir):  # `ID.jsonl`: a file in the runs folder
+            return _check_run_log(in_dir, runs_dir)
+        problem = path_problem(ref, "run")
+        if problem:
+            raise FileNotFoundError(f"{problem}; {hint}")
+        return _check_run_log(Path(ref).expanduser(), runs_dir)
+    if is_file(Path(ref)):
         return _check_run_log(Path(ref), runs_dir)
     matches = sorted(p for p in runs_dir.glob("*.jsonl") if ref in p.stem) if runs_dir.exists() else []
     if len(matches) == 1:

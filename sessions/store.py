@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sessions.log import LogContents, read_log
+from sessions.refs import is_file, looks_like_path, path_problem, unusable
 
 
 class SessionNotFound(Exception):
@@ -14,19 +15,39 @@ class SessionNotFound(Exception):
 
 
 def find_session(ref: str, sessions_dir: Path) -> Path:
-    """A session by path, by full id, or by a unique id prefix."""
-    path = Path(ref).expanduser()
-    if path.suffix == ".jsonl" and path.exists():
+    """A session by path, by full id, or by a unique id prefix.
+
+    Ids are matched by string prefix, never by glob: `[`, `*` or an absolute path in a
+    reference are plain characters, and every miss is a SessionNotFound with one line."""
+    hint = "pass a session id or its .jsonl file (`analyst sessions list` shows them)"
+    problem = unusable(ref)
+    if problem:
+        raise SessionNotFound(f"{problem}; {hint}")
+    if looks_like_path(ref):
+        path = Path(ref).expanduser()
+        in_dir = sessions_dir / path.name
+        if path.name == ref and not is_file(path) and is_file(in_dir):  # `ID.jsonl`: a file in the sessions folder
+            return in_dir
+        problem = path_problem(ref, "session")
+        if problem:
+            raise SessionNotFound(f"{problem}; {hint}")
         return path
     exact = sessions_dir / f"{ref}.jsonl"
-    if exact.exists():
+    if is_file(exact):
         return exact
-    matches = sorted(sessions_dir.glob(f"{ref}*.jsonl")) if sessions_dir.exists() else []
+    matches = sorted(p for p in _session_files(sessions_dir) if p.stem.startswith(ref))
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:
         raise SessionNotFound(f"{ref!r} matches {len(matches)} sessions; give more of the id")
     raise SessionNotFound(f"no session {ref!r} in {sessions_dir} (run `analyst sessions list`)")
+
+
+def _session_files(sessions_dir: Path) -> list[Path]:
+    try:
+        return [p for p in sessions_dir.glob("*.jsonl") if p.is_file()] if sessions_dir.is_dir() else []
+    except OSError:
+        return []
 
 
 @dataclass
@@ -140,10 +161,13 @@ def turns_of(contents: LogContents) -> tuple[dict[str, Any], list[Turn]]:
 
 
 def load_session(path: Path) -> SessionRecord:
-    contents = read_log(path)
+    try:
+        contents = read_log(path)
+    except OSError as exc:
+        raise SessionNotFound(f"cannot read {path}: {exc.strerror or exc}") from None
     started, turns = turns_of(contents)
     if not started:
-        raise SessionNotFound(f"{path} is not a session log (no session_started event)")
+        raise SessionNotFound(f"{path} is not a session log (no session_started event); `analyst sessions list` shows the sessions")
     return SessionRecord(str(started.get("session", path.stem)), path, started, tuple(turns), contents.torn, contents.bad_lines)
 
 

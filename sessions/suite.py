@@ -32,6 +32,7 @@ class SuiteItem:
     instructions: str = ""
     kind: str = "sql"  # "sql", or "refusal" when the right answer is to decline
     db_label: str = ""  # short name for per-database metrics
+    line: int = 0  # where the question is in its file (0: not from a file), for errors that name it
 
     @property
     def prompt(self) -> str:
@@ -86,6 +87,7 @@ def _item(row: dict[str, Any], number: int, base: Path, where: str) -> SuiteItem
         instructions=str(row.get("instructions") or ""),
         kind=kind,
         db_label=Path(db).stem if db and "://" not in db else (db or "default"),
+        line=number,
     )
 
 

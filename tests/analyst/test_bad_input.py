@@ -121,7 +121,7 @@ def test_check_input_with_a_bom(name: str, content: bytes, capsys, tmp_path: Pat
     path.write_bytes(content)
     result = run_cli(["check", str(path)], capsys)
     assert result.code == 0, result.out + result.err
-    assert json.loads(result.out) == {"line": 1, "ok": True, "problems": [], "sql": "SELECT 1 AS one"}
+    assert json.loads(result.out) == {"index": 1, "line": 1, "ok": True, "problems": [], "sql": "SELECT 1 AS one"}
 
 
 def test_suite_script_and_config_with_a_bom(capsys, tmp_path: Path, analyst_home: Path) -> None:
@@ -285,7 +285,7 @@ def test_check_help_does_not_promise_a_default_database(capsys) -> None:
     assert stopped.value.code == 0
     text = " ".join(capsys.readouterr().out.split())
     assert "sample database" not in text
-    assert "--db DB check table and column names against this database (default: $ANALYST_DB or config; with neither, names are not checked)" in text
+    assert "--db DB check table and column names against this database: a .duckdb file, a CSV/Parquet/JSON file or folder, or a postgresql:// URL (default: $ANALYST_DB or config; with neither, names are not checked)" in text
 
 
 def test_check_explain_prints_no_sqlglot_warning(tmp_path: Path, analyst_home: Path) -> None:
@@ -327,3 +327,41 @@ def test_a_keyword_connection_string_is_refused_without_echoing_its_password(cap
     result = run_cli(["ask", "anything", "--db", dsn, "--approve", "auto"], capsys)
     assert result.code == 4 and "postgresql://USER@HOST:PORT/DBNAME" in result.err
     assert "Hunter2Pw" not in result.err + result.out and len(result.err.strip().splitlines()) == 1
+
+
+# Base URLs that are not URLs --------------------------------------------------------------------
+
+@pytest.mark.parametrize("variable,example", [
+    ("OPENAI_BASE_URL", "https://api.openai.com/v1"),
+    ("ANTHROPIC_BASE_URL", "https://api.anthropic.com"),
+    ("OLLAMA_BASE_URL", "http://localhost:11434/v1"),
+])
+@pytest.mark.parametrize("value", ["notaurl", "ftp://host/v1", "http://", "http://host:port/v1", "http://a b/v1", "localhost:11434"])
+def test_a_base_url_that_is_not_a_url_is_one_line_naming_the_variable(variable: str, example: str, value: str, capsys, monkeypatch, tmp_path: Path) -> None:
+    """Was a connection error (or an SDK traceback) at the first model call, after the schema work."""
+    monkeypatch.setenv(variable, value)
+    model = script(tmp_path / "m.jsonl", text_reply("ok"))
+    result = run_cli(["ask", "one?", "--model", model, "--approve", "auto"], capsys)
+    one_line_error(result, f"from env {variable}", "is not a URL", example)
+
+
+def test_a_base_url_with_a_password_is_not_echoed(capsys, monkeypatch) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", "https://me:hunter2secret@ proxy/v1")
+    result = run_cli(["config", "show"], capsys)
+    one_line_error(result, "OPENAI_BASE_URL", "is not a URL")
+    assert "hunter2secret" not in result.err
+
+
+@pytest.mark.parametrize("value", ["notaurl", "http://", "https://x:99999999/v1", "5"])
+def test_an_endpoint_base_url_that_is_not_a_url_is_one_line(value: str, capsys, analyst_home: Path) -> None:
+    path = analyst_home / "config.toml"
+    path.write_text(f'[endpoints.local]\nbase_url = "{value}"\n' if value != "5" else "[endpoints.local]\nbase_url = 5\n")
+    result = run_cli(["config", "show"], capsys)
+    one_line_error(result, "[endpoints.local] in", str(path), "is not a URL", "http://host:port/v1")
+
+
+def test_a_good_base_url_with_spaces_around_it_is_accepted(capsys, monkeypatch) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", " http://127.0.0.1:9/v1 ")
+    result = run_cli(["config", "show"], capsys)
+    assert result.code == 0, result.err
+    assert "http://127.0.0.1:9/v1" in result.out

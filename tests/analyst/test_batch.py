@@ -161,3 +161,45 @@ def read_out_lenient(path: Path) -> list[dict]:
         except json.JSONDecodeError:
             pass
     return out
+
+
+def test_a_line_whose_db_does_not_open_names_its_line_and_id(fake, capsys, tmp_path: Path) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({"id": "ok", "question": "How many rows in stores"}) + "\n"
+                         + json.dumps({"id": "far", "question": "How many rows in stores", "db": "gone.duckdb"}) + "\n")
+    result = run_cli(["batch", str(questions), "--approve", "auto"], capsys)
+    assert result.code == 1, result.err
+    records = {r["id"]: r for r in map(json.loads, result.out.splitlines())}
+    assert records["ok"]["status"] == "answered"
+    message = records["far"]["error"]["message"]
+    assert message.startswith(f"{questions}, line 2 (id far): database not found: {tmp_path / 'gone.duckdb'}"), message
+    assert "--db" not in message
+
+
+def test_without_a_terminal_each_finished_question_is_one_stderr_line(fake, capsys, tmp_path: Path) -> None:
+    questions = tmp_path / "q.jsonl"
+    ids = write_questions(questions, 4)
+    with questions.open("a") as handle:
+        handle.write(json.dumps({"id": "gone", "question": "How many rows in stores", "db": "gone.duckdb"}) + "\n")
+    result = run_cli(["batch", str(questions), "--approve", "auto", "--concurrency", "2"], capsys)
+    assert result.code == 1, result.err
+    lines = [line for line in result.err.splitlines() if line.startswith("batch ")]
+    assert len(lines) == 5, result.err
+    assert [line.split(" · ")[0] for line in lines] == [f"batch {n}/5" for n in range(1, 6)]
+    by_id = {line.split(" · ")[1]: line.split(" · ") for line in lines}
+    assert set(by_id) == {*ids, "gone"}
+    for qid in ids:
+        assert by_id[qid][2] == "answered" and by_id[qid][3].endswith(" s"), by_id[qid]
+        float(by_id[qid][3].removesuffix(" s"))
+    assert by_id["gone"][2] == "failed" and "line 5 (id gone): database not found" in by_id["gone"][4]
+    assert "\x1b" not in result.err  # no bar, no control codes in a log file
+
+
+def test_eta_waits_for_data_and_counts_concurrency() -> None:
+    from analyst.batch_progress import eta_seconds
+
+    assert eta_seconds(10, [], 4) is None  # nothing finished yet: no guess
+    assert eta_seconds(8, [2.0, 2.0], 4) == 4.0  # two rounds of four, 2 s each
+    assert eta_seconds(8, [2.0, 2.0], 1) == 16.0
+    assert eta_seconds(3, [1.0, 3.0], 8) == 2.0  # fewer left than workers: one round
+    assert eta_seconds(0, [1.0], 2) == 0.0

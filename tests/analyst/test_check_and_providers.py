@@ -40,6 +40,51 @@ def test_check_excluded_table_is_rejected(capsys, monkeypatch, sample_db: Path) 
     assert result.code == 1 and json.loads(result.out)["problems"][0]["code"] == "unknown_table"
 
 
+SCRIPT = """-- counts; with a comment that has a semicolon
+SELECT count(*) AS n FROM customers WHERE segment <> 'a;b';
+
+/* a block comment; */ DELETE FROM customers;
+SELECT custmer_id
+FROM customers;;
+SELECT $$x;y$$ AS t   -- last, no semicolon
+"""
+
+
+def test_check_a_sql_script_gives_one_line_per_statement(capsys, tmp_path: Path, sample_db: Path) -> None:
+    """Was one verdict for the whole file ("one statement only"); `;` inside strings, comments
+    and dollar quotes does not end a statement."""
+    script = tmp_path / "queries.sql"
+    script.write_text(SCRIPT)
+    result = run_cli(["check", "--db", str(sample_db), str(script)], capsys)
+    assert result.code == 1, result.err
+    lines = [json.loads(line) for line in result.out.splitlines()]
+    assert [(r["index"], r["line"], r["ok"]) for r in lines] == [(1, 2, True), (2, 4, False), (3, 5, False), (4, 7, True)], lines
+    assert lines[1]["problems"][0]["code"] != "multiple_statements"
+    assert "customer_id" in lines[2]["problems"][0]["message"]
+    assert "'a;b'" in lines[0]["sql"] and "x;y" in lines[3]["sql"]
+
+
+def test_check_a_script_of_good_statements_exits_0(capsys, monkeypatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("SELECT 1 AS one;\nSELECT 2 AS two;\n"))
+    result = run_cli(["check", "-"], capsys)
+    assert result.code == 0, result.out + result.err
+    assert [json.loads(line)["index"] for line in result.out.splitlines()] == [1, 2]
+
+
+def test_check_splits_postgres_dollar_quotes_with_a_tag(capsys, monkeypatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("SELECT $q$a;b$q$ AS s; SELECT 2 AS two"))
+    result = run_cli(["check", "--dialect", "postgres", "-"], capsys)
+    assert result.code == 0, result.out + result.err
+    assert len(result.out.splitlines()) == 2
+
+
+def test_check_an_unterminated_string_is_one_rejected_statement(capsys, monkeypatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("SELECT 1; SELECT 'oops"))
+    result = run_cli(["check", "-"], capsys)
+    assert result.code == 1 and "Traceback" not in result.err
+    assert [json.loads(line)["ok"] for line in result.out.splitlines()] == [False]
+
+
 def test_ask_through_anthropic(capsys, monkeypatch) -> None:
     with FakeAnthropic() as fake:
         monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-canary-0000000")

@@ -258,3 +258,32 @@ def test_failing_gold_sql_is_named_so_the_suite_gets_fixed(capsys, tmp_path: Pat
     assert "the gold SQL of 2 question(s) failed (q0, q1)" in result.err or "the gold SQL of 2 question(s) failed (q1, q0)" in result.err
     run_log = next((analyst_home / "runs").glob("*.jsonl"))
     assert f"each error is in {run_log}" in result.err and "nosuch" in run_log.read_text()
+
+
+@pytest.mark.parametrize("bad_db", ["missing.duckdb", "/nowhere/shop.duckdb", "postgresql://nobody@127.0.0.1:1/x"])
+def test_a_suite_line_whose_db_does_not_open_is_named_by_line_and_id(bad_db: str, capsys, tmp_path: Path, analyst_home: Path) -> None:
+    good = _shop(tmp_path)
+    suite = tmp_path / "suite.jsonl"
+    suite.write_text(json.dumps({"id": "q0", "question": "Q0", "gold_sql": "SELECT 1", "db": str(good)}) + "\n"
+                     + json.dumps({"id": "broken", "question": "Q1", "gold_sql": "SELECT 1", "db": bad_db}) + "\n")
+    result = run_cli(["eval", str(suite), "--model", f"scripted:{_script(tmp_path, ANSWER)}"], capsys)
+    assert result.code == 4, result.err
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.err, result.err
+    assert f"{suite}, line 2 (id broken):" in lines[0]
+    assert "--db" not in lines[0]  # the fix is in the suite line, not a flag
+    assert not (analyst_home / "runs").exists() or not list((analyst_home / "runs").glob("*.jsonl"))
+
+
+def test_suite_lines_without_db_warn_once_with_the_count(capsys, tmp_path: Path, analyst_home: Path) -> None:
+    suite = tmp_path / "suite.jsonl"
+    suite.write_text("".join(json.dumps({"id": f"q{k}", "question": f"Q{k}", "gold_sql": "SELECT 1 AS one"}) + "\n" for k in range(3)))
+    model = _script(tmp_path, [{"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT 1 AS one"}}]}, {"text": "One."}] * 3)
+    result = run_cli(["eval", str(suite), "--model", f"scripted:{model}"], capsys)
+    assert result.code == 0, result.err
+    warnings = [line for line in result.err.splitlines() if "sample database" in line]
+    assert warnings == ['analyst: warning: 3 of 3 suite question(s) have no "db" (first: line 1, id q0); they run on the '
+                        'bundled sample database — add "db" to them or pass --db'], result.err
+
+    with_db = run_cli(["eval", str(suite), "--db", str(_shop(tmp_path)), "--model", f"scripted:{model}"], capsys)
+    assert "sample database" not in with_db.err, with_db.err

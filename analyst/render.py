@@ -40,6 +40,7 @@ class Progress:
     def __init__(self, stream: TextIO | None = None, quiet: bool = False) -> None:
         self.console = _console(stream or sys.stderr)
         self.quiet = quiet
+        self._model_error: str | None = None  # shown only if the turn does not end with it
 
     def __call__(self, event: Any) -> None:
         from rich.syntax import Syntax
@@ -49,6 +50,13 @@ class Progress:
             return
         kind = event.type
         c = self.console
+        if self._model_error is not None:
+            # A model failure that ends the turn is said once, by the final `analyst: failed:` line;
+            # one the turn survives (a summary that failed after the result) is said here.
+            message, self._model_error = self._model_error, None
+            ending = kind == "run_finished" and event.error and event.error.get("message") == message
+            if not ending:
+                c.print(Text(f"model error: {inert(message)}", style="red"))
         if kind == "schema_retrieved":
             what = "whole schema" if event.whole else f"{len(event.tables)} tables"
             c.print(Text(f"schema: {what} ({event.tokens} tokens): {', '.join(event.tables)}", style="dim"))
@@ -71,7 +79,7 @@ class Progress:
             head = "" if message.lower().startswith(f"query {event.kind}") else f"query {event.kind}: "
             c.print(Text(head + message, style="yellow"))
         elif kind == "model_failed":
-            c.print(Text(f"model error: {inert(event.message)}", style="red"))
+            self._model_error = event.message
         elif kind == "approval_decided" and event.decided_by == "policy" and event.decision == "dry_run":
             c.print(Text("dry run: checked, not executed", style="dim"))
 

@@ -130,3 +130,22 @@ def test_without_tools_a_clarify_line_is_the_question(capsys, monkeypatch) -> No
         result = run_cli(["ask", "Revenue?", "--approve", "auto", "--format", "json", "--no-tools"], capsys)
         assert result.code == 1 and result.json()["clarification"] == "Gross or net revenue?"
         assert "CLARIFY:" in fake.requests[0]["messages"][0]["content"]
+
+
+def test_a_model_failure_that_ends_the_turn_is_said_once(fake, capsys) -> None:
+    """The progress line and the final line used to say the same failure twice (three times with
+    the session line's neighbour); the final `analyst: failed:` line alone says it now."""
+    fake.queue_many([{"error": {"status": 400, "message": "the prompt is malformed"}}] * 3)
+    result = run_cli(["ask", "How many flights were there?", "--model", fake.model, "--approve", "auto"], capsys)
+    assert result.code == 3, result.err
+    assert result.err.count("the prompt is malformed") == 1, result.err
+    assert "analyst: failed:" in result.err and "model error:" not in result.err
+
+
+def test_a_model_failure_the_turn_survives_is_still_shown(fake, capsys) -> None:
+    """A summary that failed after the result: the answer stands, and the failure is shown once."""
+    fake.queue_many([run_sql_reply("SELECT count(*) AS n FROM customers"), text_reply("200 customers."),
+                     *[{"error": {"status": 400, "message": "summary refused"}}] * 3])
+    result = run_cli(["ask", "How many customers?", "--model", fake.model, "--approve", "auto"], capsys)
+    assert result.code == 0, result.err
+    assert result.err.count("summary refused") == 1 and "model error:" in result.err, result.err

@@ -22,6 +22,7 @@ from agents.models.base import (
 )
 from agents.models.sdk_common import (
     error_detail,
+    from_transport,
     one_line,
     parse_arguments,
     provider_error,
@@ -224,5 +225,7 @@ class OpenAIModel:
             except ValueError:
                 raise ProviderError(f"{self.name} sent a malformed stream event{shown(text_parts)}; is the base URL an OpenAI-compatible API?") from None
             except Exception as exc:  # noqa: BLE001 - anything else from the transport
+                if from_transport(exc):  # openai 3.0 let the transport's own error through unwrapped
+                    raise ProviderError(f"{self.name} stream dropped{shown(text_parts)}: the connection closed before the reply finished") from None
                 raise ProviderError(f"{self.name} stream broke{shown(text_parts)}: {redact(one_line(str(exc)) or type(exc).__name__, self._api_key)}") from None
             yield chunk

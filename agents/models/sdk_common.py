@@ -83,3 +83,12 @@ def provider_error(exc: Exception, sdk: Any, *, name: str, api_key: str | None, 
     if isinstance(exc, sdk.APIConnectionError):
         return ProviderError(f"cannot reach {name} at {safe_url(base_url)} (connection failed)")
     return ProviderError(f"{name} failed: {redact(one_line(str(exc)), api_key)}")
+
+
+_TRANSPORTS = frozenset({"httpx", "httpx2", "httpcore", "httpcore2", "h11", "h2"})
+
+
+def from_transport(exc: BaseException) -> bool:
+    """Whether `exc` is the HTTP transport's own error (a cut connection), which some SDK
+    releases pass through unwrapped instead of as their APIConnectionError."""
+    return type(exc).__module__.split(".")[0] in _TRANSPORTS

@@ -278,7 +278,8 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
     if out_error is not None:
         raise out_error
     if summary["not_run"]:
-        how = "interrupted" if interrupted else f"stopped ({summary.get('stopped')})"
+        reason = str(summary.get("stopped") or "stopped")
+        how = "interrupted" if interrupted else f"stopped ({reason.removeprefix('stopped: ')})"
         stderr.write(f"analyst: {how}: {summary['n']} scored, {summary['not_run']} not run; resume with "
                      f"`analyst eval {_shell(suite_ref)} --model {_shell(resolved.model.name)} --resume {run_id}`\n")
     if interrupted:

@@ -95,6 +95,8 @@ def _inputs(suite_ref: str, model_name: str | None, suite: Any, default_db: str 
 def _carried(config: Config, ref: str, suite: Any, model: str) -> tuple[str, list[Any], str | None]:
     """The scored results of run `ref` to keep (same suite and model, or a one-line error), with
     its id and its name (the new run carries the name unless --name gives another)."""
+    from dataclasses import replace
+
     from sessions.evaluate import NOT_RUN
     from sessions.runs import find_run, load_run, results_as_objects
 
@@ -109,7 +111,10 @@ def _carried(config: Config, ref: str, suite: Any, model: str) -> tuple[str, lis
         raise UserError(f"--resume {ref}: that run used {header.get('model')}, not {model}; pass --model {header.get('model')} or run afresh")
     ids = {item.id for item in suite.items}
     # not run, or failed at the provider (a 503, a rejected key): asked again, not kept
+    items = {item.id: item for item in suite.items}
     kept = [r for r in results_as_objects(record.results) if r.outcome not in (NOT_RUN, "model_error") and r.id in ids]
+    # a run recorded before results kept the question and gold SQL: take them from the suite (same hash)
+    kept = [r if r.gold_sql else replace(r, question=items[r.id].question, gold_sql=tuple(items[r.id].gold)) for r in kept]
     return str(header.get("run_id")), list({r.id: r for r in kept}.values()), header.get("name") if isinstance(header.get("name"), str) else None
 
 

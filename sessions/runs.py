@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import secrets
 import threading
@@ -255,12 +256,14 @@ def _text(value: Any, default: str | None) -> str | None:
 
 
 def _number(value: Any, default: float | None) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        try:
-            return float(value) if isinstance(value, str) else default
-        except ValueError:
-            return default
-    return float(value) if value == value else default  # NaN: unknown
+    """A finite number from a number or numeric text; anything else (NaN, 1e400, "x") is `default`."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return default
+    try:
+        number = float(value)
+    except (ValueError, OverflowError):
+        return default
+    return number if math.isfinite(number) else default
 
 
 def _as_result(r: dict[str, Any]) -> QuestionResult:

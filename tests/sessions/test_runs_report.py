@@ -178,6 +178,8 @@ def _header(run_id: str) -> dict:
     {"type": "result", "id": "q1", "correct": False},  # hardly anything
     {"type": "result", "id": "q1", "correct": "false", "outcome": "exec_error", "latency_ms": "12.5", "input_tokens": "x",
      "cost_usd": None, "category": 7, "db": None, "predicted_sql": ["SELECT 1"], "gold_sql": "SELECT 2"},  # mistyped
+    {"type": "result", "id": "q1", "correct": False, "input_tokens": 10 ** 400, "output_tokens": float("nan"),
+     "latency_ms": float("inf"), "cost_usd": "1e400", "category": {"x": 1}, "set_equal": "yes"},  # out of range
 ])
 def test_show_and_compare_tolerate_result_lines_without_fields(analyst_home: Path, capsys, line: dict) -> None:
     runs = analyst_home / "runs"
@@ -202,3 +204,22 @@ def test_a_run_log_with_garbage_after_its_header_is_read_or_named(analyst_home: 
     assert shown.code == 0 and "no questions were scored" in shown.out and "Traceback" not in shown.err
     data = run_cli(["runs", "show", "junk", "--format", "json"], capsys).json()
     assert data["questions"] == [] and data["summary"]["n"] == 0
+
+
+def test_resuming_an_older_run_fills_question_and_gold_from_the_suite(tmp_path: Path, analyst_home: Path, capsys) -> None:
+    suite = _suite(tmp_path, _db(tmp_path), ["SELECT id, price FROM items"] * 2)
+    model = _model(tmp_path, _sql("SELECT id FROM items") + [{"error": {"status": 503, "message": "overloaded"}}])
+    assert run_cli(["eval", str(suite), "--model", model, "--name", "old"], capsys).code == 1
+    first = _run_path(analyst_home, "old")
+    lines = [json.loads(line) for line in first.read_text().splitlines()]
+    for line in lines:  # as an older analyst wrote it
+        line.pop("question", None), line.pop("gold_sql", None)
+    first.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    assert _model(tmp_path, _sql("SELECT id, price FROM items")) == model  # the same model, now answering q1
+    resumed = run_cli(["eval", str(suite), "--model", model, "--resume", first.stem], capsys)
+    assert resumed.code == 0 and "1 scored question(s) kept, 1 to run" in resumed.err, resumed.err
+    (second,) = [p for p in (analyst_home / "runs").glob("*.jsonl") if p != first]
+    carried = next(json.loads(line) for line in second.read_text().splitlines() if '"q0"' in line)
+    assert carried["gold_sql"] == ["SELECT id, price FROM items"] and carried["question"] == "Question number 0"
+    shown = run_cli(["runs", "show", second.stem], capsys)
+    assert "gold:      SELECT id, price FROM items" in shown.out

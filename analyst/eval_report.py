@@ -136,7 +136,8 @@ def print_failures(console: Any, results: list[Any]) -> None:
         for name, value in fields:
             if not value:
                 continue
-            line = Text(f"  {name + ':':<{label}} ", style="dim")
+            line = Text()
+            line.append(f"  {name + ':':<{label}} ", style="dim")
             line.append(inert(str(value)).rstrip().replace("\n", "\n" + " " * (label + 3)))
             console.print(line, soft_wrap=True)
     reasons: dict[str, list[str]] = {}

@@ -158,7 +158,6 @@ def print_comparison(stream: TextIO, comparison: dict[str, Any], name_a: str, na
     from rich.text import Text
 
     from analyst.render import inert
-
     from analyst.result_table import report_console
 
     console = report_console(stream, highlight=False)
@@ -183,7 +182,7 @@ def print_comparison(stream: TextIO, comparison: dict[str, Any], name_a: str, na
             p2 = shared["mcnemar_p_without_identical_sql"]
             console.print(
                 f"{same} of these {len(comparison['fixed']) + len(comparison['broken'])} flips have the same predicted SQL in both runs "
-                "(marked = below): the same query scored differently (ties, an unordered LIMIT, a clock), not a model change; "
+                "(marked (=) below): the same query scored differently (ties, an unordered LIMIT, a clock), not a model change; "
                 f"without them McNemar p = {p2:.3g}", soft_wrap=True,
             )
     elif shared is not None:

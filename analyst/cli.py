@@ -144,10 +144,12 @@ def build_parser() -> argparse.ArgumentParser:
     runs = sub.add_parser("runs", help="recorded eval runs: list, show, compare")
     runs_sub = runs.add_subparsers(dest="runs_command", metavar="list|show|compare", parser_class=_Parser, required=True)
     runs_sub.add_parser("list", help="runs, newest first")
-    runs_show = runs_sub.add_parser("show", help="one run's report")
+    runs_show = runs_sub.add_parser("show", help="one run's report, then each question not correct with why and its predicted and gold SQL")
     runs_show.add_argument("refs", nargs=1, metavar="RUN")
-    runs_compare = runs_sub.add_parser("compare", help="per-category deltas and questions that flipped (exit 1 if any broke)")
+    runs_show.add_argument("--format", dest="output", choices=("text", "json"), default="text", help="json: summary, per-category/per-database accuracy and every question (README: Eval runs as JSON)")
+    runs_compare = runs_sub.add_parser("compare", help="per-category deltas and questions that flipped, those with the same SQL in both runs marked (exit 1 if any broke)")
     runs_compare.add_argument("refs", nargs=2, metavar="RUN")
+    runs_compare.add_argument("--format", dest="output", choices=("text", "json"), default="text", help="json: both runs, the deltas, every flip with both outcomes and identical_sql, McNemar")
 
     schema = sub.add_parser("schema", help="show the catalog, or the slice chosen for a question")
     _add_db(schema)
@@ -230,7 +232,7 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.command == "runs":
         from analyst.eval_cmd import run_runs
 
-        return run_runs(config, args.runs_command, getattr(args, "refs", []))
+        return run_runs(config, args.runs_command, getattr(args, "refs", []), output=getattr(args, "output", "text"))
     if args.command == "schema":
         from analyst.inspect import run_schema
 

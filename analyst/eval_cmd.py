@@ -92,8 +92,11 @@ def _inputs(suite_ref: str, model_name: str | None, suite: Any, default_db: str 
     return [p.expanduser().resolve() for p in paths]
 
 
-def _carried(config: Config, ref: str, suite: Any, model: str) -> tuple[str, list[Any]]:
-    """The scored results of run `ref` to keep (same suite and model, or a one-line error)."""
+def _carried(config: Config, ref: str, suite: Any, model: str) -> tuple[str, list[Any], str | None]:
+    """The scored results of run `ref` to keep (same suite and model, or a one-line error), with
+    its id and its name (the new run carries the name unless --name gives another)."""
+    from dataclasses import replace
+
     from sessions.evaluate import NOT_RUN
     from sessions.runs import find_run, load_run, results_as_objects
 
@@ -108,8 +111,11 @@ def _carried(config: Config, ref: str, suite: Any, model: str) -> tuple[str, lis
         raise UserError(f"--resume {ref}: that run used {header.get('model')}, not {model}; pass --model {header.get('model')} or run afresh")
     ids = {item.id for item in suite.items}
     # not run, or failed at the provider (a 503, a rejected key): asked again, not kept
+    items = {item.id: item for item in suite.items}
     kept = [r for r in results_as_objects(record.results) if r.outcome not in (NOT_RUN, "model_error") and r.id in ids]
-    return str(header.get("run_id")), list({r.id: r for r in kept}.values())
+    # a run recorded before results kept the question and gold SQL: take them from the suite (same hash)
+    kept = [r if r.gold_sql else replace(r, question=items[r.id].question, gold_sql=tuple(items[r.id].gold)) for r in kept]
+    return str(header.get("run_id")), list({r.id: r for r in kept}.values()), header.get("name") if isinstance(header.get("name"), str) else None
 
 
 def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str | None, name: str | None, out: str | None, concurrency: int, resume: str | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
@@ -133,7 +139,8 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
     max_rows = max(EVAL_MAX_ROWS, config.max_rows)  # --max-rows raises the cap, never lowers it
     settings = run_settings(config, resolved, summarize=False, max_rows=max_rows)
     settings = replace(settings, limits=replace(settings.limits, cell_digest=True))  # clipped cells compare exactly
-    resumed_from, carried = _carried(config, resume, suite, resolved.model.name) if resume else (None, [])
+    resumed_from, carried, resumed_name = _carried(config, resume, suite, resolved.model.name) if resume else (None, [], None)
+    name = name or resumed_name or suite.name
     done_ids = {r.id for r in carried}
     todo = [item for item in suite.items if item.id not in done_ids]
     budget = settings.budget
@@ -153,9 +160,9 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
     except BaseException:
         databases.close()
         raise
-    run_id = new_run_id(name or suite.name)
+    run_id = new_run_id(name)
     header = {
-        "run_id": run_id, "name": name or suite.name, "model": resolved.model.name,
+        "run_id": run_id, "name": name, "model": resolved.model.name,
         "provider": resolved.model.name.split(":", 1)[0], "suite": suite.name, "suite_hash": suite.hash,
         "questions": len(suite.items), "code_version": code_version(),
         "templates": {t.name: t.hash for t in (prompts.SYSTEM, prompts.QUESTION, prompts.FOLLOW_UP)},
@@ -271,11 +278,15 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
         databases.close()
     print_report(stdout, header, summary)
     stderr.write(f"run {run_id} recorded in {run_log.path}\n")
+    if summary["n"] - summary["correct"]:
+        stderr.write(f"`analyst runs show {run_id}` lists the {summary['n'] - summary['correct']} question(s) not correct, with why and their SQL\n")
     if out_error is not None:
         raise out_error
     if summary["not_run"]:
-        stderr.write(f"analyst: {summary['not_run']} of {len(suite.items)} questions not run: {summary.get('stopped')}; "
-                     f"`analyst eval {suite_ref} --model {resolved.model.name} --resume {run_id}` asks them\n")
+        reason = str(summary.get("stopped") or "stopped")
+        how = "interrupted" if interrupted else f"stopped ({reason.removeprefix('stopped: ')})"
+        stderr.write(f"analyst: {how}: {summary['n']} scored, {summary['not_run']} not run; resume with "
+                     f"`analyst eval {_shell(suite_ref)} --model {_shell(resolved.model.name)} --resume {run_id}`\n")
     if interrupted:
         return EXIT_INTERRUPTED
     if fatal:
@@ -291,6 +302,12 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
     return EXIT_NOT_ANSWERED if summary["not_run"] or failed else EXIT_OK
 
 
+def _shell(word: str) -> str:
+    import shlex
+
+    return shlex.quote(word)
+
+
 def _drain(executor: ThreadPoolExecutor, again: Any) -> None:
     """Shut the pool down, cancelling queued questions; a repeated Ctrl+C only interrupts again."""
     while True:
@@ -301,9 +318,10 @@ def _drain(executor: ThreadPoolExecutor, again: Any) -> None:
             again()
 
 
-def run_runs(config: Config, verb: str, refs: list[str], stdout: TextIO | None = None) -> int:
+def run_runs(config: Config, verb: str, refs: list[str], stdout: TextIO | None = None, output: str = "text") -> int:
+    """`runs list|show|compare`; `output` "json" prints the shapes of sessions/run_json.py."""
     from analyst.eval_report import print_comparison, print_report
-    from sessions.runs import compare_runs, find_run, list_runs, load_run
+    from sessions.runs import compare_runs, find_run, list_runs
 
     stdout = stdout or sys.stdout
     runs_dir = config.home / "runs"
@@ -321,12 +339,35 @@ def run_runs(config: Config, verb: str, refs: list[str], stdout: TextIO | None =
         paths = [find_run(runs_dir, ref) for ref in refs]
     except FileNotFoundError as exc:
         raise UserError(str(exc)) from None
+    records = [_load(path) for path in paths]
     if verb == "show":
-        record = load_run(paths[0])
-        from sessions.runs import results_as_objects, summarize
+        from sessions.run_json import run_summary, show_json
+        from sessions.runs import results_as_objects
 
-        print_report(stdout, record.header, record.summary or summarize(results_as_objects(record.results)))
+        if output == "json":
+            _dump(stdout, show_json(records[0], paths[0]))
+        else:
+            print_report(stdout, records[0].header, run_summary(records[0]), results_as_objects(records[0].results))
         return EXIT_OK
-    comparison = compare_runs(load_run(paths[0]), load_run(paths[1]))
-    print_comparison(stdout, comparison, paths[0].stem, paths[1].stem)
+    comparison = compare_runs(records[0], records[1])
+    if output == "json":
+        from sessions.run_json import compare_json
+
+        _dump(stdout, compare_json(comparison, (records[0], paths[0]), (records[1], paths[1])))
+    else:
+        print_comparison(stdout, comparison, paths[0].stem, paths[1].stem)
     return EXIT_OK if not comparison["broken"] else EXIT_NOT_ANSWERED
+
+
+def _load(path: Path) -> Any:
+    """The run log at `path`, or a one-line error naming it (unreadable since it was found)."""
+    from sessions.runs import load_run
+
+    try:
+        return load_run(path)
+    except OSError as exc:
+        raise UserError(f"cannot read the run log {path}: {exc.strerror or exc}") from None
+
+
+def _dump(stream: TextIO, value: Any) -> None:
+    stream.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")

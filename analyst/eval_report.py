@@ -26,6 +26,7 @@ class EvalProgress:
         console = Console(file=stream)
         self._correct = 0
         self._done = 0
+        self._skipped = 0
         self._progress = Progress(
             TextColumn("eval"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[stats]}"), TimeRemainingColumn(),
             console=console, disable=not console.is_terminal,
@@ -43,8 +44,16 @@ class EvalProgress:
         if result.outcome != "not_run":
             self._done += 1
             self._correct += result.correct
-        stats = f"{self._correct / self._done:.1%} correct" if self._done else ""
-        self._progress.update(self._task, advance=1, stats=stats)
+        else:
+            self._skipped += 1
+        self._progress.update(self._task, advance=1, stats=self.stats())
+
+    def stats(self) -> str:
+        """"12 scored · 75.0% correct", and "· 3 not run" once a stop (Ctrl+C, the budget) leaves
+        questions unasked: the bar then fills with questions that were never scored."""
+        parts = [f"{self._done} scored · {self._correct / self._done:.1%} correct"] if self._done else []
+        parts += [f"{self._skipped} not run"] if self._skipped else []
+        return " · ".join(parts)
 
 
 def _fmt_cost(value: Any) -> str:
@@ -53,21 +62,30 @@ def _fmt_cost(value: Any) -> str:
     return "unknown" if value is None else usd(value)
 
 
-def print_report(stream: TextIO, header: dict[str, Any], summary: dict[str, Any]) -> None:
+def print_report(stream: TextIO, header: dict[str, Any], summary: dict[str, Any], results: list[Any] | None = None) -> None:
+    """The run's numbers; given its `results`, then every question it did not get right, each with
+    why (outcome, and the comparison's reason or the error) and its predicted and gold SQL."""
     from rich.table import Table
+    from rich.text import Text
 
     from analyst.result_table import report_console
 
     console = report_console(stream, highlight=False)
     n = summary.get("n") or 0
     accuracy = summary.get("accuracy")
-    console.print(f"[bold]{header.get('name')}[/bold] · model {header.get('model')} · suite {header.get('suite')} ({header.get('suite_hash')})", markup=True)
+    title = Text(str(header.get("name")), style="bold")
+    title.append(f" · model {header.get('model')} · suite {header.get('suite')} ({header.get('suite_hash')})")
+    console.print(title, soft_wrap=True)
+    if header.get("resumed_from"):
+        console.print(Text(f"resumed from {header['resumed_from']} ({header.get('carried', 0)} scored question(s) kept from it)"), soft_wrap=True)
     skipped = summary.get("not_run") or 0
     if skipped:
         console.print(f"stopped early: {summary.get('stopped') or 'the budget was spent'}; {skipped} question(s) not run, "
                       f"so every rate below is over the {n} scored", soft_wrap=True)
     if not n:
         console.print("no questions were scored")
+        if results is not None:
+            print_failures(console, results)
         return
     console.print(
         f"accuracy {accuracy:.1%} ({summary['correct']}/{n}, 95% CI {_ci(summary.get('accuracy_ci95'))}) · "
@@ -92,11 +110,54 @@ def print_report(stream: TextIO, header: dict[str, Any], summary: dict[str, Any]
         + (f" ({_fmt_cost(per_correct)} per correct answer)" if per_correct is not None else "")
         + (f" · latency p50 {p50:.0f} ms, p95 {p95:.0f} ms" if p50 is not None and p95 is not None else "")
     )
+    if results is not None:
+        print_failures(console, results)
+
+
+def print_failures(console: Any, results: list[Any]) -> None:
+    """Each wrong or failed question as a block of `label: value` lines, so long SQL wraps on a
+    terminal (copied whole) and stays whole in a file; questions not run are one line per reason
+    (there may be hundreds, all alike)."""
+    from rich.text import Text
+
+    from analyst.render import inert
+
+    wrong = [r for r in results if not r.correct and r.outcome != "not_run"]
+    skipped = [r for r in results if r.outcome == "not_run"]
+    if not wrong and not skipped:
+        return
+    console.print(Text(f"\nnot correct ({len(wrong)} of {len(results) - len(skipped)} scored):" if wrong else "\nevery scored question is correct", style="bold"))
+    label = len("predicted:")
+    for r in sorted(wrong, key=_failure_order):
+        console.print(Text(f"── {inert(r.id)} · {r.outcome} · {inert(r.category)} · {inert(r.db)} ──", style="bold"), soft_wrap=True)
+        fields = [("question", r.question), ("reason", r.reason), ("error", r.error), ("predicted", r.predicted_sql or "(no SQL)")]
+        golds = list(r.gold_sql)
+        fields += [("gold" if len(golds) == 1 else f"gold {k + 1}", g) for k, g in enumerate(golds)]
+        for name, value in fields:
+            if not value:
+                continue
+            line = Text()
+            line.append(f"  {name + ':':<{label}} ", style="dim")
+            line.append(inert(str(value)).rstrip().replace("\n", "\n" + " " * (label + 3)))
+            console.print(line, soft_wrap=True)
+    reasons: dict[str, list[str]] = {}
+    for r in skipped:
+        reasons.setdefault(r.error or "not run", []).append(r.id)
+    for reason, ids in reasons.items():
+        console.print(Text(f"not run ({len(ids)}): {inert(reason)}: {inert(', '.join(ids))}"), soft_wrap=True)
+
+
+def _failure_order(result: Any) -> tuple[int, str]:
+    from sessions.evaluate import OUTCOMES
+
+    return (OUTCOMES.index(result.outcome) if result.outcome in OUTCOMES else len(OUTCOMES), result.id)
 
 
 def print_comparison(stream: TextIO, comparison: dict[str, Any], name_a: str, name_b: str) -> None:
     from rich.table import Table
+    from rich.text import Text
 
+    from analyst.render import inert
     from analyst.result_table import report_console
 
     console = report_console(stream, highlight=False)
@@ -116,6 +177,14 @@ def print_comparison(stream: TextIO, comparison: dict[str, Any], name_a: str, na
             f"{len(comparison['fixed'])} fixed, {len(comparison['broken'])} broken; "
             f"exact McNemar p = {p:.3g}: {verdict}", soft_wrap=True,
         )
+        same = shared.get("identical_sql_flips") or 0
+        if same:
+            p2 = shared["mcnemar_p_without_identical_sql"]
+            console.print(
+                f"{same} of these {len(comparison['fixed']) + len(comparison['broken'])} flips have the same predicted SQL in both runs "
+                "(marked (=) below): the same query scored differently (ties, an unordered LIMIT, a clock), not a model change; "
+                f"without them McNemar p = {p2:.3g}", soft_wrap=True,
+            )
     elif shared is not None:
         console.print("no question was scored by both runs, so there is nothing to compare question by question")
     partial = bool(shared) and (shared["n"] != a["n"] or shared["n"] != b["n"])
@@ -137,8 +206,11 @@ def print_comparison(stream: TextIO, comparison: dict[str, Any], name_a: str, na
                 cells += [f"{_pct(row.get('a_all'))} ({row.get('a_n', 0)})", f"{_pct(row.get('b_all'))} ({row.get('b_n', 0)})"]
             table.add_row(*cells)
         console.print(table)
-    console.print(f"fixed in B ({len(comparison['fixed'])}): {', '.join(comparison['fixed']) or '-'}")
-    console.print(f"broken in B ({len(comparison['broken'])}): {', '.join(comparison['broken']) or '-'}")
+    same = {f["id"] for f in comparison.get("flips", []) if f["identical_sql"]}
+    for word, ids in (("fixed", comparison["fixed"]), ("broken", comparison["broken"])):
+        shown = ", ".join(f"{i} (=)" if i in same else i for i in ids) or "-"
+        marked = sum(i in same for i in ids)
+        console.print(Text(f"{word} in B ({len(ids)}{f', {marked} with the same SQL' if marked else ''}): {inert(shown)}"), soft_wrap=True)
 
 
 def _ci(interval: Any) -> str:

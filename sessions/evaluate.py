@@ -33,12 +33,16 @@ class QuestionResult:
     input_tokens: int
     output_tokens: int
     cost_usd: float | None
-    latency_ms: float
+    latency_ms: float | None  # None only in an older or hand-edited log that lacks it
     set_equal: bool = False
     rounded_equal: bool = False
     reason: str = ""
     error: str | None = None
     session_id: str | None = None
+    # recorded so `runs show` can put a wrong answer beside what was asked and expected without
+    # the suite file (which may have changed or moved since); absent from older logs
+    question: str | None = None
+    gold_sql: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -72,7 +76,8 @@ def _failure_outcome(outcome: Outcome) -> tuple[str, str | None] | None:
 def not_run(item: SuiteItem, reason: str) -> QuestionResult:
     """A question the run's budget did not reach: no session, no tokens, no score."""
     return QuestionResult(id=item.id, category=item.category, db=item.db_label, correct=False, outcome=NOT_RUN,
-                          predicted_sql=None, input_tokens=0, output_tokens=0, cost_usd=0.0, latency_ms=0.0, error=reason)
+                          predicted_sql=None, input_tokens=0, output_tokens=0, cost_usd=0.0, latency_ms=0.0, error=reason,
+                          question=item.question, gold_sql=tuple(item.gold))
 
 
 def _run_gold(database: Database, gold: str, limits: Limits) -> QueryResult | QueryError:
@@ -85,6 +90,7 @@ def score(item: SuiteItem, outcome: Outcome, database: Database, limits: Limits,
         id=item.id, category=item.category, db=item.db_label, predicted_sql=outcome.sql,
         input_tokens=outcome.usage.input_tokens, output_tokens=outcome.usage.output_tokens,
         cost_usd=outcome.cost_usd, latency_ms=round(latency_ms, 1), session_id=session_id,
+        question=item.question, gold_sql=tuple(item.gold),
     )
     failure = _failure_outcome(outcome)
     if item.kind == "refusal":  # declined in words, having run nothing (tried SQL may have failed)

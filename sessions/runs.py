@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import secrets
 import threading
@@ -78,6 +79,13 @@ def _ci(correct: int, n: int) -> list[float] | None:
     return None if interval is None else [round(interval[0], 4), round(interval[1], 4)]
 
 
+def _outcome_counts(results: list[QuestionResult]) -> dict[str, int]:
+    """Known outcomes in their usual order, then any other (a hand-edited or newer log) by name."""
+    seen = {r.outcome for r in results}
+    order = [o for o in OUTCOMES if o in seen] + sorted(seen - set(OUTCOMES))
+    return {o: sum(r.outcome == o for r in results) for o in order}
+
+
 def summarize(results: list[QuestionResult]) -> dict[str, Any]:
     """Overall, per-category and per-database accuracy, errors, tokens, cost and latency.
 
@@ -88,7 +96,7 @@ def summarize(results: list[QuestionResult]) -> dict[str, Any]:
     n = len(results)
     correct = sum(r.correct for r in results)
     costs = [r.cost_usd for r in spent]
-    latencies = [r.latency_ms for r in results]
+    latencies = [r.latency_ms for r in results if r.latency_ms is not None]
     cost = None if any(c is None for c in costs) else round(sum(c or 0.0 for c in costs), 6)
     return {
         "n": n,
@@ -98,7 +106,7 @@ def summarize(results: list[QuestionResult]) -> dict[str, Any]:
         "accuracy_ci95": _ci(correct, n),
         "set_accuracy": round(sum(r.correct or r.set_equal for r in results) / n, 4) if n else None,
         "rounded_accuracy": round(sum(r.correct or r.rounded_equal for r in results) / n, 4) if n else None,
-        "outcomes": {o: sum(r.outcome == o for r in results) for o in OUTCOMES if any(r.outcome == o for r in results)},
+        "outcomes": _outcome_counts(results),
         "by_category": _slice(results, "category"),
         "by_db": _slice(results, "db"),
         "input_tokens": sum(r.input_tokens for r in spent),
@@ -241,9 +249,48 @@ def load_run(path: Path) -> RunRecord:
     return RunRecord(header, tuple(results), summary)
 
 
+def _text(value: Any, default: str | None) -> str | None:
+    if value is None or value == "":
+        return default
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _number(value: Any, default: float | None) -> float | None:
+    """A finite number from a number or numeric text; anything else (NaN, 1e400, "x") is `default`."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return default
+    try:
+        number = float(value)
+    except (ValueError, OverflowError):
+        return default
+    return number if math.isfinite(number) else default
+
+
+def _as_result(r: dict[str, Any]) -> QuestionResult:
+    """One result line as a QuestionResult, whatever it lacks: an older log (no question or gold
+    SQL), a hand-edited one (no latency, a number as text), a line from another tool. A missing
+    outcome follows `correct`; a missing count is 0; a missing cost or latency is unknown."""
+    outcome = _text(r.get("outcome"), None)
+    correct = r["correct"] in (True, 1, "true") if "correct" in r else outcome == "correct"
+    outcome = outcome or ("correct" if correct else "incorrect")
+    gold = r.get("gold_sql")
+    golds = tuple(g for g in (gold if isinstance(gold, list) else [gold]) if isinstance(g, str) and g)
+    return QuestionResult(
+        id=str(r["id"]), category=_text(r.get("category"), "-") or "-", db=_text(r.get("db"), "-") or "-",
+        correct=correct,
+        outcome=outcome, predicted_sql=_text(r.get("predicted_sql"), None),
+        input_tokens=int(_number(r.get("input_tokens"), 0) or 0), output_tokens=int(_number(r.get("output_tokens"), 0) or 0),
+        cost_usd=_number(r.get("cost_usd"), None), latency_ms=_number(r.get("latency_ms"), None),
+        set_equal=r.get("set_equal") is True, rounded_equal=r.get("rounded_equal") is True,
+        reason=_text(r.get("reason"), "") or "", error=_text(r.get("error"), None), session_id=_text(r.get("session_id"), None),
+        question=_text(r.get("question"), None), gold_sql=golds,
+    )
+
+
 def results_as_objects(records: Iterable[dict[str, Any]]) -> list[QuestionResult]:
-    fields = QuestionResult.__dataclass_fields__
-    return [QuestionResult(**{k: v for k, v in r.items() if k in fields}) for r in records]
+    """The result lines of a run log as objects; lines without a string id were dropped by
+    load_run, and every other field may be missing or mistyped (see _as_result)."""
+    return [_as_result(r) for r in records if isinstance(r.get("id"), str)]
 
 
 def _shared_slices(common: list[str], by_id_a: dict[str, dict[str, Any]], by_id_b: dict[str, dict[str, Any]],
@@ -269,32 +316,59 @@ def _shared_slices(common: list[str], by_id_a: dict[str, dict[str, Any]], by_id_
     return out
 
 
+def same_sql(a: str | None, b: str | None) -> bool:
+    """The same query text, up to blanks and a trailing semicolon: two runs that sent it and were
+    scored differently saw the database answer differently (ties, an unordered LIMIT, now())."""
+    if not a or not b:
+        return False
+    return " ".join(a.rstrip().rstrip(";").split()) == " ".join(b.rstrip().rstrip(";").split())
+
+
+def _flip(qid: str, a: QuestionResult, b: QuestionResult) -> dict[str, Any]:
+    def side(r: QuestionResult) -> dict[str, Any]:
+        return {"outcome": r.outcome, "correct": r.correct, "predicted_sql": r.predicted_sql, "reason": r.reason, "error": r.error}
+
+    return {"id": qid, "direction": "fixed" if b.correct else "broken", "category": a.category, "db": a.db,
+            "identical_sql": same_sql(a.predicted_sql, b.predicted_sql), "a": side(a), "b": side(b)}
+
+
 def compare_runs(a: RunRecord, b: RunRecord) -> dict[str, Any]:
     """Per-category and per-database accuracy deltas, the questions that flipped (by id), and
     whether the flips are more than noise (exact McNemar test on the questions both runs answered).
 
     Every delta is over the questions both runs scored, like the headline; an interrupted run
     against a full one would otherwise compare different question sets. Each run's accuracy
-    over all its own scored questions is kept apart (`a`/`b` at the top, `a_all`/`b_all` per group)."""
-    sa = summarize(results_as_objects(a.results))
-    sb = summarize(results_as_objects(b.results))
-    by_id_a = {r["id"]: r for r in a.results if r.get("outcome") != NOT_RUN}
-    by_id_b = {r["id"]: r for r in b.results if r.get("outcome") != NOT_RUN}
+    over all its own scored questions is kept apart (`a`/`b` at the top, `a_all`/`b_all` per group).
+
+    A flip whose predicted SQL is the same in both runs is no change of the model's: it is marked
+    `identical_sql`, counted, and McNemar is also given without those flips."""
+    objects_a, objects_b = results_as_objects(a.results), results_as_objects(b.results)
+    sa, sb = summarize(objects_a), summarize(objects_b)
+    obj_a = {r.id: r for r in objects_a if r.outcome != NOT_RUN}
+    obj_b = {r.id: r for r in objects_b if r.outcome != NOT_RUN}
+    by_id_a = {i: r.to_json() for i, r in obj_a.items()}
+    by_id_b = {i: r.to_json() for i, r in obj_b.items()}
     common = sorted(set(by_id_a) & set(by_id_b))
-    fixed = [i for i in common if not by_id_a[i].get("correct") and by_id_b[i].get("correct")]
-    broken = [i for i in common if by_id_a[i].get("correct") and not by_id_b[i].get("correct")]
-    shared_a = sum(bool(by_id_a[i].get("correct")) for i in common)
-    shared_b = sum(bool(by_id_b[i].get("correct")) for i in common)
+    flips = [_flip(i, obj_a[i], obj_b[i]) for i in common if obj_a[i].correct != obj_b[i].correct]
+    fixed = [f["id"] for f in flips if f["direction"] == "fixed"]
+    broken = [f["id"] for f in flips if f["direction"] == "broken"]
+    real_fixed = sum(f["direction"] == "fixed" and not f["identical_sql"] for f in flips)
+    real_broken = sum(f["direction"] == "broken" and not f["identical_sql"] for f in flips)
+    shared_a = sum(obj_a[i].correct for i in common)
+    shared_b = sum(obj_b[i].correct for i in common)
     return {
         "a": {"accuracy": sa["accuracy"], "n": sa["n"], "ci95": sa["accuracy_ci95"]},
         "b": {"accuracy": sb["accuracy"], "n": sb["n"], "ci95": sb["accuracy_ci95"]},
         "shared": {"n": len(common), "a_correct": shared_a, "b_correct": shared_b,
                    "delta": round((shared_b - shared_a) / len(common), 4) if common else None,
-                   "mcnemar_p": round(mcnemar_exact_p(len(fixed), len(broken)), 6)},
+                   "mcnemar_p": round(mcnemar_exact_p(len(fixed), len(broken)), 6),
+                   "identical_sql_flips": len(flips) - real_fixed - real_broken,
+                   "mcnemar_p_without_identical_sql": round(mcnemar_exact_p(real_fixed, real_broken), 6)},
         "by_category": _shared_slices(common, by_id_a, by_id_b, sa, sb, "category", "by_category"),
         "by_db": _shared_slices(common, by_id_a, by_id_b, sa, sb, "db", "by_db"),
         "fixed": fixed,
         "broken": broken,
+        "flips": flips,
         "only_in_a": sorted(set(by_id_a) - set(by_id_b)),
         "only_in_b": sorted(set(by_id_b) - set(by_id_a)),
         "same_suite": a.header.get("suite_hash") == b.header.get("suite_hash"),

@@ -128,3 +128,4 @@ def test_ctrl_c_stops_an_eval_run_keeps_what_finished_and_resume_asks_the_rest(t
     assert len(results) == 12 and {r["outcome"] for r in results} == {"not_run"}
     assert lines[-1]["type"] == "summary" and "interrupted" in lines[-1]["stopped"]
     assert f"--resume {lines[0]['run_id']}" in err
+    assert f"analyst: interrupted: 0 scored, 12 not run; resume with `analyst eval {suite} --model {model} --resume {lines[0]['run_id']}`" in err, err

@@ -41,13 +41,14 @@ def exit_code_for(outcome: Any) -> int:
 class TerminalApproval:
     """Asks the person on the terminal: approve, edit, reject with feedback, or abort."""
 
-    def __init__(self, stdin: TextIO | None = None, stderr: TextIO | None = None, sql_shown: bool = False, question: str = "") -> None:
+    def __init__(self, stdin: TextIO | None = None, stderr: TextIO | None = None, sql_shown: bool = False, question: str = "", dialect: str = "duckdb") -> None:
         stdin = stdin or sys.stdin
         stderr = stderr or sys.stderr
         self.stdin = stdin
         self.stderr = stderr
         self.sql_shown = sql_shown  # the progress lines just printed the checked SQL: not twice
         self.question = question  # named with the SQL: the person judges one against the other
+        self.dialect = dialect
 
     def _read(self, prompt: str) -> str:
         self.stderr.write(prompt)
@@ -78,7 +79,11 @@ class TerminalApproval:
                 f"The checked text that would run instead (hash {pending.sql_hash[:12]}):\n{pending.sql}\n\n"
             )
         elif not self.sql_shown:
-            self.stderr.write(f"\nSQL to run (hash {pending.sql_hash[:12]}):\n{pending.sql}\n\n")
+            from tools.sql_layout import layout
+
+            shown = layout(pending.sql, self.dialect)
+            note = "; laid out on lines for reading, it runs as written" if shown != pending.sql else ""
+            self.stderr.write(f"\nSQL to run (hash {pending.sql_hash[:12]}{note}):\n{shown}\n\n")
         else:
             self.stderr.write(f"\nThe SQL above is ready to run (hash {pending.sql_hash[:12]}).\n")
         prompt = "[e]dit  [r]eject with feedback  a[b]ort > " if failed else "[a]pprove  [e]dit  [r]eject with feedback  a[b]ort > "
@@ -193,7 +198,7 @@ def run_ask(config: Config, question: str, *, approve: str, output: str, db: str
     resolved = build_model(config, model_name)
     settings = loop_settings(config)
     require_price(config, resolved, settings)
-    progress = Progress(stderr, quiet=output != "table" and not stderr.isatty())
+    progress = Progress(stderr, quiet=output != "table" and not stderr.isatty(), dialect=database.dialect)
     streamed: list[str] = []
 
     def stream_answer(purpose: str, delta: str) -> None:
@@ -225,7 +230,7 @@ def run_ask(config: Config, question: str, *, approve: str, output: str, db: str
     session = Session(config, database, resolved, settings, observer=observer, on_text=stream_answer if live else None)
     if clock is not None:
         clock.start()
-    decide = {"auto": auto_approve, "never": None}.get(approve, TerminalApproval(stdin, stderr, sql_shown=not progress.quiet, question=question))
+    decide = {"auto": auto_approve, "never": None}.get(approve, TerminalApproval(stdin, stderr, sql_shown=not progress.quiet, question=question, dialect=database.dialect))
     answer = TerminalClarification(stdin, stderr) if approve == "ask" else None  # policies ask nobody
     from analyst.interrupts import interrupt_on_sigint
     from sessions.log import LogWriteError

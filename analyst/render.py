@@ -37,9 +37,10 @@ def _console(stream: TextIO) -> Any:
 class Progress:
     """Shows the loop's events on stderr as they happen (plan, schema, SQL, verdict, timing)."""
 
-    def __init__(self, stream: TextIO | None = None, quiet: bool = False) -> None:
+    def __init__(self, stream: TextIO | None = None, quiet: bool = False, dialect: str = "duckdb") -> None:
         self.console = _console(stream or sys.stderr)
         self.quiet = quiet
+        self.dialect = dialect  # for laying SQL out (line breaks only; tools/sql_layout.py)
         self._model_error: str | None = None  # shown only if the turn does not end with it
 
     def __call__(self, event: Any) -> None:
@@ -64,7 +65,9 @@ class Progress:
             c.print(Text("plan: ", style="bold") + Text(inert(event.text.strip())))
         elif kind == "sql_checked":
             if event.ok:
-                c.print(Syntax(event.sql_out or "", "sql", theme="ansi_dark", word_wrap=True))
+                from tools.sql_layout import layout
+
+                c.print(Syntax(layout(event.sql_out or "", self.dialect), "sql", theme="ansi_dark", word_wrap=True))
                 c.print(Text(f"guard: ok · tables {', '.join(event.tables) or '-'}", style="green"))
             else:
                 c.print(Text("guard rejected:", style="bold red"))

@@ -76,7 +76,9 @@ class ApprovalScreen(ModalScreen[Decision]):
             with VerticalScroll(id="approval-body"):
                 if self.question:
                     yield Static(Text("question: ", style="bold") + Text(inert(" ".join(self.question.split()))), id="approval-question", markup=False)
-                yield Static(sql_block(pending.sql), id="approval-sql", markup=False)
+                from tools.sql_layout import layout  # line breaks only: the text that runs is pending.sql
+
+                yield Static(sql_block(layout(pending.sql, self.dialect)), id="approval-sql", markup=False)
                 yield Static(self._facts(), id="approval-facts", markup=False)
                 notes = self._notes()
                 if notes is not None:

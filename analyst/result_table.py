@@ -40,13 +40,35 @@ class ColumnShape:
 
 def cell_text(value: Any) -> str:
     """One value as shown (NULL for None); decimals and dates as text, lists/dicts as JSON."""
-    from analyst.render import inert
     from tools.fingerprint import normalize_value
 
     if value is None:
         return "NULL"
     normalized = normalize_value(value)
-    return inert(normalized if isinstance(normalized, str) else json.dumps(normalized, ensure_ascii=False))
+    return visible(normalized if isinstance(normalized, str) else json.dumps(normalized, ensure_ascii=False))
+
+
+_ESCAPES = {"\t": "\\t", "\r": "\\r"}
+
+
+def visible(text: str) -> str:
+    """A cell safe to print that still shows every character: a tab, a carriage return, an escape
+    or an invisible format character becomes a visible escape (\\t, \\r, \\x1b, \\u200b) instead of
+    being dropped or acting on the terminal (a tab made rich lose the rest of its line).
+    Line breaks stay line breaks: a cell may span lines."""
+    import unicodedata
+
+    out = []
+    for ch in text:
+        if ch == "\n":
+            out.append(ch)
+        elif ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co"):
+            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def _width(text: str) -> int:

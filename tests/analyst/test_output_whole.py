@@ -104,6 +104,20 @@ def test_a_wide_table_piped_to_a_file_keeps_every_name_and_value_whole(tmp_path:
     assert [cell.strip() for cell in row.strip("│").split("│")] == WIDE_VALUES
 
 
+def test_control_characters_in_a_cell_are_shown_not_lost(tmp_path: Path, capsys) -> None:
+    """A tab made rich drop the rest of the line ('alpha<TAB>beta' showed as 'alpha'); a carriage
+    return and an escape sequence vanished. Each now shows as a visible escape; JSON keeps the value."""
+    sql = ("SELECT 'alpha' || chr(9) || 'beta' AS g, 'a' || chr(10) || 'b' || chr(9) || 'c' AS n, "
+           "'one' || chr(13) || 'two' AS r, 'x' || chr(27) || '[31mRED' AS e")
+    result = run_cli(["ask", "tabs", "--approve", "auto", "--model", script(tmp_path, sql)], capsys)
+    assert result.code == 0, result.err
+    for shown in ("alpha\\tbeta", "b\\tc", "one\\rtwo", "x\\x1b[31mRED"):
+        assert shown in result.out, result.out
+    assert "\x1b" not in result.out and "\t" not in result.out  # nothing raw reaches the terminal
+    data = run_cli(["ask", "tabs", "--approve", "auto", "--format", "json", "--model", script(tmp_path, sql)], capsys).json()
+    assert data["rows"][0][:2] == ["alpha\tbeta", "a\nb\tc"]
+
+
 def test_a_table_too_wide_for_the_terminal_becomes_one_record_per_row(tmp_path: Path, monkeypatch) -> None:
     text = ask_on_terminal(tmp_path, WIDE_SQL, 100, monkeypatch)
     assert "…" not in text

@@ -118,10 +118,13 @@ def base_url(value: Any, example: str) -> str:
 
 
 def shown_url(value: Any) -> str:
-    """A bad URL fit for an error line: a user:password part or a key-shaped string masked."""
+    """A URL fit to print (an error line, `config show`, `models`): a user:password part, every
+    query value (`?api_key=...`) and anything key-shaped masked."""
     from sessions.log import redact
 
-    return redact(re.sub(r"(//)[^/@\s]*@", r"\1***@", str(value)))
+    masked = re.sub(r"(//)[^/@\s]*@", r"\1***@", str(value))  # user:password@
+    masked = re.sub(r"([?&][^=&#\s]+=)[^&#\s]*", r"\1***", masked)  # ?api_key=..., any query value
+    return redact(masked)
 
 
 def _str_list(value: Any) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from analyst.config import SETTINGS, Config
+from analyst.config import SETTINGS, Config, shown_url
 from analyst.errors import EXIT_NOT_ANSWERED, EXIT_OK, UserError
 from analyst.wiring import open_database
 
@@ -155,7 +155,7 @@ def run_models(config: Config, *, check: bool, stdout: TextIO | None = None) -> 
             key = f"key: missing (set {provider.key_env} or run `analyst keys set {name}`)"
         configured = config.values.get(f"{name}_base_url")
         base = configured or provider.default_base_url or PUBLIC_ENDPOINTS.get(name)
-        shown = base if configured or not base else f"{base} (default)"
+        shown = shown_url(base) if configured or not base else f"{base} (default)"
         line = f"{name:<10} {key} · endpoint: {shown}"
         if check and base:
             line += f" · {_probe(base, name, found, provider.key_env, provider.needs_key)}"
@@ -163,7 +163,7 @@ def run_models(config: Config, *, check: bool, stdout: TextIO | None = None) -> 
     for endpoint in config.endpoints.values():
         found = resolve_key(endpoint.name, endpoint.key_env)
         key = f"key: {found.source}" if found.value else "key: none (sent a dummy)"
-        line = f"{endpoint.name:<10} {key} · endpoint: {endpoint.base_url} · tools: {'yes' if endpoint.tools else 'no (```sql blocks)'} · context: {endpoint.context_window or 'default'}"
+        line = f"{endpoint.name:<10} {key} · endpoint: {shown_url(endpoint.base_url)} · tools: {'yes' if endpoint.tools else 'no (```sql blocks)'} · context: {endpoint.context_window or 'default'}"
         if check:
             line += f" · {_probe(endpoint.base_url, endpoint.name, found, endpoint.key_env, False)}"
         stdout.write(line + "\n")
@@ -215,7 +215,7 @@ def _probe(base_url: str, provider: str, found: Any, key_env: str | None, needs_
                 return f"key rejected (HTTP {exc.code}): the key from {found.source} is not valid here; {fix}"
             return f"reachable, but it needs a key (HTTP {exc.code}): {fix}"
         if exc.code == 404:
-            return f"answers, but has no model list at {url} (HTTP 404): check the base URL"
+            return f"answers, but has no model list at {shown_url(url)} (HTTP 404): check the base URL"
         return f"answers with an error (HTTP {exc.code})"
     except (urllib.error.URLError, OSError) as exc:
         return f"unreachable ({getattr(exc, 'reason', exc)})"
@@ -243,6 +243,8 @@ def _shown_value(name: str, value: Any) -> str:
         return ", ".join(value) if value else "none"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if name.endswith("_base_url") and isinstance(value, str):
+        return shown_url(value)
     if name == "db" and isinstance(value, str):
         from analyst.wiring import is_postgres_url
 

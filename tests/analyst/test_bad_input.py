@@ -365,3 +365,16 @@ def test_a_good_base_url_with_spaces_around_it_is_accepted(capsys, monkeypatch) 
     result = run_cli(["config", "show"], capsys)
     assert result.code == 0, result.err
     assert "http://127.0.0.1:9/v1" in result.out
+
+
+@pytest.mark.parametrize("url", ["http://user:s3cretpw@localhost:1/v1", "http://localhost:1/v1?api_key=s3cretpw"])
+def test_a_secret_in_a_base_url_is_never_shown_by_config_show_or_models(url: str, capsys, monkeypatch) -> None:
+    """`config show` and `models --check` printed the whole base URL, password or api_key included
+    (found by a user test); PostgreSQL URLs were already masked."""
+    monkeypatch.setenv("OPENAI_BASE_URL", url)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-base-url-0000")
+    for args in (["config", "show"], ["models"], ["models", "--check"]):
+        result = run_cli(args, capsys)
+        assert result.code == 0, result.err
+        assert "s3cretpw" not in result.out + result.err, args
+        assert "localhost:1" in result.out, args

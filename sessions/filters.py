@@ -25,13 +25,20 @@ def parse_since(text: str, now: dt.datetime | None = None) -> dt.datetime:
     now = now or dt.datetime.now(dt.timezone.utc)
     value = text.strip().lower()
     duration = _DURATION.fullmatch(value)
+    earliest = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
     if duration:
-        return now - dt.timedelta(**{_UNITS[duration.group(2)]: int(duration.group(1))})
+        try:
+            return now - dt.timedelta(**{_UNITS[duration.group(2)]: int(duration.group(1))})
+        except (OverflowError, ValueError):  # longer ago than the calendar reaches: every session
+            return earliest
     try:
         moment = dt.datetime.fromisoformat(text.strip())
     except ValueError:
         raise ValueError(f"{text!r} is neither a date (2026-12-01) nor a duration (30m, 3h, 7d, 2w)") from None
-    return (moment if moment.tzinfo else moment.astimezone()).astimezone(dt.timezone.utc)
+    try:
+        return (moment if moment.tzinfo else moment.astimezone()).astimezone(dt.timezone.utc)
+    except (OverflowError, ValueError):  # 0001-01-01 in a zone east of UTC
+        return earliest
 
 
 def parse_status(text: str) -> str:

@@ -279,3 +279,12 @@ def test_show_says_when_an_edit_ran_as_a_rewrite(capsys, monkeypatch, sample_db:
     rewritten = run_cli(["sessions", "show", str(path)], capsys).out
     assert "checked rewrite of what you typed" in rewritten and f"typed: {typed}" in rewritten
     assert "  sql: SELECT COUNT(*) AS n FROM customers WHERE NOT customer_id IS NULL" in rewritten
+
+
+def test_since_longer_ago_than_the_calendar_lists_everything(capsys, sample_db: Path, tmp_path: Path) -> None:
+    """`--since 99999999d` ended in an OverflowError traceback (found by a user test)."""
+    _ask(capsys, tmp_path, sample_db, "How many customers?")
+    for since in ("99999999d", "99999999999999999999999d", "0001-01-01"):
+        result = run_cli(["sessions", "list", "--since", since], capsys)
+        assert result.code == 0 and "Traceback" not in result.err, (since, result.err)
+        assert "How many customers?" in result.out, since

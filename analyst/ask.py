@@ -250,7 +250,13 @@ def run_ask(config: Config, question: str, *, approve: str, output: str, db: str
     elif output == "csv":
         print_csv(outcome, stdout)
         if outcome.answer:  # stdout holds only the rows; the answer would be lost
+            from analyst.render import ungrounded_note
+
             stderr.write(f"answer: {inert(outcome.answer)}\n")
+            if not outcome.grounded:
+                stderr.write(ungrounded_note(outcome) + "\n")
+        if outcome.status == "dry_run" and outcome.sql:  # nothing ran: the checked SQL is the result
+            stderr.write(f"dry run: checked, not executed:\n{outcome.sql}\n")
     else:
         if streamed:
             stdout.write("\n\n")

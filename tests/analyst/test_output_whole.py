@@ -177,3 +177,16 @@ def test_sessions_list_piped_keeps_the_question_and_model_whole(tmp_path: Path, 
     assert listed.code == 0, listed.err
     assert "…" not in listed.out
     assert listed.out.splitlines()[1].endswith(question) and model in listed.out
+
+
+def test_csv_marks_words_no_query_backs_and_shows_a_dry_runs_sql(tmp_path: Path, capsys) -> None:
+    """In csv mode the answer goes to stderr: it must carry the same 'not from your data' mark as
+    the table, and a dry run must show the SQL it checked (it printed nothing; found by a user test)."""
+    words = tmp_path / "words.jsonl"
+    words.write_text(json.dumps(text_reply("The answer is 42.")) + "\n")
+    result = run_cli(["ask", "q", "--approve", "auto", "--format", "csv", "--model", f"scripted:{words}"], capsys)
+    assert result.code == 0 and result.out == ""
+    assert "answer: The answer is 42.\nno query ran — this is not from your data" in result.err
+    dry = run_cli(["ask", "orders", "--approve", "never", "--format", "csv", "--model", script(tmp_path, ORDERS_SQL)], capsys)
+    assert dry.code == 0 and dry.out == ""
+    assert "dry run: checked, not executed:" in dry.err and "FROM orders" in dry.err

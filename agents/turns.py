@@ -60,6 +60,7 @@ class Outcome:
     cost_usd: float | None
     unverified_numbers: tuple[str, ...] = ()
     clarification: str | None = None  # the model's question, when the status is needs_clarification
+    proposed_sql: str | None = None  # the last SQL checked this turn, run or not (a refused one too)
 
     @property
     def grounded(self) -> bool:
@@ -127,4 +128,5 @@ class Turn:
             cost_usd=cost,
             unverified_numbers=flagged,
             clarification=clarification,
+            proposed_sql=(self.verdict.sql or self.verdict.sql_in) if self.verdict else None,
         )

@@ -145,6 +145,7 @@ def outcome_json(outcome: Outcome, session_id: str, session_path: str) -> dict[s
         "answer": outcome.answer,
         "grounded": outcome.grounded,
         "clarification": outcome.clarification,
+        "proposed_sql": outcome.proposed_sql,  # the last SQL checked, run or not: a refused one too
         "unverified_numbers": list(outcome.unverified_numbers),
         "queries": [
             {

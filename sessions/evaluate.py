@@ -58,6 +58,8 @@ def _failure_outcome(outcome: Outcome) -> tuple[str, str | None] | None:
         return "needs_clarification", f"the model asked: {outcome.clarification}"
     if outcome.status == "failed":
         kind = error.get("kind")
+        if kind == "no_result" and not outcome.queries and outcome.proposed_sql:
+            return "guard_rejected", message  # proposed, refused, never run (no person rejects in an eval)
         if kind in ("database", "no_result"):
             last = outcome.queries[-1].error if outcome.queries else None
             return ("timeout" if last is not None and last.kind == "timeout" else "exec_error"), message
@@ -87,7 +89,7 @@ def _run_gold(database: Database, gold: str, limits: Limits) -> QueryResult | Qu
 def score(item: SuiteItem, outcome: Outcome, database: Database, limits: Limits, *, latency_ms: float, session_id: str | None) -> QuestionResult:
     """Classify and, where there is a result, compare it with each gold alternative."""
     base = dict(
-        id=item.id, category=item.category, db=item.db_label, predicted_sql=outcome.sql,
+        id=item.id, category=item.category, db=item.db_label, predicted_sql=outcome.sql or outcome.proposed_sql,
         input_tokens=outcome.usage.input_tokens, output_tokens=outcome.usage.output_tokens,
         cost_usd=outcome.cost_usd, latency_ms=round(latency_ms, 1), session_id=session_id,
         question=item.question, gold_sql=tuple(item.gold),

@@ -71,10 +71,10 @@ def test_show_lists_each_question_not_correct_with_why_and_its_sql(mixed_run: Pa
     assert f"predicted: {LONG_SQL}\n" in by_id["q1"]  # piped: the long SQL whole, on one line
     assert "gold:      SELECT id, price FROM items" in by_id["q1"]
     assert "question:  Question number 1" in by_id["q1"]
-    assert "exec_error" in by_id["q2"] and "error:" in by_id["q2"] and "nosuch" in by_id["q2"]
+    assert "guard_rejected" in by_id["q2"] and "error:" in by_id["q2"] and "predicted: SELECT nosuch FROM items" in by_id["q2"]
     assert "needs_clarification" in by_id["q3"] and "Which items do you mean?" in by_id["q3"]
     assert "gold:      SELECT count(*) AS n FROM items" in by_id["q3"]
-    assert out.index("q1 · incorrect") < out.index("q2 · exec_error") < out.index("q3 · needs_clarification")
+    assert out.index("q1 · incorrect") < out.index("q2 · guard_rejected") < out.index("q3 · needs_clarification")
 
 
 def test_show_json_has_the_documented_shape(mixed_run: Path, capsys) -> None:
@@ -84,7 +84,7 @@ def test_show_json_has_the_documented_shape(mixed_run: Path, capsys) -> None:
     assert set(data) == {"version", "run", "summary", "by_category", "by_db", "questions"}
     assert data["run"]["run_id"] == mixed_run.stem and data["run"]["name"] == "mixed" and data["run"]["finished"] is True
     assert data["summary"]["n"] == 4 and data["summary"]["correct"] == 1 and data["summary"]["accuracy"] == 0.25
-    assert data["summary"]["outcomes"] == {"correct": 1, "incorrect": 1, "exec_error": 1, "needs_clarification": 1}
+    assert data["summary"]["outcomes"] == {"correct": 1, "incorrect": 1, "guard_rejected": 1, "needs_clarification": 1}
     assert data["by_category"]["a"]["n"] == 2 and data["by_db"]["shop"]["n"] == 4
     questions = {q["id"]: q for q in data["questions"]}
     assert questions["q1"]["predicted_sql"] == LONG_SQL and questions["q1"]["gold_sql"] == ["SELECT id, price FROM items"]
@@ -223,3 +223,22 @@ def test_resuming_an_older_run_fills_question_and_gold_from_the_suite(tmp_path: 
     assert carried["gold_sql"] == ["SELECT id, price FROM items"] and carried["question"] == "Question number 0"
     shown = run_cli(["runs", "show", second.stem], capsys)
     assert "gold:      SELECT id, price FROM items" in shown.out
+
+
+def test_sql_the_guard_refused_is_scored_guard_rejected_and_shown(tmp_path: Path, capsys) -> None:
+    """A refused DELETE followed by words was scored exec_error with '(no SQL)' (found by a user
+    test): it is guard_rejected, and the refused SQL is the predicted SQL."""
+    import json
+
+    from tests.helpers import run_cli
+
+    suite = tmp_path / "suite.jsonl"
+    suite.write_text(json.dumps({"id": "e5", "question": "bad", "gold_sql": "SELECT count(*) FROM stores"}) + "\n")
+    model = tmp_path / "m.jsonl"
+    model.write_text(json.dumps({"tool_calls": [{"name": "run_sql", "arguments": {"sql": "DELETE FROM stores"}}]}) + "\n"
+                     + json.dumps({"text": "nope"}) + "\n")
+    result = run_cli(["eval", str(suite), "--model", f"scripted:{model}", "--name", "refused", "--concurrency", "1"], capsys)
+    assert "guard_rejected" in result.out + result.err, result.out + result.err
+    shown = run_cli(["runs", "show", "refused", "--format", "json"], capsys).json()
+    [question] = shown["questions"]
+    assert (question["outcome"], question["predicted_sql"]) == ("guard_rejected", "DELETE FROM stores")

@@ -22,10 +22,29 @@ from sessions.refs import is_file, looks_like_path, path_problem, unusable
 from sessions.stats import mcnemar_exact_p, wilson_interval
 
 
+def _id_part(name: str) -> str:
+    """The part of a run id that comes from its name: file-name safe, at most 40 characters."""
+    return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name)[:40]
+
+
 def new_run_id(name: str | None = None) -> str:
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in (name or "run"))[:40]
-    return f"{stamp}-{safe}-{secrets.token_hex(2)}"
+    return f"{stamp}-{_id_part(name or 'run')}-{secrets.token_hex(2)}"
+
+
+def _named(paths: list[Path], name: str) -> list[Path]:
+    """The run logs whose header names the run `name` exactly (a long or unusual name is cut or
+    changed in the id, so the id alone cannot find it)."""
+    found = []
+    for path in paths:
+        try:
+            with path.open("rb") as handle:
+                header = json.loads(handle.readline().decode("utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            continue
+        if isinstance(header, dict) and header.get("name") == name:
+            found.append(path)
+    return found
 
 
 class RunLog:
@@ -218,6 +237,9 @@ def find_run(runs_dir: Path, ref: str) -> Path:
     if is_file(Path(ref)):
         return _check_run_log(Path(ref), runs_dir)
     matches = sorted(p for p in runs_dir.glob("*.jsonl") if ref in p.stem) if runs_dir.exists() else []
+    if not matches and runs_dir.exists():  # the run's full name, when the id holds it cut or changed
+        part = _id_part(ref)
+        matches = _named(sorted(p for p in runs_dir.glob("*.jsonl") if f"-{part}-" in p.stem), ref)
     if len(matches) == 1:
         return _check_run_log(matches[0], runs_dir)
     hint = f"{len(matches)} runs match" if matches else "no run matches"

@@ -242,3 +242,22 @@ def test_sql_the_guard_refused_is_scored_guard_rejected_and_shown(tmp_path: Path
     shown = run_cli(["runs", "show", "refused", "--format", "json"], capsys).json()
     [question] = shown["questions"]
     assert (question["outcome"], question["predicted_sql"]) == ("guard_rejected", "DELETE FROM stores")
+
+
+def test_a_run_is_found_by_its_whole_name_even_when_the_id_cuts_it(tmp_path: Path, capsys) -> None:
+    """The id keeps 40 file-name-safe characters of the name; `runs show NAME` with the whole name
+    said 'no run matches' (found by a user test)."""
+    import json
+
+    from tests.helpers import run_cli
+
+    suite = tmp_path / "suite.jsonl"
+    suite.write_text(json.dumps({"id": "q", "question": "how many", "gold_sql": "SELECT 1 AS n"}) + "\n")
+    model = tmp_path / "m.jsonl"
+    model.write_text(json.dumps({"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT 1 AS n"}}]}) + "\n"
+                     + json.dumps({"text": "One."}) + "\n")
+    name = "a very long run name: that goes on and on, and on forever & ever"
+    assert run_cli(["eval", str(suite), "--model", f"scripted:{model}", "--name", name], capsys).code == 0
+    shown = run_cli(["runs", "show", name, "--format", "json"], capsys)
+    assert shown.code == 0, shown.err
+    assert shown.json()["run"]["name"] == name

@@ -107,9 +107,12 @@ def base_url(value: Any, example: str) -> str:
     value = value.strip()
     try:
         parts = urlsplit(value)
-        parts.port  # a port that is no number raises here
+    except ValueError:  # an unclosed [ of an IPv6 address, for one
+        raise ValueError(f"is not a URL (its host part is malformed); {fix}") from None
+    try:
+        parts.port  # a port that is no number, or past 65535, raises here
     except ValueError:
-        raise ValueError(f"is not a URL (its port is no number); {fix}") from None
+        raise ValueError(f"is not a URL (its port must be a number from 0 to 65535); {fix}") from None
     if parts.scheme.lower() not in ("http", "https"):
         raise ValueError(f"is not a URL (it needs http:// or https://); {fix}")
     if not parts.hostname:

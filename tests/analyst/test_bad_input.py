@@ -378,3 +378,15 @@ def test_a_secret_in_a_base_url_is_never_shown_by_config_show_or_models(url: str
         assert result.code == 0, result.err
         assert "s3cretpw" not in result.out + result.err, args
         assert "localhost:1" in result.out, args
+
+
+@pytest.mark.parametrize(("url", "said"), [
+    ("http://[::1", "host part is malformed"),
+    ("http://localhost:99999/v1", "port must be a number from 0 to 65535"),
+    ("http://localhost:abc/v1", "port must be a number from 0 to 65535"),
+])
+def test_a_base_url_error_names_what_is_wrong(url: str, said: str, capsys, monkeypatch) -> None:
+    """An unclosed IPv6 bracket and a port past 65535 were both called 'port is no number'."""
+    monkeypatch.setenv("OPENAI_BASE_URL", url)
+    result = run_cli(["ask", "hi", "--model", "openai:gpt-4.1-mini", "--approve", "auto"], capsys)
+    assert result.code == 2 and said in result.err and "OPENAI_BASE_URL" in result.err, result.err

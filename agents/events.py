@@ -166,12 +166,13 @@ class ClarificationAnswered(Event):
 
 @dataclass(frozen=True)
 class ScreenQueryRan(Event):
-    """A query the person ran from the results, outside the loop: "more" (the shown SQL again
-    with a higher row cap), "sample" (a table's first rows) or "export" (every row to `target`).
-    Logged so the session shows everything that ran against the database, and when."""
+    """A query the person ran from the results, outside the loop: "more" (a page of the shown
+    result: its approved SQL again, rows `target`), "sample" (a table's first rows) or "export"
+    (every row to the file `target`). Logged so the session shows everything that ran against the
+    database, and when."""
 
     type: ClassVar[str] = "screen_query_ran"
-    purpose: str  # "more", "sample" or "export"
+    purpose: str  # "more" (a page), "sample" or "export"
     sql: str
     hash: str
     ok: bool
@@ -180,7 +181,7 @@ class ScreenQueryRan(Event):
     elapsed_ms: float | None
     error_kind: str | None = None
     error: str | None = None
-    target: str | None = None  # the export's file
+    target: str | None = None  # the export's file, or the page's rows ("rows 6-10")
 
 
 @dataclass(frozen=True)

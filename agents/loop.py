@@ -341,7 +341,6 @@ class AnalystLoop:
         """Pause for the person's answer; the pending call gets it (or the reason it never came)."""
         turn.proposal = proposal
         turn.clarifying = turn.asked = question
-        turn.clarifications += 1
         return Phase.CLARIFY
 
     def _lookup(self, turn: Turn) -> Phase:

@@ -105,7 +105,6 @@ class Turn:
     sql_texts: list[str] = field(default_factory=list)  # every SQL checked this turn, as proposed and as regenerated
     clarifying: str | None = None  # the model's question while the turn waits for the person's reply
     asked: str | None = None  # the latest question the model asked this turn
-    clarifications: int = 0
     finished: Outcome | None = None  # set once, so an abandoned turn's late worker gets the same outcome
 
     def last_success(self) -> ExecutedQuery | None:

@@ -73,7 +73,7 @@ class TerminalApproval:
                 for problem in pending.problems:
                     self.stderr.write(f"  [{problem.code}] {inert(problem.message)}\n")
             self.stderr.write(f"\nYour edited SQL:\n{pending.sql}\n\n")
-        elif getattr(pending, "rewritten_from", None) is not None:
+        elif pending.rewritten_from is not None:
             self.stderr.write(
                 "\nThe database reads your SQL differently from the checker, so it cannot run as you typed it.\n"
                 f"The checked text that would run instead (hash {pending.sql_hash[:12]}):\n{pending.sql}\n\n"

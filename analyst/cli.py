@@ -93,6 +93,8 @@ def _add_query_flags(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from sessions.statuses import STATUSES
+
     parser = _Parser(prog="analyst", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -124,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing = sessions_sub.add_parser("list", help="sessions, newest first")
     listing.add_argument("--limit", type=_positive_int, metavar="N", help="only the N newest (after the other filters)")
     listing.add_argument("--since", type=_since, metavar="DATE|DURATION", help="started on or after a date/time (2026-12-01, local time) or within a duration (30m, 3h, 7d, 2w)")
-    listing.add_argument("--status", dest="statuses", type=_status, action="append", metavar="STATUS", help="with a turn that ended so: answered, dry_run, aborted, rejected, failed, interrupted, incomplete (repeatable)")
+    listing.add_argument("--status", dest="statuses", type=_status, action="append", metavar="STATUS", help=f"with a turn that ended so: {', '.join(STATUSES)} (repeatable)")
     listing.add_argument("--db", metavar="PATTERN", help="database location: a glob (*.parquet, shop.duckdb) or a part of it (shop, 127.0.0.1)")
     show = sessions_sub.add_parser("show", help="one session's turns: question, status, SQL, answer, cost")
     show.add_argument("session", metavar="ID")

@@ -11,10 +11,9 @@ import fnmatch
 import re
 from dataclasses import dataclass
 
+from sessions.statuses import STATUSES
 from sessions.store import SessionRecord, session_start
 
-# every status a turn can end with, and "incomplete" for a log that stops mid-turn
-STATUSES = ("answered", "needs_clarification", "dry_run", "aborted", "rejected", "failed", "interrupted", "incomplete")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _DURATION = re.compile(r"(\d+)\s*([mhdw])")
 

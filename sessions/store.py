@@ -65,9 +65,7 @@ class Turn:
     executed: list[dict[str, Any]] = field(default_factory=list)
     failed: list[dict[str, Any]] = field(default_factory=list)
     checks: list[dict[str, Any]] = field(default_factory=list)
-    clarifications: list[dict[str, Any]] = field(default_factory=list)  # the model's questions and the replies, in order
-    screen_queries: list[dict[str, Any]] = field(default_factory=list)  # more rows, samples, exports after it
-    timeline: list[dict[str, Any]] = field(default_factory=list)  # every check, decision and query, in order
+    timeline: list[dict[str, Any]] = field(default_factory=list)  # every check, decision, query and question, in order
     responses: list[dict[str, Any]] = field(default_factory=list)
     templates: list[tuple[str, str]] = field(default_factory=list)  # (template name, hash) per model call
     rating: str | None = None
@@ -75,6 +73,16 @@ class Turn:
     tokens: int = 0
     started_at: str | None = None
     conversation: int = 1  # counts up at each new conversation (ctrl+n in the app) of the session
+
+    @property
+    def clarifications(self) -> list[dict[str, Any]]:
+        """The model's questions and the person's replies, in order."""
+        return [e for e in self.timeline if e.get("type") in ("clarification_requested", "clarification_answered")]
+
+    @property
+    def screen_queries(self) -> list[dict[str, Any]]:
+        """Queries run from the results (pages, samples, exports) after the turn."""
+        return [e for e in self.timeline if e.get("type") == "screen_query_ran"]
 
     @property
     def complete(self) -> bool:
@@ -145,10 +153,6 @@ def turns_of(contents: LogContents) -> tuple[dict[str, Any], list[Turn]]:
             turn.sql = event.get("sql")
         elif kind == "query_failed":
             turn.failed.append(event)
-        elif kind in ("clarification_requested", "clarification_answered"):
-            turn.clarifications.append(event)
-        elif kind == "screen_query_ran":
-            turn.screen_queries.append(event)
         elif kind == "answer_given":
             turn.answer = event.get("text")
             turn.grounded = event.get("grounded")

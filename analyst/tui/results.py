@@ -270,25 +270,25 @@ class ResultsPanel(Vertical):
             return
         columns = ", ".join(quote_name(c.name) for c in table.columns) or "*"  # excluded columns stay out
         sql = f"SELECT {columns} FROM {quote_name(table.schema)}.{quote_name(table.name)} LIMIT {SAMPLE_ROWS}"
-        self._query("sample", f"sample of {table.qualified}", sql, SAMPLE_ROWS)
+        self._sample(f"sample of {table.qualified}", sql, SAMPLE_ROWS)
 
     @work(thread=True, group="results", exit_on_error=False)
-    def _query(self, purpose: str, title: str, sql: str, max_rows: int) -> None:
+    def _sample(self, title: str, sql: str, max_rows: int) -> None:
+        """Our own SQL, so it passes the guard like any other before it runs (pages re-run the
+        approved SQL through `_read_page`, exports through `ExportJob`)."""
+        from analyst.tui.screen_log import query_event
         from tools.databases.base import Limits, QueryError
 
         limits = Limits(timeout_s=self.limits.timeout_s, max_rows=max_rows, max_cell_bytes=self.limits.max_cell_bytes)
-        if purpose == "sample":
-            assert self.check is not None
-            verdict = self.check(sql)
-            if not verdict.ok:
-                self.post_message(SideQueryFinished(purpose, title, sql, QueryError("rejected", verdict.problems[0].message), max_rows))
-                return
-            sql = verdict.sql
-        from analyst.tui.screen_log import query_event
-
+        assert self.check is not None
+        verdict = self.check(sql)
+        if not verdict.ok:
+            self.post_message(SideQueryFinished("sample", title, sql, QueryError("rejected", verdict.problems[0].message), max_rows))
+            return
+        sql = verdict.sql
         outcome = self.database.run(sql, limits)
-        self._log(query_event(purpose, sql, outcome))
-        self.post_message(SideQueryFinished(purpose, title, sql, outcome, max_rows))
+        self._log(query_event("sample", sql, outcome))
+        self.post_message(SideQueryFinished("sample", title, sql, outcome, max_rows))
 
     @on(SideQueryFinished)
     def _query_finished(self, message: SideQueryFinished) -> None:

@@ -16,7 +16,9 @@ from tools.tokens import estimate_tokens
 
 OUTPUT_RESERVE_TOKENS = 2048  # of the context window, kept free for the reply
 UNANSWERED_CALL = "Not run: the turn ended before this call completed (interrupted)."
-TEXT_MODE = "Tool calls are off because their arguments were not valid JSON. Reply with your SQL in one ```sql block instead."
+TEXT_MODE = (
+    "Tool calls are off because their arguments were not valid JSON. Reply with your SQL in one ```sql block instead."
+)
 
 
 NO_REPLY = "(No reply: that question ended before an answer, so it was not answered.)"
@@ -29,7 +31,9 @@ class History:
         self.messages: list[Message] = []
         self.turn_starts: list[int] = []  # index of each turn's question in `messages`
         self.sent_tables: set[str] = set()  # tables whose schema some question message has shown
-        self.standalone_question = ""  # the current question with its full schema, for when it becomes the first message
+        self.standalone_question = (
+            ""  # the current question with its full schema, for when it becomes the first message
+        )
 
     def start_turn(self, text: str, standalone: str, tables: frozenset[str]) -> None:
         """Add the question that begins a new turn, and remember the schema tables it shows.
@@ -63,7 +67,9 @@ class History:
                     index = self.messages.index(message) + 1
                     while index < len(self.messages) and self.messages[index].role == "tool":
                         index += 1
-                    self.messages.insert(index, Message("tool", UNANSWERED_CALL, tool_call_id=call.id, tool_name=call.name))
+                    self.messages.insert(
+                        index, Message("tool", UNANSWERED_CALL, tool_call_id=call.id, tool_name=call.name)
+                    )
                     answered.add(call.id)
 
     def switch_to_text_mode(self) -> None:
@@ -85,7 +91,11 @@ class History:
 
     def tokens(self, system: str, tools: tuple[Any, ...]) -> int:
         """An estimate of the tokens a request with this history, `system` and `tools` needs."""
-        text = system + json.dumps([t.parameters for t in tools]) + "".join(m.text + json.dumps([c.arguments for c in m.tool_calls]) for m in self.messages)
+        text = (
+            system
+            + json.dumps([t.parameters for t in tools])
+            + "".join(m.text + json.dumps([c.arguments for c in m.tool_calls]) for m in self.messages)
+        )
         return estimate_tokens(text)
 
     def fit(self, system: str, tools: tuple[Any, ...], model: Model) -> None:
@@ -105,4 +115,8 @@ class History:
                 self.messages[0] = Message("user", self.standalone_question)
         total = self.tokens(system, tools)
         if total > limit:
-            raise RunEnded("failed", "context", f"the request needs about {total} tokens but {model.name} accepts {window} (with {OUTPUT_RESERVE_TOKENS} kept for the answer); lower --budget/schema_budget or use a model with a larger context window")
+            raise RunEnded(
+                "failed",
+                "context",
+                f"the request needs about {total} tokens but {model.name} accepts {window} (with {OUTPUT_RESERVE_TOKENS} kept for the answer); lower --budget/schema_budget or use a model with a larger context window",
+            )

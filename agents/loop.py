@@ -76,7 +76,10 @@ from tools.tokens import default_budget
 
 BROKEN_CALLS_BEFORE_TEXT_MODE = 2  # a model that keeps breaking tool JSON gets the ```sql path
 THINK_TEMPLATE = (f"{prompts.SYSTEM.name}+{prompts.QUESTION.name}", prompts.SYSTEM.hash + prompts.QUESTION.hash)
-SUMMARY_TEMPLATE = (f"{prompts.SUMMARY.name}+{prompts.SUMMARY_INPUT.name}", prompts.SUMMARY.hash + prompts.SUMMARY_INPUT.hash)
+SUMMARY_TEMPLATE = (
+    f"{prompts.SUMMARY.name}+{prompts.SUMMARY_INPUT.name}",
+    prompts.SUMMARY.hash + prompts.SUMMARY_INPUT.hash,
+)
 
 
 class Phase(Enum):
@@ -169,9 +172,13 @@ class AnalystLoop:
         if isinstance(decision, Edit):
             return self._edit(turn, verdict, decision)
         if isinstance(decision, Reject) and decision.feedback.strip():
-            self.emit(ApprovalDecided(verdict.sql_hash or "", "reject", decision.decided_by, feedback=decision.feedback))
+            self.emit(
+                ApprovalDecided(verdict.sql_hash or "", "reject", decision.decided_by, feedback=decision.feedback)
+            )
             turn.attempts.append(f"the person rejected it ({decision.feedback.strip().splitlines()[0]})")
-            self._tool_result(f"The person rejected this SQL and did not run it. Their feedback: {decision.feedback.strip()}")
+            self._tool_result(
+                f"The person rejected this SQL and did not run it. Their feedback: {decision.feedback.strip()}"
+            )
             return self._run(Phase.THINK)
         self.emit(ApprovalDecided(verdict.sql_hash or "", "abort", decision.decided_by))
         self._tool_result("The person aborted; the SQL was not run.")
@@ -197,16 +204,32 @@ class AnalystLoop:
         """A person's SQL runs as they typed it (the edit is their approval of that text). Only
         when the engine reads their text differently from the checker does the checked rewrite
         take its place, and then it is shown and asked about again, never run unseen."""
-        edited = check_sql(decision.sql, self.catalog, self.database.dialect, cross_check=self._cross_check, as_typed=True)
-        rewritten = edited.ok and edited.sql != edited.checked and not self.database.reads_alike(edited.sql or "", edited.checked or "")
+        edited = check_sql(
+            decision.sql, self.catalog, self.database.dialect, cross_check=self._cross_check, as_typed=True
+        )
+        rewritten = (
+            edited.ok
+            and edited.sql != edited.checked
+            and not self.database.reads_alike(edited.sql or "", edited.checked or "")
+        )
         if rewritten:
             edited = check_sql(decision.sql, self.catalog, self.database.dialect, cross_check=self._cross_check)
         self._emit_check(edited, "human")
-        self.emit(ApprovalDecided(verdict.sql_hash or "", "edit", decision.decided_by, edited_sql=decision.sql, edited_hash=edited.sql_hash))
+        self.emit(
+            ApprovalDecided(
+                verdict.sql_hash or "",
+                "edit",
+                decision.decided_by,
+                edited_sql=decision.sql,
+                edited_hash=edited.sql_hash,
+            )
+        )
         turn.verdict = edited
         if not edited.ok:
             turn.pending = True
-            return Pending(edited.sql or typed_text(decision.sql), edited.sql_hash or "", edited.tables, edited.problems)
+            return Pending(
+                edited.sql or typed_text(decision.sql), edited.sql_hash or "", edited.tables, edited.problems
+            )
         if rewritten:
             assert edited.sql and edited.sql_hash
             turn.pending = True
@@ -281,7 +304,13 @@ class AnalystLoop:
         turn.steps += 1
         tools = TOOL_SPECS if self.tools_mode else ()
         self.history.fit(self.system, tools, self.model)
-        response = self.meter.call(self.model, ModelRequest(self.system, tuple(self.messages), tools, purpose="think"), THINK_TEMPLATE, self.settings.prices, self.on_text)
+        response = self.meter.call(
+            self.model,
+            ModelRequest(self.system, tuple(self.messages), tools, purpose="think"),
+            THINK_TEMPLATE,
+            self.settings.prices,
+            self.on_text,
+        )
         if self._interrupted:  # a late reply to an abandoned step never enters the history
             raise RunEnded("interrupted", "interrupted", "interrupted by the user")
         calls = response.tool_calls if self.tools_mode else ()
@@ -290,10 +319,20 @@ class AnalystLoop:
         if calls:
             first, rest = calls[0], calls[1:]
             for extra in rest:
-                self.messages.append(Message("tool", "Ignored: only one tool call per turn is allowed.", tool_call_id=extra.id, tool_name=extra.name))
+                self.messages.append(
+                    Message(
+                        "tool",
+                        "Ignored: only one tool call per turn is allowed.",
+                        tool_call_id=extra.id,
+                        tool_name=extra.name,
+                    )
+                )
             if first.error:
                 self._broken_calls += 1
-                self._tool_result(f"Your {first.name} call was not run: {first.error}. Call it again with valid JSON arguments.", first)
+                self._tool_result(
+                    f"Your {first.name} call was not run: {first.error}. Call it again with valid JSON arguments.",
+                    first,
+                )
                 if self._broken_calls >= BROKEN_CALLS_BEFORE_TEXT_MODE:
                     self._switch_to_text_mode()
                 return Phase.THINK
@@ -318,7 +357,12 @@ class AnalystLoop:
             return Phase.THINK
         blocks = extract_sql_blocks(response.text)
         if len(blocks) > 1:
-            self.messages.append(Message("user", "Your reply contains more than one different SQL query. Reply with exactly one ```sql block."))
+            self.messages.append(
+                Message(
+                    "user",
+                    "Your reply contains more than one different SQL query. Reply with exactly one ```sql block.",
+                )
+            )
             return Phase.THINK
         if blocks:
             turn.proposal = Proposal(blocks[0], None)
@@ -334,7 +378,11 @@ class AnalystLoop:
             return Phase.SUMMARIZE
         if turn.attempts:  # SQL was proposed and none succeeded: words alone are a guess, not an answer
             self.emit(AnswerGiven(response.text.strip(), [], grounded=False))
-            raise RunEnded("failed", "no_result", f"no query succeeded, so the reply is not from your data; the last SQL proposed: {turn.attempts[-1]}")
+            raise RunEnded(
+                "failed",
+                "no_result",
+                f"no query succeeded, so the reply is not from your data; the last SQL proposed: {turn.attempts[-1]}",
+            )
         return Phase.DONE
 
     def _clarify(self, turn: Turn, question: str, proposal: Proposal) -> Phase:
@@ -346,7 +394,14 @@ class AnalystLoop:
     def _lookup(self, turn: Turn) -> Phase:
         assert turn.proposal and turn.proposal.call
         call = turn.proposal.call
-        ok, text = run_lookup(call.name, call.arguments, self.catalog, self.database, self.settings.limits, allow_data=self.settings.data_to_model)
+        ok, text = run_lookup(
+            call.name,
+            call.arguments,
+            self.catalog,
+            self.database,
+            self.settings.limits,
+            allow_data=self.settings.data_to_model,
+        )
         self.emit(ToolRan(call.name, call.arguments, ok, text[:200]))
         self._tool_result(text, call)
         return Phase.THINK
@@ -361,9 +416,15 @@ class AnalystLoop:
         turn.rejections += 1
         turn.attempts.append(f"the guard rejected it ({verdict.problems[0].message.splitlines()[0]})")
         problems = "\n".join(f"- [{p.code}] {p.message}" for p in verdict.problems)
-        self._tool_result(f"The SQL was rejected by the checker and not run:\n{problems}\nFix these problems and propose the query again.")
+        self._tool_result(
+            f"The SQL was rejected by the checker and not run:\n{problems}\nFix these problems and propose the query again."
+        )
         if turn.rejections >= self.settings.max_guard_rejections:
-            raise RunEnded("rejected", "guard", f"the SQL was still rejected after {turn.rejections} attempts: {verdict.problems[0].message}")
+            raise RunEnded(
+                "rejected",
+                "guard",
+                f"the SQL was still rejected after {turn.rejections} attempts: {verdict.problems[0].message}",
+            )
         return Phase.THINK
 
     def _execute(self, turn: Turn) -> Phase:
@@ -384,18 +445,35 @@ class AnalystLoop:
             if outcome.kind == "interrupted" or self._interrupted:
                 raise RunEnded("interrupted", "interrupted", "query interrupted by the user")
             turn.db_errors += 1
-            turn.attempts.append(f"it failed in the database ({outcome.kind}: {outcome.message.splitlines()[0] if outcome.message else outcome.kind})")
+            turn.attempts.append(
+                f"it failed in the database ({outcome.kind}: {outcome.message.splitlines()[0] if outcome.message else outcome.kind})"
+            )
             message = outcome.message if self.settings.data_to_model else without_literals(outcome.message)
             self._tool_result(f"The query failed ({outcome.kind}): {message}\nFix the SQL and propose it again.")
             if turn.db_errors >= self.settings.max_db_errors:
-                raise RunEnded("failed", "database", f"the query failed {turn.db_errors} times; last error: {outcome.message.splitlines()[0]}")
+                raise RunEnded(
+                    "failed",
+                    "database",
+                    f"the query failed {turn.db_errors} times; last error: {outcome.message.splitlines()[0]}",
+                )
             return Phase.THINK
         ordered = has_top_level_order(verdict.sql, self.database.dialect)
         fingerprint = result_fingerprint(outcome, ordered)
         turn.queries.append(ExecutedQuery(verdict.sql, verdict.sql_hash, outcome, None, fingerprint))
         turn.attempts.append("it ran")
         rows = [[normalize_value(v) for v in row] for row in outcome.rows] if self.settings.log_rows else None
-        self.emit(QueryExecuted(verdict.sql, verdict.sql_hash, [{"name": c.name, "type": c.type} for c in outcome.columns], outcome.row_count, outcome.truncated, round(outcome.elapsed_ms, 3), fingerprint, rows))
+        self.emit(
+            QueryExecuted(
+                verdict.sql,
+                verdict.sql_hash,
+                [{"name": c.name, "type": c.type} for c in outcome.columns],
+                outcome.row_count,
+                outcome.truncated,
+                round(outcome.elapsed_ms, 3),
+                fingerprint,
+                rows,
+            )
+        )
         self._tool_result(preview(outcome) if self.settings.data_to_model else shape(outcome))
         return Phase.THINK
 
@@ -426,7 +504,9 @@ class AnalystLoop:
         """Record the grounded answer; numbers in it that the result does not hold are flagged,
         unless the person or analyst itself put them there (question, SQL, notes, limits)."""
         text = f"{text.strip()}\n\n{note}".strip() if note else text
-        flagged = unverified_numbers(text, result.rows, "\n".join([turn.question, *turn.sql_texts, note, *self._limits_seen(result)]))
+        flagged = unverified_numbers(
+            text, result.rows, "\n".join([turn.question, *turn.sql_texts, note, *self._limits_seen(result)])
+        )
         self.emit(AnswerGiven(text, flagged))
         self._last_answer = (text, tuple(flagged))
 
@@ -454,7 +534,17 @@ class AnalystLoop:
     def _emit_check(self, verdict: Verdict, source: str) -> None:
         if self._turn is not None:
             self._turn.sql_texts += [verdict.sql_in, *([verdict.sql] if verdict.sql else [])]
-        self.emit(SqlChecked(source, verdict.sql_in, verdict.sql, verdict.sql_hash, verdict.ok, [{"code": p.code, "message": p.message} for p in verdict.problems], list(verdict.tables)))
+        self.emit(
+            SqlChecked(
+                source,
+                verdict.sql_in,
+                verdict.sql,
+                verdict.sql_hash,
+                verdict.ok,
+                [{"code": p.code, "message": p.message} for p in verdict.problems],
+                list(verdict.tables),
+            )
+        )
 
     def _tool_result(self, text: str, call: ToolCall | None = None) -> None:
         """Answer the pending tool call (every call gets a result), or add a user message."""
@@ -469,12 +559,22 @@ class AnalystLoop:
         self.history.answer_open_calls()
         message = self._question_message(question)
         chosen = message.schema
-        self.emit(SchemaRetrieved([c.table.qualified for c in chosen.tables], {c.table.qualified: c.why for c in chosen.tables}, chosen.tokens, chosen.full_tokens, chosen.whole))
+        self.emit(
+            SchemaRetrieved(
+                [c.table.qualified for c in chosen.tables],
+                {c.table.qualified: c.why for c in chosen.tables},
+                chosen.tokens,
+                chosen.full_tokens,
+                chosen.whole,
+            )
+        )
         self.history.start_turn(message.text, message.standalone, message.tables)
 
     def _question_message(self, question: str) -> QuestionMessage:
         budget = self.settings.schema_budget or default_budget(self.model.context_window)
-        return question_message(self.catalog, question, budget, follow_up=bool(self.messages), sent_tables=self.history.sent_tables)
+        return question_message(
+            self.catalog, question, budget, follow_up=bool(self.messages), sent_tables=self.history.sent_tables
+        )
 
     def preview_request(self, question: str | None = None) -> ModelRequest:
         """Exactly what the next model request would contain (for a new `question`, or the

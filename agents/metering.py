@@ -22,7 +22,9 @@ from agents.turns import RunEnded
 class Meter:
     """The running usage and cost of one conversation's model calls."""
 
-    def __init__(self, emit: Callable[[Event], None], budget: Budget | None = None, stopped: Callable[[], bool] = lambda: False) -> None:
+    def __init__(
+        self, emit: Callable[[Event], None], budget: Budget | None = None, stopped: Callable[[], bool] = lambda: False
+    ) -> None:
         self.emit = emit
         self.budget = budget
         self.stopped = stopped  # the conversation was interrupted: stop waiting for budget room
@@ -68,7 +70,17 @@ class Meter:
             self.cost = None
         else:
             self.cost = round(self.cost + call_cost, 8)
-        self.emit(ModelResponded(purpose, response.text, [c.to_json() for c in response.tool_calls], response.usage.to_json() if response.usage else None, call_cost, response.stop_reason, round(response.latency_ms, 3)))
+        self.emit(
+            ModelResponded(
+                purpose,
+                response.text,
+                [c.to_json() for c in response.tool_calls],
+                response.usage.to_json() if response.usage else None,
+                call_cost,
+                response.stop_reason,
+                round(response.latency_ms, 3),
+            )
+        )
         return response
 
     def check_caps(self, settings: Settings, steps: int, model_name: str) -> None:
@@ -81,8 +93,21 @@ class Meter:
         """The cost and token caps alone (the summary call has no step to count)."""
         if settings.max_cost_usd is not None:
             if self.cost is None:
-                raise RunEnded("failed", "cost_cap", f"--max-cost is set but {model_name} has no known price; cost cannot be capped")
+                raise RunEnded(
+                    "failed",
+                    "cost_cap",
+                    f"--max-cost is set but {model_name} has no known price; cost cannot be capped",
+                )
             if self.cost >= settings.max_cost_usd:
-                raise RunEnded("failed", "cost_cap", f"cost cap reached: {usd(self.cost)} spent of {usd(settings.max_cost_usd)} (--max-cost)")
-        if settings.max_tokens is not None and self.usage.input_tokens + self.usage.output_tokens >= settings.max_tokens:
-            raise RunEnded("failed", "token_cap", f"token cap reached: {self.usage.input_tokens + self.usage.output_tokens} tokens")
+                raise RunEnded(
+                    "failed",
+                    "cost_cap",
+                    f"cost cap reached: {usd(self.cost)} spent of {usd(settings.max_cost_usd)} (--max-cost)",
+                )
+        if (
+            settings.max_tokens is not None
+            and self.usage.input_tokens + self.usage.output_tokens >= settings.max_tokens
+        ):
+            raise RunEnded(
+                "failed", "token_cap", f"token cap reached: {self.usage.input_tokens + self.usage.output_tokens} tokens"
+            )

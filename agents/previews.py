@@ -69,11 +69,20 @@ def aggregates(result: QueryResult) -> dict[str, Any]:
     """Per numeric column: count, min, max, sum — the shape of the data without its rows."""
     out: dict[str, Any] = {}
     for index, column in enumerate(result.columns):
-        values = [row[index] for row in result.rows if isinstance(row[index], (int, float)) and not isinstance(row[index], bool)]
+        values = [
+            row[index]
+            for row in result.rows
+            if isinstance(row[index], (int, float)) and not isinstance(row[index], bool)
+        ]
         decimals = [row[index] for row in result.rows if type(row[index]).__name__ == "Decimal"]
         numbers = values + decimals
         if numbers:
-            out[column.name] = {"count": len(numbers), "min": normalize_value(min(numbers)), "max": normalize_value(max(numbers)), "sum": normalize_value(sum(numbers))}
+            out[column.name] = {
+                "count": len(numbers),
+                "min": normalize_value(min(numbers)),
+                "max": normalize_value(max(numbers)),
+                "sum": normalize_value(sum(numbers)),
+            }
         else:
             out[column.name] = {"type": column.type, "non_null": sum(row[index] is not None for row in result.rows)}
     return out
@@ -83,7 +92,9 @@ def summary_data(result: QueryResult, data_to_model: bool) -> tuple[str, str]:
     """(shape line, rows JSON) for the summary request: quoted rows, or aggregates in no-data mode."""
     described = f"{result.row_count} rows{' (truncated at the row limit)' if result.truncated else ''}, columns {', '.join(c.name for c in result.columns)}"
     if data_to_model:
-        rows = json.dumps([[model_cell(v) for v in row] for row in result.rows[:SUMMARY_ROWS]], default=str, ensure_ascii=False)
+        rows = json.dumps(
+            [[model_cell(v) for v in row] for row in result.rows[:SUMMARY_ROWS]], default=str, ensure_ascii=False
+        )
     else:
         rows = json.dumps(aggregates(result), default=str)
         described += "; only column aggregates are shared, not rows"

@@ -25,7 +25,9 @@ class QuestionMessage:
     tables: frozenset[str]  # qualified names of the tables in `schema`
 
 
-def question_message(catalog: Catalog, question: str, budget: int, follow_up: bool, sent_tables: set[str]) -> QuestionMessage:
+def question_message(
+    catalog: Catalog, question: str, budget: int, follow_up: bool, sent_tables: set[str]
+) -> QuestionMessage:
     """Retrieve the slice for `question` within `budget` tokens and word the message; no side effects.
 
     `sent_tables` are the tables earlier turns already showed; a follow-up repeats no schema
@@ -34,7 +36,9 @@ def question_message(catalog: Catalog, question: str, budget: int, follow_up: bo
     chosen = retrieve(catalog, question, budget)
     names = frozenset(c.table.qualified for c in chosen.tables)
     note = "all tables" if chosen.whole else f"the {len(names)} most relevant of {len(catalog.tables)} tables"
-    full = prompts.QUESTION.render(question=question, schema_note=note, schema=chosen.ddl, context=context_section(catalog))
+    full = prompts.QUESTION.render(
+        question=question, schema_note=note, schema=chosen.ddl, context=context_section(catalog)
+    )
     if not follow_up:
         return QuestionMessage(full, full, chosen, names)
     schema_part = f"More schema that may help:\n{chosen.ddl}" if names - sent_tables else ""

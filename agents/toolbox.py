@@ -72,7 +72,9 @@ def describe(table: Table) -> str:
     return "\n".join(lines)
 
 
-def run_lookup(name: str, args: dict[str, Any], catalog: Catalog, database: Database, limits: Limits, allow_data: bool = True) -> tuple[bool, str]:
+def run_lookup(
+    name: str, args: dict[str, Any], catalog: Catalog, database: Database, limits: Limits, allow_data: bool = True
+) -> tuple[bool, str]:
     """Run one schema lookup; (ok, text for the model)."""
     if name == "list_tables":
         lines = [
@@ -90,7 +92,10 @@ def run_lookup(name: str, args: dict[str, Any], catalog: Catalog, database: Data
         return True, describe(table)
     if name == "sample_values":
         if not allow_data:
-            return False, "sample values are not shared with you in this session (no-data mode); use the schema and comments"
+            return (
+                False,
+                "sample values are not shared with you in this session (no-data mode); use the schema and comments",
+            )
         column = table.column(str(args.get("column", "")))
         if column is None:
             cols = ", ".join(c.name for c in table.columns)

@@ -23,7 +23,9 @@ class Pending:
     sql_hash: str
     tables: tuple[str, ...]
     problems: tuple[Any, ...] = ()  # set when an edited SQL failed the guard
-    rewritten_from: str | None = None  # the person's text, when the engine reads it unlike the checker: `sql` is the checked rewrite
+    rewritten_from: str | None = (
+        None  # the person's text, when the engine reads it unlike the checker: `sql` is the checked rewrite
+    )
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,9 @@ class Outcome:
 class RunEnded(Exception):
     """Internal: a terminal phase was reached."""
 
-    def __init__(self, status: str, kind: str | None = None, message: str | None = None, http_status: int | None = None) -> None:
+    def __init__(
+        self, status: str, kind: str | None = None, message: str | None = None, http_status: int | None = None
+    ) -> None:
         super().__init__(message or status)
         self.status = status
         self.error: dict[str, Any] | None = {"kind": kind, "message": message or status} if kind else None
@@ -111,7 +115,15 @@ class Turn:
         """The latest query that returned rows: the one an answer describes."""
         return next((q for q in reversed(self.queries) if q.result is not None), None)
 
-    def outcome(self, ended: RunEnded, answer: str | None, flagged: tuple[str, ...], usage: Usage, cost: float | None, clarification: str | None = None) -> Outcome:
+    def outcome(
+        self,
+        ended: RunEnded,
+        answer: str | None,
+        flagged: tuple[str, ...],
+        usage: Usage,
+        cost: float | None,
+        clarification: str | None = None,
+    ) -> Outcome:
         """The turn as it ended; a dry run reports the SQL it checked, since nothing ran."""
         last_ok = self.last_success()
         sql = last_ok.sql if last_ok else (self.verdict.sql if ended.status == "dry_run" and self.verdict else None)

@@ -41,7 +41,14 @@ def exit_code_for(outcome: Any) -> int:
 class TerminalApproval:
     """Asks the person on the terminal: approve, edit, reject with feedback, or abort."""
 
-    def __init__(self, stdin: TextIO | None = None, stderr: TextIO | None = None, sql_shown: bool = False, question: str = "", dialect: str = "duckdb") -> None:
+    def __init__(
+        self,
+        stdin: TextIO | None = None,
+        stderr: TextIO | None = None,
+        sql_shown: bool = False,
+        question: str = "",
+        dialect: str = "duckdb",
+    ) -> None:
         stdin = stdin or sys.stdin
         stderr = stderr or sys.stderr
         self.stdin = stdin
@@ -86,7 +93,11 @@ class TerminalApproval:
             self.stderr.write(f"\nSQL to run (hash {pending.sql_hash[:12]}{note}):\n{shown}\n\n")
         else:
             self.stderr.write(f"\nThe SQL above is ready to run (hash {pending.sql_hash[:12]}).\n")
-        prompt = "[e]dit  [r]eject with feedback  a[b]ort > " if failed else "[a]pprove  [e]dit  [r]eject with feedback  a[b]ort > "
+        prompt = (
+            "[e]dit  [r]eject with feedback  a[b]ort > "
+            if failed
+            else "[a]pprove  [e]dit  [r]eject with feedback  a[b]ort > "
+        )
         while True:
             try:
                 choice = self._read(prompt).strip().lower()
@@ -95,7 +106,9 @@ class TerminalApproval:
             if choice in ("a", "approve", "y", "yes"):
                 if not failed:
                     return Approve()
-                self.stderr.write("This SQL did not pass the checks, so it cannot be approved: edit it, reject, or abort.\n")
+                self.stderr.write(
+                    "This SQL did not pass the checks, so it cannot be approved: edit it, reject, or abort.\n"
+                )
                 continue
             if choice in ("e", "edit"):
                 edited = self._edit(pending.sql)
@@ -126,7 +139,9 @@ class TerminalApproval:
                     finished = subprocess.run([*shlex.split(editor), name], check=False)
                 except (OSError, ValueError) as exc:
                     reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-                    self.stderr.write(f"Cannot start the editor {editor!r}: {reason}; set VISUAL or EDITOR to one that exists.\n")
+                    self.stderr.write(
+                        f"Cannot start the editor {editor!r}: {reason}; set VISUAL or EDITOR to one that exists.\n"
+                    )
                     return None
                 if finished.returncode != 0:
                     self.stderr.write(f"The editor exited with status {finished.returncode}.\n")
@@ -168,7 +183,9 @@ class TerminalApproval:
             readline.insert_text(sql)
             readline.redisplay()
 
-        self.stderr.write("Edit the SQL on the line below (Enter runs it once it passes the checks; an empty line cancels):\n")
+        self.stderr.write(
+            "Edit the SQL on the line below (Enter runs it once it passes the checks; an empty line cancels):\n"
+        )
         self.stderr.flush()
         readline.set_pre_input_hook(prefill)
         try:
@@ -183,7 +200,18 @@ class TerminalApproval:
 _NO_LINE_EDITOR = object()
 
 
-def run_ask(config: Config, question: str, *, approve: str, output: str, db: str | None, model_name: str | None, stdout: TextIO | None = None, stderr: TextIO | None = None, stdin: TextIO | None = None) -> int:
+def run_ask(
+    config: Config,
+    question: str,
+    *,
+    approve: str,
+    output: str,
+    db: str | None,
+    model_name: str | None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+    stdin: TextIO | None = None,
+) -> int:
     """Answer one question; returns the exit code of DESIGN §7."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
@@ -191,9 +219,11 @@ def run_ask(config: Config, question: str, *, approve: str, output: str, db: str
     from analyst.render import Progress, inert, outcome_json, print_csv, print_table, truncation_warning
 
     if not question.strip():
-        raise UserError("the question is empty; pass it in quotes: analyst ask \"Which customer spent the most?\"")
+        raise UserError('the question is empty; pass it in quotes: analyst ask "Which customer spent the most?"')
     if approve == "ask" and not stdin.isatty():
-        raise UserError("--approve ask needs a terminal to ask you; use --approve auto (run what the checks accept) or --approve never (dry run)")
+        raise UserError(
+            "--approve ask needs a terminal to ask you; use --approve auto (run what the checks accept) or --approve never (dry run)"
+        )
     database = open_database(config, db)
     resolved = build_model(config, model_name)
     settings = loop_settings(config)
@@ -230,7 +260,10 @@ def run_ask(config: Config, question: str, *, approve: str, output: str, db: str
     session = Session(config, database, resolved, settings, observer=observer, on_text=stream_answer if live else None)
     if clock is not None:
         clock.start()
-    decide = {"auto": auto_approve, "never": None}.get(approve, TerminalApproval(stdin, stderr, sql_shown=not progress.quiet, question=question, dialect=database.dialect))
+    decide = {"auto": auto_approve, "never": None}.get(
+        approve,
+        TerminalApproval(stdin, stderr, sql_shown=not progress.quiet, question=question, dialect=database.dialect),
+    )
     answer = TerminalClarification(stdin, stderr) if approve == "ask" else None  # policies ask nobody
     from analyst.interrupts import interrupt_on_sigint
     from sessions.log import LogWriteError
@@ -239,7 +272,10 @@ def run_ask(config: Config, question: str, *, approve: str, output: str, db: str
         with interrupt_on_sigint(session.loop.interrupt, quiet_while=lambda: session.loop.executing):
             outcome = drive(session.loop, question, decide, answer)
     except LogWriteError as exc:
-        raise UserError(f"{exc}; stopped before running anything further (a decision must be logged before it executes)", EXIT_NOT_ANSWERED) from None
+        raise UserError(
+            f"{exc}; stopped before running anything further (a decision must be logged before it executes)",
+            EXIT_NOT_ANSWERED,
+        ) from None
     finally:
         if clock is not None:
             clock.stop()
@@ -266,7 +302,11 @@ def run_ask(config: Config, question: str, *, approve: str, output: str, db: str
     if outcome.error:
         stderr.write(f"analyst: {outcome.status}: {outcome.error['message']}\n")
     elif outcome.status == "needs_clarification":
-        how = "answer it at the prompt (--approve ask on a terminal)" if approve != "ask" else "ask again with that detail"
+        how = (
+            "answer it at the prompt (--approve ask on a terminal)"
+            if approve != "ask"
+            else "ask again with that detail"
+        )
         stderr.write(f"analyst: needs_clarification: the model asks before it guesses; {how}\n")
     elif outcome.status == "aborted":
         stderr.write("analyst: aborted; nothing further ran\n")

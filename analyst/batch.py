@@ -24,7 +24,22 @@ from analyst.config import Config
 from analyst.errors import EXIT_INTERRUPTED, EXIT_NOT_ANSWERED, EXIT_OK, EXIT_PROVIDER, UserError
 from analyst.batch_progress import tally_key
 
-CSV_FIELDS = ("id", "status", "question", "sql", "row_count", "truncated", "answer", "error", "input_tokens", "output_tokens", "cost_usd", "session_id", "grounded", "clarification")
+CSV_FIELDS = (
+    "id",
+    "status",
+    "question",
+    "sql",
+    "row_count",
+    "truncated",
+    "answer",
+    "error",
+    "input_tokens",
+    "output_tokens",
+    "cost_usd",
+    "session_id",
+    "grounded",
+    "clarification",
+)
 
 
 def completed_ids(out: Path) -> set[str]:
@@ -73,8 +88,16 @@ class ResultWriter:
             if self._csv:
                 usage = record.get("usage") or {}
                 error = record.get("error")
-                row = dict(record, error=error["message"] if error else "", **{k: usage.get(k) for k in ("input_tokens", "output_tokens", "cost_usd")})
-                self._guarded(lambda: csv.writer(self._handle).writerow(["" if row.get(f) is None else row.get(f) for f in CSV_FIELDS]))
+                row = dict(
+                    record,
+                    error=error["message"] if error else "",
+                    **{k: usage.get(k) for k in ("input_tokens", "output_tokens", "cost_usd")},
+                )
+                self._guarded(
+                    lambda: csv.writer(self._handle).writerow(
+                        ["" if row.get(f) is None else row.get(f) for f in CSV_FIELDS]
+                    )
+                )
             else:
                 self._guarded(lambda: self._handle.write(json.dumps(record, ensure_ascii=False) + "\n"))
 
@@ -127,7 +150,9 @@ class Tally:
 class BatchRun:
     """Runs the items; databases are opened once per distinct `db` and shared by the workers."""
 
-    def __init__(self, config: Config, approve: str, db: str | None, model_name: str | None, source: Path | None = None) -> None:
+    def __init__(
+        self, config: Config, approve: str, db: str | None, model_name: str | None, source: Path | None = None
+    ) -> None:
         from analyst.wiring import build_model, run_settings
 
         self.config = config
@@ -201,14 +226,30 @@ class BatchRun:
 def _failed_record(item: BatchItem, kind: str, message: str) -> dict[str, Any]:
     """A question that never reached the model (its database did not open, the budget was spent)."""
     return {
-        "id": item.id, "status": "failed", "question": item.question, "sql": None, "columns": [], "rows": [],
-        "row_count": 0, "truncated": False, "answer": None, "grounded": False, "clarification": None, "queries": [], "session_id": None, "session_path": None,
+        "id": item.id,
+        "status": "failed",
+        "question": item.question,
+        "sql": None,
+        "columns": [],
+        "rows": [],
+        "row_count": 0,
+        "truncated": False,
+        "answer": None,
+        "grounded": False,
+        "clarification": None,
+        "queries": [],
+        "session_id": None,
+        "session_path": None,
         "usage": {"input_tokens": 0, "output_tokens": 0, "cost_usd": 0.0},
         "error": {"kind": kind, "message": message},
     }
 
 
-FATAL_HTTP = {401: "the API key was rejected", 403: "the API key is not allowed to use this model", 404: "the model or endpoint does not exist"}
+FATAL_HTTP = {
+    401: "the API key was rejected",
+    403: "the API key is not allowed to use this model",
+    404: "the model or endpoint does not exist",
+}
 
 
 def fatal_provider_error(record: dict[str, Any]) -> str | None:
@@ -219,7 +260,19 @@ def fatal_provider_error(record: dict[str, Any]) -> str | None:
     return None
 
 
-def run_batch(config: Config, path: Path, *, approve: str, db: str | None, model_name: str | None, out: Path | None, concurrency: int, resume: bool, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+def run_batch(
+    config: Config,
+    path: Path,
+    *,
+    approve: str,
+    db: str | None,
+    model_name: str | None,
+    out: Path | None,
+    concurrency: int,
+    resume: bool,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
     """Answer every question in `path`; exit 0 when each reached the status its policy asks for."""
     from analyst.batch_progress import BatchProgress, print_summary
 
@@ -243,7 +296,9 @@ def run_batch(config: Config, path: Path, *, approve: str, db: str | None, model
     executor = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="batch")
     try:
         with progress:
-            pending: dict[Future[dict[str, Any]], BatchItem] = {executor.submit(runner.run_one, item): item for item in todo}
+            pending: dict[Future[dict[str, Any]], BatchItem] = {
+                executor.submit(runner.run_one, item): item for item in todo
+            }
             while pending:
                 done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
                 for future in done:
@@ -259,7 +314,10 @@ def run_batch(config: Config, path: Path, *, approve: str, db: str | None, model
                     fatal = fatal_provider_error(record)
                     if fatal is not None:  # every question would fail the same way: stop, keep ids unrun
                         runner.interrupt()
-                        raise UserError(f"{fatal}; stopped the batch (unanswered questions are not written, so --resume runs them)", EXIT_PROVIDER)
+                        raise UserError(
+                            f"{fatal}; stopped the batch (unanswered questions are not written, so --resume runs them)",
+                            EXIT_PROVIDER,
+                        )
                     runner.tally.add(record)
                     all_ok &= tally_key(record) == wanted
                     began = runner.started.get(item.id)
@@ -272,7 +330,11 @@ def run_batch(config: Config, path: Path, *, approve: str, db: str | None, model
         interrupted = True
         runner.interrupt()
         executor.shutdown(wait=True, cancel_futures=True)
-        stderr.write("analyst: interrupted; finished results are kept" + (f" in {out}; rerun with --resume" if out else "") + "\n")
+        stderr.write(
+            "analyst: interrupted; finished results are kept"
+            + (f" in {out}; rerun with --resume" if out else "")
+            + "\n"
+        )
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
         writer.close()
@@ -280,7 +342,9 @@ def run_batch(config: Config, path: Path, *, approve: str, db: str | None, model
     print_summary(stderr, runner.tally, time.perf_counter() - started, len(todo))
     if capped:
         again = "rerun with a higher --max-cost and --resume to answer them" if out else "they are not in the output"
-        stderr.write(f"analyst: {len(capped)} question(s) stopped by --max-cost ({runner.settings.budget.why_exhausted() or 'cap reached'}); {again}\n")
+        stderr.write(
+            f"analyst: {len(capped)} question(s) stopped by --max-cost ({runner.settings.budget.why_exhausted() or 'cap reached'}); {again}\n"
+        )
     if interrupted:
         return EXIT_INTERRUPTED
     return EXIT_OK if all_ok else EXIT_NOT_ANSWERED

@@ -27,7 +27,7 @@ def _resolve_db(value: object, base: Path, where: str) -> str | None:
     if value in (None, ""):
         return None
     if not isinstance(value, str):
-        raise UserError(f"{where}: \"db\" must be a string")
+        raise UserError(f'{where}: "db" must be a string')
     if value.startswith(("postgresql://", "postgres://")):
         return value
     path = Path(value).expanduser()
@@ -46,7 +46,7 @@ def _jsonl(text: str, path: Path) -> list[BatchItem]:
         where = f"{path}, line {number}"
         question = row.get("question")
         if not isinstance(question, str) or not question.strip():
-            raise UserError(f"{where}: missing \"question\" (a non-empty string)")
+            raise UserError(f'{where}: missing "question" (a non-empty string)')
         raw_id = row.get("id")
         item_id = str(raw_id) if raw_id not in (None, "") else f"line-{number}"
         items.append(BatchItem(item_id, question.strip(), _resolve_db(row.get("db"), path.parent, where), number))
@@ -57,16 +57,25 @@ def _csv(text: str, path: Path) -> list[BatchItem]:
     reader = csv.DictReader(io.StringIO(text))
     fields = [f.strip().lower() for f in (reader.fieldnames or [])]
     if "question" not in fields:
-        raise UserError(f"{path}, line 1: the CSV header has no \"question\" column (found: {', '.join(fields) or 'nothing'})")
+        raise UserError(
+            f'{path}, line 1: the CSV header has no "question" column (found: {", ".join(fields) or "nothing"})'
+        )
     reader.fieldnames = fields
     items = []
     for row in reader:
         number = reader.line_num
         question = (row.get("question") or "").strip()
         if not question:
-            raise UserError(f"{path}, line {number}: the \"question\" cell is empty")
+            raise UserError(f'{path}, line {number}: the "question" cell is empty')
         item_id = (row.get("id") or "").strip() or f"line-{number}"
-        items.append(BatchItem(item_id, question, _resolve_db((row.get("db") or "").strip(), path.parent, f"{path}, line {number}"), number))
+        items.append(
+            BatchItem(
+                item_id,
+                question,
+                _resolve_db((row.get("db") or "").strip(), path.parent, f"{path}, line {number}"),
+                number,
+            )
+        )
     return items
 
 
@@ -95,10 +104,14 @@ def read_batch(path: Path) -> list[BatchItem]:
     else:
         items = _text(text)
     if not items:
-        raise UserError(f"{path} holds no questions; write one per line (text), one JSON object per line (.jsonl), or a CSV with a \"question\" column")
+        raise UserError(
+            f'{path} holds no questions; write one per line (text), one JSON object per line (.jsonl), or a CSV with a "question" column'
+        )
     seen: dict[str, int] = {}
     for item in items:
         if item.id in seen:
-            raise UserError(f"{path}: duplicate id {item.id!r} on lines {seen[item.id]} and {item.line}; ids must be unique")
+            raise UserError(
+                f"{path}: duplicate id {item.id!r} on lines {seen[item.id]} and {item.line}; ids must be unique"
+            )
         seen[item.id] = item.line
     return items

@@ -60,9 +60,15 @@ class BatchProgress:
         console = Console(file=stream)
         self.enabled = console.is_terminal
         self._progress = Progress(
-            TextColumn("batch"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[stats]}"), TimeElapsedColumn(), TextColumn("ETA {task.fields[eta]}"),
-            console=console, disable=not self.enabled, transient=False,
+            TextColumn("batch"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[stats]}"),
+            TimeElapsedColumn(),
+            TextColumn("ETA {task.fields[eta]}"),
+            console=console,
+            disable=not self.enabled,
+            transient=False,
         )
         self._task = self._progress.add_task("batch", total=total, stats="", eta=_clock(None))
 
@@ -87,9 +93,15 @@ class BatchProgress:
             from analyst.render import inert
 
             error = record.get("error") or {}
-            why = f" · {(inert(str(error.get('message', ''))).splitlines() or [''])[0][:160]}" if record.get("status") == "failed" and error.get("message") else ""
+            why = (
+                f" · {(inert(str(error.get('message', ''))).splitlines() or [''])[0][:160]}"
+                if record.get("status") == "failed" and error.get("message")
+                else ""
+            )
             took = "not started" if elapsed_s is None else f"{elapsed_s:.1f} s"
-            self.stream.write(f"batch {t.done}/{self.total} · {inert(str(record.get('id')))} · {tally_key(record)} · {took}{why}\n")
+            self.stream.write(
+                f"batch {t.done}/{self.total} · {inert(str(record.get('id')))} · {tally_key(record)} · {took}{why}\n"
+            )
             self.stream.flush()
 
 
@@ -106,4 +118,7 @@ def print_summary(stream: TextIO, tally: Any, elapsed_s: float, total: int) -> N
     cost = "unknown" if tally.cost_usd is None else usd(tally.cost_usd)
     console = Console(file=stream)
     console.print(table)
-    console.print(f"{tally.input_tokens} input + {tally.output_tokens} output tokens · cost {cost} · {elapsed_s:.1f} s", highlight=False)
+    console.print(
+        f"{tally.input_tokens} input + {tally.output_tokens} output tokens · cost {cost} · {elapsed_s:.1f} s",
+        highlight=False,
+    )

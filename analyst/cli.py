@@ -75,96 +75,276 @@ def _status(text: str) -> str:
 
 
 def _add_db(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", metavar="DB", help="a .duckdb file, a CSV/Parquet/JSON file or folder of them, or a postgresql://USER@HOST:PORT/DBNAME URL (password in PGPASSWORD or ~/.pgpass) (default: $ANALYST_DB, config, else the bundled sample database)")
-    p.add_argument("--exclude-table", dest="exclude_tables", action="append", metavar="PATTERN", help="table name or pattern never retrieved, shown or queryable (repeatable)")
-    p.add_argument("--exclude-column", dest="exclude_columns", action="append", metavar="TABLE.COLUMN", help="column (table.column or schema.table.column, wildcards allowed) never retrieved, shown or queryable (repeatable)")
+    p.add_argument(
+        "--db",
+        metavar="DB",
+        help="a .duckdb file, a CSV/Parquet/JSON file or folder of them, or a postgresql://USER@HOST:PORT/DBNAME URL (password in PGPASSWORD or ~/.pgpass) (default: $ANALYST_DB, config, else the bundled sample database)",
+    )
+    p.add_argument(
+        "--exclude-table",
+        dest="exclude_tables",
+        action="append",
+        metavar="PATTERN",
+        help="table name or pattern never retrieved, shown or queryable (repeatable)",
+    )
+    p.add_argument(
+        "--exclude-column",
+        dest="exclude_columns",
+        action="append",
+        metavar="TABLE.COLUMN",
+        help="column (table.column or schema.table.column, wildcards allowed) never retrieved, shown or queryable (repeatable)",
+    )
 
 
 def _add_query_flags(p: argparse.ArgumentParser) -> None:
     _add_db(p)
-    p.add_argument("--model", metavar="M", help="provider:model, e.g. openai:gpt-4.1-mini, ollama:sqlcoder, scripted:FILE.jsonl (default: $ANALYST_MODEL or config)")
+    p.add_argument(
+        "--model",
+        metavar="M",
+        help="provider:model, e.g. openai:gpt-4.1-mini, ollama:sqlcoder, scripted:FILE.jsonl (default: $ANALYST_MODEL or config)",
+    )
     p.add_argument("--timeout", type=_positive_float, metavar="SECONDS", help="per query (default 30)")
-    p.add_argument("--max-rows", dest="max_rows", type=_positive_int, metavar="N", help="rows fetched per query (default 1000)")
-    p.add_argument("--max-cost", dest="max_cost", type=_positive_float, metavar="USD", help="stop when the model cost reaches this: per session; for batch and eval, the whole run")
-    p.add_argument("--model-timeout", dest="model_timeout", type=_positive_float, metavar="SECONDS", help="per model call (default 60)")
-    p.add_argument("--log-rows", dest="log_rows", action="store_true", default=None, help="also write result rows to the session log")
-    p.add_argument("--no-data-to-model", dest="data_to_model", action="store_false", default=None, help="send the model no sample values and no result rows (only shapes and aggregates)")
-    p.add_argument("--no-tools", dest="tools", action="store_false", default=None, help="for models without tool calling: read SQL from a ```sql block")
+    p.add_argument(
+        "--max-rows", dest="max_rows", type=_positive_int, metavar="N", help="rows fetched per query (default 1000)"
+    )
+    p.add_argument(
+        "--max-cost",
+        dest="max_cost",
+        type=_positive_float,
+        metavar="USD",
+        help="stop when the model cost reaches this: per session; for batch and eval, the whole run",
+    )
+    p.add_argument(
+        "--model-timeout",
+        dest="model_timeout",
+        type=_positive_float,
+        metavar="SECONDS",
+        help="per model call (default 60)",
+    )
+    p.add_argument(
+        "--log-rows",
+        dest="log_rows",
+        action="store_true",
+        default=None,
+        help="also write result rows to the session log",
+    )
+    p.add_argument(
+        "--no-data-to-model",
+        dest="data_to_model",
+        action="store_false",
+        default=None,
+        help="send the model no sample values and no result rows (only shapes and aggregates)",
+    )
+    p.add_argument(
+        "--no-tools",
+        dest="tools",
+        action="store_false",
+        default=None,
+        help="for models without tool calling: read SQL from a ```sql block",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     from sessions.statuses import STATUSES
 
-    parser = _Parser(prog="analyst", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = _Parser(
+        prog="analyst", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    chat = sub.add_parser("chat", help="the interactive terminal app (the default command)", description="Open the terminal app: ask, review, approve, watch, cancel.")
+    chat = sub.add_parser(
+        "chat",
+        help="the interactive terminal app (the default command)",
+        description="Open the terminal app: ask, review, approve, watch, cancel.",
+    )
     _add_query_flags(chat)
 
-    ask = sub.add_parser("ask", help="answer one question, no screen", description="Answer one question against a database, with approval, and print the result.")
+    ask = sub.add_parser(
+        "ask",
+        help="answer one question, no screen",
+        description="Answer one question against a database, with approval, and print the result.",
+    )
     ask.add_argument("question", help="the question, in quotes")
-    ask.add_argument("--approve", choices=("ask", "auto", "never"), default="ask", help="ask: prompt on the terminal (default); auto: run what the checks accept; never: dry run, execute nothing")
-    ask.add_argument("--format", dest="output", choices=("table", "json", "csv"), default="table", help="stdout format (default table)")
+    ask.add_argument(
+        "--approve",
+        choices=("ask", "auto", "never"),
+        default="ask",
+        help="ask: prompt on the terminal (default); auto: run what the checks accept; never: dry run, execute nothing",
+    )
+    ask.add_argument(
+        "--format",
+        dest="output",
+        choices=("table", "json", "csv"),
+        default="table",
+        help="stdout format (default table)",
+    )
     _add_query_flags(ask)
 
-    batch = sub.add_parser("batch", help="answer many questions from a file (JSONL, CSV or text)", description="Answer every question in FILE through the same loop, one session each. JSONL lines {\"id\", \"question\", \"db\"?}, a CSV with a question column, or one question per line.")
+    batch = sub.add_parser(
+        "batch",
+        help="answer many questions from a file (JSONL, CSV or text)",
+        description='Answer every question in FILE through the same loop, one session each. JSONL lines {"id", "question", "db"?}, a CSV with a question column, or one question per line.',
+    )
     batch.add_argument("file", metavar="FILE", help="questions: .jsonl, .csv, or text (one per line)")
-    batch.add_argument("--approve", choices=("auto", "never"), required=True, help="auto: run what the checks accept; never: dry run")
-    batch.add_argument("--out", metavar="FILE", help="append results here (JSONL, or CSV if it ends in .csv) instead of stdout")
-    batch.add_argument("--concurrency", type=_positive_int, default=1, metavar="N", help="questions in parallel (default 1)")
+    batch.add_argument(
+        "--approve", choices=("auto", "never"), required=True, help="auto: run what the checks accept; never: dry run"
+    )
+    batch.add_argument(
+        "--out", metavar="FILE", help="append results here (JSONL, or CSV if it ends in .csv) instead of stdout"
+    )
+    batch.add_argument(
+        "--concurrency", type=_positive_int, default=1, metavar="N", help="questions in parallel (default 1)"
+    )
     batch.add_argument("--resume", action="store_true", help="skip ids already in --out")
     _add_query_flags(batch)
 
-    replay = sub.add_parser("replay", help="re-run a logged session offline, or re-ask it with another model", description="Replay a session from its log alone (recorded model responses and decisions) and report 'identical' or the first divergence; with --model, re-ask each question with a live model and diff SQL and results.")
+    replay = sub.add_parser(
+        "replay",
+        help="re-run a logged session offline, or re-ask it with another model",
+        description="Replay a session from its log alone (recorded model responses and decisions) and report 'identical' or the first divergence; with --model, re-ask each question with a live model and diff SQL and results.",
+    )
     replay.add_argument("session", metavar="SESSION", help="a session id (or unique prefix) or a .jsonl path")
-    replay.add_argument("--approve", choices=("auto", "never"), default="auto", help="with --model: run what the checks accept (auto, default) or dry run")
+    replay.add_argument(
+        "--approve",
+        choices=("auto", "never"),
+        default="auto",
+        help="with --model: run what the checks accept (auto, default) or dry run",
+    )
     _add_query_flags(replay)
 
     sessions = sub.add_parser("sessions", help="list, show and export logged sessions")
-    sessions_sub = sessions.add_subparsers(dest="sessions_command", metavar="list|show|export", parser_class=_Parser, required=True)
+    sessions_sub = sessions.add_subparsers(
+        dest="sessions_command", metavar="list|show|export", parser_class=_Parser, required=True
+    )
     listing = sessions_sub.add_parser("list", help="sessions, newest first")
     listing.add_argument("--limit", type=_positive_int, metavar="N", help="only the N newest (after the other filters)")
-    listing.add_argument("--since", type=_since, metavar="DATE|DURATION", help="started on or after a date/time (2026-12-01, local time) or within a duration (30m, 3h, 7d, 2w)")
-    listing.add_argument("--status", dest="statuses", type=_status, action="append", metavar="STATUS", help=f"with a turn that ended so: {', '.join(STATUSES)} (repeatable)")
-    listing.add_argument("--db", metavar="PATTERN", help="database location: a glob (*.parquet, shop.duckdb) or a part of it (shop, 127.0.0.1)")
+    listing.add_argument(
+        "--since",
+        type=_since,
+        metavar="DATE|DURATION",
+        help="started on or after a date/time (2026-12-01, local time) or within a duration (30m, 3h, 7d, 2w)",
+    )
+    listing.add_argument(
+        "--status",
+        dest="statuses",
+        type=_status,
+        action="append",
+        metavar="STATUS",
+        help=f"with a turn that ended so: {', '.join(STATUSES)} (repeatable)",
+    )
+    listing.add_argument(
+        "--db",
+        metavar="PATTERN",
+        help="database location: a glob (*.parquet, shop.duckdb) or a part of it (shop, 127.0.0.1)",
+    )
     show = sessions_sub.add_parser("show", help="one session's turns: question, status, SQL, answer, cost")
     show.add_argument("session", metavar="ID")
     export = sessions_sub.add_parser("export", help="human-approved turns as an eval suite or fine-tuning chat JSONL")
-    export.add_argument("--as", dest="as_", choices=("suite", "chat"), required=True, help="suite: eval entries (first questions only; follow-ups lean on earlier ones); chat: fine-tuning examples, follow-ups with their conversation")
+    export.add_argument(
+        "--as",
+        dest="as_",
+        choices=("suite", "chat"),
+        required=True,
+        help="suite: eval entries (first questions only; follow-ups lean on earlier ones); chat: fine-tuning examples, follow-ups with their conversation",
+    )
     export.add_argument("--out", metavar="FILE")
     export.add_argument("ids", nargs="*", metavar="ID", help="sessions to export (default: all)")
 
-    evaluate = sub.add_parser("eval", help="score a model by executing its SQL against gold SQL", description="Run every question of SUITE through the loop (SQL the guard accepts is executed), execute the gold SQL, compare results, and record the run under runs/. SUITE is a .jsonl/.csv file, `defog` (314 questions) or `defog-idk` (105 questions that should be declined).")
+    evaluate = sub.add_parser(
+        "eval",
+        help="score a model by executing its SQL against gold SQL",
+        description="Run every question of SUITE through the loop (SQL the guard accepts is executed), execute the gold SQL, compare results, and record the run under runs/. SUITE is a .jsonl/.csv file, `defog` (314 questions) or `defog-idk` (105 questions that should be declined).",
+    )
     evaluate.add_argument("suite", metavar="SUITE", help="suite file, defog, or defog-idk")
     evaluate.add_argument("--name", metavar="NAME", help="a name for the recorded run")
     evaluate.add_argument("--out", metavar="FILE", help="also write per-question results (JSONL) here")
-    evaluate.add_argument("--concurrency", type=_positive_int, default=1, metavar="N", help="questions in parallel (default 1)")
-    evaluate.add_argument("--resume", metavar="RUN", help="a new run that keeps RUN's scored questions and runs only the rest (not run, or never reached: after --max-cost, Ctrl+C or a crash); same suite and model")
+    evaluate.add_argument(
+        "--concurrency", type=_positive_int, default=1, metavar="N", help="questions in parallel (default 1)"
+    )
+    evaluate.add_argument(
+        "--resume",
+        metavar="RUN",
+        help="a new run that keeps RUN's scored questions and runs only the rest (not run, or never reached: after --max-cost, Ctrl+C or a crash); same suite and model",
+    )
     _add_query_flags(evaluate)
 
     runs = sub.add_parser("runs", help="recorded eval runs: list, show, compare")
-    runs_sub = runs.add_subparsers(dest="runs_command", metavar="list|show|compare", parser_class=_Parser, required=True)
+    runs_sub = runs.add_subparsers(
+        dest="runs_command", metavar="list|show|compare", parser_class=_Parser, required=True
+    )
     runs_sub.add_parser("list", help="runs, newest first")
-    runs_show = runs_sub.add_parser("show", help="one run's report, then each question not correct with why and its predicted and gold SQL")
+    runs_show = runs_sub.add_parser(
+        "show", help="one run's report, then each question not correct with why and its predicted and gold SQL"
+    )
     runs_show.add_argument("refs", nargs=1, metavar="RUN")
-    runs_show.add_argument("--format", dest="output", choices=("text", "json"), default="text", help="json: summary, per-category/per-database accuracy and every question (README: Eval runs as JSON)")
-    runs_compare = runs_sub.add_parser("compare", help="per-category deltas and questions that flipped, those with the same SQL in both runs marked (exit 1 if any broke)")
+    runs_show.add_argument(
+        "--format",
+        dest="output",
+        choices=("text", "json"),
+        default="text",
+        help="json: summary, per-category/per-database accuracy and every question (README: Eval runs as JSON)",
+    )
+    runs_compare = runs_sub.add_parser(
+        "compare",
+        help="per-category deltas and questions that flipped, those with the same SQL in both runs marked (exit 1 if any broke)",
+    )
     runs_compare.add_argument("refs", nargs=2, metavar="RUN")
-    runs_compare.add_argument("--format", dest="output", choices=("text", "json"), default="text", help="json: both runs, the deltas, every flip with both outcomes and identical_sql, McNemar")
+    runs_compare.add_argument(
+        "--format",
+        dest="output",
+        choices=("text", "json"),
+        default="text",
+        help="json: both runs, the deltas, every flip with both outcomes and identical_sql, McNemar",
+    )
 
     schema = sub.add_parser("schema", help="show the catalog, or the slice chosen for a question")
     _add_db(schema)
-    schema.add_argument("--for", dest="question", metavar="QUESTION", help="show only what would be sent to the model for this question")
-    schema.add_argument("--budget", type=_positive_int, metavar="TOKENS", help="token budget for the slice (default: config schema_budget, else 6000 or a quarter of the model's context window if smaller)")
+    schema.add_argument(
+        "--for", dest="question", metavar="QUESTION", help="show only what would be sent to the model for this question"
+    )
+    schema.add_argument(
+        "--budget",
+        type=_positive_int,
+        metavar="TOKENS",
+        help="token budget for the slice (default: config schema_budget, else 6000 or a quarter of the model's context window if smaller)",
+    )
     schema.add_argument("--format", dest="output", choices=("text", "json"), default="text")
 
-    check = sub.add_parser("check", help="run the SQL guard alone (one JSON line per statement)", description="Run the SQL guard alone and print one JSON line per statement. Table and column names are checked only against a database: --db, else $ANALYST_DB or the configured one; with none, only the SQL itself is checked (a warning says so).")
-    check.add_argument("--db", metavar="DB", help="check table and column names against this database: a .duckdb file, a CSV/Parquet/JSON file or folder, or a postgresql:// URL (default: $ANALYST_DB or config; with neither, names are not checked)")
-    check.add_argument("--exclude-table", dest="exclude_tables", action="append", metavar="PATTERN", help="table name or pattern treated as absent (repeatable)")
-    check.add_argument("--exclude-column", dest="exclude_columns", action="append", metavar="TABLE.COLUMN", help="column (table.column or schema.table.column, wildcards allowed) treated as absent (repeatable)")
-    check.add_argument("--dialect", choices=("duckdb", "postgres"), help="SQL dialect (default: the database's, else duckdb)")
-    check.add_argument("file", nargs="?", default="-", metavar="FILE|-", help="a .sql file (each statement is checked), a .jsonl file of {\"sql\": ...} lines, or - for stdin")
+    check = sub.add_parser(
+        "check",
+        help="run the SQL guard alone (one JSON line per statement)",
+        description="Run the SQL guard alone and print one JSON line per statement. Table and column names are checked only against a database: --db, else $ANALYST_DB or the configured one; with none, only the SQL itself is checked (a warning says so).",
+    )
+    check.add_argument(
+        "--db",
+        metavar="DB",
+        help="check table and column names against this database: a .duckdb file, a CSV/Parquet/JSON file or folder, or a postgresql:// URL (default: $ANALYST_DB or config; with neither, names are not checked)",
+    )
+    check.add_argument(
+        "--exclude-table",
+        dest="exclude_tables",
+        action="append",
+        metavar="PATTERN",
+        help="table name or pattern treated as absent (repeatable)",
+    )
+    check.add_argument(
+        "--exclude-column",
+        dest="exclude_columns",
+        action="append",
+        metavar="TABLE.COLUMN",
+        help="column (table.column or schema.table.column, wildcards allowed) treated as absent (repeatable)",
+    )
+    check.add_argument(
+        "--dialect", choices=("duckdb", "postgres"), help="SQL dialect (default: the database's, else duckdb)"
+    )
+    check.add_argument(
+        "file",
+        nargs="?",
+        default="-",
+        metavar="FILE|-",
+        help='a .sql file (each statement is checked), a .jsonl file of {"sql": ...} lines, or - for stdin',
+    )
 
     keys = sub.add_parser("keys", help="API keys in the OS keyring (read from a prompt or stdin, never argv)")
     keys_sub = keys.add_subparsers(dest="keys_command", metavar="set|list|delete", parser_class=_Parser, required=True)
@@ -185,7 +365,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _flags(args: argparse.Namespace) -> dict[str, Any]:
-    names = ("db", "model", "timeout", "max_rows", "max_cost", "model_timeout", "log_rows", "tools", "exclude_tables", "exclude_columns", "data_to_model")
+    names = (
+        "db",
+        "model",
+        "timeout",
+        "max_rows",
+        "max_cost",
+        "model_timeout",
+        "log_rows",
+        "tools",
+        "exclude_tables",
+        "exclude_columns",
+        "data_to_model",
+    )
     return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
 
 
@@ -205,13 +397,24 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.command == "ask":
         from analyst.ask import run_ask
 
-        return run_ask(config, args.question, approve=args.approve, output=args.output, db=args.db, model_name=args.model)
+        return run_ask(
+            config, args.question, approve=args.approve, output=args.output, db=args.db, model_name=args.model
+        )
     if args.command == "batch":
         from pathlib import Path
 
         from analyst.batch import run_batch
 
-        return run_batch(config, Path(args.file), approve=args.approve, db=args.db, model_name=args.model, out=Path(args.out) if args.out else None, concurrency=args.concurrency, resume=args.resume)
+        return run_batch(
+            config,
+            Path(args.file),
+            approve=args.approve,
+            db=args.db,
+            model_name=args.model,
+            out=Path(args.out) if args.out else None,
+            concurrency=args.concurrency,
+            resume=args.resume,
+        )
     if args.command == "replay":
         from analyst.sessions_cmd import run_replay
 
@@ -230,7 +433,16 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.command == "eval":
         from analyst.eval_cmd import run_eval
 
-        return run_eval(config, args.suite, model_name=args.model, db=args.db, name=args.name, out=args.out, concurrency=args.concurrency, resume=args.resume)
+        return run_eval(
+            config,
+            args.suite,
+            model_name=args.model,
+            db=args.db,
+            name=args.name,
+            out=args.out,
+            concurrency=args.concurrency,
+            resume=args.resume,
+        )
     if args.command == "runs":
         from analyst.eval_cmd import run_runs
 
@@ -246,7 +458,9 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.command == "keys":
         from analyst.keys import run_keys
 
-        return run_keys(args.keys_command, getattr(args, "provider", None), {e.name: e.key_env for e in config.endpoints.values()})
+        return run_keys(
+            args.keys_command, getattr(args, "provider", None), {e.name: e.key_env for e in config.endpoints.values()}
+        )
     if args.command == "models":
         from analyst.inspect import run_models
 

@@ -135,7 +135,7 @@ def _str_list(value: Any) -> tuple[str, ...]:
         return tuple(v.strip() for v in value.split(",") if v.strip())
     if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
         return tuple(value)
-    raise ValueError("must be a list of strings, e.g. [\"audit_*\", \"secrets\"]")
+    raise ValueError('must be a list of strings, e.g. ["audit_*", "secrets"]')
 
 
 def _bool(value: Any) -> bool:
@@ -151,8 +151,21 @@ def _bool(value: Any) -> bool:
 # What DuckDB's memory_limit accepts, minus its spelled-out units: a size, or a share of the RAM.
 _MEMORY_SIZE = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)\s*", re.IGNORECASE)
 _MEMORY_SHARE = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*%\s*")
-_MEMORY_UNIT = {"b": 1, "k": 1000, "kb": 1000, "kib": 1024, "m": 1000**2, "mb": 1000**2, "mib": 1024**2,
-                "g": 1000**3, "gb": 1000**3, "gib": 1024**3, "t": 1000**4, "tb": 1000**4, "tib": 1024**4}
+_MEMORY_UNIT = {
+    "b": 1,
+    "k": 1000,
+    "kb": 1000,
+    "kib": 1024,
+    "m": 1000**2,
+    "mb": 1000**2,
+    "mib": 1024**2,
+    "g": 1000**3,
+    "gb": 1000**3,
+    "gib": 1024**3,
+    "t": 1000**4,
+    "tb": 1000**4,
+    "tib": 1024**4,
+}
 _MEMORY_MINIMUM = 16 * 1024**2  # with 4MB a small join on the sample database already runs out of memory
 
 
@@ -175,7 +188,9 @@ def _memory_limit(value: Any) -> str:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("model", "openai:gpt-4.1-mini", _text, "ANALYST_MODEL", "model as provider:model"),
-    Setting("db", None, _optional_str, "ANALYST_DB", "database path or postgresql:// URL (default: the sample database)"),
+    Setting(
+        "db", None, _optional_str, "ANALYST_DB", "database path or postgresql:// URL (default: the sample database)"
+    ),
     Setting("timeout", 30.0, _positive_float, None, "seconds per query"),
     Setting("max_rows", 1000, _positive_int, None, "rows fetched per query"),
     Setting("model_timeout", 60.0, _positive_float, None, "seconds per model call"),
@@ -185,11 +200,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("exclude_tables", (), _str_list, None, "table name patterns never retrieved, shown or queryable"),
     Setting("exclude_columns", (), _str_list, None, "TABLE.COLUMN patterns never retrieved, shown or queryable"),
     Setting("log_rows", False, _bool, None, "also log result rows in session files"),
-    Setting("data_to_model", True, _bool, None, "share sample values and result rows with the model (false: shapes and aggregates only)"),
+    Setting(
+        "data_to_model",
+        True,
+        _bool,
+        None,
+        "share sample values and result rows with the model (false: shapes and aggregates only)",
+    ),
     Setting("schema_budget", None, _optional_int, None, "tokens of schema in the first prompt"),
-    Setting("openai_base_url", None, _url("https://api.openai.com/v1"), "OPENAI_BASE_URL", "OpenAI-compatible endpoint"),
+    Setting(
+        "openai_base_url", None, _url("https://api.openai.com/v1"), "OPENAI_BASE_URL", "OpenAI-compatible endpoint"
+    ),
     Setting("anthropic_base_url", None, _url("https://api.anthropic.com"), "ANTHROPIC_BASE_URL", "Anthropic endpoint"),
-    Setting("ollama_base_url", None, _url("http://localhost:11434/v1"), "OLLAMA_BASE_URL", "Ollama endpoint (default http://localhost:11434/v1)"),
+    Setting(
+        "ollama_base_url",
+        None,
+        _url("http://localhost:11434/v1"),
+        "OLLAMA_BASE_URL",
+        "Ollama endpoint (default http://localhost:11434/v1)",
+    ),
     Setting("tools", True, _bool, None, "use native tool calling (false: read SQL from ```sql blocks)"),
     Setting("stream", False, _bool, None, "stream model text as it arrives"),
     Setting("threads", 2, _positive_int, None, "DuckDB threads"),
@@ -286,12 +315,18 @@ def _check_home(home: Path) -> None:
 def _prices(section: Any, path: Path) -> dict[str, tuple[float, float]]:
     example = '[prices] "openai:gpt-4.1" = [2.0, 8.0]'
     if not isinstance(section, dict):
-        raise UserError(f"prices in {path} must be a table of model = [input_usd_per_million, output_usd_per_million], e.g. {example}")
+        raise UserError(
+            f"prices in {path} must be a table of model = [input_usd_per_million, output_usd_per_million], e.g. {example}"
+        )
     prices: dict[str, tuple[float, float]] = {}
     for name, pair in section.items():
         numbers = pair if isinstance(pair, list) and len(pair) == 2 else None
-        if numbers is None or not all(isinstance(n, (int, float)) and not isinstance(n, bool) and math.isfinite(n) and n >= 0 for n in numbers):
-            raise UserError(f"prices.{name} in {path} must be [input_usd_per_million, output_usd_per_million] (two numbers, 0 or more), e.g. {example}")
+        if numbers is None or not all(
+            isinstance(n, (int, float)) and not isinstance(n, bool) and math.isfinite(n) and n >= 0 for n in numbers
+        ):
+            raise UserError(
+                f"prices.{name} in {path} must be [input_usd_per_million, output_usd_per_million] (two numbers, 0 or more), e.g. {example}"
+            )
         prices[name] = (float(numbers[0]), float(numbers[1]))
     return prices
 
@@ -341,15 +376,17 @@ def _endpoints(section: Any, path: Path) -> dict[str, Endpoint]:
         if name in PROVIDERS and name != "ollama":
             raise UserError(f"{where}: {name!r} is a built-in provider; pick another name")
         if not isinstance(spec, dict) or "base_url" not in spec:
-            raise UserError(f"{where}: needs base_url = \"http://host:port/v1\"")
+            raise UserError(f'{where}: needs base_url = "http://host:port/v1"')
         try:
-            spec = {**spec, "base_url": base_url(spec["base_url"], "\"http://host:port/v1\"")}
+            spec = {**spec, "base_url": base_url(spec["base_url"], '"http://host:port/v1"')}
         except ValueError as exc:
             shown = shown_url(json.dumps(spec["base_url"], ensure_ascii=False, default=str))
             raise UserError(f"{where}: base_url = {shown} {exc}") from None
         unknown = set(spec) - {"base_url", "key_env", "tools", "context_window"}
         if unknown:
-            raise UserError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; known: base_url, key_env, tools, context_window")
+            raise UserError(
+                f"{where}: unknown key(s) {', '.join(sorted(unknown))}; known: base_url, key_env, tools, context_window"
+            )
         parsed = {}
         for key, parse in (("key_env", _env_name), ("tools", _bool), ("context_window", _positive_int)):
             if key in spec:
@@ -357,7 +394,9 @@ def _endpoints(section: Any, path: Path) -> dict[str, Endpoint]:
                     parsed[key] = parse(spec[key])
                 except ValueError as exc:
                     raise UserError(f"{where}: {key} = {json.dumps(spec[key], ensure_ascii=False)} {exc}") from None
-        out[name] = Endpoint(name, spec["base_url"], parsed.get("key_env"), parsed.get("tools", True), parsed.get("context_window"))
+        out[name] = Endpoint(
+            name, spec["base_url"], parsed.get("key_env"), parsed.get("tools", True), parsed.get("context_window")
+        )
     return out
 
 

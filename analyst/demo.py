@@ -36,7 +36,9 @@ def run_demo(config: Config, stdout: TextIO | None = None, stderr: TextIO | None
     )
     # always the bundled sample: the recording was made there (a configured db or exclusions would
     # make every query diverge)
-    sample = dataclasses.replace(config, values={**config.values, "db": None, "exclude_tables": (), "exclude_columns": ()})
+    sample = dataclasses.replace(
+        config, values={**config.values, "db": None, "exclude_tables": (), "exclude_columns": ()}
+    )
     database = open_database(sample, None)
     try:
         for turn in record.turns:
@@ -54,6 +56,6 @@ def run_demo(config: Config, stdout: TextIO | None = None, stderr: TextIO | None
     stderr.write(
         "\nNext: give analyst a key and ask for real —\n"
         "  export OPENAI_API_KEY=sk-...   (works everywhere; or `analyst keys set openai`, which needs an OS keyring)\n"
-        "  analyst ask \"Which product category earns the most margin?\"\n"
+        '  analyst ask "Which product category earns the most margin?"\n'
     )
     return EXIT_OK if report.identical else EXIT_NOT_ANSWERED

@@ -69,8 +69,10 @@ def _warn_sample_fallback(suite: Any, db: str | None, stderr: TextIO) -> None:
     if db or not missing:
         return
     first = f" (first: line {missing[0].line}, id {missing[0].id})" if missing[0].line else ""
-    stderr.write(f"analyst: warning: {len(missing)} of {len(suite.items)} suite question(s) have no \"db\"{first}; "
-                 "they run on the bundled sample database — add \"db\" to them or pass --db\n")
+    stderr.write(
+        f'analyst: warning: {len(missing)} of {len(suite.items)} suite question(s) have no "db"{first}; '
+        'they run on the bundled sample database — add "db" to them or pass --db\n'
+    )
 
 
 def _db_key(spec: str | None) -> str | None:
@@ -106,19 +108,41 @@ def _carried(config: Config, ref: str, suite: Any, model: str) -> tuple[str, lis
         raise UserError(str(exc)) from None
     header = record.header
     if header.get("suite_hash") != suite.hash:
-        raise UserError(f"--resume {ref}: that run used another version of the suite (hash {header.get('suite_hash')}, now {suite.hash}); run it afresh")
+        raise UserError(
+            f"--resume {ref}: that run used another version of the suite (hash {header.get('suite_hash')}, now {suite.hash}); run it afresh"
+        )
     if header.get("model") != model:
-        raise UserError(f"--resume {ref}: that run used {header.get('model')}, not {model}; pass --model {header.get('model')} or run afresh")
+        raise UserError(
+            f"--resume {ref}: that run used {header.get('model')}, not {model}; pass --model {header.get('model')} or run afresh"
+        )
     ids = {item.id for item in suite.items}
     # not run, or failed at the provider (a 503, a rejected key): asked again, not kept
     items = {item.id: item for item in suite.items}
     kept = [r for r in results_as_objects(record.results) if r.outcome not in (NOT_RUN, "model_error") and r.id in ids]
     # a run recorded before results kept the question and gold SQL: take them from the suite (same hash)
-    kept = [r if r.gold_sql else replace(r, question=items[r.id].question, gold_sql=tuple(items[r.id].gold)) for r in kept]
-    return str(header.get("run_id")), list({r.id: r for r in kept}.values()), header.get("name") if isinstance(header.get("name"), str) else None
+    kept = [
+        r if r.gold_sql else replace(r, question=items[r.id].question, gold_sql=tuple(items[r.id].gold)) for r in kept
+    ]
+    return (
+        str(header.get("run_id")),
+        list({r.id: r for r in kept}.values()),
+        header.get("name") if isinstance(header.get("name"), str) else None,
+    )
 
 
-def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str | None, name: str | None, out: str | None, concurrency: int, resume: str | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+def run_eval(
+    config: Config,
+    suite_ref: str,
+    *,
+    model_name: str | None,
+    db: str | None,
+    name: str | None,
+    out: str | None,
+    concurrency: int,
+    resume: str | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
     """Score every suite question; the run is recorded only once everything it needs has opened
     (suite, model, price, databases, --out), so a run that cannot start leaves no record."""
     from agents import prompts
@@ -139,7 +163,9 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
     max_rows = max(EVAL_MAX_ROWS, config.max_rows)  # --max-rows raises the cap, never lowers it
     settings = run_settings(config, resolved, summarize=False, max_rows=max_rows)
     settings = replace(settings, limits=replace(settings.limits, cell_digest=True))  # clipped cells compare exactly
-    resumed_from, carried, resumed_name = _carried(config, resume, suite, resolved.model.name) if resume else (None, [], None)
+    resumed_from, carried, resumed_name = (
+        _carried(config, resume, suite, resolved.model.name) if resume else (None, [], None)
+    )
     name = name or resumed_name or suite.name
     done_ids = {r.id for r in carried}
     todo = [item for item in suite.items if item.id not in done_ids]
@@ -147,8 +173,12 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
     databases = _Databases(config, db)
     _warn_sample_fallback(suite, db or config.db, stderr)
     out_path = Path(out) if out else None
-    if out_path is not None and out_path.expanduser().resolve() in _inputs(suite_ref, model_name or config.model, suite, db or config.db):
-        raise UserError(f"--out {out} is a file this run reads (the suite, the scripted model or a database); write the results elsewhere")
+    if out_path is not None and out_path.expanduser().resolve() in _inputs(
+        suite_ref, model_name or config.model, suite, db or config.db
+    ):
+        raise UserError(
+            f"--out {out} is a file this run reads (the suite, the scripted model or a database); write the results elsewhere"
+        )
     out_handle = None
     try:
         firsts: dict[str | None, Any] = {}
@@ -162,9 +192,14 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
         raise
     run_id = new_run_id(name)
     header = {
-        "run_id": run_id, "name": name, "model": resolved.model.name,
-        "provider": resolved.model.name.split(":", 1)[0], "suite": suite.name, "suite_hash": suite.hash,
-        "questions": len(suite.items), "code_version": code_version(),
+        "run_id": run_id,
+        "name": name,
+        "model": resolved.model.name,
+        "provider": resolved.model.name.split(":", 1)[0],
+        "suite": suite.name,
+        "suite_hash": suite.hash,
+        "questions": len(suite.items),
+        "code_version": code_version(),
         "templates": {t.name: t.hash for t in (prompts.SYSTEM, prompts.QUESTION, prompts.FOLLOW_UP)},
         "retrieval": {"budget": config.schema_budget, "method": "bm25+fk-expansion"},
         "limits": {"timeout": config.timeout, "max_rows": max_rows, "max_cost_usd": config.max_cost},
@@ -215,7 +250,14 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
             stop(f"stopped: {fatal[0]}")
         if stopping.is_set() and (outcome is None or outcome.status != "answered" or outcome.result is None):
             return not_run(item, stop_reason[0] if stop_reason else "stopped")  # cut short: ask again on --resume
-        return score(item, outcome, database, settings.limits, latency_ms=(time.perf_counter() - started) * 1000, session_id=session.id)
+        return score(
+            item,
+            outcome,
+            database,
+            settings.limits,
+            latency_ms=(time.perf_counter() - started) * 1000,
+            session_id=session.id,
+        )
 
     def stop(reason: str) -> None:
         if not stop_reason:
@@ -263,12 +305,18 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
                 stop("interrupted (Ctrl+C)")
                 _drain(executor, lambda: stop("interrupted (Ctrl+C)"))
                 for future, item in pending.items():  # finished while stopping, or never started
-                    record(future.result() if future.done() and not future.cancelled() else not_run(item, stop_reason[0]))
+                    record(
+                        future.result() if future.done() and not future.cancelled() else not_run(item, stop_reason[0])
+                    )
     finally:
         _drain(executor, lambda: stop("interrupted (Ctrl+C)"))
         summary = summarize(results)
         if summary["not_run"]:
-            summary["stopped"] = stop_reason[0] if stop_reason else (budget.why_exhausted() if budget is not None else "") or "stopped by --max-cost"
+            summary["stopped"] = (
+                stop_reason[0]
+                if stop_reason
+                else (budget.why_exhausted() if budget is not None else "") or "stopped by --max-cost"
+            )
         run_log.finish({**summary, "ended": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
         if out_handle:
             try:
@@ -279,14 +327,18 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
     print_report(stdout, header, summary)
     stderr.write(f"run {run_id} recorded in {run_log.path}\n")
     if summary["n"] - summary["correct"]:
-        stderr.write(f"`analyst runs show {run_id}` lists the {summary['n'] - summary['correct']} question(s) not correct, with why and their SQL\n")
+        stderr.write(
+            f"`analyst runs show {run_id}` lists the {summary['n'] - summary['correct']} question(s) not correct, with why and their SQL\n"
+        )
     if out_error is not None:
         raise out_error
     if summary["not_run"]:
         reason = str(summary.get("stopped") or "stopped")
         how = "interrupted" if interrupted else f"stopped ({reason.removeprefix('stopped: ')})"
-        stderr.write(f"analyst: {how}: {summary['n']} scored, {summary['not_run']} not run; resume with "
-                     f"`analyst eval {_shell(suite_ref)} --model {_shell(resolved.model.name)} --resume {run_id}`\n")
+        stderr.write(
+            f"analyst: {how}: {summary['n']} scored, {summary['not_run']} not run; resume with "
+            f"`analyst eval {_shell(suite_ref)} --model {_shell(resolved.model.name)} --resume {run_id}`\n"
+        )
     if interrupted:
         return EXIT_INTERRUPTED
     if fatal:
@@ -294,8 +346,10 @@ def run_eval(config: Config, suite_ref: str, *, model_name: str | None, db: str 
     broken = [r.id for r in results if r.outcome == "gold_error"]
     if broken:  # the suite's fault, not the model's: say which, so the suite gets fixed
         shown = ", ".join(broken[:10]) + (f" and {len(broken) - 10} more" if len(broken) > 10 else "")
-        stderr.write(f"analyst: warning: the gold SQL of {len(broken)} question(s) failed ({shown}); they count as not correct "
-                     f"- each error is in {run_log.path}\n")
+        stderr.write(
+            f"analyst: warning: the gold SQL of {len(broken)} question(s) failed ({shown}); they count as not correct "
+            f"- each error is in {run_log.path}\n"
+        )
     failed = sum(r.outcome == "model_error" for r in results)
     if failed:
         stderr.write(f"analyst: {failed} question(s) failed at the model provider; --resume {run_id} asks them again\n")
@@ -333,7 +387,9 @@ def run_runs(config: Config, verb: str, refs: list[str], stdout: TextIO | None =
             accuracy = f"{row['correct'] / row['questions']:.1%}" if row["questions"] else "-"
             state = "" if row["finished"] else " (unfinished)"
             state += f" ({row['not_run']} not run; see runs show)" if row["not_run"] else ""
-            stdout.write(f"{row['run_id']}  {accuracy:>6} of {row['questions']:<4} {row['model']:<28} {row['suite']}{state}\n")
+            stdout.write(
+                f"{row['run_id']}  {accuracy:>6} of {row['questions']:<4} {row['model']:<28} {row['suite']}{state}\n"
+            )
         return EXIT_OK
     try:
         paths = [find_run(runs_dir, ref) for ref in refs]

@@ -28,8 +28,13 @@ class EvalProgress:
         self._done = 0
         self._skipped = 0
         self._progress = Progress(
-            TextColumn("eval"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[stats]}"), TimeRemainingColumn(),
-            console=console, disable=not console.is_terminal,
+            TextColumn("eval"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[stats]}"),
+            TimeRemainingColumn(),
+            console=console,
+            disable=not console.is_terminal,
         )
         self._task = self._progress.add_task("eval", total=total, stats="")
 
@@ -49,7 +54,7 @@ class EvalProgress:
         self._progress.update(self._task, advance=1, stats=self.stats())
 
     def stats(self) -> str:
-        """"12 scored · 75.0% correct", and "· 3 not run" once a stop (Ctrl+C, the budget) leaves
+        """ "12 scored · 75.0% correct", and "· 3 not run" once a stop (Ctrl+C, the budget) leaves
         questions unasked: the bar then fills with questions that were never scored."""
         parts = [f"{self._done} scored · {self._correct / self._done:.1%} correct"] if self._done else []
         parts += [f"{self._skipped} not run"] if self._skipped else []
@@ -62,7 +67,9 @@ def _fmt_cost(value: Any) -> str:
     return "unknown" if value is None else usd(value)
 
 
-def print_report(stream: TextIO, header: dict[str, Any], summary: dict[str, Any], results: list[Any] | None = None) -> None:
+def print_report(
+    stream: TextIO, header: dict[str, Any], summary: dict[str, Any], results: list[Any] | None = None
+) -> None:
     """The run's numbers; given its `results`, then every question it did not get right, each with
     why (outcome, and the comparison's reason or the error) and its predicted and gold SQL."""
     from rich.table import Table
@@ -77,11 +84,17 @@ def print_report(stream: TextIO, header: dict[str, Any], summary: dict[str, Any]
     title.append(f" · model {header.get('model')} · suite {header.get('suite')} ({header.get('suite_hash')})")
     console.print(title, soft_wrap=True)
     if header.get("resumed_from"):
-        console.print(Text(f"resumed from {header['resumed_from']} ({header.get('carried', 0)} scored question(s) kept from it)"), soft_wrap=True)
+        console.print(
+            Text(f"resumed from {header['resumed_from']} ({header.get('carried', 0)} scored question(s) kept from it)"),
+            soft_wrap=True,
+        )
     skipped = summary.get("not_run") or 0
     if skipped:
-        console.print(f"stopped early: {summary.get('stopped') or 'the budget was spent'}; {skipped} question(s) not run, "
-                      f"so every rate below is over the {n} scored", soft_wrap=True)
+        console.print(
+            f"stopped early: {summary.get('stopped') or 'the budget was spent'}; {skipped} question(s) not run, "
+            f"so every rate below is over the {n} scored",
+            soft_wrap=True,
+        )
     if not n:
         console.print("no questions were scored")
         if results is not None:
@@ -99,7 +112,9 @@ def print_report(stream: TextIO, header: dict[str, Any], summary: dict[str, Any]
         table.add_column("95% CI", justify="right")
         table.add_column("")
         for label, group in summary[key].items():
-            table.add_row(label, str(group["n"]), f"{group['accuracy']:.1%}", _ci(group.get("ci95")), _bar(group["accuracy"]))
+            table.add_row(
+                label, str(group["n"]), f"{group['accuracy']:.1%}", _ci(group.get("ci95")), _bar(group["accuracy"])
+            )
         console.print(table)
     outcomes = ", ".join(f"{k} {v}" for k, v in summary["outcomes"].items())
     console.print(f"outcomes: {outcomes}")
@@ -126,11 +141,26 @@ def print_failures(console: Any, results: list[Any]) -> None:
     skipped = [r for r in results if r.outcome == "not_run"]
     if not wrong and not skipped:
         return
-    console.print(Text(f"\nnot correct ({len(wrong)} of {len(results) - len(skipped)} scored):" if wrong else "\nevery scored question is correct", style="bold"))
+    console.print(
+        Text(
+            f"\nnot correct ({len(wrong)} of {len(results) - len(skipped)} scored):"
+            if wrong
+            else "\nevery scored question is correct",
+            style="bold",
+        )
+    )
     label = len("predicted:")
     for r in sorted(wrong, key=_failure_order):
-        console.print(Text(f"── {inert(r.id)} · {r.outcome} · {inert(r.category)} · {inert(r.db)} ──", style="bold"), soft_wrap=True)
-        fields = [("question", r.question), ("reason", r.reason), ("error", r.error), ("predicted", r.predicted_sql or "(no SQL)")]
+        console.print(
+            Text(f"── {inert(r.id)} · {r.outcome} · {inert(r.category)} · {inert(r.db)} ──", style="bold"),
+            soft_wrap=True,
+        )
+        fields = [
+            ("question", r.question),
+            ("reason", r.reason),
+            ("error", r.error),
+            ("predicted", r.predicted_sql or "(no SQL)"),
+        ]
         golds = list(r.gold_sql)
         fields += [("gold" if len(golds) == 1 else f"gold {k + 1}", g) for k, g in enumerate(golds)]
         for name, value in fields:
@@ -162,20 +192,23 @@ def print_comparison(stream: TextIO, comparison: dict[str, Any], name_a: str, na
 
     console = report_console(stream, highlight=False)
     a, b = comparison["a"], comparison["b"]
-    console.print(f"A {name_a}: {_pct(a['accuracy'])} of {a['n']} (95% CI {_ci(a.get('ci95'))})   "
-                  f"B {name_b}: {_pct(b['accuracy'])} of {b['n']} (95% CI {_ci(b.get('ci95'))})", soft_wrap=True)
+    console.print(
+        f"A {name_a}: {_pct(a['accuracy'])} of {a['n']} (95% CI {_ci(a.get('ci95'))})   "
+        f"B {name_b}: {_pct(b['accuracy'])} of {b['n']} (95% CI {_ci(b.get('ci95'))})",
+        soft_wrap=True,
+    )
     if not comparison["same_suite"]:
         console.print("note: the runs used different suites (suite hashes differ)")
     shared = comparison.get("shared")
     if shared and shared["n"]:
         p = shared["mcnemar_p"]
-        verdict = ("a real difference at the 5% level" if p < 0.05
-                   else "not distinguishable from noise at the 5% level")
+        verdict = "a real difference at the 5% level" if p < 0.05 else "not distinguishable from noise at the 5% level"
         console.print(
             f"on the {shared['n']} questions both answered: B {shared['delta']:+.1%} "
             f"({shared['b_correct']} vs {shared['a_correct']} correct); "
             f"{len(comparison['fixed'])} fixed, {len(comparison['broken'])} broken; "
-            f"exact McNemar p = {p:.3g}: {verdict}", soft_wrap=True,
+            f"exact McNemar p = {p:.3g}: {verdict}",
+            soft_wrap=True,
         )
         same = shared.get("identical_sql_flips") or 0
         if same:
@@ -183,14 +216,18 @@ def print_comparison(stream: TextIO, comparison: dict[str, Any], name_a: str, na
             console.print(
                 f"{same} of these {len(comparison['fixed']) + len(comparison['broken'])} flips have the same predicted SQL in both runs "
                 "(marked (=) below): the same query scored differently (ties, an unordered LIMIT, a clock), not a model change; "
-                f"without them McNemar p = {p2:.3g}", soft_wrap=True,
+                f"without them McNemar p = {p2:.3g}",
+                soft_wrap=True,
             )
     elif shared is not None:
         console.print("no question was scored by both runs, so there is nothing to compare question by question")
     partial = bool(shared) and (shared["n"] != a["n"] or shared["n"] != b["n"])
     if partial:
-        console.print(f"A, B and delta below are over the {shared['n']} questions both runs scored; "
-                      "'A all' and 'B all' are each run's accuracy over all its own scored questions (n in brackets)", soft_wrap=True)
+        console.print(
+            f"A, B and delta below are over the {shared['n']} questions both runs scored; "
+            "'A all' and 'B all' are each run's accuracy over all its own scored questions (n in brackets)",
+            soft_wrap=True,
+        )
     groups = [("category", comparison["by_category"])]
     if len(comparison.get("by_db") or {}) > 1:
         groups.append(("database", comparison["by_db"]))
@@ -201,16 +238,28 @@ def print_comparison(stream: TextIO, comparison: dict[str, Any], name_a: str, na
             table.add_column(column, justify="left" if column == title else "right")
         for label, row in rows.items():
             delta = row.get("delta")
-            cells = [label, str(row.get("n", "-")), _pct(row.get("a")), _pct(row.get("b")), "-" if delta is None else f"{delta:+.1%}"]
+            cells = [
+                label,
+                str(row.get("n", "-")),
+                _pct(row.get("a")),
+                _pct(row.get("b")),
+                "-" if delta is None else f"{delta:+.1%}",
+            ]
             if partial:
-                cells += [f"{_pct(row.get('a_all'))} ({row.get('a_n', 0)})", f"{_pct(row.get('b_all'))} ({row.get('b_n', 0)})"]
+                cells += [
+                    f"{_pct(row.get('a_all'))} ({row.get('a_n', 0)})",
+                    f"{_pct(row.get('b_all'))} ({row.get('b_n', 0)})",
+                ]
             table.add_row(*cells)
         console.print(table)
     same = {f["id"] for f in comparison.get("flips", []) if f["identical_sql"]}
     for word, ids in (("fixed", comparison["fixed"]), ("broken", comparison["broken"])):
         shown = ", ".join(f"{i} (=)" if i in same else i for i in ids) or "-"
         marked = sum(i in same for i in ids)
-        console.print(Text(f"{word} in B ({len(ids)}{f', {marked} with the same SQL' if marked else ''}): {inert(shown)}"), soft_wrap=True)
+        console.print(
+            Text(f"{word} in B ({len(ids)}{f', {marked} with the same SQL' if marked else ''}): {inert(shown)}"),
+            soft_wrap=True,
+        )
 
 
 def _ci(interval: Any) -> str:

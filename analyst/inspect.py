@@ -13,7 +13,15 @@ from analyst.errors import EXIT_NOT_ANSWERED, EXIT_OK, UserError
 from analyst.wiring import open_database
 
 
-def run_schema(config: Config, *, db: str | None, question: str | None, budget: int | None, output: str, stdout: TextIO | None = None) -> int:
+def run_schema(
+    config: Config,
+    *,
+    db: str | None,
+    question: str | None,
+    budget: int | None,
+    output: str,
+    stdout: TextIO | None = None,
+) -> int:
     """The catalog, or the slice that would be sent to the model for `question`."""
     stdout = stdout or sys.stdout
     from agents.models.registry import context_window
@@ -27,7 +35,9 @@ def run_schema(config: Config, *, db: str | None, question: str | None, budget: 
         catalog = database.catalog()
         started = time.perf_counter()
         if question:  # the budget the loop would use for the configured model
-            chosen = retrieve(catalog, question, budget or config.schema_budget or default_budget(context_window(config.model)))
+            chosen = retrieve(
+                catalog, question, budget or config.schema_budget or default_budget(context_window(config.model))
+            )
             choices = [(c.table, c.columns, c.why) for c in chosen.tables]
             hints, ddl, tokens, full = chosen.join_hints, chosen.ddl, chosen.tokens, chosen.full_tokens
             context = context_section(catalog)
@@ -72,7 +82,11 @@ def _statements(source: str) -> list[tuple[int, str]] | str:
 
     if source == "-":
         stdin_bytes = getattr(sys.stdin, "buffer", None)  # absent when stdin is replaced by a StringIO
-        return utf8_text(stdin_bytes.read(), "standard input") if stdin_bytes is not None else sys.stdin.read().removeprefix("\ufeff")
+        return (
+            utf8_text(stdin_bytes.read(), "standard input")
+            if stdin_bytes is not None
+            else sys.stdin.read().removeprefix("\ufeff")
+        )
     path = Path(source)
     try:
         text = utf8_text(path.read_bytes(), source)
@@ -88,7 +102,7 @@ def _statements(source: str) -> list[tuple[int, str]] | str:
         raise UserError(str(exc)) from None
     for number, item in rows:
         if not isinstance(item.get("sql"), str):
-            raise UserError(f"{source}, line {number}: expected an object with a \"sql\" string")
+            raise UserError(f'{source}, line {number}: expected an object with a "sql" string')
     return [(number, item["sql"]) for number, item in rows]
 
 
@@ -121,7 +135,19 @@ def run_check(config: Config, *, db: str | None, dialect: str | None, source: st
                 cross = lambda text: [Problem("engine_rejects", m) for m in database.cross_check(text)]  # noqa: E731
             verdict = check_sql(sql, catalog, dialect, cross_check=cross)
             all_ok &= verdict.ok
-            stdout.write(json.dumps({"index": index, "line": line, "ok": verdict.ok, "problems": [{"code": p.code, "message": p.message} for p in verdict.problems], "sql": verdict.sql}, ensure_ascii=False) + "\n")
+            stdout.write(
+                json.dumps(
+                    {
+                        "index": index,
+                        "line": line,
+                        "ok": verdict.ok,
+                        "problems": [{"code": p.code, "message": p.message} for p in verdict.problems],
+                        "sql": verdict.sql,
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
     finally:
         if database is not None:
             database.close()
@@ -144,7 +170,9 @@ def run_models(config: Config, *, check: bool, stdout: TextIO | None = None) -> 
 
     for name, provider in PROVIDERS.items():
         if name == "scripted":
-            stdout.write(f"{name:<10} key: not needed · no endpoint (replies are read from a JSONL file: scripted:FILE.jsonl)\n")
+            stdout.write(
+                f"{name:<10} key: not needed · no endpoint (replies are read from a JSONL file: scripted:FILE.jsonl)\n"
+            )
             continue
         found = resolve_key(name, provider.key_env) if provider.needs_key else None
         if found is None:
@@ -181,7 +209,7 @@ def _source(source: str) -> str:
     if source == "flag":
         return "from a command-line flag"
     if source.startswith("config (") and source.endswith(")"):
-        return f"from config {source[len('config ('):-1]}"
+        return f"from config {source[len('config (') : -1]}"
     return f"from {source}"
 
 

@@ -16,7 +16,9 @@ from typing import Callable, Iterator
 
 
 @contextmanager
-def interrupt_on_sigint(callback: Callable[[], None], quiet_while: Callable[[], bool] = lambda: False) -> Iterator[None]:
+def interrupt_on_sigint(
+    callback: Callable[[], None], quiet_while: Callable[[], bool] = lambda: False
+) -> Iterator[None]:
     """Call `callback` from a watcher thread as soon as SIGINT arrives (main thread only).
 
     KeyboardInterrupt is still raised in the main thread, except while `quiet_while()` is true

@@ -70,7 +70,10 @@ def _backend() -> tuple[object | None, str | None]:
 
     backend = keyring.get_keyring()
     if isinstance(backend, fail.Keyring):
-        return None, "no OS keyring backend is available on this machine; set the provider's environment variable instead"
+        return (
+            None,
+            "no OS keyring backend is available on this machine; set the provider's environment variable instead",
+        )
     return backend, None
 
 
@@ -121,7 +124,9 @@ def run_keys(verb: str, provider: str | None, endpoints: dict[str, str | None] |
         return 0
     secret = _read_secret(provider).strip()
     if not secret:
-        raise UserError(f"no key given; type it at the prompt or pipe it: printf %s \"$KEY\" | analyst keys set {provider}")
+        raise UserError(
+            f'no key given; type it at the prompt or pipe it: printf %s "$KEY" | analyst keys set {provider}'
+        )
     warning = _plaintext_warning(backend)
     if warning:
         print(f"analyst: {warning}", file=sys.stderr)

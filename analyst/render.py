@@ -23,9 +23,7 @@ _ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\
 def inert(text: str) -> str:
     """Text safe to print: no escape sequences, controls (but newline/tab) or format characters."""
     text = _ANSI.sub("", text)
-    return "".join(
-        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")
-    )
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co"))
 
 
 def _console(stream: TextIO) -> Any:
@@ -97,7 +95,11 @@ def print_table(outcome: Outcome, stream: TextIO, answer_shown: bool = False) ->
     result = outcome.result
     if result is not None:
         print_result(result, stream)  # never cuts a name or a value (see result_table)
-        more = " (truncated at --max-rows: more rows exist; pass a higher --max-rows N to see them)" if result.truncated else ""
+        more = (
+            " (truncated at --max-rows: more rows exist; pass a higher --max-rows N to see them)"
+            if result.truncated
+            else ""
+        )
         rows = "1 row" if result.row_count == 1 else f"{result.row_count:,} rows"
         console.print(Text(f"{rows}{more}", style="dim"))
     elif outcome.status == "dry_run" and outcome.sql:
@@ -106,7 +108,9 @@ def print_table(outcome: Outcome, stream: TextIO, answer_shown: bool = False) ->
         console.print(Text(inert(outcome.answer)))
     if outcome.answer:
         if outcome.unverified_numbers:
-            console.print(Text(f"note: not found in the result: {', '.join(outcome.unverified_numbers)}", style="yellow"))
+            console.print(
+                Text(f"note: not found in the result: {', '.join(outcome.unverified_numbers)}", style="yellow")
+            )
         if not outcome.grounded:
             console.print(Text(ungrounded_note(outcome), style="bold yellow"))
     if outcome.status == "needs_clarification" and outcome.clarification:
@@ -173,8 +177,10 @@ def outcome_json(outcome: Outcome, session_id: str, session_path: str) -> dict[s
 def truncation_warning(kept: int) -> str:
     """The stderr line for a machine format cut at the row cap: a file of rows looks complete."""
     rows = "1 row" if kept == 1 else f"{kept:,} rows"
-    return (f"analyst: warning: the result was cut at --max-rows: kept the first {rows}, more exist; "
-            f"pass --max-rows N with N above {kept} to get more")
+    return (
+        f"analyst: warning: the result was cut at --max-rows: kept the first {rows}, more exist; "
+        f"pass --max-rows N with N above {kept} to get more"
+    )
 
 
 def print_csv(outcome: Outcome, stream: TextIO) -> None:

@@ -89,7 +89,9 @@ def shapes(result: Any) -> list[ColumnShape]:
     out = []
     for i, col in enumerate(result.columns):
         values = [row[i] for row in result.rows if row[i] is not None]
-        numeric = bool(values) and all(isinstance(v, (int, float, decimal.Decimal)) and not isinstance(v, bool) for v in values)
+        numeric = bool(values) and all(
+            isinstance(v, (int, float, decimal.Decimal)) and not isinstance(v, bool) for v in values
+        )
         foldable = bool(values) and all(isinstance(v, (str, dict, list)) for v in values)
         name = inert(col.name)
         cells = tuple(cell_text(row[i]) for row in result.rows)
@@ -155,8 +157,13 @@ def _table(columns: list[ColumnShape], fold: bool, widths: list[int] | None = No
     table = Table(show_header=True, header_style="bold", show_lines=False)
     for i, c in enumerate(columns):
         wraps = fold and c.foldable
-        table.add_column(c.name, justify="right" if c.numeric else "left", no_wrap=not wraps, overflow="fold",
-                         width=widths[i] if widths else None)
+        table.add_column(
+            c.name,
+            justify="right" if c.numeric else "left",
+            no_wrap=not wraps,
+            overflow="fold",
+            width=widths[i] if widths else None,
+        )
     for row in zip(*(c.cells for c in columns)):
         table.add_row(*(Text(v) for v in row))
     return table
@@ -176,7 +183,10 @@ def _print_records(columns: list[ColumnShape], count: int, console: Any) -> None
             line.append(f"{c.name}:".ljust(label), style="bold")
             line.append(" " + value)
             console.print(line, soft_wrap=True)  # a long value wraps in the terminal, copied whole
-    console.print(Text(
-        f"{len(columns)} columns need {table_width(columns, narrowest=True)} characters as a table and the terminal "
-        f"has {console.width}, so each row is shown as a record; --format csv or --format json keeps the grid",
-        style="dim"))
+    console.print(
+        Text(
+            f"{len(columns)} columns need {table_width(columns, narrowest=True)} characters as a table and the terminal "
+            f"has {console.width}, so each row is shown as a record; --format csv or --format json keeps the grid",
+            style="dim",
+        )
+    )

@@ -28,7 +28,16 @@ def _cost(value: float | None) -> str:
 
 
 # statuses in the order a summary names them: good news first
-_STATUS_ORDER = ("answered", "dry_run", "needs_clarification", "aborted", "rejected", "failed", "interrupted", "incomplete")
+_STATUS_ORDER = (
+    "answered",
+    "dry_run",
+    "needs_clarification",
+    "aborted",
+    "rejected",
+    "failed",
+    "interrupted",
+    "incomplete",
+)
 _STATUS_WIDTH = 34  # "3 answered, 1 aborted, 1 failed" fits; a longer summary is cut with "…"
 
 
@@ -75,10 +84,16 @@ def run_sessions_list(config: Config, stdout: TextIO | None = None, chosen: Any 
     for record in records:
         costs = [t.cost_usd for t in record.turns]
         total = None if any(c is None for c in costs) else sum(c or 0 for c in costs)
-        rows.append((
-            _one_line(record.id), str(len(record.turns)), cut(_one_line(_statuses(record)), _STATUS_WIDTH),
-            _cost(total), cut(_one_line(record.model), 40), cut(_one_line(record.turns[0].question if record.turns else ""), 60),
-        ))
+        rows.append(
+            (
+                _one_line(record.id),
+                str(len(record.turns)),
+                cut(_one_line(_statuses(record)), _STATUS_WIDTH),
+                _cost(total),
+                cut(_one_line(record.model), 40),
+                cut(_one_line(record.turns[0].question if record.turns else ""), 60),
+            )
+        )
     header = ("SESSION", "TURNS", "STATUS", "COST", "MODEL", "FIRST QUESTION")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
     right = {1, 3}  # numbers line up on the right
@@ -105,7 +120,9 @@ def run_sessions_show(config: Config, ref: str, stdout: TextIO | None = None) ->
         if turn.conversation != conversation:  # the person started a new conversation (ctrl+n)
             conversation = turn.conversation
             stdout.write(f"\n── new conversation ({conversation}): the turns below do not see the ones above ──\n")
-        stdout.write(f"\n[{turn.number}] {_one_line(turn.question)}\n  status: {_one_line(turn.status or 'incomplete')}")
+        stdout.write(
+            f"\n[{turn.number}] {_one_line(turn.question)}\n  status: {_one_line(turn.status or 'incomplete')}"
+        )
         if turn.error:
             kind, message = turn.error.get("kind"), inert(str(turn.error.get("message")))
             stdout.write(f" ({message})" if kind == turn.status else f" ({kind}: {message})")
@@ -144,10 +161,18 @@ def _timeline(events: list[dict[str, Any]]) -> str:
         kind = event.get("type")
         if kind == "sql_checked":
             who = _CHECKED_WHO.get(str(event.get("source")), _one_line(event.get("source")))
-            verdict = f"passed the checks (hash {str(event.get('hash') or '')[:12]})" if event.get("ok") else "refused by the checks"
+            verdict = (
+                f"passed the checks (hash {str(event.get('hash') or '')[:12]})"
+                if event.get("ok")
+                else "refused by the checks"
+            )
             out.append(f"  checked {who}: {verdict}\n")
             sql_line(event.get("sql_out") or event.get("sql_in"), event.get("hash") if event.get("ok") else None)
-            if event.get("source") == "human" and event.get("ok") and typed_text(str(event.get("sql_in") or "")) != event.get("sql_out"):
+            if (
+                event.get("source") == "human"
+                and event.get("ok")
+                and typed_text(str(event.get("sql_in") or "")) != event.get("sql_out")
+            ):
                 out.append("    (the checked rewrite of what you typed: the database reads your text differently)\n")
                 out.append("    typed: " + inert(str(event.get("sql_in") or "")).replace("\n", "\n           ") + "\n")
             for problem in event.get("problems") or []:
@@ -166,9 +191,26 @@ def _timeline(events: list[dict[str, Any]]) -> str:
             out.append(f"  ran from the results: {what}{where}\n")
             sql_line(event.get("sql"), event.get("hash"))
             if event.get("ok"):
-                out.append(_query_result({"row_count": event.get("row_count"), "truncated": event.get("truncated"), "elapsed_ms": event.get("elapsed_ms")}))
+                out.append(
+                    _query_result(
+                        {
+                            "row_count": event.get("row_count"),
+                            "truncated": event.get("truncated"),
+                            "elapsed_ms": event.get("elapsed_ms"),
+                        }
+                    )
+                )
             else:
-                out.append(_query_result({"type": "query_failed", "kind": event.get("error_kind"), "message": event.get("error"), "elapsed_ms": event.get("elapsed_ms")}))
+                out.append(
+                    _query_result(
+                        {
+                            "type": "query_failed",
+                            "kind": event.get("error_kind"),
+                            "message": event.get("error"),
+                            "elapsed_ms": event.get("elapsed_ms"),
+                        }
+                    )
+                )
         elif kind == "clarification_requested":
             out.append(f"  model asked: {_one_line(event.get('question'))}\n")
         elif kind == "clarification_answered":
@@ -181,7 +223,13 @@ def _query_result(query: dict[str, Any]) -> str:
     from analyst.render import inert
 
     ms = query.get("elapsed_ms")
-    took = f"{ms:.1f} ms" if isinstance(ms, (int, float)) and ms < 10 else f"{ms:.0f} ms" if isinstance(ms, (int, float)) else ""
+    took = (
+        f"{ms:.1f} ms"
+        if isinstance(ms, (int, float)) and ms < 10
+        else f"{ms:.0f} ms"
+        if isinstance(ms, (int, float))
+        else ""
+    )
     if query.get("type") == "query_failed":
         kind, message = str(query.get("kind") or "error"), inert(str(query.get("message") or "")).strip()
         label = "failed" if kind.lower() in message.lower() else f"failed ({kind})"
@@ -192,7 +240,9 @@ def _query_result(query: dict[str, Any]) -> str:
     return f"  result: {rows}{' (truncated)' if query.get('truncated') else ''}{' in ' + took if took else ''}\n"
 
 
-def run_sessions_export(config: Config, refs: list[str], as_: str, out: str | None, stdout: TextIO | None = None) -> int:
+def run_sessions_export(
+    config: Config, refs: list[str], as_: str, out: str | None, stdout: TextIO | None = None
+) -> int:
     from agents.prompts import system_prompt
     from sessions.export import chat_entry, is_follow_up, labelled_turns, suite_entry
     from sessions.replay import counted
@@ -205,10 +255,17 @@ def run_sessions_export(config: Config, refs: list[str], as_: str, out: str | No
     if follow_ups:  # "and by country?" cannot be asked on its own
         items = [i for i in items if not is_follow_up(i)]
         one = len(follow_ups) == 1
-        sys.stderr.write(f"skipped {counted(len(follow_ups), 'follow-up turn')}: {'it leans' if one else 'they lean'} on earlier questions of "
-                         f"{'its' if one else 'their'} session (--as chat keeps {'it' if one else 'them'} with that conversation)\n")
+        sys.stderr.write(
+            f"skipped {counted(len(follow_ups), 'follow-up turn')}: {'it leans' if one else 'they lean'} on earlier questions of "
+            f"{'its' if one else 'their'} session (--as chat keeps {'it' if one else 'them'} with that conversation)\n"
+        )
     lines = [
-        json.dumps(suite_entry(i) if as_ == "suite" else chat_entry(i, system_prompt(i.session.started.get("dialect", "duckdb"), True)), ensure_ascii=False)
+        json.dumps(
+            suite_entry(i)
+            if as_ == "suite"
+            else chat_entry(i, system_prompt(i.session.started.get("dialect", "duckdb"), True)),
+            ensure_ascii=False,
+        )
         for i in items
     ]
     if out:
@@ -260,7 +317,9 @@ def _write_whole(path: Path, text: str) -> None:
                 pass
 
 
-def run_replay(config: Config, ref: str, *, db: str | None, model_name: str | None, approve: str, stdout: TextIO | None = None) -> int:
+def run_replay(
+    config: Config, ref: str, *, db: str | None, model_name: str | None, approve: str, stdout: TextIO | None = None
+) -> int:
     """Offline replay (identical / first divergence), or a live re-ask with `--model`.
 
     Exit 0 when every turn that could be replayed was, identically; 1 when one diverged, the log
@@ -290,13 +349,21 @@ def run_replay(config: Config, ref: str, *, db: str | None, model_name: str | No
         return EXIT_NOT_ANSWERED
     if report.turns_replayed == 0:
         skipped = f"{'turn' if len(report.interrupted) == 1 else 'turns'} {', '.join(map(str, report.interrupted))}"
-        why = f"{skipped} {'was' if len(report.interrupted) == 1 else 'were'} interrupted when recorded" if report.interrupted else "the log has no complete turn"
+        why = (
+            f"{skipped} {'was' if len(report.interrupted) == 1 else 'were'} interrupted when recorded"
+            if report.interrupted
+            else "the log has no complete turn"
+        )
         stdout.write(f"nothing replayed: {why}, so session {record.id} cannot be compared\n")
         return EXIT_NOT_ANSWERED
-    stdout.write(f"identical: {counted(report.turns_replayed, 'turn')} of session {record.id} replayed with the same decisions, SQL, results and statuses")
+    stdout.write(
+        f"identical: {counted(report.turns_replayed, 'turn')} of session {record.id} replayed with the same decisions, SQL, results and statuses"
+    )
     if report.interrupted:
         one = len(report.interrupted) == 1
-        stdout.write(f" ({'turn' if one else 'turns'} {', '.join(map(str, report.interrupted))} {'was' if one else 'were'} interrupted when recorded and not replayed)")
+        stdout.write(
+            f" ({'turn' if one else 'turns'} {', '.join(map(str, report.interrupted))} {'was' if one else 'were'} interrupted when recorded and not replayed)"
+        )
     stdout.write("\n")
     return EXIT_OK if not report.incomplete else EXIT_NOT_ANSWERED
 
@@ -343,7 +410,9 @@ class QueryProgress:
             wait = self.after
             while not running.wait(wait):
                 elapsed = time.monotonic() - started
-                self._stream.write(f"replay: turn {turn}: query still running after {elapsed:.0f} s (time limit {self._timeout_s:g} s)\n")
+                self._stream.write(
+                    f"replay: turn {turn}: query still running after {elapsed:.0f} s (time limit {self._timeout_s:g} s)\n"
+                )
                 self._stream.flush()
                 wait = self.every
 
@@ -381,11 +450,23 @@ def _settings_like(config: Config, record: Any) -> Any:
 
     recorded = record.started.get("settings") or {}
     settings = loop_settings(config)
-    limits = Limits(timeout_s=float(recorded.get("timeout", settings.limits.timeout_s)), max_rows=int(recorded.get("max_rows", settings.limits.max_rows)))
+    limits = Limits(
+        timeout_s=float(recorded.get("timeout", settings.limits.timeout_s)),
+        max_rows=int(recorded.get("max_rows", settings.limits.max_rows)),
+    )
     return replace(settings, limits=limits, max_cost_usd=None)
 
 
-def _reask(config: Config, record: Any, database: Any, settings: Any, model_name: str, approve: str, stdout: TextIO, reask_session: Any) -> int:
+def _reask(
+    config: Config,
+    record: Any,
+    database: Any,
+    settings: Any,
+    model_name: str,
+    approve: str,
+    stdout: TextIO,
+    reask_session: Any,
+) -> int:
     from agents.drive import auto_approve
     from analyst.wiring import Session, build_model
     from sessions.replay import counted
@@ -402,6 +483,10 @@ def _reask(config: Config, record: Any, database: Any, settings: Any, model_name
         changed += verdict == "DIFFERENT"
         stdout.write(f"[{row.turn}] {verdict:<10} {row.new_status:<9} {row.question[:70]}\n")
         if not row.same_sql:
-            stdout.write(f"    recorded: {' '.join((row.recorded_sql or '-').split())}\n    new:      {' '.join((row.new_sql or '-').split())}\n")
-    stdout.write(f"{len(rows) - changed} of {counted(len(rows), 'question')} gave the same SQL or result with {resolved.model.name} (new session {session.id})\n")
+            stdout.write(
+                f"    recorded: {' '.join((row.recorded_sql or '-').split())}\n    new:      {' '.join((row.new_sql or '-').split())}\n"
+            )
+    stdout.write(
+        f"{len(rows) - changed} of {counted(len(rows), 'question')} gave the same SQL or result with {resolved.model.name} (new session {session.id})\n"
+    )
     return EXIT_OK if changed == 0 else EXIT_NOT_ANSWERED

@@ -48,22 +48,35 @@ def open_database(config: Config, db: str | None = None, *, origin: str | None =
         settings = EngineSettings(threads=config.threads, memory_limit=config.memory_limit)
         if spec and not Path(spec).expanduser().exists() and _KEYWORD_DSN.search(spec):
             # never echoed: it may hold a password
-            raise UserError("--db looks like a PostgreSQL keyword connection string (host=... dbname=...); pass a URL "
-                            "instead: postgresql://USER@HOST:PORT/DBNAME, with the password in PGPASSWORD or ~/.pgpass", EXIT_DATABASE)
+            raise UserError(
+                "--db looks like a PostgreSQL keyword connection string (host=... dbname=...); pass a URL "
+                "instead: postgresql://USER@HOST:PORT/DBNAME, with the password in PGPASSWORD or ~/.pgpass",
+                EXIT_DATABASE,
+            )
         if spec:
             path = Path(spec).expanduser()
         else:
             from tools.sample import sample_database
 
             path = sample_database(config.cache_dir)
-        database = open_duckdb(path, config.cache_dir, settings, exclude_tables=tuple(config.exclude_tables), exclude_columns=tuple(config.exclude_columns))
+        database = open_duckdb(
+            path,
+            config.cache_dir,
+            settings,
+            exclude_tables=tuple(config.exclude_tables),
+            exclude_columns=tuple(config.exclude_columns),
+        )
         for notice in database.notices:  # files of a folder left out, and why
             print(f"analyst: warning: {notice}", file=sys.stderr)
         return _warn_unmatched_exclusions(config, database)
     except DatabaseOpenError as exc:
         if origin is None:
             raise UserError(str(exc), EXIT_DATABASE) from None
-        fix = exc.fix if exc.fix and "--db" not in exc.fix else 'fix its "db" (a relative path is read from the file\'s folder)'
+        fix = (
+            exc.fix
+            if exc.fix and "--db" not in exc.fix
+            else 'fix its "db" (a relative path is read from the file\'s folder)'
+        )
         raise UserError(f"{origin}: {exc.message} — {fix}", EXIT_DATABASE) from None
 
 
@@ -84,7 +97,7 @@ def _warn_unmatched_exclusions(config: Config, database: Any) -> Any:
         source = config.sources.get("exclude_tables" if flag == "--exclude-table" else "exclude_columns", "flag")
         if source != "flag":  # name where the pattern came from
             origin = source.removeprefix("config (").removesuffix(")") if source.startswith("config (") else source
-            line = f"{flag.lstrip('-').replace('-', '_')}s in {origin}:{line[len(flag):]}"
+            line = f"{flag.lstrip('-').replace('-', '_')}s in {origin}:{line[len(flag) :]}"
         print(f"analyst: warning: {line}", file=sys.stderr)
     return database
 
@@ -104,7 +117,9 @@ def _open_postgres(spec: str, config: Config) -> Any:
         raise UserError("PostgreSQL needs psycopg: pip install 'analyst[postgres]'", EXIT_DATABASE) from None
     if dsn_has_password(spec):
         print(f"analyst: warning: {PASSWORD_IN_URL_WARNING}", file=sys.stderr)
-    return open_postgres(spec, exclude_tables=tuple(config.exclude_tables), exclude_columns=tuple(config.exclude_columns))
+    return open_postgres(
+        spec, exclude_tables=tuple(config.exclude_tables), exclude_columns=tuple(config.exclude_columns)
+    )
 
 
 @dataclass(frozen=True)
@@ -184,7 +199,9 @@ def loop_settings(config: Config, *, summarize: bool = True, max_rows: int | Non
     )
 
 
-def run_settings(config: Config, resolved: ResolvedModel, *, summarize: bool = True, max_rows: int | None = None) -> Any:
+def run_settings(
+    config: Config, resolved: ResolvedModel, *, summarize: bool = True, max_rows: int | None = None
+) -> Any:
     """Settings for a run of many conversations (batch, eval): `--max-cost` caps the whole run
     through one shared Budget instead of each conversation."""
     from dataclasses import replace
@@ -203,8 +220,10 @@ def require_price(config: Config, resolved: ResolvedModel, settings: Any) -> Non
 
     name = resolved.model.name
     if config.max_cost is not None and cost_usd(name, Usage(1, 1), settings.prices) is None:
-        raise UserError(f"--max-cost is set but {name} has no known price; add it under [prices] in config.toml "
-                        "(USD per million input and output tokens) or drop --max-cost")
+        raise UserError(
+            f"--max-cost is set but {name} has no known price; add it under [prices] in config.toml "
+            "(USD per million input and output tokens) or drop --max-cost"
+        )
 
 
 class Session:

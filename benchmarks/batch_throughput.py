@@ -33,8 +33,17 @@ def responder(latency_ms: int):
             return {"text": "Summary.", "delay_ms": latency_ms, "usage": {"input_tokens": 50, "output_tokens": 5}}
         if messages[-1]["role"] == "tool":
             return {"text": "Done.", "delay_ms": latency_ms, "usage": {"input_tokens": 50, "output_tokens": 5}}
-        return {"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT segment, count(*) AS n FROM customers GROUP BY segment"}}],
-                "delay_ms": latency_ms, "usage": {"input_tokens": 500, "output_tokens": 20}}
+        return {
+            "tool_calls": [
+                {
+                    "name": "run_sql",
+                    "arguments": {"sql": "SELECT segment, count(*) AS n FROM customers GROUP BY segment"},
+                }
+            ],
+            "delay_ms": latency_ms,
+            "usage": {"input_tokens": 500, "output_tokens": 20},
+        }
+
     return reply
 
 
@@ -47,7 +56,18 @@ def run(questions: int, latency_ms: int, workers: int, fake: FakeOpenAI, home: P
     out = home / f"out{workers}-{questions}.jsonl"
     out.unlink(missing_ok=True)
     started = time.perf_counter()
-    code = run_batch(load_config({}), path, approve="auto", db=None, model_name="openai:gpt-4.1-mini", out=out, concurrency=workers, resume=False, stdout=io.StringIO(), stderr=io.StringIO())
+    code = run_batch(
+        load_config({}),
+        path,
+        approve="auto",
+        db=None,
+        model_name="openai:gpt-4.1-mini",
+        out=out,
+        concurrency=workers,
+        resume=False,
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
     elapsed = time.perf_counter() - started
     lines = out.read_text().splitlines()
     assert code == 0 and len(lines) == questions, (code, len(lines))
@@ -70,16 +90,29 @@ def main() -> None:
         for workers in (1, 2, 4, 8):
             measured = run(args.questions, args.latency_ms, workers, fake, home)
             ideal = args.questions * CALLS_PER_QUESTION * args.latency_ms / 1000 / workers
-            rows.append({"workers": workers, "seconds": round(measured, 3), "ideal_seconds": round(ideal, 3), "efficiency": round(ideal / measured, 3)})
+            rows.append(
+                {
+                    "workers": workers,
+                    "seconds": round(measured, 3),
+                    "ideal_seconds": round(ideal, 3),
+                    "efficiency": round(ideal / measured, 3),
+                }
+            )
     base = rows[0]["seconds"]
-    print(f"batch throughput: {args.questions} questions, {CALLS_PER_QUESTION} model calls each, {args.latency_ms} ms per call")
+    print(
+        f"batch throughput: {args.questions} questions, {CALLS_PER_QUESTION} model calls each, {args.latency_ms} ms per call"
+    )
     print(f"{'workers':>7} {'seconds':>8} {'ideal':>8} {'efficiency':>10} {'speed-up':>9}")
     for row in rows:
         row["speedup"] = round(base / row["seconds"], 2)
-        print(f"{row['workers']:>7} {row['seconds']:>8.2f} {row['ideal_seconds']:>8.2f} {row['efficiency']:>10.2f} {row['speedup']:>8.2f}x")
+        print(
+            f"{row['workers']:>7} {row['seconds']:>8.2f} {row['ideal_seconds']:>8.2f} {row['efficiency']:>10.2f} {row['speedup']:>8.2f}x"
+        )
     target = REPO / "benchmarks" / "results" / "batch_throughput.json"
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps({"questions": args.questions, "latency_ms": args.latency_ms, "runs": rows}, indent=2) + "\n")
+    target.write_text(
+        json.dumps({"questions": args.questions, "latency_ms": args.latency_ms, "runs": rows}, indent=2) + "\n"
+    )
     print(f"wrote {target.relative_to(REPO)}")
 
 

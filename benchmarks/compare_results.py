@@ -70,7 +70,9 @@ def main(rows: int = 1_000_000) -> int:
     fetch_s = time.perf_counter() - started
     noisy = fetch(con, PRED_SQL.format(gold=gold_sql, noise="* (1 + 1e-12)"))
     ordered_gold = fetch(con, gold_sql + " ORDER BY day DESC, id")
-    ordered_pred = fetch(con, f"SELECT id AS k, name, amount, price, day AS dd, 1 AS extra FROM ({gold_sql}) ORDER BY dd DESC, k")
+    ordered_pred = fetch(
+        con, f"SELECT id AS k, name, amount, price, day AS dd, 1 AS extra FROM ({gold_sql}) ORDER BY dd DESC, k"
+    )
     wrong_rows = list(exact.rows)
     wrong_rows[rows // 2] = wrong_rows[rows // 2][:3] + ("nobody",) + wrong_rows[rows // 2][4:]
     wrong = QueryResult(exact.columns, tuple(wrong_rows), False, 0.0)
@@ -81,7 +83,13 @@ def main(rows: int = 1_000_000) -> int:
     scenarios = [
         ("unordered, exact floats (target)", gold, exact, {"gold_ordered": False}, True),
         ("unordered, float noise 1e-12 (tolerance path)", gold, noisy, {"gold_ordered": False}, True),
-        ("ORDER BY day DESC, id (keys 4, 0)", ordered_gold, ordered_pred, {"gold_ordered": True, "gold_sort_keys": (4, 0)}, True),
+        (
+            "ORDER BY day DESC, id (keys 4, 0)",
+            ordered_gold,
+            ordered_pred,
+            {"gold_ordered": True, "gold_sort_keys": (4, 0)},
+            True,
+        ),
         ("one cell wrong (strict + both relaxed tiers)", gold, wrong, {"gold_ordered": False}, False),
     ]
     table = []
@@ -90,36 +98,71 @@ def main(rows: int = 1_000_000) -> int:
         if verdict.correct is not expected:
             print(f"unexpected verdict for {label!r}: {verdict}", file=sys.stderr)
             return 1
-        table.append({"scenario": label, "seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3),
-                      "ratio_to_baseline": round(seconds / baseline_s, 2),
-                      "ratio_to_fetch": round(seconds / fetch_s, 2), "correct": verdict.correct,
-                      "reason": verdict.reason})
+        table.append(
+            {
+                "scenario": label,
+                "seconds": round(seconds, 3),
+                "cpu_seconds": round(cpu, 3),
+                "ratio_to_baseline": round(seconds / baseline_s, 2),
+                "ratio_to_fetch": round(seconds / fetch_s, 2),
+                "correct": verdict.correct,
+                "reason": verdict.reason,
+            }
+        )
 
-    print(f"rows={rows:,}  gold columns={len(gold.columns)}  predicted columns={len(exact.columns)}  "
-          f"median of {REPEAT}  python {platform.python_version()}  duckdb {duckdb.__version__}")
+    print(
+        f"rows={rows:,}  gold columns={len(gold.columns)}  predicted columns={len(exact.columns)}  "
+        f"median of {REPEAT}  python {platform.python_version()}  duckdb {duckdb.__version__}"
+    )
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     print(f"{'scenario':50s} {'seconds':>8s} {'cpu s':>8s} {'x sorted':>9s} {'x fetch':>8s}")
-    print(f"{'baseline: sorted(prediction rows)':50s} {baseline_s:8.3f} {baseline_cpu:8.3f} {1.0:9.2f} {baseline_s / fetch_s:8.2f}")
-    print(f"{'baseline: DuckDB runs and fetches both results':50s} {fetch_s:8.3f} {'':8s} {fetch_s / baseline_s:9.2f} {1.0:8.2f}")
+    print(
+        f"{'baseline: sorted(prediction rows)':50s} {baseline_s:8.3f} {baseline_cpu:8.3f} {1.0:9.2f} {baseline_s / fetch_s:8.2f}"
+    )
+    print(
+        f"{'baseline: DuckDB runs and fetches both results':50s} {fetch_s:8.3f} {'':8s} {fetch_s / baseline_s:9.2f} {1.0:8.2f}"
+    )
     for row in table:
-        print(f"{row['scenario']:50s} {row['seconds']:8.3f} {row['cpu_seconds']:8.3f} {row['ratio_to_baseline']:9.2f} {row['ratio_to_fetch']:8.2f}")
+        print(
+            f"{row['scenario']:50s} {row['seconds']:8.3f} {row['cpu_seconds']:8.3f} {row['ratio_to_baseline']:9.2f} {row['ratio_to_fetch']:8.2f}"
+        )
     target = table[0]["seconds"]
     passed = rows != 1_000_000 or target < TARGET_S
     print(f"target: {target:.3f} s < {TARGET_S} s -> {'PASS' if passed else 'FAIL'}")
 
     out = Path(__file__).resolve().parent / "results" / "compare_results.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({
-        "benchmark": "compare_results", "rows": rows, "gold_columns": len(gold.columns),
-        "predicted_columns": len(exact.columns), "repeat": REPEAT, "statistic": "median",
-        "python": platform.python_version(), "duckdb": duckdb.__version__, "machine": platform.machine(),
-        "cpus": os.cpu_count(), "load_average_1min": round(os.getloadavg()[0], 2),
-        "baseline": {"what": "sorted() of the prediction's rows as tuples", "seconds": round(baseline_s, 3),
-                     "cpu_seconds": round(baseline_cpu, 3)},
-        "fetch_baseline": {"what": "DuckDB executes and fetchall()s the gold and the prediction, once",
-                           "seconds": round(fetch_s, 3)},
-        "scenarios": table, "target_seconds": TARGET_S, "passed": passed,
-    }, indent=2) + "\n")
+    out.write_text(
+        json.dumps(
+            {
+                "benchmark": "compare_results",
+                "rows": rows,
+                "gold_columns": len(gold.columns),
+                "predicted_columns": len(exact.columns),
+                "repeat": REPEAT,
+                "statistic": "median",
+                "python": platform.python_version(),
+                "duckdb": duckdb.__version__,
+                "machine": platform.machine(),
+                "cpus": os.cpu_count(),
+                "load_average_1min": round(os.getloadavg()[0], 2),
+                "baseline": {
+                    "what": "sorted() of the prediction's rows as tuples",
+                    "seconds": round(baseline_s, 3),
+                    "cpu_seconds": round(baseline_cpu, 3),
+                },
+                "fetch_baseline": {
+                    "what": "DuckDB executes and fetchall()s the gold and the prediction, once",
+                    "seconds": round(fetch_s, 3),
+                },
+                "scenarios": table,
+                "target_seconds": TARGET_S,
+                "passed": passed,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     print(f"wrote {out}")
     return 0 if passed else 1
 

@@ -97,14 +97,23 @@ def child(mode: str, path: Path, cache: Path, repeat: int) -> dict[str, Any]:
         rows, truncated = query()
         seconds.append(time.perf_counter() - started)
     close()
-    return {"mode": mode, "cold_seconds": seconds[0], "warm_seconds": seconds[1:], "rows": rows,
-            "truncated": truncated, "peak_mb": peak_mb(), "peak_mb_before_query": before}
+    return {
+        "mode": mode,
+        "cold_seconds": seconds[0],
+        "warm_seconds": seconds[1:],
+        "rows": rows,
+        "truncated": truncated,
+        "peak_mb": peak_mb(),
+        "peak_mb_before_query": before,
+    }
 
 
 def run_child(mode: str, path: Path, cache: Path, repeat: int) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, __file__, "--child", mode, "--db", str(path), "--cache", str(cache), "--repeat", str(repeat)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode != 0:
         raise RuntimeError(f"{mode} run failed:\n{done.stderr}")
@@ -138,7 +147,8 @@ def main() -> int:
             "cold_seconds_median": round(statistics.median(r["cold_seconds"] for r in rs), 4),
             "peak_mb_max": round(max(r["peak_mb"] for r in rs), 1),
             "peak_mb_before_query": round(max(r["peak_mb_before_query"] for r in rs), 1),
-            "rows": rs[0]["rows"], "truncated": all(r["truncated"] for r in rs),
+            "rows": rs[0]["rows"],
+            "truncated": all(r["truncated"] for r in rs),
         }
         for mode, rs in runs.items()
     }
@@ -149,36 +159,86 @@ def main() -> int:
     gap_ms = (ours["seconds_median"] - base["seconds_median"]) * 1000
     passed = capped and ours["peak_mb_max"] < TARGET_PEAK_MB and ratio_ok
 
-    print(f"execution: {QUERY} over {args.rows:,} rows ({path.stat().st_size / 2**20:.0f} MB file), cap {MAX_ROWS:,} rows; "
-          f"{args.runs} fresh processes per side, alternating, each 1 cold + {args.repeat} warm queries")
-    print(f"{'path':34s} {'warm s':>8s} {'x baseline':>10s} {'cold s':>8s} {'peak MB':>8s} {'(before query)':>14s} {'rows':>6s} truncated")
+    print(
+        f"execution: {QUERY} over {args.rows:,} rows ({path.stat().st_size / 2**20:.0f} MB file), cap {MAX_ROWS:,} rows; "
+        f"{args.runs} fresh processes per side, alternating, each 1 cold + {args.repeat} warm queries"
+    )
+    print(
+        f"{'path':34s} {'warm s':>8s} {'x baseline':>10s} {'cold s':>8s} {'peak MB':>8s} {'(before query)':>14s} {'rows':>6s} truncated"
+    )
     for label, s in (("baseline: duckdb fetchmany(1001)", base), ("analyst DuckDBDatabase.execute", ours)):
-        print(f"{label:34s} {s['seconds_median']:8.4f} {s['seconds_median'] / base['seconds_median']:10.2f} {s['cold_seconds_median']:8.4f} "
-              f"{s['peak_mb_max']:8.1f} {s['peak_mb_before_query']:14.1f} {s['rows']:>6} {s['truncated']}")
-    print(f"targets: capped and truncated -> {'PASS' if capped else 'FAIL'}; peak < {TARGET_PEAK_MB} MB -> "
-          f"{'PASS' if ours['peak_mb_max'] < TARGET_PEAK_MB else 'FAIL'}; within {TARGET_RATIO}x DuckDB -> {'PASS' if ratio_ok else 'FAIL'} "
-          f"(analyst adds {gap_ms:.1f} ms per query)")
+        print(
+            f"{label:34s} {s['seconds_median']:8.4f} {s['seconds_median'] / base['seconds_median']:10.2f} {s['cold_seconds_median']:8.4f} "
+            f"{s['peak_mb_max']:8.1f} {s['peak_mb_before_query']:14.1f} {s['rows']:>6} {s['truncated']}"
+        )
+    print(
+        f"targets: capped and truncated -> {'PASS' if capped else 'FAIL'}; peak < {TARGET_PEAK_MB} MB -> "
+        f"{'PASS' if ours['peak_mb_max'] < TARGET_PEAK_MB else 'FAIL'}; within {TARGET_RATIO}x DuckDB -> {'PASS' if ratio_ok else 'FAIL'} "
+        f"(analyst adds {gap_ms:.1f} ms per query)"
+    )
     out = REPO / "benchmarks" / "results" / "execution.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({
-        "benchmark": "execution", "python": platform.python_version(), "machine": platform.machine(),
-        "cpus": os.cpu_count(), "rows": args.rows, "query": QUERY, "max_rows": MAX_ROWS, "runs": args.runs, "repeat": args.repeat,
-        "build_seconds": round(build_s, 2), "baseline": {"what": "duckdb alone: execute(q).fetchmany(1001)", **base},
-        "analyst": ours, "ratio_to_baseline": round(ratio, 3), "added_ms": round(gap_ms, 2),
-        "summary": [
-            {"metric": "first 1,000 of 20M rows: query time (warm median)", "value": ours["seconds_median"], "unit": "s",
-             "baseline": base["seconds_median"], "ratio": round(ratio, 3), "target": f"<= {TARGET_RATIO}x", "passed": ratio_ok},
-            {"metric": "first 1,000 of 20M rows: first query in a process", "value": ours["cold_seconds_median"], "unit": "s",
-             "baseline": base["cold_seconds_median"], "ratio": round(ours["cold_seconds_median"] / base["cold_seconds_median"], 3),
-             "target": None, "passed": None},
-            {"metric": "first 1,000 of 20M rows: peak memory", "value": ours["peak_mb_max"], "unit": "MB",
-             "baseline": base["peak_mb_max"], "ratio": round(ours["peak_mb_max"] / base["peak_mb_max"], 3),
-             "target": f"< {TARGET_PEAK_MB} MB", "passed": ours["peak_mb_max"] < TARGET_PEAK_MB},
-            {"metric": "first 1,000 of 20M rows: capped + truncated", "value": int(capped), "unit": "", "baseline": None,
-             "ratio": None, "target": "1", "passed": capped},
-        ],
-        "passed": passed,
-    }, indent=2) + "\n")
+    out.write_text(
+        json.dumps(
+            {
+                "benchmark": "execution",
+                "python": platform.python_version(),
+                "machine": platform.machine(),
+                "cpus": os.cpu_count(),
+                "rows": args.rows,
+                "query": QUERY,
+                "max_rows": MAX_ROWS,
+                "runs": args.runs,
+                "repeat": args.repeat,
+                "build_seconds": round(build_s, 2),
+                "baseline": {"what": "duckdb alone: execute(q).fetchmany(1001)", **base},
+                "analyst": ours,
+                "ratio_to_baseline": round(ratio, 3),
+                "added_ms": round(gap_ms, 2),
+                "summary": [
+                    {
+                        "metric": "first 1,000 of 20M rows: query time (warm median)",
+                        "value": ours["seconds_median"],
+                        "unit": "s",
+                        "baseline": base["seconds_median"],
+                        "ratio": round(ratio, 3),
+                        "target": f"<= {TARGET_RATIO}x",
+                        "passed": ratio_ok,
+                    },
+                    {
+                        "metric": "first 1,000 of 20M rows: first query in a process",
+                        "value": ours["cold_seconds_median"],
+                        "unit": "s",
+                        "baseline": base["cold_seconds_median"],
+                        "ratio": round(ours["cold_seconds_median"] / base["cold_seconds_median"], 3),
+                        "target": None,
+                        "passed": None,
+                    },
+                    {
+                        "metric": "first 1,000 of 20M rows: peak memory",
+                        "value": ours["peak_mb_max"],
+                        "unit": "MB",
+                        "baseline": base["peak_mb_max"],
+                        "ratio": round(ours["peak_mb_max"] / base["peak_mb_max"], 3),
+                        "target": f"< {TARGET_PEAK_MB} MB",
+                        "passed": ours["peak_mb_max"] < TARGET_PEAK_MB,
+                    },
+                    {
+                        "metric": "first 1,000 of 20M rows: capped + truncated",
+                        "value": int(capped),
+                        "unit": "",
+                        "baseline": None,
+                        "ratio": None,
+                        "target": "1",
+                        "passed": capped,
+                    },
+                ],
+                "passed": passed,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     print(f"wrote {out.relative_to(REPO)}")
     return 0 if passed else 1
 

@@ -39,17 +39,25 @@ from tools.databases.base import Limits  # noqa: E402
 
 TARGET_MS = 30.0
 WARMUP = 5
-SQL = ("SELECT c.segment, count(DISTINCT o.order_id) AS orders, sum(i.line_total) AS revenue "
-       "FROM orders AS o JOIN customers AS c ON c.customer_id = o.customer_id "
-       "JOIN order_items AS i ON i.order_id = o.order_id GROUP BY c.segment ORDER BY revenue DESC")
+SQL = (
+    "SELECT c.segment, count(DISTINCT o.order_id) AS orders, sum(i.line_total) AS revenue "
+    "FROM orders AS o JOIN customers AS c ON c.customer_id = o.customer_id "
+    "JOIN order_items AS i ON i.order_id = o.order_id GROUP BY c.segment ORDER BY revenue DESC"
+)
 QUESTION = "What is the revenue and number of orders per customer segment, {n}?"
 
 
 def script(questions: int) -> list[dict[str, Any]]:
     per_question = [
-        {"tool_calls": [{"name": "run_sql", "arguments": {"sql": SQL}}], "usage": {"input_tokens": 900, "output_tokens": 40}},
+        {
+            "tool_calls": [{"name": "run_sql", "arguments": {"sql": SQL}}],
+            "usage": {"input_tokens": 900, "output_tokens": 40},
+        },
         {"text": "Consumers bring the most revenue.", "usage": {"input_tokens": 1200, "output_tokens": 10}},
-        {"text": "Consumers bring the most revenue; see the table.", "usage": {"input_tokens": 400, "output_tokens": 12}},
+        {
+            "text": "Consumers bring the most revenue; see the table.",
+            "usage": {"input_tokens": 400, "output_tokens": 12},
+        },
     ]
     return per_question * questions
 
@@ -162,31 +170,65 @@ def main() -> int:
     database.close()
 
     passed = memory["overhead_ms_median"] < TARGET_MS
-    print(f"loop overhead per question: {args.questions} questions (+{WARMUP} warm-up), zero-latency scripted model, "
-          f"3 model calls + 1 query each, sample database")
+    print(
+        f"loop overhead per question: {args.questions} questions (+{WARMUP} warm-up), zero-latency scripted model, "
+        f"3 model calls + 1 query each, sample database"
+    )
     print(f"baseline: model calls + query made directly, median {baseline_ms:.3f} ms per question")
     print(f"{'emit target':28s} {'overhead ms':>11s} {'mean':>8s} {'p95':>8s} {'x baseline':>10s}  target")
     rows = []
     for label, stats, target in (("events in memory", memory, True), ("session log (fsync)", logged, False)):
         ratio = stats["overhead_ms_median"] / baseline_ms
-        verdict = f"< {TARGET_MS:g} ms {'PASS' if stats['overhead_ms_median'] < TARGET_MS else 'FAIL'}" if target else ""
-        print(f"{label:28s} {stats['overhead_ms_median']:11.3f} {stats['overhead_ms_mean']:8.3f} {stats['overhead_ms_p95']:8.3f} {ratio:10.2f}  {verdict}")
+        verdict = (
+            f"< {TARGET_MS:g} ms {'PASS' if stats['overhead_ms_median'] < TARGET_MS else 'FAIL'}" if target else ""
+        )
+        print(
+            f"{label:28s} {stats['overhead_ms_median']:11.3f} {stats['overhead_ms_mean']:8.3f} {stats['overhead_ms_p95']:8.3f} {ratio:10.2f}  {verdict}"
+        )
         rows.append({"emit": label, **stats, "ratio_to_baseline": round(ratio, 3)})
     out = REPO / "benchmarks" / "results" / "loop_overhead.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({
-        "benchmark": "loop_overhead", "python": platform.python_version(), "machine": platform.machine(),
-        "questions": args.questions, "warmup": WARMUP, "sql": SQL,
-        "baseline": {"what": "3 scripted model calls + the query, made directly", "ms_median": round(baseline_ms, 3)},
-        "runs": rows,
-        "summary": [
-            {"metric": "loop overhead per question (events in memory)", "value": memory["overhead_ms_median"], "unit": "ms",
-             "baseline": round(baseline_ms, 3), "ratio": rows[0]["ratio_to_baseline"], "target": f"< {TARGET_MS:g} ms", "passed": passed},
-            {"metric": "loop overhead per question (session log)", "value": logged["overhead_ms_median"], "unit": "ms",
-             "baseline": round(baseline_ms, 3), "ratio": rows[1]["ratio_to_baseline"], "target": None, "passed": None},
-        ],
-        "target_ms": TARGET_MS, "passed": passed,
-    }, indent=2) + "\n")
+    out.write_text(
+        json.dumps(
+            {
+                "benchmark": "loop_overhead",
+                "python": platform.python_version(),
+                "machine": platform.machine(),
+                "questions": args.questions,
+                "warmup": WARMUP,
+                "sql": SQL,
+                "baseline": {
+                    "what": "3 scripted model calls + the query, made directly",
+                    "ms_median": round(baseline_ms, 3),
+                },
+                "runs": rows,
+                "summary": [
+                    {
+                        "metric": "loop overhead per question (events in memory)",
+                        "value": memory["overhead_ms_median"],
+                        "unit": "ms",
+                        "baseline": round(baseline_ms, 3),
+                        "ratio": rows[0]["ratio_to_baseline"],
+                        "target": f"< {TARGET_MS:g} ms",
+                        "passed": passed,
+                    },
+                    {
+                        "metric": "loop overhead per question (session log)",
+                        "value": logged["overhead_ms_median"],
+                        "unit": "ms",
+                        "baseline": round(baseline_ms, 3),
+                        "ratio": rows[1]["ratio_to_baseline"],
+                        "target": None,
+                        "passed": None,
+                    },
+                ],
+                "target_ms": TARGET_MS,
+                "passed": passed,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     print(f"wrote {out.relative_to(REPO)}")
     return 0 if passed else 1
 

@@ -96,7 +96,9 @@ def defog_catalog(cache_dir: Path) -> tuple[Catalog, dict[str, dict[str, str]]]:
         schemas = renames[database] = _schema_map(database, {t.schema for t in catalog.tables})
         names = {t.name.lower() for t in catalog.tables}
         for table in catalog.tables:
-            fks = tuple(dataclasses.replace(fk, ref_table=_requalify(fk.ref_table, schemas)) for fk in table.foreign_keys)
+            fks = tuple(
+                dataclasses.replace(fk, ref_table=_requalify(fk.ref_table, schemas)) for fk in table.foreign_keys
+            )
             tables.append(dataclasses.replace(table, schema=schemas[table.schema], foreign_keys=fks))
         for hint in catalog.context.join_hints:
             hints.append(JoinHint(_requalify(hint.left, schemas), _requalify(hint.right, schemas), hint.source))
@@ -125,8 +127,15 @@ def gold_refs(sql: str, schemas: dict[str, str], mapping: dict[str, Any]) -> tup
         tables.add(f"{table.db or default}.{table.name}".lower())
     columns = set()
     try:
-        qualified = qualify(tree, schema=mapping, db=default, dialect="duckdb", expand_stars=False,
-                            validate_qualify_columns=False, identify=False)
+        qualified = qualify(
+            tree,
+            schema=mapping,
+            db=default,
+            dialect="duckdb",
+            expand_stars=False,
+            validate_qualify_columns=False,
+            identify=False,
+        )
         for scope in traverse_scope(qualified):
             for column in scope.columns:
                 source = scope.sources.get(column.table)
@@ -152,7 +161,9 @@ def defog_quality(cache_dir: Path) -> dict[str, Any]:
     known = {t.qualified.lower() for t in catalog.tables}
     mapping: dict[str, dict[str, dict[str, str]]] = {}
     for table in catalog.tables:
-        mapping.setdefault(table.schema.lower(), {})[table.name.lower()] = {c.name.lower(): "UNKNOWN" for c in table.columns}
+        mapping.setdefault(table.schema.lower(), {})[table.name.lower()] = {
+            c.name.lower(): "UNKNOWN" for c in table.columns
+        }
     gold = {}
     for item in suite.items:
         gold[item.id] = gold_refs(item.gold[0], renames[item.db_label], mapping)
@@ -181,18 +192,32 @@ def defog_quality(cache_dir: Path) -> dict[str, Any]:
             if hit < len(tables):
                 misses.append({"id": item.id, "missing": sorted(tables - got)})
         n = len(suite.items)
-        rows.append({
-            "retrieved_on": "question + instructions (what the loop sends)" if prompt_kind == "prompt" else "question only",
-            "budget_share": share, "budget_tokens": budget_here,
-            "questions": n, "all_gold_tables": round(complete / n, 4), "mean_table_recall": round(sum(recalls) / n, 4),
-            "all_gold_columns": round(col_complete / n, 4), "mean_column_recall": round(sum(col_recalls) / n, 4),
-            "tokens_sent_share_mean": round(sum(shares) / n, 4), "tokens_sent_share_max": round(max(shares), 4),
-            "p50_ms": round(statistics.median(times) * 1000, 2), "misses": misses,
-        })
+        rows.append(
+            {
+                "retrieved_on": "question + instructions (what the loop sends)"
+                if prompt_kind == "prompt"
+                else "question only",
+                "budget_share": share,
+                "budget_tokens": budget_here,
+                "questions": n,
+                "all_gold_tables": round(complete / n, 4),
+                "mean_table_recall": round(sum(recalls) / n, 4),
+                "all_gold_columns": round(col_complete / n, 4),
+                "mean_column_recall": round(sum(col_recalls) / n, 4),
+                "tokens_sent_share_mean": round(sum(shares) / n, 4),
+                "tokens_sent_share_max": round(max(shares), 4),
+                "p50_ms": round(statistics.median(times) * 1000, 2),
+                "misses": misses,
+            }
+        )
     return {
-        "tables": len(catalog.tables), "columns": sum(len(t.columns) for t in catalog.tables),
-        "schemas": len({t.schema for t in catalog.tables}), "whole_schema_tokens": whole, "budget_tokens": budget,
-        "load_seconds": round(load_s, 3), "index_build_seconds": round(build_s, 4),
+        "tables": len(catalog.tables),
+        "columns": sum(len(t.columns) for t in catalog.tables),
+        "schemas": len({t.schema for t in catalog.tables}),
+        "whole_schema_tokens": whole,
+        "budget_tokens": budget,
+        "load_seconds": round(load_s, 3),
+        "index_build_seconds": round(build_s, 4),
         "baseline": {"what": "send the whole schema", "all_gold_tables": 1.0, "tokens_sent_share": 1.0},
         "runs": rows,
     }
@@ -200,31 +225,53 @@ def defog_quality(cache_dir: Path) -> dict[str, Any]:
 
 # --- 2. a synthetic 2,000-table warehouse -----------------------------------------------------
 
-_DOMAINS = ("sales finance hr marketing inventory logistics support product web billing procurement "
-            "manufacturing legal risk analytics crm payroll treasury compliance fleet").split()
-_ENTITIES = ("order customer invoice payment shipment ticket campaign employee supplier product account "
-             "contract warehouse vehicle store region lead opportunity refund subscription session "
-             "device claim policy budget asset vendor project task incident").split()
+_DOMAINS = (
+    "sales finance hr marketing inventory logistics support product web billing procurement "
+    "manufacturing legal risk analytics crm payroll treasury compliance fleet"
+).split()
+_ENTITIES = (
+    "order customer invoice payment shipment ticket campaign employee supplier product account "
+    "contract warehouse vehicle store region lead opportunity refund subscription session "
+    "device claim policy budget asset vendor project task incident"
+).split()
 _SUFFIXES = "fact dim daily monthly snapshot staging history summary detail archive audit v2 raw".split()
 _ATTRS = [
     ("amount", "DECIMAL(18,2)", "Monetary amount in the account currency"),
-    ("quantity", "INTEGER", "Number of units"), ("status", "VARCHAR", "Lifecycle status"),
-    ("created_at", "TIMESTAMP", "When the row was created"), ("updated_at", "TIMESTAMP", None),
-    ("region_code", "VARCHAR", "Sales region code"), ("channel", "VARCHAR", "Acquisition channel"),
-    ("discount_pct", "DOUBLE", "Discount as a percentage"), ("currency", "VARCHAR", "ISO currency code"),
-    ("priority", "VARCHAR", None), ("score", "DOUBLE", "Model score between 0 and 1"),
-    ("country", "VARCHAR", "Country name"), ("city", "VARCHAR", None), ("email", "VARCHAR", "Contact e-mail"),
-    ("is_active", "BOOLEAN", "Whether the record is active"), ("cost", "DECIMAL(18,2)", "Internal cost"),
-    ("revenue", "DECIMAL(18,2)", "Recognised revenue"), ("margin", "DOUBLE", None),
-    ("due_date", "DATE", "Date payment is due"), ("closed_date", "DATE", None),
-    ("category", "VARCHAR", "Product category"), ("segment", "VARCHAR", "Customer segment"),
-    ("rating", "INTEGER", "Rating from 1 to 5"), ("duration_minutes", "INTEGER", None),
-    ("weight_kg", "DOUBLE", "Weight in kilograms"), ("notes", "VARCHAR", "Free text notes"),
-    ("source_system", "VARCHAR", "System the row was loaded from"), ("batch_id", "BIGINT", None),
+    ("quantity", "INTEGER", "Number of units"),
+    ("status", "VARCHAR", "Lifecycle status"),
+    ("created_at", "TIMESTAMP", "When the row was created"),
+    ("updated_at", "TIMESTAMP", None),
+    ("region_code", "VARCHAR", "Sales region code"),
+    ("channel", "VARCHAR", "Acquisition channel"),
+    ("discount_pct", "DOUBLE", "Discount as a percentage"),
+    ("currency", "VARCHAR", "ISO currency code"),
+    ("priority", "VARCHAR", None),
+    ("score", "DOUBLE", "Model score between 0 and 1"),
+    ("country", "VARCHAR", "Country name"),
+    ("city", "VARCHAR", None),
+    ("email", "VARCHAR", "Contact e-mail"),
+    ("is_active", "BOOLEAN", "Whether the record is active"),
+    ("cost", "DECIMAL(18,2)", "Internal cost"),
+    ("revenue", "DECIMAL(18,2)", "Recognised revenue"),
+    ("margin", "DOUBLE", None),
+    ("due_date", "DATE", "Date payment is due"),
+    ("closed_date", "DATE", None),
+    ("category", "VARCHAR", "Product category"),
+    ("segment", "VARCHAR", "Customer segment"),
+    ("rating", "INTEGER", "Rating from 1 to 5"),
+    ("duration_minutes", "INTEGER", None),
+    ("weight_kg", "DOUBLE", "Weight in kilograms"),
+    ("notes", "VARCHAR", "Free text notes"),
+    ("source_system", "VARCHAR", "System the row was loaded from"),
+    ("batch_id", "BIGINT", None),
 ]
-_SAMPLES = {"status": ("open", "closed", "pending"), "channel": ("web", "store", "partner"),
-            "currency": ("USD", "EUR", "GBP"), "priority": ("low", "medium", "high"),
-            "segment": ("enterprise", "smb", "consumer")}
+_SAMPLES = {
+    "status": ("open", "closed", "pending"),
+    "channel": ("web", "store", "partner"),
+    "currency": ("USD", "EUR", "GBP"),
+    "priority": ("low", "medium", "high"),
+    "segment": ("enterprise", "smb", "consumer"),
+}
 
 
 def synthetic_catalog(n_tables: int = SYNTHETIC_TABLES, seed: int = 7) -> Catalog:
@@ -252,7 +299,9 @@ def synthetic_catalog(n_tables: int = SYNTHETIC_TABLES, seed: int = 7) -> Catalo
             fks.append(ForeignKey((f"{other}_id",), f"{target[0]}.{target[1]}", (f"{other}_id",)))
         for name, type_, comment in rng.sample(_ATTRS, rng.randint(6, 24)):
             cols.append(Column(name, type_, comment if rng.random() < 0.7 else None, samples=_SAMPLES.get(name, ())))
-        comment = f"{rng.choice(_SUFFIXES).title()} table of {entity} records for {schema}" if rng.random() < 0.6 else None
+        comment = (
+            f"{rng.choice(_SUFFIXES).title()} table of {entity} records for {schema}" if rng.random() < 0.6 else None
+        )
         tables.append(Table(schema, table, tuple(cols), comment, (f"{entity}_id",), tuple(fks), rng.randint(10, 10**7)))
     return Catalog("duckdb", tuple(tables))
 
@@ -269,8 +318,14 @@ def synthetic_questions(n: int, seed: int = 11) -> list[str]:
     ]
     attrs = [a[0].replace("_", " ") for a in _ATTRS]
     return [
-        rng.choice(shapes).format(a=rng.choice(attrs), b=rng.choice(attrs), e=rng.choice(_ENTITIES),
-                                  e2=rng.choice(_ENTITIES), d=rng.choice(_DOMAINS), s=rng.choice(("open", "closed", "pending")))
+        rng.choice(shapes).format(
+            a=rng.choice(attrs),
+            b=rng.choice(attrs),
+            e=rng.choice(_ENTITIES),
+            e2=rng.choice(_ENTITIES),
+            d=rng.choice(_DOMAINS),
+            s=rng.choice(("open", "closed", "pending")),
+        )
         for _ in range(n)
     ]
 
@@ -298,12 +353,18 @@ def synthetic_speed(n_questions: int) -> dict[str, Any]:
     p50 = statistics.median(times)
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
     return {
-        "tables": len(catalog.tables), "columns": sum(len(t.columns) for t in catalog.tables),
-        "whole_schema_tokens": estimate_tokens(ddl), "budget_tokens": DEFAULT_BUDGET, "questions": len(questions),
+        "tables": len(catalog.tables),
+        "columns": sum(len(t.columns) for t in catalog.tables),
+        "whole_schema_tokens": estimate_tokens(ddl),
+        "budget_tokens": DEFAULT_BUDGET,
+        "questions": len(questions),
         "baseline": {"what": "render the whole schema's DDL once", "seconds": round(baseline_s, 4)},
-        "index_build_seconds": round(build_s, 3), "index_build_runs": [round(b, 3) for b in builds],
-        "retrieve_p50_ms": round(p50 * 1000, 2), "retrieve_p95_ms": round(p95 * 1000, 2),
-        "retrieve_max_ms": round(times[-1] * 1000, 2), "tokens_sent_mean": round(sum(tokens) / len(tokens)),
+        "index_build_seconds": round(build_s, 3),
+        "index_build_runs": [round(b, 3) for b in builds],
+        "retrieve_p50_ms": round(p50 * 1000, 2),
+        "retrieve_p95_ms": round(p95 * 1000, 2),
+        "retrieve_max_ms": round(times[-1] * 1000, 2),
+        "tokens_sent_mean": round(sum(tokens) / len(tokens)),
     }
 
 
@@ -320,39 +381,100 @@ def main() -> int:
     speed = synthetic_speed(args.questions)
     main_run = quality["runs"][0]
     checks = [
-        ("defog: questions with all gold tables", main_run["all_gold_tables"], "", 1.0, f">= {TARGET_RECALL}", main_run["all_gold_tables"] >= TARGET_RECALL),
+        (
+            "defog: questions with all gold tables",
+            main_run["all_gold_tables"],
+            "",
+            1.0,
+            f">= {TARGET_RECALL}",
+            main_run["all_gold_tables"] >= TARGET_RECALL,
+        ),
         ("defog: mean gold-table recall", main_run["mean_table_recall"], "", 1.0, "", None),
-        ("defog: tokens sent / whole schema (mean)", main_run["tokens_sent_share_mean"], "", 1.0, f"<= {TARGET_TOKEN_SHARE}", main_run["tokens_sent_share_max"] <= TARGET_TOKEN_SHARE),
+        (
+            "defog: tokens sent / whole schema (mean)",
+            main_run["tokens_sent_share_mean"],
+            "",
+            1.0,
+            f"<= {TARGET_TOKEN_SHARE}",
+            main_run["tokens_sent_share_max"] <= TARGET_TOKEN_SHARE,
+        ),
         ("defog: questions with all gold columns shown", main_run["all_gold_columns"], "", 1.0, "", None),
-        ("defog: question only (no instructions): all tables", quality["runs"][1]["all_gold_tables"], "", 1.0, "", None),
+        (
+            "defog: question only (no instructions): all tables",
+            quality["runs"][1]["all_gold_tables"],
+            "",
+            1.0,
+            "",
+            None,
+        ),
         ("defog: budget 10%: all gold tables", quality["runs"][2]["all_gold_tables"], "", 1.0, "", None),
         ("defog: budget 5%: all gold tables", quality["runs"][3]["all_gold_tables"], "", 1.0, "", None),
-        ("2k tables: index build", speed["index_build_seconds"], "s", speed["baseline"]["seconds"], f"< {TARGET_BUILD_S} s", speed["index_build_seconds"] < TARGET_BUILD_S),
-        ("2k tables: retrieve p50", speed["retrieve_p50_ms"], "ms", speed["baseline"]["seconds"] * 1000, f"< {TARGET_P50_MS:g} ms", speed["retrieve_p50_ms"] < TARGET_P50_MS),
+        (
+            "2k tables: index build",
+            speed["index_build_seconds"],
+            "s",
+            speed["baseline"]["seconds"],
+            f"< {TARGET_BUILD_S} s",
+            speed["index_build_seconds"] < TARGET_BUILD_S,
+        ),
+        (
+            "2k tables: retrieve p50",
+            speed["retrieve_p50_ms"],
+            "ms",
+            speed["baseline"]["seconds"] * 1000,
+            f"< {TARGET_P50_MS:g} ms",
+            speed["retrieve_p50_ms"] < TARGET_P50_MS,
+        ),
         ("2k tables: retrieve p95", speed["retrieve_p95_ms"], "ms", speed["baseline"]["seconds"] * 1000, "", None),
     ]
-    print(f"defog as one catalog: {quality['tables']} tables in {quality['schemas']} schemas, {quality['whole_schema_tokens']:,} tokens, "
-          f"budget {quality['budget_tokens']:,} (25%); baseline = whole schema")
-    print(f"synthetic warehouse: {speed['tables']:,} tables, {speed['columns']:,} columns, {speed['whole_schema_tokens']:,} tokens, "
-          f"budget {speed['budget_tokens']:,}; baseline = render whole DDL ({speed['baseline']['seconds'] * 1000:.1f} ms)")
+    print(
+        f"defog as one catalog: {quality['tables']} tables in {quality['schemas']} schemas, {quality['whole_schema_tokens']:,} tokens, "
+        f"budget {quality['budget_tokens']:,} (25%); baseline = whole schema"
+    )
+    print(
+        f"synthetic warehouse: {speed['tables']:,} tables, {speed['columns']:,} columns, {speed['whole_schema_tokens']:,} tokens, "
+        f"budget {speed['budget_tokens']:,}; baseline = render whole DDL ({speed['baseline']['seconds'] * 1000:.1f} ms)"
+    )
     print(f"{'metric':52s} {'value':>9s} {'baseline':>9s} {'ratio':>7s}  {'target':12s} result")
     summary = []
     for label, value, unit, baseline, target, passed in checks:
         ratio = value / baseline if baseline else None
         verdict = "" if passed is None else ("PASS" if passed else "FAIL")
-        print(f"{label:52s} {value:>9.4g}{unit:>0s} {baseline:>9.4g} {ratio if ratio is not None else 0:>7.3f}  {target:12s} {verdict}")
-        summary.append({"metric": label, "value": value, "unit": unit, "baseline": round(baseline, 4), "ratio": round(ratio, 4) if ratio else None,
-                        "target": target or None, "passed": passed})
+        print(
+            f"{label:52s} {value:>9.4g}{unit:>0s} {baseline:>9.4g} {ratio if ratio is not None else 0:>7.3f}  {target:12s} {verdict}"
+        )
+        summary.append(
+            {
+                "metric": label,
+                "value": value,
+                "unit": unit,
+                "baseline": round(baseline, 4),
+                "ratio": round(ratio, 4) if ratio else None,
+                "target": target or None,
+                "passed": passed,
+            }
+        )
     if args.show_misses:
         for miss in main_run["misses"]:
             print(f"  miss {miss['id']}: {', '.join(miss['missing'])}")
     passed = all(p is not False for *_, p in checks)
     out = REPO / "benchmarks" / "results" / "retrieval.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({
-        "benchmark": "retrieval", "python": platform.python_version(), "machine": platform.machine(),
-        "summary": summary, "passed": passed, "defog_catalog": quality, "synthetic_warehouse": speed,
-    }, indent=2) + "\n")
+    out.write_text(
+        json.dumps(
+            {
+                "benchmark": "retrieval",
+                "python": platform.python_version(),
+                "machine": platform.machine(),
+                "summary": summary,
+                "passed": passed,
+                "defog_catalog": quality,
+                "synthetic_warehouse": speed,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     print(f"wrote {out.relative_to(REPO)}")
     return 0 if passed else 1
 

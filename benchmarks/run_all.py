@@ -38,17 +38,41 @@ def rows_of(name: str, data: dict[str, Any]) -> list[dict[str, Any]]:
     if name == "compare_results" and "scenarios" in data:
         base = data["baseline"]["seconds"]
         return [
-            {"metric": s["scenario"], "value": s["seconds"], "unit": "s", "baseline": base, "ratio": s.get("ratio_to_baseline"),
-             "target": f"< {data['target_seconds']} s" if i == 0 else None, "passed": data.get("passed") if i == 0 else None}
+            {
+                "metric": s["scenario"],
+                "value": s["seconds"],
+                "unit": "s",
+                "baseline": base,
+                "ratio": s.get("ratio_to_baseline"),
+                "target": f"< {data['target_seconds']} s" if i == 0 else None,
+                "passed": data.get("passed") if i == 0 else None,
+            }
             for i, s in enumerate(data["scenarios"])
         ]
     if name == "batch_throughput" and "runs" in data:
         return [
-            {"metric": f"{data['questions']} questions, {r['workers']} workers", "value": r["seconds"], "unit": "s",
-             "baseline": r["ideal_seconds"], "ratio": round(r["seconds"] / r["ideal_seconds"], 3), "target": None, "passed": None}
+            {
+                "metric": f"{data['questions']} questions, {r['workers']} workers",
+                "value": r["seconds"],
+                "unit": "s",
+                "baseline": r["ideal_seconds"],
+                "ratio": round(r["seconds"] / r["ideal_seconds"], 3),
+                "target": None,
+                "passed": None,
+            }
             for r in data["runs"]
         ]
-    return [{"metric": "passed", "value": None, "unit": "", "baseline": None, "ratio": None, "target": None, "passed": data.get("passed")}]
+    return [
+        {
+            "metric": "passed",
+            "value": None,
+            "unit": "",
+            "baseline": None,
+            "ratio": None,
+            "target": None,
+            "passed": data.get("passed"),
+        }
+    ]
 
 
 def run(name: str) -> dict[str, Any]:
@@ -89,20 +113,32 @@ def main() -> int:
     print("-" * 120)
     for outcome in outcomes:
         if not outcome["rows"]:
-            print(f"{outcome['benchmark']:16s} {'(no results: exit code ' + str(outcome['exit_code']) + ')':52s}"
-                  f"{'':>35s}  {'':12s} {outcome['status']}")
+            print(
+                f"{outcome['benchmark']:16s} {'(no results: exit code ' + str(outcome['exit_code']) + ')':52s}"
+                f"{'':>35s}  {'':12s} {outcome['status']}"
+            )
         for row in outcome["rows"]:
             verdict = {True: "PASS", False: "FAIL", None: ""}[row.get("passed")]
-            print(f"{outcome['benchmark']:16s} {str(row['metric'])[:52]:52s} {_num(row.get('value'), row.get('unit', '')):>12s} "
-                  f"{_num(row.get('baseline')):>11s} {_num(row.get('ratio')):>7s}  {row.get('target') or '':12s} {verdict}")
+            print(
+                f"{outcome['benchmark']:16s} {str(row['metric'])[:52]:52s} {_num(row.get('value'), row.get('unit', '')):>12s} "
+                f"{_num(row.get('baseline')):>11s} {_num(row.get('ratio')):>7s}  {row.get('target') or '':12s} {verdict}"
+            )
     print("-" * 120)
     for outcome in outcomes:
         print(f"{outcome['benchmark']:16s} {outcome['status']:5s} in {outcome['seconds']:.1f} s")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "run_all.json").write_text(json.dumps({
-        "python": platform.python_version(), "machine": platform.machine(), "benchmarks": outcomes,
-        "passed": all(o["status"] == "PASS" for o in outcomes),
-    }, indent=2) + "\n")
+    (RESULTS / "run_all.json").write_text(
+        json.dumps(
+            {
+                "python": platform.python_version(),
+                "machine": platform.machine(),
+                "benchmarks": outcomes,
+                "passed": all(o["status"] == "PASS" for o in outcomes),
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     print(f"wrote {(RESULTS / 'run_all.json').relative_to(REPO)}")
     return 0 if all(o["status"] == "PASS" for o in outcomes) else 1
 

@@ -43,8 +43,10 @@ def timed(command: list[str]) -> float:
 
 def imports_of_help() -> tuple[list[str], list[tuple[str, float]]]:
     """Heavy modules `--help` imports, and its ten slowest imports (cumulative ms)."""
-    probe = ("import sys\nsys.argv = ['analyst', '--help']\nfrom analyst.cli import main\n"
-             "try:\n    main()\nexcept SystemExit:\n    pass\n")
+    probe = (
+        "import sys\nsys.argv = ['analyst', '--help']\nfrom analyst.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+    )
     done = subprocess.run([sys.executable, "-X", "importtime", "-c", probe], capture_output=True, text=True, check=True)
     cumulative: dict[str, float] = {}
     for line in done.stderr.splitlines():
@@ -72,7 +74,9 @@ def main() -> int:
     heavy, top = imports_of_help()
     passed = over < TARGET_S and not heavy
 
-    print(f"start-up: median of {args.runs} runs each, alternating; {' '.join(Path(a).name if i == 0 else a for i, a in enumerate(analyst))}")
+    print(
+        f"start-up: median of {args.runs} runs each, alternating; {' '.join(Path(a).name if i == 0 else a for i, a in enumerate(analyst))}"
+    )
     print(f"{'command':28s} {'seconds':>8s} {'x baseline':>10s}")
     print(f"{'baseline: python -c pass':28s} {bare_s:8.3f} {1.0:10.2f}")
     print(f"{'analyst --help':28s} {analyst_s:8.3f} {analyst_s / bare_s:10.2f}")
@@ -81,20 +85,47 @@ def main() -> int:
     print("slowest top-level imports (cumulative ms): " + ", ".join(f"{n} {ms:.0f}" for n, ms in top[:6]))
     out = REPO / "benchmarks" / "results" / "startup.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({
-        "benchmark": "startup", "python": platform.python_version(), "machine": platform.machine(), "runs": args.runs,
-        "statistic": "median", "command": [Path(analyst[0]).name, *analyst[1:]],
-        "baseline": {"what": "python -c pass", "seconds": round(bare_s, 4)},
-        "analyst_help_seconds": round(analyst_s, 4), "over_baseline_seconds": round(over, 4),
-        "heavy_modules_imported": heavy, "slowest_imports_ms": [{"module": n, "ms": ms} for n, ms in top],
-        "summary": [
-            {"metric": "analyst --help over bare python", "value": round(over, 4), "unit": "s", "baseline": round(bare_s, 4),
-             "ratio": round(analyst_s / bare_s, 3), "target": f"< {TARGET_S} s", "passed": over < TARGET_S},
-            {"metric": "heavy modules imported by --help", "value": len(heavy), "unit": "", "baseline": 0, "ratio": None,
-             "target": "0", "passed": not heavy},
-        ],
-        "target_seconds": TARGET_S, "passed": passed,
-    }, indent=2) + "\n")
+    out.write_text(
+        json.dumps(
+            {
+                "benchmark": "startup",
+                "python": platform.python_version(),
+                "machine": platform.machine(),
+                "runs": args.runs,
+                "statistic": "median",
+                "command": [Path(analyst[0]).name, *analyst[1:]],
+                "baseline": {"what": "python -c pass", "seconds": round(bare_s, 4)},
+                "analyst_help_seconds": round(analyst_s, 4),
+                "over_baseline_seconds": round(over, 4),
+                "heavy_modules_imported": heavy,
+                "slowest_imports_ms": [{"module": n, "ms": ms} for n, ms in top],
+                "summary": [
+                    {
+                        "metric": "analyst --help over bare python",
+                        "value": round(over, 4),
+                        "unit": "s",
+                        "baseline": round(bare_s, 4),
+                        "ratio": round(analyst_s / bare_s, 3),
+                        "target": f"< {TARGET_S} s",
+                        "passed": over < TARGET_S,
+                    },
+                    {
+                        "metric": "heavy modules imported by --help",
+                        "value": len(heavy),
+                        "unit": "",
+                        "baseline": 0,
+                        "ratio": None,
+                        "target": "0",
+                        "passed": not heavy,
+                    },
+                ],
+                "target_seconds": TARGET_S,
+                "passed": passed,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     print(f"wrote {out.relative_to(REPO)}")
     return 0 if passed else 1
 

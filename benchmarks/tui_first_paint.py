@@ -55,12 +55,16 @@ def analyst_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "analyst.cli"]
 
 
-def run_in_pty(command: list[str], env: dict[str, str], markers: tuple[bytes, ...], timeout: float = 20.0) -> dict[bytes, float]:
+def run_in_pty(
+    command: list[str], env: dict[str, str], markers: tuple[bytes, ...], timeout: float = 20.0
+) -> dict[bytes, float]:
     """Start `command` on a fresh pty; seconds from spawn until each marker was drawn (or exit)."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True, start_new_session=True)
+    process = subprocess.Popen(
+        command, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True, start_new_session=True
+    )
     os.close(slave)
     seen: dict[bytes, float] = {}
     output = b""
@@ -107,7 +111,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="analyst-tui-bench-") as home:
         script = Path(home) / "script.jsonl"
         script.write_text('{"text": "unused"}\n')
-        env = {**os.environ, "ANALYST_HOME": home, "TERM": "xterm-256color", "COLUMNS": str(COLUMNS), "LINES": str(LINES)}
+        env = {
+            **os.environ,
+            "ANALYST_HOME": home,
+            "TERM": "xterm-256color",
+            "COLUMNS": str(COLUMNS),
+            "LINES": str(LINES),
+        }
         for name in ("NO_COLOR", "TEXTUAL", "ANALYST_DB", "ANALYST_MODEL"):
             env.pop(name, None)
         build_sample = "from analyst.config import load_config\nfrom tools.sample import sample_database\nsample_database(load_config().cache_dir)"
@@ -115,7 +125,11 @@ def main() -> int:
         analyst = analyst_command() + ["chat", "--model", f"scripted:{script}"]
         bare = [sys.executable, "-c", "pass"]
         hello = [sys.executable, "-c", HELLO_APP]
-        run_in_pty(bare, env, ()), run_in_pty(hello, env, (PAINT_MARKER,)), run_in_pty(analyst, env, (PAINT_MARKER, READY_MARKER))
+        (
+            run_in_pty(bare, env, ()),
+            run_in_pty(hello, env, (PAINT_MARKER,)),
+            run_in_pty(analyst, env, (PAINT_MARKER, READY_MARKER)),
+        )
         keyed = {**env, "OPENAI_API_KEY": "sk-bench-not-a-key", "ANTHROPIC_API_KEY": "sk-ant-bench-not-a-key"}
         sdk_models = {"openai": "openai:gpt-4.1-mini", "anthropic": "anthropic:claude-sonnet-4-5"}
         bare_runs, hello_runs, paint_runs, ready_runs = [], [], [], []
@@ -139,32 +153,84 @@ def main() -> int:
     print(f"{'baseline: python -c pass (to exit)':44s} {bare_s:8.3f} {1.0:9.2f} {'':>10s}")
     print(f"{'baseline: one-widget Textual app (paint)':44s} {hello_s:8.3f} {hello_s / bare_s:9.2f} {1.0:10.2f}")
     print(f"{'analyst chat: first paint':44s} {paint_s:8.3f} {paint_s / bare_s:9.2f} {paint_s / hello_s:10.2f}")
-    print(f"{'analyst chat: ready (schema loaded)':44s} {ready_s:8.3f} {ready_s / bare_s:9.2f} {ready_s / hello_s:10.2f}")
+    print(
+        f"{'analyst chat: ready (schema loaded)':44s} {ready_s:8.3f} {ready_s / bare_s:9.2f} {ready_s / hello_s:10.2f}"
+    )
     for name, seconds in sdk_s.items():
         label = f"analyst chat --model {name}:…: first paint"
         print(f"{label:44s} {seconds:8.3f} {seconds / bare_s:9.2f} {seconds / hello_s:10.2f}")
     print(f"first paint {paint_s:.3f} s (target < {TARGET_S} s) -> {'PASS' if passed else 'FAIL'}")
     out = REPO / "benchmarks" / "results" / "tui_first_paint.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({
-        "benchmark": "tui_first_paint", "python": platform.python_version(), "machine": platform.machine(),
-        "runs": args.runs, "statistic": "median", "terminal": f"{COLUMNS}x{LINES}", "command": [Path(analyst_command()[0]).name, *analyst_command()[1:], "chat", "--model", "scripted:FILE"],
-        "baseline": {"what": "python -c pass", "seconds": round(bare_s, 4)},
-        "textual_hello_seconds": round(hello_s, 4), "first_paint_seconds": round(paint_s, 4), "ready_seconds": round(ready_s, 4),
-        "first_paint_seconds_by_provider": {name: round(seconds, 4) for name, seconds in sdk_s.items()},
-        "summary": [
-            {"metric": "analyst chat: process start to first paint", "value": round(paint_s, 4), "unit": "s", "baseline": round(bare_s, 4),
-             "ratio": round(paint_s / bare_s, 3), "target": f"< {TARGET_S} s", "passed": passed},
-            {"metric": "analyst chat: first paint over a one-widget Textual app", "value": round(paint_s, 4), "unit": "s", "baseline": round(hello_s, 4),
-             "ratio": round(paint_s / hello_s, 3), "target": None, "passed": None},
-            {"metric": "analyst chat: process start to ready (schema loaded)", "value": round(ready_s, 4), "unit": "s", "baseline": round(bare_s, 4),
-             "ratio": round(ready_s / bare_s, 3), "target": None, "passed": None},
-            *({"metric": f"analyst chat --model {sdk_models[name]}: first paint", "value": round(seconds, 4), "unit": "s",
-               "baseline": round(bare_s, 4), "ratio": round(seconds / bare_s, 3), "target": None, "passed": None}
-              for name, seconds in sdk_s.items()),
-        ],
-        "target_seconds": TARGET_S, "passed": passed,
-    }, indent=2) + "\n")
+    out.write_text(
+        json.dumps(
+            {
+                "benchmark": "tui_first_paint",
+                "python": platform.python_version(),
+                "machine": platform.machine(),
+                "runs": args.runs,
+                "statistic": "median",
+                "terminal": f"{COLUMNS}x{LINES}",
+                "command": [
+                    Path(analyst_command()[0]).name,
+                    *analyst_command()[1:],
+                    "chat",
+                    "--model",
+                    "scripted:FILE",
+                ],
+                "baseline": {"what": "python -c pass", "seconds": round(bare_s, 4)},
+                "textual_hello_seconds": round(hello_s, 4),
+                "first_paint_seconds": round(paint_s, 4),
+                "ready_seconds": round(ready_s, 4),
+                "first_paint_seconds_by_provider": {name: round(seconds, 4) for name, seconds in sdk_s.items()},
+                "summary": [
+                    {
+                        "metric": "analyst chat: process start to first paint",
+                        "value": round(paint_s, 4),
+                        "unit": "s",
+                        "baseline": round(bare_s, 4),
+                        "ratio": round(paint_s / bare_s, 3),
+                        "target": f"< {TARGET_S} s",
+                        "passed": passed,
+                    },
+                    {
+                        "metric": "analyst chat: first paint over a one-widget Textual app",
+                        "value": round(paint_s, 4),
+                        "unit": "s",
+                        "baseline": round(hello_s, 4),
+                        "ratio": round(paint_s / hello_s, 3),
+                        "target": None,
+                        "passed": None,
+                    },
+                    {
+                        "metric": "analyst chat: process start to ready (schema loaded)",
+                        "value": round(ready_s, 4),
+                        "unit": "s",
+                        "baseline": round(bare_s, 4),
+                        "ratio": round(ready_s / bare_s, 3),
+                        "target": None,
+                        "passed": None,
+                    },
+                    *(
+                        {
+                            "metric": f"analyst chat --model {sdk_models[name]}: first paint",
+                            "value": round(seconds, 4),
+                            "unit": "s",
+                            "baseline": round(bare_s, 4),
+                            "ratio": round(seconds / bare_s, 3),
+                            "target": None,
+                            "passed": None,
+                        }
+                        for name, seconds in sdk_s.items()
+                    ),
+                ],
+                "target_seconds": TARGET_S,
+                "passed": passed,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     print(f"wrote {out.relative_to(REPO)}")
     return 0 if passed else 1
 

@@ -130,8 +130,12 @@ async def drive(mode: str, path: Path, cache: Path) -> dict[str, Any]:
 
 
 def run_child(mode: str, path: Path, cache: Path) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, __file__, "--child", mode, "--db", str(path), "--cache", str(cache)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", mode, "--db", str(path), "--cache", str(cache)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"{mode} run failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -161,32 +165,69 @@ def main() -> int:
     base_growth, paged_growth = med("baseline", "growth_mb"), med("paged", "growth_mb")
     ratio = paged_growth / base_growth if base_growth > 0 else float("nan")
     passed = ratio <= TARGET_GROWTH_RATIO and paged_growth < TARGET_GROWTH_MB
-    print(f"tui_paging: {SQL} over {args.rows:,} rows x 19 columns; first page {PAGE:,} rows; {args.runs} fresh processes per side")
+    print(
+        f"tui_paging: {SQL} over {args.rows:,} rows x 19 columns; first page {PAGE:,} rows; {args.runs} fresh processes per side"
+    )
     print(f"{'path':58s} {'seconds':>8s} {'RSS before':>10s} {'after':>8s} {'growth':>8s} {'peak':>8s}")
-    for label, mode in (("baseline: old m, the same SQL again capped at 100,000", "baseline"),
-                        ("paged: 5 next pages, then rows 99,001-100,000", "paged")):
-        print(f"{label:58s} {med(mode, 'seconds'):8.2f} {med(mode, 'rss_before_mb'):10.1f} {med(mode, 'rss_after_mb'):8.1f} "
-              f"{med(mode, 'growth_mb'):8.1f} {med(mode, 'peak_mb'):8.1f}")
-    print(f"paged: next page {med('paged', 'next_page_seconds_median'):.3f} s (median), deep page {med('paged', 'deep_page_seconds'):.2f} s; "
-          f"memory growth {ratio:.3f}x the baseline's -> "
-          f"{'PASS' if passed else 'FAIL'} (target <= {TARGET_GROWTH_RATIO}x and < {TARGET_GROWTH_MB} MB)")
+    for label, mode in (
+        ("baseline: old m, the same SQL again capped at 100,000", "baseline"),
+        ("paged: 5 next pages, then rows 99,001-100,000", "paged"),
+    ):
+        print(
+            f"{label:58s} {med(mode, 'seconds'):8.2f} {med(mode, 'rss_before_mb'):10.1f} {med(mode, 'rss_after_mb'):8.1f} "
+            f"{med(mode, 'growth_mb'):8.1f} {med(mode, 'peak_mb'):8.1f}"
+        )
+    print(
+        f"paged: next page {med('paged', 'next_page_seconds_median'):.3f} s (median), deep page {med('paged', 'deep_page_seconds'):.2f} s; "
+        f"memory growth {ratio:.3f}x the baseline's -> "
+        f"{'PASS' if passed else 'FAIL'} (target <= {TARGET_GROWTH_RATIO}x and < {TARGET_GROWTH_MB} MB)"
+    )
     out = REPO / "benchmarks" / "results" / "tui_paging.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({
-        "benchmark": "tui_paging", "python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),
-        "rows": args.rows, "runs": runs,
-        "summary": [
-            {"metric": "more rows: memory growth (paged to rows 99,001-100,000)", "value": paged_growth, "unit": "MB",
-             "baseline": base_growth, "ratio": round(ratio, 3), "target": f"<= {TARGET_GROWTH_RATIO}x, < {TARGET_GROWTH_MB} MB",
-             "passed": passed},
-            {"metric": "more rows: seconds (5 pages + the deep page vs 100,000 rows at once)", "value": med("paged", "seconds"),
-             "unit": "s", "baseline": med("baseline", "seconds"),
-             "ratio": round(med("paged", "seconds") / med("baseline", "seconds"), 3), "target": None, "passed": None},
-            {"metric": "more rows: one next page", "value": med("paged", "next_page_seconds_median"), "unit": "s",
-             "baseline": None, "ratio": None, "target": None, "passed": None},
-        ],
-        "passed": passed,
-    }, indent=2) + "\n")
+    out.write_text(
+        json.dumps(
+            {
+                "benchmark": "tui_paging",
+                "python": platform.python_version(),
+                "machine": platform.machine(),
+                "cpus": os.cpu_count(),
+                "rows": args.rows,
+                "runs": runs,
+                "summary": [
+                    {
+                        "metric": "more rows: memory growth (paged to rows 99,001-100,000)",
+                        "value": paged_growth,
+                        "unit": "MB",
+                        "baseline": base_growth,
+                        "ratio": round(ratio, 3),
+                        "target": f"<= {TARGET_GROWTH_RATIO}x, < {TARGET_GROWTH_MB} MB",
+                        "passed": passed,
+                    },
+                    {
+                        "metric": "more rows: seconds (5 pages + the deep page vs 100,000 rows at once)",
+                        "value": med("paged", "seconds"),
+                        "unit": "s",
+                        "baseline": med("baseline", "seconds"),
+                        "ratio": round(med("paged", "seconds") / med("baseline", "seconds"), 3),
+                        "target": None,
+                        "passed": None,
+                    },
+                    {
+                        "metric": "more rows: one next page",
+                        "value": med("paged", "next_page_seconds_median"),
+                        "unit": "s",
+                        "baseline": None,
+                        "ratio": None,
+                        "target": None,
+                        "passed": None,
+                    },
+                ],
+                "passed": passed,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     print(f"wrote {out.relative_to(REPO)}")
     return 0 if passed else 1
 

@@ -63,7 +63,9 @@ def lowest_constraints() -> str:
 
 def frozen(python: Path) -> dict[str, str]:
     """name -> version for every package in the venv except the project itself."""
-    out = subprocess.run([str(python), "-m", "pip", "freeze", "--exclude-editable"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [str(python), "-m", "pip", "freeze", "--exclude-editable"], capture_output=True, text=True, check=True
+    ).stdout
     pins = {}
     for line in out.splitlines():
         if "==" in line and not line.startswith("#"):
@@ -95,8 +97,14 @@ def report(resolved: dict[str, str], pins: dict[str, str]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lowest", action="store_true", help="install the lower bounds of the direct dependencies instead of the newest")
-    parser.add_argument("--refresh", action="store_true", help="write constraints.txt when the tests pass (newest only)")
+    parser.add_argument(
+        "--lowest",
+        action="store_true",
+        help="install the lower bounds of the direct dependencies instead of the newest",
+    )
+    parser.add_argument(
+        "--refresh", action="store_true", help="write constraints.txt when the tests pass (newest only)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the scratch venv and print its path")
     parser.add_argument("pytest_args", nargs="*", help="extra arguments for pytest (after --)")
     args = parser.parse_args()
@@ -125,17 +133,27 @@ def main() -> int:
         report(resolved, pinned())
         import os
 
-        env = {**os.environ, "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}", "VIRTUAL_ENV": str(venv)}
+        env = {
+            **os.environ,
+            "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+            "VIRTUAL_ENV": str(venv),
+        }
         tests = run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *args.pytest_args], cwd=ROOT, env=env)
         if tests != 0:
-            print(f"tests FAILED with these versions (pytest exit {tests}); constraints.txt is unchanged", file=sys.stderr)
+            print(
+                f"tests FAILED with these versions (pytest exit {tests}); constraints.txt is unchanged", file=sys.stderr
+            )
             return 1
         print("tests passed with these versions")
         if args.refresh:
             import platform
 
-            header = HEADER.format(python=platform.python_version(), platform=f"{platform.system()} {platform.machine()}")
-            body = "".join(f"{name}=={version}\n" for name, version in sorted(resolved.items(), key=lambda item: item[0].lower()))
+            header = HEADER.format(
+                python=platform.python_version(), platform=f"{platform.system()} {platform.machine()}"
+            )
+            body = "".join(
+                f"{name}=={version}\n" for name, version in sorted(resolved.items(), key=lambda item: item[0].lower())
+            )
             CONSTRAINTS.write_text(header + body, encoding="utf-8")
             print(f"wrote {CONSTRAINTS.relative_to(ROOT)}: review the diff and commit it")
         return 0

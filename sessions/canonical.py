@@ -105,7 +105,9 @@ def canon_value(v: Any, mixed_dates: bool) -> Any:
     if isinstance(v, (int, str)):
         return int(v) if isinstance(v, int) else str(v)
     if isinstance(v, dt.datetime):
-        return v.date() if mixed_dates and v.utcoffset() is None and v.time() == dt.time(0) else v  # naive as Python sees it
+        return (
+            v.date() if mixed_dates and v.utcoffset() is None and v.time() == dt.time(0) else v
+        )  # naive as Python sees it
     if isinstance(v, (bytearray, memoryview)):
         return bytes(v)
     if isinstance(v, (list, tuple)):
@@ -132,8 +134,11 @@ def _canon_column(raw: tuple[Any, ...], types: set[type], mixed_dates: bool) -> 
     if types <= {int, float, decimal.Decimal, _NONE}:
         values = raw
         if decimal.Decimal in types:
-            values = tuple(map(float, raw)) if len(types) == 1 else tuple(
-                float(v) if type(v) is decimal.Decimal else v for v in raw)
+            values = (
+                tuple(map(float, raw))
+                if len(types) == 1
+                else tuple(float(v) if type(v) is decimal.Decimal else v for v in raw)
+            )
         if not any(map(operator.ne, values, values)):  # only NaN differs from itself
             return CanonColumn(values, kinds, has_float, has_null)
         return CanonColumn(tuple(_NAN if v != v else v for v in values), kinds, has_float, has_null, True)  # noqa: PLR0124
@@ -160,5 +165,7 @@ def rounded(c: CanonColumn) -> CanonColumn:
             raise TypeError  # text, dates, ... stay as they are: round value by value
         values = tuple(map(operator.truediv, map(round, map(operator.mul, c.values, repeat(100))), repeat(100)))
     except (TypeError, ValueError, OverflowError):  # NULL, NaN, infinities
-        values = tuple(round(v * 100) / 100 if type(v) is float and abs(v) < 2**52 else v for v in c.values)  # beyond 2**52 floats are whole
+        values = tuple(
+            round(v * 100) / 100 if type(v) is float and abs(v) < 2**52 else v for v in c.values
+        )  # beyond 2**52 floats are whole
     return c if values == c.values else CanonColumn(values, c.kinds, c.has_float, c.has_null, c.has_nan)

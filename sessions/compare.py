@@ -174,8 +174,9 @@ def _seq_equal(g: CanonColumn, p: CanonColumn, tol: float) -> bool:
     return g.values == p.values or (_tolerant(g, p) and _all_close(g.values, p.values, tol))
 
 
-def _rows_match(pairs: list[tuple[CanonColumn, CanonColumn]], stop: int, full: bool, bag: bool, tol: float,
-                partial: bool = False) -> bool:
+def _rows_match(
+    pairs: list[tuple[CanonColumn, CanonColumn]], stop: int, full: bool, bag: bool, tol: float, partial: bool = False
+) -> bool:
     """The exact verdict: do the mapped columns spell the same rows (multiset, or set)?
     `partial`: the pairs are part of an assignment, checked only to prune the search, so a
     group too large to decide (rule 8's capped matching) does not prune."""
@@ -218,16 +219,28 @@ def _rows_match(pairs: list[tuple[CanonColumn, CanonColumn]], stop: int, full: b
     return all(v is not False for v in verdicts) if partial else all(v is True for v in verdicts)
 
 
-def _same_rows_by_key(pairs: list[tuple[CanonColumn, CanonColumn]], gcols: list[tuple[Any, ...]],
-                      pcols: list[tuple[Any, ...]], tol_idx: list[int]) -> bool | None:
+def _same_rows_by_key(
+    pairs: list[tuple[CanonColumn, CanonColumn]],
+    gcols: list[tuple[Any, ...]],
+    pcols: list[tuple[Any, ...]],
+    tol_idx: list[int],
+) -> bool | None:
     """Exact multiset equality through a key: when a gold column is distinct (an id), each
     predicted row is looked up by its key and compared with the gold row whole, popping it so a
     repeated key cannot match twice. One int probe per row instead of hashing every row into a
     set. None when no column qualifies (the caller then hashes whole rows)."""
     if len(pairs) < 2 or len(gcols[0]) != len(pcols[0]):
         return None
-    key = next((i for i, (g, _) in enumerate(pairs) if i not in tol_idx and not g.has_null
-                and (vars(g).get("distinct") or g.kinds == {"number"} and not g.has_float)), None)
+    key = next(
+        (
+            i
+            for i, (g, _) in enumerate(pairs)
+            if i not in tol_idx
+            and not g.has_null
+            and (vars(g).get("distinct") or g.kinds == {"number"} and not g.has_float)
+        ),
+        None,
+    )
     if key is None:
         return None
     rest = [i for i in range(len(pairs)) if i != key]
@@ -257,8 +270,13 @@ def _same_rows(gcols: list[tuple[Any, ...]], pcols: list[tuple[Any, ...]], bag: 
     return dict.__eq__(Counter(zip(*gcols)), Counter(zip(*pcols)))  # Counter.__eq__ loops in Python
 
 
-def _by_key(pairs: list[tuple[CanonColumn, CanonColumn]], gcols: list[tuple[Any, ...]], pcols: list[tuple[Any, ...]],
-            full: bool, tol: float) -> bool | None:
+def _by_key(
+    pairs: list[tuple[CanonColumn, CanonColumn]],
+    gcols: list[tuple[Any, ...]],
+    pcols: list[tuple[Any, ...]],
+    full: bool,
+    tol: float,
+) -> bool | None:
     """A distinct, exactly compared gold column fixes the row pairing: compare the other columns
     pair by pair under it (tolerance without clustering).  None when there is no such column.
     Each predicted row finds its gold row through one dict probe (popped: a repeated key cannot
@@ -318,8 +336,9 @@ def _pairable(a: list[Any], b: list[Any], tol: float) -> bool | None:
     return all(augment(i, set()) for i in range(len(a)))
 
 
-def _search(gold: list[CanonColumn], pred: list[CanonColumn], bag: bool, keys: tuple[int, ...] | None, stop: int,
-            tol: float) -> tuple[tuple[int, ...] | None, str, int | None]:
+def _search(
+    gold: list[CanonColumn], pred: list[CanonColumn], bag: bool, keys: tuple[int, ...] | None, stop: int, tol: float
+) -> tuple[tuple[int, ...] | None, str, int | None]:
     """Backtracking column assignment (rule 2): (gold -> predicted mapping, reason, the gold
     column no predicted column can hold when that is why there is no mapping)."""
     n, full, keyset = len(gold[0].values), stop == len(gold[0].values), set(keys or ())
@@ -381,8 +400,15 @@ def _same_col(a: CanonColumn, b: CanonColumn) -> bool:
     return a.kinds == b.kinds and a.has_float == b.has_float and a.values == b.values
 
 
-def _judge(gold: list[CanonColumn], pred: list[CanonColumn], *, bag: bool, keys: tuple[int, ...] | None,
-           limit_ties: bool, tol: float) -> tuple[tuple[int, ...] | None, str, int | None]:
+def _judge(
+    gold: list[CanonColumn],
+    pred: list[CanonColumn],
+    *,
+    bag: bool,
+    keys: tuple[int, ...] | None,
+    limit_ties: bool,
+    tol: float,
+) -> tuple[tuple[int, ...] | None, str, int | None]:
     n, m = len(gold[0].values), len(pred[0].values)
     if m == 0 or n == 0:
         return None, "the prediction is empty" if m == 0 else "the gold is empty but the prediction has rows", None
@@ -401,9 +427,15 @@ def _judge(gold: list[CanonColumn], pred: list[CanonColumn], *, bag: bool, keys:
     return mapping, reason, blocked
 
 
-def compare_results(gold: QueryResult, predicted: QueryResult, *, gold_ordered: bool,
-                    gold_sort_keys: tuple[int, ...] = (), limit_ties: bool = False,
-                    rel_tol: float = 1e-6) -> Comparison:
+def compare_results(
+    gold: QueryResult,
+    predicted: QueryResult,
+    *,
+    gold_ordered: bool,
+    gold_sort_keys: tuple[int, ...] = (),
+    limit_ties: bool = False,
+    rel_tol: float = 1e-6,
+) -> Comparison:
     """Judge `predicted` against `gold` by the module rules (relaxed tiers implied by `correct`).
 
     `gold_ordered`: the gold has a top-level ORDER BY; `gold_sort_keys`: the gold columns it
@@ -432,12 +464,16 @@ def compare_results(gold: QueryResult, predicted: QueryResult, *, gold_ordered: 
             return Comparison(True, True, True, reason, mapping)
         n, m = gold.row_count, predicted.row_count
         if n == m and any(c.distinct for c in g):  # distinct gold rows: sets behave as multisets
-            set_ok = keys is not None and _judge(g, p, bag=True, keys=None, limit_ties=False, tol=rel_tol)[0] is not None
+            set_ok = (
+                keys is not None and _judge(g, p, bag=True, keys=None, limit_ties=False, tol=rel_tol)[0] is not None
+            )
         else:
             set_ok = _judge(g, p, bag=False, keys=None, limit_ties=False, tol=rel_tol)[0] is not None
         # Rounding changes numbers only: a non-numeric gold column no column could hold stays unheld.
         hopeless = blocked is not None and "number" not in g[blocked].kinds
         g2, p2 = (g, p) if hopeless else ([rounded(c) for c in g], [rounded(c) for c in p])
         unchanged = all(a is b for a, b in zip(g2 + p2, g + p))
-        rounded_ok = not unchanged and _judge(g2, p2, bag=True, keys=keys, limit_ties=limit_ties, tol=rel_tol)[0] is not None
+        rounded_ok = (
+            not unchanged and _judge(g2, p2, bag=True, keys=keys, limit_ties=limit_ties, tol=rel_tol)[0] is not None
+        )
     return Comparison(False, set_ok, rounded_ok, reason, None)

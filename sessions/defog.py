@@ -43,7 +43,7 @@ def expand_gold(template: str) -> list[str]:
         items = [i.strip() for i in match.group(1).split(",") if i.strip()]
         for subset in (c for size in range(1, len(items) + 1) for c in itertools.combinations(items, size)):
             chosen = ", ".join(subset)
-            after = piece[match.end():].replace("GROUP BY {}", f"GROUP BY {chosen}")
+            after = piece[match.end() :].replace("GROUP BY {}", f"GROUP BY {chosen}")
             out.append(piece[: match.start()] + chosen + after)
     return out
 

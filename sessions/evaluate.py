@@ -17,7 +17,17 @@ from sessions.order_keys import order_keys
 from sessions.suite import SuiteItem
 from tools.databases.base import Database, Limits, QueryError, QueryResult
 
-OUTCOMES = ("correct", "incorrect", "exec_error", "guard_rejected", "timeout", "no_sql", "needs_clarification", "model_error", "gold_error")
+OUTCOMES = (
+    "correct",
+    "incorrect",
+    "exec_error",
+    "guard_rejected",
+    "timeout",
+    "no_sql",
+    "needs_clarification",
+    "model_error",
+    "gold_error",
+)
 NOT_RUN = "not_run"  # the run's --max-cost was spent first: recorded (with any cost), never scored
 EVAL_MAX_ROWS = 100_000
 
@@ -77,33 +87,62 @@ def _failure_outcome(outcome: Outcome) -> tuple[str, str | None] | None:
 
 def not_run(item: SuiteItem, reason: str) -> QuestionResult:
     """A question the run's budget did not reach: no session, no tokens, no score."""
-    return QuestionResult(id=item.id, category=item.category, db=item.db_label, correct=False, outcome=NOT_RUN,
-                          predicted_sql=None, input_tokens=0, output_tokens=0, cost_usd=0.0, latency_ms=0.0, error=reason,
-                          question=item.question, gold_sql=tuple(item.gold))
+    return QuestionResult(
+        id=item.id,
+        category=item.category,
+        db=item.db_label,
+        correct=False,
+        outcome=NOT_RUN,
+        predicted_sql=None,
+        input_tokens=0,
+        output_tokens=0,
+        cost_usd=0.0,
+        latency_ms=0.0,
+        error=reason,
+        question=item.question,
+        gold_sql=tuple(item.gold),
+    )
 
 
 def _run_gold(database: Database, gold: str, limits: Limits) -> QueryResult | QueryError:
     return database.execute(gold, limits)  # the run's limits: the eval row cap, exact clipped cells
 
 
-def score(item: SuiteItem, outcome: Outcome, database: Database, limits: Limits, *, latency_ms: float, session_id: str | None) -> QuestionResult:
+def score(
+    item: SuiteItem, outcome: Outcome, database: Database, limits: Limits, *, latency_ms: float, session_id: str | None
+) -> QuestionResult:
     """Classify and, where there is a result, compare it with each gold alternative."""
     base = dict(
-        id=item.id, category=item.category, db=item.db_label, predicted_sql=outcome.sql or outcome.proposed_sql,
-        input_tokens=outcome.usage.input_tokens, output_tokens=outcome.usage.output_tokens,
-        cost_usd=outcome.cost_usd, latency_ms=round(latency_ms, 1), session_id=session_id,
-        question=item.question, gold_sql=tuple(item.gold),
+        id=item.id,
+        category=item.category,
+        db=item.db_label,
+        predicted_sql=outcome.sql or outcome.proposed_sql,
+        input_tokens=outcome.usage.input_tokens,
+        output_tokens=outcome.usage.output_tokens,
+        cost_usd=outcome.cost_usd,
+        latency_ms=round(latency_ms, 1),
+        session_id=session_id,
+        question=item.question,
+        gold_sql=tuple(item.gold),
     )
     failure = _failure_outcome(outcome)
     if item.kind == "refusal":  # declined in words, having run nothing (tried SQL may have failed)
         if outcome.status == "needs_clarification" and outcome.result is None:  # asking is not inventing
-            return QuestionResult(correct=True, outcome="correct", reason="declined: asked for clarification", error=failure[1] if failure else None, **base)
+            return QuestionResult(
+                correct=True,
+                outcome="correct",
+                reason="declined: asked for clarification",
+                error=failure[1] if failure else None,
+                **base,
+            )
         no_result = (outcome.error or {}).get("kind") == "no_result"
         in_words = failure is not None and (failure[0] == "no_sql" and outcome.status == "answered" or no_result)
         if in_words and declines(outcome.answer):
             return QuestionResult(correct=True, outcome="correct", reason="declined", **base)
         if in_words:  # "There are 42." with no query: an invented answer, not a refusal
-            return QuestionResult(correct=False, outcome="incorrect", reason="answered without a query instead of declining", **base)
+            return QuestionResult(
+                correct=False, outcome="incorrect", reason="answered without a query instead of declining", **base
+            )
     if failure is not None:
         return QuestionResult(correct=False, outcome=failure[0], error=failure[1], **base)
     predicted = outcome.result
@@ -116,14 +155,29 @@ def score(item: SuiteItem, outcome: Outcome, database: Database, limits: Limits,
             gold_errors.append(result.message.splitlines()[0])
             continue
         keys, has_limit = order_keys(gold, database.dialect, result.columns)
-        comparison = compare_results(result, predicted, gold_ordered=bool(keys) or _has_order(gold, database.dialect), gold_sort_keys=keys, limit_ties=has_limit)
+        comparison = compare_results(
+            result,
+            predicted,
+            gold_ordered=bool(keys) or _has_order(gold, database.dialect),
+            gold_sort_keys=keys,
+            limit_ties=has_limit,
+        )
         if comparison.correct:
-            return QuestionResult(correct=True, outcome="correct", set_equal=True, rounded_equal=True, reason=comparison.reason, **base)
+            return QuestionResult(
+                correct=True, outcome="correct", set_equal=True, rounded_equal=True, reason=comparison.reason, **base
+            )
         if best is None or (comparison.set_equal, comparison.rounded_equal) > (best.set_equal, best.rounded_equal):
             best = comparison
     if best is None:
         return QuestionResult(correct=False, outcome="gold_error", error="; ".join(gold_errors), **base)
-    return QuestionResult(correct=False, outcome="incorrect", set_equal=best.set_equal, rounded_equal=best.rounded_equal, reason=best.reason, **base)
+    return QuestionResult(
+        correct=False,
+        outcome="incorrect",
+        set_equal=best.set_equal,
+        rounded_equal=best.rounded_equal,
+        reason=best.reason,
+        **base,
+    )
 
 
 _DECLINE = re.compile(

@@ -28,8 +28,10 @@ def labelled_turns(records: Iterable[SessionRecord]) -> list[Labelled]:
                 continue
             executed_hashes = {e.get("hash") for e in turn.executed}
             human = [
-                d for d in turn.decisions
-                if d.get("decided_by") == "human" and d.get("decision") in ("approve", "edit")
+                d
+                for d in turn.decisions
+                if d.get("decided_by") == "human"
+                and d.get("decision") in ("approve", "edit")
                 and (d.get("edited_hash") if d.get("decision") == "edit" else d.get("hash")) in executed_hashes
             ]
             if not human:
@@ -95,7 +97,11 @@ def chat_entry(item: Labelled, system: str) -> dict[str, Any]:
             {"role": "system", "content": system},
             *earlier,
             {"role": "user", "content": item.turn.question},
-            *[m for q, a in exchange(item.turn) for m in ({"role": "assistant", "content": q}, {"role": "user", "content": a})],
+            *[
+                m
+                for q, a in exchange(item.turn)
+                for m in ({"role": "assistant", "content": q}, {"role": "user", "content": a})
+            ],
             {"role": "assistant", "content": item.sql},
         ],
         "metadata": {

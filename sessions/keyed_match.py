@@ -51,8 +51,9 @@ _ID_TYPES = frozenset({int, str, dt.date, dt.datetime, uuid.UUID, bytes})  # exa
 _ID_TRIES = 2  # gold columns tried as the id (each try builds a dict)
 _RECHECKS = 8  # raw-unequal rows compared canonically before the guess is abandoned
 _NONE = type(None)
-_SAFE = frozenset({int, float, decimal.Decimal, str, bool, dt.date, dt.datetime, dt.time, dt.timedelta,
-                   uuid.UUID, bytes, _NONE})
+_SAFE = frozenset(
+    {int, float, decimal.Decimal, str, bool, dt.date, dt.datetime, dt.time, dt.timedelta, uuid.UUID, bytes, _NONE}
+)
 # Engine type names whose values are all of one Python type (or NULL): DuckDB's, then
 # PostgreSQL's format_type() names.  BOOLEAN is one type too, but nothing is gained by trusting it.
 _SCALAR = re.compile(
@@ -125,8 +126,14 @@ def _tolerant(a: type, b: type | None) -> bool:
     return float in (a, b) and {a, b} <= {int, float, decimal.Decimal, _NONE}
 
 
-def _guess(gtypes: list[type], ptypes: list[type | None], pairs: list[tuple[tuple[Any, ...], tuple[Any, ...]]],
-           key: int, pkey: int, tol: float) -> tuple[int, ...] | None:
+def _guess(
+    gtypes: list[type],
+    ptypes: list[type | None],
+    pairs: list[tuple[tuple[Any, ...], tuple[Any, ...]]],
+    key: int,
+    pkey: int,
+    tol: float,
+) -> tuple[int, ...] | None:
     """Each gold column's predicted column: equal (or close, for a tolerant pair) on every sample
     pair, of a pairing type, one column each (the id first, then the columns with fewest choices)."""
     for g, p in pairs:  # a declared type is trusted only as far as the samples bear it out
@@ -137,8 +144,12 @@ def _guess(gtypes: list[type], ptypes: list[type | None], pairs: list[tuple[tupl
     choices = {key: [pkey]}
     for gi, gt in enumerate(gtypes):
         if gi != key:
-            choices[gi] = [pj for pj, pt in enumerate(ptypes) if _pairs(gt, pt) and all(
-                _same(g[gi], p[pj]) or _tolerant(gt, pt) and _near(g[gi], p[pj], tol) for g, p in pairs)]
+            choices[gi] = [
+                pj
+                for pj, pt in enumerate(ptypes)
+                if _pairs(gt, pt)
+                and all(_same(g[gi], p[pj]) or _tolerant(gt, pt) and _near(g[gi], p[pj], tol) for g, p in pairs)
+            ]
     taken: dict[int, int] = {}
     for gi in sorted(choices, key=lambda c: (c != key, len(choices[c]))):
         pj = next((c for c in choices[gi] if c not in taken.values()), None)
@@ -148,8 +159,16 @@ def _guess(gtypes: list[type], ptypes: list[type | None], pairs: list[tuple[tupl
     return tuple(taken[gi] for gi in range(len(gtypes)))
 
 
-def _verify(by_id: dict[Any, tuple[Any, ...]], grows: tuple[tuple[Any, ...], ...], prows: tuple[tuple[Any, ...], ...],
-            key: int, pkey: int, mapping: tuple[int, ...], tolerant: tuple[int, ...], tol: float) -> bool:
+def _verify(
+    by_id: dict[Any, tuple[Any, ...]],
+    grows: tuple[tuple[Any, ...], ...],
+    prows: tuple[tuple[Any, ...], ...],
+    key: int,
+    pkey: int,
+    mapping: tuple[int, ...],
+    tolerant: tuple[int, ...],
+    tol: float,
+) -> bool:
     """Does every predicted row, projected by `mapping`, equal the gold row with its id (within
     the tolerance on `tolerant` gold columns), each gold row used once?  Consumes `by_id`.
 
@@ -157,8 +176,9 @@ def _verify(by_id: dict[Any, tuple[Any, ...]], grows: tuple[tuple[Any, ...], ...
     Python.  When more than a few of those are merely close (float noise throughout), the
     tolerant columns are checked apart, column by column."""
     project = _projector(mapping)
-    unequal = compress(count(), map(operator.ne, map(by_id.pop, map(operator.itemgetter(pkey), prows), repeat(None)),
-                                    project(prows)))
+    unequal = compress(
+        count(), map(operator.ne, map(by_id.pop, map(operator.itemgetter(pkey), prows), repeat(None)), project(prows))
+    )
     gold_of: dict[Any, tuple[Any, ...]] | None = None
     close = 0
     for seen, i in enumerate(unequal):
@@ -171,15 +191,24 @@ def _verify(by_id: dict[Any, tuple[Any, ...]], grows: tuple[tuple[Any, ...], ...
             return False
         if not _canonically_equal(g, p):
             exact = [k for k in range(len(g)) if k not in tolerant]
-            if not (_canonically_equal(map(g.__getitem__, exact), map(p.__getitem__, exact))
-                    and all(_near(g[k], p[k], tol) for k in tolerant)):
+            if not (
+                _canonically_equal(map(g.__getitem__, exact), map(p.__getitem__, exact))
+                and all(_near(g[k], p[k], tol) for k in tolerant)
+            ):
                 return False
             close += 1
     return not by_id  # equal counts: every gold row was popped exactly once
 
 
-def _all_rows_close(grows: tuple[tuple[Any, ...], ...], prows: tuple[tuple[Any, ...], ...], key: int, pkey: int,
-                    mapping: tuple[int, ...], tolerant: tuple[int, ...], tol: float) -> bool:
+def _all_rows_close(
+    grows: tuple[tuple[Any, ...], ...],
+    prows: tuple[tuple[Any, ...], ...],
+    key: int,
+    pkey: int,
+    mapping: tuple[int, ...],
+    tolerant: tuple[int, ...],
+    tol: float,
+) -> bool:
     """`_verify` for float noise: the exactly compared columns in one pass, then each tolerant
     column through C-level `isclose` (a NULL or NaN there leaves the verdict to the full rules)."""
     gold_of = dict(zip(map(operator.itemgetter(key), grows), grows))
@@ -193,8 +222,10 @@ def _all_rows_close(grows: tuple[tuple[Any, ...], ...], prows: tuple[tuple[Any, 
             return False
     isclose = partial(math.isclose, rel_tol=tol)
     try:
-        return all(all(map(isclose, map(operator.itemgetter(k), matched), map(operator.itemgetter(mapping[k]), prows)))
-                   for k in tolerant)
+        return all(
+            all(map(isclose, map(operator.itemgetter(k), matched), map(operator.itemgetter(mapping[k]), prows)))
+            for k in tolerant
+        )
     except (TypeError, ValueError, OverflowError):
         return False
 
@@ -229,4 +260,3 @@ def _same(a: Any, b: Any) -> bool:
 
 def _canon(row: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(canon_value(v, False) for v in row)
-

@@ -18,7 +18,9 @@ from typing import Any, Iterable
 from agents.events import Event
 
 LOG_VERSION = 1
-DURABLE = frozenset({"approval_decided", "query_executed", "query_failed", "screen_query_ran", "answer_rated", "run_finished"})
+DURABLE = frozenset(
+    {"approval_decided", "query_executed", "query_failed", "screen_query_ran", "answer_rated", "run_finished"}
+)
 _SECRET_PATTERNS = (
     re.compile(r"sk-[A-Za-z0-9_\-]{8,}"),
     re.compile(r"sk-ant-[A-Za-z0-9_\-]{8,}"),

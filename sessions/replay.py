@@ -69,7 +69,12 @@ def _response_entries(turn: Turn) -> list[dict[str, Any]]:
             {
                 "text": response.get("text", ""),
                 "tool_calls": [
-                    {"id": c.get("id"), "name": c.get("name"), "arguments": c.get("arguments") or {}, "error": c.get("error")}
+                    {
+                        "id": c.get("id"),
+                        "name": c.get("name"),
+                        "arguments": c.get("arguments") or {},
+                        "error": c.get("error"),
+                    }
                     for c in response.get("tool_calls") or []
                 ],
                 "usage": response.get("usage"),
@@ -146,7 +151,9 @@ def compare_turn(recorded: Turn, replayed: Turn) -> tuple[Divergence | None, lis
         return Divergence(number, "query failures", rec_failed, rep_failed, plural=True, reason=reason), notes
     if recorded.status != replayed.status and not _same_no_result(recorded, replayed):
         error = (replayed.error or {}).get("message")
-        return Divergence(number, "status", recorded.status, replayed.status, reason=_first_line(error) if error else None), notes
+        return Divergence(
+            number, "status", recorded.status, replayed.status, reason=_first_line(error) if error else None
+        ), notes
     return None, notes
 
 
@@ -154,11 +161,18 @@ def _same_no_result(recorded: Any, replayed: Any) -> bool:
     """A turn whose proposed SQL never succeeded (refused by the guard, rejected by the person,
     failed in the database) was logged `answered` before such turns became `failed` (kind
     no_result); the same events replayed now end the new way, which is no divergence."""
-    return (recorded.status == "answered" and not recorded.executed and bool(recorded.failed or recorded.checks)
-            and replayed.status == "failed" and (replayed.error or {}).get("kind") == "no_result")
+    return (
+        recorded.status == "answered"
+        and not recorded.executed
+        and bool(recorded.failed or recorded.checks)
+        and replayed.status == "failed"
+        and (replayed.error or {}).get("kind") == "no_result"
+    )
 
 
-def _guard_divergence(turn: int, index: int, recorded: dict[str, Any] | None, replayed: dict[str, Any] | None) -> Divergence | None:
+def _guard_divergence(
+    turn: int, index: int, recorded: dict[str, Any] | None, replayed: dict[str, Any] | None
+) -> Divergence | None:
     """The guard passing SQL in one run and rejecting it in the other, with its problems.
 
     On another database this is the usual reason a replay goes another way (a table or column
@@ -168,9 +182,15 @@ def _guard_divergence(turn: int, index: int, recorded: dict[str, Any] | None, re
     rejected = replayed if not replayed.get("ok") else recorded
     problems = "; ".join(_first_line(p.get("message")) for p in rejected.get("problems") or []) or "no problem recorded"
     if rejected is replayed:
-        verdicts, sentence = ("passed", "rejected"), f"the guard rejects checked SQL {index} on this database, where it passed when recorded: {problems}"
+        verdicts, sentence = (
+            ("passed", "rejected"),
+            f"the guard rejects checked SQL {index} on this database, where it passed when recorded: {problems}",
+        )
     else:
-        verdicts, sentence = ("rejected", "passed"), f"the guard passes checked SQL {index} on this database, where it was rejected when recorded ({problems})"
+        verdicts, sentence = (
+            ("rejected", "passed"),
+            f"the guard passes checked SQL {index} on this database, where it was rejected when recorded ({problems})",
+        )
     return Divergence(turn, f"guard verdict on checked SQL {index}", verdicts[0], verdicts[1], sentence=sentence)
 
 
@@ -190,7 +210,7 @@ def template_hashes(calls: list[tuple[str, str]]) -> dict[str, tuple[str, str]]:
         names = [n for n in name.split("+") if n] or [name]
         size = len(digest) // len(names) if names else 0
         if len(names) > 1 and size * len(names) == len(digest):
-            parts = [digest[i * size:(i + 1) * size] for i in range(len(names))]
+            parts = [digest[i * size : (i + 1) * size] for i in range(len(names))]
         else:
             names, parts = [name], [digest]
         for one, part in zip(names, parts):
@@ -246,12 +266,16 @@ def replay_session(
         report.notes.append(f"turn {number} was interrupted when recorded; not replayed")
     for turn in record.turns:
         if turn.screen_queries:  # they re-run a logged query with other caps: nothing the loop decides
-            report.notes.append(f"turn {turn.number}: {counted(len(turn.screen_queries), 'query', 'queries')} run from the results (more rows, samples, exports) not replayed")
+            report.notes.append(
+                f"turn {turn.number}: {counted(len(turn.screen_queries), 'query', 'queries')} run from the results (more rows, samples, exports) not replayed"
+            )
     replayable = replayable_turns(record)
     entries = [entry for turn in replayable for entry in _response_entries(turn)]
     model = ScriptedModel(entries, source=f"session {record.id}", name=record.model or "replay")
     model.supports_tools = bool((record.started.get("settings") or {}).get("tools", True))
-    events: list[dict[str, Any]] = [{"type": "session_started", **{k: v for k, v in record.started.items() if k != "type"}}]
+    events: list[dict[str, Any]] = [
+        {"type": "session_started", **{k: v for k, v in record.started.items() if k != "type"}}
+    ]
 
     def collect(event: Event) -> None:
         events.append(event.to_json())
@@ -310,9 +334,13 @@ def reask_session(record: SessionRecord, loop: AnalystLoop, decide: Callable[[Pe
         last = next((q for q in reversed(outcome.queries) if q.result is not None), None)
         rows.append(
             ReaskRow(
-                turn.number, turn.question, turn.sql, outcome.sql,
+                turn.number,
+                turn.question,
+                turn.sql,
+                outcome.sql,
                 turn.executed[-1].get("fingerprint") if turn.executed else None,
-                last.fingerprint if last else None, outcome.status,
+                last.fingerprint if last else None,
+                outcome.status,
             )
         )
     return rows

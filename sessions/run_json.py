@@ -13,8 +13,19 @@ from typing import Any
 from sessions.runs import RunRecord, results_as_objects, summarize
 
 SHAPE_VERSION = 1
-_RUN_KEYS = ("run_id", "name", "model", "provider", "suite", "suite_hash", "questions", "started", "code_version",
-             "resumed_from", "carried")
+_RUN_KEYS = (
+    "run_id",
+    "name",
+    "model",
+    "provider",
+    "suite",
+    "suite_hash",
+    "questions",
+    "started",
+    "code_version",
+    "resumed_from",
+    "carried",
+)
 
 
 def run_summary(record: RunRecord) -> dict[str, Any]:
@@ -53,9 +64,13 @@ def compare_json(comparison: dict[str, Any], a: tuple[RunRecord, Path], b: tuple
         "b": {**run_info(*b), **comparison["b"]},
         "same_suite": comparison["same_suite"],
         "shared": {k: shared[k] for k in ("n", "a_correct", "b_correct", "delta")},
-        "mcnemar": {"fixed": len(comparison["fixed"]), "broken": len(comparison["broken"]), "p": shared["mcnemar_p"],
-                    "identical_sql_flips": shared["identical_sql_flips"],
-                    "p_without_identical_sql": shared["mcnemar_p_without_identical_sql"]},
+        "mcnemar": {
+            "fixed": len(comparison["fixed"]),
+            "broken": len(comparison["broken"]),
+            "p": shared["mcnemar_p"],
+            "identical_sql_flips": shared["identical_sql_flips"],
+            "p_without_identical_sql": shared["mcnemar_p_without_identical_sql"],
+        },
         "by_category": comparison["by_category"],
         "by_db": comparison["by_db"],
         "flips": comparison["flips"],

@@ -228,7 +228,9 @@ def find_run(runs_dir: Path, ref: str) -> Path:
         return _check_run_log(exact, runs_dir)
     if looks_like_path(ref):
         in_dir = runs_dir / Path(ref).name
-        if Path(ref).name == ref and not is_file(Path(ref)) and is_file(in_dir):  # `ID.jsonl`: a file in the runs folder
+        if (
+            Path(ref).name == ref and not is_file(Path(ref)) and is_file(in_dir)
+        ):  # `ID.jsonl`: a file in the runs folder
             return _check_run_log(in_dir, runs_dir)
         problem = path_problem(ref, "run")
         if problem:
@@ -298,14 +300,23 @@ def _as_result(r: dict[str, Any]) -> QuestionResult:
     gold = r.get("gold_sql")
     golds = tuple(g for g in (gold if isinstance(gold, list) else [gold]) if isinstance(g, str) and g)
     return QuestionResult(
-        id=str(r["id"]), category=_text(r.get("category"), "-") or "-", db=_text(r.get("db"), "-") or "-",
+        id=str(r["id"]),
+        category=_text(r.get("category"), "-") or "-",
+        db=_text(r.get("db"), "-") or "-",
         correct=correct,
-        outcome=outcome, predicted_sql=_text(r.get("predicted_sql"), None),
-        input_tokens=int(_number(r.get("input_tokens"), 0) or 0), output_tokens=int(_number(r.get("output_tokens"), 0) or 0),
-        cost_usd=_number(r.get("cost_usd"), None), latency_ms=_number(r.get("latency_ms"), None),
-        set_equal=r.get("set_equal") is True, rounded_equal=r.get("rounded_equal") is True,
-        reason=_text(r.get("reason"), "") or "", error=_text(r.get("error"), None), session_id=_text(r.get("session_id"), None),
-        question=_text(r.get("question"), None), gold_sql=golds,
+        outcome=outcome,
+        predicted_sql=_text(r.get("predicted_sql"), None),
+        input_tokens=int(_number(r.get("input_tokens"), 0) or 0),
+        output_tokens=int(_number(r.get("output_tokens"), 0) or 0),
+        cost_usd=_number(r.get("cost_usd"), None),
+        latency_ms=_number(r.get("latency_ms"), None),
+        set_equal=r.get("set_equal") is True,
+        rounded_equal=r.get("rounded_equal") is True,
+        reason=_text(r.get("reason"), "") or "",
+        error=_text(r.get("error"), None),
+        session_id=_text(r.get("session_id"), None),
+        question=_text(r.get("question"), None),
+        gold_sql=golds,
     )
 
 
@@ -315,8 +326,15 @@ def results_as_objects(records: Iterable[dict[str, Any]]) -> list[QuestionResult
     return [_as_result(r) for r in records if isinstance(r.get("id"), str)]
 
 
-def _shared_slices(common: list[str], by_id_a: dict[str, dict[str, Any]], by_id_b: dict[str, dict[str, Any]],
-                   sa: dict[str, Any], sb: dict[str, Any], key: str, summary_key: str) -> dict[str, dict[str, Any]]:
+def _shared_slices(
+    common: list[str],
+    by_id_a: dict[str, dict[str, Any]],
+    by_id_b: dict[str, dict[str, Any]],
+    sa: dict[str, Any],
+    sb: dict[str, Any],
+    key: str,
+    summary_key: str,
+) -> dict[str, dict[str, Any]]:
     """Per-group accuracy of A and B over the questions both scored (so the deltas agree with the
     headline), plus each run's accuracy over all its own scored questions (`a_all`, `b_all`)."""
     groups: dict[str, dict[str, Any]] = {}
@@ -332,9 +350,16 @@ def _shared_slices(common: list[str], by_id_a: dict[str, dict[str, Any]], by_id_
         n = group["n"]
         acc_a = round(group["a_correct"] / n, 4) if n else None
         acc_b = round(group["b_correct"] / n, 4) if n else None
-        out[label] = {"n": n, "a": acc_a, "b": acc_b, "delta": None if not n else round((group["b_correct"] - group["a_correct"]) / n, 4),
-                      "a_all": sa[summary_key].get(label, {}).get("accuracy"), "b_all": sb[summary_key].get(label, {}).get("accuracy"),
-                      "a_n": sa[summary_key].get(label, {}).get("n", 0), "b_n": sb[summary_key].get(label, {}).get("n", 0)}
+        out[label] = {
+            "n": n,
+            "a": acc_a,
+            "b": acc_b,
+            "delta": None if not n else round((group["b_correct"] - group["a_correct"]) / n, 4),
+            "a_all": sa[summary_key].get(label, {}).get("accuracy"),
+            "b_all": sb[summary_key].get(label, {}).get("accuracy"),
+            "a_n": sa[summary_key].get(label, {}).get("n", 0),
+            "b_n": sb[summary_key].get(label, {}).get("n", 0),
+        }
     return out
 
 
@@ -348,10 +373,23 @@ def same_sql(a: str | None, b: str | None) -> bool:
 
 def _flip(qid: str, a: QuestionResult, b: QuestionResult) -> dict[str, Any]:
     def side(r: QuestionResult) -> dict[str, Any]:
-        return {"outcome": r.outcome, "correct": r.correct, "predicted_sql": r.predicted_sql, "reason": r.reason, "error": r.error}
+        return {
+            "outcome": r.outcome,
+            "correct": r.correct,
+            "predicted_sql": r.predicted_sql,
+            "reason": r.reason,
+            "error": r.error,
+        }
 
-    return {"id": qid, "direction": "fixed" if b.correct else "broken", "category": a.category, "db": a.db,
-            "identical_sql": same_sql(a.predicted_sql, b.predicted_sql), "a": side(a), "b": side(b)}
+    return {
+        "id": qid,
+        "direction": "fixed" if b.correct else "broken",
+        "category": a.category,
+        "db": a.db,
+        "identical_sql": same_sql(a.predicted_sql, b.predicted_sql),
+        "a": side(a),
+        "b": side(b),
+    }
 
 
 def compare_runs(a: RunRecord, b: RunRecord) -> dict[str, Any]:
@@ -381,11 +419,15 @@ def compare_runs(a: RunRecord, b: RunRecord) -> dict[str, Any]:
     return {
         "a": {"accuracy": sa["accuracy"], "n": sa["n"], "ci95": sa["accuracy_ci95"]},
         "b": {"accuracy": sb["accuracy"], "n": sb["n"], "ci95": sb["accuracy_ci95"]},
-        "shared": {"n": len(common), "a_correct": shared_a, "b_correct": shared_b,
-                   "delta": round((shared_b - shared_a) / len(common), 4) if common else None,
-                   "mcnemar_p": round(mcnemar_exact_p(len(fixed), len(broken)), 6),
-                   "identical_sql_flips": len(flips) - real_fixed - real_broken,
-                   "mcnemar_p_without_identical_sql": round(mcnemar_exact_p(real_fixed, real_broken), 6)},
+        "shared": {
+            "n": len(common),
+            "a_correct": shared_a,
+            "b_correct": shared_b,
+            "delta": round((shared_b - shared_a) / len(common), 4) if common else None,
+            "mcnemar_p": round(mcnemar_exact_p(len(fixed), len(broken)), 6),
+            "identical_sql_flips": len(flips) - real_fixed - real_broken,
+            "mcnemar_p_without_identical_sql": round(mcnemar_exact_p(real_fixed, real_broken), 6),
+        },
         "by_category": _shared_slices(common, by_id_a, by_id_b, sa, sb, "category", "by_category"),
         "by_db": _shared_slices(common, by_id_a, by_id_b, sa, sb, "db", "by_db"),
         "fixed": fixed,

@@ -107,7 +107,17 @@ class SessionRecord:
         return str(self.started.get("model", ""))
 
 
-_TIMELINE = frozenset({"sql_checked", "approval_decided", "query_executed", "query_failed", "screen_query_ran", "clarification_requested", "clarification_answered"})
+_TIMELINE = frozenset(
+    {
+        "sql_checked",
+        "approval_decided",
+        "query_executed",
+        "query_failed",
+        "screen_query_ran",
+        "clarification_requested",
+        "clarification_answered",
+    }
+)
 
 
 def turns_of(contents: LogContents) -> tuple[dict[str, Any], list[Turn]]:
@@ -123,7 +133,9 @@ def turns_of(contents: LogContents) -> tuple[dict[str, Any], list[Turn]]:
             conversation += 1
             continue
         if kind == "question_asked":
-            turns.append(Turn(len(turns) + 1, event.get("question", ""), started_at=event.get("at"), conversation=conversation))
+            turns.append(
+                Turn(len(turns) + 1, event.get("question", ""), started_at=event.get("at"), conversation=conversation)
+            )
             continue
         if not turns:
             continue
@@ -171,8 +183,12 @@ def load_session(path: Path) -> SessionRecord:
         raise SessionNotFound(f"cannot read {path}: {exc.strerror or exc}") from None
     started, turns = turns_of(contents)
     if not started:
-        raise SessionNotFound(f"{path} is not a session log (no session_started event); `analyst sessions list` shows the sessions")
-    return SessionRecord(str(started.get("session", path.stem)), path, started, tuple(turns), contents.torn, contents.bad_lines)
+        raise SessionNotFound(
+            f"{path} is not a session log (no session_started event); `analyst sessions list` shows the sessions"
+        )
+    return SessionRecord(
+        str(started.get("session", path.stem)), path, started, tuple(turns), contents.torn, contents.bad_lines
+    )
 
 
 def list_sessions(sessions_dir: Path) -> list[SessionRecord]:

@@ -51,7 +51,11 @@ class Suite:
 def suite_hash(items: tuple[SuiteItem, ...]) -> str:
     digest = hashlib.sha256()
     for item in items:
-        digest.update(json.dumps([item.id, item.question, list(item.gold), item.db_label, item.category, item.instructions, item.kind]).encode())
+        digest.update(
+            json.dumps(
+                [item.id, item.question, list(item.gold), item.db_label, item.category, item.instructions, item.kind]
+            ).encode()
+        )
     return digest.hexdigest()[:16]
 
 
@@ -66,13 +70,13 @@ def _gold(value: Any, where: str) -> tuple[str, ...]:
             return (value,)
     if isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value):
         return tuple(value)
-    raise SuiteError(f"{where}: \"gold_sql\" must be a SQL string or a non-empty list of them")
+    raise SuiteError(f'{where}: "gold_sql" must be a SQL string or a non-empty list of them')
 
 
 def _item(row: dict[str, Any], number: int, base: Path, where: str) -> SuiteItem:
     question = row.get("question")
     if not isinstance(question, str) or not question.strip():
-        raise SuiteError(f"{where}: missing \"question\"")
+        raise SuiteError(f'{where}: missing "question"')
     db = row.get("db") or None
     if isinstance(db, str) and not db.startswith(("postgresql://", "postgres://")) and not Path(db).is_absolute():
         db = str(base / db)

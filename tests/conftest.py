@@ -11,8 +11,15 @@ from pathlib import Path
 import pytest
 
 PROVIDER_VARS = (
-    "OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL",
-    "OLLAMA_BASE_URL", "ANALYST_MODEL", "ANALYST_DB", "VISUAL", "EDITOR",
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "ANTHROPIC_API_KEY",
+    "ANTHROPIC_BASE_URL",
+    "OLLAMA_BASE_URL",
+    "ANALYST_MODEL",
+    "ANALYST_DB",
+    "VISUAL",
+    "EDITOR",
 )
 
 
@@ -60,7 +67,9 @@ def sample_db_master(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
     before = master.stat()
     yield master
     after = master.stat()  # every test shares this file through a hard link: none may change it
-    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns), "a test wrote to the shared sample database"
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns), (
+        "a test wrote to the shared sample database"
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -47,7 +47,11 @@ def events_of(events: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
 
 
 def run_sql_reply(sql: str, text: str = "", usage: tuple[int, int] = (100, 20)) -> dict[str, Any]:
-    return {"text": text, "tool_calls": [{"name": "run_sql", "arguments": {"sql": sql}}], "usage": {"input_tokens": usage[0], "output_tokens": usage[1]}}
+    return {
+        "text": text,
+        "tool_calls": [{"name": "run_sql", "arguments": {"sql": sql}}],
+        "usage": {"input_tokens": usage[0], "output_tokens": usage[1]},
+    }
 
 
 def text_reply(text: str, usage: tuple[int, int] = (50, 10)) -> dict[str, Any]:

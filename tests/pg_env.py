@@ -71,7 +71,9 @@ class PgEnv:
         params = conninfo_to_dict(self.admin_dsn)
         params.pop("password", None)
         extra = {"password": self.password} if password else {}
-        return make_conninfo("", **{**params, "user": self.roles.get(role, role), "dbname": dbname or self.dbname, **extra})
+        return make_conninfo(
+            "", **{**params, "user": self.roles.get(role, role), "dbname": dbname or self.dbname, **extra}
+        )
 
     def url_with_password(self) -> str:
         from psycopg.conninfo import conninfo_to_dict
@@ -130,7 +132,11 @@ def pg() -> Iterator[PgEnv]:
     try:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(db))
         for role in roles.values():
-            admin.execute(sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOINHERIT PASSWORD {}").format(role, sql.Literal(env.password)))
+            admin.execute(
+                sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOINHERIT PASSWORD {}").format(
+                    role, sql.Literal(env.password)
+                )
+            )
         admin.execute(sql.SQL("ALTER ROLE {} SET default_transaction_read_only = on").format(roles["ro"]))
         admin.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(db))
         for role in roles.values():
@@ -141,9 +147,11 @@ def pg() -> Iterator[PgEnv]:
             conn.execute(SCHEMA_SQL)
             for role in roles.values():
                 conn.execute(sql.SQL("GRANT USAGE ON SCHEMA public, ops TO {}").format(role))
-            conn.execute(sql.SQL(
-                "GRANT SELECT ON customers, products, orders, order_items, order_totals, audit_log, ops.shipments TO {}"
-            ).format(roles["ro"]))
+            conn.execute(
+                sql.SQL(
+                    "GRANT SELECT ON customers, products, orders, order_items, order_totals, audit_log, ops.shipments TO {}"
+                ).format(roles["ro"])
+            )
             conn.execute(sql.SQL("GRANT SELECT, INSERT ON orders TO {}").format(roles["writer"]))
             conn.execute(sql.SQL("GRANT CREATE ON SCHEMA ops TO {}").format(roles["creator"]))
             conn.execute(sql.SQL("GRANT SELECT ON customers TO {}").format(roles["filereader"]))
@@ -169,7 +177,10 @@ def _drop_database(admin: Any, db: Any, name: str, patience: float = 120.0) -> N
 
     deadline = time.monotonic() + patience
     while True:
-        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [name])
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
+        )
         try:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(db))
             return

@@ -69,15 +69,17 @@ def test_help_imports_no_heavy_packages() -> None:
 
 
 def test_help_runs_without_heavy_imports_via_main() -> None:
-    code = (
-        "import sys\nfrom analyst.cli import main\n"
-        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-    )
+    code = "import sys\nfrom analyst.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
     loaded = _modules_after(code)
     assert not loaded & {"textual", "openai", "anthropic", "duckdb"}
 
 
 @pytest.mark.parametrize("package", ["agents", "tools", "sessions", "analyst"])
 def test_packages_resolve_inside_this_repository(package: str) -> None:
-    out = subprocess.run([sys.executable, "-c", f"import {package}; print({package}.__file__)"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", f"import {package}; print({package}.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert Path(out.stdout.strip()).resolve().is_relative_to(REPO)

@@ -118,8 +118,7 @@ class Catalog:
         matches = [
             t
             for t in self.tables
-            if t.name.lower() == lowered
-            and (wanted_schema is None or t.schema.lower() == wanted_schema)
+            if t.name.lower() == lowered and (wanted_schema is None or t.schema.lower() == wanted_schema)
         ]
         if wanted_schema is None and len(matches) > 1:
             preferred = [t for t in matches if t.schema.lower() == self.default_schema.lower()]
@@ -273,25 +272,28 @@ def without_columns(catalog: Catalog, patterns: tuple[str, ...]) -> Catalog:
             continue
         pk = table.primary_key if not any(hidden(table.qualified, c) for c in table.primary_key) else ()
         fks = tuple(
-            fk for fk in table.foreign_keys
+            fk
+            for fk in table.foreign_keys
             if not any(hidden(table.qualified, c) for c in fk.columns)
             and not any(hidden(fk.ref_table, c) for c in fk.ref_columns)
         )
         cleaned.append(replace(table, primary_key=pk, foreign_keys=fks))
     # Foreign keys of other tables may point at a hidden column.
     cleaned = [
-        replace(t, foreign_keys=tuple(
-            fk for fk in t.foreign_keys if not any(hidden(fk.ref_table, c) for c in fk.ref_columns)
-        )) if t.foreign_keys else t
+        replace(
+            t,
+            foreign_keys=tuple(fk for fk in t.foreign_keys if not any(hidden(fk.ref_table, c) for c in fk.ref_columns)),
+        )
+        if t.foreign_keys
+        else t
         for t in cleaned
     ]
     context = replace(
         catalog.context,
-        join_hints=tuple(
-            h for h in catalog.context.join_hints if not (hint_hidden(h.left) or hint_hidden(h.right))
-        ),
+        join_hints=tuple(h for h in catalog.context.join_hints if not (hint_hidden(h.left) or hint_hidden(h.right))),
         column_descriptions={
-            key: text for key, text in catalog.context.column_descriptions.items()
+            key: text
+            for key, text in catalog.context.column_descriptions.items()
             if not _describes_hidden(key, tables, patterns)
         },
     )
@@ -328,7 +330,8 @@ def scrub_hidden(text: str, hidden: frozenset[str] | set[str], written: str = ""
     if not hidden:
         return text
     word = re.compile(
-        r"(?<![A-Za-z0-9_$])(" + "|".join(re.escape(h) for h in sorted(hidden, key=len, reverse=True))
+        r"(?<![A-Za-z0-9_$])("
+        + "|".join(re.escape(h) for h in sorted(hidden, key=len, reverse=True))
         + r")(?![A-Za-z0-9_$])",
         re.IGNORECASE,
     )

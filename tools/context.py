@@ -120,9 +120,7 @@ def _joins(path: Path, section: Any) -> tuple[JoinHint, ...]:
             value = item.get(key)
             parts = value.split(".") if isinstance(value, str) else []
             if not 2 <= len(parts) <= 3 or "" in parts:
-                raise ValueError(
-                    f"{path}: {where}.{key} must be 'table.column' or 'schema.table.column'"
-                )
+                raise ValueError(f"{path}: {where}.{key} must be 'table.column' or 'schema.table.column'")
             sides.append(value)
         hints.append(JoinHint(sides[0], sides[1], source="context"))
     return tuple(hints)
@@ -210,10 +208,7 @@ def with_context(catalog: Catalog, context: Context) -> Catalog:
 
     tables: list[Table] = []
     for table in catalog.tables:
-        columns = tuple(
-            _with_comment(col, column_desc.get((table.qualified, col.name)))
-            for col in table.columns
-        )
+        columns = tuple(_with_comment(col, column_desc.get((table.qualified, col.name))) for col in table.columns)
         comment = table.comment or table_desc.get(table.qualified)
         if columns != table.columns or comment != table.comment:
             table = dataclasses.replace(table, columns=columns, comment=comment)
@@ -255,8 +250,7 @@ class TableLookup:
             bare.setdefault(table.name.lower(), []).append(table)
         default = catalog.default_schema.lower()
         self._bare = {
-            key: next((t for t in found if t.schema.lower() == default), found[0])
-            for key, found in bare.items()
+            key: next((t for t in found if t.schema.lower() == default), found[0]) for key, found in bare.items()
         }
 
     def table(self, name: str) -> Table | None:

@@ -92,14 +92,10 @@ def assemble(blocks: Sequence[str], hint_lines: Sequence[str]) -> str:
     return "\n\n".join(parts)
 
 
-def render_ddl(
-    tables: Sequence[Table | TableChoice], join_hints: Sequence[JoinHint], dialect: str
-) -> str:
+def render_ddl(tables: Sequence[Table | TableChoice], join_hints: Sequence[JoinHint], dialect: str) -> str:
     """Tables (whole, or a TableChoice's columns) then `-- a.x can be joined with b.y` lines."""
     blocks = [
-        render_table(t, t.columns, dialect)
-        if isinstance(t, Table)
-        else render_table(t.table, t.columns, dialect)
+        render_table(t, t.columns, dialect) if isinstance(t, Table) else render_table(t.table, t.columns, dialect)
         for t in tables
     ]
     return assemble(blocks, [h.render() for h in join_hints])

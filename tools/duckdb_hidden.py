@@ -71,7 +71,7 @@ def query_outputs(node: Any, aliases: list[str]) -> set[str]:
             names.append(None)
     if aliases and not widths_known:
         return out
-    return out | {n for n in names[len(aliases):] if n}
+    return out | {n for n in names[len(aliases) :] if n}
 
 
 _MULTI_COLUMN_FUNCTIONS = frozenset({"unnest", "unpack", "struct_unpack"})
@@ -88,7 +88,9 @@ def _may_be_several_columns(item: dict[str, Any]) -> bool:
             cls = node.get("class")
             if cls == "SUBQUERY":
                 continue
-            if cls == "STAR" or (cls == "FUNCTION" and fold(str(node.get("function_name", ""))) in _MULTI_COLUMN_FUNCTIONS):
+            if cls == "STAR" or (
+                cls == "FUNCTION" and fold(str(node.get("function_name", ""))) in _MULTI_COLUMN_FUNCTIONS
+            ):
                 return True
             stack.extend(node.values())
     return False

@@ -23,13 +23,9 @@ from tools.functions import (
 from tools.guard import Problem
 from tools.guard_schema import fold, resolve_name
 
-_ALLOWED_REFS = frozenset(
-    {"BASE_TABLE", "TABLE_FUNCTION", "JOIN", "SUBQUERY", "EMPTY", "PIVOT", "EXPRESSION_LIST"}
-)
+_ALLOWED_REFS = frozenset({"BASE_TABLE", "TABLE_FUNCTION", "JOIN", "SUBQUERY", "EMPTY", "PIVOT", "EXPRESSION_LIST"})
 # Every other TableReferenceType DuckDB has; SHOW_REF is what DESCRIBE/SUMMARIZE/SHOW become.
-_REFUSED_REFS = frozenset(
-    {"SHOW_REF", "COLUMN_DATA", "DELIM_GET", "BOUND_TABLE_REF", "CTE", "INVALID"}
-)
+_REFUSED_REFS = frozenset({"SHOW_REF", "COLUMN_DATA", "DELIM_GET", "BOUND_TABLE_REF", "CTE", "INVALID"})
 _CALL_CLASSES = frozenset({"FUNCTION", "WINDOW", "AGGREGATE"})
 
 _local = threading.local()
@@ -76,8 +72,7 @@ def duckdb_cross_check(sql: str, catalog: Catalog | None) -> list[Problem]:
         return [
             Problem(
                 "not_a_query",
-                f"DuckDB reads this as a {statements[0].type.name} statement; only a SELECT "
-                "query may run.",
+                f"DuckDB reads this as a {statements[0].type.name} statement; only a SELECT query may run.",
             )
         ]
     row = con.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()
@@ -146,8 +141,12 @@ class _Walker:
             if modifier.get("type") == "ORDER_MODIFIER":
                 for order in modifier.get("orders") or []:
                     expression = order.get("expression") if isinstance(order, dict) else None
-                    if (isinstance(expression, dict) and expression.get("class") == "STAR" and not expression.get("relation_name")
-                            and expression.get("query_location") == _NO_LOCATION):  # written `ALL`, not `COLUMNS(*)`
+                    if (
+                        isinstance(expression, dict)
+                        and expression.get("class") == "STAR"
+                        and not expression.get("relation_name")
+                        and expression.get("query_location") == _NO_LOCATION
+                    ):  # written `ALL`, not `COLUMNS(*)`
                         self.order_by_all.add(id(expression))
         for holder in dicts_with_key(node, "cte_map"):
             cte_map = holder.get("cte_map")
@@ -176,9 +175,7 @@ class _Walker:
             # nor `info.email`, a field of a visible struct column.
             if len(parts) == 1 and id(node) in self.bound_columns:
                 return  # `email` of a CTE or subquery in its own FROM that defines `email`
-            if last in self.hidden_names and (
-                len(parts) == 1 or last in self.row_names.get(parts[-2], set())
-            ):
+            if last in self.hidden_names and (len(parts) == 1 or last in self.row_names.get(parts[-2], set())):
                 self.problems.append(
                     Problem(
                         "unknown_column",
@@ -231,7 +228,9 @@ class _Walker:
             self._check_hidden(node)
         self._walk(node, visible)
 
-    def _mark_bound_columns(self, select: dict[str, Any], direct: list[dict[str, Any]], visible: frozenset[str]) -> None:
+    def _mark_bound_columns(
+        self, select: dict[str, Any], direct: list[dict[str, Any]], visible: frozenset[str]
+    ) -> None:
         """Find the unqualified refs to a hidden column's name that DuckDB must bind to a CTE or
         subquery column in this SELECT's own FROM (the same rule as
         tools.guard_hidden._bound_to_visible): in the SELECT's own clauses, no table with that
@@ -244,7 +243,9 @@ class _Walker:
         cte_map = select.get("cte_map")
         if isinstance(cte_map, dict) and cte_map.get("map"):  # the main query sees its own CTEs
             visible = visible | {fold(str(entry.get("key", ""))) for entry in cte_map["map"]}
-        here_hidden = {fold(h) for t in direct if id(t) in self.hidden_nodes for h in self.hidden_nodes[id(t)].hidden_columns}
+        here_hidden = {
+            fold(h) for t in direct if id(t) in self.hidden_nodes for h in self.hidden_nodes[id(t)].hidden_columns
+        }
         outputs: set[str] = set()
         for item in from_items(select.get("from_table")):
             outputs |= self._outputs_of(item, visible)
@@ -301,8 +302,7 @@ class _Walker:
             self.problems.append(
                 Problem(
                     "forbidden_statement",
-                    "DESCRIBE, SUMMARIZE and SHOW are not allowed; select from the data "
-                    "tables instead.",
+                    "DESCRIBE, SUMMARIZE and SHOW are not allowed; select from the data tables instead.",
                 )
             )
             return
@@ -353,7 +353,9 @@ class _Walker:
     def _table_function(self, function: dict[str, Any]) -> None:
         name = fold(str(function.get("function_name", "")))
         if (
-            function.get("schema") or function.get("catalog") or name not in self.table_functions
+            function.get("schema")
+            or function.get("catalog")
+            or name not in self.table_functions
             or self._user_defined(name)
         ):
             self.problems.append(

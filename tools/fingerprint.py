@@ -53,7 +53,9 @@ def iso_duration(value: dt.timedelta) -> str:
     minutes, rest = divmod(rest, 60_000_000)
     seconds, fraction = divmod(rest, 1_000_000)
     second_text = f"{seconds}.{fraction:06d}".rstrip("0") if fraction else str(seconds) if seconds else ""
-    clock = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "") + (f"{second_text}S" if second_text else "")
+    clock = (
+        (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "") + (f"{second_text}S" if second_text else "")
+    )
     if not days and not clock:
         return "PT0S"
     return f"{sign}P" + (f"{days}D" if days else "") + (f"T{clock}" if clock else "")

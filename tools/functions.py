@@ -170,14 +170,11 @@ RegrSxy RegrSyy ToBinary Translate Trunc Typeof Unicode ExplodingGenerateSeries 
 JustifyHours JustifyInterval MakeInterval RegexpCount RegexpInstr RegexpSubstr SHA2Digest
 StringToArray WidthBucket And Or Xor Collate ArrayContainedBy JSONBContainsAllTopKeys
 JSONBContainsAnyTopKeys JSONBContainsTopKey JSONBPathExists JSONBDeleteAtPath
-"""
-    .split()
+""".split()
 )
 
 # sqlglot classes allowed in FROM position (table functions).
-SAFE_TABLE_CLASSES = frozenset(
-    {"GenerateSeries", "ExplodingGenerateSeries", "Unnest", "Explode", "ExplodeOuter"}
-)
+SAFE_TABLE_CLASSES = frozenset({"GenerateSeries", "ExplodingGenerateSeries", "Unnest", "Explode", "ExplodeOuter"})
 
 # Why a known-dangerous name is refused, so the model gets an actionable message.
 REFUSED_HINTS: dict[str, str] = {
@@ -252,9 +249,7 @@ def call_name(node: exp.Func, dialect: str) -> str:
     return fold(match.group(1) if match else node.sql_name())
 
 
-def check_functions(
-    tree: exp.Expression, dialect: str
-) -> tuple[tuple[str, ...], list[ProblemSpec]]:
+def check_functions(tree: exp.Expression, dialect: str) -> tuple[tuple[str, ...], list[ProblemSpec]]:
     """Every function call in the tree must be on the allowlist for its position (FROM or not)."""
     names: dict[str, None] = {}
     problems: list[ProblemSpec] = []
@@ -269,24 +264,30 @@ def check_functions(
         if isinstance(node.parent, exp.Dot) and node.arg_key == "expression":
             # `public.upper(x)` parses as Dot(public, Upper(x)): the allowlist would see only
             # `upper` while the engine calls a function of that schema (DuckDB: `x.upper()`).
-            problems.append((
-                "function_not_allowed",
-                f"Call {name}() directly: write {name}(x), not schema.{name}(x) or x.{name}().",
-            ))
+            problems.append(
+                (
+                    "function_not_allowed",
+                    f"Call {name}() directly: write {name}(x), not schema.{name}(x) or x.{name}().",
+                )
+            )
             continue
         if isinstance(node.parent, _TABLE_POSITIONS) and node.arg_key == "this":
             kind = type(node).__name__
             if not (name in table_names if anonymous else kind in SAFE_TABLE_CLASSES):
-                problems.append((
-                    "table_function_not_allowed",
-                    f"The table function {name}() is not allowed because {refusal_reason(name)}. "
-                    f"In FROM use catalog tables, CTEs, subqueries or only: "
-                    f"{', '.join(sorted(table_names))}.",
-                ))
+                problems.append(
+                    (
+                        "table_function_not_allowed",
+                        f"The table function {name}() is not allowed because {refusal_reason(name)}. "
+                        f"In FROM use catalog tables, CTEs, subqueries or only: "
+                        f"{', '.join(sorted(table_names))}.",
+                    )
+                )
         elif not (name in scalar_names if anonymous else type(node).__name__ in SAFE_CLASSES):
-            problems.append((
-                "function_not_allowed",
-                f"The function {name}() is not allowed because {refusal_reason(name)}. Use "
-                "standard aggregate, window, date/time, string, math or list functions instead.",
-            ))
+            problems.append(
+                (
+                    "function_not_allowed",
+                    f"The function {name}() is not allowed because {refusal_reason(name)}. Use "
+                    "standard aggregate, window, date/time, string, math or list functions instead.",
+                )
+            )
     return tuple(names), problems

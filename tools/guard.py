@@ -140,9 +140,7 @@ def _check(
     tables, in_scope, table_problems = _tables(tree, catalog, dialect)
     problems += table_problems
     if catalog is not None:
-        problems += [
-            Problem(*spec) for spec in hidden_column_problems(tree, catalog, dialect, in_scope)
-        ]
+        problems += [Problem(*spec) for spec in hidden_column_problems(tree, catalog, dialect, in_scope)]
     if catalog is not None and not problems:
         problems += [Problem(*spec) for spec in column_problems(tree, catalog, dialect, in_scope)]
     regenerated, regen_problems = _regenerate(tree, dialect)
@@ -153,9 +151,7 @@ def _check(
             problems += list(cross_check(runs))
         except Exception as error:  # noqa: BLE001 - a failing checker must not let SQL through
             _log.warning("cross-check failed: %r", error)
-            problems.append(
-                Problem("cross_check_failed", "The engine could not check this query; simplify it.")
-            )
+            problems.append(Problem("cross_check_failed", "The engine could not check this query; simplify it."))
     return _verdict(sql, runs, problems, tables, functions, regenerated if as_typed else None)
 
 
@@ -171,7 +167,6 @@ def _verdict(
     return Verdict(not unique, sql_in, sql, unique, tables, functions, checked)
 
 
-
 def _forbidden_nodes(tree: exp.Expression) -> list[Problem]:
     """Layer 2b: statements hidden anywhere in the tree, SELECT INTO and locking clauses."""
     problems: list[Problem] = []
@@ -179,9 +174,7 @@ def _forbidden_nodes(tree: exp.Expression) -> list[Problem]:
     for node in tree.walk():
         if isinstance(node, exp.Select):
             if node.args.get("into"):
-                problems.append(
-                    Problem("select_into", "SELECT ... INTO creates a table; remove the INTO part.")
-                )
+                problems.append(Problem("select_into", "SELECT ... INTO creates a table; remove the INTO part."))
             if node.args.get("locks"):
                 problems.append(
                     Problem(
@@ -246,7 +239,6 @@ def _row_type_casts(tree: exp.Expression, catalog: Catalog | None) -> list[Probl
     return []
 
 
-
 def _tables(
     tree: exp.Expression, catalog: Catalog | None, dialect: str
 ) -> tuple[tuple[str, ...], list[Table], list[Problem]]:
@@ -263,14 +255,11 @@ def _tables(
             problems.append(
                 Problem(
                     "unknown_table",
-                    f"{table.sql(dialect=dialect)} is not a table name; write table or "
-                    "schema.table.",
+                    f"{table.sql(dialect=dialect)} is not a table name; write table or schema.table.",
                 )
             )
             continue
-        if not table.args.get("db") and not table.args.get("catalog") and _cte_in_scope(
-            table, dialect
-        ):
+        if not table.args.get("db") and not table.args.get("catalog") and _cte_in_scope(table, dialect):
             continue
         ref = table_ref(table, catalog, dialect)
         if ref.problem is not None:
@@ -299,9 +288,7 @@ def _cte_in_scope(table: exp.Table, dialect: str) -> bool:
             if index < len(ctes) and node.args.get("recursive"):
                 body = ctes[index].this
                 recursive_term = body.expression if isinstance(body, exp.Union) else None
-                if _cte_name(ctes[index], dialect) == wanted and any(
-                    step is recursive_term for step in path
-                ):
+                if _cte_name(ctes[index], dialect) == wanted and any(step is recursive_term for step in path):
                     return True
         else:
             with_ = node.args.get("with_")

@@ -104,12 +104,14 @@ def hidden_column_problems(
     names = ", ".join(dict.fromkeys(t.name for t in hidden_tables))
     example = hidden_tables[0]
     listed = ", ".join(c.name for c in example.columns[:6])
-    return [(
-        "hidden_columns",
-        f"{names} has columns the analyst may not read, so the query may not use "
-        f"{', '.join(reasons)} with it. List the columns you need explicitly, e.g. "
-        f"SELECT {listed} FROM {example.name}.",
-    )]
+    return [
+        (
+            "hidden_columns",
+            f"{names} has columns the analyst may not read, so the query may not use "
+            f"{', '.join(reasons)} with it. List the columns you need explicitly, e.g. "
+            f"SELECT {listed} FROM {example.name}.",
+        )
+    ]
 
 
 # The clauses of a SELECT whose unqualified column names the engine binds to that SELECT's own
@@ -117,7 +119,9 @@ def hidden_column_problems(
 _OWN_LEVEL_CLAUSES = frozenset({"expressions", "where", "group", "having", "qualify", "order", "windows", "distinct"})
 
 
-def _bound_to_visible(column: exp.Column, ident: exp.Identifier, hidden_by_table: dict[str, set[str]], dialect: str) -> bool:
+def _bound_to_visible(
+    column: exp.Column, ident: exp.Identifier, hidden_by_table: dict[str, set[str]], dialect: str
+) -> bool:
     """Whether an unqualified column with a hidden column's name certainly reads something else.
 
     True only when the engine must bind it to a CTE or subquery in its own SELECT's FROM: the
@@ -153,7 +157,11 @@ def _row_name_is_a_column(column: exp.Column, in_scope: list[Table], dialect: st
         return False
     wanted = _engine_key(column.this, dialect)
     for table in _direct_tables(select):
-        if table.args.get("catalog") is None and table.args.get("db") is None and _visible_cte(table, dialect) is not None:
+        if (
+            table.args.get("catalog") is None
+            and table.args.get("db") is None
+            and _visible_cte(table, dialect) is not None
+        ):
             continue  # a CTE: judged by its outputs below
         alias = table.args.get("alias")
         if isinstance(alias, exp.TableAlias) and alias.columns or table.args.get("pivots"):
@@ -181,7 +189,9 @@ def _own_select(column: exp.Column) -> exp.Select | None:
     while node is not None:
         if isinstance(node, exp.Select):
             return node if child.arg_key in _OWN_LEVEL_CLAUSES else None
-        if isinstance(node, (exp.Query, exp.Subquery, exp.Lambda, exp.Join, exp.From, exp.With, exp.CTE, exp.Lateral, exp.Table)):
+        if isinstance(
+            node, (exp.Query, exp.Subquery, exp.Lambda, exp.Join, exp.From, exp.With, exp.CTE, exp.Lateral, exp.Table)
+        ):
             return None
         child, node = node, node.parent
     return None
@@ -267,7 +277,7 @@ def _query_outputs(query: exp.Expression, alias_columns: list[exp.Identifier], d
             names.append(None)  # an engine-made name: not counted
     if alias_columns and not widths_known:
         return out
-    out |= {n for n in names[len(alias_columns):] if n}
+    out |= {n for n in names[len(alias_columns) :] if n}
     return out
 
 
@@ -278,7 +288,11 @@ def _may_be_several_columns(projection: exp.Expression) -> bool:
         return True
     if isinstance(inner, exp.Column) and isinstance(inner.this, exp.Star):
         return True
-    if isinstance(inner, exp.Func) and {fold(inner.sql_name()), fold(inner.name or "")} & {"unnest", "unpack", "struct_unpack"}:
+    if isinstance(inner, exp.Func) and {fold(inner.sql_name()), fold(inner.name or "")} & {
+        "unnest",
+        "unpack",
+        "struct_unpack",
+    }:
         return True
     return any(
         isinstance(n, exp.Columns) or (isinstance(n, exp.Star) and not isinstance(n.parent, exp.Count))
@@ -301,7 +315,7 @@ def _visible_cte(table: exp.Table, dialect: str) -> exp.CTE | None:
             index = next((i for i, cte in enumerate(ctes) if cte is child), len(ctes))
             if index < len(ctes) and _cte_key(ctes[index], dialect) == wanted:
                 return _SELF
-            if any(_cte_key(cte, dialect) == wanted for cte in ctes[index + 1:]):
+            if any(_cte_key(cte, dialect) == wanted for cte in ctes[index + 1 :]):
                 return _SELF  # a later CTE of that name (visible to a RECURSIVE WITH): unsure
             for cte in reversed(ctes[:index]):
                 if _cte_key(cte, dialect) == wanted:

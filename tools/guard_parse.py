@@ -135,9 +135,7 @@ def arrow_lambda_problems(sql: str, tree: exp.Expression, dialect: str) -> list[
     except SqlglotError:
         tokens = []
     keywords = sum(
-        1
-        for tok in tokens
-        if tok.text.lower() == "lambda" and tok.token_type.name not in ("STRING", "IDENTIFIER")
+        1 for tok in tokens if tok.text.lower() == "lambda" and tok.token_type.name not in ("STRING", "IDENTIFIER")
     )
     if lambdas <= keywords:
         return []

@@ -79,9 +79,7 @@ def is_system_relation(name: str, schema: str | None) -> bool:
     return name.lower().startswith(SYSTEM_PREFIXES) or name.lower() == "information_schema"
 
 
-def resolve_name(
-    name: str, quoted: bool, schema: str | None, catalog: Catalog | None, dialect: str
-) -> TableRef:
+def resolve_name(name: str, quoted: bool, schema: str | None, catalog: Catalog | None, dialect: str) -> TableRef:
     """Resolve one relation name (already split into schema and name) against the catalog."""
     written_key = name if (dialect == "postgres" and quoted) else fold(name)
     schema_key = fold(schema) if schema is not None and dialect != "postgres" else schema
@@ -95,35 +93,49 @@ def resolve_name(
         return TableRef(matches[0].qualified, matches[0])
     shown = f"{schema}.{name}" if schema else name
     if catalog is not None and matches:
-        return TableRef(None, problem=(
-            "system_catalog",
-            f"{shown} looks like a system view; write it with its schema, "
-            f"{matches[0].qualified}.",
-        ))
+        return TableRef(
+            None,
+            problem=(
+                "system_catalog",
+                f"{shown} looks like a system view; write it with its schema, {matches[0].qualified}.",
+            ),
+        )
     if is_system_relation(name, schema):
-        return TableRef(None, problem=(
-            "system_catalog",
-            f"{shown} is a system catalog or engine view, which the analyst may not read. "
-            f"Query the data tables instead.{_table_list(catalog)}",
-        ))
+        return TableRef(
+            None,
+            problem=(
+                "system_catalog",
+                f"{shown} is a system catalog or engine view, which the analyst may not read. "
+                f"Query the data tables instead.{_table_list(catalog)}",
+            ),
+        )
     if quoted and _PATH_LIKE.search(name):
-        return TableRef(None, problem=(
-            "file_path_table",
-            "A quoted file path or URL in FROM reads a file, which is not allowed. "
-            f"Query the data tables instead.{_table_list(catalog)}",
-        ))
+        return TableRef(
+            None,
+            problem=(
+                "file_path_table",
+                "A quoted file path or URL in FROM reads a file, which is not allowed. "
+                f"Query the data tables instead.{_table_list(catalog)}",
+            ),
+        )
     if catalog is None:
         return TableRef(shown)
     if schema is None and named:
-        return TableRef(None, problem=(
+        return TableRef(
+            None,
+            problem=(
+                "unknown_table",
+                f"Table {name} is not in the default schema; write it as {named[0].qualified}.",
+            ),
+        )
+    return TableRef(
+        None,
+        problem=(
             "unknown_table",
-            f"Table {name} is not in the default schema; write it as {named[0].qualified}.",
-        ))
-    return TableRef(None, problem=(
-        "unknown_table",
-        f"Table {shown} does not exist or is not available to the analyst."
-        f"{_did_you_mean(shown, _table_names(catalog))}{_table_list(catalog)}",
-    ))
+            f"Table {shown} does not exist or is not available to the analyst."
+            f"{_did_you_mean(shown, _table_names(catalog))}{_table_list(catalog)}",
+        ),
+    )
 
 
 def table_ref(table: exp.Table, catalog: Catalog | None, dialect: str) -> TableRef:
@@ -132,11 +144,13 @@ def table_ref(table: exp.Table, catalog: Catalog | None, dialect: str) -> TableR
     db = table.args.get("db")
     catalog_part = table.args.get("catalog")
     if catalog_part is not None:
-        return TableRef(None, problem=(
-            "system_catalog" if (catalog_part.name.lower() in SYSTEM_SCHEMAS) else "unknown_table",
-            f"Database-qualified names such as {table.sql()} are not allowed; write "
-            "schema.table or just table.",
-        ))
+        return TableRef(
+            None,
+            problem=(
+                "system_catalog" if (catalog_part.name.lower() in SYSTEM_SCHEMAS) else "unknown_table",
+                f"Database-qualified names such as {table.sql()} are not allowed; write schema.table or just table.",
+            ),
+        )
     schema = db.name if isinstance(db, exp.Identifier) else None
     schema_quoted = bool(isinstance(db, exp.Identifier) and db.quoted)
     if schema is not None and dialect == "postgres" and not schema_quoted:
@@ -161,15 +175,16 @@ def _did_you_mean(written: str, choices: list[str]) -> str:
     from rapidfuzz import fuzz, process  # only needed when something is misspelt
 
     hits = process.extract(
-        written.lower(), {c: c.lower() for c in choices}, scorer=fuzz.WRatio, limit=3,
+        written.lower(),
+        {c: c.lower() for c in choices},
+        scorer=fuzz.WRatio,
+        limit=3,
         score_cutoff=60,
     )
     return f" Did you mean: {', '.join(hit[2] for hit in hits)}?" if hits else ""
 
 
-def column_problems(
-    tree: exp.Expression, catalog: Catalog, dialect: str, in_scope: list[Table]
-) -> list[ProblemSpec]:
+def column_problems(tree: exp.Expression, catalog: Catalog, dialect: str, in_scope: list[Table]) -> list[ProblemSpec]:
     """Unknown or ambiguous columns, found by running sqlglot's `qualify` on a copy.
 
     `qualify` also fails on constructs it does not model; those failures are ignored, so valid
@@ -177,8 +192,11 @@ def column_problems(
     """
     try:
         qualify(
-            tree.copy(), schema=_prepared(catalog, dialect).schema(), dialect=dialect,
-            db=catalog.default_schema, validate_qualify_columns=True,
+            tree.copy(),
+            schema=_prepared(catalog, dialect).schema(),
+            dialect=dialect,
+            db=catalog.default_schema,
+            validate_qualify_columns=True,
         )
         return []
     except OptimizeError as error:
@@ -193,18 +211,22 @@ def column_problems(
     holders = [t for t in in_scope if t.column(name) is not None]
     known = _names_defined_in(tree) | _PSEUDO_COLUMNS.get(dialect, frozenset())
     if table_alias and table_alias.lower() not in _relation_names(tree) | known:
-        return [(
-            "unknown_column",
-            f"{table_alias}.{name} uses {table_alias}, which is not a table or alias in the "
-            "FROM clause; use one of the aliases defined there.",
-        )]
+        return [
+            (
+                "unknown_column",
+                f"{table_alias}.{name} uses {table_alias}, which is not a table or alias in the "
+                "FROM clause; use one of the aliases defined there.",
+            )
+        ]
     if len(holders) >= 2 and not table_alias:
         first = holders[0].name
-        return [(
-            "ambiguous_column",
-            f"Column {name} exists in more than one table "
-            f"({', '.join(t.name for t in holders)}); qualify it, e.g. {first}.{name}.",
-        )]
+        return [
+            (
+                "ambiguous_column",
+                f"Column {name} exists in more than one table "
+                f"({', '.join(t.name for t in holders)}); qualify it, e.g. {first}.{name}.",
+            )
+        ]
     if holders or lowered in known:
         return []
     return [("unknown_column", unknown_column_message(name, in_scope))]
@@ -215,9 +237,7 @@ def unknown_column_message(name: str, in_scope: list[Table]) -> str:
     the message never confirms that a hidden column exists (suggestions come from visible ones)."""
     columns = list(dict.fromkeys(c.name for t in in_scope for c in t.columns))
     where = ", ".join(t.name for t in in_scope) or "the tables in scope"
-    listing = "; ".join(
-        f"{t.name} has: {', '.join(c.name for c in t.columns[:40])}" for t in in_scope[:4]
-    )
+    listing = "; ".join(f"{t.name} has: {', '.join(c.name for c in t.columns[:40])}" for t in in_scope[:4])
     return (
         f"Column {name} does not exist in {where}.{_did_you_mean(name, columns)}"
         f"{' (' + listing + ')' if listing else ''}"

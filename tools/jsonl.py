@@ -20,7 +20,9 @@ def decode_text(data: bytes, source: object) -> str:
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
-        raise JsonlError(f"{source} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8") from None
+        raise JsonlError(
+            f"{source} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8"
+        ) from None
 
 
 def jsonl_objects(text: str, source: object, hint: str = "") -> list[tuple[int, dict[str, Any]]]:

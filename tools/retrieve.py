@@ -53,10 +53,15 @@ class SchemaSlice:
 # --- the index -------------------------------------------------------------------------------
 
 _K1, _B = 1.2, 0.75
-_WEIGHTS = {"name": 3.0, "description": 1.5, "columns": 1.5, "comments": 1.0, "values": 1.0,
-            "glossary": 1.0}
-_LABELS = {"name": "name", "description": "description", "columns": "columns",
-           "comments": "column comments", "values": "sample values", "glossary": "glossary"}
+_WEIGHTS = {"name": 3.0, "description": 1.5, "columns": 1.5, "comments": 1.0, "values": 1.0, "glossary": 1.0}
+_LABELS = {
+    "name": "name",
+    "description": "description",
+    "columns": "columns",
+    "comments": "column comments",
+    "values": "sample values",
+    "glossary": "glossary",
+}
 _PRIMARY_SHARE = 0.3  # tables scoring at least this share of the best go in first ...
 _MAX_PRIMARY = 10  # ... but no more than this many
 _COMPACT_MATCHES = 3  # matching columns shown in a table's first, compact form
@@ -99,9 +104,10 @@ class Retriever:
         n = len(self.tables)
         position = {t.qualified: i for i, t in enumerate(self.tables)}
         lookup = TableLookup(catalog)
-        self.keys = [{c.lower() for c in t.primary_key}
-                     | {c.lower() for fk in t.foreign_keys for c in fk.columns}
-                     for t in self.tables]
+        self.keys = [
+            {c.lower() for c in t.primary_key} | {c.lower() for fk in t.foreign_keys for c in fk.columns}
+            for t in self.tables
+        ]
         self.adjacent: list[set[int]] = [set() for _ in range(n)]
         self.hints: list[tuple[JoinHint, int, int, str]] = []  # hint, left, right, its line
         self.hints_of: list[list[int]] = [[] for _ in range(n)]
@@ -126,14 +132,21 @@ class Retriever:
         col_df: dict[str, int] = {}
         name_df: dict[str, int] = {}
         for i, table in enumerate(self.tables):
-            fields = {"name": identifier_terms(table.name),
-                      "description": text_terms(table.comment or ""),
-                      "columns": [], "comments": [], "values": [], "glossary": glossary[i]}
+            fields = {
+                "name": identifier_terms(table.name),
+                "description": text_terms(table.comment or ""),
+                "columns": [],
+                "comments": [],
+                "values": [],
+                "glossary": glossary[i],
+            }
             cols = []
             for col in table.columns:
-                col_fields = {"columns": identifier_terms(col.name),
-                              "comments": text_terms(col.comment or ""),
-                              "values": [t for s in col.samples for t in text_terms(s)]}
+                col_fields = {
+                    "columns": identifier_terms(col.name),
+                    "comments": text_terms(col.comment or ""),
+                    "values": [t for s in col.samples for t in text_terms(s)],
+                }
                 for key, terms in col_fields.items():
                     fields[key].extend(terms)
                 tf = _weigh(col_fields)
@@ -197,8 +210,7 @@ class Retriever:
         full_tokens = estimate_tokens(self.full_ddl)
         if len(self.full_ddl) <= max_chars(budget):
             choices = tuple(
-                TableChoice(t, t.columns, scores.get(i, 0.0), "whole schema fits")
-                for i, t in enumerate(self.tables)
+                TableChoice(t, t.columns, scores.get(i, 0.0), "whole schema fits") for i, t in enumerate(self.tables)
             )
             hints = tuple(h[0] for h in self.hints)
             return SchemaSlice(choices, hints, self.full_ddl, full_tokens, full_tokens, True)
@@ -268,8 +280,7 @@ class _Plan:
         scores, keys = self._col_scores[i], self.r.keys[i]
         columns = self.r.tables[i].columns
         key = [p for p, c in enumerate(columns) if c.name.lower() in keys]
-        matched = sorted((p for p, s in enumerate(scores) if s > 0 and p not in key),
-                         key=lambda p: (-scores[p], p))
+        matched = sorted((p for p, s in enumerate(scores) if s > 0 and p not in key), key=lambda p: (-scores[p], p))
         rest = [p for p in range(len(columns)) if p not in key and p not in matched]
         return key, matched, rest
 
@@ -337,9 +348,7 @@ class _Plan:
                 break
             self.add(i, role(i))
 
-    def result(
-        self, scores: dict[int, float], surface: dict[str, str], full_tokens: int
-    ) -> SchemaSlice:
+    def result(self, scores: dict[int, float], surface: dict[str, str], full_tokens: int) -> SchemaSlice:
         r, order = self.r, list(self.shown)
         choices = tuple(
             TableChoice(

@@ -12,10 +12,31 @@ from __future__ import annotations
 
 INDENT = "  "
 # clause keywords that start a new line (sqlglot token types; JOIN variants break at their first word)
-_BREAK_BEFORE = frozenset({
-    "SELECT", "FROM", "WHERE", "GROUP_BY", "HAVING", "QUALIFY", "WINDOW", "ORDER_BY", "LIMIT", "OFFSET",
-    "UNION", "INTERSECT", "EXCEPT", "JOIN", "LEFT", "RIGHT", "FULL", "INNER", "CROSS", "NATURAL", "WITH",
-})
+_BREAK_BEFORE = frozenset(
+    {
+        "SELECT",
+        "FROM",
+        "WHERE",
+        "GROUP_BY",
+        "HAVING",
+        "QUALIFY",
+        "WINDOW",
+        "ORDER_BY",
+        "LIMIT",
+        "OFFSET",
+        "UNION",
+        "INTERSECT",
+        "EXCEPT",
+        "JOIN",
+        "LEFT",
+        "RIGHT",
+        "FULL",
+        "INNER",
+        "CROSS",
+        "NATURAL",
+        "WITH",
+    }
+)
 _JOIN_MODIFIERS = frozenset({"LEFT", "RIGHT", "FULL", "INNER", "CROSS", "NATURAL", "OUTER"})
 
 
@@ -29,7 +50,7 @@ def _tokens(sql: str, dialect: str) -> list[object] | None:
 
 
 def _texts(sql: str, tokens: list[object]) -> list[str]:
-    return [sql[t.start:t.end + 1] for t in tokens]  # type: ignore[attr-defined]
+    return [sql[t.start : t.end + 1] for t in tokens]  # type: ignore[attr-defined]
 
 
 def same_tokens(a: str, b: str, dialect: str) -> bool:
@@ -47,7 +68,7 @@ def _gaps(sql: str, tokens: list[object], keep_space: bool = True) -> list[str]:
     `keep_space`, only its non-whitespace part (comments) remains, for comparison."""
     out, position = [], 0
     for token in tokens:
-        gap = sql[position:token.start]  # type: ignore[attr-defined]
+        gap = sql[position : token.start]  # type: ignore[attr-defined]
         out.append(gap if keep_space else "".join(gap.split()))
         position = token.end + 1  # type: ignore[attr-defined]
     tail = sql[position:]
@@ -78,9 +99,14 @@ def layout(sql: str, dialect: str = "duckdb") -> str:
             if not selects or selects[-1] != depth:
                 selects.append(depth)
         at_clause_level = bool(selects) and selects[-1] == depth
-        if i > 0 and gap.strip() == "" and kind in _BREAK_BEFORE and (kind == "SELECT" or at_clause_level or not selects):
+        if (
+            i > 0
+            and gap.strip() == ""
+            and kind in _BREAK_BEFORE
+            and (kind == "SELECT" or at_clause_level or not selects)
+        ):
             if kind in _JOIN_MODIFIERS:
-                following = next((k for k in kinds[i + 1:] if k not in _JOIN_MODIFIERS), "")
+                following = next((k for k in kinds[i + 1 :] if k not in _JOIN_MODIFIERS), "")
                 breaks = following == "JOIN" and kinds[i - 1] not in _JOIN_MODIFIERS
             else:
                 breaks = not (kind == "JOIN" and kinds[i - 1] in _JOIN_MODIFIERS)
@@ -88,7 +114,7 @@ def layout(sql: str, dialect: str = "duckdb") -> str:
                 gap = "\n" + INDENT * depth
         if i > 0:
             out.append(gap)
-        out.append(text[token.start:token.end + 1])  # type: ignore[attr-defined]
+        out.append(text[token.start : token.end + 1])  # type: ignore[attr-defined]
         if kind == "L_PAREN":
             depth += 1
         elif kind == "R_PAREN":

@@ -13,7 +13,12 @@ from tools.catalog import Catalog
 from tools.context import TableLookup
 
 __all__ = [
-    "IDENTIFIER", "glossary_terms", "identifier_terms", "question_terms", "split_words", "stem",
+    "IDENTIFIER",
+    "glossary_terms",
+    "identifier_terms",
+    "question_terms",
+    "split_words",
+    "stem",
     "text_terms",
 ]
 
@@ -30,11 +35,26 @@ _STOP = frozenset(
     "would you your s t d ll re ve".split()
 )
 _ABBREV = {
-    "acct": "account", "addr": "address", "amt": "amount", "avg": "average", "cat": "category",
-    "cnt": "count", "cust": "customer", "dept": "department", "desc": "description",
-    "dt": "date", "emp": "employee", "nm": "name", "num": "number", "pct": "percent",
-    "prod": "product", "qty": "quantity", "ts": "timestamp", "tx": "transaction",
-    "txn": "transaction", "usr": "user",
+    "acct": "account",
+    "addr": "address",
+    "amt": "amount",
+    "avg": "average",
+    "cat": "category",
+    "cnt": "count",
+    "cust": "customer",
+    "dept": "department",
+    "desc": "description",
+    "dt": "date",
+    "emp": "employee",
+    "nm": "name",
+    "num": "number",
+    "pct": "percent",
+    "prod": "product",
+    "qty": "quantity",
+    "ts": "timestamp",
+    "tx": "transaction",
+    "txn": "transaction",
+    "usr": "user",
 }
 
 
@@ -90,9 +110,7 @@ def question_terms(question: str) -> tuple[list[str], dict[str, str]]:
     return sorted(surface), surface
 
 
-def glossary_terms(
-    catalog: Catalog, lookup: TableLookup, position: dict[str, int]
-) -> list[list[str]]:
+def glossary_terms(catalog: Catalog, lookup: TableLookup, position: dict[str, int]) -> list[list[str]]:
     """Each glossary or instruction line counts towards the tables it names (`t`, `t.col`)."""
     out: list[list[str]] = [[] for _ in catalog.tables]
     for line in f"{catalog.context.glossary}\n{catalog.context.instructions}".splitlines():

@@ -92,6 +92,7 @@ def _usage(raw: Any, previous: Usage | None = None) -> Usage:
     Cache reads/writes count as input (like OpenAI's prompt_tokens), so a cost cap errs high.
     Output tokens in message_delta are cumulative: they replace the message_start count.
     """
+
     def field_(name: str) -> int | None:
         value = getattr(raw, name, None)
         return value if isinstance(value, int) else None
@@ -136,7 +137,9 @@ class _StreamState:
         elif kind == "content_block_start":
             block = event.content_block
             self.blocks[event.index] = _Block(
-                block.type, getattr(block, "id", "") or "", getattr(block, "name", "") or "",
+                block.type,
+                getattr(block, "id", "") or "",
+                getattr(block, "name", "") or "",
                 start_input=getattr(block, "input", None),
             )
             if block.type == "text":
@@ -196,7 +199,12 @@ class AnthropicModel:
         self._api_key = api_key
         self._base_url = base_url or DEFAULT_BASE_URL
         # api_key given explicitly (even "") stops the SDK consulting env vars and profiles
-        self._client_args = {"api_key": api_key, "base_url": self._base_url, "timeout": timeout, "max_retries": max_retries}
+        self._client_args = {
+            "api_key": api_key,
+            "base_url": self._base_url,
+            "timeout": timeout,
+            "max_retries": max_retries,
+        }
         self._lazy_lock = threading.Lock()
         self._sdk: Any = None
         self._transport: Any = None
@@ -224,9 +232,7 @@ class AnthropicModel:
         self._client  # noqa: B018  (imports the SDK)
         return self._transport
 
-    def complete(
-        self, request: ModelRequest, on_text: Callable[[str], None] | None = None
-    ) -> ModelResponse:
+    def complete(self, request: ModelRequest, on_text: Callable[[str], None] | None = None) -> ModelResponse:
         params: dict[str, Any] = {
             "model": self.model,
             "max_tokens": request.max_output_tokens,
@@ -236,8 +242,7 @@ class AnthropicModel:
             params["system"] = request.system
         if request.tools and self.supports_tools:
             params["tools"] = [
-                {"name": t.name, "description": t.description, "input_schema": t.parameters}
-                for t in request.tools
+                {"name": t.name, "description": t.description, "input_schema": t.parameters} for t in request.tools
             ]
             # the loop runs one tool per turn; same as parallel_tool_calls=False for OpenAI
             params["tool_choice"] = {"type": "auto", "disable_parallel_tool_use": True}
@@ -287,9 +292,7 @@ class AnthropicModel:
             return parse_arguments(call_id, name, arguments)
         return ToolCall(call_id, name, {}, error="arguments must be a JSON object")
 
-    def _complete_streaming(
-        self, params: dict[str, Any], on_text: Callable[[str], None] | None
-    ) -> ModelResponse:
+    def _complete_streaming(self, params: dict[str, Any], on_text: Callable[[str], None] | None) -> ModelResponse:
         stream = self._client.messages.create(**params, stream=True)
         state = _StreamState()
         with stream:  # released even when on_text raises (e.g. the user interrupts)
@@ -318,15 +321,25 @@ class AnthropicModel:
             except StopIteration:
                 return
             except (sdk.APITimeoutError, httpx.TimeoutException):
-                raise ProviderError(f"{self.name} stopped sending mid-stream{shown(text_parts)} (raise --model-timeout if the model is slow)") from None
+                raise ProviderError(
+                    f"{self.name} stopped sending mid-stream{shown(text_parts)} (raise --model-timeout if the model is slow)"
+                ) from None
             except (sdk.APIConnectionError, httpx.TransportError):
-                raise ProviderError(f"{self.name} stream dropped{shown(text_parts)}: the connection closed before the reply finished") from None
+                raise ProviderError(
+                    f"{self.name} stream dropped{shown(text_parts)}: the connection closed before the reply finished"
+                ) from None
             except sdk.APIStatusError as exc:  # an `error` event inside a 200 stream
                 detail = redact(error_detail(exc), self._api_key)
                 status = exc.status_code if exc.status_code >= 400 else None
-                raise ProviderError(f"{self.name} reported an error mid-stream{shown(text_parts)}: {detail}", status=status) from None
+                raise ProviderError(
+                    f"{self.name} reported an error mid-stream{shown(text_parts)}: {detail}", status=status
+                ) from None
             except ValueError:
-                raise ProviderError(f"{self.name} sent a malformed stream event{shown(text_parts)}; is the base URL the Anthropic API?") from None
+                raise ProviderError(
+                    f"{self.name} sent a malformed stream event{shown(text_parts)}; is the base URL the Anthropic API?"
+                ) from None
             except Exception as exc:  # noqa: BLE001 - anything else from the SDK or transport
-                raise ProviderError(f"{self.name} stream broke{shown(text_parts)}: {redact(one_line(str(exc)) or type(exc).__name__, self._api_key)}") from None
+                raise ProviderError(
+                    f"{self.name} stream broke{shown(text_parts)}: {redact(one_line(str(exc)) or type(exc).__name__, self._api_key)}"
+                ) from None
             yield event

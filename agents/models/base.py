@@ -92,6 +92,4 @@ class Model(Protocol):
     supports_tools: bool
     context_window: int | None
 
-    def complete(
-        self, request: ModelRequest, on_text: Callable[[str], None] | None = None
-    ) -> ModelResponse: ...
+    def complete(self, request: ModelRequest, on_text: Callable[[str], None] | None = None) -> ModelResponse: ...

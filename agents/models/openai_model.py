@@ -100,9 +100,7 @@ class OpenAIModel:
         self._client  # noqa: B018  (imports the SDK)
         return self._sdk
 
-    def complete(
-        self, request: ModelRequest, on_text: Callable[[str], None] | None = None
-    ) -> ModelResponse:
+    def complete(self, request: ModelRequest, on_text: Callable[[str], None] | None = None) -> ModelResponse:
         # OpenAI's own API rejects `max_tokens` for reasoning models (o-series, gpt-5) and wants
         # `max_completion_tokens`; compatible servers (Ollama, llama.cpp) often know only the old name.
         limit_key = "max_completion_tokens" if self.name.startswith("openai:") else "max_tokens"
@@ -127,7 +125,9 @@ class OpenAIModel:
             else:
                 response = self._complete_once(params)
         except self._openai.OpenAIError as exc:
-            raise provider_error(exc, self._openai, name=self.name, api_key=self._api_key, base_url=self._client.base_url) from None
+            raise provider_error(
+                exc, self._openai, name=self.name, api_key=self._api_key, base_url=self._client.base_url
+            ) from None
         return ModelResponse(
             text=response.text,
             tool_calls=response.tool_calls,
@@ -160,12 +160,8 @@ class OpenAIModel:
             # a JSON content type with a non-JSON body surfaces as a bare JSONDecodeError
             raise ProviderError(malformed.format(type(exc).__name__)) from None
 
-    def _complete_streaming(
-        self, params: dict[str, Any], on_text: Callable[[str], None] | None
-    ) -> ModelResponse:
-        stream = self._client.chat.completions.create(
-            **params, stream=True, stream_options={"include_usage": True}
-        )
+    def _complete_streaming(self, params: dict[str, Any], on_text: Callable[[str], None] | None) -> ModelResponse:
+        stream = self._client.chat.completions.create(**params, stream=True, stream_options={"include_usage": True})
         text_parts: list[str] = []
         calls: dict[int, dict[str, str]] = {}
         usage = None
@@ -216,16 +212,26 @@ class OpenAIModel:
             except StopIteration:
                 return
             except self._openai.APITimeoutError:
-                raise ProviderError(f"{self.name} stopped sending mid-stream{shown(text_parts)} (raise --model-timeout if the model is slow)") from None
+                raise ProviderError(
+                    f"{self.name} stopped sending mid-stream{shown(text_parts)} (raise --model-timeout if the model is slow)"
+                ) from None
             except self._openai.APIConnectionError:
-                raise ProviderError(f"{self.name} stream dropped{shown(text_parts)}: the connection closed before the reply finished") from None
+                raise ProviderError(
+                    f"{self.name} stream dropped{shown(text_parts)}: the connection closed before the reply finished"
+                ) from None
             except self._openai.APIError as exc:  # an error event inside the stream
                 detail = redact(error_detail(exc), self._api_key)
                 raise ProviderError(f"{self.name} reported an error mid-stream{shown(text_parts)}: {detail}") from None
             except ValueError:
-                raise ProviderError(f"{self.name} sent a malformed stream event{shown(text_parts)}; is the base URL an OpenAI-compatible API?") from None
+                raise ProviderError(
+                    f"{self.name} sent a malformed stream event{shown(text_parts)}; is the base URL an OpenAI-compatible API?"
+                ) from None
             except Exception as exc:  # noqa: BLE001 - anything else from the transport
                 if from_transport(exc):  # openai 3.0 let the transport's own error through unwrapped
-                    raise ProviderError(f"{self.name} stream dropped{shown(text_parts)}: the connection closed before the reply finished") from None
-                raise ProviderError(f"{self.name} stream broke{shown(text_parts)}: {redact(one_line(str(exc)) or type(exc).__name__, self._api_key)}") from None
+                    raise ProviderError(
+                        f"{self.name} stream dropped{shown(text_parts)}: the connection closed before the reply finished"
+                    ) from None
+                raise ProviderError(
+                    f"{self.name} stream broke{shown(text_parts)}: {redact(one_line(str(exc)) or type(exc).__name__, self._api_key)}"
+                ) from None
             yield chunk

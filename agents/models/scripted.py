@@ -79,7 +79,9 @@ def _entry_problem(entry: dict[str, Any]) -> str | None:
                 if call.get(key) is not None and not isinstance(call[key], str):
                     return f'{where}: "{key}" must be a string'
     usage = entry.get("usage")
-    if usage is not None and not (isinstance(usage, dict) and all(_is_count(usage.get(k, 0)) for k in ("input_tokens", "output_tokens"))):
+    if usage is not None and not (
+        isinstance(usage, dict) and all(_is_count(usage.get(k, 0)) for k in ("input_tokens", "output_tokens"))
+    ):
         return '"usage" must be an object like {"input_tokens": 100, "output_tokens": 20} (whole numbers, 0 or more)'
     delay = entry.get("delay_ms")
     if delay is not None and not (_is_number(delay) and 0 <= delay < float("inf")):
@@ -102,7 +104,9 @@ class ScriptedModel:
     supports_tools = True
     context_window: int | None = 128_000
 
-    def __init__(self, entries: Iterable[dict[str, Any]], *, source: str, name: str | None = None, supports_tools: bool = True) -> None:
+    def __init__(
+        self, entries: Iterable[dict[str, Any]], *, source: str, name: str | None = None, supports_tools: bool = True
+    ) -> None:
         self._entries = list(entries)
         self._next = 0
         self._lock = threading.Lock()
@@ -119,9 +123,7 @@ class ScriptedModel:
     def remaining(self) -> int:
         return len(self._entries) - self._next
 
-    def complete(
-        self, request: ModelRequest, on_text: Callable[[str], None] | None = None
-    ) -> ModelResponse:
+    def complete(self, request: ModelRequest, on_text: Callable[[str], None] | None = None) -> ModelResponse:
         with self._lock:
             if self._next >= len(self._entries):
                 raise ProviderError(

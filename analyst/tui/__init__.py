@@ -22,8 +22,10 @@ def run_chat(config: Config, db: str | None, model_name: str | None) -> int:
         settings = loop_settings(config)
         require_price(config, resolved, settings)
         if not (sys.stdin.isatty() and sys.stdout.isatty()):  # Textual would wait for keys that never come
-            raise UserError("the chat needs a terminal (stdin and stdout); without one use "
-                            "`analyst ask \"QUESTION\" --approve auto|never` or `analyst batch FILE`")
+            raise UserError(
+                "the chat needs a terminal (stdin and stdout); without one use "
+                '`analyst ask "QUESTION" --approve auto|never` or `analyst batch FILE`'
+            )
     except BaseException:
         database.close()
         raise

@@ -45,7 +45,9 @@ from analyst.tui.status import StatusBar, database_label
 
 ACTIVITY = {"think": "thinking", "summarize": "writing the answer"}
 QUESTION_PLACEHOLDER = "Ask about your data, then Enter  (? or F1: keys)"
-MAIN_SCREEN_ACTIONS = frozenset({"rate", "more", "previous_page", "chart", "export", "focus_question", "cancel", "interrupt", "new_conversation"})
+MAIN_SCREEN_ACTIONS = frozenset(
+    {"rate", "more", "previous_page", "chart", "export", "focus_question", "cancel", "interrupt", "new_conversation"}
+)
 RESULT_ACTIONS = frozenset({"rate", "more", "previous_page", "chart", "export"})
 
 
@@ -127,8 +129,12 @@ class AnalystApp(App[int]):
         from agents.models.registry import cost_usd
 
         priced = cost_usd(self.resolved.model.name, Usage(0, 0), self.settings.prices) is not None
-        self.status.set(activity="loading schema", model=self.resolved.model.name, database=database_label(self.shared.uri),
-                        cost=0.0 if priced else None)
+        self.status.set(
+            activity="loading schema",
+            model=self.resolved.model.name,
+            database=database_label(self.shared.uri),
+            cost=0.0 if priced else None,
+        )
         self.question.focus()
         self._open_session()
         self._query_started: float | None = None
@@ -158,7 +164,14 @@ class AnalystApp(App[int]):
         from analyst.wiring import Session
 
         try:
-            session = Session(self.config, self.shared, self.resolved, self.settings, observer=self.runner.observe, on_text=self.runner.on_text)
+            session = Session(
+                self.config,
+                self.shared,
+                self.resolved,
+                self.settings,
+                observer=self.runner.observe,
+                on_text=self.runner.on_text,
+            )
         except UserError as exc:
             self.post_message(SessionFailed(exc.message))
         except Exception as exc:  # noqa: BLE001 - shown as a notice
@@ -294,7 +307,14 @@ class AnalystApp(App[int]):
         if not self._current(message.generation):
             return
         self.results_shown += 1
-        shown = ShownResult(f"result {self.results_shown}", message.sql, message.sql_hash, message.result, self.settings.limits.max_rows, True)
+        shown = ShownResult(
+            f"result {self.results_shown}",
+            message.sql,
+            message.sql_hash,
+            message.result,
+            self.settings.limits.max_rows,
+            True,
+        )
         self.results.show(shown)
 
     @on(StepFinished)
@@ -368,7 +388,14 @@ class AnalystApp(App[int]):
             self.status.set(activity="thinking")
             self._step(generation, "decide", decision)
 
-        screen = ApprovalScreen(pending, limits=self.settings.limits, dialect=self.shared.dialect, explain=self._explain, check=self._check, question=self.asking)
+        screen = ApprovalScreen(
+            pending,
+            limits=self.settings.limits,
+            dialect=self.shared.dialect,
+            explain=self._explain,
+            check=self._check,
+            question=self.asking,
+        )
         self.push_screen(screen, decided)
 
     def _explain(self, sql: str) -> Any:
@@ -394,7 +421,11 @@ class AnalystApp(App[int]):
         if len(self.screen_stack) > 1 or not hasattr(self, "results"):
             return False  # a dialog is open; its own keys apply
         if action in ("cancel", "interrupt"):
-            return self.phase in ("running", "clarifying") or self.results.export_job is not None or self.results.page_job is not None
+            return (
+                self.phase in ("running", "clarifying")
+                or self.results.export_job is not None
+                or self.results.page_job is not None
+            )
         if action == "focus_question":
             return not self.question.has_focus
         if action == "new_conversation":
@@ -409,7 +440,12 @@ class AnalystApp(App[int]):
 
     def result_keys_apply(self) -> bool:
         """Whether the one-letter result keys would act (the question box's footer hint)."""
-        return len(self.screen_stack) == 1 and self.phase != "running" and hasattr(self, "results") and self.results.shown is not None
+        return (
+            len(self.screen_stack) == 1
+            and self.phase != "running"
+            and hasattr(self, "results")
+            and self.results.shown is not None
+        )
 
     def action_cancel(self) -> None:
         if self.phase == "clarifying":  # leave the model's question unanswered: the turn ends, nothing guessed
@@ -435,7 +471,12 @@ class AnalystApp(App[int]):
         """Type-ahead: while a step runs the conversation has the focus (so Esc cancels at once);
         a printable key typed there starts the next question in the box instead of being lost.
         Runs before App's own key handler, which would look for a binding."""
-        if self.phase == "running" and self.focused is self.conversation and event.is_printable and event.character not in ("/", "?"):
+        if (
+            self.phase == "running"
+            and self.focused is self.conversation
+            and event.is_printable
+            and event.character not in ("/", "?")
+        ):
             event.stop()
             event.prevent_default()
             self.question.type_ahead(event.character or "")
@@ -497,7 +538,9 @@ class AnalystApp(App[int]):
         """ctrl+n while idle: a fresh loop history; the boundary is logged before the next question
         can start (on this thread: the runner's lock is free between steps)."""
         self.runner.new_conversation()
-        self.conversation.add_notice("── new conversation: the next question starts fresh (earlier turns are not sent) ──", "bold")
+        self.conversation.add_notice(
+            "── new conversation: the next question starts fresh (earlier turns are not sent) ──", "bold"
+        )
         self.question.focus()
         self.refresh_bindings()
 

@@ -53,7 +53,16 @@ class ApprovalScreen(ModalScreen[Decision]):
         Binding("ctrl+c", "abort", "Abort", show=False, priority=True),  # as on the main screen: ctrl+c stops
     ]
 
-    def __init__(self, pending: Any, *, limits: Any, dialect: str, explain: Callable[[str], Any], check: Callable[[str], Any], question: str = "") -> None:
+    def __init__(
+        self,
+        pending: Any,
+        *,
+        limits: Any,
+        dialect: str,
+        explain: Callable[[str], Any],
+        check: Callable[[str], Any],
+        question: str = "",
+    ) -> None:
         super().__init__()
         self.pending = pending
         self.question = question  # what the SQL is meant to answer: judged against it
@@ -72,10 +81,16 @@ class ApprovalScreen(ModalScreen[Decision]):
         else:
             title = "Run this SQL?"
         with Vertical(id="approval-dialog", classes="dialog"):
-            yield Static(Text(title, style="bold red" if pending.problems else "bold"), id="approval-title", markup=False)
+            yield Static(
+                Text(title, style="bold red" if pending.problems else "bold"), id="approval-title", markup=False
+            )
             with VerticalScroll(id="approval-body"):
                 if self.question:
-                    yield Static(Text("question: ", style="bold") + Text(inert(" ".join(self.question.split()))), id="approval-question", markup=False)
+                    yield Static(
+                        Text("question: ", style="bold") + Text(inert(" ".join(self.question.split()))),
+                        id="approval-question",
+                        markup=False,
+                    )
                 from tools.sql_layout import layout  # line breaks only: the text that runs is pending.sql
 
                 yield Static(sql_block(layout(pending.sql, self.dialect)), id="approval-sql", markup=False)
@@ -84,7 +99,10 @@ class ApprovalScreen(ModalScreen[Decision]):
                 if notes is not None:
                     yield Static(notes, id="approval-notes", markup=False)
                 yield Static(id="approval-explain", markup=False)
-            yield BoxInput(placeholder="What should change? (Enter sends it to the model; Esc leaves the box)", id="approval-feedback")
+            yield BoxInput(
+                placeholder="What should change? (Enter sends it to the model; Esc leaves the box)",
+                id="approval-feedback",
+            )
             yield Static(self._keys(), id="approval-keys", markup=False)
 
     def _facts(self) -> Text:
@@ -127,7 +145,9 @@ class ApprovalScreen(ModalScreen[Decision]):
         body = self.query_one("#approval-body")
         limit = dialog.styles.max_height
         rows = int(limit.resolve(self.size, self.app.size)) if limit is not None else self.size.height
-        chrome = dialog.styles.gutter.height + sum(w.outer_size.height for w in dialog.children if w is not body and w.display)
+        chrome = dialog.styles.gutter.height + sum(
+            w.outer_size.height for w in dialog.children if w is not body and w.display
+        )
         fitted = max(3, min(BODY_MAX_ROWS, rows - chrome))
         if body.styles.max_height is None or body.styles.max_height.value != fitted:
             body.styles.max_height = fitted

@@ -14,7 +14,20 @@ from analyst.render import inert
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 _FULL = "█"
 MAX_BARS = 50
-_NUMERIC_TYPES = ("INT", "DECIMAL", "NUMERIC", "DOUBLE", "FLOAT", "REAL", "HUGEINT", "BIGINT", "SMALLINT", "TINYINT", "UBIGINT", "UINTEGER")
+_NUMERIC_TYPES = (
+    "INT",
+    "DECIMAL",
+    "NUMERIC",
+    "DOUBLE",
+    "FLOAT",
+    "REAL",
+    "HUGEINT",
+    "BIGINT",
+    "SMALLINT",
+    "TINYINT",
+    "UBIGINT",
+    "UINTEGER",
+)
 
 
 @dataclass(frozen=True)
@@ -27,7 +40,9 @@ def is_number(value: Any) -> bool:
     return isinstance(value, (int, float, decimal.Decimal)) and not isinstance(value, bool)
 
 
-def pick_columns(column_names: Sequence[str], column_types: Sequence[str], rows: Sequence[Sequence[Any]]) -> ChartColumns | None:
+def pick_columns(
+    column_names: Sequence[str], column_types: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> ChartColumns | None:
     """The first numeric column is the value and the first other column its label; None if no number."""
     numeric = [i for i, t in enumerate(column_types) if t.upper().startswith(_NUMERIC_TYPES)]
     if not numeric and rows:
@@ -70,13 +85,17 @@ def bar_chart(
         raw = row[picked.value]
         if not is_number(raw) or (isinstance(raw, float) and not math.isfinite(raw)):
             continue
-        label = str(number) if picked.label is None else ("NULL" if row[picked.label] is None else str(row[picked.label]))
+        label = (
+            str(number) if picked.label is None else ("NULL" if row[picked.label] is None else str(row[picked.label]))
+        )
         points.append((inert(label).replace("\n", " ")[:24], float(raw)))
     if not points:
         return Text("No numeric values to chart.", style="dim")
     largest = max(abs(v) for _, v in points) or 1.0
     label_width = max(len(label) for label, _ in points)
-    title = f"{inert(column_names[picked.value])}" + (f" by {inert(column_names[picked.label])}" if picked.label is not None else " by row")
+    title = f"{inert(column_names[picked.value])}" + (
+        f" by {inert(column_names[picked.label])}" if picked.label is not None else " by row"
+    )
     out = Text(title + "\n", style="bold")
     for label, value in points:
         out.append(label.rjust(label_width) + " │", style="dim")

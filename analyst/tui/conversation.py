@@ -52,8 +52,20 @@ def render_event(event: Any, sql_proposed: bool = False) -> RenderableType | Non
     kind = event.type
     if kind == "schema_retrieved":
         if event.whole:
-            return _line("schema:", f"the whole schema ({len(event.tables)} tables, {event.tokens:,} tokens) fits in the prompt", "dim", "bold dim")
-        lines = [_line("schema:", f"{len(event.tables)} tables chosen, {event.tokens:,} of {event.full_tokens:,} tokens", "dim", "bold dim")]
+            return _line(
+                "schema:",
+                f"the whole schema ({len(event.tables)} tables, {event.tokens:,} tokens) fits in the prompt",
+                "dim",
+                "bold dim",
+            )
+        lines = [
+            _line(
+                "schema:",
+                f"{len(event.tables)} tables chosen, {event.tokens:,} of {event.full_tokens:,} tokens",
+                "dim",
+                "bold dim",
+            )
+        ]
         for table in event.tables:
             why = event.why.get(table, "")
             lines.append(_line("  ·", f"{table}" + (f" — {why}" if why else ""), "dim", "dim"))
@@ -67,7 +79,11 @@ def render_event(event: Any, sql_proposed: bool = False) -> RenderableType | Non
         who = "your edit" if event.source == "human" else "proposed SQL"
         if event.ok:
             tables = ", ".join(event.tables) or "no tables"
-            return Group(_line(f"{who}:", "", ""), sql_block(event.sql_out or ""), _line("guard: ok ·", f"tables {tables}", "green", "bold green"))
+            return Group(
+                _line(f"{who}:", "", ""),
+                sql_block(event.sql_out or ""),
+                _line("guard: ok ·", f"tables {tables}", "green", "bold green"),
+            )
         problems = [_line("  ·", f"[{p['code']}] {p['message']}", "red", "red") for p in event.problems]
         return Group(_line(f"{who} rejected by the guard:", "", "", "bold red"), sql_block(event.sql_in), *problems)
     if kind == "approval_requested":
@@ -90,8 +106,10 @@ def render_event(event: Any, sql_proposed: bool = False) -> RenderableType | Non
     if kind == "model_failed":
         return _line("model error:", event.message, "red", "bold red")
     if kind == "clarification_requested":
-        return Group(_line("? the model asks:", event.question, "bold", "bold cyan"),
-                     _line("", "type your answer in the box below and press Enter (Esc then Esc: leave it unanswered)", "dim"))
+        return Group(
+            _line("? the model asks:", event.question, "bold", "bold cyan"),
+            _line("", "type your answer in the box below and press Enter (Esc then Esc: leave it unanswered)", "dim"),
+        )
     if kind == "clarification_answered":
         return _line("↳ your answer:", event.text, "", "bold cyan")
     if kind == "answer_given":
@@ -99,11 +117,15 @@ def render_event(event: Any, sql_proposed: bool = False) -> RenderableType | Non
         if getattr(event, "grounded", True) is False:
             parts.append(_line("⚠", NO_RESULT if sql_proposed else NO_QUERY, "bold yellow", "bold yellow"))
         if event.unverified_numbers:
-            parts.append(_line("note:", "not found in the result: " + ", ".join(event.unverified_numbers), "yellow", "yellow"))
+            parts.append(
+                _line("note:", "not found in the result: " + ", ".join(event.unverified_numbers), "yellow", "yellow")
+            )
         return Group(*parts)
     if kind == "run_finished":
         label, style = STATUS_LINES.get(event.status, (event.status, ""))
-        message = (event.error or {}).get("message") if event.status not in ("answered", "aborted", "interrupted") else None
+        message = (
+            (event.error or {}).get("message") if event.status not in ("answered", "aborted", "interrupted") else None
+        )
         return _line(label + (":" if message else ""), message or "", style, f"bold {style}".strip())
     return None
 

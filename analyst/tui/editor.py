@@ -69,10 +69,17 @@ class EditorScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="editor-dialog", classes="dialog"):
-            yield Static(Text("Edit the SQL — the edited text is what runs, after the checks pass", style="bold"), markup=False)
-            yield SqlTextArea(self.sql, language=sql_language(), show_line_numbers=True, id="editor-text", soft_wrap=True)
+            yield Static(
+                Text("Edit the SQL — the edited text is what runs, after the checks pass", style="bold"), markup=False
+            )
+            yield SqlTextArea(
+                self.sql, language=sql_language(), show_line_numbers=True, id="editor-text", soft_wrap=True
+            )
             yield Static(Text("checking…", style="dim"), id="editor-verdict", markup=False)
-            yield Static(Text("ctrl+s run the edited SQL · Esc leave the box, Esc again: back without running", style="dim"), markup=False)
+            yield Static(
+                Text("ctrl+s run the edited SQL · Esc leave the box, Esc again: back without running", style="dim"),
+                markup=False,
+            )
 
     def on_mount(self) -> None:
         self.query_one(SqlTextArea).focus()

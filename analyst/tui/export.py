@@ -123,7 +123,9 @@ def _text(value: Any) -> str:
     return str(normalized)
 
 
-def _write_csv(path: Path, names: list[str], chunks: Iterator[list[tuple[Any, ...]]], progress: Callable[[int], None]) -> int:
+def _write_csv(
+    path: Path, names: list[str], chunks: Iterator[list[tuple[Any, ...]]], progress: Callable[[int], None]
+) -> int:
     rows = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -135,7 +137,9 @@ def _write_csv(path: Path, names: list[str], chunks: Iterator[list[tuple[Any, ..
     return rows
 
 
-def _write_json(path: Path, names: list[str], chunks: Iterator[list[tuple[Any, ...]]], progress: Callable[[int], None]) -> int:
+def _write_json(
+    path: Path, names: list[str], chunks: Iterator[list[tuple[Any, ...]]], progress: Callable[[int], None]
+) -> int:
     """A JSON array of row objects, values as in `ask --format json` (DESIGN §7)."""
     rows = 0
     with path.open("w", encoding="utf-8") as handle:
@@ -154,11 +158,24 @@ def _write_json(path: Path, names: list[str], chunks: Iterator[list[tuple[Any, .
 # other type (json, arrays, enums, money, time with time zone, ...) is written as its text.
 # Unconstrained NUMERIC has no Parquet equivalent: it is written as DOUBLE.
 _PG_TO_DUCKDB = {
-    "smallint": "SMALLINT", "integer": "INTEGER", "bigint": "BIGINT", "real": "REAL",
-    "double precision": "DOUBLE", "numeric": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE",
-    "timestamp without time zone": "TIMESTAMP", "timestamp with time zone": "TIMESTAMPTZ",
-    "time without time zone": "TIME", "interval": "INTERVAL", "bytea": "BLOB", "uuid": "UUID",
-    "text": "VARCHAR", "character varying": "VARCHAR", "character": "VARCHAR", "name": "VARCHAR",
+    "smallint": "SMALLINT",
+    "integer": "INTEGER",
+    "bigint": "BIGINT",
+    "real": "REAL",
+    "double precision": "DOUBLE",
+    "numeric": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "timestamp without time zone": "TIMESTAMP",
+    "timestamp with time zone": "TIMESTAMPTZ",
+    "time without time zone": "TIME",
+    "interval": "INTERVAL",
+    "bytea": "BLOB",
+    "uuid": "UUID",
+    "text": "VARCHAR",
+    "character varying": "VARCHAR",
+    "character": "VARCHAR",
+    "name": "VARCHAR",
 }
 
 
@@ -173,17 +190,26 @@ def parquet_columns(types: list[str], dialect: str) -> list[tuple[str, bool]]:
     return out
 
 
-def _write_parquet(path: Path, names: list[str], types: list[str], dialect: str,
-                   chunks: Iterator[list[tuple[Any, ...]]], progress: Callable[[int], None]) -> int:
+def _write_parquet(
+    path: Path,
+    names: list[str],
+    types: list[str],
+    dialect: str,
+    chunks: Iterator[list[tuple[Any, ...]]],
+    progress: Callable[[int], None],
+) -> int:
     """Rows go into a scratch in-memory DuckDB that may write this one file and nothing else."""
     import duckdb
 
-    scratch = duckdb.connect(":memory:", config={
-        "autoload_known_extensions": False,
-        "autoinstall_known_extensions": False,
-        "allow_community_extensions": False,
-        "python_enable_replacements": False,
-    })
+    scratch = duckdb.connect(
+        ":memory:",
+        config={
+            "autoload_known_extensions": False,
+            "autoinstall_known_extensions": False,
+            "allow_community_extensions": False,
+            "python_enable_replacements": False,
+        },
+    )
     try:
         scratch.execute("SET allowed_paths = ?", [[str(path)]])
         scratch.execute("SET enable_external_access = false")
@@ -196,7 +222,9 @@ def _write_parquet(path: Path, names: list[str], types: list[str], dialect: str,
         kinds = [kind for kind, _ in layout]
         for chunk in chunks:
             if as_text:
-                chunk = [tuple(_text(v) if i in as_text and v is not None else v for i, v in enumerate(row)) for row in chunk]
+                chunk = [
+                    tuple(_text(v) if i in as_text and v is not None else v for i, v in enumerate(row)) for row in chunk
+                ]
             _insert(scratch, kinds, chunk)
             rows += len(chunk)
             progress(rows)
@@ -219,4 +247,3 @@ def _insert(scratch: Any, kinds: list[str], chunk: list[tuple[Any, ...]]) -> Non
 
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
-

@@ -29,7 +29,12 @@ class ExportScreen(ModalScreen[tuple[str, Path] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog", classes="dialog"):
             yield Static(Text("Export the result", style="bold"), markup=False)
-            yield Static(Text("The same SQL runs again, read-only, and every row streams to the file (no row cap).", style="dim"), markup=False)
+            yield Static(
+                Text(
+                    "The same SQL runs again, read-only, and every row streams to the file (no row cap).", style="dim"
+                ),
+                markup=False,
+            )
             with RadioSet(id="export-format"):
                 for fmt in FORMATS:
                     yield RadioButton(fmt.upper() if fmt != "parquet" else "Parquet", value=fmt == "csv", name=fmt)

@@ -29,7 +29,12 @@ class QuestionInput(BoxInput):
 
     BINDINGS = [
         # Two bindings for Esc: the first, shown in the footer, only while a result's keys apply.
-        Binding("escape", "leave_for_result", "Result keys", tooltip="Leave the box: y/n rate, m more rows, c chart, x export"),
+        Binding(
+            "escape",
+            "leave_for_result",
+            "Result keys",
+            tooltip="Leave the box: y/n rate, m more rows, c chart, x export",
+        ),
         Binding("escape", "leave", "Leave the box", show=False),
         Binding("up", "history(-1)", "Previous question", show=False),
         Binding("down", "history(1)", "Next question", show=False),

@@ -74,7 +74,7 @@ class PageJob:
                 read += len(chunk)
                 if start < len(chunk):
                     room = self.size - len(kept)
-                    kept.extend(tuple(clip_cell(v, self.limits) for v in row) for row in chunk[start:start + room])
+                    kept.extend(tuple(clip_cell(v, self.limits) for v in row) for row in chunk[start : start + room])
                     more = start + room < len(chunk)  # a row after the page: stop reading
                 del chunk  # the skipped rows go now, not at the next fetch
                 on_progress(read)

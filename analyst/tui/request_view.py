@@ -17,7 +17,13 @@ from analyst.render import inert
 
 def render_request(request: Any, model_name: str) -> str:
     """The request as plain text: system prompt, every message, tool names; nothing hidden."""
-    parts = [f"model: {model_name}", f"tools offered: {', '.join(t.name for t in request.tools) or 'none'}", "", "── system ──", request.system]
+    parts = [
+        f"model: {model_name}",
+        f"tools offered: {', '.join(t.name for t in request.tools) or 'none'}",
+        "",
+        "── system ──",
+        request.system,
+    ]
     for message in request.messages:
         header = f"── {message.role}" + (f" (result of {message.tool_name})" if message.role == "tool" else "") + " ──"
         parts += ["", header, message.text]
@@ -37,7 +43,9 @@ class RequestScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="request-dialog", classes="dialog"):
-            yield Static(Text("The next model request, exactly as it will be sent (Esc closes)", style="bold"), markup=False)
+            yield Static(
+                Text("The next model request, exactly as it will be sent (Esc closes)", style="bold"), markup=False
+            )
             yield Static(Text(inert(self._text)), markup=False)
 
     def action_close(self) -> None:

@@ -68,7 +68,10 @@ def summary(shown: ShownResult) -> Text:
     out.append(inert(shown.title), style="bold")
     if shown.offset:
         last = shown.offset + result.row_count
-        out.append(f" · rows {shown.offset + 1:,}–{last:,}" if result.row_count else f" · no rows after row {shown.offset:,}", style="bold")
+        out.append(
+            f" · rows {shown.offset + 1:,}–{last:,}" if result.row_count else f" · no rows after row {shown.offset:,}",
+            style="bold",
+        )
         if result.truncated:
             out.append(" · more rows exist (m: next page, M: previous)", style="bold yellow")
         else:
@@ -103,7 +106,9 @@ class ResultsPanel(Vertical):
         try:
             self.log_event(event)
         except Exception as exc:  # noqa: BLE001 - the query ran; say that its record is missing
-            self.app.call_from_thread(self.notify, f"The query ran but could not be logged: {exc}", severity="error", markup=False)
+            self.app.call_from_thread(
+                self.notify, f"The query ran but could not be logged: {exc}", severity="error", markup=False
+            )
 
     def attach(self, database: Any, limits: Any, check: Callable[[str], Any], export_stem: str) -> None:
         self.database, self.limits, self.check, self.export_stem = database, limits, check, export_stem
@@ -150,7 +155,9 @@ class ResultsPanel(Vertical):
             result = self.shown.result
             body = self.query_one("#results-chart-body", Static)
             width = max(10, self.size.width - 40)
-            body.update(bar_chart([c.name for c in result.columns], [c.type for c in result.columns], result.rows, width))
+            body.update(
+                bar_chart([c.name for c in result.columns], [c.type for c in result.columns], result.rows, width)
+            )
         self._set_mode()
         return self.charting
 
@@ -166,7 +173,11 @@ class ResultsPanel(Vertical):
         if shown is None or self.database is None:
             return
         if not shown.result.truncated:
-            where = f"rows {shown.offset + 1:,}–{shown.offset + shown.result.row_count:,}" if shown.offset else f"all {shown.result.row_count:,} rows"
+            where = (
+                f"rows {shown.offset + 1:,}–{shown.offset + shown.result.row_count:,}"
+                if shown.offset
+                else f"all {shown.result.row_count:,} rows"
+            )
             self.notify(f"No more rows: {where} are the last.")
             return
         self._page(shown, shown.offset + shown.result.row_count)
@@ -188,7 +199,9 @@ class ResultsPanel(Vertical):
         if self.page_job is not None:
             self.notify("A page is being read; Esc cancels it.", severity="warning")
             return
-        limits = Limits(timeout_s=self.limits.timeout_s, max_rows=shown.max_rows, max_cell_bytes=self.limits.max_cell_bytes)
+        limits = Limits(
+            timeout_s=self.limits.timeout_s, max_rows=shown.max_rows, max_cell_bytes=self.limits.max_cell_bytes
+        )
         self.page_job = PageJob(self.database.inner, shown.sql, offset, shown.max_rows, limits, source=shown)
         self._page_progress(0)
         self.app.refresh_bindings()
@@ -259,9 +272,18 @@ class ResultsPanel(Vertical):
         source = job.source
         if message.error is not None:
             self._show_summary()
-            self.notify(f"rows {job.first:,}–{job.last:,}: {message.error}", title="Page not read", severity="warning", markup=False)
+            self.notify(
+                f"rows {job.first:,}–{job.last:,}: {message.error}",
+                title="Page not read",
+                severity="warning",
+                markup=False,
+            )
         else:
-            self.show(ShownResult(source.title, source.sql, source.sql_hash, message.result, job.size, source.from_loop, job.offset))
+            self.show(
+                ShownResult(
+                    source.title, source.sql, source.sql_hash, message.result, job.size, source.from_loop, job.offset
+                )
+            )
         self.app.refresh_bindings()
 
     def show_sample(self, table: Any) -> None:
@@ -283,7 +305,9 @@ class ResultsPanel(Vertical):
         assert self.check is not None
         verdict = self.check(sql)
         if not verdict.ok:
-            self.post_message(SideQueryFinished("sample", title, sql, QueryError("rejected", verdict.problems[0].message), max_rows))
+            self.post_message(
+                SideQueryFinished("sample", title, sql, QueryError("rejected", verdict.problems[0].message), max_rows)
+            )
             return
         sql = verdict.sql
         outcome = self.database.run(sql, limits)
@@ -296,7 +320,9 @@ class ResultsPanel(Vertical):
             return
         outcome = message.outcome
         if not hasattr(outcome, "rows"):
-            self.notify(f"{message.title}: {outcome.message}", title=f"Query {outcome.kind}", severity="warning", markup=False)
+            self.notify(
+                f"{message.title}: {outcome.message}", title=f"Query {outcome.kind}", severity="warning", markup=False
+            )
             return
         self.show(ShownResult(message.title, message.sql, None, outcome, message.max_rows, False))
         self.app.refresh_bindings()

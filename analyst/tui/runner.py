@@ -76,7 +76,9 @@ class LoopRunner:
     def start(self, generation: int, kind: str, payload: Any) -> threading.Thread:
         """Run `ask(payload)`, `decide(payload)`, `reply(payload)` or `stop_unclarified()` in a
         daemon thread; reports go to `post`."""
-        thread = threading.Thread(target=self.run_step, args=(generation, kind, payload), name=f"analyst-{kind}-{generation}", daemon=True)
+        thread = threading.Thread(
+            target=self.run_step, args=(generation, kind, payload), name=f"analyst-{kind}-{generation}", daemon=True
+        )
         thread.start()
         return thread
 

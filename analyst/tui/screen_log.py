@@ -31,5 +31,16 @@ def page_event(job: Any, result: Any, error: str | None, elapsed_ms: float) -> S
     too, since the query reached the database either way."""
     target = f"rows {job.first}-{job.last}"
     if error is None:
-        return ScreenQueryRan("more", job.sql, sql_hash(job.sql), True, result.row_count, bool(result.truncated), round(elapsed_ms, 3), target=target)
-    return ScreenQueryRan("more", job.sql, sql_hash(job.sql), False, None, False, round(elapsed_ms, 3), "page", error, target)
+        return ScreenQueryRan(
+            "more",
+            job.sql,
+            sql_hash(job.sql),
+            True,
+            result.row_count,
+            bool(result.truncated),
+            round(elapsed_ms, 3),
+            target=target,
+        )
+    return ScreenQueryRan(
+        "more", job.sql, sql_hash(job.sql), False, None, False, round(elapsed_ms, 3), "page", error, target
+    )

@@ -31,8 +31,14 @@ class StatusBar(Static):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(markup=False, **kwargs)
         self.values: dict[str, Any] = {
-            "activity": "starting", "model": "", "database": "", "input_tokens": 0,
-            "output_tokens": 0, "cost": 0.0, "session": "…", "elapsed": "",
+            "activity": "starting",
+            "model": "",
+            "database": "",
+            "input_tokens": 0,
+            "output_tokens": 0,
+            "cost": 0.0,
+            "session": "…",
+            "elapsed": "",
         }
 
     def on_mount(self) -> None:
@@ -58,8 +64,11 @@ class StatusBar(Static):
             left.append(f" {v['elapsed']} ", style="bold yellow")
         left.append(f" {inert(model_label(v['model']))} · {inert(v['database'])}")
         width = self.size.width
-        rights = (f" {tokens} · {cost} · session {v['session']} ", f" {tokens} · {cost} ",
-                  f" {v['input_tokens']:,}/{v['output_tokens']:,} tok · {cost} ")
+        rights = (
+            f" {tokens} · {cost} · session {v['session']} ",
+            f" {tokens} · {cost} ",
+            f" {v['input_tokens']:,}/{v['output_tokens']:,} tok · {cost} ",
+        )
         right = next((r for r in rights if len(left) + len(r) <= width), rights[-1]) if width else rights[0]
         if width:
             left.truncate(max(width - len(right), 0), overflow="ellipsis", pad=True)

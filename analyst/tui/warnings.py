@@ -51,7 +51,13 @@ def _related_pairs(condition: exp.Expression) -> set[str]:
     names: set[str] = set()
     for eq in condition.find_all(exp.EQ):
         left, right = eq.this, eq.expression
-        if isinstance(left, exp.Column) and isinstance(right, exp.Column) and left.table and right.table and left.table != right.table:
+        if (
+            isinstance(left, exp.Column)
+            and isinstance(right, exp.Column)
+            and left.table
+            and right.table
+            and left.table != right.table
+        ):
             names.update({left.table.lower(), right.table.lower()})
     return names
 

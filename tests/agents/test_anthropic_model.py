@@ -19,7 +19,9 @@ from agents.models.registry import create_model, parse_model_name
 from tests.fakes import FakeAnthropic
 
 CANARY = "sk-ant-canary-7f3e9a1b2c4d5e6f"
-RUN_SQL = ToolSpec("run_sql", "Run one read-only SELECT.", {"type": "object", "properties": {"sql": {"type": "string"}}})
+RUN_SQL = ToolSpec(
+    "run_sql", "Run one read-only SELECT.", {"type": "object", "properties": {"sql": {"type": "string"}}}
+)
 SQL_CALL = {"name": "run_sql", "arguments": {"sql": "SELECT 1"}}
 
 
@@ -68,10 +70,15 @@ def test_text_reply_usage_and_request_shape(fake: FakeAnthropic) -> None:
     assert sent["system"] == "You are a SQL analyst." and sent["max_tokens"] == 321
     assert sent["model"] == "claude-test" and "stream" not in sent
     assert sent["messages"] == [{"role": "user", "content": [{"type": "text", "text": "How many rows?"}]}]
-    assert sent["tools"] == [{"name": "run_sql", "description": RUN_SQL.description, "input_schema": RUN_SQL.parameters}]
+    assert sent["tools"] == [
+        {"name": "run_sql", "description": RUN_SQL.description, "input_schema": RUN_SQL.parameters}
+    ]
     assert sent["tool_choice"] == {"type": "auto", "disable_parallel_tool_use": True}
     # the key travels once, in an auth header: x-api-key (anthropic 1.x) or authorization (2.x)
-    assert fake.secret_locations(CANARY) in (["POST /v1/messages header:authorization"], ["POST /v1/messages header:x-api-key"])
+    assert fake.secret_locations(CANARY) in (
+        ["POST /v1/messages header:authorization"],
+        ["POST /v1/messages header:x-api-key"],
+    )
 
 
 def test_tool_call(fake: FakeAnthropic) -> None:
@@ -211,8 +218,12 @@ def test_401_names_the_key_and_never_shows_it() -> None:
         assert info.value.status == 401 and "rejected the API key" in info.value.message
         assert not leaked(info.value)
     with FakeAnthropic() as fake:
-        fake.queue_many([{"error": {"status": 401, "message": f"invalid x-api-key {CANARY}"}},
-                         {"error": {"status": 400, "message": f"echo {CANARY}"}}])
+        fake.queue_many(
+            [
+                {"error": {"status": 401, "message": f"invalid x-api-key {CANARY}"}},
+                {"error": {"status": 400, "message": f"echo {CANARY}"}},
+            ]
+        )
         model = make(fake)
         for status in (401, 400):
             with pytest.raises(ProviderError) as info:
@@ -224,8 +235,14 @@ def test_unreachable_server_names_the_base_url_without_credentials() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    model = AnthropicModel("anthropic:claude-test", "claude-test", api_key=CANARY,
-                           base_url=f"http://user:hunter2@127.0.0.1:{port}", timeout=2.0, max_retries=0)
+    model = AnthropicModel(
+        "anthropic:claude-test",
+        "claude-test",
+        api_key=CANARY,
+        base_url=f"http://user:hunter2@127.0.0.1:{port}",
+        timeout=2.0,
+        max_retries=0,
+    )
     with pytest.raises(ProviderError) as info:
         model.complete(ask())
     assert f"127.0.0.1:{port}" in info.value.message and "hunter2" not in info.value.message
@@ -246,11 +263,17 @@ def test_explicit_key_and_base_url_beat_the_environment(fake: FakeAnthropic, mon
 def test_conversation_with_tool_calls_and_results_is_sent_as_alternating_turns(fake: FakeAnthropic) -> None:
     conversation = (
         Message("user", "Top customer?"),
-        Message("assistant", "Let me look.", (
-            ToolCall("toolu_a", "run_sql", {"sql": "SELECT 1"}),
-            ToolCall("toolu_b", "list_tables", {}),
-        )),
-        Message("tool", "Ignored: only one tool call per turn is allowed.", tool_call_id="toolu_b", tool_name="list_tables"),
+        Message(
+            "assistant",
+            "Let me look.",
+            (
+                ToolCall("toolu_a", "run_sql", {"sql": "SELECT 1"}),
+                ToolCall("toolu_b", "list_tables", {}),
+            ),
+        ),
+        Message(
+            "tool", "Ignored: only one tool call per turn is allowed.", tool_call_id="toolu_b", tool_name="list_tables"
+        ),
         Message("tool", "1 row: Acme", tool_call_id="toolu_a", tool_name="run_sql"),
         Message("user", "And the runner-up?"),
     )
@@ -258,16 +281,26 @@ def test_conversation_with_tool_calls_and_results_is_sent_as_alternating_turns(f
     make(fake).complete(ModelRequest("sys", conversation, (RUN_SQL,)))
     assert fake.requests[0]["messages"] == [
         {"role": "user", "content": [{"type": "text", "text": "Top customer?"}]},
-        {"role": "assistant", "content": [
-            {"type": "text", "text": "Let me look."},
-            {"type": "tool_use", "id": "toolu_a", "name": "run_sql", "input": {"sql": "SELECT 1"}},
-            {"type": "tool_use", "id": "toolu_b", "name": "list_tables", "input": {}},
-        ]},
-        {"role": "user", "content": [
-            {"type": "tool_result", "tool_use_id": "toolu_b", "content": "Ignored: only one tool call per turn is allowed."},
-            {"type": "tool_result", "tool_use_id": "toolu_a", "content": "1 row: Acme"},
-            {"type": "text", "text": "And the runner-up?"},
-        ]},
+        {
+            "role": "assistant",
+            "content": [
+                {"type": "text", "text": "Let me look."},
+                {"type": "tool_use", "id": "toolu_a", "name": "run_sql", "input": {"sql": "SELECT 1"}},
+                {"type": "tool_use", "id": "toolu_b", "name": "list_tables", "input": {}},
+            ],
+        },
+        {
+            "role": "user",
+            "content": [
+                {
+                    "type": "tool_result",
+                    "tool_use_id": "toolu_b",
+                    "content": "Ignored: only one tool call per turn is allowed.",
+                },
+                {"type": "tool_result", "tool_use_id": "toolu_a", "content": "1 row: Acme"},
+                {"type": "text", "text": "And the runner-up?"},
+            ],
+        },
     ]
 
 
@@ -283,12 +316,18 @@ def test_translation_merges_same_role_turns_and_drops_empty_text() -> None:
     )
     assert to_anthropic_messages(messages) == [
         {"role": "user", "content": [{"type": "text", "text": "first"}, {"type": "text", "text": "second"}]},
-        {"role": "assistant", "content": [{"type": "tool_use", "id": "call_1_x", "name": "run_sql", "input": {"sql": "SELECT 2"}}]},
-        {"role": "user", "content": [
-            {"type": "tool_result", "tool_use_id": "call_1_x"},  # tool results lead the turn
-            {"type": "text", "text": "a nudge before the result"},
-            {"type": "text", "text": "third"},
-        ]},
+        {
+            "role": "assistant",
+            "content": [{"type": "tool_use", "id": "call_1_x", "name": "run_sql", "input": {"sql": "SELECT 2"}}],
+        },
+        {
+            "role": "user",
+            "content": [
+                {"type": "tool_result", "tool_use_id": "call_1_x"},  # tool results lead the turn
+                {"type": "text", "text": "a nudge before the result"},
+                {"type": "text", "text": "third"},
+            ],
+        },
     ]
 
 

@@ -23,7 +23,15 @@ def database(sample_db: Path, tmp_path: Path):
     db.close()
 
 
-def make_loop(database, entries, *, settings: Settings | None = None, supports_tools: bool = True, window: int | None = 128_000, name: str | None = None):
+def make_loop(
+    database,
+    entries,
+    *,
+    settings: Settings | None = None,
+    supports_tools: bool = True,
+    window: int | None = 128_000,
+    name: str | None = None,
+):
     model = ScriptedModel(entries, source="test", name=name, supports_tools=supports_tools)
     model.context_window = window
     events = []
@@ -40,15 +48,18 @@ def kinds(events) -> list[str]:
 
 
 def test_schema_lookups_answer_without_approval(database) -> None:
-    loop, model, events = make_loop(database, [
-        {"tool_calls": [{"name": "list_tables", "arguments": {}}]},
-        {"tool_calls": [{"name": "describe_table", "arguments": {"table": "customers"}}]},
-        {"tool_calls": [{"name": "sample_values", "arguments": {"table": "orders", "column": "status"}}]},
-        {"tool_calls": [{"name": "describe_table", "arguments": {"table": "nosuch"}}]},
-        run_sql("SELECT count(*) AS n FROM customers"),
-        {"text": "There are customers."},
-        {"text": "Summary."},
-    ])
+    loop, model, events = make_loop(
+        database,
+        [
+            {"tool_calls": [{"name": "list_tables", "arguments": {}}]},
+            {"tool_calls": [{"name": "describe_table", "arguments": {"table": "customers"}}]},
+            {"tool_calls": [{"name": "sample_values", "arguments": {"table": "orders", "column": "status"}}]},
+            {"tool_calls": [{"name": "describe_table", "arguments": {"table": "nosuch"}}]},
+            run_sql("SELECT count(*) AS n FROM customers"),
+            {"text": "There are customers."},
+            {"text": "Summary."},
+        ],
+    )
     outcome = drive(loop, "How many customers?", auto_approve)
     assert outcome.status == "answered"
     tool_results = [m for m in model.requests[4].messages if m.role == "tool"]
@@ -60,12 +71,20 @@ def test_schema_lookups_answer_without_approval(database) -> None:
 
 
 def test_every_tool_call_gets_a_result_and_extra_calls_are_refused(database) -> None:
-    loop, model, _ = make_loop(database, [
-        {"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT 1 AS a"}}, {"name": "list_tables", "arguments": {}}]},
-        {"tool_calls": [{"name": "drop_everything", "arguments": {}}]},
-        {"text": "One."},
-        {"text": "The answer is one."},
-    ])
+    loop, model, _ = make_loop(
+        database,
+        [
+            {
+                "tool_calls": [
+                    {"name": "run_sql", "arguments": {"sql": "SELECT 1 AS a"}},
+                    {"name": "list_tables", "arguments": {}},
+                ]
+            },
+            {"tool_calls": [{"name": "drop_everything", "arguments": {}}]},
+            {"text": "One."},
+            {"text": "The answer is one."},
+        ],
+    )
     outcome = drive(loop, "one?", auto_approve)
     assert outcome.status == "answered"
     second = model.requests[1].messages
@@ -77,13 +96,19 @@ def test_every_tool_call_gets_a_result_and_extra_calls_are_refused(database) -> 
 
 
 def test_broken_tool_json_twice_falls_back_to_sql_blocks(database) -> None:
-    broken = {"tool_calls": [{"name": "run_sql", "arguments": {}, "error": "arguments are not valid JSON (Expecting value)"}]}
-    loop, model, _ = make_loop(database, [
-        broken, broken,
-        {"text": "```sql\nSELECT count(*) AS n FROM products\n```"},
-        {"text": "Counted."},
-        {"text": "There are products."},
-    ])
+    broken = {
+        "tool_calls": [{"name": "run_sql", "arguments": {}, "error": "arguments are not valid JSON (Expecting value)"}]
+    }
+    loop, model, _ = make_loop(
+        database,
+        [
+            broken,
+            broken,
+            {"text": "```sql\nSELECT count(*) AS n FROM products\n```"},
+            {"text": "Counted."},
+            {"text": "There are products."},
+        ],
+    )
     outcome = drive(loop, "How many products?", auto_approve)
     assert outcome.status == "answered" and outcome.result.rows[0][0] > 0
     assert model.requests[2].tools == ()  # no tools offered after the switch
@@ -92,10 +117,17 @@ def test_broken_tool_json_twice_falls_back_to_sql_blocks(database) -> None:
 
 
 def test_follow_up_keeps_context_and_turns_are_numbered(database) -> None:
-    loop, model, events = make_loop(database, [
-        run_sql("SELECT count(*) AS n FROM orders"), {"text": "ok"}, {"text": "Orders counted."},
-        run_sql("SELECT count(*) AS n FROM orders WHERE year(order_date) = 2024"), {"text": "ok"}, {"text": "2024 counted."},
-    ])
+    loop, model, events = make_loop(
+        database,
+        [
+            run_sql("SELECT count(*) AS n FROM orders"),
+            {"text": "ok"},
+            {"text": "Orders counted."},
+            run_sql("SELECT count(*) AS n FROM orders WHERE year(order_date) = 2024"),
+            {"text": "ok"},
+            {"text": "2024 counted."},
+        ],
+    )
     first = drive(loop, "How many orders?", auto_approve)
     second = drive(loop, "now only for 2024", auto_approve)
     assert first.status == second.status == "answered"
@@ -106,7 +138,9 @@ def test_follow_up_keeps_context_and_turns_are_numbered(database) -> None:
 
 
 def test_reject_then_abort(database) -> None:
-    loop, model, events = make_loop(database, [run_sql("SELECT * FROM customers"), run_sql("SELECT customer_id FROM customers LIMIT 5")])
+    loop, model, events = make_loop(
+        database, [run_sql("SELECT * FROM customers"), run_sql("SELECT customer_id FROM customers LIMIT 5")]
+    )
     step = loop.ask("Show customers")
     assert isinstance(step, Pending)
     step = loop.decide(Reject("only ids, five of them"))
@@ -133,8 +167,13 @@ def test_step_cap_ends_the_run(database) -> None:
 
 
 def test_cost_cap_stops_before_overspending(database) -> None:
-    expensive = {"tool_calls": [{"name": "list_tables", "arguments": {}}], "usage": {"input_tokens": 1_000_000, "output_tokens": 0}}
-    loop, model, _ = make_loop(database, [expensive] * 4, settings=Settings(max_cost_usd=0.5), name="openai:gpt-4.1-mini")
+    expensive = {
+        "tool_calls": [{"name": "list_tables", "arguments": {}}],
+        "usage": {"input_tokens": 1_000_000, "output_tokens": 0},
+    }
+    loop, model, _ = make_loop(
+        database, [expensive] * 4, settings=Settings(max_cost_usd=0.5), name="openai:gpt-4.1-mini"
+    )
     outcome = drive(loop, "spend", auto_approve)
     assert outcome.status == "failed" and outcome.error["kind"] == "cost_cap"
     assert outcome.cost_usd == pytest.approx(0.8)  # two calls at $0.40, the third refused
@@ -142,11 +181,14 @@ def test_cost_cap_stops_before_overspending(database) -> None:
 
 
 def test_a_failing_summary_call_still_answers_with_the_result(database) -> None:
-    loop, model, events = make_loop(database, [
-        run_sql("SELECT count(*) AS n FROM customers"),
-        {"text": "Counted."},
-        {"error": {"status": 500, "message": "the summary service is down"}},
-    ])
+    loop, model, events = make_loop(
+        database,
+        [
+            run_sql("SELECT count(*) AS n FROM customers"),
+            {"text": "Counted."},
+            {"error": {"status": 500, "message": "the summary service is down"}},
+        ],
+    )
     outcome = drive(loop, "How many customers?", auto_approve)
     assert outcome.status == "answered" and outcome.result is not None and outcome.result.row_count == 1
     assert outcome.answer.startswith("Counted.") and "No summary:" in outcome.answer and "down" in outcome.answer
@@ -154,7 +196,9 @@ def test_a_failing_summary_call_still_answers_with_the_result(database) -> None:
 
 
 def test_a_turn_whose_queries_all_failed_is_not_answered(database) -> None:
-    loop, _, events = make_loop(database, [run_sql("SELECT CAST('x' AS INTEGER) AS n"), {"text": "The data cannot be converted."}])
+    loop, _, events = make_loop(
+        database, [run_sql("SELECT CAST('x' AS INTEGER) AS n"), {"text": "The data cannot be converted."}]
+    )
     outcome = drive(loop, "convert", auto_approve)
     assert outcome.status == "failed" and outcome.error["kind"] == "no_result" and outcome.result is None
     assert "Conversion" in outcome.error["message"] and outcome.answer == "The data cannot be converted."
@@ -164,7 +208,9 @@ def test_a_turn_whose_queries_all_failed_is_not_answered(database) -> None:
 
 
 def test_cost_cap_with_unknown_price_refuses(database) -> None:
-    loop, model, _ = make_loop(database, [run_sql("SELECT 1 AS a")], settings=Settings(max_cost_usd=1.0), name="local:unknown")
+    loop, model, _ = make_loop(
+        database, [run_sql("SELECT 1 AS a")], settings=Settings(max_cost_usd=1.0), name="local:unknown"
+    )
     loop.cost = None  # as after a call whose price is unknown
     outcome = drive(loop, "one", auto_approve)
     assert outcome.status == "failed" and "no known price" in outcome.error["message"]
@@ -195,7 +241,11 @@ def test_old_turns_are_dropped_to_fit_the_window(database) -> None:
 
 
 def test_interrupt_stops_a_running_query(database) -> None:
-    loop, _, events = make_loop(database, [run_sql("SELECT count(*) AS n FROM range(1000000000000)")], settings=Settings(limits=Limits(timeout_s=60)))
+    loop, _, events = make_loop(
+        database,
+        [run_sql("SELECT count(*) AS n FROM range(1000000000000)")],
+        settings=Settings(limits=Limits(timeout_s=60)),
+    )
     step = loop.ask("count forever")
     assert isinstance(step, Pending)
     threading.Timer(0.5, loop.interrupt).start()
@@ -206,11 +256,14 @@ def test_interrupt_stops_a_running_query(database) -> None:
 
 
 def test_unverified_numbers_are_flagged(database) -> None:
-    loop, _, events = make_loop(database, [
-        run_sql("SELECT count(*) AS n FROM customers"),
-        {"text": "done"},
-        {"text": "There are 200 customers, and 9,999 of them are happy."},
-    ])
+    loop, _, events = make_loop(
+        database,
+        [
+            run_sql("SELECT count(*) AS n FROM customers"),
+            {"text": "done"},
+            {"text": "There are 200 customers, and 9,999 of them are happy."},
+        ],
+    )
     outcome = drive(loop, "How many customers?", auto_approve)
     count = outcome.result.rows[0][0]
     assert count == 200  # the sample data's size; the check below depends on it
@@ -218,10 +271,16 @@ def test_unverified_numbers_are_flagged(database) -> None:
 
 
 def test_an_interrupted_turn_leaves_no_dangling_tool_call(database) -> None:
-    loop, model, _ = make_loop(database, [
-        run_sql("SELECT count(*) AS n FROM range(1000000000000)"),
-        run_sql("SELECT 1 AS one"), {"text": "one"}, {"text": "It is one."},
-    ], settings=Settings(limits=Limits(timeout_s=60)))
+    loop, model, _ = make_loop(
+        database,
+        [
+            run_sql("SELECT count(*) AS n FROM range(1000000000000)"),
+            run_sql("SELECT 1 AS one"),
+            {"text": "one"},
+            {"text": "It is one."},
+        ],
+        settings=Settings(limits=Limits(timeout_s=60)),
+    )
     assert isinstance(loop.ask("count forever"), Pending)
     threading.Timer(0.3, loop.interrupt).start()
     assert loop.decide(Approve()).status == "interrupted"
@@ -246,10 +305,13 @@ def test_numbers_inside_text_and_dates_of_the_result_count_as_verified() -> None
 def test_a_question_that_got_no_reply_is_marked_before_the_next_one(database) -> None:
     from agents.history import NO_REPLY
 
-    loop, model, _ = make_loop(database, [
-        {"error": {"status": 500, "message": "the service is down"}},
-        {"text": "Hello again."},
-    ])
+    loop, model, _ = make_loop(
+        database,
+        [
+            {"error": {"status": 500, "message": "the service is down"}},
+            {"text": "Hello again."},
+        ],
+    )
     assert drive(loop, "first question", auto_approve).status == "failed"
     assert drive(loop, "second question", auto_approve).status == "answered"
     sent = model.requests[1].messages
@@ -273,7 +335,9 @@ def test_long_cells_reach_the_model_cut_but_the_result_keeps_them(database) -> N
 
 
 def test_words_after_a_guard_refusal_are_not_an_answer(database) -> None:
-    loop, _, events = make_loop(database, [run_sql("SELECT nosuch FROM customers"), {"text": "There were 336,776 flights."}])
+    loop, _, events = make_loop(
+        database, [run_sql("SELECT nosuch FROM customers"), {"text": "There were 336,776 flights."}]
+    )
     outcome = drive(loop, "How many flights?", auto_approve)
     assert outcome.status == "failed" and outcome.error["kind"] == "no_result" and not outcome.grounded
     assert "guard rejected" in outcome.error["message"] and "nosuch" in outcome.error["message"]
@@ -306,12 +370,22 @@ def ask_user(question: str) -> dict:
 
 
 def test_a_clarifying_question_continues_the_turn_with_the_reply(database) -> None:
-    loop, model, events = make_loop(database, [
-        ask_user("Which segment do you mean?"),
-        run_sql("SELECT count(*) AS n FROM customers"), {"text": "done"}, {"text": "There are 200."},
-    ])
+    loop, model, events = make_loop(
+        database,
+        [
+            ask_user("Which segment do you mean?"),
+            run_sql("SELECT count(*) AS n FROM customers"),
+            {"text": "done"},
+            {"text": "There are 200."},
+        ],
+    )
     asked = []
-    outcome = drive(loop, "How many customers in my segment?", auto_approve, answer=lambda c: asked.append(c.question) or "all of them")
+    outcome = drive(
+        loop,
+        "How many customers in my segment?",
+        auto_approve,
+        answer=lambda c: asked.append(c.question) or "all of them",
+    )
     assert asked == ["Which segment do you mean?"]
     assert outcome.status == "answered" and outcome.grounded and list(outcome.result.rows) == [(200,)]
     tool = [m for m in model.requests[1].messages if m.role == "tool"]
@@ -322,10 +396,15 @@ def test_a_clarifying_question_continues_the_turn_with_the_reply(database) -> No
 
 
 def test_nobody_to_ask_ends_the_turn_needing_clarification(database) -> None:
-    loop, model, events = make_loop(database, [
-        ask_user("Which year?"),
-        run_sql("SELECT 1 AS one"), {"text": "one"}, {"text": "It is 1."},
-    ])
+    loop, model, events = make_loop(
+        database,
+        [
+            ask_user("Which year?"),
+            run_sql("SELECT 1 AS one"),
+            {"text": "one"},
+            {"text": "It is 1."},
+        ],
+    )
     outcome = drive(loop, "Revenue?", auto_approve)
     assert outcome.status == "needs_clarification" and outcome.clarification == "Which year?"
     assert outcome.answer is None and outcome.error is None and not outcome.grounded
@@ -337,7 +416,9 @@ def test_nobody_to_ask_ends_the_turn_needing_clarification(database) -> None:
 
 
 def test_text_mode_models_ask_with_a_clarify_line(database) -> None:
-    loop, model, _ = make_loop(database, [{"text": "I need one detail.\nCLARIFY: Gross or net revenue?"}], supports_tools=False)
+    loop, model, _ = make_loop(
+        database, [{"text": "I need one detail.\nCLARIFY: Gross or net revenue?"}], supports_tools=False
+    )
     outcome = drive(loop, "Revenue?", auto_approve)
     assert outcome.status == "needs_clarification" and outcome.clarification == "Gross or net revenue?"
     assert "CLARIFY:" in model.requests[0].system and "ask_user" not in model.requests[0].system
@@ -346,21 +427,35 @@ def test_text_mode_models_ask_with_a_clarify_line(database) -> None:
 
 
 def test_numbers_from_the_question_sql_and_notes_are_not_flagged(database) -> None:
-    loop, _, _ = make_loop(database, [
-        run_sql("SELECT count(*) AS n FROM customers WHERE customer_id > 1000.0 LIMIT 5"), {"text": "done"},
-        {"text": "None of the customers above 1000 (asked: $1,000): 0 of the top 5."},
-    ])
+    loop, _, _ = make_loop(
+        database,
+        [
+            run_sql("SELECT count(*) AS n FROM customers WHERE customer_id > 1000.0 LIMIT 5"),
+            {"text": "done"},
+            {"text": "None of the customers above 1000 (asked: $1,000): 0 of the top 5."},
+        ],
+    )
     outcome = drive(loop, "How many customers have an id over $1,000?", auto_approve)
     assert outcome.unverified_numbers == ()
-    loop, _, _ = make_loop(database, [
-        run_sql("SELECT count(*) AS n FROM customers"), {"text": "There are 200 customers."},
-        {"error": {"status": 503, "message": "overloaded: 7 requests queued, retry in 45 s"}},
-    ])
+    loop, _, _ = make_loop(
+        database,
+        [
+            run_sql("SELECT count(*) AS n FROM customers"),
+            {"text": "There are 200 customers."},
+            {"error": {"status": 503, "message": "overloaded: 7 requests queued, retry in 45 s"}},
+        ],
+    )
     outcome = drive(loop, "How many customers?", auto_approve)
     assert outcome.status == "answered" and "No summary:" in outcome.answer and "45" in outcome.answer
     assert outcome.unverified_numbers == ()  # the note's figures are analyst's, not claims
-    loop, _, _ = make_loop(database, [
-        run_sql("SELECT * FROM range(5000) t(i)"), {"text": "done"}, {"text": "Only 1,000 rows came back and I saw the first 50 of them."},
-    ], settings=Settings(limits=Limits(max_rows=1000)))
+    loop, _, _ = make_loop(
+        database,
+        [
+            run_sql("SELECT * FROM range(5000) t(i)"),
+            {"text": "done"},
+            {"text": "Only 1,000 rows came back and I saw the first 50 of them."},
+        ],
+        settings=Settings(limits=Limits(max_rows=1000)),
+    )
     outcome = drive(loop, "list", auto_approve)
     assert outcome.result.truncated and outcome.unverified_numbers == ()

@@ -19,7 +19,9 @@ from agents.models.openai_model import OpenAIModel
 from tests.fakes import FakeOpenAI
 
 CANARY = "sk-oai-canary-0a9b8c7d6e5f4321"
-RUN_SQL = ToolSpec("run_sql", "Run one read-only SELECT.", {"type": "object", "properties": {"sql": {"type": "string"}}})
+RUN_SQL = ToolSpec(
+    "run_sql", "Run one read-only SELECT.", {"type": "object", "properties": {"sql": {"type": "string"}}}
+)
 SQL_CALL = {"name": "run_sql", "arguments": {"sql": "SELECT 1"}}
 
 
@@ -68,8 +70,12 @@ def test_text_reply_usage_and_request_shape(fake: FakeOpenAI) -> None:
         {"role": "system", "content": "You are a SQL analyst."},
         {"role": "user", "content": "How many rows?"},
     ]
-    assert sent["tools"] == [{"type": "function", "function": {
-        "name": "run_sql", "description": RUN_SQL.description, "parameters": RUN_SQL.parameters}}]
+    assert sent["tools"] == [
+        {
+            "type": "function",
+            "function": {"name": "run_sql", "description": RUN_SQL.description, "parameters": RUN_SQL.parameters},
+        }
+    ]
     assert sent["parallel_tool_calls"] is False
     # OpenAI's reasoning models reject max_tokens
     assert sent["max_completion_tokens"] == 321 and "max_tokens" not in sent
@@ -209,8 +215,12 @@ def test_401_names_the_key_and_never_shows_it() -> None:
         assert info.value.status == 401 and "rejected the API key" in info.value.message
         assert not leaked(info.value)
     with FakeOpenAI() as fake:
-        fake.queue_many([{"error": {"status": 401, "message": f"Incorrect API key provided: {CANARY}"}},
-                         {"error": {"status": 400, "message": f"echo {CANARY}"}}])
+        fake.queue_many(
+            [
+                {"error": {"status": 401, "message": f"Incorrect API key provided: {CANARY}"}},
+                {"error": {"status": 400, "message": f"echo {CANARY}"}},
+            ]
+        )
         model = make(fake)
         for status in (401, 400):
             with pytest.raises(ProviderError) as info:
@@ -222,8 +232,14 @@ def test_unreachable_server_names_the_base_url_without_credentials() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    model = OpenAIModel("openai:gpt-test", "gpt-test", api_key=CANARY,
-                        base_url=f"http://user:hunter2@127.0.0.1:{port}/v1", timeout=2.0, max_retries=0)
+    model = OpenAIModel(
+        "openai:gpt-test",
+        "gpt-test",
+        api_key=CANARY,
+        base_url=f"http://user:hunter2@127.0.0.1:{port}/v1",
+        timeout=2.0,
+        max_retries=0,
+    )
     with pytest.raises(ProviderError) as info:
         model.complete(ask())
     assert f"127.0.0.1:{port}/v1" in info.value.message and "hunter2" not in info.value.message

@@ -45,12 +45,16 @@ def file_digest(path: Path) -> str:
 
 def test_answers_through_tool_calls(fake: FakeOpenAI, capsys, sample_db: Path) -> None:
     top = expected_top(sample_db)
-    fake.queue_many([
-        run_sql_reply(TOP_SQL, "Plan: sum completed order lines per customer."),
-        text_reply(f"{top[0][0]} spent the most."),
-        text_reply(f"{top[0][0]} spent the most: {top[0][1]}."),
-    ])
-    result = run_cli(["ask", QUESTION, "--approve", "auto", "--format", "json", "--model", "openai:gpt-4.1-mini"], capsys)
+    fake.queue_many(
+        [
+            run_sql_reply(TOP_SQL, "Plan: sum completed order lines per customer."),
+            text_reply(f"{top[0][0]} spent the most."),
+            text_reply(f"{top[0][0]} spent the most: {top[0][1]}."),
+        ]
+    )
+    result = run_cli(
+        ["ask", QUESTION, "--approve", "auto", "--format", "json", "--model", "openai:gpt-4.1-mini"], capsys
+    )
     assert result.code == 0, result.err
     data = result.json()
     assert data["status"] == "answered"
@@ -65,7 +69,13 @@ def test_answers_through_tool_calls(fake: FakeOpenAI, capsys, sample_db: Path) -
     assert len(data["queries"]) == 1 and data["queries"][0]["ok"]
 
     first = fake.requests[0]
-    assert {t["function"]["name"] for t in first["tools"]} == {"run_sql", "list_tables", "describe_table", "sample_values", "ask_user"}
+    assert {t["function"]["name"] for t in first["tools"]} == {
+        "run_sql",
+        "list_tables",
+        "describe_table",
+        "sample_values",
+        "ask_user",
+    }
     user = first["messages"][1]["content"]
     assert user.startswith(f"Question: {QUESTION}") and user.rstrip().endswith(QUESTION)
     assert "CREATE TABLE" in user and "customers" in user
@@ -79,8 +89,19 @@ def test_answers_through_tool_calls(fake: FakeOpenAI, capsys, sample_db: Path) -
 
     events = session_events(data["session_path"])
     kinds = [e["type"] for e in events]
-    for kind in ("session_started", "question_asked", "schema_retrieved", "model_called", "model_responded",
-                 "sql_checked", "approval_requested", "approval_decided", "query_executed", "answer_given", "run_finished"):
+    for kind in (
+        "session_started",
+        "question_asked",
+        "schema_retrieved",
+        "model_called",
+        "model_responded",
+        "sql_checked",
+        "approval_requested",
+        "approval_decided",
+        "query_executed",
+        "answer_given",
+        "run_finished",
+    ):
         assert kind in kinds, kind
     assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
     assert all(e["session"] == data["session_id"] and e["v"] == 1 for e in events)
@@ -101,11 +122,13 @@ def test_answers_through_tool_calls(fake: FakeOpenAI, capsys, sample_db: Path) -
 
 def test_sql_block_fallback_for_models_without_tools(fake: FakeOpenAI, capsys, sample_db: Path) -> None:
     top = expected_top(sample_db)
-    fake.queue_many([
-        text_reply(f"Here is the query:\n```sql\n{TOP_SQL}\n```\nIt sums completed lines."),
-        text_reply("Done."),
-        text_reply(f"{top[0][0]} spent the most."),
-    ])
+    fake.queue_many(
+        [
+            text_reply(f"Here is the query:\n```sql\n{TOP_SQL}\n```\nIt sums completed lines."),
+            text_reply("Done."),
+            text_reply(f"{top[0][0]} spent the most."),
+        ]
+    )
     result = run_cli(["ask", QUESTION, "--approve", "auto", "--format", "json", "--no-tools"], capsys)
     assert result.code == 0, result.err
     data = result.json()
@@ -115,12 +138,14 @@ def test_sql_block_fallback_for_models_without_tools(fake: FakeOpenAI, capsys, s
 
 
 def test_two_different_sql_blocks_get_a_repair_prompt(fake: FakeOpenAI, capsys) -> None:
-    fake.queue_many([
-        text_reply("```sql\nSELECT 1 AS a\n```\nor\n```sql\nSELECT 2 AS b\n```"),
-        text_reply("```sql\nSELECT 2 AS b\n```"),
-        text_reply("It is 2."),
-        text_reply("The answer is 2."),
-    ])
+    fake.queue_many(
+        [
+            text_reply("```sql\nSELECT 1 AS a\n```\nor\n```sql\nSELECT 2 AS b\n```"),
+            text_reply("```sql\nSELECT 2 AS b\n```"),
+            text_reply("It is 2."),
+            text_reply("The answer is 2."),
+        ]
+    )
     result = run_cli(["ask", "two?", "--approve", "auto", "--format", "json", "--no-tools"], capsys)
     data = result.json()
     assert data["status"] == "answered" and data["rows"] == [[2]]
@@ -139,16 +164,22 @@ ATTACKS = [
 
 
 @pytest.mark.parametrize("name,attack", ATTACKS, ids=[a[0] for a in ATTACKS])
-def test_unsafe_or_wrong_sql_never_runs_and_the_model_is_told_why(name: str, attack: str, fake: FakeOpenAI, capsys, sample_db: Path, tmp_path: Path) -> None:
+def test_unsafe_or_wrong_sql_never_runs_and_the_model_is_told_why(
+    name: str, attack: str, fake: FakeOpenAI, capsys, sample_db: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "exfil.csv"
     before = file_digest(sample_db)
-    fake.queue_many([
-        run_sql_reply(attack.format(out=out)),
-        run_sql_reply("SELECT count(*) AS n FROM customers"),
-        text_reply("There are customers."),
-        text_reply("There are some customers."),
-    ])
-    result = run_cli(["ask", "How many customers?", "--db", str(sample_db), "--approve", "auto", "--format", "json"], capsys)
+    fake.queue_many(
+        [
+            run_sql_reply(attack.format(out=out)),
+            run_sql_reply("SELECT count(*) AS n FROM customers"),
+            text_reply("There are customers."),
+            text_reply("There are some customers."),
+        ]
+    )
+    result = run_cli(
+        ["ask", "How many customers?", "--db", str(sample_db), "--approve", "auto", "--format", "json"], capsys
+    )
     data = result.json()
     assert data["status"] == "answered", result.err
     events = session_events(data["session_path"])
@@ -210,10 +241,13 @@ def test_sqlite_file_is_named_as_unsupported(capsys, tmp_path: Path) -> None:
     assert result.code == 4 and "SQLite" in result.err and len(result.err.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("runaway", [
-    "SELECT count(*) AS n FROM range(1000000000000)",
-    "SELECT count(*) AS n FROM range(100000) a, range(100000) b, range(1000) c",
-])
+@pytest.mark.parametrize(
+    "runaway",
+    [
+        "SELECT count(*) AS n FROM range(1000000000000)",
+        "SELECT count(*) AS n FROM range(100000) a, range(100000) b, range(1000) c",
+    ],
+)
 def test_runaway_query_stops_at_the_timeout(runaway: str, fake: FakeOpenAI, capsys) -> None:
     fake.queue_many([run_sql_reply(runaway), text_reply("That query is too slow to answer.")])
     result = run_cli(["ask", "count a lot", "--approve", "auto", "--format", "json", "--timeout", "1"], capsys)
@@ -250,7 +284,9 @@ def test_human_edit_that_fails_the_guard_never_runs(fake: FakeOpenAI, capsys, mo
     before = file_digest(sample_db)
     fake.queue(run_sql_reply(TOP_SQL))
     answers = FakeTty("e\nDELETE FROM customers\n\nb\n")
-    result = run_cli(["ask", QUESTION, "--format", "json", "--db", str(sample_db)], capsys, stdin=answers, monkeypatch=monkeypatch)
+    result = run_cli(
+        ["ask", QUESTION, "--format", "json", "--db", str(sample_db)], capsys, stdin=answers, monkeypatch=monkeypatch
+    )
     data = result.json()
     assert result.code == 1 and data["status"] == "aborted"
     events = session_events(data["session_path"])
@@ -261,14 +297,18 @@ def test_human_edit_that_fails_the_guard_never_runs(fake: FakeOpenAI, capsys, mo
 
 
 def test_reject_with_feedback_reaches_the_model(fake: FakeOpenAI, capsys, monkeypatch) -> None:
-    fake.queue_many([
-        run_sql_reply("SELECT first_name FROM customers LIMIT 3"),
-        run_sql_reply("SELECT company_name FROM customers WHERE company_name IS NOT NULL LIMIT 3"),
-        text_reply("Here are three companies."),
-        text_reply("Three companies are listed."),
-    ])
+    fake.queue_many(
+        [
+            run_sql_reply("SELECT first_name FROM customers LIMIT 3"),
+            run_sql_reply("SELECT company_name FROM customers WHERE company_name IS NOT NULL LIMIT 3"),
+            text_reply("Here are three companies."),
+            text_reply("Three companies are listed."),
+        ]
+    )
     answers = FakeTty("r\nuse company names, not first names\na\n")
-    result = run_cli(["ask", "Name three customers", "--format", "json"], capsys, stdin=answers, monkeypatch=monkeypatch)
+    result = run_cli(
+        ["ask", "Name three customers", "--format", "json"], capsys, stdin=answers, monkeypatch=monkeypatch
+    )
     data = result.json()
     assert data["status"] == "answered" and "company_name" in data["sql"]
     tool_msg = [m for m in fake.requests[1]["messages"] if m["role"] == "tool"][0]["content"]
@@ -311,9 +351,24 @@ def test_answer_streams_on_a_terminal(fake: FakeOpenAI, sample_db: Path) -> None
     from analyst.ask import run_ask
     from analyst.config import load_config
 
-    fake.queue_many([run_sql_reply("SELECT count(*) AS n FROM customers"), text_reply("ok"), text_reply("There are two hundred customers in all.")])
+    fake.queue_many(
+        [
+            run_sql_reply("SELECT count(*) AS n FROM customers"),
+            text_reply("ok"),
+            text_reply("There are two hundred customers in all."),
+        ]
+    )
     out, err = TtyOut(), __import__("io").StringIO()
-    code = run_ask(load_config({}), "How many customers?", approve="auto", output="table", db=None, model_name=None, stdout=out, stderr=err)
+    code = run_ask(
+        load_config({}),
+        "How many customers?",
+        approve="auto",
+        output="table",
+        db=None,
+        model_name=None,
+        stdout=out,
+        stderr=err,
+    )
     assert code == 0, err.getvalue()
     assert fake.requests[2].get("stream") is True  # the summary was requested as a stream
     text = out.getvalue()
@@ -326,8 +381,17 @@ def test_configured_endpoint_without_tools(capsys, sample_db: Path, analyst_home
         (analyst_home / "config.toml").write_text(
             f'[endpoints.local]\nbase_url = "{server.base_url}"\ntools = false\ncontext_window = 16000\n'
         )
-        server.queue_many([text_reply("```sql\nSELECT count(*) AS n FROM products\n```"), text_reply("ok"), text_reply("Products counted.")])
-        result = run_cli(["ask", "How many products?", "--model", "local:qwen2.5-coder", "--approve", "auto", "--format", "json"], capsys)
+        server.queue_many(
+            [
+                text_reply("```sql\nSELECT count(*) AS n FROM products\n```"),
+                text_reply("ok"),
+                text_reply("Products counted."),
+            ]
+        )
+        result = run_cli(
+            ["ask", "How many products?", "--model", "local:qwen2.5-coder", "--approve", "auto", "--format", "json"],
+            capsys,
+        )
         assert result.code == 0, result.err
         assert "tools" not in server.requests[0] and server.requests[0]["model"] == "qwen2.5-coder"
         assert server.headers(0)["authorization"] == "Bearer not-needed"
@@ -342,10 +406,14 @@ def test_bad_endpoint_config_is_one_line(capsys, analyst_home: Path) -> None:
 
 def test_no_data_to_model_sends_shapes_not_cells(fake: FakeOpenAI, capsys, sample_db: Path) -> None:
     top = expected_top(sample_db)
-    fake.queue_many([
-        {"tool_calls": [{"name": "sample_values", "arguments": {"table": "customers", "column": "segment"}}]},
-        run_sql_reply(TOP_SQL), text_reply("ok"), text_reply("The top customer spent the most."),
-    ])
+    fake.queue_many(
+        [
+            {"tool_calls": [{"name": "sample_values", "arguments": {"table": "customers", "column": "segment"}}]},
+            run_sql_reply(TOP_SQL),
+            text_reply("ok"),
+            text_reply("The top customer spent the most."),
+        ]
+    )
     result = run_cli(["ask", QUESTION, "--approve", "auto", "--format", "json", "--no-data-to-model"], capsys)
     data = result.json()
     assert data["status"] == "answered" and data["rows"][0][0] == top[0][0]  # the person still sees rows
@@ -391,7 +459,9 @@ def test_intervals_are_iso_8601_durations_in_json_and_csv(fake: FakeOpenAI, caps
     import csv
     import io
 
-    sql = "SELECT INTERVAL 3 DAY AS d, INTERVAL 90 MINUTE AS m, -INTERVAL 1 HOUR AS neg, INTERVAL 1500 MILLISECOND AS ms"
+    sql = (
+        "SELECT INTERVAL 3 DAY AS d, INTERVAL 90 MINUTE AS m, -INTERVAL 1 HOUR AS neg, INTERVAL 1500 MILLISECOND AS ms"
+    )
     fake.queue_many([run_sql_reply(sql), text_reply("Done."), text_reply("Done.")])
     as_json = run_cli(["ask", "intervals", "--approve", "auto", "--format", "json"], capsys)
     assert as_json.code == 0, as_json.err
@@ -410,10 +480,13 @@ def test_asking_shows_the_sql_once_and_an_abort_says_so(fake: FakeOpenAI, capsys
     assert "ready to run" in result.err and "analyst: aborted; nothing further ran" in result.err
 
 
-@pytest.mark.parametrize("typed", [
-    "SELECT first_name FROM customers WHERE company_name IS NOT NULL ORDER BY first_name LIMIT 2;",
-    "select customer_id::text AS id,\n       first_name -- who\nfrom customers order by 1 limit 2",
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "SELECT first_name FROM customers WHERE company_name IS NOT NULL ORDER BY first_name LIMIT 2;",
+        "select customer_id::text AS id,\n       first_name -- who\nfrom customers order by 1 limit 2",
+    ],
+)
 def test_an_edit_runs_exactly_as_typed(typed: str, fake: FakeOpenAI, capsys, monkeypatch) -> None:
     """The checker's regeneration (`NOT x IS NULL`, CAST(...), upper case, no comments) never
     replaces what a person typed: the text that runs and its hash are theirs."""
@@ -455,7 +528,7 @@ def test_a_refused_edit_is_said_once_and_cannot_be_approved(fake: FakeOpenAI, ca
     answers = FakeTty("e\nSELECT nope FROM customers\n\nb\n")
     result = run_cli(["ask", QUESTION, "--format", "table"], capsys, stdin=answers, monkeypatch=monkeypatch)
     assert result.code == 1
-    after = result.err[result.err.index("SELECT nope"):]
+    after = result.err[result.err.index("SELECT nope") :]
     assert result.err.count("[unknown_column]") == 1, result.err
     prompts = [line for line in after.splitlines() if "[e]dit" in line]
     assert prompts and all("[a]pprove" not in line for line in prompts)

@@ -13,11 +13,16 @@ def test_ask_postgres_answers_read_only(pg: PgEnv, capsys, monkeypatch) -> None:
     with FakeOpenAI() as fake:
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test-pg-000000000")
         monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
-        fake.queue_many([
-            run_sql_reply("DELETE FROM orders"),
-            run_sql_reply("SELECT c.name, count(o.order_id) AS orders FROM customers c JOIN orders o ON o.customer_id = c.customer_id GROUP BY c.name ORDER BY orders DESC, c.name LIMIT 3"),
-            text_reply("ok"), text_reply("Counted."),
-        ])
+        fake.queue_many(
+            [
+                run_sql_reply("DELETE FROM orders"),
+                run_sql_reply(
+                    "SELECT c.name, count(o.order_id) AS orders FROM customers c JOIN orders o ON o.customer_id = c.customer_id GROUP BY c.name ORDER BY orders DESC, c.name LIMIT 3"
+                ),
+                text_reply("ok"),
+                text_reply("Counted."),
+            ]
+        )
         url = pg.url_with_password()
         result = run_cli(["ask", "Who ordered most?", "--db", url, "--approve", "auto", "--format", "json"], capsys)
         before = pg.scalar("SELECT count(*) FROM orders")
@@ -37,7 +42,17 @@ def test_ask_postgres_answers_read_only(pg: PgEnv, capsys, monkeypatch) -> None:
 
 
 def test_superuser_url_is_refused_with_exit_4(pg: PgEnv, capsys) -> None:  # noqa: F811
-    result = run_cli(["ask", "q", "--db", pg.admin_dsn if pg.admin_dsn.startswith("postgres") else "postgresql://postgres@127.0.0.1/postgres", "--approve", "auto"], capsys)
+    result = run_cli(
+        [
+            "ask",
+            "q",
+            "--db",
+            pg.admin_dsn if pg.admin_dsn.startswith("postgres") else "postgresql://postgres@127.0.0.1/postgres",
+            "--approve",
+            "auto",
+        ],
+        capsys,
+    )
     assert result.code == 4 and "superuser" in result.err and len(result.err.strip().splitlines()) == 1
 
 
@@ -55,9 +70,19 @@ def test_edits_run_as_typed_unless_the_server_reads_them_otherwise(pg: PgEnv, ca
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test-pg-000000000")
         monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
         fake.queue_many([run_sql_reply("SELECT name FROM customers LIMIT 1"), text_reply("ok"), text_reply("ok")])
-        as_typed = run_cli(["ask", "names", "--db", pg.url_with_password(), "--format", "json"], capsys, stdin=FakeTty(f"e\n{typed}\n\n"), monkeypatch=monkeypatch)
+        as_typed = run_cli(
+            ["ask", "names", "--db", pg.url_with_password(), "--format", "json"],
+            capsys,
+            stdin=FakeTty(f"e\n{typed}\n\n"),
+            monkeypatch=monkeypatch,
+        )
         fake.queue_many([run_sql_reply("SELECT name FROM products LIMIT 1"), text_reply("ok"), text_reply("ok")])
-        rewritten = run_cli(["ask", "squares", "--db", pg.url_with_password(), "--format", "json"], capsys, stdin=FakeTty(f"e\n{powered}\n\na\n"), monkeypatch=monkeypatch)
+        rewritten = run_cli(
+            ["ask", "squares", "--db", pg.url_with_password(), "--format", "json"],
+            capsys,
+            stdin=FakeTty(f"e\n{powered}\n\na\n"),
+            monkeypatch=monkeypatch,
+        )
     assert as_typed.json()["sql"] == typed, as_typed.err
     data = rewritten.json()
     assert data["status"] == "answered", rewritten.err

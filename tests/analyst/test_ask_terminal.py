@@ -41,9 +41,23 @@ def test_without_an_editor_the_sql_is_prefilled_to_edit_in_place(tmp_path: Path)
     with FakeOpenAI() as fake:
         fake.queue_many([run_sql_reply(PROPOSED), text_reply("Two names."), text_reply("Two names.")])
         env = {k: v for k, v in os.environ.items() if k not in ("VISUAL", "EDITOR")}
-        env.update(OPENAI_API_KEY="sk-test-tty-0000", OPENAI_BASE_URL=fake.base_url, PYTHONPATH=str(ROOT), TERM="xterm", ANALYST_HOME=os.environ["ANALYST_HOME"])
+        env.update(
+            OPENAI_API_KEY="sk-test-tty-0000",
+            OPENAI_BASE_URL=fake.base_url,
+            PYTHONPATH=str(ROOT),
+            TERM="xterm",
+            ANALYST_HOME=os.environ["ANALYST_HOME"],
+        )
         main, child = pty.openpty()
-        proc = subprocess.Popen([sys.executable, "-m", "analyst.cli", "ask", "Three names", "--model", "openai:gpt-4.1-mini"], stdin=child, stdout=child, stderr=child, env=env, cwd=tmp_path, close_fds=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "analyst.cli", "ask", "Three names", "--model", "openai:gpt-4.1-mini"],
+            stdin=child,
+            stdout=child,
+            stderr=child,
+            env=env,
+            cwd=tmp_path,
+            close_fds=True,
+        )
         os.close(child)
         seen = bytearray()
         try:
@@ -71,10 +85,35 @@ def test_a_running_query_shows_its_elapsed_time_and_limit(tmp_path: Path) -> Non
     slow = "SELECT count(*) AS n FROM range(600000000) a(i) WHERE i % 7 = 3"
     with FakeOpenAI() as fake:
         fake.queue_many([run_sql_reply(slow), text_reply("Counted."), text_reply("Counted.")])
-        env = {**os.environ, "OPENAI_API_KEY": "sk-test-tty-0000", "OPENAI_BASE_URL": fake.base_url, "PYTHONPATH": str(ROOT), "TERM": "xterm"}
+        env = {
+            **os.environ,
+            "OPENAI_API_KEY": "sk-test-tty-0000",
+            "OPENAI_BASE_URL": fake.base_url,
+            "PYTHONPATH": str(ROOT),
+            "TERM": "xterm",
+        }
         main, child = pty.openpty()
-        proc = subprocess.Popen([sys.executable, "-m", "analyst.cli", "ask", "How many?", "--model", "openai:gpt-4.1-mini", "--approve", "auto", "--timeout", "20"],
-                                stdin=child, stdout=child, stderr=child, env=env, cwd=tmp_path, close_fds=True)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "analyst.cli",
+                "ask",
+                "How many?",
+                "--model",
+                "openai:gpt-4.1-mini",
+                "--approve",
+                "auto",
+                "--timeout",
+                "20",
+            ],
+            stdin=child,
+            stdout=child,
+            stderr=child,
+            env=env,
+            cwd=tmp_path,
+            close_fds=True,
+        )
         os.close(child)
         seen = bytearray()
         try:

@@ -15,7 +15,18 @@ import pytest
 from tests.fakes import FakeOpenAI
 from tests.helpers import run_cli
 
-TABLES = ["customers", "orders", "order_items", "products", "categories", "suppliers", "stores", "salespeople", "regions", "returns"]
+TABLES = [
+    "customers",
+    "orders",
+    "order_items",
+    "products",
+    "categories",
+    "suppliers",
+    "stores",
+    "salespeople",
+    "regions",
+    "returns",
+]
 
 
 def responder(delay_ms: int = 0):
@@ -24,13 +35,20 @@ def responder(delay_ms: int = 0):
     def reply(body: dict) -> dict:
         messages = body["messages"]
         if "<data>" in messages[-1].get("content", "") or "explain query results" in messages[0]["content"]:
-            return {"text": "Summary of the count.", "usage": {"input_tokens": 10, "output_tokens": 5}, "delay_ms": delay_ms}
+            return {
+                "text": "Summary of the count.",
+                "usage": {"input_tokens": 10, "output_tokens": 5},
+                "delay_ms": delay_ms,
+            }
         if messages[-1]["role"] == "tool":
             return {"text": "Counted.", "usage": {"input_tokens": 10, "output_tokens": 5}, "delay_ms": delay_ms}
         question = messages[1]["content"].splitlines()[0]
         table = question.split()[-1].rstrip("?")
-        return {"tool_calls": [{"name": "run_sql", "arguments": {"sql": f"SELECT count(*) AS n FROM {table}"}}],
-                "usage": {"input_tokens": 100, "output_tokens": 10}, "delay_ms": delay_ms}
+        return {
+            "tool_calls": [{"name": "run_sql", "arguments": {"sql": f"SELECT count(*) AS n FROM {table}"}}],
+            "usage": {"input_tokens": 100, "output_tokens": 10},
+            "delay_ms": delay_ms,
+        }
 
     return reply
 
@@ -73,7 +91,9 @@ def test_batch_answers_every_question(concurrency: int, fake, capsys, tmp_path: 
     questions = tmp_path / "q.jsonl"
     ids = write_questions(questions)
     out = tmp_path / "out.jsonl"
-    result = run_cli(["batch", str(questions), "--approve", "auto", "--out", str(out), "--concurrency", str(concurrency)], capsys)
+    result = run_cli(
+        ["batch", str(questions), "--approve", "auto", "--out", str(out), "--concurrency", str(concurrency)], capsys
+    )
     assert result.code == 0, result.err
     records = read_out(out)
     assert sorted(r["id"] for r in records) == sorted(ids)
@@ -106,14 +126,19 @@ def test_csv_in_and_out(fake, capsys, tmp_path: Path) -> None:
     assert lines[0].startswith("id,status,question,sql") and len(lines) == 3
 
 
-@pytest.mark.parametrize("content,suffix,expected", [
-    ('{"id": "a", "question": "x"}\n{not json}\n', ".jsonl", "line 2: invalid JSON"),
-    ('{"id": "a", "question": "x"}\n{"id": "b"}\n', ".jsonl", "line 2: missing \"question\""),
-    ("id,text\n1,hello\n", ".csv", "no \"question\" column"),
-    ("", ".txt", "holds no questions"),
-    ('{"id": "a", "question": "x"}\n{"id": "a", "question": "y"}\n', ".jsonl", "duplicate id 'a' on lines 1 and 2"),
-])
-def test_bad_input_is_one_line_naming_the_line(content: str, suffix: str, expected: str, capsys, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "content,suffix,expected",
+    [
+        ('{"id": "a", "question": "x"}\n{not json}\n', ".jsonl", "line 2: invalid JSON"),
+        ('{"id": "a", "question": "x"}\n{"id": "b"}\n', ".jsonl", 'line 2: missing "question"'),
+        ("id,text\n1,hello\n", ".csv", 'no "question" column'),
+        ("", ".txt", "holds no questions"),
+        ('{"id": "a", "question": "x"}\n{"id": "a", "question": "y"}\n', ".jsonl", "duplicate id 'a' on lines 1 and 2"),
+    ],
+)
+def test_bad_input_is_one_line_naming_the_line(
+    content: str, suffix: str, expected: str, capsys, tmp_path: Path
+) -> None:
     path = tmp_path / f"bad{suffix}"
     path.write_text(content)
     result = run_cli(["batch", str(path), "--approve", "auto"], capsys)
@@ -136,7 +161,19 @@ def test_kill_then_resume_loses_and_duplicates_nothing(tmp_path: Path) -> None:
     with FakeOpenAI() as fake:
         fake.responder = responder(delay_ms=60)
         env["OPENAI_BASE_URL"] = fake.base_url
-        cmd = [sys.executable, "-m", "analyst.cli", "batch", str(questions), "--approve", "auto", "--out", str(out), "--concurrency", "3"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "analyst.cli",
+            "batch",
+            str(questions),
+            "--approve",
+            "auto",
+            "--out",
+            str(out),
+            "--concurrency",
+            "3",
+        ]
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 60
         while time.time() < deadline and (not out.exists() or len(out.read_text().splitlines()) < 5):
@@ -165,8 +202,12 @@ def read_out_lenient(path: Path) -> list[dict]:
 
 def test_a_line_whose_db_does_not_open_names_its_line_and_id(fake, capsys, tmp_path: Path) -> None:
     questions = tmp_path / "q.jsonl"
-    questions.write_text(json.dumps({"id": "ok", "question": "How many rows in stores"}) + "\n"
-                         + json.dumps({"id": "far", "question": "How many rows in stores", "db": "gone.duckdb"}) + "\n")
+    questions.write_text(
+        json.dumps({"id": "ok", "question": "How many rows in stores"})
+        + "\n"
+        + json.dumps({"id": "far", "question": "How many rows in stores", "db": "gone.duckdb"})
+        + "\n"
+    )
     result = run_cli(["batch", str(questions), "--approve", "auto"], capsys)
     assert result.code == 1, result.err
     records = {r["id"]: r for r in map(json.loads, result.out.splitlines())}

@@ -12,12 +12,18 @@ from tests.helpers import run_cli, run_sql_reply, text_reply
 
 def test_check_reports_one_line_per_statement(capsys, tmp_path: Path, sample_db: Path) -> None:
     corpus = tmp_path / "queries.jsonl"
-    corpus.write_text("\n".join(json.dumps({"sql": q}) for q in [
-        "SELECT count(*) FROM customers",
-        "DELETE FROM customers",
-        "SELECT custmer_id FROM customers",
-        "SELECT * FROM read_csv('/etc/passwd')",
-    ]) + "\n")
+    corpus.write_text(
+        "\n".join(
+            json.dumps({"sql": q})
+            for q in [
+                "SELECT count(*) FROM customers",
+                "DELETE FROM customers",
+                "SELECT custmer_id FROM customers",
+                "SELECT * FROM read_csv('/etc/passwd')",
+            ]
+        )
+        + "\n"
+    )
     result = run_cli(["check", "--db", str(sample_db), str(corpus)], capsys)
     assert result.code == 1
     lines = [json.loads(line) for line in result.out.splitlines()]
@@ -58,7 +64,12 @@ def test_check_a_sql_script_gives_one_line_per_statement(capsys, tmp_path: Path,
     result = run_cli(["check", "--db", str(sample_db), str(script)], capsys)
     assert result.code == 1, result.err
     lines = [json.loads(line) for line in result.out.splitlines()]
-    assert [(r["index"], r["line"], r["ok"]) for r in lines] == [(1, 2, True), (2, 4, False), (3, 5, False), (4, 7, True)], lines
+    assert [(r["index"], r["line"], r["ok"]) for r in lines] == [
+        (1, 2, True),
+        (2, 4, False),
+        (3, 5, False),
+        (4, 7, True),
+    ], lines
     assert lines[1]["problems"][0]["code"] != "multiple_statements"
     assert "customer_id" in lines[2]["problems"][0]["message"]
     assert "'a;b'" in lines[0]["sql"] and "x;y" in lines[3]["sql"]
@@ -89,8 +100,22 @@ def test_ask_through_anthropic(capsys, monkeypatch) -> None:
     with FakeAnthropic() as fake:
         monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-canary-0000000")
         monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.base_url)
-        fake.queue_many([run_sql_reply("SELECT count(*) AS n FROM products"), text_reply("ok"), text_reply("There are products.")])
-        result = run_cli(["ask", "How many products?", "--model", "anthropic:claude-haiku-4-5", "--approve", "auto", "--format", "json"], capsys)
+        fake.queue_many(
+            [run_sql_reply("SELECT count(*) AS n FROM products"), text_reply("ok"), text_reply("There are products.")]
+        )
+        result = run_cli(
+            [
+                "ask",
+                "How many products?",
+                "--model",
+                "anthropic:claude-haiku-4-5",
+                "--approve",
+                "auto",
+                "--format",
+                "json",
+            ],
+            capsys,
+        )
         assert result.code == 0, result.err
         data = result.json()
         assert data["status"] == "answered" and data["rows"][0][0] > 0
@@ -98,5 +123,10 @@ def test_ask_through_anthropic(capsys, monkeypatch) -> None:
         first = fake.requests[0]
         assert first["model"] == "claude-haiku-4-5" and {t["name"] for t in first["tools"]} >= {"run_sql"}
         second = fake.requests[1]["messages"]
-        assert any(block.get("type") == "tool_result" for m in second if isinstance(m["content"], list) for block in m["content"])
+        assert any(
+            block.get("type") == "tool_result"
+            for m in second
+            if isinstance(m["content"], list)
+            for block in m["content"]
+        )
     assert "sk-ant-test-canary" not in Path(data["session_path"]).read_text()

@@ -26,8 +26,25 @@ def script(path: Path, *entries: dict) -> str:
 def test_ctrl_c_during_a_query_interrupts_it_and_logs(tmp_path: Path, analyst_home: Path) -> None:
     model = script(tmp_path / "m.jsonl", RUNAWAY, {"text": "stopped"})
     proc = subprocess.Popen(
-        [sys.executable, "-m", "analyst.cli", "ask", "count forever", "--model", model, "--approve", "auto", "--format", "json", "--timeout", "120"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "ANALYST_HOME": str(analyst_home)},
+        [
+            sys.executable,
+            "-m",
+            "analyst.cli",
+            "ask",
+            "count forever",
+            "--model",
+            model,
+            "--approve",
+            "auto",
+            "--format",
+            "json",
+            "--timeout",
+            "120",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "ANALYST_HOME": str(analyst_home)},
     )
     sessions = analyst_home / "sessions"
     deadline = time.time() + 30
@@ -54,7 +71,15 @@ def test_locked_database_is_one_line(tmp_path: Path, capsys, sample_db: Path) ->
 
     db = tmp_path / "locked.duckdb"
     shutil.copyfile(sample_db, db)
-    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb,time; c=duckdb.connect({str(db)!r}); print('ready', flush=True); time.sleep(60)"], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,time; c=duckdb.connect({str(db)!r}); print('ready', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "ready"
         result = run_cli(["ask", "anything", "--db", str(db), "--approve", "auto"], capsys)
@@ -65,12 +90,19 @@ def test_locked_database_is_one_line(tmp_path: Path, capsys, sample_db: Path) ->
 
 
 def test_disk_full_while_logging_runs_nothing(tmp_path: Path, capsys, monkeypatch) -> None:
-    model = script(tmp_path / "m.jsonl", {"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT count(*) AS n FROM customers"}}]}, {"text": "ok"}, {"text": "ok"})
+    model = script(
+        tmp_path / "m.jsonl",
+        {"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT count(*) AS n FROM customers"}}]},
+        {"text": "ok"},
+        {"text": "ok"},
+    )
     executed: list[str] = []
     from tools.databases.duckdb_db import DuckDBDatabase
 
     real_execute = DuckDBDatabase.execute
-    monkeypatch.setattr(DuckDBDatabase, "execute", lambda self, sql, limits: executed.append(sql) or real_execute(self, sql, limits))
+    monkeypatch.setattr(
+        DuckDBDatabase, "execute", lambda self, sql, limits: executed.append(sql) or real_execute(self, sql, limits)
+    )
 
     def full(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -84,7 +116,12 @@ def test_disk_full_while_logging_runs_nothing(tmp_path: Path, capsys, monkeypatc
 
 
 def test_corrupt_lines_in_a_log_are_reported_not_fatal(tmp_path: Path, capsys) -> None:
-    model = script(tmp_path / "m.jsonl", {"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT 1 AS one"}}]}, {"text": "ok"}, {"text": "It is 1."})
+    model = script(
+        tmp_path / "m.jsonl",
+        {"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT 1 AS one"}}]},
+        {"text": "ok"},
+        {"text": "It is 1."},
+    )
     result = run_cli(["ask", "one?", "--model", model, "--approve", "auto", "--format", "json"], capsys)
     path = Path(result.json()["session_path"])
     lines = path.read_text().splitlines(keepends=True)
@@ -93,20 +130,32 @@ def test_corrupt_lines_in_a_log_are_reported_not_fatal(tmp_path: Path, capsys) -
     assert shown.code == 0 and "unreadable lines [2]" in shown.out and "It is 1." in shown.out
 
 
-def test_ctrl_c_stops_an_eval_run_keeps_what_finished_and_resume_asks_the_rest(tmp_path: Path, analyst_home: Path) -> None:
+def test_ctrl_c_stops_an_eval_run_keeps_what_finished_and_resume_asks_the_rest(
+    tmp_path: Path, analyst_home: Path
+) -> None:
     import duckdb
 
     db = tmp_path / "shop.duckdb"
     with duckdb.connect(str(db)) as con:
         con.execute("CREATE TABLE items AS SELECT i AS id FROM range(10) t(i)")
     suite = tmp_path / "suite.jsonl"
-    suite.write_text("".join(json.dumps({"id": f"q{k}", "question": f"Count {k}", "gold_sql": "SELECT count(*) AS n FROM items", "db": str(db)})
-                             + "\n" for k in range(12)))
+    suite.write_text(
+        "".join(
+            json.dumps(
+                {"id": f"q{k}", "question": f"Count {k}", "gold_sql": "SELECT count(*) AS n FROM items", "db": str(db)}
+            )
+            + "\n"
+            for k in range(12)
+        )
+    )
     slow = {"tool_calls": [{"name": "run_sql", "arguments": {"sql": RUNAWAY["tool_calls"][0]["arguments"]["sql"]}}]}
     model = script(tmp_path / "m.jsonl", *([slow, {"text": "Done."}] * 12))
     proc = subprocess.Popen(
         [sys.executable, "-m", "analyst.cli", "eval", str(suite), "--model", model, "--timeout", "120"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "ANALYST_HOME": str(analyst_home)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "ANALYST_HOME": str(analyst_home)},
     )
     sessions = analyst_home / "sessions"
     deadline = time.time() + 30
@@ -128,4 +177,7 @@ def test_ctrl_c_stops_an_eval_run_keeps_what_finished_and_resume_asks_the_rest(t
     assert len(results) == 12 and {r["outcome"] for r in results} == {"not_run"}
     assert lines[-1]["type"] == "summary" and "interrupted" in lines[-1]["stopped"]
     assert f"--resume {lines[0]['run_id']}" in err
-    assert f"analyst: interrupted: 0 scored, 12 not run; resume with `analyst eval {suite} --model {model} --resume {lines[0]['run_id']}`" in err, err
+    assert (
+        f"analyst: interrupted: 0 scored, 12 not run; resume with `analyst eval {suite} --model {model} --resume {lines[0]['run_id']}`"
+        in err
+    ), err

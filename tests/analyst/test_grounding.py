@@ -14,7 +14,11 @@ GUESS = "There were 336,776 flights."
 
 
 def ask_user_reply(question: str) -> dict:
-    return {"text": "", "tool_calls": [{"name": "ask_user", "arguments": {"question": question}}], "usage": {"input_tokens": 80, "output_tokens": 12}}
+    return {
+        "text": "",
+        "tool_calls": [{"name": "ask_user", "arguments": {"question": question}}],
+        "usage": {"input_tokens": 80, "output_tokens": 12},
+    }
 
 
 @pytest.fixture(params=["openai", "anthropic"])
@@ -35,16 +39,22 @@ def fake(request, monkeypatch: pytest.MonkeyPatch):
 
 
 def ask_json(fake, capsys, *extra: str) -> tuple[int, dict, str]:
-    result = run_cli(["ask", "How many flights were there?", "--model", fake.model, "--approve", "auto", "--format", "json", *extra], capsys)
+    result = run_cli(
+        ["ask", "How many flights were there?", "--model", fake.model, "--approve", "auto", "--format", "json", *extra],
+        capsys,
+    )
     return result.code, result.json(), result.err
 
 
-@pytest.mark.parametrize("first", [
-    pytest.param(run_sql_reply("SELECT count(*) FROM flights"), id="unknown-table"),
-    pytest.param(run_sql_reply("SELECT flight_count FROM orders"), id="unknown-column"),
-    pytest.param(run_sql_reply("DELETE FROM orders"), id="refused-write"),
-    pytest.param(run_sql_reply("SELECT CAST('x' AS INTEGER) AS n"), id="database-error"),
-])
+@pytest.mark.parametrize(
+    "first",
+    [
+        pytest.param(run_sql_reply("SELECT count(*) FROM flights"), id="unknown-table"),
+        pytest.param(run_sql_reply("SELECT flight_count FROM orders"), id="unknown-column"),
+        pytest.param(run_sql_reply("DELETE FROM orders"), id="refused-write"),
+        pytest.param(run_sql_reply("SELECT CAST('x' AS INTEGER) AS n"), id="database-error"),
+    ],
+)
 def test_words_after_sql_that_never_succeeded_fail_with_no_result(first: dict, fake, capsys) -> None:
     fake.queue_many([first, text_reply(GUESS)])
     code, data, err = ask_json(fake, capsys)
@@ -67,11 +77,19 @@ def test_table_mode_marks_the_guess_as_not_from_your_data(fake, capsys) -> None:
 
 def test_words_after_the_person_rejected_the_sql_fail(fake, capsys, monkeypatch) -> None:
     fake.queue_many([run_sql_reply("SELECT count(*) AS n FROM orders"), text_reply(GUESS)])
-    result = run_cli(["ask", "How many flights?", "--model", fake.model, "--format", "json"], capsys,
-                     stdin=FakeTty("r\nthat is the wrong table\n"), monkeypatch=monkeypatch)
+    result = run_cli(
+        ["ask", "How many flights?", "--model", fake.model, "--format", "json"],
+        capsys,
+        stdin=FakeTty("r\nthat is the wrong table\n"),
+        monkeypatch=monkeypatch,
+    )
     assert result.code == 1
     data = result.json()
-    assert data["status"] == "failed" and data["error"]["kind"] == "no_result" and "person rejected" in data["error"]["message"]
+    assert (
+        data["status"] == "failed"
+        and data["error"]["kind"] == "no_result"
+        and "person rejected" in data["error"]["message"]
+    )
 
 
 def test_a_reply_with_no_query_is_answered_but_not_grounded(fake, capsys) -> None:
@@ -84,7 +102,13 @@ def test_a_reply_with_no_query_is_answered_but_not_grounded(fake, capsys) -> Non
 
 
 def test_a_grounded_answer_says_so(fake, capsys) -> None:
-    fake.queue_many([run_sql_reply("SELECT count(*) AS n FROM customers"), text_reply("done"), text_reply("There are 200 customers.")])
+    fake.queue_many(
+        [
+            run_sql_reply("SELECT count(*) AS n FROM customers"),
+            text_reply("done"),
+            text_reply("There are 200 customers."),
+        ]
+    )
     code, data, _ = ask_json(fake, capsys)
     assert code == 0 and data["grounded"] is True and data["unverified_numbers"] == []
 
@@ -105,13 +129,20 @@ def test_a_clarifying_question_ends_a_non_interactive_turn(fake, capsys) -> None
 
 
 def test_on_a_terminal_the_reply_continues_the_same_turn(fake, capsys, monkeypatch) -> None:
-    fake.queue_many([
-        ask_user_reply("Which status counts as sold?"),
-        run_sql_reply("SELECT count(*) AS n FROM orders WHERE status = 'completed'"),
-        text_reply("done"), text_reply("That many orders were sold."),
-    ])
-    result = run_cli(["ask", "How many orders were sold?", "--model", fake.model, "--format", "json"], capsys,
-                     stdin=FakeTty("completed\na\n"), monkeypatch=monkeypatch)
+    fake.queue_many(
+        [
+            ask_user_reply("Which status counts as sold?"),
+            run_sql_reply("SELECT count(*) AS n FROM orders WHERE status = 'completed'"),
+            text_reply("done"),
+            text_reply("That many orders were sold."),
+        ]
+    )
+    result = run_cli(
+        ["ask", "How many orders were sold?", "--model", fake.model, "--format", "json"],
+        capsys,
+        stdin=FakeTty("completed\na\n"),
+        monkeypatch=monkeypatch,
+    )
     assert result.code == 0, result.err
     data = result.json()
     assert data["status"] == "answered" and data["grounded"] is True and data["row_count"] == 1
@@ -144,8 +175,13 @@ def test_a_model_failure_that_ends_the_turn_is_said_once(fake, capsys) -> None:
 
 def test_a_model_failure_the_turn_survives_is_still_shown(fake, capsys) -> None:
     """A summary that failed after the result: the answer stands, and the failure is shown once."""
-    fake.queue_many([run_sql_reply("SELECT count(*) AS n FROM customers"), text_reply("200 customers."),
-                     *[{"error": {"status": 400, "message": "summary refused"}}] * 3])
+    fake.queue_many(
+        [
+            run_sql_reply("SELECT count(*) AS n FROM customers"),
+            text_reply("200 customers."),
+            *[{"error": {"status": 400, "message": "summary refused"}}] * 3,
+        ]
+    )
     result = run_cli(["ask", "How many customers?", "--model", fake.model, "--approve", "auto"], capsys)
     assert result.code == 0, result.err
     assert result.err.count("summary refused") == 1 and "model error:" in result.err, result.err

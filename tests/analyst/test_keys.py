@@ -55,7 +55,9 @@ def test_no_keyring_backend_is_one_line_and_env_still_works(capsys, monkeypatch)
     from keyring.backends import fail
 
     keyring.set_keyring(fail.Keyring())
-    result = run_cli(["keys", "set", "openai"], capsys, stdin=io.StringIO("sk-whatever-123456\n"), monkeypatch=monkeypatch)
+    result = run_cli(
+        ["keys", "set", "openai"], capsys, stdin=io.StringIO("sk-whatever-123456\n"), monkeypatch=monkeypatch
+    )
     assert result.code == 2 and "no OS keyring backend" in result.err and len(result.err.strip().splitlines()) == 1
     missing = run_cli(["ask", "q", "--approve", "auto"], capsys)
     assert missing.code == 2 and "no OS keyring backend" in missing.err and "analyst keys set openai" in missing.err

@@ -52,7 +52,10 @@ def test_models_lists_no_endpoint_for_scripted_and_one_pair_of_parentheses(capsy
 
 @pytest.fixture
 def servers(monkeypatch):
-    with FakeOpenAI(require_key="sk-right-key-0000") as openai, FakeAnthropic(require_key="sk-ant-right-0000") as anthropic:
+    with (
+        FakeOpenAI(require_key="sk-right-key-0000") as openai,
+        FakeAnthropic(require_key="sk-ant-right-0000") as anthropic,
+    ):
         monkeypatch.setenv("OPENAI_BASE_URL", openai.base_url)
         monkeypatch.setenv("ANTHROPIC_BASE_URL", anthropic.base_url)
         monkeypatch.setenv("OLLAMA_BASE_URL", "http://127.0.0.1:9/v1")  # nothing listens there
@@ -67,7 +70,9 @@ def test_check_says_a_wrong_key_from_the_environment_was_rejected(servers, monke
     monkeypatch.setenv("OPENAI_API_KEY", "sk-wrong-key-0000")
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-wrong-0000")
     result = run_cli(["models", "--check"], capsys)
-    assert result.code == 0, result.err  # a report (exit 0 as before); neither --help nor the README promise a failure code
+    assert result.code == 0, (
+        result.err
+    )  # a report (exit 0 as before); neither --help nor the README promise a failure code
     openai = _line(result.out, "openai")
     assert "key rejected (HTTP 401)" in openai and "reachable (HTTP 401)" not in openai
     assert "set OPENAI_API_KEY to a valid key" in openai and "analyst keys set openai" in openai

@@ -34,12 +34,28 @@ def test_the_readme_sidecar_is_read_beside_the_database(capsys, sample_db: Path,
 
 
 def test_the_readme_scripted_reply_format_runs(capsys, sample_db: Path, tmp_path: Path) -> None:
-    paragraph = README[README.index("`scripted:FILE.jsonl` (recorded"):]
-    run_sql = json.loads(re.search(r"`(\{\"tool_calls\".*?\}\]\})`", paragraph).group(1).replace("SELECT …", "SELECT 1 AS one"))
+    paragraph = README[README.index("`scripted:FILE.jsonl` (recorded") :]
+    run_sql = json.loads(
+        re.search(r"`(\{\"tool_calls\".*?\}\]\})`", paragraph).group(1).replace("SELECT …", "SELECT 1 AS one")
+    )
     text = json.loads(re.search(r"`(\{\"text\": \"…\"\})`", paragraph).group(1).replace("…", "It is one."))
     script = tmp_path / "m.jsonl"
     script.write_text(json.dumps(run_sql) + "\n" + json.dumps(text) + "\n" + json.dumps(text) + "\n")
-    result = run_cli(["ask", "one?", "--db", str(sample_db), "--model", f"scripted:{script}", "--approve", "auto", "--format", "json"], capsys)
+    result = run_cli(
+        [
+            "ask",
+            "one?",
+            "--db",
+            str(sample_db),
+            "--model",
+            f"scripted:{script}",
+            "--approve",
+            "auto",
+            "--format",
+            "json",
+        ],
+        capsys,
+    )
     assert result.code == 0, result.err
     assert result.json()["rows"] == [[1]]
 
@@ -53,7 +69,7 @@ def test_the_demo_suggests_a_key_setup_that_works_without_a_keyring(capsys, monk
     try:
         demo = run_cli(["demo"], capsys)
         assert demo.code == 0, demo.err
-        steps = demo.err[demo.err.index("Next:"):].splitlines()[1:]
+        steps = demo.err[demo.err.index("Next:") :].splitlines()[1:]
         first = steps[0].split()
         assert first[0] == "export" and first[1].startswith("OPENAI_API_KEY="), steps
         monkeypatch.setenv("OPENAI_API_KEY", "sk-demo-000000000000")

@@ -22,7 +22,20 @@ def test_whole_catalog_as_json(capsys, sample_db: Path) -> None:
 def test_slice_for_a_question_under_a_budget(capsys, sample_db: Path) -> None:
     full = run_cli(["schema", "--db", str(sample_db), "--format", "json"], capsys).json()
     budget = full["full_tokens"] // 3
-    result = run_cli(["schema", "--db", str(sample_db), "--for", "Which supplier ships the most products?", "--budget", str(budget), "--format", "json"], capsys)
+    result = run_cli(
+        [
+            "schema",
+            "--db",
+            str(sample_db),
+            "--for",
+            "Which supplier ships the most products?",
+            "--budget",
+            str(budget),
+            "--format",
+            "json",
+        ],
+        capsys,
+    )
     data = result.json()
     names = [t["name"] for t in data["tables"]]
     assert "main.suppliers" in names and "main.products" in names
@@ -65,7 +78,9 @@ def test_context_file_reaches_the_prompt(capsys, monkeypatch, tmp_path: Path, sa
 
     db = tmp_path / "shop.duckdb"
     shutil.copyfile(sample_db, db)
-    (tmp_path / "shop.context.toml").write_text('glossary = "ARPU = revenue per customer"\ninstructions = "Money is in USD."\n')
+    (tmp_path / "shop.context.toml").write_text(
+        'glossary = "ARPU = revenue per customer"\ninstructions = "Money is in USD."\n'
+    )
     with FakeOpenAI() as fake:
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test-context-0000")
         monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
@@ -76,7 +91,9 @@ def test_context_file_reaches_the_prompt(capsys, monkeypatch, tmp_path: Path, sa
     assert "Glossary:\nARPU = revenue per customer" in prompt and "Instructions:\nMoney is in USD." in prompt
 
 
-def test_schema_for_shows_the_glossary_and_instructions_the_prompt_carries(capsys, monkeypatch, tmp_path: Path, sample_db: Path) -> None:
+def test_schema_for_shows_the_glossary_and_instructions_the_prompt_carries(
+    capsys, monkeypatch, tmp_path: Path, sample_db: Path
+) -> None:
     import json
     import shutil
 
@@ -85,18 +102,24 @@ def test_schema_for_shows_the_glossary_and_instructions_the_prompt_carries(capsy
 
     db = tmp_path / "shop.duckdb"
     shutil.copyfile(sample_db, db)
-    (tmp_path / "shop.context.toml").write_text('glossary = "ARPU = revenue per customer"\ninstructions = "Money is in USD."\n')
+    (tmp_path / "shop.context.toml").write_text(
+        'glossary = "ARPU = revenue per customer"\ninstructions = "Money is in USD."\n'
+    )
     shown = run_cli(["schema", "--db", str(db), "--for", "What is ARPU per store?"], capsys)
     assert shown.code == 0, shown.err
     with FakeOpenAI() as fake:
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test-context-0000")
         monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
         fake.queue(text_reply("I need more detail."))
-        asked = run_cli(["ask", "What is ARPU per store?", "--db", str(db), "--approve", "auto", "--format", "json"], capsys)
+        asked = run_cli(
+            ["ask", "What is ARPU per store?", "--db", str(db), "--approve", "auto", "--format", "json"], capsys
+        )
     assert asked.code == 0, asked.err
     prompt = fake.requests[0]["messages"][1]["content"]
     for part in shown.out.strip().split("\n\n"):  # every block schema --for prints is in the prompt
         assert part.strip() in prompt, part
     assert "Glossary:\nARPU = revenue per customer" in shown.out and "Instructions:\nMoney is in USD." in shown.out
-    as_json = run_cli(["schema", "--db", str(db), "--for", "What is ARPU per store?", "--format", "json"], capsys).json()
+    as_json = run_cli(
+        ["schema", "--db", str(db), "--for", "What is ARPU per store?", "--format", "json"], capsys
+    ).json()
     assert as_json["glossary"] == "ARPU = revenue per customer" and as_json["instructions"] == "Money is in USD."

@@ -16,7 +16,18 @@ from tests.helpers import run_cli
 PRICE = 1000.0  # USD per million tokens, in and out: a think call (100 + 10 tokens) costs $0.11
 THINK = (100, 10)
 SMALL = (10, 5)
-TABLES = ["customers", "orders", "order_items", "products", "categories", "suppliers", "stores", "salespeople", "regions", "returns"]
+TABLES = [
+    "customers",
+    "orders",
+    "order_items",
+    "products",
+    "categories",
+    "suppliers",
+    "stores",
+    "salespeople",
+    "regions",
+    "returns",
+]
 
 
 def cost(usage: tuple[int, int]) -> float:
@@ -52,8 +63,11 @@ class Spending:
         if messages[-1]["role"] == "tool":
             return {"text": "Counted.", "usage": self._charge(SMALL), "delay_ms": self.delay_ms}
         table = messages[1]["content"].splitlines()[0].split()[-1].rstrip("?")
-        return {"tool_calls": [{"name": "run_sql", "arguments": {"sql": f"SELECT count(*) AS n FROM {table}"}}],
-                "usage": self._charge(THINK), "delay_ms": self.delay_ms}
+        return {
+            "tool_calls": [{"name": "run_sql", "arguments": {"sql": f"SELECT count(*) AS n FROM {table}"}}],
+            "usage": self._charge(THINK),
+            "delay_ms": self.delay_ms,
+        }
 
 
 @pytest.fixture
@@ -67,10 +81,16 @@ def priced(monkeypatch, analyst_home: Path):
 
 
 def write_questions(path: Path, n: int) -> None:
-    path.write_text("".join(json.dumps({"id": f"q{i}", "question": f"How many rows in {TABLES[i % len(TABLES)]}"}) + "\n" for i in range(n)))
+    path.write_text(
+        "".join(
+            json.dumps({"id": f"q{i}", "question": f"How many rows in {TABLES[i % len(TABLES)]}"}) + "\n"
+            for i in range(n)
+        )
+    )
 
 
 # -- the budget itself -------------------------------------------------------------------------
+
 
 def test_budget_holds_across_threads_to_one_call_beyond_the_cap() -> None:
     budget = Budget(1.0)
@@ -110,18 +130,23 @@ def test_budget_refuses_once_a_price_is_unknown_and_never_without_a_cap() -> Non
     assert uncapped.spent == 30.0 and not uncapped.exhausted
 
 
-@pytest.mark.parametrize("amount,text", [(0.0, "$0.0000"), (0.0123, "$0.0123"), (0.000042, "$0.000042"), (3e-8, "$3e-08")])
+@pytest.mark.parametrize(
+    "amount,text", [(0.0, "$0.0000"), (0.0123, "$0.0123"), (0.000042, "$0.000042"), (3e-8, "$3e-08")]
+)
 def test_small_amounts_are_not_shown_as_zero(amount: float, text: str) -> None:
     assert usd(amount) == text
 
 
 # -- one question ------------------------------------------------------------------------------
 
+
 def test_the_summary_call_is_capped_and_the_answer_still_arrives(priced, capsys) -> None:
     spending = Spending()
     priced.responder = spending
     cap = cost(THINK) + cost(SMALL) / 2  # the second think call passes the check, then the cap is spent
-    result = run_cli(["ask", "How many rows in customers", "--approve", "auto", "--max-cost", str(cap), "--format", "json"], capsys)
+    result = run_cli(
+        ["ask", "How many rows in customers", "--approve", "auto", "--max-cost", str(cap), "--format", "json"], capsys
+    )
     assert result.code == 0, result.err
     answer = result.json()
     assert answer["status"] == "answered" and answer["row_count"] == 1
@@ -134,12 +159,25 @@ def test_an_unpriced_model_with_a_cap_is_refused_before_any_call(priced, capsys,
     (analyst_home / "config.toml").write_text("")
     spending = Spending()
     priced.responder = spending
-    result = run_cli(["ask", "How many rows in customers", "--approve", "auto", "--model", "openai:some-new-model", "--max-cost", "1"], capsys)
+    result = run_cli(
+        [
+            "ask",
+            "How many rows in customers",
+            "--approve",
+            "auto",
+            "--model",
+            "openai:some-new-model",
+            "--max-cost",
+            "1",
+        ],
+        capsys,
+    )
     assert result.code == 2 and spending.calls == 0
     assert "openai:some-new-model has no known price" in result.err and "[prices]" in result.err
 
 
 # -- batch ---------------------------------------------------------------------------------------
+
 
 def test_concurrent_batch_stops_within_one_call_of_the_cap(priced, capsys, tmp_path: Path) -> None:
     spending = Spending(delay_ms=50)
@@ -147,7 +185,10 @@ def test_concurrent_batch_stops_within_one_call_of_the_cap(priced, capsys, tmp_p
     questions, out = tmp_path / "q.jsonl", tmp_path / "out.jsonl"
     write_questions(questions, 10)
     cap = 3 * (cost(THINK) + 2 * cost(SMALL)) - 0.01  # a little under three whole questions
-    result = run_cli(["batch", str(questions), "--approve", "auto", "--out", str(out), "--concurrency", "4", "--max-cost", str(cap)], capsys)
+    result = run_cli(
+        ["batch", str(questions), "--approve", "auto", "--out", str(out), "--concurrency", "4", "--max-cost", str(cap)],
+        capsys,
+    )
     assert result.code == 1, result.err
     assert cap <= spending.spent < cap + spending.largest
     records = [json.loads(line) for line in out.read_text().splitlines()]
@@ -156,10 +197,14 @@ def test_concurrent_batch_stops_within_one_call_of_the_cap(priced, capsys, tmp_p
     assert "--resume" in result.err and "$0.0000 of" not in result.err
     # raise the cap and resume: the stopped questions run, the answered ones do not run again
     before = spending.calls
-    resumed = run_cli(["batch", str(questions), "--approve", "auto", "--out", str(out), "--resume", "--max-cost", "100"], capsys)
+    resumed = run_cli(
+        ["batch", str(questions), "--approve", "auto", "--out", str(out), "--resume", "--max-cost", "100"], capsys
+    )
     assert resumed.code == 0, resumed.err
     final = [json.loads(line) for line in out.read_text().splitlines()]
-    assert sorted(r["id"] for r in final) == [f"q{i}" for i in range(10)] and all(r["status"] == "answered" for r in final)
+    assert sorted(r["id"] for r in final) == [f"q{i}" for i in range(10)] and all(
+        r["status"] == "answered" for r in final
+    )
     assert spending.calls - before == 3 * (10 - len(records))
 
 
@@ -175,11 +220,16 @@ def test_a_rejected_key_stops_the_batch_at_the_first_answer(priced, capsys, tmp_
     assert not out.exists() or out.read_text() == ""
 
 
-@pytest.mark.parametrize("make_out,expected", [
-    (lambda tmp: tmp / "missing" / "out.jsonl", "does not exist"),
-    (lambda tmp: tmp, "is a directory"),
-])
-def test_batch_out_that_cannot_be_written_is_one_line_before_any_call(make_out, expected: str, priced, capsys, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "make_out,expected",
+    [
+        (lambda tmp: tmp / "missing" / "out.jsonl", "does not exist"),
+        (lambda tmp: tmp, "is a directory"),
+    ],
+)
+def test_batch_out_that_cannot_be_written_is_one_line_before_any_call(
+    make_out, expected: str, priced, capsys, tmp_path: Path
+) -> None:
     spending = Spending()
     priced.responder = spending
     questions = tmp_path / "q.jsonl"
@@ -191,19 +241,31 @@ def test_batch_out_that_cannot_be_written_is_one_line_before_any_call(make_out, 
 
 # -- eval -------------------------------------------------------------------------------------------
 
+
 def write_suite(path: Path, n: int) -> None:
-    rows = [{"id": f"e{i}", "question": f"How many rows in {TABLES[i % len(TABLES)]}",
-             "gold_sql": f"SELECT count(*) FROM {TABLES[i % len(TABLES)]}", "category": "count"} for i in range(n)]
+    rows = [
+        {
+            "id": f"e{i}",
+            "question": f"How many rows in {TABLES[i % len(TABLES)]}",
+            "gold_sql": f"SELECT count(*) FROM {TABLES[i % len(TABLES)]}",
+            "category": "count",
+        }
+        for i in range(n)
+    ]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
 
 
-def test_eval_under_a_cap_scores_what_ran_and_records_the_rest_as_not_run(priced, capsys, tmp_path: Path, analyst_home: Path) -> None:
+def test_eval_under_a_cap_scores_what_ran_and_records_the_rest_as_not_run(
+    priced, capsys, tmp_path: Path, analyst_home: Path
+) -> None:
     spending = Spending(delay_ms=30)
     priced.responder = spending
     suite = tmp_path / "suite.jsonl"
     write_suite(suite, 8)
     cap = 3 * (cost(THINK) + cost(SMALL)) - 0.01
-    result = run_cli(["eval", str(suite), "--model", "openai:gpt-4.1-mini", "--concurrency", "3", "--max-cost", str(cap)], capsys)
+    result = run_cli(
+        ["eval", str(suite), "--model", "openai:gpt-4.1-mini", "--concurrency", "3", "--max-cost", str(cap)], capsys
+    )
     assert result.code == 1, result.err
     assert cap <= spending.spent < cap + spending.largest
     run_file = next((analyst_home / "runs").glob("*.jsonl"))
@@ -224,7 +286,9 @@ def test_eval_under_a_cap_scores_what_ran_and_records_the_rest_as_not_run(priced
     assert f"of {len(scored):<4}" in listed.out and f"({len(not_run)} not run; see runs show)" in listed.out
 
 
-def test_eval_scores_a_question_whose_sql_ran_before_the_cap_stopped_it(priced, capsys, tmp_path: Path, analyst_home: Path) -> None:
+def test_eval_scores_a_question_whose_sql_ran_before_the_cap_stopped_it(
+    priced, capsys, tmp_path: Path, analyst_home: Path
+) -> None:
     spending = Spending()
     priced.responder = spending
     suite = tmp_path / "suite.jsonl"
@@ -266,13 +330,17 @@ def test_an_interrupted_session_stops_waiting_for_budget_room() -> None:
     assert budget.begin() is True  # nothing was left reserved by the one that gave up
 
 
-def test_eval_resume_keeps_the_scored_questions_and_runs_the_rest(priced, capsys, tmp_path: Path, analyst_home: Path) -> None:
+def test_eval_resume_keeps_the_scored_questions_and_runs_the_rest(
+    priced, capsys, tmp_path: Path, analyst_home: Path
+) -> None:
     spending = Spending()
     priced.responder = spending
     suite = tmp_path / "suite.jsonl"
     write_suite(suite, 6)
     cap = 2 * (cost(THINK) + cost(SMALL)) - 0.01
-    first = run_cli(["eval", str(suite), "--model", "openai:gpt-4.1-mini", "--max-cost", str(cap), "--name", "capped"], capsys)
+    first = run_cli(
+        ["eval", str(suite), "--model", "openai:gpt-4.1-mini", "--max-cost", str(cap), "--name", "capped"], capsys
+    )
     assert first.code == 1
     capped_run = next((analyst_home / "runs").glob("*.jsonl"))
     scored_before = [json.loads(line) for line in capped_run.read_text().splitlines()]
@@ -281,14 +349,18 @@ def test_eval_resume_keeps_the_scored_questions_and_runs_the_rest(priced, capsys
     calls = spending.calls
     wrong_model = run_cli(["eval", str(suite), "--model", "openai:gpt-4o", "--resume", capped_run.stem], capsys)
     assert wrong_model.code == 2 and "used openai:gpt-4.1-mini" in wrong_model.err
-    resumed = run_cli(["eval", str(suite), "--model", "openai:gpt-4.1-mini", "--resume", capped_run.stem, "--name", "whole"], capsys)
+    resumed = run_cli(
+        ["eval", str(suite), "--model", "openai:gpt-4.1-mini", "--resume", capped_run.stem, "--name", "whole"], capsys
+    )
     assert resumed.code == 0, resumed.err
     assert spending.calls - calls == 2 * (6 - len(kept))  # only the questions not scored before were asked
     new_run = next(p for p in (analyst_home / "runs").glob("*.jsonl") if p != capped_run)
     lines = [json.loads(line) for line in new_run.read_text().splitlines()]
     assert lines[0]["resumed_from"] == capped_run.stem and lines[0]["carried"] == len(kept)
     results = [r for r in lines if r["type"] == "result"]
-    assert sorted(r["id"] for r in results) == [f"e{i}" for i in range(6)] and all(r["outcome"] == "correct" for r in results)
+    assert sorted(r["id"] for r in results) == [f"e{i}" for i in range(6)] and all(
+        r["outcome"] == "correct" for r in results
+    )
     assert lines[-1]["n"] == 6 and lines[-1]["not_run"] == 0 and "accuracy 100.0% (6/6" in resumed.out
 
 
@@ -298,17 +370,22 @@ def test_eval_that_cannot_start_records_no_run(priced, capsys, tmp_path: Path, a
     suite = tmp_path / "suite.jsonl"
     write_suite(suite, 2)
     lines = suite.read_text().splitlines()
-    suite.write_text(lines[0] + "\n" + json.dumps({**json.loads(lines[1]), "db": str(tmp_path / "nowhere.duckdb")}) + "\n")
+    suite.write_text(
+        lines[0] + "\n" + json.dumps({**json.loads(lines[1]), "db": str(tmp_path / "nowhere.duckdb")}) + "\n"
+    )
     failed = run_cli(["eval", str(suite), "--model", "openai:gpt-4.1-mini"], capsys)
     assert failed.code == 4 and "nowhere.duckdb" in failed.err
     write_suite(suite, 2)
-    unwritable = run_cli(["eval", str(suite), "--model", "openai:gpt-4.1-mini", "--out", str(tmp_path / "no" / "r.jsonl")], capsys)
+    unwritable = run_cli(
+        ["eval", str(suite), "--model", "openai:gpt-4.1-mini", "--out", str(tmp_path / "no" / "r.jsonl")], capsys
+    )
     assert unwritable.code == 2 and "does not exist" in unwritable.err
     assert spending.calls == 0
     assert not list((analyst_home / "runs").glob("*.jsonl"))
 
 
 # -- the chat -----------------------------------------------------------------------------------
+
 
 def test_the_chat_without_a_terminal_refuses_instead_of_hanging(capsys, tmp_path: Path) -> None:
     model = tmp_path / "m.jsonl"

@@ -24,9 +24,17 @@ from ._http import LOOPBACK, FakeHandler, LoopbackServer
 #: a typo in a test ("tool_call") fails loudly instead of silently doing nothing.
 REPLY_KEYS = frozenset(
     {
-        "text", "tool_calls", "usage", "stop_reason", "delay_ms", "error",
+        "text",
+        "tool_calls",
+        "usage",
+        "stop_reason",
+        "delay_ms",
+        "error",
         # fake-only keys
-        "garbage", "drop_after_chunks", "hang", "chunk_delay_ms",
+        "garbage",
+        "drop_after_chunks",
+        "hang",
+        "chunk_delay_ms",
     }
 )
 TOOL_CALL_KEYS = frozenset({"name", "arguments", "raw_arguments", "id"})
@@ -284,8 +292,9 @@ class FakeServerBase:
             return
         error = reply.get("error")
         if error is not None:
-            body = self.error_body(int(error["status"]), error.get("message") or "fake error",
-                                   error.get("type"), error.get("code"))
+            body = self.error_body(
+                int(error["status"]), error.get("message") or "fake error", error.get("type"), error.get("code")
+            )
             h.send_json(int(error["status"]), body, retry_headers(error))
             return
         stream = rec.body.get("stream") is True

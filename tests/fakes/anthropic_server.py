@@ -86,8 +86,7 @@ class FakeAnthropic(FakeServerBase):
 
     def models_body(self) -> dict[str, Any]:
         data = [
-            {"type": "model", "id": m, "display_name": m, "created_at": "2025-01-01T00:00:00Z"}
-            for m in self.models
+            {"type": "model", "id": m, "display_name": m, "created_at": "2025-01-01T00:00:00Z"} for m in self.models
         ]
         return {
             "data": data,
@@ -112,8 +111,12 @@ class FakeAnthropic(FakeServerBase):
                 parsed: Any = json.loads(raw)
             except ValueError:
                 parsed = raw
-            block = {"type": "tool_use", "id": call.get("id") or self._next_id("toolu_"),
-                     "name": call["name"], "input": parsed}
+            block = {
+                "type": "tool_use",
+                "id": call.get("id") or self._next_id("toolu_"),
+                "name": call["name"],
+                "input": parsed,
+            }
             out.append((block, raw))
         return out
 
@@ -158,25 +161,41 @@ class FakeAnthropic(FakeServerBase):
         events = [_event({"type": "message_start", "message": start}), _event({"type": "ping"})]
         index = 0
         if reply.get("text"):
-            events.append(_event({"type": "content_block_start", "index": index,
-                                  "content_block": {"type": "text", "text": ""}}))
+            events.append(
+                _event({"type": "content_block_start", "index": index, "content_block": {"type": "text", "text": ""}})
+            )
             for piece in split_words(reply["text"]):
-                events.append(_event({"type": "content_block_delta", "index": index,
-                                      "delta": {"type": "text_delta", "text": piece}}))
+                events.append(
+                    _event(
+                        {"type": "content_block_delta", "index": index, "delta": {"type": "text_delta", "text": piece}}
+                    )
+                )
             events.append(_event({"type": "content_block_stop", "index": index}))
             index += 1
         for block, raw in tools:
-            events.append(_event({"type": "content_block_start", "index": index,
-                                  "content_block": {**block, "input": {}}}))
+            events.append(
+                _event({"type": "content_block_start", "index": index, "content_block": {**block, "input": {}}})
+            )
             for frag in [""] + split_fragments(raw):  # the real API opens with an empty fragment
-                events.append(_event({"type": "content_block_delta", "index": index,
-                                      "delta": {"type": "input_json_delta", "partial_json": frag}}))
+                events.append(
+                    _event(
+                        {
+                            "type": "content_block_delta",
+                            "index": index,
+                            "delta": {"type": "input_json_delta", "partial_json": frag},
+                        }
+                    )
+                )
             events.append(_event({"type": "content_block_stop", "index": index}))
             index += 1
-        events.append(_event({
-            "type": "message_delta",
-            "delta": {"stop_reason": self._stop_reason(reply, bool(tools)), "stop_sequence": None},
-            "usage": {"output_tokens": u.output_tokens},
-        }))
+        events.append(
+            _event(
+                {
+                    "type": "message_delta",
+                    "delta": {"stop_reason": self._stop_reason(reply, bool(tools)), "stop_sequence": None},
+                    "usage": {"output_tokens": u.output_tokens},
+                }
+            )
+        )
         events.append(_event({"type": "message_stop"}))
         return events

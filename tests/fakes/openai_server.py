@@ -158,8 +158,12 @@ class FakeOpenAI(FakeServerBase):
         calls = self._tool_calls(reply)
         for index, call in enumerate(calls):
             fn = call["function"]
-            header = {"index": index, "id": call["id"], "type": "function",
-                      "function": {"name": fn["name"], "arguments": ""}}
+            header = {
+                "index": index,
+                "id": call["id"],
+                "type": "function",
+                "function": {"name": fn["name"], "arguments": ""},
+            }
             events.append(chunk({"tool_calls": [header]}))
             for frag in split_fragments(fn["arguments"]):
                 events.append(chunk({"tool_calls": [{"index": index, "function": {"arguments": frag}}]}))

@@ -142,10 +142,12 @@ def test_openai_tool_calls_parse_back_with_sequential_ids(oai: tuple[FakeOpenAI,
 
 def test_openai_stream_reassembles_text_tool_call_and_usage(oai: tuple[FakeOpenAI, openai.OpenAI]) -> None:
     fake, client = oai
-    fake.queue({"text": "Let me check that.", "tool_calls": [SQL_TOOL_CALL],
-                "usage": {"input_tokens": 7, "output_tokens": 3}})
-    chunks = list(client.chat.completions.create(
-        model="m", messages=MSGS, stream=True, stream_options={"include_usage": True}))
+    fake.queue(
+        {"text": "Let me check that.", "tool_calls": [SQL_TOOL_CALL], "usage": {"input_tokens": 7, "output_tokens": 3}}
+    )
+    chunks = list(
+        client.chat.completions.create(model="m", messages=MSGS, stream=True, stream_options={"include_usage": True})
+    )
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
     assert text == "Let me check that."
     assert sum(1 for c in chunks if c.choices and c.choices[0].delta.content) > 1  # really split
@@ -277,8 +279,9 @@ def test_anthropic_stream_reassembles_text_tool_use_and_usage(
     ant: tuple[FakeAnthropic, anthropic.Anthropic],
 ) -> None:
     fake, client = ant
-    fake.queue({"text": "Let me check that.", "tool_calls": [SQL_TOOL_CALL],
-                "usage": {"input_tokens": 7, "output_tokens": 3}})
+    fake.queue(
+        {"text": "Let me check that.", "tool_calls": [SQL_TOOL_CALL], "usage": {"input_tokens": 7, "output_tokens": 3}}
+    )
     events = list(client.messages.create(model="m", max_tokens=64, messages=MSGS, stream=True))
     types = [e.type for e in events]
     assert types[0] == "message_start" and types[-2:] == ["message_delta", "message_stop"]
@@ -286,8 +289,9 @@ def test_anthropic_stream_reassembles_text_tool_use_and_usage(
     assert text == "Let me check that."
     starts = [e.content_block for e in events if e.type == "content_block_start"]
     assert starts[1].type == "tool_use" and starts[1].id == "toolu_1"
-    args = "".join(e.delta.partial_json for e in events
-                   if e.type == "content_block_delta" and e.delta.type == "input_json_delta")
+    args = "".join(
+        e.delta.partial_json for e in events if e.type == "content_block_delta" and e.delta.type == "input_json_delta"
+    )
     assert json.loads(args) == {"sql": "SELECT 1"}
     delta = events[-2]
     assert delta.delta.stop_reason == "tool_use" and delta.usage.output_tokens == 3
@@ -348,8 +352,9 @@ def test_anthropic_invalid_tool_json_arrives_verbatim(ant: tuple[FakeAnthropic, 
     truncated = '{"sql": "SELECT 1'
     fake.queue_many([{"tool_calls": [{"name": "run_sql", "raw_arguments": raw}]} for raw in [bad, bad, truncated, bad]])
     events = list(client.messages.create(model="m", max_tokens=64, messages=MSGS, stream=True))
-    args = "".join(e.delta.partial_json for e in events
-                   if e.type == "content_block_delta" and e.delta.type == "input_json_delta")
+    args = "".join(
+        e.delta.partial_json for e in events if e.type == "content_block_delta" and e.delta.type == "input_json_delta"
+    )
     assert args == bad
     with pytest.raises(ValueError, match="Unable to parse tool parameter JSON"):
         with client.messages.stream(model="m", max_tokens=64, messages=MSGS) as stream:

@@ -88,8 +88,7 @@ class Report:
             sql = " ".join(o.entry.sql.split())
             sql = (sql[:90] + "…") if len(sql) > 90 else sql
             printable = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in sql)
-            cells = [str(o.entry.line), o.entry.category, f"`{printable}`", o.detail,
-                     ", ".join(o.leaked) or "-"]
+            cells = [str(o.entry.line), o.entry.category, f"`{printable}`", o.detail, ", ".join(o.leaked) or "-"]
             lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
         return "\n".join(lines) + "\n"
 

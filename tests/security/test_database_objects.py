@@ -21,8 +21,7 @@ SECRET = "sk-secret-objects-5e1d"
 
 
 def test_dependent_views_follow_chains() -> None:
-    uses = {"main.a": {"main.secret"}, "main.b": {"main.a"}, "main.c": {"main.orders"},
-            "main.d": {"main.c", "main.b"}}
+    uses = {"main.a": {"main.secret"}, "main.b": {"main.a"}, "main.c": {"main.orders"}, "main.d": {"main.c", "main.b"}}
     assert dependent_views(uses, {"main.secret"}) == {"main.a", "main.b", "main.d"}
     assert dependent_views(uses, {"main.c"}) == {"main.c", "main.d"}
     assert dependent_views(uses, set()) == set()
@@ -46,8 +45,9 @@ def duck(tmp_path_factory: pytest.TempPathFactory, sample_db_master: Path) -> It
     con.execute("CREATE VIEW customers_all AS SELECT * FROM customers")
     con.execute("CREATE VIEW customer_names AS SELECT customer_id, first_name FROM customers")
     con.close()
-    database = open_duckdb(path, root / "cache", exclude_tables=("internal_tokens",),
-                           exclude_columns=("customers.email",))
+    database = open_duckdb(
+        path, root / "cache", exclude_tables=("internal_tokens",), exclude_columns=("customers.email",)
+    )
     yield database
     database.close()
 
@@ -65,8 +65,12 @@ def test_duckdb_macros_that_shadow_allowed_functions_are_refused(duck: Any) -> N
     # Without the guard the macro really answers with the excluded table.
     leaked = duck.execute("SELECT upper(first_name) AS u FROM customers LIMIT 1", Limits())
     assert isinstance(leaked, QueryResult) and leaked.rows == ((SECRET,),)
-    for sql in ("SELECT upper(first_name) FROM customers", "SELECT * FROM range(3)",
-                "SELECT main.upper(first_name) FROM customers", "SELECT first_name.upper() FROM customers"):
+    for sql in (
+        "SELECT upper(first_name) FROM customers",
+        "SELECT * FROM range(3)",
+        "SELECT main.upper(first_name) FROM customers",
+        "SELECT first_name.upper() FROM customers",
+    ):
         verdict = _guard(sql, duck)
         assert not verdict.ok and "function_not_allowed" in {p.code for p in verdict.problems}, sql
     assert _guard("SELECT lower(first_name) FROM customers", duck).ok
@@ -76,8 +80,12 @@ def test_duckdb_views_over_excluded_data_are_left_out(duck: Any) -> None:
     names = {t.name for t in duck.catalog().tables}
     assert "customer_names" in names
     assert not names & {"token_view", "token_view_2", "contacts", "customers_all", "internal_tokens"}
-    for sql in ("SELECT * FROM token_view", "SELECT t FROM token_view_2", "SELECT mail FROM contacts",
-                "SELECT * FROM customers_all"):
+    for sql in (
+        "SELECT * FROM token_view",
+        "SELECT t FROM token_view_2",
+        "SELECT mail FROM contacts",
+        "SELECT * FROM customers_all",
+    ):
         assert not _guard(sql, duck).ok, sql
     assert _guard("SELECT first_name FROM customer_names", duck).ok
 
@@ -100,10 +108,13 @@ def pg_objects(pg: PgEnv) -> Iterator[Any]:  # noqa: F811
         conn.execute("CREATE VIEW contacts AS SELECT customer_id, email AS mail FROM customers")
         conn.execute("CREATE VIEW customer_rows AS SELECT c AS r FROM customers c")
         conn.execute("CREATE VIEW customer_names AS SELECT customer_id, name FROM customers")
-        conn.execute(f'GRANT SELECT ON internal_tokens, token_view, token_view_2, contacts, customer_rows, '
-                     f'customer_names TO "{ro}"')
-    database = open_postgres(pg.dsn("ro"), application_name=pg.app, exclude_tables=("internal_tokens",),
-                             exclude_columns=("customers.email",))
+        conn.execute(
+            f"GRANT SELECT ON internal_tokens, token_view, token_view_2, contacts, customer_rows, "
+            f'customer_names TO "{ro}"'
+        )
+    database = open_postgres(
+        pg.dsn("ro"), application_name=pg.app, exclude_tables=("internal_tokens",), exclude_columns=("customers.email",)
+    )
     yield database
     database.close()
 
@@ -113,8 +124,12 @@ def test_postgres_overloads_and_qualified_calls_are_refused(pg_objects: Any) -> 
     assert "upper" in catalog.user_functions and "sneaky_write" in catalog.user_functions
     leaked = pg_objects.execute("SELECT upper(customer_id) AS u FROM customers LIMIT 1", Limits())
     assert isinstance(leaked, QueryResult) and leaked.rows == ((SECRET,),)
-    for sql in ("SELECT upper(customer_id) FROM customers", "SELECT public.upper(customer_id) FROM customers",
-                "SELECT pg_catalog.lower(name) FROM customers", "SELECT sneaky_write()"):
+    for sql in (
+        "SELECT upper(customer_id) FROM customers",
+        "SELECT public.upper(customer_id) FROM customers",
+        "SELECT pg_catalog.lower(name) FROM customers",
+        "SELECT sneaky_write()",
+    ):
         verdict = _guard(sql, pg_objects)
         assert not verdict.ok and "function_not_allowed" in {p.code for p in verdict.problems}, sql
     assert _guard("SELECT lower(name) FROM customers", pg_objects).ok
@@ -124,8 +139,12 @@ def test_postgres_views_over_excluded_data_are_left_out(pg_objects: Any) -> None
     names = {t.name for t in pg_objects.catalog().tables}
     assert {"customer_names", "customers", "order_totals"} <= names
     assert not names & {"token_view", "token_view_2", "contacts", "customer_rows", "internal_tokens"}
-    for sql in ("SELECT * FROM token_view", "SELECT t FROM token_view_2", "SELECT mail FROM contacts",
-                "SELECT r FROM customer_rows"):
+    for sql in (
+        "SELECT * FROM token_view",
+        "SELECT t FROM token_view_2",
+        "SELECT mail FROM contacts",
+        "SELECT r FROM customer_rows",
+    ):
         assert not _guard(sql, pg_objects).ok, sql
     assert _guard("SELECT name FROM customer_names", pg_objects).ok
 

@@ -23,8 +23,19 @@ HIDDEN = "email"
 # Placeholder for {TMP} while collecting; each test run substitutes its own directory.
 ATTACKS = load("duckdb_attacks")
 LEGIT = load("duckdb_legit")
-TABLES = ("categories", "customers", "order_items", "orders", "products", "regions", "returns",
-          "salespeople", "stores", "suppliers", "internal_tokens")
+TABLES = (
+    "categories",
+    "customers",
+    "order_items",
+    "orders",
+    "products",
+    "regions",
+    "returns",
+    "salespeople",
+    "stores",
+    "suppliers",
+    "internal_tokens",
+)
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +56,9 @@ def paths(tmp_path_factory: pytest.TempPathFactory, sample_db_master: Path) -> d
 
 @pytest.fixture(scope="module")
 def db(paths: dict[str, Path]) -> Iterator[DuckDBDatabase]:
-    database = open_duckdb(paths["db"], paths["cache"], exclude_tables=("internal_tokens",),
-                           exclude_columns=(f"customers.{HIDDEN}",))
+    database = open_duckdb(
+        paths["db"], paths["cache"], exclude_tables=("internal_tokens",), exclude_columns=(f"customers.{HIDDEN}",)
+    )
     yield database
     database.close()
 
@@ -68,14 +80,43 @@ def guard(sql: str, database: DuckDBDatabase) -> Verdict:
 def test_corpus_sizes() -> None:
     categories = {e.category for e in ATTACKS}
     assert len(ATTACKS) >= 80 and len(categories) >= 20
-    assert {"writes_ddl", "file_read", "file_write", "sql_in_string", "settings_session",
-            "extensions", "attach_detach", "temp_objects", "transactions_maintenance", "locks",
-            "sleeps", "sequences", "system_catalog", "excluded_table", "hidden_column", "unicode",
-            "comments", "multiple_statements", "data_modifying_cte", "select_into",
-            "prepared_statements", "explain", "copy_stdout"} <= categories
+    assert {
+        "writes_ddl",
+        "file_read",
+        "file_write",
+        "sql_in_string",
+        "settings_session",
+        "extensions",
+        "attach_detach",
+        "temp_objects",
+        "transactions_maintenance",
+        "locks",
+        "sleeps",
+        "sequences",
+        "system_catalog",
+        "excluded_table",
+        "hidden_column",
+        "unicode",
+        "comments",
+        "multiple_statements",
+        "data_modifying_cte",
+        "select_into",
+        "prepared_statements",
+        "explain",
+        "copy_stdout",
+    } <= categories
     assert len(LEGIT) >= 40
-    assert {"window", "cte", "qualify", "pivot", "grouping_sets", "lateral", "filter",
-            "keywords_as_identifiers", "string_literals"} <= {e.category for e in LEGIT}
+    assert {
+        "window",
+        "cte",
+        "qualify",
+        "pivot",
+        "grouping_sets",
+        "lateral",
+        "filter",
+        "keywords_as_identifiers",
+        "string_literals",
+    } <= {e.category for e in LEGIT}
     assert any("DROP TABLE x;" in e.sql for e in LEGIT)
 
 
@@ -107,9 +148,11 @@ def _state(db: DuckDBDatabase, paths: dict[str, Path]) -> dict[str, Any]:
         "db_dir": files_under(paths["db"].parent),
         "tmp_dir": files_under(paths["tmp"]),
     }
-    content = db.execute(" UNION ALL ".join(
-        f"SELECT '{table}', count(*), bit_xor(hash(t)) FROM main.{table} t" for table in TABLES
-    ) + " ORDER BY 1", limits)
+    content = db.execute(
+        " UNION ALL ".join(f"SELECT '{table}', count(*), bit_xor(hash(t)) FROM main.{table} t" for table in TABLES)
+        + " ORDER BY 1",
+        limits,
+    )
     assert isinstance(content, QueryResult), content
     state["content"] = content.rows
     for name, sql in {
@@ -133,7 +176,10 @@ def baseline(db: DuckDBDatabase, paths: dict[str, Path]) -> dict[str, Any]:
 
 @pytest.mark.parametrize("entry", ATTACKS, ids=[e.id for e in ATTACKS])
 def test_attack_run_without_the_guard_changes_nothing(
-    entry: Any, db: DuckDBDatabase, paths: dict[str, Path], report: Report,
+    entry: Any,
+    db: DuckDBDatabase,
+    paths: dict[str, Path],
+    report: Report,
     baseline: dict[str, Any],
 ) -> None:
     """Defense in depth: the hardened connection alone must contain every attack's effects."""

@@ -57,27 +57,41 @@ def test_column_patterns(pattern: str, hidden: bool) -> None:
 
 def _shop(dialect: str = "duckdb", schema: str = "main") -> Catalog:
     customers = Table(
-        schema, "customers",
-        (Column("customer_id", "INTEGER"), Column("name", "VARCHAR"),
-         Column("email", "VARCHAR", comment="login", samples=("a@x.io",)),
-         Column("segment", "VARCHAR", samples=("smb", "consumer")),
-         Column("info", "STRUCT(tier VARCHAR, email VARCHAR)")),
+        schema,
+        "customers",
+        (
+            Column("customer_id", "INTEGER"),
+            Column("name", "VARCHAR"),
+            Column("email", "VARCHAR", comment="login", samples=("a@x.io",)),
+            Column("segment", "VARCHAR", samples=("smb", "consumer")),
+            Column("info", "STRUCT(tier VARCHAR, email VARCHAR)"),
+        ),
         primary_key=("customer_id",),
     )
     orders = Table(
-        schema, "orders",
-        (Column("order_id", "INTEGER"), Column("customer_id", "INTEGER"),
-         Column("contact", "VARCHAR"), Column("amount", "DECIMAL(10,2)")),
+        schema,
+        "orders",
+        (
+            Column("order_id", "INTEGER"),
+            Column("customer_id", "INTEGER"),
+            Column("contact", "VARCHAR"),
+            Column("amount", "DECIMAL(10,2)"),
+        ),
         primary_key=("order_id",),
-        foreign_keys=(ForeignKey(("customer_id",), f"{schema}.customers", ("customer_id",)),
-                      ForeignKey(("contact",), f"{schema}.customers", ("email",))),
+        foreign_keys=(
+            ForeignKey(("customer_id",), f"{schema}.customers", ("customer_id",)),
+            ForeignKey(("contact",), f"{schema}.customers", ("email",)),
+        ),
     )
-    staff = Table(schema, "staff", (Column("staff_id", "INTEGER"), Column("email", "VARCHAR"),
-                                    Column("customer_id", "INTEGER")))
+    staff = Table(
+        schema, "staff", (Column("staff_id", "INTEGER"), Column("email", "VARCHAR"), Column("customer_id", "INTEGER"))
+    )
     context = Context(
         column_descriptions={"customers.email": "the login e-mail", "customers.name": "full name"},
-        join_hints=(JoinHint(f"{schema}.staff.email", f"{schema}.customers.email", "context"),
-                    JoinHint(f"{schema}.staff.customer_id", f"{schema}.customers.customer_id", "context")),
+        join_hints=(
+            JoinHint(f"{schema}.staff.email", f"{schema}.customers.email", "context"),
+            JoinHint(f"{schema}.staff.customer_id", f"{schema}.customers.customer_id", "context"),
+        ),
     )
     return Catalog(dialect, (customers, orders, staff), context, default_schema=schema)
 
@@ -173,9 +187,19 @@ def test_the_engine_parser_refuses_them_too(sql: str) -> None:
     assert duckdb_cross_check(sql, HIDDEN_CATALOG), sql
 
 
-@pytest.mark.parametrize("sql", [s for s in REFUSED if "#" not in s and "COLUMNS" not in s
-                                 and "EXCLUDE" not in s and "REPLACE" not in s
-                                 and "PIVOT" not in s and "struct_extract" not in s])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        s
+        for s in REFUSED
+        if "#" not in s
+        and "COLUMNS" not in s
+        and "EXCLUDE" not in s
+        and "REPLACE" not in s
+        and "PIVOT" not in s
+        and "struct_extract" not in s
+    ],
+)
 def test_postgres_refuses_them_too(sql: str) -> None:
     sql = sql.replace("to_json(", "row_to_json(").replace("main.", "public.")
     assert not _guard(sql, PG_HIDDEN_CATALOG, "postgres").ok, sql
@@ -183,10 +207,16 @@ def test_postgres_refuses_them_too(sql: str) -> None:
 
 @pytest.mark.parametrize(
     "sql",
-    ["SELECT (c).email FROM customers c", "SELECT (c).* FROM customers c", "TABLE customers",
-     "SELECT row_to_json(c) FROM customers c", "SELECT c::text FROM customers c",
-     "SELECT ROW(c.*) FROM customers c", "SELECT count(c.*) FROM customers c",
-     "SELECT json_agg(customers) FROM customers"],
+    [
+        "SELECT (c).email FROM customers c",
+        "SELECT (c).* FROM customers c",
+        "TABLE customers",
+        "SELECT row_to_json(c) FROM customers c",
+        "SELECT c::text FROM customers c",
+        "SELECT ROW(c.*) FROM customers c",
+        "SELECT count(c.*) FROM customers c",
+        "SELECT json_agg(customers) FROM customers",
+    ],
 )
 def test_postgres_whole_row_forms_are_refused(sql: str) -> None:
     assert not _guard(sql, PG_HIDDEN_CATALOG, "postgres").ok, sql
@@ -221,11 +251,14 @@ def test_star_refusal_says_to_list_the_columns() -> None:
 
 
 def test_engine_messages_lose_hidden_names() -> None:
-    duck = ('Binder Error: Referenced column "emial" not found in FROM clause!\n'
-            'Candidate bindings: "email", "segment"\nLINE 1: SELECT emial FROM customers')
+    duck = (
+        'Binder Error: Referenced column "emial" not found in FROM clause!\n'
+        'Candidate bindings: "email", "segment"\nLINE 1: SELECT emial FROM customers'
+    )
     assert scrub_hidden(duck, {"email"}) == (
         'Binder Error: Referenced column "emial" not found in FROM clause!\n'
-        'Candidate bindings: "segment"\nLINE 1: SELECT emial FROM customers')
+        'Candidate bindings: "segment"\nLINE 1: SELECT emial FROM customers'
+    )
     only = 'Binder Error: Table "c" does not have a column named "emai"\nCandidate bindings: : "c.email"'
     assert "email" not in scrub_hidden(only, {"email"})
     pg_hint = 'column "emai" does not exist (hint: Perhaps you meant to reference the column "customers.email".)'
@@ -314,8 +347,13 @@ def test_postgres_catalog_hides_the_column(pg_db: Any) -> None:
 
 def test_postgres_guard_and_engine_messages(pg_db: Any) -> None:
     catalog = pg_db.catalog()
-    for sql in ("SELECT segment FROM customers", "SELECT * FROM customers", "SELECT c FROM customers c",
-                "SELECT row_to_json(c) FROM customers c", "TABLE customers"):
+    for sql in (
+        "SELECT segment FROM customers",
+        "SELECT * FROM customers",
+        "SELECT c FROM customers c",
+        "SELECT row_to_json(c) FROM customers c",
+        "TABLE customers",
+    ):
         assert not check_sql(sql, catalog, "postgres").ok, sql
     assert check_sql("SELECT customer_id, name FROM customers", catalog, "postgres").ok
     result = pg_db.execute("SELECT segmnt FROM customers", Limits())
@@ -326,7 +364,9 @@ def test_postgres_guard_and_engine_messages(pg_db: Any) -> None:
 # --- the CLI and config -------------------------------------------------------------------------
 
 
-def _check_lines(capsys: Any, tmp_path: Path, db: Path, statements: list[str], *flags: str) -> tuple[int, list[dict[str, Any]]]:
+def _check_lines(
+    capsys: Any, tmp_path: Path, db: Path, statements: list[str], *flags: str
+) -> tuple[int, list[dict[str, Any]]]:
     source = tmp_path / "queries.jsonl"
     source.write_text("".join(json.dumps({"sql": s}) + "\n" for s in statements))
     result = run_cli(["check", "--db", str(db), *flags, str(source)], capsys)
@@ -334,8 +374,12 @@ def _check_lines(capsys: Any, tmp_path: Path, db: Path, statements: list[str], *
 
 
 def test_cli_check_refuses_the_excluded_column(capsys: Any, tmp_path: Path, sample_db: Path) -> None:
-    statements = ["SELECT first_name, last_name FROM customers", "SELECT email FROM customers",
-                  "SELECT * FROM customers", "SELECT c FROM customers c"]
+    statements = [
+        "SELECT first_name, last_name FROM customers",
+        "SELECT email FROM customers",
+        "SELECT * FROM customers",
+        "SELECT c FROM customers c",
+    ]
     code, lines = _check_lines(capsys, tmp_path, sample_db, statements, "--exclude-column", "customers.email")
     assert code == 1
     assert [line["ok"] for line in lines] == [True, False, False, False]
@@ -345,7 +389,9 @@ def test_cli_check_refuses_the_excluded_column(capsys: Any, tmp_path: Path, samp
 
 
 def test_cli_schema_never_shows_the_excluded_column(capsys: Any, sample_db: Path) -> None:
-    result = run_cli(["schema", "--db", str(sample_db), "--exclude-column", "customers.email", "--format", "json"], capsys)
+    result = run_cli(
+        ["schema", "--db", str(sample_db), "--exclude-column", "customers.email", "--format", "json"], capsys
+    )
     assert result.code == 0, result.err
     data = result.json()
     customers = next(t for t in data["tables"] if t["name"] == "main.customers")
@@ -353,8 +399,20 @@ def test_cli_schema_never_shows_the_excluded_column(capsys: Any, sample_db: Path
     assert "customers.email" not in result.out
     salespeople = next(t for t in data["tables"] if t["name"] == "main.salespeople")
     assert any(c["name"] == "email" for c in salespeople["columns"])  # only the named column
-    everywhere = run_cli(["schema", "--db", str(sample_db), "--exclude-column", "*.email",
-                          "--exclude-column", "*.*_email", "--format", "json"], capsys)
+    everywhere = run_cli(
+        [
+            "schema",
+            "--db",
+            str(sample_db),
+            "--exclude-column",
+            "*.email",
+            "--exclude-column",
+            "*.*_email",
+            "--format",
+            "json",
+        ],
+        capsys,
+    )
     assert everywhere.code == 0 and "email" not in everywhere.out.lower()
     text = run_cli(["schema", "--db", str(sample_db), "--exclude-column", "*.*email"], capsys)
     assert "email" not in text.out.lower()
@@ -376,11 +434,17 @@ def test_a_word_the_query_wrote_is_not_masked_so_errors_confirm_nothing(sample_d
     from tools.databases.duckdb_db import open_duckdb
 
     assert scrub_hidden("Could not convert string 'email' to INT32", {"email"}, "SELECT CAST('email' AS INTEGER)") == (
-        "Could not convert string 'email' to INT32")
-    assert scrub_hidden("Candidate bindings: \"email\", \"emails\"", {"email"}, "SELECT emial") == 'Candidate bindings: "emails"'
+        "Could not convert string 'email' to INT32"
+    )
+    assert (
+        scrub_hidden('Candidate bindings: "email", "emails"', {"email"}, "SELECT emial")
+        == 'Candidate bindings: "emails"'
+    )
     database = open_duckdb(sample_db, tmp_path / "cache", exclude_columns=("customers.email",))
     try:
-        errors = {word: database.execute(f"SELECT CAST('{word}' AS INTEGER) AS n", Limits()) for word in ("email", "phone")}
+        errors = {
+            word: database.execute(f"SELECT CAST('{word}' AS INTEGER) AS n", Limits()) for word in ("email", "phone")
+        }
     finally:
         database.close()
     assert all(isinstance(e, QueryError) for e in errors.values())

@@ -37,13 +37,11 @@ ROW_BY_VISIBLE_NAME = [
 ]
 
 
-
 @pytest.mark.parametrize("sql", ROW_BY_VISIBLE_NAME)
 def test_row_alias_named_like_another_tables_column_is_refused_by_the_guard(sql: str) -> None:
     for catalog, dialect in ((HIDDEN_CATALOG, "duckdb"), (PG_HIDDEN_CATALOG, "postgres")):
         verdict = check_sql(sql, catalog, dialect)
         assert not verdict.ok, (dialect, sql)
-
 
 
 @pytest.mark.parametrize("sql", ROW_BY_VISIBLE_NAME)
@@ -54,9 +52,13 @@ def test_row_alias_named_like_another_tables_column_is_refused_by_duckdb_cross_c
 
 def _ask(capsys: Any, db: str, sql: str, tmp_path: Path, *flags: str) -> Any:
     script = tmp_path / "script.jsonl"
-    script.write_text("".join(json.dumps(r) + "\n" for r in (run_sql_reply(sql), text_reply("Done."), text_reply("Done."))))
-    return run_cli(["ask", "q", "--db", db, "--model", f"scripted:{script}", "--approve", "auto", "--format", "json", *flags], capsys)
-
+    script.write_text(
+        "".join(json.dumps(r) + "\n" for r in (run_sql_reply(sql), text_reply("Done."), text_reply("Done.")))
+    )
+    return run_cli(
+        ["ask", "q", "--db", db, "--model", f"scripted:{script}", "--approve", "auto", "--format", "json", *flags],
+        capsys,
+    )
 
 
 def test_duckdb_sample_row_alias_does_not_return_hidden_emails(capsys, sample_db: Path, tmp_path: Path) -> None:
@@ -67,11 +69,13 @@ def test_duckdb_sample_row_alias_does_not_return_hidden_emails(capsys, sample_db
     assert result.json()["rows"] == []  # refused: the scripted model then gives up without a query
 
 
-
 def test_duckdb_sample_row_alias_is_refused_by_check(capsys, monkeypatch, sample_db: Path) -> None:
-    checked = run_cli(["check", "--db", str(sample_db), "--exclude-column", "customers.email", "-"], capsys,
-                      stdin=io.StringIO("SELECT to_json(status) AS j FROM customers AS status WHERE EXISTS (SELECT 1 FROM orders)\n"),
-                      monkeypatch=monkeypatch)
+    checked = run_cli(
+        ["check", "--db", str(sample_db), "--exclude-column", "customers.email", "-"],
+        capsys,
+        stdin=io.StringIO("SELECT to_json(status) AS j FROM customers AS status WHERE EXISTS (SELECT 1 FROM orders)\n"),
+        monkeypatch=monkeypatch,
+    )
     assert checked.code == 1 and json.loads(checked.out)["ok"] is False
 
 
@@ -80,7 +84,6 @@ def _url(pg: PgEnv) -> str:  # noqa: F811
 
     params = conninfo_to_dict(pg.admin_dsn)
     return f"postgresql://{pg.roles['ro']}@{params.get('host', '127.0.0.1')}:{params.get('port', '5432')}/{pg.dbname}"
-
 
 
 def test_postgres_row_alias_does_not_return_the_hidden_column(pg: PgEnv, capsys, tmp_path: Path) -> None:  # noqa: F811
@@ -191,6 +194,7 @@ def test_duckdb_engine_agrees_inner_row_beats_outer_column(sample_db: Path) -> N
 
 # --- ORDER BY ALL sorts by the select list: allowed; COLUMNS(*) or * there expands the table ------
 
+
 def test_order_by_all_is_allowed_on_a_table_with_hidden_columns(capsys, sample_db: Path, tmp_path: Path) -> None:
     sql = "SELECT segment, count(*) AS n FROM customers GROUP BY ALL ORDER BY ALL"
     assert check_sql(sql, HIDDEN_CATALOG, "duckdb").ok and not duckdb_cross_check(sql, HIDDEN_CATALOG)
@@ -199,6 +203,8 @@ def test_order_by_all_is_allowed_on_a_table_with_hidden_columns(capsys, sample_d
     assert result.code == 0 and rows and rows == sorted(rows)
 
 
-@pytest.mark.parametrize("sql", ["SELECT name FROM customers ORDER BY COLUMNS(*)", "SELECT name FROM customers ORDER BY *"])
+@pytest.mark.parametrize(
+    "sql", ["SELECT name FROM customers ORDER BY COLUMNS(*)", "SELECT name FROM customers ORDER BY *"]
+)
 def test_a_star_in_order_by_is_still_refused_by_both_layers(sql: str) -> None:
     assert not check_sql(sql, HIDDEN_CATALOG, "duckdb").ok and duckdb_cross_check(sql, HIDDEN_CATALOG)

@@ -19,23 +19,31 @@ SECRET_TOKEN = "sk-secret-postgres-91c2"
 HIDDEN = "email"
 ATTACKS = load("postgres_attacks")
 LEGIT = load("postgres_legit")
-TABLES = ("public.customers", "public.products", "public.orders", "public.order_items",
-          "public.audit_log", "public.secret_salaries", "public.internal_tokens", "ops.shipments")
+TABLES = (
+    "public.customers",
+    "public.products",
+    "public.orders",
+    "public.order_items",
+    "public.audit_log",
+    "public.secret_salaries",
+    "public.internal_tokens",
+    "ops.shipments",
+)
 STATE_SQL = {
     "relations": "SELECT string_agg(n.nspname || '.' || c.relname || ':' || c.relkind::text, ',' ORDER BY 1) "
-                 "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                 "WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'",
+    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'",
     "functions": "SELECT string_agg(p.proname, ',' ORDER BY 1) FROM pg_proc p "
-                 "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname !~ '^pg_' "
-                 "AND n.nspname <> 'information_schema'",
+    "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname !~ '^pg_' "
+    "AND n.nspname <> 'information_schema'",
     "large_objects": "SELECT count(*) FROM pg_largeobject_metadata",
     "sequence": "SELECT last_value || ':' || is_called FROM audit_log_id_seq",
     "role_settings": "SELECT coalesce(string_agg(array_to_string(setconfig, ';'), '|' ORDER BY 1), '') "
-                     "FROM pg_db_role_setting",
+    "FROM pg_db_role_setting",
     "prepared_xacts": "SELECT count(*) FROM pg_prepared_xacts",
     "extensions": "SELECT string_agg(extname, ',' ORDER BY 1) FROM pg_extension",
     "grants": "SELECT string_agg(c.relname || '=' || coalesce(c.relacl::text, ''), ',' ORDER BY 1) "
-              "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname IN ('public', 'ops')",
+    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname IN ('public', 'ops')",
 }
 SESSION_SQL = (
     "SELECT current_setting('default_transaction_read_only'), current_setting('transaction_read_only'), "
@@ -63,8 +71,12 @@ def env(pg: PgEnv, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]: 
 def db(pg: PgEnv, env: dict[str, Any]) -> Iterator[Any]:  # noqa: F811
     from tools.databases.postgres_db import open_postgres
 
-    database = open_postgres(pg.dsn("ro"), application_name=pg.app, exclude_tables=("internal_tokens",),
-                             exclude_columns=(f"customers.{HIDDEN}",))
+    database = open_postgres(
+        pg.dsn("ro"),
+        application_name=pg.app,
+        exclude_tables=("internal_tokens",),
+        exclude_columns=(f"customers.{HIDDEN}",),
+    )
     yield database
     database.close()
 
@@ -86,14 +98,35 @@ def guard(sql: str, database: Any) -> Verdict:
 def test_corpus_sizes() -> None:
     categories = {e.category for e in ATTACKS}
     assert len(ATTACKS) >= 60 and len(categories) >= 20
-    assert {"writes_ddl", "file_read", "file_write", "sql_in_string", "settings_session",
-            "temp_objects", "transactions_maintenance", "locks", "sleeps", "signals", "sequences",
-            "large_objects", "system_catalog", "excluded_table", "hidden_column", "unicode",
-            "comments", "multiple_statements", "data_modifying_cte", "select_into",
-            "prepared_statements", "explain", "copy_stdout"} <= categories
+    assert {
+        "writes_ddl",
+        "file_read",
+        "file_write",
+        "sql_in_string",
+        "settings_session",
+        "temp_objects",
+        "transactions_maintenance",
+        "locks",
+        "sleeps",
+        "signals",
+        "sequences",
+        "large_objects",
+        "system_catalog",
+        "excluded_table",
+        "hidden_column",
+        "unicode",
+        "comments",
+        "multiple_statements",
+        "data_modifying_cte",
+        "select_into",
+        "prepared_statements",
+        "explain",
+        "copy_stdout",
+    } <= categories
     assert len(LEGIT) >= 40
-    assert {"window", "cte", "grouping_sets", "lateral", "filter", "keywords_as_identifiers",
-            "string_literals"} <= {e.category for e in LEGIT}
+    assert {"window", "cte", "grouping_sets", "lateral", "filter", "keywords_as_identifiers", "string_literals"} <= {
+        e.category for e in LEGIT
+    }
 
 
 def test_the_catalog_hides_what_is_excluded(db: Any) -> None:
@@ -127,7 +160,9 @@ def _state(pg: PgEnv, db: Any, env: dict[str, Any]) -> dict[str, Any]:  # noqa: 
             state[name] = conn.execute(sql).fetchone()
         state["advisory_locks"] = conn.execute(
             "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
-            "WHERE l.locktype = 'advisory' AND a.datname = %s", [pg.dbname]).fetchone()
+            "WHERE l.locktype = 'advisory' AND a.datname = %s",
+            [pg.dbname],
+        ).fetchone()
     session = db.execute(SESSION_SQL, Limits(timeout_s=10))
     state["session"] = session.rows if isinstance(session, QueryResult) else session
     return state
@@ -140,7 +175,11 @@ def baseline(pg: PgEnv, db: Any, env: dict[str, Any]) -> dict[str, Any]:  # noqa
 
 @pytest.mark.parametrize("entry", ATTACKS, ids=[e.id for e in ATTACKS])
 def test_attack_run_without_the_guard_changes_nothing(
-    entry: Any, pg: PgEnv, db: Any, env: dict[str, Any], report: Report,  # noqa: F811
+    entry: Any,
+    pg: PgEnv,
+    db: Any,
+    env: dict[str, Any],
+    report: Report,  # noqa: F811
     baseline: dict[str, Any],
 ) -> None:
     """Defense in depth: the read-only role, the READ ONLY transaction, the server-side cursor and

@@ -55,6 +55,7 @@ def duck() -> Any:
 
 # --- columns: aliases, order, extras, duplicate names, greedy matching ------------------------
 
+
 def test_aliases_do_not_matter() -> None:
     assert cmp(res([(1, "a")], ["id", "name"]), res([(1, "a")], ["author_id", "author_name"])).correct
 
@@ -99,6 +100,7 @@ def test_many_interchangeable_columns_are_cheap() -> None:
 
 # --- rows: multisets, duplicates, empty results, truncation ----------------------------------
 
+
 def test_duplicates_count() -> None:  # sql-eval §6.5 dropped duplicate rows
     gold = res([("a",), ("a",), ("b",)])
     missing_dup = cmp(gold, res([("a",), ("b",)]))
@@ -142,6 +144,7 @@ def test_truncated_results_are_never_correct() -> None:
 
 
 # --- order ------------------------------------------------------------------------------------
+
 
 def test_unordered_gold_ignores_row_order() -> None:
     assert cmp(res([(1, "a"), (2, "b")]), res([(2, "b"), (1, "a")])).correct
@@ -196,6 +199,7 @@ def test_limit_ties_with_a_tie_run_longer_than_one() -> None:
 
 # --- numbers ---------------------------------------------------------------------------------
 
+
 def test_float_tolerance_is_relative_1e6() -> None:  # sql-eval §6.7
     assert cmp(res([(0.1 + 0.2,)]), res([(0.3,)])).correct
     assert cmp(res([(1e9,)]), res([(1e9 + 100,)])).correct
@@ -240,6 +244,7 @@ def test_tolerance_without_a_key_uses_clusters_and_verifies_pairs() -> None:
 
 # --- NULL, NaN, types ------------------------------------------------------------------------
 
+
 def test_null_is_null_without_sentinels() -> None:  # sql-eval §6.8
     assert cmp(res([(None, "a"), (1, "b")]), res([("b", 1), ("a", None)])).correct
     assert not cmp(res([(None,)]), res([(-99999,)])).correct
@@ -273,6 +278,7 @@ def test_lists_and_structs() -> None:
 
 
 # --- real DuckDB results ---------------------------------------------------------------------
+
 
 def test_duckdb_decimal_sum_versus_double_sum(duck: Any) -> None:
     gold = duck("SELECT region, SUM(amount) AS total FROM sales GROUP BY region")
@@ -313,8 +319,9 @@ def test_duckdb_ties_under_order_by(duck: Any) -> None:
     assert keys == (1,) and not has_limit
     pred = duck("SELECT amount AS a, region FROM sales ORDER BY a DESC, region DESC")  # 7.10 tie flipped
     assert cmp(gold, pred, gold_ordered=True, gold_sort_keys=keys).correct
-    assert not cmp(gold, duck("SELECT region, amount FROM sales ORDER BY amount"), gold_ordered=True,
-                   gold_sort_keys=keys).correct
+    assert not cmp(
+        gold, duck("SELECT region, amount FROM sales ORDER BY amount"), gold_ordered=True, gold_sort_keys=keys
+    ).correct
 
 
 def test_duckdb_limit_ties(duck: Any) -> None:
@@ -336,21 +343,25 @@ def test_duckdb_distinct_missing(duck: Any) -> None:
 
 # --- order_keys --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("sql", "columns", "expected"), [
-    ("SELECT name, COUNT(*) AS n FROM t GROUP BY name ORDER BY n DESC", ["name", "n"], ((1,), False)),
-    ("SELECT name, COUNT(*) AS n FROM t GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5", ["name", "n"], ((1, 0), True)),
-    ("SELECT name, COUNT(*) FROM t GROUP BY name ORDER BY COUNT(*) DESC", ["name", "count_star()"], ((1,), False)),
-    ("SELECT t.name FROM t ORDER BY name", ["name"], ((0,), False)),
-    ("SELECT name FROM t ORDER BY t.name", ["name"], ((0,), False)),
-    ("SELECT a.id, b.id FROM a JOIN b USING (k) ORDER BY b.id", ["id", "id"], ((1,), False)),
-    ("SELECT name FROM t ORDER BY revenue DESC LIMIT 3", ["name"], ((), True)),
-    ("SELECT * FROM t ORDER BY price", ["id", "price"], ((1,), False)),
-    ("SELECT a FROM t UNION ALL SELECT b FROM u ORDER BY 1 LIMIT 2", ["a"], ((0,), True)),
-    ("(SELECT a FROM t ORDER BY a)", ["a"], ((0,), False)),
-    ("SELECT a FROM (SELECT a FROM t ORDER BY a LIMIT 3) s", ["a"], ((), False)),
-    ("SELECT a FROM t", ["a"], ((), False)),
-    ("SELEC nonsense (", ["a"], ((), False)),
-])
+
+@pytest.mark.parametrize(
+    ("sql", "columns", "expected"),
+    [
+        ("SELECT name, COUNT(*) AS n FROM t GROUP BY name ORDER BY n DESC", ["name", "n"], ((1,), False)),
+        ("SELECT name, COUNT(*) AS n FROM t GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5", ["name", "n"], ((1, 0), True)),
+        ("SELECT name, COUNT(*) FROM t GROUP BY name ORDER BY COUNT(*) DESC", ["name", "count_star()"], ((1,), False)),
+        ("SELECT t.name FROM t ORDER BY name", ["name"], ((0,), False)),
+        ("SELECT name FROM t ORDER BY t.name", ["name"], ((0,), False)),
+        ("SELECT a.id, b.id FROM a JOIN b USING (k) ORDER BY b.id", ["id", "id"], ((1,), False)),
+        ("SELECT name FROM t ORDER BY revenue DESC LIMIT 3", ["name"], ((), True)),
+        ("SELECT * FROM t ORDER BY price", ["id", "price"], ((1,), False)),
+        ("SELECT a FROM t UNION ALL SELECT b FROM u ORDER BY 1 LIMIT 2", ["a"], ((0,), True)),
+        ("(SELECT a FROM t ORDER BY a)", ["a"], ((0,), False)),
+        ("SELECT a FROM (SELECT a FROM t ORDER BY a LIMIT 3) s", ["a"], ((), False)),
+        ("SELECT a FROM t", ["a"], ((), False)),
+        ("SELEC nonsense (", ["a"], ((), False)),
+    ],
+)
 def test_order_keys(sql: str, columns: list[str], expected: tuple[tuple[int, ...], bool]) -> None:
     assert order_keys(sql, "duckdb", columns) == expected
 
@@ -364,8 +375,12 @@ def test_order_keys_accepts_result_columns_and_other_dialects() -> None:
 # --- properties --------------------------------------------------------------------------------
 
 CELLS = st.one_of(
-    st.none(), st.booleans(), st.integers(-5, 5), st.integers(-(2**70), 2**70),
-    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=3),
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=3),
     st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2000, 1, 5)),
     st.decimals(allow_nan=False, allow_infinity=False, places=2, min_value=-10, max_value=10),
 )
@@ -409,9 +424,11 @@ def test_property_an_extra_column_keeps_it_correct(rows: list[tuple[Any, ...]], 
 def test_property_dropping_or_duplicating_a_row_makes_it_incorrect(rows: list[tuple[Any, ...]], seed: int) -> None:
     rng = random.Random(seed)
     pick = rng.randrange(len(rows))
-    dropped = rows[:pick] + rows[pick + 1:]
+    dropped = rows[:pick] + rows[pick + 1 :]
     duplicated = rows + [rows[pick]]
-    assert not cmp(res(rows), res(shuffled(dropped, seed) if dropped else [], [f"c{i}" for i in range(len(rows[0]))])).correct
+    assert not cmp(
+        res(rows), res(shuffled(dropped, seed) if dropped else [], [f"c{i}" for i in range(len(rows[0]))])
+    ).correct
     assert not cmp(res(rows), res(shuffled(duplicated, seed))).correct
 
 
@@ -441,7 +458,7 @@ def test_property_changing_one_cell_makes_it_incorrect(rows: list[tuple[Any, ...
     rng = random.Random(seed)
     changed = list(rows)
     i, j = rng.randrange(len(rows)), rng.randrange(len(rows[0]))
-    changed[i] = rows[i][:j] + ("\x00never seen",) + rows[i][j + 1:]
+    changed[i] = rows[i][:j] + ("\x00never seen",) + rows[i][j + 1 :]
     assert not cmp(res(rows), res(shuffled(changed, seed))).correct
 
 
@@ -523,15 +540,19 @@ def _round2(v: Any) -> Any:
     return v
 
 
-ROUNDING_CELLS = st.one_of(st.sampled_from([1.0, 1.004, 1.006, 1.01, 2.5, 2.504, 0.0]), st.sampled_from([1, 2, "a", "b", None]))
+ROUNDING_CELLS = st.one_of(
+    st.sampled_from([1.0, 1.004, 1.006, 1.01, 2.5, 2.504, 0.0]), st.sampled_from([1, 2, "a", "b", None])
+)
 
 
 @PROPERTY
 @given(st.integers(1, 3), st.integers(1, 5), st.data())
 def test_property_rounded_tier_agrees_with_the_oracle_on_rounded_values(width: int, height: int, data: Any) -> None:
     gold = [tuple(data.draw(ROUNDING_CELLS) for _ in range(width)) for _ in range(height)]
-    pred = shuffled([tuple(data.draw(ROUNDING_CELLS) if data.draw(st.booleans()) else v for v in row) for row in gold],
-                    data.draw(st.integers(0, 99)))
+    pred = shuffled(
+        [tuple(data.draw(ROUNDING_CELLS) if data.draw(st.booleans()) else v for v in row) for row in gold],
+        data.draw(st.integers(0, 99)),
+    )
     got = cmp(res(gold), res(pred))
     rounded_gold = [tuple(map(_round2, r)) for r in gold]
     rounded_pred = [tuple(map(_round2, r)) for r in pred]

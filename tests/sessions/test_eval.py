@@ -32,7 +32,10 @@ def gold_responder(suite, wrong_ids: frozenset[str] = frozenset()):
             items = [i for i in items if all(t in messages[1]["content"] for t in _tables(i.gold[0]))] or items
         item = items[0]
         sql = "SELECT 1 AS wrong" if item.id in wrong_ids else item.gold[0]
-        return {"tool_calls": [{"name": "run_sql", "arguments": {"sql": sql}}], "usage": {"input_tokens": 100, "output_tokens": 20}}
+        return {
+            "tool_calls": [{"name": "run_sql", "arguments": {"sql": sql}}],
+            "usage": {"input_tokens": 100, "output_tokens": 20},
+        }
 
     return reply
 
@@ -69,7 +72,21 @@ def test_gold_as_prediction_scores_100_percent_on_defog(defog, monkeypatch, caps
         fake.responder = gold_responder(defog)
         monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
         out = tmp_path / "results.jsonl"
-        result = run_cli(["eval", "defog", "--model", "openai:gpt-4.1-mini", "--out", str(out), "--concurrency", "4", "--name", "gold"], capsys)
+        result = run_cli(
+            [
+                "eval",
+                "defog",
+                "--model",
+                "openai:gpt-4.1-mini",
+                "--out",
+                str(out),
+                "--concurrency",
+                "4",
+                "--name",
+                "gold",
+            ],
+            capsys,
+        )
     assert result.code == 0, result.err[-2000:]
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(rows) == 314
@@ -83,7 +100,22 @@ def test_wrong_answers_are_scored_and_runs_compare(defog, monkeypatch, capsys, t
 
     items = tuple(i for i in defog.items if i.db_label == "broker")
     suite_file = tmp_path / "broker.jsonl"
-    suite_file.write_text("".join(json.dumps({"id": i.id, "question": i.question, "gold_sql": list(i.gold), "db": i.db, "category": i.category, "instructions": i.instructions}) + "\n" for i in items))
+    suite_file.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "id": i.id,
+                    "question": i.question,
+                    "gold_sql": list(i.gold),
+                    "db": i.db,
+                    "category": i.category,
+                    "instructions": i.instructions,
+                }
+            )
+            + "\n"
+            for i in items
+        )
+    )
     small = Suite("broker", "x", items)
     broken = frozenset(i.id for i in items[:3])
     with FakeOpenAI() as fake:
@@ -118,7 +150,11 @@ def test_idk_suite_rewards_declining(defog, monkeypatch, capsys, analyst_home: P
         def reply(body: dict) -> dict:
             question = PROMPT.match(body["messages"][1]["content"]).group(1)
             if "art" in question.lower():  # invent SQL for some, invent in words for others, decline the rest
-                return {"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT 42 AS invented"}}]} if body["messages"][-1]["role"] != "tool" else {"text": "42."}
+                return (
+                    {"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT 42 AS invented"}}]}
+                    if body["messages"][-1]["role"] != "tool"
+                    else {"text": "42."}
+                )
             if "what" in question.lower():
                 return {"text": "There are 42."}
             return {"text": "The data cannot answer that question."}
@@ -133,11 +169,31 @@ def test_idk_suite_rewards_declining(defog, monkeypatch, capsys, analyst_home: P
 
 def test_a_refusal_declined_after_a_failed_query_counts_as_declined(capsys, tmp_path: Path, analyst_home: Path) -> None:
     suite = tmp_path / "idk.jsonl"
-    suite.write_text(json.dumps({"id": "r1", "question": "Which customers are from Mars?", "gold_sql": "SELECT 1",
-                                 "kind": "refusal", "category": "idk"}) + "\n")
+    suite.write_text(
+        json.dumps(
+            {
+                "id": "r1",
+                "question": "Which customers are from Mars?",
+                "gold_sql": "SELECT 1",
+                "kind": "refusal",
+                "category": "idk",
+            }
+        )
+        + "\n"
+    )
     script = tmp_path / "m.jsonl"
-    script.write_text(json.dumps({"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT CAST(first_name AS INTEGER) AS n FROM customers"}}]})
-                      + "\n" + json.dumps({"text": "The data cannot answer this question."}) + "\n")
+    script.write_text(
+        json.dumps(
+            {
+                "tool_calls": [
+                    {"name": "run_sql", "arguments": {"sql": "SELECT CAST(first_name AS INTEGER) AS n FROM customers"}}
+                ]
+            }
+        )
+        + "\n"
+        + json.dumps({"text": "The data cannot answer this question."})
+        + "\n"
+    )
     result = run_cli(["eval", str(suite), "--model", f"scripted:{script}"], capsys)
     assert result.code == 0, result.err
     lines = [json.loads(line) for line in next((analyst_home / "runs").glob("*.jsonl")).read_text().splitlines()]
@@ -152,13 +208,23 @@ def test_long_texts_are_compared_whole_not_by_their_clipped_prefix(capsys, tmp_p
     with duckdb.connect(str(db)) as con:
         con.execute("CREATE TABLE notes AS SELECT i AS id, repeat('x', 20000) || i AS body FROM range(3) t(i)")
     suite = tmp_path / "s.jsonl"
-    suite.write_text("".join(json.dumps({"id": f"q{k}", "question": "Every note", "gold_sql": "SELECT id, body FROM notes",
-                                         "db": str(db)}) + "\n" for k in (1, 2)))
+    suite.write_text(
+        "".join(
+            json.dumps(
+                {"id": f"q{k}", "question": "Every note", "gold_sql": "SELECT id, body FROM notes", "db": str(db)}
+            )
+            + "\n"
+            for k in (1, 2)
+        )
+    )
     script = tmp_path / "m.jsonl"
-    replies = [{"tool_calls": [{"name": "run_sql", "arguments": {"sql": sql}}]} for sql in (
-        "SELECT id, body FROM notes ORDER BY id DESC",  # the same texts
-        "SELECT id, repeat('x', 20000) || (2 - id) AS body FROM notes",  # the same first 20,000 characters
-    )]
+    replies = [
+        {"tool_calls": [{"name": "run_sql", "arguments": {"sql": sql}}]}
+        for sql in (
+            "SELECT id, body FROM notes ORDER BY id DESC",  # the same texts
+            "SELECT id, repeat('x', 20000) || (2 - id) AS body FROM notes",  # the same first 20,000 characters
+        )
+    ]
     script.write_text("".join(json.dumps(r) + "\n" + json.dumps({"text": "Done."}) + "\n" for r in replies))
     result = run_cli(["eval", str(suite), "--model", f"scripted:{script}"], capsys)
     lines = [json.loads(line) for line in next((analyst_home / "runs").glob("*.jsonl")).read_text().splitlines()]
@@ -177,8 +243,12 @@ def _shop(tmp_path: Path, rows: int = 20) -> Path:
 
 def _suite_file(tmp_path: Path, db: Path, n: int, gold: str = "SELECT id, price FROM items") -> Path:
     suite = tmp_path / "suite.jsonl"
-    suite.write_text("".join(json.dumps({"id": f"q{k}", "question": f"Question {k}", "gold_sql": gold, "db": str(db)}) + "\n"
-                             for k in range(n)))
+    suite.write_text(
+        "".join(
+            json.dumps({"id": f"q{k}", "question": f"Question {k}", "gold_sql": gold, "db": str(db)}) + "\n"
+            for k in range(n)
+        )
+    )
     return suite
 
 
@@ -195,7 +265,9 @@ def _run_lines(home: Path) -> list[list[dict]]:
 ANSWER = [{"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT id, price FROM items"}}]}, {"text": "Done."}]
 
 
-def test_a_rejected_key_stops_the_run_and_resume_asks_every_question(capsys, tmp_path: Path, analyst_home: Path) -> None:
+def test_a_rejected_key_stops_the_run_and_resume_asks_every_question(
+    capsys, tmp_path: Path, analyst_home: Path
+) -> None:
     suite = _suite_file(tmp_path, _shop(tmp_path), 4)
     bad = _script(tmp_path, [{"error": {"status": 401, "message": "invalid api key"}}], "bad.jsonl")
     result = run_cli(["eval", str(suite), "--model", f"scripted:{bad}"], capsys)
@@ -204,14 +276,18 @@ def test_a_rejected_key_stops_the_run_and_resume_asks_every_question(capsys, tmp
     assert [r["outcome"] for r in lines if r["type"] == "result"] == ["not_run"] * 4
     run_id = lines[0]["run_id"]
     good = _script(tmp_path, ANSWER * 4)
-    again = run_cli(["eval", str(suite), "--model", f"scripted:{bad}", "--resume", run_id], capsys)  # same model name needed
+    again = run_cli(
+        ["eval", str(suite), "--model", f"scripted:{bad}", "--resume", run_id], capsys
+    )  # same model name needed
     assert again.code == 3
     bad.write_text(good.read_text())
     resumed = run_cli(["eval", str(suite), "--model", f"scripted:{bad}", "--resume", run_id], capsys)
     assert resumed.code == 0 and "accuracy 100.0% (4/4" in resumed.out, resumed.err
 
 
-def test_a_provider_failure_is_not_a_verdict_and_resume_asks_it_again(capsys, tmp_path: Path, analyst_home: Path) -> None:
+def test_a_provider_failure_is_not_a_verdict_and_resume_asks_it_again(
+    capsys, tmp_path: Path, analyst_home: Path
+) -> None:
     suite = _suite_file(tmp_path, _shop(tmp_path), 2)
     script = _script(tmp_path, ANSWER + [{"error": {"status": 503, "message": "overloaded"}}])
     result = run_cli(["eval", str(suite), "--model", f"scripted:{script}"], capsys)
@@ -225,8 +301,15 @@ def test_a_provider_failure_is_not_a_verdict_and_resume_asks_it_again(capsys, tm
 def test_one_database_spelled_two_ways_is_opened_once(capsys, tmp_path: Path, analyst_home: Path, monkeypatch) -> None:
     db = _shop(tmp_path)
     suite = tmp_path / "suite.jsonl"
-    suite.write_text("".join(json.dumps({"id": f"q{k}", "question": "All items", "gold_sql": "SELECT id, price FROM items", "db": spelled})
-                             + "\n" for k, spelled in enumerate([str(db), str(tmp_path / "." / "shop.duckdb"), "shop.duckdb"])))
+    suite.write_text(
+        "".join(
+            json.dumps(
+                {"id": f"q{k}", "question": "All items", "gold_sql": "SELECT id, price FROM items", "db": spelled}
+            )
+            + "\n"
+            for k, spelled in enumerate([str(db), str(tmp_path / "." / "shop.duckdb"), "shop.duckdb"])
+        )
+    )
     monkeypatch.chdir(tmp_path)
     result = run_cli(["eval", str(suite), "--model", f"scripted:{_script(tmp_path, ANSWER * 3)}"], capsys)
     assert result.code == 0 and "(3/3" in result.out, result.err
@@ -248,24 +331,43 @@ def test_max_rows_raises_the_eval_row_cap(capsys, tmp_path: Path, analyst_home: 
     suite = _suite_file(tmp_path, _shop(tmp_path, EVAL_MAX_ROWS + 5), 1)
     capped = run_cli(["eval", str(suite), "--model", f"scripted:{_script(tmp_path, ANSWER)}"], capsys)
     assert "truncated" in json.dumps(_run_lines(analyst_home)[-1]) and capped.code == 0
-    raised = run_cli(["eval", str(suite), "--model", f"scripted:{_script(tmp_path, ANSWER, 'm2.jsonl')}", "--max-rows", str(EVAL_MAX_ROWS + 10)], capsys)
+    raised = run_cli(
+        [
+            "eval",
+            str(suite),
+            "--model",
+            f"scripted:{_script(tmp_path, ANSWER, 'm2.jsonl')}",
+            "--max-rows",
+            str(EVAL_MAX_ROWS + 10),
+        ],
+        capsys,
+    )
     assert raised.code == 0 and "(1/1" in raised.out, raised.err
 
 
 def test_failing_gold_sql_is_named_so_the_suite_gets_fixed(capsys, tmp_path: Path, analyst_home: Path) -> None:
     suite = _suite_file(tmp_path, _shop(tmp_path), 2, gold="SELECT nosuch FROM items")
     result = run_cli(["eval", str(suite), "--model", f"scripted:{_script(tmp_path, ANSWER * 2)}"], capsys)
-    assert "the gold SQL of 2 question(s) failed (q0, q1)" in result.err or "the gold SQL of 2 question(s) failed (q1, q0)" in result.err
+    assert (
+        "the gold SQL of 2 question(s) failed (q0, q1)" in result.err
+        or "the gold SQL of 2 question(s) failed (q1, q0)" in result.err
+    )
     run_log = next((analyst_home / "runs").glob("*.jsonl"))
     assert f"each error is in {run_log}" in result.err and "nosuch" in run_log.read_text()
 
 
 @pytest.mark.parametrize("bad_db", ["missing.duckdb", "/nowhere/shop.duckdb", "postgresql://nobody@127.0.0.1:1/x"])
-def test_a_suite_line_whose_db_does_not_open_is_named_by_line_and_id(bad_db: str, capsys, tmp_path: Path, analyst_home: Path) -> None:
+def test_a_suite_line_whose_db_does_not_open_is_named_by_line_and_id(
+    bad_db: str, capsys, tmp_path: Path, analyst_home: Path
+) -> None:
     good = _shop(tmp_path)
     suite = tmp_path / "suite.jsonl"
-    suite.write_text(json.dumps({"id": "q0", "question": "Q0", "gold_sql": "SELECT 1", "db": str(good)}) + "\n"
-                     + json.dumps({"id": "broken", "question": "Q1", "gold_sql": "SELECT 1", "db": bad_db}) + "\n")
+    suite.write_text(
+        json.dumps({"id": "q0", "question": "Q0", "gold_sql": "SELECT 1", "db": str(good)})
+        + "\n"
+        + json.dumps({"id": "broken", "question": "Q1", "gold_sql": "SELECT 1", "db": bad_db})
+        + "\n"
+    )
     result = run_cli(["eval", str(suite), "--model", f"scripted:{_script(tmp_path, ANSWER)}"], capsys)
     assert result.code == 4, result.err
     lines = result.err.strip().splitlines()
@@ -277,13 +379,21 @@ def test_a_suite_line_whose_db_does_not_open_is_named_by_line_and_id(bad_db: str
 
 def test_suite_lines_without_db_warn_once_with_the_count(capsys, tmp_path: Path, analyst_home: Path) -> None:
     suite = tmp_path / "suite.jsonl"
-    suite.write_text("".join(json.dumps({"id": f"q{k}", "question": f"Q{k}", "gold_sql": "SELECT 1 AS one"}) + "\n" for k in range(3)))
-    model = _script(tmp_path, [{"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT 1 AS one"}}]}, {"text": "One."}] * 3)
+    suite.write_text(
+        "".join(
+            json.dumps({"id": f"q{k}", "question": f"Q{k}", "gold_sql": "SELECT 1 AS one"}) + "\n" for k in range(3)
+        )
+    )
+    model = _script(
+        tmp_path, [{"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT 1 AS one"}}]}, {"text": "One."}] * 3
+    )
     result = run_cli(["eval", str(suite), "--model", f"scripted:{model}"], capsys)
     assert result.code == 0, result.err
     warnings = [line for line in result.err.splitlines() if "sample database" in line]
-    assert warnings == ['analyst: warning: 3 of 3 suite question(s) have no "db" (first: line 1, id q0); they run on the '
-                        'bundled sample database — add "db" to them or pass --db'], result.err
+    assert warnings == [
+        'analyst: warning: 3 of 3 suite question(s) have no "db" (first: line 1, id q0); they run on the '
+        'bundled sample database — add "db" to them or pass --db'
+    ], result.err
 
     with_db = run_cli(["eval", str(suite), "--db", str(_shop(tmp_path)), "--model", f"scripted:{model}"], capsys)
     assert "sample database" not in with_db.err, with_db.err

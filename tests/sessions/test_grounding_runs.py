@@ -25,19 +25,31 @@ def responder(body: dict) -> dict:
         return {"text": "Counted.", "usage": USAGE}
     if "year" in question:
         if last["role"] == "tool" and "answered your question" in str(last.get("content")):
-            return {"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT count(*) AS n FROM orders"}}], "usage": USAGE}
+            return {
+                "tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT count(*) AS n FROM orders"}}],
+                "usage": USAGE,
+            }
         if last["role"] == "tool":
             return {"text": "That is the count.", "usage": USAGE}
-        return {"tool_calls": [{"name": "ask_user", "arguments": {"question": "Which year do you mean?"}}], "usage": USAGE}
+        return {
+            "tool_calls": [{"name": "ask_user", "arguments": {"question": "Which year do you mean?"}}],
+            "usage": USAGE,
+        }
     if "guess" in question:
         return {"text": "About 42, I think.", "usage": USAGE}
     if "flights" in question:
         if last["role"] == "tool":
             return {"text": "There were 336,776 flights.", "usage": USAGE}
-        return {"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT count(*) FROM flights"}}], "usage": USAGE}
+        return {
+            "tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT count(*) FROM flights"}}],
+            "usage": USAGE,
+        }
     if last["role"] == "tool":
         return {"text": "That is the count.", "usage": USAGE}
-    return {"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT count(*) AS n FROM customers"}}], "usage": USAGE}
+    return {
+        "tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT count(*) AS n FROM customers"}}],
+        "usage": USAGE,
+    }
 
 
 @pytest.fixture
@@ -49,11 +61,21 @@ def fake(monkeypatch):
         yield server
 
 
-def test_batch_counts_unbacked_words_as_no_sql_and_questions_as_needing_clarification(fake, capsys, tmp_path: Path) -> None:
+def test_batch_counts_unbacked_words_as_no_sql_and_questions_as_needing_clarification(
+    fake, capsys, tmp_path: Path
+) -> None:
     questions = tmp_path / "q.jsonl"
-    questions.write_text("".join(json.dumps({"id": i, "question": q}) + "\n" for i, q in [
-        ("count", "How many customers?"), ("guess", "Just guess the total"), ("year", "Revenue by year?"), ("flights", "How many flights?"),
-    ]))
+    questions.write_text(
+        "".join(
+            json.dumps({"id": i, "question": q}) + "\n"
+            for i, q in [
+                ("count", "How many customers?"),
+                ("guess", "Just guess the total"),
+                ("year", "Revenue by year?"),
+                ("flights", "How many flights?"),
+            ]
+        )
+    )
     out = tmp_path / "out.csv"
     result = run_cli(["batch", str(questions), "--approve", "auto", "--out", str(out)], capsys)
     assert result.code == 1, result.err  # not every question was answered from the data
@@ -62,9 +84,11 @@ def test_batch_counts_unbacked_words_as_no_sql_and_questions_as_needing_clarific
     rows = {r["id"]: r for r in csv.DictReader(out.open())}
     assert (rows["count"]["status"], rows["count"]["grounded"]) == ("answered", "True")
     assert (rows["guess"]["status"], rows["guess"]["grounded"]) == ("answered", "False")
-    assert rows["year"]["status"] == "needs_clarification" and rows["year"]["clarification"] == "Which year do you mean?"
+    assert (
+        rows["year"]["status"] == "needs_clarification" and rows["year"]["clarification"] == "Which year do you mean?"
+    )
     assert rows["flights"]["status"] == "failed" and "no query succeeded" in rows["flights"]["error"]
-    summary = result.err[result.err.index("batch summary"):]
+    summary = result.err[result.err.index("batch summary") :]
     for status in ("answered", "no_sql", "needs_clarification", "failed"):
         assert f"│ {status}" in summary, summary
     only = tmp_path / "one.jsonl"
@@ -72,14 +96,25 @@ def test_batch_counts_unbacked_words_as_no_sql_and_questions_as_needing_clarific
     assert run_cli(["batch", str(only), "--approve", "auto"], capsys).code == 0
 
 
-def test_eval_records_needs_clarification_and_a_refusal_suite_counts_it_as_declined(fake, capsys, tmp_path: Path, analyst_home: Path) -> None:
+def test_eval_records_needs_clarification_and_a_refusal_suite_counts_it_as_declined(
+    fake, capsys, tmp_path: Path, analyst_home: Path
+) -> None:
     suite = tmp_path / "s.jsonl"
-    suite.write_text("".join(json.dumps(row) + "\n" for row in [
-        {"id": "asks", "question": "Orders by year?", "gold_sql": "SELECT count(*) AS n FROM orders"},
-        {"id": "guesses", "question": "Just guess the customers", "gold_sql": "SELECT count(*) AS n FROM customers"},
-        {"id": "right", "question": "How many customers?", "gold_sql": "SELECT count(*) AS n FROM customers"},
-        {"id": "idk", "question": "Sales in the year 3000?", "gold_sql": "SELECT 1", "kind": "refusal"},
-    ]))
+    suite.write_text(
+        "".join(
+            json.dumps(row) + "\n"
+            for row in [
+                {"id": "asks", "question": "Orders by year?", "gold_sql": "SELECT count(*) AS n FROM orders"},
+                {
+                    "id": "guesses",
+                    "question": "Just guess the customers",
+                    "gold_sql": "SELECT count(*) AS n FROM customers",
+                },
+                {"id": "right", "question": "How many customers?", "gold_sql": "SELECT count(*) AS n FROM customers"},
+                {"id": "idk", "question": "Sales in the year 3000?", "gold_sql": "SELECT 1", "kind": "refusal"},
+            ]
+        )
+    )
     result = run_cli(["eval", str(suite), "--model", "openai:gpt-4.1-mini"], capsys)
     assert result.code == 0, result.err
     lines = [json.loads(line) for line in next((analyst_home / "runs").glob("*.jsonl")).read_text().splitlines()]
@@ -93,7 +128,9 @@ def test_eval_records_needs_clarification_and_a_refusal_suite_counts_it_as_decli
 
 
 def test_replay_re_feeds_the_reply_and_sessions_show_tells_the_exchange(fake, capsys, monkeypatch) -> None:
-    asked = run_cli(["ask", "Orders by year?", "--format", "json"], capsys, stdin=FakeTty("2024\na\n"), monkeypatch=monkeypatch)
+    asked = run_cli(
+        ["ask", "Orders by year?", "--format", "json"], capsys, stdin=FakeTty("2024\na\n"), monkeypatch=monkeypatch
+    )
     assert asked.code == 0, asked.err
     data = asked.json()
     replayed = run_cli(["replay", data["session_id"]], capsys)
@@ -111,7 +148,9 @@ def test_replay_re_feeds_the_reply_and_sessions_show_tells_the_exchange(fake, ca
 
 
 def test_exports_carry_the_persons_answer_to_the_models_question(fake, capsys, monkeypatch, tmp_path: Path) -> None:
-    asked = run_cli(["ask", "Orders by year?", "--format", "json"], capsys, stdin=FakeTty("2024\na\n"), monkeypatch=monkeypatch)
+    asked = run_cli(
+        ["ask", "Orders by year?", "--format", "json"], capsys, stdin=FakeTty("2024\na\n"), monkeypatch=monkeypatch
+    )
     session = asked.json()["session_id"]
     suite = tmp_path / "suite.jsonl"
     assert run_cli(["sessions", "export", "--as", "suite", "--out", str(suite), session], capsys).code == 0

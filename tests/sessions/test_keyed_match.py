@@ -32,7 +32,9 @@ def run() -> Any:
 
     def run(sql: str) -> QueryResult:
         cur = con.execute(sql)
-        return QueryResult(tuple(ResultColumn(d[0], str(d[1])) for d in cur.description), tuple(cur.fetchall()), False, 0.0)
+        return QueryResult(
+            tuple(ResultColumn(d[0], str(d[1])) for d in cur.description), tuple(cur.fetchall()), False, 0.0
+        )
 
     return run
 
@@ -54,7 +56,9 @@ GOLD = f"""SELECT i AS id, 'n' || (i % 97) AS name, ((i % 13) * 1.5)::DOUBLE AS 
 
 def test_a_shuffled_aliased_wider_prediction_is_matched_on_declared_types(run: Any) -> None:
     gold = run(GOLD)
-    pred = run(f"SELECT day AS d, amount AS a, id % 7 AS extra, name AS who, id AS k, price AS p FROM ({GOLD}) ORDER BY hash(id)")
+    pred = run(
+        f"SELECT day AS d, amount AS a, id % 7 AS extra, name AS who, id AS k, price AS p FROM ({GOLD}) ORDER BY hash(id)"
+    )
     assert fast(gold, pred) == (4, 3, 1, 5, 0)
     got = compare_results(gold, pred, gold_ordered=False)
     assert got.correct and got.column_map == (4, 3, 1, 5, 0)
@@ -74,7 +78,9 @@ def test_true_is_not_one_even_where_python_says_so(run: Any, monkeypatch: pytest
     assert not compare_results(gold, pred, gold_ordered=False).correct and not full(gold, pred, monkeypatch)
     rows = [(i, i % 2 == 0) for i in range(ROWS)]  # scanned: a mixed column is left to the full rules
     mixed = [(i, int(b) if i % 5 else b) for i, b in rows]
-    assert fast(res(rows), res(mixed)) is None and not compare_results(res(rows), res(mixed), gold_ordered=False).correct
+    assert (
+        fast(res(rows), res(mixed)) is None and not compare_results(res(rows), res(mixed), gold_ordered=False).correct
+    )
 
 
 def test_an_integer_past_double_precision_is_not_its_decimal(run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -88,6 +94,7 @@ def test_nan_rows_are_rechecked_in_canonical_form() -> None:
     rows = [(i, float("nan") if i in (5, 900, 2_999) else i / 7) for i in range(ROWS)]
     pred = [(v, i) for i, v in reversed(rows)]
     assert fast(res(rows), res(pred)) == (1, 0)
+
     def many() -> list[tuple[int, float]]:  # too many rechecks: the full rules decide
         return [(i, float("nan") if i % 10 == 0 else i / 7) for i in range(ROWS)]
 
@@ -104,8 +111,9 @@ def test_decimals_beyond_double_precision_are_equal_as_doubles(run: Any, monkeyp
     assert full(gold, pred, monkeypatch)
 
 
-def test_decimal_against_a_float_it_does_not_equal_exactly_goes_to_the_full_rules(run: Any,
-                                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_decimal_against_a_float_it_does_not_equal_exactly_goes_to_the_full_rules(
+    run: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     gold = run(f"SELECT i AS id, (i + 0.1)::DECIMAL(12, 2) AS x FROM range({ROWS}) t(i)")
     pred = run(f"SELECT i AS id, (i + 0.1)::DOUBLE AS x FROM range({ROWS}) t(i) ORDER BY hash(i)")
     assert fast(gold, pred) is None
@@ -162,9 +170,13 @@ def test_results_below_the_threshold_skip_the_fast_path(run: Any) -> None:
 
 NAN = float("nan")
 POOLS = {
-    "int": [0, 1, 2, 2**53 + 1], "bool": [True, False], "float": [0.5, 1.0, NAN, float(2**53)],
-    "decimal": [Decimal("0.5"), Decimal("1"), Decimal(2**53 + 1), Decimal("NaN")], "str": ["a", "b"],
-    "date": [dt.date(2024, 1, 1), dt.date(2024, 1, 2)], "timestamp": [dt.datetime(2024, 1, 1), dt.datetime(2024, 1, 2, 5)],
+    "int": [0, 1, 2, 2**53 + 1],
+    "bool": [True, False],
+    "float": [0.5, 1.0, NAN, float(2**53)],
+    "decimal": [Decimal("0.5"), Decimal("1"), Decimal(2**53 + 1), Decimal("NaN")],
+    "str": ["a", "b"],
+    "date": [dt.date(2024, 1, 1), dt.date(2024, 1, 2)],
+    "timestamp": [dt.datetime(2024, 1, 1), dt.datetime(2024, 1, 2, 5)],
     "nested": [(1, 2), [True], [1]],
 }
 POOLS["mixed"] = [v for pool in POOLS.values() for v in pool] + [None]
@@ -191,8 +203,9 @@ def twin(v: Any) -> Any:
 
 @settings(deadline=None, max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(sorted(POOLS)), min_size=1, max_size=3), st.integers(2, 12), st.data())
-def test_property_the_fast_path_agrees_with_the_full_rules(monkeypatch: pytest.MonkeyPatch, kinds: list[str], height: int,
-                                                           data: Any) -> None:
+def test_property_the_fast_path_agrees_with_the_full_rules(
+    monkeypatch: pytest.MonkeyPatch, kinds: list[str], height: int, data: Any
+) -> None:
     monkeypatch.setattr(keyed_match, "MIN_ROWS", 1)
     gold = [(i,) + tuple(data.draw(st.sampled_from(POOLS[k])) for k in kinds) for i in range(height)]
     pred = [list(r) for r in gold]
@@ -224,16 +237,22 @@ def test_an_extra_predicted_column_of_mixed_values_does_not_stop_it() -> None:
 def test_an_integer_id_against_a_double_id_pairs_rows_on_both_paths(run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """A BIGINT id against a DOUBLE one is a tolerant pair for the full rules: its exactly equal values still pair the rows."""
     gold = run("SELECT ((i % 3 + 1) * 1.5)::DOUBLE AS amount, 1000000 + i AS id FROM range(3000) t(i)")
-    pred = run("SELECT ((i % 3 + 1) * 1.5 + CASE WHEN i % 7 = 0 THEN 2e-15 ELSE 0 END)::DOUBLE AS amount,"
-               " (1000000 + i)::DOUBLE AS id FROM range(3000) t(i) ORDER BY hash(i)")
+    pred = run(
+        "SELECT ((i % 3 + 1) * 1.5 + CASE WHEN i % 7 = 0 THEN 2e-15 ELSE 0 END)::DOUBLE AS amount,"
+        " (1000000 + i)::DOUBLE AS id FROM range(3000) t(i) ORDER BY hash(i)"
+    )
     assert compare_results(gold, pred, gold_ordered=False).correct == full(gold, pred, monkeypatch)
 
 
-def test_the_full_search_does_not_prune_on_a_group_too_large_to_decide(run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_full_search_does_not_prune_on_a_group_too_large_to_decide(
+    run: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A partial assignment of float columns only (one 3,000-row cluster) is undecided, not a reason to prune."""
     gold = run("SELECT 1.0::DOUBLE AS rate, (1700000000 + i * 60)::DOUBLE AS epoch, i AS id FROM range(3000) t(i)")
-    pred = run("SELECT (1.0 + CASE WHEN i % 7 = 0 THEN 1e-12 ELSE 0 END)::DOUBLE AS rate, (1700000000 + i * 60)::DOUBLE AS epoch,"
-               " i AS id, (i + 1) % 3000 AS next_id FROM range(3000) t(i) ORDER BY hash(i)")
+    pred = run(
+        "SELECT (1.0 + CASE WHEN i % 7 = 0 THEN 1e-12 ELSE 0 END)::DOUBLE AS rate, (1700000000 + i * 60)::DOUBLE AS epoch,"
+        " i AS id, (i + 1) % 3000 AS next_id FROM range(3000) t(i) ORDER BY hash(i)"
+    )
     assert fast(gold, pred) == (0, 1, 2)  # id pairs the rows; every float is within the tolerance
     assert full(gold, pred, monkeypatch)
     assert compare_results(gold, pred, gold_ordered=False).correct == full(gold, pred, monkeypatch)

@@ -36,28 +36,53 @@ def _args(command: list[str], ref: str) -> list[str]:
 def logged_session(capsys, sample_db: Path, analyst_home: Path, tmp_path: Path) -> Path:
     """A real session log: one question answered through the scripted model."""
     script = tmp_path / "script.jsonl"
-    script.write_text("".join(json.dumps(line) + "\n" for line in (run_sql_reply("SELECT count(*) AS n FROM customers"), text_reply("Sixty."))))
-    result = run_cli(["ask", "How many customers?", "--db", str(sample_db), "--model", f"scripted:{script}", "--approve", "auto", "--format", "json"], capsys)
+    script.write_text(
+        "".join(
+            json.dumps(line) + "\n"
+            for line in (run_sql_reply("SELECT count(*) AS n FROM customers"), text_reply("Sixty."))
+        )
+    )
+    result = run_cli(
+        [
+            "ask",
+            "How many customers?",
+            "--db",
+            str(sample_db),
+            "--model",
+            f"scripted:{script}",
+            "--approve",
+            "auto",
+            "--format",
+            "json",
+        ],
+        capsys,
+    )
     assert result.code == 0, result.err
     (log,) = (analyst_home / "sessions").glob("*.jsonl")
     return log
 
 
 @pytest.mark.parametrize("command", SESSION_COMMANDS, ids=lambda c: " ".join(c[:2]))
-def test_absolute_missing_session_path_is_one_line(command: list[str], logged_session: Path, tmp_path: Path, capsys) -> None:
+def test_absolute_missing_session_path_is_one_line(
+    command: list[str], logged_session: Path, tmp_path: Path, capsys
+) -> None:
     missing = tmp_path / "nowhere" / "missing.jsonl"
     _one_line_error(run_cli(_args(command, str(missing)), capsys), f"no file {missing}", "analyst sessions list")
 
 
 @pytest.mark.parametrize("command", SESSION_COMMANDS, ids=lambda c: " ".join(c[:2]))
-def test_relative_missing_session_path_names_where_it_looked(command: list[str], logged_session: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+def test_relative_missing_session_path_names_where_it_looked(
+    command: list[str], logged_session: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
     monkeypatch.chdir(tmp_path)
     _one_line_error(run_cli(_args(command, "sub/missing.jsonl"), capsys), "no file sub/missing.jsonl", str(tmp_path))
 
 
 @pytest.mark.parametrize("command", SESSION_COMMANDS, ids=lambda c: " ".join(c[:2]))
 @pytest.mark.parametrize("folder", ["abs", ".", ".."])
-def test_a_folder_is_not_a_session_log(command: list[str], folder: str, logged_session: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+def test_a_folder_is_not_a_session_log(
+    command: list[str], folder: str, logged_session: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
     monkeypatch.chdir(tmp_path)
     ref = str(tmp_path) if folder == "abs" else folder
     _one_line_error(run_cli(_args(command, ref), capsys), f"{ref} is a folder, not a session log")
@@ -78,7 +103,9 @@ def test_a_file_that_is_no_session_log_is_one_line(content: str, logged_session:
         _one_line_error(run_cli(_args(list(command), str(stray)), capsys), "not a session log")
 
 
-def test_a_session_is_found_by_absolute_and_relative_path_and_by_file_name(logged_session: Path, monkeypatch, capsys) -> None:
+def test_a_session_is_found_by_absolute_and_relative_path_and_by_file_name(
+    logged_session: Path, monkeypatch, capsys
+) -> None:
     shown = run_cli(["sessions", "show", str(logged_session)], capsys)
     assert shown.code == 0, shown.err
     assert "How many customers?" in shown.out
@@ -102,9 +129,29 @@ def run_log(analyst_home: Path) -> Path:
     runs = analyst_home / "runs"
     runs.mkdir(parents=True, exist_ok=True)
     path = runs / "20261123T000000Z-real-0001.jsonl"
-    header = {"type": "header", "run_id": path.stem, "name": "real", "model": "scripted:m", "suite": "s", "suite_hash": "abc", "questions": 1}
-    result = {"type": "result", "run_id": path.stem, "id": "q1", "category": "a", "db": "t", "correct": True, "outcome": "correct",
-              "predicted_sql": "SELECT 1", "input_tokens": 10, "output_tokens": 2, "cost_usd": 0.001, "latency_ms": 5.0}
+    header = {
+        "type": "header",
+        "run_id": path.stem,
+        "name": "real",
+        "model": "scripted:m",
+        "suite": "s",
+        "suite_hash": "abc",
+        "questions": 1,
+    }
+    result = {
+        "type": "result",
+        "run_id": path.stem,
+        "id": "q1",
+        "category": "a",
+        "db": "t",
+        "correct": True,
+        "outcome": "correct",
+        "predicted_sql": "SELECT 1",
+        "input_tokens": 10,
+        "output_tokens": 2,
+        "cost_usd": 0.001,
+        "latency_ms": 5.0,
+    }
     path.write_text(json.dumps(header) + "\n" + json.dumps(result) + "\n")
     return path
 
@@ -117,7 +164,9 @@ def test_absolute_missing_run_path_is_one_line(command: list[str], run_log: Path
 
 @pytest.mark.parametrize("command", RUN_COMMANDS, ids=lambda c: " ".join(c[:2]))
 @pytest.mark.parametrize("ref", ["abs-folder", ".", "**", "garbage[", "", "x\x00y", "/" + "a" * 400 + ".jsonl"])
-def test_folder_and_garbage_run_references_are_one_line(command: list[str], ref: str, run_log: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+def test_folder_and_garbage_run_references_are_one_line(
+    command: list[str], ref: str, run_log: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
     monkeypatch.chdir(tmp_path)
     ref = str(tmp_path) if ref == "abs-folder" else ref
     _one_line_error(run_cli(_args(command, ref), capsys))
@@ -129,13 +178,19 @@ def test_a_run_is_found_by_path_and_by_file_name(run_log: Path, monkeypatch, tmp
     assert run_cli(["runs", "show", run_log.name], capsys).code == 0
 
 
-def test_eval_resume_with_a_missing_absolute_path_is_one_line(run_log: Path, sample_db: Path, tmp_path: Path, capsys) -> None:
+def test_eval_resume_with_a_missing_absolute_path_is_one_line(
+    run_log: Path, sample_db: Path, tmp_path: Path, capsys
+) -> None:
     suite = tmp_path / "suite.jsonl"
-    suite.write_text(json.dumps({"id": "q1", "question": "How many customers?", "gold_sql": "SELECT count(*) FROM customers"}) + "\n")
+    suite.write_text(
+        json.dumps({"id": "q1", "question": "How many customers?", "gold_sql": "SELECT count(*) FROM customers"}) + "\n"
+    )
     script = tmp_path / "m.jsonl"
     script.write_text(json.dumps({"text": "No."}) + "\n")
     for ref in (str(tmp_path / "missing.jsonl"), str(tmp_path)):
-        result = run_cli(["eval", str(suite), "--db", str(sample_db), "--model", f"scripted:{script}", "--resume", ref], capsys)
+        result = run_cli(
+            ["eval", str(suite), "--db", str(sample_db), "--model", f"scripted:{script}", "--resume", ref], capsys
+        )
         assert result.code == 2, result.err
         assert "Traceback" not in result.err
         assert ref in result.err

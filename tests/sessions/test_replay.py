@@ -18,12 +18,14 @@ def record_session(monkeypatch, capsys, db: Path, approve: str = "auto", stdin=N
     with FakeOpenAI() as fake:
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test-replay-0000000")
         monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
-        fake.queue_many([
-            run_sql_reply("SELECT segmnt FROM customers"),  # rejected by the guard, then repaired
-            run_sql_reply(SQL, "Count customers per segment."),
-            text_reply("Three segments."),
-            text_reply("There are three segments."),
-        ])
+        fake.queue_many(
+            [
+                run_sql_reply("SELECT segmnt FROM customers"),  # rejected by the guard, then repaired
+                run_sql_reply(SQL, "Count customers per segment."),
+                text_reply("Three segments."),
+                text_reply("There are three segments."),
+            ]
+        )
         args = ["ask", "Customers per segment?", "--db", str(db), "--format", "json"]
         args += ["--approve", approve] if approve != "ask" else []
         result = run_cli(args, capsys, stdin=stdin, monkeypatch=monkeypatch if stdin else None)
@@ -44,7 +46,9 @@ def test_changed_database_reports_the_divergence(monkeypatch, capsys, sample_db:
     changed = tmp_path / "changed.duckdb"
     shutil.copyfile(sample_db, changed)
     con = duckdb.connect(str(changed))
-    con.execute("UPDATE customers SET segment = 'consumer' WHERE customer_id IN (SELECT customer_id FROM customers WHERE segment <> 'consumer' LIMIT 3)")
+    con.execute(
+        "UPDATE customers SET segment = 'consumer' WHERE customer_id IN (SELECT customer_id FROM customers WHERE segment <> 'consumer' LIMIT 3)"
+    )
     con.close()
     result = run_cli(["replay", data["session_path"], "--db", str(changed)], capsys)
     assert result.code == 1
@@ -89,7 +93,9 @@ def test_unknown_session_is_one_line(capsys) -> None:
     assert result.code == 2 and "no session" in result.err
 
 
-def test_follow_up_turns_are_not_exported_as_standalone_suite_questions(monkeypatch, capsys, sample_db: Path, analyst_home: Path) -> None:
+def test_follow_up_turns_are_not_exported_as_standalone_suite_questions(
+    monkeypatch, capsys, sample_db: Path, analyst_home: Path
+) -> None:
     human = record_session(monkeypatch, capsys, sample_db, approve="ask", stdin=FakeTty("a\n"))
     path = Path(human["session_path"])
     events = [json.loads(line) for line in path.read_text().splitlines()]

@@ -48,7 +48,10 @@ def _interrupt_when_running(sessions_dir: Path) -> threading.Thread:
 def _record_interrupted(capsys, tmp_path: Path, sample_db: Path, analyst_home: Path) -> dict:
     model = _script(tmp_path / "runaway.jsonl", run_sql_reply(RUNAWAY), text_reply("stopped"))
     watcher = _interrupt_when_running(analyst_home / "sessions")
-    result = run_cli(["ask", "count forever", "--db", str(sample_db), "--model", model, "--approve", "auto", "--format", "json"], capsys)
+    result = run_cli(
+        ["ask", "count forever", "--db", str(sample_db), "--model", model, "--approve", "auto", "--format", "json"],
+        capsys,
+    )
     watcher.join()
     assert result.code == 130, result.err
     data = result.json()
@@ -67,15 +70,35 @@ def test_an_interrupted_turn_is_not_re_run(capsys, tmp_path: Path, sample_db: Pa
     assert result.code == 1  # nothing could be compared: not "identical"
 
 
-def test_turns_after_an_interrupted_one_are_replayed_and_judged(capsys, tmp_path: Path, sample_db: Path, analyst_home: Path) -> None:
+def test_turns_after_an_interrupted_one_are_replayed_and_judged(
+    capsys, tmp_path: Path, sample_db: Path, analyst_home: Path
+) -> None:
     interrupted = _record_interrupted(capsys, tmp_path, sample_db, analyst_home)
-    model = _script(tmp_path / "segments.jsonl", run_sql_reply(SEGMENT_SQL), text_reply("Three."), text_reply("Three segments."))
-    answered = run_cli(["ask", "Customers per segment?", "--db", str(sample_db), "--model", model, "--approve", "auto", "--format", "json"], capsys)
+    model = _script(
+        tmp_path / "segments.jsonl", run_sql_reply(SEGMENT_SQL), text_reply("Three."), text_reply("Three segments.")
+    )
+    answered = run_cli(
+        [
+            "ask",
+            "Customers per segment?",
+            "--db",
+            str(sample_db),
+            "--model",
+            model,
+            "--approve",
+            "auto",
+            "--format",
+            "json",
+        ],
+        capsys,
+    )
     assert answered.code == 0, answered.err
     # one session of two turns, as `chat` writes it: the interrupted turn, then an answered one
     first = session_events(interrupted["session_path"])
     second = [e for e in session_events(answered.json()["session_path"]) if e["type"] != "session_started"]
-    events = first + [dict(e, session=interrupted["session_id"], turn=2, seq=len(first) + i + 1) for i, e in enumerate(second)]
+    events = first + [
+        dict(e, session=interrupted["session_id"], turn=2, seq=len(first) + i + 1) for i, e in enumerate(second)
+    ]
     Path(interrupted["session_path"]).write_text("".join(json.dumps(e) + "\n" for e in events))
     result = run_cli(["replay", interrupted["session_id"]], capsys)
     assert result.code == 0, result.out + result.err
@@ -85,7 +108,9 @@ def test_turns_after_an_interrupted_one_are_replayed_and_judged(capsys, tmp_path
     changed = tmp_path / "changed.duckdb"
     changed.write_bytes(sample_db.read_bytes())
     con = duckdb.connect(str(changed))
-    con.execute("UPDATE customers SET segment = 'consumer' WHERE customer_id IN (SELECT customer_id FROM customers WHERE segment <> 'consumer' LIMIT 3)")
+    con.execute(
+        "UPDATE customers SET segment = 'consumer' WHERE customer_id IN (SELECT customer_id FROM customers WHERE segment <> 'consumer' LIMIT 3)"
+    )
     con.close()
     result = run_cli(["replay", interrupted["session_id"], "--db", str(changed)], capsys)
     assert result.code == 1
@@ -93,8 +118,27 @@ def test_turns_after_an_interrupted_one_are_replayed_and_judged(capsys, tmp_path
 
 
 def test_guard_rejection_on_another_database_names_the_problem(capsys, tmp_path: Path, sample_db: Path) -> None:
-    model = _script(tmp_path / "count.jsonl", run_sql_reply(COUNT_SQL), text_reply("Sixty."), text_reply("There are sixty customers."))
-    recorded = run_cli(["ask", "How many customers?", "--db", str(sample_db), "--model", model, "--approve", "auto", "--format", "json"], capsys)
+    model = _script(
+        tmp_path / "count.jsonl",
+        run_sql_reply(COUNT_SQL),
+        text_reply("Sixty."),
+        text_reply("There are sixty customers."),
+    )
+    recorded = run_cli(
+        [
+            "ask",
+            "How many customers?",
+            "--db",
+            str(sample_db),
+            "--model",
+            model,
+            "--approve",
+            "auto",
+            "--format",
+            "json",
+        ],
+        capsys,
+    )
     assert recorded.code == 0, recorded.err
     other = tmp_path / "other.duckdb"
     con = duckdb.connect(str(other))
@@ -120,11 +164,29 @@ def test_different_query_failures_are_described_in_plain_words(capsys, tmp_path:
     con.execute("CREATE TABLE t AS SELECT '1' AS v FROM range(100000)")
     con.close()
     model = _script(tmp_path / "cast.jsonl", run_sql_reply(sql), text_reply("It cannot be counted."))
-    recorded = run_cli(["ask", "count", "--db", str(broken), "--model", model, "--approve", "auto", "--format", "json", "--timeout", "1"], capsys)
+    recorded = run_cli(
+        [
+            "ask",
+            "count",
+            "--db",
+            str(broken),
+            "--model",
+            model,
+            "--approve",
+            "auto",
+            "--format",
+            "json",
+            "--timeout",
+            "1",
+        ],
+        capsys,
+    )
     assert recorded.json()["queries"][0]["error"]["kind"] == "error", recorded.out
     result = run_cli(["replay", recorded.json()["session_id"], "--db", str(big)], capsys)
     assert result.code == 1
-    assert result.out.startswith("diverged: turn 1: query failures differ (recorded ['error'], replayed ['timeout']): query stopped at the 1 s time limit"), result.out
+    assert result.out.startswith(
+        "diverged: turn 1: query failures differ (recorded ['error'], replayed ['timeout']): query stopped at the 1 s time limit"
+    ), result.out
     shown = run_cli(["sessions", "show", recorded.json()["session_id"]], capsys)
     assert "  sql: SELECT" in shown.out and "CAST(a.v AS INT" in shown.out
     assert "  failed after" in shown.out and "Conversion Error" in shown.out  # "error" is not said twice
@@ -134,13 +196,32 @@ def test_a_slow_replayed_query_says_it_is_still_running(capsys, tmp_path: Path, 
     from analyst.sessions_cmd import QueryProgress
 
     model = _script(tmp_path / "slow.jsonl", run_sql_reply(RUNAWAY), text_reply("Too slow to count."))
-    recorded = run_cli(["ask", "count forever", "--db", str(sample_db), "--model", model, "--approve", "auto", "--format", "json", "--timeout", "1.5"], capsys)
+    recorded = run_cli(
+        [
+            "ask",
+            "count forever",
+            "--db",
+            str(sample_db),
+            "--model",
+            model,
+            "--approve",
+            "auto",
+            "--format",
+            "json",
+            "--timeout",
+            "1.5",
+        ],
+        capsys,
+    )
     assert recorded.json()["queries"][0]["error"]["kind"] == "timeout"
     monkeypatch.setattr(QueryProgress, "after", 0.5)
     result = run_cli(["replay", recorded.json()["session_id"]], capsys)
     assert result.code == 0, result.out + result.err
     assert result.out.startswith("identical: 1 turn of session")
-    assert "replay: turn 1: query still running after 0 s (time limit 1.5 s)" in result.err or "replay: turn 1: query still running after 1 s (time limit 1.5 s)" in result.err, result.err
+    assert (
+        "replay: turn 1: query still running after 0 s (time limit 1.5 s)" in result.err
+        or "replay: turn 1: query still running after 1 s (time limit 1.5 s)" in result.err
+    ), result.err
     assert "still running" not in result.out  # progress is not data
 
 
@@ -148,15 +229,47 @@ def _nano(fake: FakeOpenAI, monkeypatch, capsys, sample_db: Path, question: str,
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-sessions-list-0000")
     monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
     fake.queue_many(replies)
-    result = run_cli(["ask", question, "--db", str(sample_db), "--model", "openai:gpt-4.1-nano", "--approve", "auto", "--format", "json"], capsys)
+    result = run_cli(
+        [
+            "ask",
+            question,
+            "--db",
+            str(sample_db),
+            "--model",
+            "openai:gpt-4.1-nano",
+            "--approve",
+            "auto",
+            "--format",
+            "json",
+        ],
+        capsys,
+    )
     return result.json()
 
 
 def test_sessions_list_has_a_header_summarises_turns_and_shows_tiny_costs(monkeypatch, capsys, sample_db: Path) -> None:
     with FakeOpenAI() as fake:
         # 40 input and 8 output tokens on gpt-4.1-nano cost $0.0000072
-        tiny = _nano(fake, monkeypatch, capsys, sample_db, "tiny", [run_sql_reply(COUNT_SQL, usage=(40, 8)), text_reply("Sixty.", (0, 0)), text_reply("Sixty customers.", (0, 0))])
-        failed = _nano(fake, monkeypatch, capsys, sample_db, "bad", [run_sql_reply(BAD_CAST_SQL, usage=(40, 8)), text_reply("No luck.", (0, 0))])
+        tiny = _nano(
+            fake,
+            monkeypatch,
+            capsys,
+            sample_db,
+            "tiny",
+            [
+                run_sql_reply(COUNT_SQL, usage=(40, 8)),
+                text_reply("Sixty.", (0, 0)),
+                text_reply("Sixty customers.", (0, 0)),
+            ],
+        )
+        failed = _nano(
+            fake,
+            monkeypatch,
+            capsys,
+            sample_db,
+            "bad",
+            [run_sql_reply(BAD_CAST_SQL, usage=(40, 8)), text_reply("No luck.", (0, 0))],
+        )
     assert tiny["status"] == "answered" and failed["status"] == "failed"
     # one chat session of five turns as it would be logged: answered, failed, answered, failed, answered
     base = session_events(tiny["session_path"])
@@ -186,7 +299,9 @@ def test_sessions_list_has_a_header_summarises_turns_and_shows_tiny_costs(monkey
     assert "  sql: SELECT CAST(segment AS INT" in shown.out and "Conversion Error" in shown.out
 
 
-def test_sessions_show_names_an_interrupted_query_once(capsys, tmp_path: Path, sample_db: Path, analyst_home: Path) -> None:
+def test_sessions_show_names_an_interrupted_query_once(
+    capsys, tmp_path: Path, sample_db: Path, analyst_home: Path
+) -> None:
     data = _record_interrupted(capsys, tmp_path, sample_db, analyst_home)
     shown = run_cli(["sessions", "show", data["session_id"]], capsys)
     assert "status: interrupted (query interrupted by the user)" in shown.out
@@ -196,20 +311,49 @@ def test_sessions_show_names_an_interrupted_query_once(capsys, tmp_path: Path, s
 
 
 def test_reask_with_another_model_counts_questions_in_words(capsys, tmp_path: Path, sample_db: Path) -> None:
-    model = _script(tmp_path / "count.jsonl", run_sql_reply(COUNT_SQL), text_reply("Sixty."), text_reply("There are sixty customers."))
-    recorded = run_cli(["ask", "How many customers?", "--db", str(sample_db), "--model", model, "--approve", "auto", "--format", "json"], capsys)
-    again = _script(tmp_path / "again.jsonl", run_sql_reply(COUNT_SQL), text_reply("Sixty."), text_reply("Sixty customers."))
+    model = _script(
+        tmp_path / "count.jsonl",
+        run_sql_reply(COUNT_SQL),
+        text_reply("Sixty."),
+        text_reply("There are sixty customers."),
+    )
+    recorded = run_cli(
+        [
+            "ask",
+            "How many customers?",
+            "--db",
+            str(sample_db),
+            "--model",
+            model,
+            "--approve",
+            "auto",
+            "--format",
+            "json",
+        ],
+        capsys,
+    )
+    again = _script(
+        tmp_path / "again.jsonl", run_sql_reply(COUNT_SQL), text_reply("Sixty."), text_reply("Sixty customers.")
+    )
     result = run_cli(["replay", recorded.json()["session_id"], "--model", again], capsys)
     assert result.code == 0, result.out + result.err
     assert result.out.splitlines()[-1].startswith("1 of 1 question gave the same SQL or result"), result.out
     assert "(s)" not in result.out
 
 
-def test_a_failed_query_turn_logged_as_answered_by_older_versions_still_replays_identical(capsys, tmp_path: Path) -> None:
+def test_a_failed_query_turn_logged_as_answered_by_older_versions_still_replays_identical(
+    capsys, tmp_path: Path
+) -> None:
     script = tmp_path / "m.jsonl"
-    script.write_text(json.dumps({"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT CAST('x' AS INTEGER) AS n"}}]})
-                      + "\n" + json.dumps({"text": "The data cannot be converted."}) + "\n")
-    asked = run_cli(["ask", "convert", "--model", f"scripted:{script}", "--approve", "auto", "--format", "json"], capsys)
+    script.write_text(
+        json.dumps({"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT CAST('x' AS INTEGER) AS n"}}]})
+        + "\n"
+        + json.dumps({"text": "The data cannot be converted."})
+        + "\n"
+    )
+    asked = run_cli(
+        ["ask", "convert", "--model", f"scripted:{script}", "--approve", "auto", "--format", "json"], capsys
+    )
     assert asked.code == 1 and asked.json()["error"]["kind"] == "no_result"
     path = Path(asked.json()["session_path"])
     events = [json.loads(line) for line in path.read_text().splitlines()]

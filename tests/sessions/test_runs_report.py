@@ -25,8 +25,21 @@ def _db(tmp_path: Path, rows: int = 5) -> Path:
 
 def _suite(tmp_path: Path, db: Path, golds: list[str]) -> Path:
     suite = tmp_path / "suite.jsonl"
-    suite.write_text("".join(json.dumps({"id": f"q{k}", "question": f"Question number {k}", "gold_sql": gold, "db": str(db),
-                                         "category": "ab"[k % 2]}) + "\n" for k, gold in enumerate(golds)))
+    suite.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "id": f"q{k}",
+                    "question": f"Question number {k}",
+                    "gold_sql": gold,
+                    "db": str(db),
+                    "category": "ab"[k % 2],
+                }
+            )
+            + "\n"
+            for k, gold in enumerate(golds)
+        )
+    )
     return suite
 
 
@@ -50,8 +63,12 @@ def mixed_run(tmp_path: Path, analyst_home: Path, capsys) -> Path:
     """A real run: q0 correct, q1 wrong rows (long SQL), q2 the guard rejects, q3 a clarifying question."""
     db = _db(tmp_path)
     suite = _suite(tmp_path, db, ["SELECT id, price FROM items"] * 3 + ["SELECT count(*) AS n FROM items"])
-    replies = _sql("SELECT id, price FROM items") + _sql(LONG_SQL) + _sql("SELECT nosuch FROM items") + [
-        {"tool_calls": [{"name": "ask_user", "arguments": {"question": "Which items do you mean?"}}]}]
+    replies = (
+        _sql("SELECT id, price FROM items")
+        + _sql(LONG_SQL)
+        + _sql("SELECT nosuch FROM items")
+        + [{"tool_calls": [{"name": "ask_user", "arguments": {"question": "Which items do you mean?"}}]}]
+    )
     result = run_cli(["eval", str(suite), "--model", _model(tmp_path, replies), "--name", "mixed"], capsys)
     assert result.code == 0, result.err
     assert "`analyst runs show" in result.err and "lists the 3 question(s) not correct" in result.err
@@ -71,7 +88,11 @@ def test_show_lists_each_question_not_correct_with_why_and_its_sql(mixed_run: Pa
     assert f"predicted: {LONG_SQL}\n" in by_id["q1"]  # piped: the long SQL whole, on one line
     assert "gold:      SELECT id, price FROM items" in by_id["q1"]
     assert "question:  Question number 1" in by_id["q1"]
-    assert "guard_rejected" in by_id["q2"] and "error:" in by_id["q2"] and "predicted: SELECT nosuch FROM items" in by_id["q2"]
+    assert (
+        "guard_rejected" in by_id["q2"]
+        and "error:" in by_id["q2"]
+        and "predicted: SELECT nosuch FROM items" in by_id["q2"]
+    )
     assert "needs_clarification" in by_id["q3"] and "Which items do you mean?" in by_id["q3"]
     assert "gold:      SELECT count(*) AS n FROM items" in by_id["q3"]
     assert out.index("q1 · incorrect") < out.index("q2 · guard_rejected") < out.index("q3 · needs_clarification")
@@ -82,12 +103,16 @@ def test_show_json_has_the_documented_shape(mixed_run: Path, capsys) -> None:
     assert shown.code == 0, shown.err
     data = shown.json()
     assert set(data) == {"version", "run", "summary", "by_category", "by_db", "questions"}
-    assert data["run"]["run_id"] == mixed_run.stem and data["run"]["name"] == "mixed" and data["run"]["finished"] is True
+    assert (
+        data["run"]["run_id"] == mixed_run.stem and data["run"]["name"] == "mixed" and data["run"]["finished"] is True
+    )
     assert data["summary"]["n"] == 4 and data["summary"]["correct"] == 1 and data["summary"]["accuracy"] == 0.25
     assert data["summary"]["outcomes"] == {"correct": 1, "incorrect": 1, "guard_rejected": 1, "needs_clarification": 1}
     assert data["by_category"]["a"]["n"] == 2 and data["by_db"]["shop"]["n"] == 4
     questions = {q["id"]: q for q in data["questions"]}
-    assert questions["q1"]["predicted_sql"] == LONG_SQL and questions["q1"]["gold_sql"] == ["SELECT id, price FROM items"]
+    assert questions["q1"]["predicted_sql"] == LONG_SQL and questions["q1"]["gold_sql"] == [
+        "SELECT id, price FROM items"
+    ]
     assert questions["q1"]["outcome"] == "incorrect" and questions["q1"]["reason"]
     assert questions["q0"]["correct"] is True and questions["q0"]["question"] == "Question number 0"
 
@@ -101,7 +126,9 @@ def test_compare_marks_a_flip_that_ran_the_same_sql(tmp_path: Path, analyst_home
     first = _model(tmp_path, _sql(same) + _sql("SELECT id FROM items") + _sql("SELECT id, price FROM items"), "a.jsonl")
     assert run_cli(["eval", str(suite), "--model", first, "--name", "before"], capsys).code == 0
     _db(tmp_path, rows=4)  # the same SQL now counts 4
-    second = _model(tmp_path, _sql(same) + _sql("SELECT id, price FROM items") + _sql("SELECT id, price FROM items"), "b.jsonl")
+    second = _model(
+        tmp_path, _sql(same) + _sql("SELECT id, price FROM items") + _sql("SELECT id, price FROM items"), "b.jsonl"
+    )
     assert run_cli(["eval", str(suite), "--model", second, "--name", "after"], capsys).code == 0
 
     compared = run_cli(["runs", "compare", "before", "after"], capsys)
@@ -117,7 +144,9 @@ def test_compare_marks_a_flip_that_ran_the_same_sql(tmp_path: Path, analyst_home
     assert flips["q0"]["a"]["outcome"] == "correct" and flips["q0"]["b"]["outcome"] == "incorrect"
     assert flips["q0"]["a"]["predicted_sql"] == flips["q0"]["b"]["predicted_sql"]
     assert flips["q1"]["identical_sql"] is False and flips["q1"]["direction"] == "fixed"
-    assert data["mcnemar"]["fixed"] == 1 and data["mcnemar"]["broken"] == 1 and data["mcnemar"]["identical_sql_flips"] == 1
+    assert (
+        data["mcnemar"]["fixed"] == 1 and data["mcnemar"]["broken"] == 1 and data["mcnemar"]["identical_sql_flips"] == 1
+    )
     assert data["mcnemar"]["p"] == 1.0 and data["mcnemar"]["p_without_identical_sql"] == 1.0
     assert data["a"]["name"] == "before" and data["b"]["name"] == "after" and data["shared"]["n"] == 3
     assert set(data["by_category"]) == {"a", "b"}
@@ -137,7 +166,10 @@ def test_a_resumed_run_keeps_its_name_and_says_which_run_it_resumed(tmp_path: Pa
     model.write_text(json.dumps({"error": {"status": 401, "message": "invalid api key"}}) + "\n")
     stopped = run_cli(["eval", str(suite), "--model", f"scripted:{model}", "--name", "nightly"], capsys)
     assert stopped.code == 3
-    assert "analyst: stopped (provider error 401: invalid api key): 0 scored, 3 not run; resume with `analyst eval" in stopped.err
+    assert (
+        "analyst: stopped (provider error 401: invalid api key): 0 scored, 3 not run; resume with `analyst eval"
+        in stopped.err
+    )
     first = _run_path(analyst_home, "nightly")
     model.write_text("".join(json.dumps(r) + "\n" for r in _sql("SELECT id, price FROM items") * 3))
     resumed = run_cli(["eval", str(suite), "--model", f"scripted:{model}", "--resume", first.stem], capsys)
@@ -149,7 +181,9 @@ def test_a_resumed_run_keeps_its_name_and_says_which_run_it_resumed(tmp_path: Pa
     listed = run_cli(["runs", "show", second.stem, "--format", "json"], capsys).json()
     assert listed["run"]["name"] == "nightly" and listed["run"]["resumed_from"] == first.stem
 
-    renamed = run_cli(["eval", str(suite), "--model", f"scripted:{model}", "--resume", first.stem, "--name", "other"], capsys)
+    renamed = run_cli(
+        ["eval", str(suite), "--model", f"scripted:{model}", "--resume", first.stem, "--name", "other"], capsys
+    )
     assert renamed.code == 0 and "other" in renamed.out  # --name still wins
 
 
@@ -160,8 +194,18 @@ def test_progress_counts_scored_and_not_run() -> None:
     from sessions.evaluate import QuestionResult
 
     def result(outcome: str, correct: bool) -> QuestionResult:
-        return QuestionResult(id="q", category="a", db="d", correct=correct, outcome=outcome, predicted_sql=None,
-                              input_tokens=0, output_tokens=0, cost_usd=0.0, latency_ms=0.0)
+        return QuestionResult(
+            id="q",
+            category="a",
+            db="d",
+            correct=correct,
+            outcome=outcome,
+            predicted_sql=None,
+            input_tokens=0,
+            output_tokens=0,
+            cost_usd=0.0,
+            latency_ms=0.0,
+        )
 
     progress = EvalProgress(io.StringIO(), 4)
     for outcome, correct in (("correct", True), ("incorrect", False), ("not_run", False)):
@@ -173,22 +217,56 @@ def _header(run_id: str) -> dict:
     return {"type": "header", "run_id": run_id, "name": "old", "model": "scripted:m", "suite": "s", "suite_hash": "abc"}
 
 
-@pytest.mark.parametrize("line", [
-    {"type": "result", "id": "q1", "category": "a", "db": "t", "correct": False, "outcome": "incorrect"},  # no SQL, tokens, latency
-    {"type": "result", "id": "q1", "correct": False},  # hardly anything
-    {"type": "result", "id": "q1", "correct": "false", "outcome": "exec_error", "latency_ms": "12.5", "input_tokens": "x",
-     "cost_usd": None, "category": 7, "db": None, "predicted_sql": ["SELECT 1"], "gold_sql": "SELECT 2"},  # mistyped
-    {"type": "result", "id": "q1", "correct": False, "input_tokens": 10 ** 400, "output_tokens": float("nan"),
-     "latency_ms": float("inf"), "cost_usd": "1e400", "category": {"x": 1}, "set_equal": "yes"},  # out of range
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        {
+            "type": "result",
+            "id": "q1",
+            "category": "a",
+            "db": "t",
+            "correct": False,
+            "outcome": "incorrect",
+        },  # no SQL, tokens, latency
+        {"type": "result", "id": "q1", "correct": False},  # hardly anything
+        {
+            "type": "result",
+            "id": "q1",
+            "correct": "false",
+            "outcome": "exec_error",
+            "latency_ms": "12.5",
+            "input_tokens": "x",
+            "cost_usd": None,
+            "category": 7,
+            "db": None,
+            "predicted_sql": ["SELECT 1"],
+            "gold_sql": "SELECT 2",
+        },  # mistyped
+        {
+            "type": "result",
+            "id": "q1",
+            "correct": False,
+            "input_tokens": 10**400,
+            "output_tokens": float("nan"),
+            "latency_ms": float("inf"),
+            "cost_usd": "1e400",
+            "category": {"x": 1},
+            "set_equal": "yes",
+        },  # out of range
+    ],
+)
 def test_show_and_compare_tolerate_result_lines_without_fields(analyst_home: Path, capsys, line: dict) -> None:
     runs = analyst_home / "runs"
     runs.mkdir(parents=True, exist_ok=True)
     good = {"type": "result", "id": "q0", "category": "a", "db": "t", "correct": True, "outcome": "correct"}
     for run_id in ("20261101T000000Z-old-0001", "20261101T000000Z-older-0002"):
         (runs / f"{run_id}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in (_header(run_id), good, line)))
-    for args in (["runs", "show", "old-0001"], ["runs", "show", "old-0001", "--format", "json"],
-                 ["runs", "compare", "old-0001", "older-0002"], ["runs", "compare", "old-0001", "older-0002", "--format", "json"]):
+    for args in (
+        ["runs", "show", "old-0001"],
+        ["runs", "show", "old-0001", "--format", "json"],
+        ["runs", "compare", "old-0001", "older-0002"],
+        ["runs", "compare", "old-0001", "older-0002", "--format", "json"],
+    ):
         result = run_cli(args, capsys)
         assert result.code == 0 and "Traceback" not in result.err, (args, result.err)
     shown = run_cli(["runs", "show", "old-0001"], capsys)
@@ -199,14 +277,18 @@ def test_a_run_log_with_garbage_after_its_header_is_read_or_named(analyst_home: 
     runs = analyst_home / "runs"
     runs.mkdir(parents=True, exist_ok=True)
     path = runs / "20261101T000000Z-junk-0001.jsonl"
-    path.write_bytes((json.dumps(_header(path.stem)) + "\n").encode() + b"\xff\xfe\x00garbage\n[1, 2]\n\"text\"\n{\"type\": \"result\"}\n")
+    path.write_bytes(
+        (json.dumps(_header(path.stem)) + "\n").encode() + b'\xff\xfe\x00garbage\n[1, 2]\n"text"\n{"type": "result"}\n'
+    )
     shown = run_cli(["runs", "show", "junk"], capsys)
     assert shown.code == 0 and "no questions were scored" in shown.out and "Traceback" not in shown.err
     data = run_cli(["runs", "show", "junk", "--format", "json"], capsys).json()
     assert data["questions"] == [] and data["summary"]["n"] == 0
 
 
-def test_resuming_an_older_run_fills_question_and_gold_from_the_suite(tmp_path: Path, analyst_home: Path, capsys) -> None:
+def test_resuming_an_older_run_fills_question_and_gold_from_the_suite(
+    tmp_path: Path, analyst_home: Path, capsys
+) -> None:
     suite = _suite(tmp_path, _db(tmp_path), ["SELECT id, price FROM items"] * 2)
     model = _model(tmp_path, _sql("SELECT id FROM items") + [{"error": {"status": 503, "message": "overloaded"}}])
     assert run_cli(["eval", str(suite), "--model", model, "--name", "old"], capsys).code == 1
@@ -235,9 +317,15 @@ def test_sql_the_guard_refused_is_scored_guard_rejected_and_shown(tmp_path: Path
     suite = tmp_path / "suite.jsonl"
     suite.write_text(json.dumps({"id": "e5", "question": "bad", "gold_sql": "SELECT count(*) FROM stores"}) + "\n")
     model = tmp_path / "m.jsonl"
-    model.write_text(json.dumps({"tool_calls": [{"name": "run_sql", "arguments": {"sql": "DELETE FROM stores"}}]}) + "\n"
-                     + json.dumps({"text": "nope"}) + "\n")
-    result = run_cli(["eval", str(suite), "--model", f"scripted:{model}", "--name", "refused", "--concurrency", "1"], capsys)
+    model.write_text(
+        json.dumps({"tool_calls": [{"name": "run_sql", "arguments": {"sql": "DELETE FROM stores"}}]})
+        + "\n"
+        + json.dumps({"text": "nope"})
+        + "\n"
+    )
+    result = run_cli(
+        ["eval", str(suite), "--model", f"scripted:{model}", "--name", "refused", "--concurrency", "1"], capsys
+    )
     assert "guard_rejected" in result.out + result.err, result.out + result.err
     shown = run_cli(["runs", "show", "refused", "--format", "json"], capsys).json()
     [question] = shown["questions"]
@@ -254,8 +342,12 @@ def test_a_run_is_found_by_its_whole_name_even_when_the_id_cuts_it(tmp_path: Pat
     suite = tmp_path / "suite.jsonl"
     suite.write_text(json.dumps({"id": "q", "question": "how many", "gold_sql": "SELECT 1 AS n"}) + "\n")
     model = tmp_path / "m.jsonl"
-    model.write_text(json.dumps({"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT 1 AS n"}}]}) + "\n"
-                     + json.dumps({"text": "One."}) + "\n")
+    model.write_text(
+        json.dumps({"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT 1 AS n"}}]})
+        + "\n"
+        + json.dumps({"text": "One."})
+        + "\n"
+    )
     name = "a very long run name: that goes on and on, and on forever & ever"
     assert run_cli(["eval", str(suite), "--model", f"scripted:{model}", "--name", name], capsys).code == 0
     shown = run_cli(["runs", "show", name, "--format", "json"], capsys)

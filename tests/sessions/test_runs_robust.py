@@ -12,19 +12,45 @@ from tests.helpers import run_cli
 
 
 def _result(run_id: str, qid: str, category: str, correct: bool, db: str = "t") -> dict:
-    return {"type": "result", "run_id": run_id, "id": qid, "category": category, "db": db, "correct": correct,
-            "outcome": "correct" if correct else "incorrect", "predicted_sql": "SELECT 1", "input_tokens": 10,
-            "output_tokens": 2, "cost_usd": 0.001, "latency_ms": 5.0, "set_equal": correct, "rounded_equal": correct,
-            "reason": "match" if correct else "different rows", "error": None, "session_id": None}
+    return {
+        "type": "result",
+        "run_id": run_id,
+        "id": qid,
+        "category": category,
+        "db": db,
+        "correct": correct,
+        "outcome": "correct" if correct else "incorrect",
+        "predicted_sql": "SELECT 1",
+        "input_tokens": 10,
+        "output_tokens": 2,
+        "cost_usd": 0.001,
+        "latency_ms": 5.0,
+        "set_equal": correct,
+        "rounded_equal": correct,
+        "reason": "match" if correct else "different rows",
+        "error": None,
+        "session_id": None,
+    }
 
 
 def _write_run(runs: Path, run_id: str, results: list[dict], finished: bool = True) -> Path:
     from sessions.runs import results_as_objects, summarize
 
     runs.mkdir(parents=True, exist_ok=True)
-    header = {"type": "header", "run_id": run_id, "name": run_id.split("-")[1], "model": "scripted:m", "provider": "scripted",
-              "suite": "s", "suite_hash": "abc", "questions": 20, "started": "2026-11-23T00:00:00Z"}
-    lines = [header, *results] + ([{"type": "summary", "run_id": run_id, **summarize(results_as_objects(results))}] if finished else [])
+    header = {
+        "type": "header",
+        "run_id": run_id,
+        "name": run_id.split("-")[1],
+        "model": "scripted:m",
+        "provider": "scripted",
+        "suite": "s",
+        "suite_hash": "abc",
+        "questions": 20,
+        "started": "2026-11-23T00:00:00Z",
+    }
+    lines = [header, *results] + (
+        [{"type": "summary", "run_id": run_id, **summarize(results_as_objects(results))}] if finished else []
+    )
     path = runs / f"{run_id}.jsonl"
     path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
     return path
@@ -39,11 +65,31 @@ def scripted_run(analyst_home: Path, tmp_path: Path, capsys) -> Path:
     with duckdb.connect(str(db)) as con:
         con.execute("CREATE TABLE t AS SELECT i AS id FROM range(5) x(i)")
     suite = tmp_path / "suite.jsonl"
-    suite.write_text("".join(json.dumps({"id": f"q{k}", "question": f"Number {k}", "gold_sql": f"SELECT {k} AS v",
-                                         "db": str(db), "category": "ab"[k % 2]}) + "\n" for k in (0, 1)))
+    suite.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "id": f"q{k}",
+                    "question": f"Number {k}",
+                    "gold_sql": f"SELECT {k} AS v",
+                    "db": str(db),
+                    "category": "ab"[k % 2],
+                }
+            )
+            + "\n"
+            for k in (0, 1)
+        )
+    )
     script = tmp_path / "m.jsonl"
-    script.write_text("".join(json.dumps({"tool_calls": [{"name": "run_sql", "arguments": {"sql": f"SELECT {k} AS v"}}]}) + "\n"
-                              + json.dumps({"text": "Done."}) + "\n" for k in (0, 1)))
+    script.write_text(
+        "".join(
+            json.dumps({"tool_calls": [{"name": "run_sql", "arguments": {"sql": f"SELECT {k} AS v"}}]})
+            + "\n"
+            + json.dumps({"text": "Done."})
+            + "\n"
+            for k in (0, 1)
+        )
+    )
     result = run_cli(["eval", str(suite), "--model", f"scripted:{script}", "--name", "real"], capsys)
     assert result.code == 0, result.err
     return next((analyst_home / "runs").glob("*.jsonl"))
@@ -82,14 +128,22 @@ def test_a_line_with_a_line_separator_character_is_one_result(analyst_home: Path
     assert "accuracy 100.0% (1/1" in shown.out, shown.out
 
 
-@pytest.mark.parametrize("content", [
-    json.dumps({"id": "q1", "question": "How many?", "gold_sql": "SELECT 1"}) + "\n",  # a suite
-    json.dumps({"id": "q1", "category": "a", "db": "t", "correct": True, "outcome": "correct"}) + "\n",  # an --out file
-    "",
-    "not json at all\n",
-])
-def test_a_file_that_is_not_a_run_log_is_a_one_line_error(analyst_home: Path, tmp_path: Path, capsys, content: str) -> None:
-    run = _write_run(analyst_home / "runs", "20261123T000000Z-real-0001", [_result("20261123T000000Z-real-0001", "q1", "a", True)])
+@pytest.mark.parametrize(
+    "content",
+    [
+        json.dumps({"id": "q1", "question": "How many?", "gold_sql": "SELECT 1"}) + "\n",  # a suite
+        json.dumps({"id": "q1", "category": "a", "db": "t", "correct": True, "outcome": "correct"})
+        + "\n",  # an --out file
+        "",
+        "not json at all\n",
+    ],
+)
+def test_a_file_that_is_not_a_run_log_is_a_one_line_error(
+    analyst_home: Path, tmp_path: Path, capsys, content: str
+) -> None:
+    run = _write_run(
+        analyst_home / "runs", "20261123T000000Z-real-0001", [_result("20261123T000000Z-real-0001", "q1", "a", True)]
+    )
     stray = tmp_path / "other.jsonl"
     stray.write_text(content)
 
@@ -112,7 +166,9 @@ def test_a_stray_jsonl_file_in_runs_is_not_listed(analyst_home: Path, capsys) ->
     (runs / "notes.jsonl").write_text(json.dumps({"id": "q1", "correct": True}) + "\n")
     listed = run_cli(["runs", "list"], capsys)
     assert listed.code == 0, listed.err
-    assert listed.out.splitlines() == [line for line in listed.out.splitlines() if line.startswith("20261123T000000Z-real-0001")]
+    assert listed.out.splitlines() == [
+        line for line in listed.out.splitlines() if line.startswith("20261123T000000Z-real-0001")
+    ]
     assert len(listed.out.splitlines()) == 1
 
 

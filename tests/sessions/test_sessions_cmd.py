@@ -25,7 +25,10 @@ def _script(tmp_path: Path, usage: bool = True) -> Path:
 
 def _ask(capsys, tmp_path: Path, db: Path, question: str, usage: bool = True) -> dict:
     script = _script(tmp_path, usage)
-    result = run_cli(["ask", question, "--db", str(db), "--model", f"scripted:{script}", "--approve", "auto", "--format", "json"], capsys)
+    result = run_cli(
+        ["ask", question, "--db", str(db), "--model", f"scripted:{script}", "--approve", "auto", "--format", "json"],
+        capsys,
+    )
     assert result.code == 0, result.err
     return result.json()
 
@@ -79,8 +82,24 @@ def test_unknown_cost_is_shown_as_unknown_not_zero(monkeypatch, capsys, sample_d
     with FakeOpenAI() as fake:
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test-sessions-000000")
         monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
-        fake.queue_many([run_sql_reply(COUNT_SQL, usage=(1000, 100)), text_reply("Sixty."), text_reply("Sixty customers.")])
-        priced = run_cli(["ask", "priced", "--db", str(sample_db), "--model", "openai:gpt-4.1-mini", "--approve", "auto", "--format", "json"], capsys)
+        fake.queue_many(
+            [run_sql_reply(COUNT_SQL, usage=(1000, 100)), text_reply("Sixty."), text_reply("Sixty customers.")]
+        )
+        priced = run_cli(
+            [
+                "ask",
+                "priced",
+                "--db",
+                str(sample_db),
+                "--model",
+                "openai:gpt-4.1-mini",
+                "--approve",
+                "auto",
+                "--format",
+                "json",
+            ],
+            capsys,
+        )
     assert priced.code == 0, priced.err
     assert priced.json()["usage"]["cost_usd"] > 0
     listed = run_cli(["sessions", "list"], capsys)
@@ -169,17 +188,32 @@ def test_show_lists_every_attempt_in_order(capsys, monkeypatch, sample_db: Path,
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.delenv("EDITOR", raising=False)
     script = tmp_path / "attempts.jsonl"
-    lines = [run_sql_reply("DELETE FROM customers"), run_sql_reply(COUNT_SQL), text_reply("Sixty."), text_reply("Sixty customers.")]
+    lines = [
+        run_sql_reply("DELETE FROM customers"),
+        run_sql_reply(COUNT_SQL),
+        text_reply("Sixty."),
+        text_reply("Sixty customers."),
+    ]
     script.write_text("".join(json.dumps(line) + "\n" for line in lines))
     edited = "select count(*) as n from customers where customer_id is not null"
-    result = run_cli(["ask", "How many customers?", "--db", str(sample_db), "--model", f"scripted:{script}", "--format", "json"],
-                     capsys, stdin=FakeTty(f"e\n{edited}\n\n"), monkeypatch=monkeypatch)
+    result = run_cli(
+        ["ask", "How many customers?", "--db", str(sample_db), "--model", f"scripted:{script}", "--format", "json"],
+        capsys,
+        stdin=FakeTty(f"e\n{edited}\n\n"),
+        monkeypatch=monkeypatch,
+    )
     assert result.code == 0, result.err
     shown = run_cli(["sessions", "show", result.json()["session_id"]], capsys).out
     steps = [
-        "checked the model's SQL: refused by the checks", "  sql: DELETE FROM customers", "[not_a_query]",
-        "checked the model's SQL: passed the checks", "  sql: SELECT COUNT(*) AS n FROM customers",
-        "checked your SQL: passed the checks", f"  sql: {edited}", "decision: edit by human", "result: 1 row in",
+        "checked the model's SQL: refused by the checks",
+        "  sql: DELETE FROM customers",
+        "[not_a_query]",
+        "checked the model's SQL: passed the checks",
+        "  sql: SELECT COUNT(*) AS n FROM customers",
+        "checked your SQL: passed the checks",
+        f"  sql: {edited}",
+        "decision: edit by human",
+        "result: 1 row in",
     ]
     at = 0
     for step in steps:
@@ -189,7 +223,9 @@ def test_show_lists_every_attempt_in_order(capsys, monkeypatch, sample_db: Path,
     assert shown.count(f"  sql: {edited}") == 1  # the query that ran is the SQL just shown: not twice
 
 
-def test_a_relative_db_is_logged_absolute_so_replay_works_elsewhere(capsys, monkeypatch, sample_db: Path, tmp_path: Path) -> None:
+def test_a_relative_db_is_logged_absolute_so_replay_works_elsewhere(
+    capsys, monkeypatch, sample_db: Path, tmp_path: Path
+) -> None:
     import shutil
 
     here = tmp_path / "project"
@@ -197,7 +233,21 @@ def test_a_relative_db_is_logged_absolute_so_replay_works_elsewhere(capsys, monk
     shutil.copyfile(sample_db, here / "shop.duckdb")
     monkeypatch.chdir(here)
     script = _script(tmp_path)
-    result = run_cli(["ask", "How many customers?", "--db", "shop.duckdb", "--model", f"scripted:{script}", "--approve", "auto", "--format", "json"], capsys)
+    result = run_cli(
+        [
+            "ask",
+            "How many customers?",
+            "--db",
+            "shop.duckdb",
+            "--model",
+            f"scripted:{script}",
+            "--approve",
+            "auto",
+            "--format",
+            "json",
+        ],
+        capsys,
+    )
     assert result.code == 0, result.err
     data = result.json()
     assert session_events(data["session_path"])[0]["database"] == str(here / "shop.duckdb")
@@ -244,16 +294,27 @@ def test_list_filters_by_count_age_status_and_database(capsys, sample_db: Path, 
     assert ids("--limit", "2") == ["aaaaaa", "bbbbbb"]
     assert ids("--since", "2h") == ["aaaaaa"] and ids("--since", "2d") == ["aaaaaa", "bbbbbb"]
     assert ids("--since", (now - dt.timedelta(days=10)).strftime("%Y-%m-%d")) == ["aaaaaa", "bbbbbb"]
-    assert ids("--status", "failed") == ["aaaaaa"] and ids("--status", "answered", "--status", "aborted") == ["bbbbbb", "cccccc"]
-    assert ids("--db", "*.parquet") == ["bbbbbb"] and ids("--db", "shop.duckdb") == ["aaaaaa"] and ids("--db", "db.internal") == ["cccccc"]
+    assert ids("--status", "failed") == ["aaaaaa"] and ids("--status", "answered", "--status", "aborted") == [
+        "bbbbbb",
+        "cccccc",
+    ]
+    assert (
+        ids("--db", "*.parquet") == ["bbbbbb"]
+        and ids("--db", "shop.duckdb") == ["aaaaaa"]
+        and ids("--db", "db.internal") == ["cccccc"]
+    )
     assert ids("--db", "*.duckdb", "--status", "answered") == []
     for flags, says in [
-        (["--limit", "0"], "must be greater than 0"), (["--limit", "ten"], "not a whole number"),
-        (["--since", "yesterday"], "neither a date"), (["--since", "7x"], "neither a date"),
+        (["--limit", "0"], "must be greater than 0"),
+        (["--limit", "ten"], "not a whole number"),
+        (["--since", "yesterday"], "neither a date"),
+        (["--since", "7x"], "neither a date"),
         (["--status", "done"], "not a status; use one of answered"),
     ]:
         bad = run_cli(["sessions", "list", *flags], capsys)
-        assert bad.code == 2 and says in bad.err and len(bad.err.strip().splitlines()) == 1 and "Traceback" not in bad.err, bad.err
+        assert (
+            bad.code == 2 and says in bad.err and len(bad.err.strip().splitlines()) == 1 and "Traceback" not in bad.err
+        ), bad.err
 
 
 def test_show_says_when_an_edit_ran_as_a_rewrite(capsys, monkeypatch, sample_db: Path, tmp_path: Path) -> None:
@@ -264,10 +325,18 @@ def test_show_says_when_an_edit_ran_as_a_rewrite(capsys, monkeypatch, sample_db:
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.delenv("EDITOR", raising=False)
     script = tmp_path / "edit.jsonl"
-    script.write_text("".join(json.dumps(line) + "\n" for line in [run_sql_reply(COUNT_SQL), text_reply("Sixty."), text_reply("Sixty.")]))
+    script.write_text(
+        "".join(
+            json.dumps(line) + "\n" for line in [run_sql_reply(COUNT_SQL), text_reply("Sixty."), text_reply("Sixty.")]
+        )
+    )
     typed = "select count(*) as n from customers where customer_id is not null"
-    result = run_cli(["ask", "How many customers?", "--db", str(sample_db), "--model", f"scripted:{script}", "--format", "json"],
-                     capsys, stdin=FakeTty(f"e\n{typed}\n\n"), monkeypatch=monkeypatch)
+    result = run_cli(
+        ["ask", "How many customers?", "--db", str(sample_db), "--model", f"scripted:{script}", "--format", "json"],
+        capsys,
+        stdin=FakeTty(f"e\n{typed}\n\n"),
+        monkeypatch=monkeypatch,
+    )
     path = Path(result.json()["session_path"])
     as_typed = run_cli(["sessions", "show", str(path)], capsys).out
     assert "checked rewrite" not in as_typed

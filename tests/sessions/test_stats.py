@@ -60,8 +60,19 @@ def test_mcnemar_is_symmetric_and_a_probability(fixed: int, broken: int) -> None
 def _result(i: int, correct: bool, cost: float | None) -> QuestionResult:
     fields = QuestionResult.__dataclass_fields__
     values = {name: None for name in fields}
-    values.update(id=f"q{i}", category="c", db="d", correct=correct, outcome="correct" if correct else "incorrect",
-                  set_equal=correct, rounded_equal=correct, input_tokens=10, output_tokens=5, cost_usd=cost, latency_ms=100.0)
+    values.update(
+        id=f"q{i}",
+        category="c",
+        db="d",
+        correct=correct,
+        outcome="correct" if correct else "incorrect",
+        set_equal=correct,
+        rounded_equal=correct,
+        input_tokens=10,
+        output_tokens=5,
+        cost_usd=cost,
+        latency_ms=100.0,
+    )
     return QuestionResult(**{k: v for k, v in values.items() if k in fields})
 
 

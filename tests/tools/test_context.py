@@ -22,10 +22,7 @@ from tools.context import (
 DEFOG = Path(__file__).resolve().parents[2] / "sessions" / "data" / "defog"  # the shipped copy
 
 FULL = Context(
-    glossary=(
-        '- TTV = SUM(amount)\n- "quoted" \\ backslash\ttab\n'
-        "- ünïcode ✓ and \x7f control\x01\r\n"
-    ),
+    glossary=('- TTV = SUM(amount)\n- "quoted" \\ backslash\ttab\n- ünïcode ✓ and \x7f control\x01\r\n'),
     instructions="Filter codes case-insensitively.",
     table_descriptions={"orders": "One row per order", "consumer_div.users": "Wallet users"},
     column_descriptions={
@@ -61,18 +58,19 @@ def test_empty_context_round_trips(tmp_path: Path) -> None:
 _TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 
 
-@settings(
-    deadline=None, max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(deadline=None, max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     glossary=_TEXT,
     tables=st.dictionaries(_TEXT.filter(bool), _TEXT, max_size=3),
     column=st.tuples(_TEXT.filter(bool), _TEXT),
 )
-def test_any_text_round_trips(tmp_path: Path, glossary: str, tables: dict[str, str],
-                              column: tuple[str, str]) -> None:
-    ctx = Context(glossary=glossary, instructions=glossary[::-1], table_descriptions=tables,
-                  column_descriptions={f"t.{column[0]}": column[1]})
+def test_any_text_round_trips(tmp_path: Path, glossary: str, tables: dict[str, str], column: tuple[str, str]) -> None:
+    ctx = Context(
+        glossary=glossary,
+        instructions=glossary[::-1],
+        table_descriptions=tables,
+        column_descriptions={f"t.{column[0]}": column[1]},
+    )
     path = tmp_path / "h.context.toml"
     write_context(path, ctx)
     assert load_context(path) == ctx
@@ -135,12 +133,11 @@ def test_non_utf8_file_is_a_value_error(tmp_path: Path) -> None:
 
 
 def _catalog() -> Catalog:
-    customers = Table("main", "customers", (Column("customer_id", "INTEGER"),
-                                            Column("name", "VARCHAR", "Full name")))
+    customers = Table("main", "customers", (Column("customer_id", "INTEGER"), Column("name", "VARCHAR", "Full name")))
     orders = Table(
-        "main", "orders",
-        (Column("order_id", "INTEGER"), Column("customer_id", "INTEGER"),
-         Column("status", "VARCHAR")),
+        "main",
+        "orders",
+        (Column("order_id", "INTEGER"), Column("customer_id", "INTEGER"), Column("status", "VARCHAR")),
         foreign_keys=(ForeignKey(("customer_id",), "main.customers", ("customer_id",)),),
     )
     users = Table("consumer_div", "users", (Column("uid", "BIGINT"),), comment="From the DB")
@@ -149,14 +146,18 @@ def _catalog() -> Catalog:
 
 def test_with_context_fills_only_missing_comments_and_resolves_hints() -> None:
     ctx = Context(
-        table_descriptions={"ORDERS": "One row per order", "consumer_div.users": "ignored",
-                            "gone": "no such table"},
-        column_descriptions={"orders.Status": "completed / returned",
-                             "main.customers.name": "ignored, the database has a comment",
-                             "consumer_div.users.uid": "user id", "orders.nope": "x"},
-        join_hints=(JoinHint("Orders.customer_id", "customers.customer_id", "context"),
-                    JoinHint("orders.status", "consumer_div.users.uid", "context"),
-                    JoinHint("orders.customer_id", "excluded_table.id", "context")),
+        table_descriptions={"ORDERS": "One row per order", "consumer_div.users": "ignored", "gone": "no such table"},
+        column_descriptions={
+            "orders.Status": "completed / returned",
+            "main.customers.name": "ignored, the database has a comment",
+            "consumer_div.users.uid": "user id",
+            "orders.nope": "x",
+        },
+        join_hints=(
+            JoinHint("Orders.customer_id", "customers.customer_id", "context"),
+            JoinHint("orders.status", "consumer_div.users.uid", "context"),
+            JoinHint("orders.customer_id", "excluded_table.id", "context"),
+        ),
     )
     catalog = with_context(_catalog(), ctx)
     customers, orders, users = catalog.tables
@@ -186,9 +187,12 @@ def _defog_context(db: str) -> tuple[Context, Catalog]:
         tables.append(Table(schema or "main", bare, columns))
     ctx = Context(
         glossary=meta.get("glossary", ""),
-        column_descriptions={f"{t}.{c['column_name']}": c["column_description"]
-                             for t, cols in meta["table_metadata"].items() for c in cols
-                             if c.get("column_description")},
+        column_descriptions={
+            f"{t}.{c['column_name']}": c["column_description"]
+            for t, cols in meta["table_metadata"].items()
+            for c in cols
+            if c.get("column_description")
+        },
         join_hints=tuple(JoinHint(a, b, "context") for j in joins for a, b in j["columns"]),
     )
     return ctx, Catalog("duckdb", tuple(tables))

@@ -31,18 +31,35 @@ def _warnings(err: str) -> list[str]:
 
 def test_unmatched_patterns_are_found_against_every_relation() -> None:
     relations = [("main", "customers", ["customer_id", "email"]), ("main", "orders", ["order_id"])]
-    assert unmatched_exclusions(relations, ("customers", "secretz", "ORD*"), ("customers.emial", "*.email", "orders.*", "zz.*")) == (
-        ("--exclude-table", "secretz"), ("--exclude-column", "customers.emial"), ("--exclude-column", "zz.*"),
+    assert unmatched_exclusions(
+        relations, ("customers", "secretz", "ORD*"), ("customers.emial", "*.email", "orders.*", "zz.*")
+    ) == (
+        ("--exclude-table", "secretz"),
+        ("--exclude-column", "customers.emial"),
+        ("--exclude-column", "zz.*"),
     )
     assert unmatched_exclusions(relations, (), ()) == ()
 
 
 def test_schema_warns_once_per_pattern_that_matches_nothing(capsys, sample_db: Path) -> None:
-    result = run_cli([
-        "schema", "--db", str(sample_db), "--format", "json",
-        "--exclude-column", "customers.emial", "--exclude-column", "customers.email",
-        "--exclude-table", "secretz", "--exclude-table", "returns",
-    ], capsys)
+    result = run_cli(
+        [
+            "schema",
+            "--db",
+            str(sample_db),
+            "--format",
+            "json",
+            "--exclude-column",
+            "customers.emial",
+            "--exclude-column",
+            "customers.email",
+            "--exclude-table",
+            "secretz",
+            "--exclude-table",
+            "returns",
+        ],
+        capsys,
+    )
     assert result.code == 0, result.err
     assert _warnings(result.err) == [
         f"analyst: warning: --exclude-table 'secretz' matches no table in {sample_db}",
@@ -54,36 +71,84 @@ def test_schema_warns_once_per_pattern_that_matches_nothing(capsys, sample_db: P
 
 def test_patterns_that_match_give_no_warning(capsys, sample_db: Path) -> None:
     # a column pattern inside an excluded table matched something: it is no typo
-    result = run_cli([
-        "schema", "--db", str(sample_db), "--exclude-table", "cust*", "--exclude-column", "customers.email",
-        "--exclude-column", "*.*_email", "--exclude-column", "EMAIL",
-    ], capsys)
+    result = run_cli(
+        [
+            "schema",
+            "--db",
+            str(sample_db),
+            "--exclude-table",
+            "cust*",
+            "--exclude-column",
+            "customers.email",
+            "--exclude-column",
+            "*.*_email",
+            "--exclude-column",
+            "EMAIL",
+        ],
+        capsys,
+    )
     assert result.code == 0, result.err
     assert _warnings(result.err) == []
     assert _warnings(run_cli(["schema", "--db", str(sample_db)], capsys).err) == []
 
 
 def test_check_and_ask_warn_before_anything_runs(capsys, monkeypatch, sample_db: Path, tmp_path: Path) -> None:
-    checked = run_cli(["check", "--db", str(sample_db), "--exclude-column", "customer.email", "-"], capsys,
-                      stdin=io.StringIO("SELECT first_name FROM customers\n"), monkeypatch=monkeypatch)
+    checked = run_cli(
+        ["check", "--db", str(sample_db), "--exclude-column", "customer.email", "-"],
+        capsys,
+        stdin=io.StringIO("SELECT first_name FROM customers\n"),
+        monkeypatch=monkeypatch,
+    )
     assert checked.code == 0 and json.loads(checked.out)["ok"] is True
-    assert _warnings(checked.err) == [f"analyst: warning: --exclude-column 'customer.email' matches no column in {sample_db}"]
+    assert _warnings(checked.err) == [
+        f"analyst: warning: --exclude-column 'customer.email' matches no column in {sample_db}"
+    ]
     script = tmp_path / "script.jsonl"
-    script.write_text("".join(json.dumps(r) + "\n" for r in (
-        run_sql_reply("SELECT count(*) AS n FROM customers"), text_reply("Counted."), text_reply("Counted."))))
-    asked = run_cli(["ask", "How many?", "--db", str(sample_db), "--model", f"scripted:{script}", "--approve", "auto",
-                     "--format", "json", "--exclude-column", "customers.e-mail"], capsys)
+    script.write_text(
+        "".join(
+            json.dumps(r) + "\n"
+            for r in (
+                run_sql_reply("SELECT count(*) AS n FROM customers"),
+                text_reply("Counted."),
+                text_reply("Counted."),
+            )
+        )
+    )
+    asked = run_cli(
+        [
+            "ask",
+            "How many?",
+            "--db",
+            str(sample_db),
+            "--model",
+            f"scripted:{script}",
+            "--approve",
+            "auto",
+            "--format",
+            "json",
+            "--exclude-column",
+            "customers.e-mail",
+        ],
+        capsys,
+    )
     assert asked.code == 0, asked.err
-    assert _warnings(asked.err) == [f"analyst: warning: --exclude-column 'customers.e-mail' matches no column in {sample_db}"]
+    assert _warnings(asked.err) == [
+        f"analyst: warning: --exclude-column 'customers.e-mail' matches no column in {sample_db}"
+    ]
     assert asked.err.index("analyst: warning:") == 0  # said before the run's progress
 
 
 def test_postgres_warns_for_a_pattern_that_matches_nothing(pg: PgEnv, capsys) -> None:  # noqa: F811
     from tools.databases.postgres_db import redact_dsn
 
-    result = run_cli(["schema", "--db", _url(pg), "--exclude-column", "customers.segmnt", "--exclude-column", "customers.segment"], capsys)
+    result = run_cli(
+        ["schema", "--db", _url(pg), "--exclude-column", "customers.segmnt", "--exclude-column", "customers.segment"],
+        capsys,
+    )
     assert result.code == 0, result.err
-    assert _warnings(result.err) == [f"analyst: warning: --exclude-column 'customers.segmnt' matches no column in {redact_dsn(_url(pg))}"]
+    assert _warnings(result.err) == [
+        f"analyst: warning: --exclude-column 'customers.segmnt' matches no column in {redact_dsn(_url(pg))}"
+    ]
     assert "segment" not in result.out.split("customers", 1)[1].split("\n\n", 1)[0]  # the matching one still hides
 
 
@@ -153,11 +218,18 @@ def test_the_hidden_column_stays_unreachable(sql: str) -> None:
 
 def _ask(capsys, db: str, sql: str, tmp_path: Path, *flags: str) -> Any:
     script = tmp_path / "script.jsonl"
-    script.write_text("".join(json.dumps(r) + "\n" for r in (run_sql_reply(sql), text_reply("Done."), text_reply("Done."))))
-    return run_cli(["ask", "q", "--db", db, "--model", f"scripted:{script}", "--approve", "auto", "--format", "json", *flags], capsys)
+    script.write_text(
+        "".join(json.dumps(r) + "\n" for r in (run_sql_reply(sql), text_reply("Done."), text_reply("Done.")))
+    )
+    return run_cli(
+        ["ask", "q", "--db", db, "--model", f"scripted:{script}", "--approve", "auto", "--format", "json", *flags],
+        capsys,
+    )
 
 
-def test_duckdb_runs_the_cte_query_and_returns_the_cte_values(capsys, monkeypatch, sample_db: Path, tmp_path: Path) -> None:
+def test_duckdb_runs_the_cte_query_and_returns_the_cte_values(
+    capsys, monkeypatch, sample_db: Path, tmp_path: Path
+) -> None:
     sql = "WITH t AS (SELECT first_name AS email FROM customers) SELECT email FROM t ORDER BY email LIMIT 3"
     result = _ask(capsys, str(sample_db), sql, tmp_path, "--exclude-column", "customers.email")
     assert result.code == 0, result.err
@@ -169,28 +241,41 @@ def test_duckdb_runs_the_cte_query_and_returns_the_cte_values(capsys, monkeypatc
 
     con = duckdb.connect(str(sample_db), read_only=True)
     try:
-        expected = [r[0] for r in con.execute("SELECT first_name FROM customers ORDER BY first_name LIMIT 3").fetchall()]
+        expected = [
+            r[0] for r in con.execute("SELECT first_name FROM customers ORDER BY first_name LIMIT 3").fetchall()
+        ]
     finally:
         con.close()
     assert values == expected
-    refused = run_cli(["check", "--db", str(sample_db), "--exclude-column", "customers.email", "-"], capsys,
-                      stdin=io.StringIO("WITH t AS (SELECT first_name AS email FROM customers) SELECT email FROM t, customers\n"),
-                      monkeypatch=monkeypatch)
+    refused = run_cli(
+        ["check", "--db", str(sample_db), "--exclude-column", "customers.email", "-"],
+        capsys,
+        stdin=io.StringIO("WITH t AS (SELECT first_name AS email FROM customers) SELECT email FROM t, customers\n"),
+        monkeypatch=monkeypatch,
+    )
     assert refused.code == 1 and json.loads(refused.out)["ok"] is False
 
 
-def test_postgres_runs_the_cte_query_and_refuses_the_hidden_read(pg: PgEnv, capsys, monkeypatch, tmp_path: Path) -> None:  # noqa: F811
+def test_postgres_runs_the_cte_query_and_refuses_the_hidden_read(
+    pg: PgEnv, capsys, monkeypatch, tmp_path: Path
+) -> None:  # noqa: F811
     sql = "WITH t AS (SELECT c.name AS segment FROM customers c) SELECT segment FROM t ORDER BY segment LIMIT 2"
     result = _ask(capsys, _url(pg), sql, tmp_path, "--exclude-column", "customers.segment")
     assert result.code == 0, result.err
     data = result.json()
     assert data["status"] == "answered"
     assert [row[0] for row in data["rows"]] == ["customer 1", "customer 10"]
-    for leak in ("WITH t AS (SELECT c.name AS segment FROM customers c) SELECT segment FROM t, customers",
-                 "SELECT (SELECT segment FROM orders LIMIT 1) FROM customers",
-                 "WITH t AS (SELECT * FROM customers) SELECT segment FROM t"):
-        checked = run_cli(["check", "--db", _url(pg), "--exclude-column", "customers.segment", "-"], capsys,
-                          stdin=io.StringIO(leak + "\n"), monkeypatch=monkeypatch)
+    for leak in (
+        "WITH t AS (SELECT c.name AS segment FROM customers c) SELECT segment FROM t, customers",
+        "SELECT (SELECT segment FROM orders LIMIT 1) FROM customers",
+        "WITH t AS (SELECT * FROM customers) SELECT segment FROM t",
+    ):
+        checked = run_cli(
+            ["check", "--db", _url(pg), "--exclude-column", "customers.segment", "-"],
+            capsys,
+            stdin=io.StringIO(leak + "\n"),
+            monkeypatch=monkeypatch,
+        )
         assert checked.code == 1 and json.loads(checked.out)["ok"] is False, leak
 
 
@@ -199,4 +284,6 @@ def test_a_pattern_from_config_toml_is_named_as_coming_from_there(capsys, sample
     config = analyst_home / "config.toml"
     config.write_text('exclude_columns = ["customers.emial"]\n')
     shown = run_cli(["schema", "--db", str(sample_db)], capsys)
-    assert _warnings(shown.err) == [f"analyst: warning: exclude_columns in {config}: 'customers.emial' matches no column in {sample_db}"]
+    assert _warnings(shown.err) == [
+        f"analyst: warning: exclude_columns in {config}: 'customers.emial' matches no column in {sample_db}"
+    ]

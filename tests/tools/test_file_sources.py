@@ -35,7 +35,9 @@ def test_a_folder_reads_what_it_can_and_says_what_it_left_out(capsys, tmp_path: 
         assert "old/" in ignored and "readme.txt" in ignored and ".DS_Store" not in ignored
 
 
-def test_a_single_unreadable_file_or_a_folder_of_them_fails_as_one_line(capsys, tmp_path: Path, analyst_home: Path) -> None:
+def test_a_single_unreadable_file_or_a_folder_of_them_fails_as_one_line(
+    capsys, tmp_path: Path, analyst_home: Path
+) -> None:
     bad = tmp_path / "broken.csv"
     bad.write_bytes(bytes(range(256)) * 40)
     single = run_cli(["schema", "--db", str(bad)], capsys)
@@ -50,7 +52,9 @@ def test_a_single_unreadable_file_or_a_folder_of_them_fails_as_one_line(capsys, 
     assert not [p.name for p in views.iterdir() if p.name.startswith(".views-")]  # no half-built catalogs
 
 
-def test_spill_folders_are_removed_and_dead_processes_leftovers_cleaned(capsys, tmp_path: Path, analyst_home: Path) -> None:
+def test_spill_folders_are_removed_and_dead_processes_leftovers_cleaned(
+    capsys, tmp_path: Path, analyst_home: Path
+) -> None:
     spill = analyst_home / "cache" / "duckdb-tmp"
     spill.mkdir(parents=True)
     stale = spill / "999999999"  # no such process

@@ -64,21 +64,51 @@ def _col(name: str, type_: str = "INTEGER") -> Column:
 
 def _catalog(dialect: str = "duckdb", schema: str = "main") -> Catalog:
     tables = (
-        Table(schema, "customers", (_col("customer_id"), _col("name", "VARCHAR"),
-              _col("region", "VARCHAR"), _col("signup_date", "DATE"),
-              _col("info", "STRUCT(tier VARCHAR, score INTEGER)")), primary_key=("customer_id",)),
-        Table(schema, "products", (_col("product_id"), _col("name", "VARCHAR"),
-              _col("category", "VARCHAR"), _col("type", "VARCHAR"),
-              _col("price", "DECIMAL(10,2)"))),
-        Table(schema, "salespeople", (_col("salesperson_id"), _col("name", "VARCHAR"),
-              _col("manager_id"), _col("hired_on", "DATE"))),
-        Table(schema, "sales", (_col("sale_id"), _col("customer_id"), _col("product_id"),
-              _col("salesperson_id"), _col("quantity"), _col("amount", "DECIMAL(10,2)"),
-              _col("discount", "DECIMAL(10,2)"), _col("sold_at", "TIMESTAMP"), _col("order"),
-              _col("tags", "VARCHAR[]")),
-              foreign_keys=(
-                  ForeignKey(("customer_id",), f"{schema}.customers", ("customer_id",)),
-              )),
+        Table(
+            schema,
+            "customers",
+            (
+                _col("customer_id"),
+                _col("name", "VARCHAR"),
+                _col("region", "VARCHAR"),
+                _col("signup_date", "DATE"),
+                _col("info", "STRUCT(tier VARCHAR, score INTEGER)"),
+            ),
+            primary_key=("customer_id",),
+        ),
+        Table(
+            schema,
+            "products",
+            (
+                _col("product_id"),
+                _col("name", "VARCHAR"),
+                _col("category", "VARCHAR"),
+                _col("type", "VARCHAR"),
+                _col("price", "DECIMAL(10,2)"),
+            ),
+        ),
+        Table(
+            schema,
+            "salespeople",
+            (_col("salesperson_id"), _col("name", "VARCHAR"), _col("manager_id"), _col("hired_on", "DATE")),
+        ),
+        Table(
+            schema,
+            "sales",
+            (
+                _col("sale_id"),
+                _col("customer_id"),
+                _col("product_id"),
+                _col("salesperson_id"),
+                _col("quantity"),
+                _col("amount", "DECIMAL(10,2)"),
+                _col("discount", "DECIMAL(10,2)"),
+                _col("sold_at", "TIMESTAMP"),
+                _col("order"),
+                _col("tags", "VARCHAR[]"),
+            ),
+            foreign_keys=(ForeignKey(("customer_id",), f"{schema}.customers", ("customer_id",)),),
+        ),
     )
     return Catalog(dialect, tables, default_schema=schema)
 
@@ -131,8 +161,7 @@ ALLOWED = [
     "SELECT c.name FROM customers c WHERE EXISTS (SELECT 1 FROM sales s "
     "WHERE s.customer_id = c.customer_id AND s.amount > 500)",
     "SELECT customer_id, c.name, s.amount FROM sales s JOIN customers c USING (customer_id)",
-    'SELECT p.type, s."order", s.quantity FROM sales s JOIN products p USING (product_id) '
-    'ORDER BY s."order"',
+    'SELECT p.type, s."order", s.quantity FROM sales s JOIN products p USING (product_id) ORDER BY s."order"',
     "SELECT c.info.tier, avg(c.info.score) AS score FROM customers c GROUP BY ALL ORDER BY ALL",
     "SELECT 'DROP TABLE x;' AS s, name FROM customers WHERE name <> 'DELETE FROM sales;'",
     "WITH monthly AS (SELECT date_trunc('month', sold_at) AS m, sum(amount) AS rev FROM sales "
@@ -158,37 +187,30 @@ ALLOWED = [
     "USING (customer_id)",
     "SELECT quantile_cont(amount, 0.5) AS p50, median(amount) AS med, "
     "approx_count_distinct(customer_id) AS buyers, stddev_samp(amount) AS sd FROM sales",
-    "SELECT customer_id FROM sales UNION ALL SELECT customer_id FROM customers "
-    "EXCEPT SELECT 3 INTERSECT SELECT 1",
+    "SELECT customer_id FROM sales UNION ALL SELECT customer_id FROM customers EXCEPT SELECT 3 INTERSECT SELECT 1",
     "SELECT e.name, m.name AS manager FROM salespeople e LEFT JOIN salespeople m "
     "ON e.manager_id = m.salesperson_id ORDER BY e.name",
     "SELECT customer_id, string_agg(CAST(sale_id AS VARCHAR), ',' ORDER BY sale_id) AS ids, "
     "arg_max(product_id, amount) AS best FROM sales GROUP BY customer_id",
     "SELECT * FROM main.products ORDER BY product_id LIMIT 2 OFFSET 1",
     'SELECT "NAME", Region FROM "Customers" ORDER BY 1',
-    "SELECT * EXCLUDE (tags, discount) FROM sales WHERE sold_at >= TIMESTAMP '2024-02-01' "
-    "- INTERVAL 30 DAY",
+    "SELECT * EXCLUDE (tags, discount) FROM sales WHERE sold_at >= TIMESTAMP '2024-02-01' - INTERVAL 30 DAY",
     "SELECT DISTINCT region FROM customers WHERE customer_id IN (SELECT customer_id FROM sales)",
-    "SELECT name, (SELECT max(amount) FROM sales s WHERE s.customer_id = c.customer_id) AS top "
-    "FROM customers c",
+    "SELECT name, (SELECT max(amount) FROM sales s WHERE s.customer_id = c.customer_id) AS top FROM customers c",
     "SELECT count(DISTINCT customer_id) AS buyers, sum(quantity * amount) AS gross FROM sales",
     "-- revenue per product type\nSELECT p.type, round(sum(s.amount), 2) AS revenue\n"
     "FROM sales s /* main fact table */ JOIN products p USING (product_id)\nGROUP BY p.type;",
-    "SELECT amount, ntile(2) OVER w AS half, percent_rank() OVER w AS pr FROM sales "
-    "WINDOW w AS (ORDER BY amount)",
+    "SELECT amount, ntile(2) OVER w AS half, percent_rank() OVER w AS pr FROM sales WINDOW w AS (ORDER BY amount)",
     "SELECT x FROM unnest([3, 1, 2]) AS t(x) ORDER BY x",
     "SELECT greatest(amount, 100) AS floor100, abs(-amount) AS a, ln(amount) AS l FROM sales",
 ]
 
 PG_ALLOWED = [
-    "SELECT c.region, sum(s.amount) FROM sales s JOIN customers c USING (customer_id) "
-    "GROUP BY c.region",
+    "SELECT c.region, sum(s.amount) FROM sales s JOIN customers c USING (customer_id) GROUP BY c.region",
     "SELECT to_char(sold_at, 'YYYY-MM') AS ym, count(*) FROM sales GROUP BY 1 ORDER BY 1",
-    "SELECT date_trunc('month', sold_at) AS m, sum(amount) FILTER (WHERE amount > 10) FROM sales "
-    "GROUP BY 1",
+    "SELECT date_trunc('month', sold_at) AS m, sum(amount) FILTER (WHERE amount > 10) FROM sales GROUP BY 1",
     "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY amount) FROM sales",
-    "SELECT d::date FROM generate_series(DATE '2024-01-01', DATE '2024-01-05', "
-    "INTERVAL '1 day') AS d",
+    "SELECT d::date FROM generate_series(DATE '2024-01-01', DATE '2024-01-05', INTERVAL '1 day') AS d",
     "SELECT customer_id, string_agg(sale_id::text, ',') FROM sales GROUP BY customer_id",
     "SELECT name FROM public.customers WHERE name ~ '^A'",
     "SELECT sale_id, amount, sum(amount) OVER (PARTITION BY customer_id ORDER BY sold_at "
@@ -325,13 +347,11 @@ ATTACKS = [
     "SELECT * FROM sales UNION ALL SELECT token, owner FROM internal_tokens",
     "SELECT (SELECT token FROM internal_tokens LIMIT 1) AS t",
     "WITH a AS (SELECT * FROM internal_tokens) SELECT * FROM a",
-    "SELECT * FROM (WITH internal_tokens AS (SELECT 1 AS x) SELECT * FROM internal_tokens) t, "
-    "internal_tokens",
+    "SELECT * FROM (WITH internal_tokens AS (SELECT 1 AS x) SELECT * FROM internal_tokens) t, internal_tokens",
     "WITH internal_tokens AS (SELECT * FROM internal_tokens) SELECT * FROM internal_tokens",
     "WITH RECURSIVE internal_tokens AS (SELECT * FROM internal_tokens UNION ALL "
     "SELECT 'x', 'y' WHERE false) SELECT * FROM internal_tokens",
-    "WITH RECURSIVE x AS (SELECT * FROM internal_tokens), internal_tokens AS (SELECT 1) "
-    "SELECT * FROM x",
+    "WITH RECURSIVE x AS (SELECT * FROM internal_tokens), internal_tokens AS (SELECT 1) SELECT * FROM x",
     ZWSP_PAYLOAD,
     "SELECT name FROM customers UNION ALL SELECT token\ufeffFROM internal_tokens",
     "SELECT 1\x00; DROP TABLE sales",
@@ -438,8 +458,10 @@ def test_misspelt_qualified_column_and_table() -> None:
 
 
 def test_ambiguous_column_asks_to_qualify() -> None:
-    verdict = guard("SELECT name FROM customers c JOIN sales s ON s.customer_id = c.customer_id "
-                    "JOIN products p ON p.product_id = s.product_id")
+    verdict = guard(
+        "SELECT name FROM customers c JOIN sales s ON s.customer_id = c.customer_id "
+        "JOIN products p ON p.product_id = s.product_id"
+    )
     assert codes(verdict) == {"ambiguous_column"}
 
 
@@ -455,8 +477,7 @@ def test_table_in_other_schema_must_be_qualified() -> None:
 
 
 def test_postgres_name_rules() -> None:
-    catalog = Catalog("postgres", (Table("public", "Orders", (_col("Id"), _col("total"))),),
-                      default_schema="public")
+    catalog = Catalog("postgres", (Table("public", "Orders", (_col("Id"), _col("total"))),), default_schema="public")
     assert check_sql('SELECT "Id", total FROM "Orders"', catalog, "postgres").ok
     assert not check_sql("SELECT total FROM orders", catalog, "postgres").ok
     assert not check_sql('SELECT "Id" FROM "ORDERS"', catalog, "postgres").ok
@@ -469,8 +490,7 @@ def test_verdict_fields() -> None:
     assert verdict.tables == ("main.sales", "main.customers")
     assert verdict.functions == ("upper",)
     assert verdict.sql == (
-        "SELECT s.amount, UPPER(c.name) FROM sales AS s JOIN main.customers AS c "
-        "USING (customer_id)"
+        "SELECT s.amount, UPPER(c.name) FROM sales AS s JOIN main.customers AS c USING (customer_id)"
     )
     assert verdict.sql_hash == hashlib.sha256(verdict.sql.encode()).hexdigest()
     assert sql_hash("a") != sql_hash("a ")
@@ -478,12 +498,13 @@ def test_verdict_fields() -> None:
 
 @pytest.mark.parametrize(
     "sql",
-    ["SELECT 1 AS x -- a */ ; DROP TABLE sales\n", "SELECT 1 AS x /* a /* nested */ ; */",
-     "/* approved by security */ SELECT 1 AS x"],
+    [
+        "SELECT 1 AS x -- a */ ; DROP TABLE sales\n",
+        "SELECT 1 AS x /* a /* nested */ ; */",
+        "/* approved by security */ SELECT 1 AS x",
+    ],
 )
-def test_comments_never_reach_the_text_that_runs(
-    sql: str, sales_db: duckdb.DuckDBPyConnection
-) -> None:
+def test_comments_never_reach_the_text_that_runs(sql: str, sales_db: duckdb.DuckDBPyConnection) -> None:
     verdict = guard(sql)
     assert verdict.ok and verdict.sql == "SELECT 1 AS x"
     assert sales_db.cursor().execute(verdict.sql).fetchall() == [(1,)]
@@ -517,6 +538,7 @@ def test_deep_nesting_is_refused_not_crashing() -> None:
 
 # --- DuckDB's parser as cross-check -----------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "sql",
     [
@@ -533,12 +555,10 @@ def test_deep_nesting_is_refused_not_crashing() -> None:
         "SELECT * FROM duckdb_tables",
         "SELECT main.sum(1)",
         "WITH a AS (SELECT * FROM internal_tokens) SELECT * FROM a",
-        "SELECT * FROM (WITH internal_tokens AS (SELECT 1) SELECT * FROM internal_tokens) t, "
-        "internal_tokens",
+        "SELECT * FROM (WITH internal_tokens AS (SELECT 1) SELECT * FROM internal_tokens) t, internal_tokens",
         RECURSIVE_ANCHOR_LEAK,
         "SELECT * FROM range((SELECT count(*) FROM internal_tokens))",
-        "WITH RECURSIVE x AS (SELECT * FROM internal_tokens), internal_tokens AS (SELECT 1) "
-        "SELECT * FROM x",
+        "WITH RECURSIVE x AS (SELECT * FROM internal_tokens), internal_tokens AS (SELECT 1) SELECT * FROM x",
     ],
 )
 def test_duckdb_cross_check_refuses(sql: str) -> None:
@@ -554,10 +574,8 @@ def test_recursive_anchor_reads_the_real_table(sales_db: duckdb.DuckDBPyConnecti
 
 @pytest.mark.parametrize("dialect", ["duckdb", "postgres"])
 def test_recursive_cte_sees_itself_in_its_recursive_term(dialect: str) -> None:
-    sql = ("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) "
-           "SELECT n FROM r")
-    assert check_sql(sql, _catalog(dialect, "main" if dialect == "duckdb" else "public"),
-                     dialect).ok
+    sql = "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT n FROM r"
+    assert check_sql(sql, _catalog(dialect, "main" if dialect == "duckdb" else "public"), dialect).ok
 
 
 def test_duckdb_cross_check_sees_the_zero_width_table() -> None:
@@ -573,12 +591,12 @@ def test_duckdb_cross_check_accepts_the_pivot_statement_sqlglot_cannot_parse() -
 
 def test_duckdb_parse_imports_duckdb_lazily() -> None:
     code = "import sys, tools.guard, tools.duckdb_parse; print('duckdb' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert out.stdout.strip() == "False"
 
 
 # --- the allowlists themselves ----------------------------------------------------------------
+
 
 @pytest.mark.parametrize("dialect", ["duckdb", "postgres"])
 def test_every_allowed_name_parses_into_an_allowed_node(dialect: str) -> None:
@@ -611,8 +629,21 @@ def test_duckdb_allowed_names_exist_in_duckdb() -> None:
     con = duckdb.connect(":memory:")
     rows = con.execute("SELECT function_name FROM duckdb_functions()").fetchall()
     real = {row[0].lower() for row in rows}
-    syntax = {"current_date", "current_time", "current_timestamp", "localtime", "localtimestamp",
-              "extract", "coalesce", "if", "iff", "nvl", "struct", "grouping", "columns"}
+    syntax = {
+        "current_date",
+        "current_time",
+        "current_timestamp",
+        "localtime",
+        "localtimestamp",
+        "extract",
+        "coalesce",
+        "if",
+        "iff",
+        "nvl",
+        "struct",
+        "grouping",
+        "columns",
+    }
     missing = safe_function_names("duckdb") - real - syntax
     assert not missing, sorted(missing)
 
@@ -624,27 +655,51 @@ PROPERTY_SETTINGS = settings(
 )
 FORBIDDEN_CALLS = {
     "duckdb": [
-        "read_text('/etc/passwd')", "getenv('HOME')", "current_setting('threads')",
-        "nextval('s')", "pg_sleep(1)", "sleep_ms(1)", "getvariable('x')", "setseed(0.1)",
-        "version()", "txid_current()", "read_csv('/etc/passwd')", "json_serialize_sql('SELECT 1')",
+        "read_text('/etc/passwd')",
+        "getenv('HOME')",
+        "current_setting('threads')",
+        "nextval('s')",
+        "pg_sleep(1)",
+        "sleep_ms(1)",
+        "getvariable('x')",
+        "setseed(0.1)",
+        "version()",
+        "txid_current()",
+        "read_csv('/etc/passwd')",
+        "json_serialize_sql('SELECT 1')",
     ],
     "postgres": [
-        "pg_read_file('/etc/passwd')", "pg_sleep(1)", "set_config('statement_timeout', '0', false)",
-        "lo_import('/etc/passwd')", "lo_from_bytea(0, 'x')", "current_setting('data_directory')",
-        "nextval('s')", "pg_advisory_lock(1)", "pg_terminate_backend(1)", "txid_current()",
-        "query_to_xml('SELECT 1', true, true, '')", "dblink('dbname=x', 'SELECT 1')", "version()",
-        "pg_catalog.pg_sleep(1)", "PG_READ_FILE('/etc/passwd')",
+        "pg_read_file('/etc/passwd')",
+        "pg_sleep(1)",
+        "set_config('statement_timeout', '0', false)",
+        "lo_import('/etc/passwd')",
+        "lo_from_bytea(0, 'x')",
+        "current_setting('data_directory')",
+        "nextval('s')",
+        "pg_advisory_lock(1)",
+        "pg_terminate_backend(1)",
+        "txid_current()",
+        "query_to_xml('SELECT 1', true, true, '')",
+        "dblink('dbname=x', 'SELECT 1')",
+        "version()",
+        "pg_catalog.pg_sleep(1)",
+        "PG_READ_FILE('/etc/passwd')",
     ],
 }
 FORBIDDEN_TABLES = {
     "duckdb": ["internal_tokens", '"INTERNAL_TOKENS"', "duckdb_tables", "information_schema.tables"],
-    "postgres": ["internal_tokens", '"Sales"', "pg_catalog.pg_class", "pg_stat_activity",
-                 "information_schema.tables", "public.internal_tokens"],
+    "postgres": [
+        "internal_tokens",
+        '"Sales"',
+        "pg_catalog.pg_class",
+        "pg_stat_activity",
+        "information_schema.tables",
+        "public.internal_tokens",
+    ],
 }
 SECOND_STATEMENTS = {
     "duckdb": ["; DROP TABLE x", ";DROP TABLE sales;", "; DELETE FROM sales", "; SELECT 1"],
-    "postgres": ["; DROP TABLE x", "; COMMIT; DELETE FROM sales", "; SET statement_timeout = 0",
-                 ";SELECT 1;"],
+    "postgres": ["; DROP TABLE x", "; COMMIT; DELETE FROM sales", "; SET statement_timeout = 0", ";SELECT 1;"],
 }
 DIALECTS = ["duckdb", "postgres"]
 _WHITESPACE = st.sampled_from([" ", "  ", "\t", "\n", " \n\t ", "\r\n"])
@@ -687,9 +742,7 @@ def _respaced(draw: st.DrawFn, dialect: str) -> str:
 @pytest.mark.parametrize("dialect", DIALECTS)
 @PROPERTY_SETTINGS
 @given(data=st.data())
-def test_whitespace_comments_case_and_semicolons_keep_allowed(
-    dialect: str, data: st.DataObject
-) -> None:
+def test_whitespace_comments_case_and_semicolons_keep_allowed(dialect: str, data: st.DataObject) -> None:
     sql = data.draw(_respaced(dialect))
     verdict = _verdict(sql, dialect)
     assert verdict.ok, (sql, verdict.problems)
@@ -705,16 +758,17 @@ def test_appending_a_statement_flips_to_refused(dialect: str, data: st.DataObjec
 
 
 def _select_positions(sql: str) -> list[int]:
-    return [i + len("SELECT ") for i in range(len(sql)) if sql.upper().startswith("SELECT ", i)
-            and not sql.upper().startswith("SELECT DISTINCT", i)]
+    return [
+        i + len("SELECT ")
+        for i in range(len(sql))
+        if sql.upper().startswith("SELECT ", i) and not sql.upper().startswith("SELECT DISTINCT", i)
+    ]
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)
 @PROPERTY_SETTINGS
 @given(data=st.data())
-def test_inserting_a_forbidden_function_flips_to_refused(
-    dialect: str, data: st.DataObject
-) -> None:
+def test_inserting_a_forbidden_function_flips_to_refused(dialect: str, data: st.DataObject) -> None:
     sql = data.draw(st.sampled_from(_allowed(dialect)))
     call = data.draw(st.sampled_from(FORBIDDEN_CALLS[dialect]))
     at = data.draw(st.sampled_from(_select_positions(sql)))
@@ -738,8 +792,9 @@ def test_inserting_a_forbidden_table_flips_to_refused(dialect: str, data: st.Dat
 @given(data=st.data())
 def test_invisible_characters_anywhere_flip_to_refused(dialect: str, data: st.DataObject) -> None:
     sql = data.draw(st.sampled_from(_allowed(dialect)))
-    char = data.draw(st.sampled_from(["\u200b", "\ufeff", "\u00a0", "\u2028", "\x0b", "\u202e",
-                                      "\x00", "\u3000", "\u2066"]))
+    char = data.draw(
+        st.sampled_from(["\u200b", "\ufeff", "\u00a0", "\u2028", "\x0b", "\u202e", "\x00", "\u3000", "\u2066"])
+    )
     at = data.draw(st.integers(0, len(sql)))
     assert "invisible_character" in codes(_verdict(sql[:at] + char + sql[at:], dialect))
 

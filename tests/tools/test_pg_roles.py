@@ -30,7 +30,9 @@ def roles(pg: PgEnv) -> Iterator[dict[str, str]]:  # noqa: F811
     with pg.admin() as conn:
         for purpose in ("ins", "colupd", "deltrunc", "supermember"):
             conn.execute(sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOINHERIT").format(ident[purpose]))
-            conn.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(sql.Identifier(pg.dbname), ident[purpose]))
+            conn.execute(
+                sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(sql.Identifier(pg.dbname), ident[purpose])
+            )
             conn.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(ident[purpose]))
         conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN SUPERUSER").format(ident["super"]))
         conn.execute(sql.SQL("GRANT {} TO {}").format(ident["super"], ident["supermember"]))
@@ -91,7 +93,10 @@ def test_superuser_behind_options_role_is_explained(pg: PgEnv, capsys) -> None: 
 
 def test_member_of_a_superuser_role_names_that_role(pg: PgEnv, roles, capsys) -> None:  # noqa: F811
     err = _refused(capsys, _url(pg, roles["supermember"]))
-    assert f'PostgreSQL role "{roles["supermember"]}" can act as superuser role {roles["super"]} (a member may SET ROLE to it)' in err
+    assert (
+        f'PostgreSQL role "{roles["supermember"]}" can act as superuser role {roles["super"]} (a member may SET ROLE to it)'
+        in err
+    )
     assert "is a superuser" not in err
 
 
@@ -103,7 +108,9 @@ def test_member_of_a_superuser_role_names_that_role(pg: PgEnv, roles, capsys) ->
         ("deltrunc", "can write (DELETE, TRUNCATE on public.order_items)", ("INSERT", "UPDATE")),
     ],
 )
-def test_write_privileges_are_reported_exactly(pg: PgEnv, roles, capsys, purpose: str, exact: str, not_claimed: tuple[str, ...]) -> None:  # noqa: F811
+def test_write_privileges_are_reported_exactly(
+    pg: PgEnv, roles, capsys, purpose: str, exact: str, not_claimed: tuple[str, ...]
+) -> None:  # noqa: F811
     err = _refused(capsys, _url(pg, roles[purpose]))
     assert f'PostgreSQL role "{roles[purpose]}" {exact}; analyst needs a role that can only read' in err
     message = err.split(" — ", 1)[0]  # the fix after the dash holds CREATE/GRANT SQL of its own

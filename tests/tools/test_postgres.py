@@ -57,7 +57,9 @@ def test_read_only_role_introspects_the_catalog(ro_db: Any) -> None:
 
     orders = catalog.find("orders")
     assert orders.primary_key == ("order_id",)
-    assert [(fk.columns, fk.ref_table, fk.ref_columns) for fk in orders.foreign_keys] == [(("customer_id",), "public.customers", ("customer_id",))]
+    assert [(fk.columns, fk.ref_table, fk.ref_columns) for fk in orders.foreign_keys] == [
+        (("customer_id",), "public.customers", ("customer_id",))
+    ]
     assert orders.column("ordered_at").type == "timestamp with time zone"
     assert orders.column("status").samples == ("pending", "shipped", "delivered", "cancelled")  # enum labels
     assert catalog.find("order_items").primary_key == ("order_id", "product_id")
@@ -162,15 +164,20 @@ def test_unparseable_dsn_does_not_echo_it() -> None:
 
 
 def test_query_returns_rows_with_types(ro_db: Any) -> None:
-    result = _ok(ro_db.execute(
-        "SELECT c.customer_id, c.name, p.price, o.ordered_at, o.status FROM orders o "
-        "JOIN customers c USING (customer_id) JOIN order_items oi USING (order_id) "
-        "JOIN products p USING (product_id) WHERE o.order_id = 1",
-        Limits(),
-    ))
+    result = _ok(
+        ro_db.execute(
+            "SELECT c.customer_id, c.name, p.price, o.ordered_at, o.status FROM orders o "
+            "JOIN customers c USING (customer_id) JOIN order_items oi USING (order_id) "
+            "JOIN products p USING (product_id) WHERE o.order_id = 1",
+            Limits(),
+        )
+    )
     assert [(c.name, c.type) for c in result.columns] == [
-        ("customer_id", "integer"), ("name", "text"), ("price", "numeric"),
-        ("ordered_at", "timestamp with time zone"), ("status", "order_status"),
+        ("customer_id", "integer"),
+        ("name", "text"),
+        ("price", "numeric"),
+        ("ordered_at", "timestamp with time zone"),
+        ("status", "order_status"),
     ]
     assert result.row_count == 1 and not result.truncated
     row = result.rows[0]
@@ -178,11 +185,13 @@ def test_query_returns_rows_with_types(ro_db: Any) -> None:
 
 
 def test_session_settings_are_fixed(ro_db: Any) -> None:
-    result = _ok(ro_db.execute(
-        "SELECT current_setting('TimeZone'), current_setting('search_path'), "
-        "current_setting('transaction_read_only'), current_setting('statement_timeout')",
-        Limits(timeout_s=5),
-    ))
+    result = _ok(
+        ro_db.execute(
+            "SELECT current_setting('TimeZone'), current_setting('search_path'), "
+            "current_setting('transaction_read_only'), current_setting('statement_timeout')",
+            Limits(timeout_s=5),
+        )
+    )
     assert result.rows[0] == ("UTC", "public, pg_temp", "on", "7s")
 
 
@@ -225,7 +234,10 @@ def test_interrupt_cancels_a_running_query(ro_db: Any) -> None:
 
 def test_concurrent_queries_use_separate_connections(ro_db: Any) -> None:
     results: list[Any] = []
-    threads = [threading.Thread(target=lambda: results.append(ro_db.execute("SELECT pg_sleep(0.6)", Limits()))) for _ in range(3)]
+    threads = [
+        threading.Thread(target=lambda: results.append(ro_db.execute("SELECT pg_sleep(0.6)", Limits())))
+        for _ in range(3)
+    ]
     started = time.perf_counter()
     for t in threads:
         t.start()
@@ -264,7 +276,9 @@ def test_set_config_cannot_make_a_later_write_succeed(pg: PgEnv, ro_db: Any) -> 
     before = _audit_rows(pg)
     ro_db.execute("SELECT set_config('default_transaction_read_only', 'off', false)", Limits(timeout_s=5))
     ro_db.execute("SELECT set_config('transaction_read_only', 'off', false)", Limits(timeout_s=5))
-    mixed = ro_db.execute("SELECT set_config('transaction_read_only', 'off', true), sneaky_write()", Limits(timeout_s=5))
+    mixed = ro_db.execute(
+        "SELECT set_config('transaction_read_only', 'off', true), sneaky_write()", Limits(timeout_s=5)
+    )
     assert isinstance(mixed, QueryError)
     later = ro_db.execute("SELECT sneaky_write()", Limits(timeout_s=5))
     assert isinstance(later, QueryError) and "read-only" in later.message
@@ -327,7 +341,9 @@ def test_terminated_backend_mid_query_gives_one_line_and_reconnects(pg: PgEnv) -
     database = open_postgres(pg.dsn("ro"), application_name=pg.app + "_kill")
     try:
         results: list[Any] = []
-        worker = threading.Thread(target=lambda: results.append(database.execute("SELECT pg_sleep(30)", Limits(timeout_s=60))))
+        worker = threading.Thread(
+            target=lambda: results.append(database.execute("SELECT pg_sleep(30)", Limits(timeout_s=60)))
+        )
         worker.start()
         deadline = time.monotonic() + 5
         pids: list[int] = []
@@ -402,7 +418,10 @@ def test_redact_dsn_forms() -> None:
     pytest.importorskip("psycopg")
     from tools.databases.postgres_db import dsn_has_password, redact_dsn
 
-    assert redact_dsn("postgresql://ann:s3cret@db.example:6432/sales?sslmode=require") == "postgresql://ann@db.example:6432/sales?sslmode=require"
+    assert (
+        redact_dsn("postgresql://ann:s3cret@db.example:6432/sales?sslmode=require")
+        == "postgresql://ann@db.example:6432/sales?sslmode=require"
+    )
     assert redact_dsn("host=db user=ann password=s3cret dbname=sales") == "postgresql://ann@db/sales"
     assert "s3cret" not in redact_dsn("postgresql://ann:s3cret@h1:5432,h2:5433/sales")
     assert redact_dsn("service=analytics") == "postgresql:///?service=analytics"

@@ -42,12 +42,12 @@ def _col(spec: str) -> Column:
     )
 
 
-def _table(name: str, comment: str, cols: list[str], fks: dict[str, str] | None = None,
-           rows: int | None = 100) -> Table:
+def _table(
+    name: str, comment: str, cols: list[str], fks: dict[str, str] | None = None, rows: int | None = 100
+) -> Table:
     columns = tuple(_col(c) for c in cols)
     foreign = tuple(
-        ForeignKey((col,), f"main.{ref.split('.')[0]}", (ref.split(".")[1],))
-        for col, ref in (fks or {}).items()
+        ForeignKey((col,), f"main.{ref.split('.')[0]}", (ref.split(".")[1],)) for col, ref in (fks or {}).items()
     )
     return Table("main", name, columns, comment, (columns[0].name,), foreign, rows)
 
@@ -55,104 +55,241 @@ def _table(name: str, comment: str, cols: list[str], fks: dict[str, str] | None 
 def shop_catalog() -> Catalog:
     t = _table
     tables = [
-        t("customers", "People and companies who buy from us", [
-            "customer_id! INTEGER", "full_name VARCHAR", "email VARCHAR",
-            "segment VARCHAR -- Customer segment | consumer, corporate, home office",
-            "country VARCHAR -- ISO country code | DE, FR, US", "signup_date DATE"]),
-        t("orders", "One row per order placed", [
-            "order_id! INTEGER", "customer_id INTEGER", "store_id INTEGER", "order_date DATE",
-            "status VARCHAR -- Order status | completed, returned, cancelled",
-            "total_amount DECIMAL(12,2) -- Order total including tax"],
-          {"customer_id": "customers.customer_id", "store_id": "stores.store_id"}),
-        t("order_items", "Lines of an order", [
-            "order_item_id! INTEGER", "order_id INTEGER", "product_id INTEGER",
-            "quantity INTEGER", "unit_price DECIMAL(10,2)"],
-          {"order_id": "orders.order_id", "product_id": "products.product_id"}),
-        t("products", "Things we sell", [
-            "product_id! INTEGER", "product_name VARCHAR", "category_id INTEGER",
-            "list_price DECIMAL(10,2)", "discontinued BOOLEAN"],
-          {"category_id": "categories.category_id"}),
-        t("categories", "Product categories", [
-            "category_id! INTEGER", "category_name VARCHAR | Toys, Garden, Books"]),
-        t("suppliers", "Companies that supply products", [
-            "supplier_id! INTEGER", "supplier_name VARCHAR", "supplier_country VARCHAR"]),
-        t("product_suppliers", "Which supplier delivers which product", [
-            "product_id! INTEGER", "supplier_id INTEGER", "lead_time_days INTEGER"],
-          {"product_id": "products.product_id", "supplier_id": "suppliers.supplier_id"}),
-        t("stores", "Physical shops", [
-            "store_id! INTEGER", "store_name VARCHAR", "region_id INTEGER", "opened_on DATE"],
-          {"region_id": "regions.region_id"}),
-        t("regions", "Sales regions", [
-            "region_id! INTEGER", "region_name VARCHAR | North, South, East, West"]),
-        t("payments", "Payments received for orders", [
-            "payment_id! INTEGER", "order_id INTEGER", "paid_at TIMESTAMP",
-            "method VARCHAR -- Payment method | card, cash, voucher", "amount DECIMAL(12,2)"],
-          {"order_id": "orders.order_id"}),
-        t("shipments", "Deliveries of orders", [
-            "shipment_id! INTEGER", "order_id INTEGER", "carrier VARCHAR | DHL, UPS",
-            "shipped_at TIMESTAMP", "delivered_at TIMESTAMP"], {"order_id": "orders.order_id"}),
-        t("returns", "Returned order lines and refunds", [
-            "return_id! INTEGER", "order_item_id INTEGER", "reason VARCHAR",
-            "refund DECIMAL(10,2)"],
-          {"order_item_id": "order_items.order_item_id"}),
-        t("promotions", "Discount promotions", [
-            "promotion_id! INTEGER", "promo_code VARCHAR", "discount_pct DECIMAL(5,2)",
-            "starts_on DATE", "ends_on DATE"]),
-        t("employees", "Staff", [
-            "employee_id! INTEGER", "first_name VARCHAR", "last_name VARCHAR",
-            "department_id INTEGER", "job_title_id INTEGER", "hired_on DATE"],
-          {"department_id": "departments.department_id",
-           "job_title_id": "job_titles.job_title_id"}),
-        t("departments", "Organisational units", [
-            "department_id! INTEGER", "department_name VARCHAR | Sales, Finance, Support"]),
-        t("salaries", "Salary history of employees", [
-            "salary_id! INTEGER", "employee_id INTEGER", "annual_salary DECIMAL(12,2)",
-            "valid_from DATE"], {"employee_id": "employees.employee_id"}),
+        t(
+            "customers",
+            "People and companies who buy from us",
+            [
+                "customer_id! INTEGER",
+                "full_name VARCHAR",
+                "email VARCHAR",
+                "segment VARCHAR -- Customer segment | consumer, corporate, home office",
+                "country VARCHAR -- ISO country code | DE, FR, US",
+                "signup_date DATE",
+            ],
+        ),
+        t(
+            "orders",
+            "One row per order placed",
+            [
+                "order_id! INTEGER",
+                "customer_id INTEGER",
+                "store_id INTEGER",
+                "order_date DATE",
+                "status VARCHAR -- Order status | completed, returned, cancelled",
+                "total_amount DECIMAL(12,2) -- Order total including tax",
+            ],
+            {"customer_id": "customers.customer_id", "store_id": "stores.store_id"},
+        ),
+        t(
+            "order_items",
+            "Lines of an order",
+            [
+                "order_item_id! INTEGER",
+                "order_id INTEGER",
+                "product_id INTEGER",
+                "quantity INTEGER",
+                "unit_price DECIMAL(10,2)",
+            ],
+            {"order_id": "orders.order_id", "product_id": "products.product_id"},
+        ),
+        t(
+            "products",
+            "Things we sell",
+            [
+                "product_id! INTEGER",
+                "product_name VARCHAR",
+                "category_id INTEGER",
+                "list_price DECIMAL(10,2)",
+                "discontinued BOOLEAN",
+            ],
+            {"category_id": "categories.category_id"},
+        ),
+        t("categories", "Product categories", ["category_id! INTEGER", "category_name VARCHAR | Toys, Garden, Books"]),
+        t(
+            "suppliers",
+            "Companies that supply products",
+            ["supplier_id! INTEGER", "supplier_name VARCHAR", "supplier_country VARCHAR"],
+        ),
+        t(
+            "product_suppliers",
+            "Which supplier delivers which product",
+            ["product_id! INTEGER", "supplier_id INTEGER", "lead_time_days INTEGER"],
+            {"product_id": "products.product_id", "supplier_id": "suppliers.supplier_id"},
+        ),
+        t(
+            "stores",
+            "Physical shops",
+            ["store_id! INTEGER", "store_name VARCHAR", "region_id INTEGER", "opened_on DATE"],
+            {"region_id": "regions.region_id"},
+        ),
+        t("regions", "Sales regions", ["region_id! INTEGER", "region_name VARCHAR | North, South, East, West"]),
+        t(
+            "payments",
+            "Payments received for orders",
+            [
+                "payment_id! INTEGER",
+                "order_id INTEGER",
+                "paid_at TIMESTAMP",
+                "method VARCHAR -- Payment method | card, cash, voucher",
+                "amount DECIMAL(12,2)",
+            ],
+            {"order_id": "orders.order_id"},
+        ),
+        t(
+            "shipments",
+            "Deliveries of orders",
+            [
+                "shipment_id! INTEGER",
+                "order_id INTEGER",
+                "carrier VARCHAR | DHL, UPS",
+                "shipped_at TIMESTAMP",
+                "delivered_at TIMESTAMP",
+            ],
+            {"order_id": "orders.order_id"},
+        ),
+        t(
+            "returns",
+            "Returned order lines and refunds",
+            ["return_id! INTEGER", "order_item_id INTEGER", "reason VARCHAR", "refund DECIMAL(10,2)"],
+            {"order_item_id": "order_items.order_item_id"},
+        ),
+        t(
+            "promotions",
+            "Discount promotions",
+            [
+                "promotion_id! INTEGER",
+                "promo_code VARCHAR",
+                "discount_pct DECIMAL(5,2)",
+                "starts_on DATE",
+                "ends_on DATE",
+            ],
+        ),
+        t(
+            "employees",
+            "Staff",
+            [
+                "employee_id! INTEGER",
+                "first_name VARCHAR",
+                "last_name VARCHAR",
+                "department_id INTEGER",
+                "job_title_id INTEGER",
+                "hired_on DATE",
+            ],
+            {"department_id": "departments.department_id", "job_title_id": "job_titles.job_title_id"},
+        ),
+        t(
+            "departments",
+            "Organisational units",
+            ["department_id! INTEGER", "department_name VARCHAR | Sales, Finance, Support"],
+        ),
+        t(
+            "salaries",
+            "Salary history of employees",
+            ["salary_id! INTEGER", "employee_id INTEGER", "annual_salary DECIMAL(12,2)", "valid_from DATE"],
+            {"employee_id": "employees.employee_id"},
+        ),
         t("job_titles", "Job titles", ["job_title_id! INTEGER", "title VARCHAR"]),
-        t("timesheets", "Hours worked per day", [
-            "timesheet_id! INTEGER", "employee_id INTEGER", "work_date DATE", "hours DECIMAL(4,1)"],
-          {"employee_id": "employees.employee_id"}),
-        t("agents", "Support agents answering tickets", [
-            "agent_id! INTEGER", "agent_name VARCHAR", "team VARCHAR"]),
-        t("tickets", "Support tickets raised by customers", [
-            "ticket_id! INTEGER", "customer_id INTEGER", "agent_id INTEGER", "opened_at TIMESTAMP",
-            "status VARCHAR | open, pending, closed", "priority VARCHAR | low, high"],
-          {"customer_id": "customers.customer_id", "agent_id": "agents.agent_id"}),
-        t("ticket_comments", "Comments on support tickets", [
-            "comment_id! INTEGER", "ticket_id INTEGER", "body VARCHAR", "written_at TIMESTAMP"],
-          {"ticket_id": "tickets.ticket_id"}),
-        t("campaigns", "Marketing campaigns", [
-            "campaign_id! INTEGER", "campaign_name VARCHAR | spring sale, black friday",
-            "channel VARCHAR | email, social", "budget DECIMAL(12,2)"]),
-        t("memberships", None, [
-            "membership_id! INTEGER", "left_ref INTEGER", "right_ref INTEGER", "since DATE"],
-          {"left_ref": "customers.customer_id", "right_ref": "campaigns.campaign_id"}),
-        t("email_events", "Opens and clicks of marketing emails", [
-            "event_id! INTEGER", "campaign_id INTEGER", "event_type VARCHAR | open, click",
-            "event_time TIMESTAMP"], {"campaign_id": "campaigns.campaign_id"}),
-        t("invoices", "Invoices sent to customers", [
-            "invoice_id! INTEGER", "customer_id INTEGER", "issued_on DATE", "currency_code VARCHAR",
-            "invoice_total DECIMAL(12,2)"],
-          {"customer_id": "customers.customer_id", "currency_code": "currencies.currency_code"}),
-        t("invoice_lines", "Lines of an invoice", [
-            "invoice_line_id! INTEGER", "invoice_id INTEGER", "description VARCHAR",
-            "line_amount DECIMAL(12,2)"], {"invoice_id": "invoices.invoice_id"}),
-        t("currencies", "ISO currencies", [
-            "currency_code! VARCHAR | EUR, USD, GBP", "currency_name VARCHAR"]),
-        t("exchange_rates", "Daily exchange rates to EUR", [
-            "rate_id! INTEGER", "currency_code VARCHAR", "rate_date DATE", "rate DECIMAL(12,6)"],
-          {"currency_code": "currencies.currency_code"}),
-        t("accounts", "General ledger accounts", [
-            "account_id! INTEGER", "account_name VARCHAR",
-            "account_type VARCHAR | asset, liability"]),
-        t("journal_entries", "Ledger postings", [
-            "entry_id! INTEGER", "account_id INTEGER", "posted_on DATE", "debit DECIMAL(12,2)",
-            "credit DECIMAL(12,2)"], {"account_id": "accounts.account_id"}),
-        t("warehouses", "Storage locations", [
-            "warehouse_id! INTEGER", "warehouse_name VARCHAR", "city VARCHAR | Berlin, Paris"]),
-        t("inventory_levels", "Stock on hand per product and warehouse", [
-            "product_id! INTEGER", "warehouse_id INTEGER", "on_hand INTEGER", "counted_on DATE"],
-          {"product_id": "products.product_id", "warehouse_id": "warehouses.warehouse_id"}),
+        t(
+            "timesheets",
+            "Hours worked per day",
+            ["timesheet_id! INTEGER", "employee_id INTEGER", "work_date DATE", "hours DECIMAL(4,1)"],
+            {"employee_id": "employees.employee_id"},
+        ),
+        t("agents", "Support agents answering tickets", ["agent_id! INTEGER", "agent_name VARCHAR", "team VARCHAR"]),
+        t(
+            "tickets",
+            "Support tickets raised by customers",
+            [
+                "ticket_id! INTEGER",
+                "customer_id INTEGER",
+                "agent_id INTEGER",
+                "opened_at TIMESTAMP",
+                "status VARCHAR | open, pending, closed",
+                "priority VARCHAR | low, high",
+            ],
+            {"customer_id": "customers.customer_id", "agent_id": "agents.agent_id"},
+        ),
+        t(
+            "ticket_comments",
+            "Comments on support tickets",
+            ["comment_id! INTEGER", "ticket_id INTEGER", "body VARCHAR", "written_at TIMESTAMP"],
+            {"ticket_id": "tickets.ticket_id"},
+        ),
+        t(
+            "campaigns",
+            "Marketing campaigns",
+            [
+                "campaign_id! INTEGER",
+                "campaign_name VARCHAR | spring sale, black friday",
+                "channel VARCHAR | email, social",
+                "budget DECIMAL(12,2)",
+            ],
+        ),
+        t(
+            "memberships",
+            None,
+            ["membership_id! INTEGER", "left_ref INTEGER", "right_ref INTEGER", "since DATE"],
+            {"left_ref": "customers.customer_id", "right_ref": "campaigns.campaign_id"},
+        ),
+        t(
+            "email_events",
+            "Opens and clicks of marketing emails",
+            ["event_id! INTEGER", "campaign_id INTEGER", "event_type VARCHAR | open, click", "event_time TIMESTAMP"],
+            {"campaign_id": "campaigns.campaign_id"},
+        ),
+        t(
+            "invoices",
+            "Invoices sent to customers",
+            [
+                "invoice_id! INTEGER",
+                "customer_id INTEGER",
+                "issued_on DATE",
+                "currency_code VARCHAR",
+                "invoice_total DECIMAL(12,2)",
+            ],
+            {"customer_id": "customers.customer_id", "currency_code": "currencies.currency_code"},
+        ),
+        t(
+            "invoice_lines",
+            "Lines of an invoice",
+            ["invoice_line_id! INTEGER", "invoice_id INTEGER", "description VARCHAR", "line_amount DECIMAL(12,2)"],
+            {"invoice_id": "invoices.invoice_id"},
+        ),
+        t("currencies", "ISO currencies", ["currency_code! VARCHAR | EUR, USD, GBP", "currency_name VARCHAR"]),
+        t(
+            "exchange_rates",
+            "Daily exchange rates to EUR",
+            ["rate_id! INTEGER", "currency_code VARCHAR", "rate_date DATE", "rate DECIMAL(12,6)"],
+            {"currency_code": "currencies.currency_code"},
+        ),
+        t(
+            "accounts",
+            "General ledger accounts",
+            ["account_id! INTEGER", "account_name VARCHAR", "account_type VARCHAR | asset, liability"],
+        ),
+        t(
+            "journal_entries",
+            "Ledger postings",
+            [
+                "entry_id! INTEGER",
+                "account_id INTEGER",
+                "posted_on DATE",
+                "debit DECIMAL(12,2)",
+                "credit DECIMAL(12,2)",
+            ],
+            {"account_id": "accounts.account_id"},
+        ),
+        t(
+            "warehouses",
+            "Storage locations",
+            ["warehouse_id! INTEGER", "warehouse_name VARCHAR", "city VARCHAR | Berlin, Paris"],
+        ),
+        t(
+            "inventory_levels",
+            "Stock on hand per product and warehouse",
+            ["product_id! INTEGER", "warehouse_id INTEGER", "on_hand INTEGER", "counted_on DATE"],
+            {"product_id": "products.product_id", "warehouse_id": "warehouses.warehouse_id"},
+        ),
     ]
     return Catalog("duckdb", tuple(tables))
 
@@ -163,12 +300,14 @@ QUESTIONS = {
     "Which customers placed the most orders last month?": {"customers", "orders"},
     "Average annual salary by department": {"salaries", "departments", "employees"},
     "How many support tickets are still open per agent?": {"tickets", "agents"},
-    "Stock on hand for each product in the Berlin warehouse": {
-        "inventory_levels", "products", "warehouses"},
-    "Total invoice amount per currency, converted with exchange rates": {
-        "invoices", "currencies", "exchange_rates"},
+    "Stock on hand for each product in the Berlin warehouse": {"inventory_levels", "products", "warehouses"},
+    "Total invoice amount per currency, converted with exchange rates": {"invoices", "currencies", "exchange_rates"},
     "Which suppliers deliver products in the Toys category?": {
-        "suppliers", "product_suppliers", "products", "categories"},
+        "suppliers",
+        "product_suppliers",
+        "products",
+        "categories",
+    },
     "What is the refund total for returned order items?": {"returns", "order_items"},
 }
 
@@ -245,8 +384,12 @@ def test_why_says_what_matched() -> None:
 
 def test_a_wide_table_keeps_its_keys_and_the_matching_columns() -> None:
     extra = tuple(Column(f"metric_{n:02d}", "DOUBLE", f"Metric number {n}") for n in range(60))
-    wide = _table("facts", "Wide fact table", ["fact_id! INTEGER", "customer_id INTEGER"],
-                  {"customer_id": "customers.customer_id"})
+    wide = _table(
+        "facts",
+        "Wide fact table",
+        ["fact_id! INTEGER", "customer_id INTEGER"],
+        {"customer_id": "customers.customer_id"},
+    )
     wide = dataclasses.replace(wide, columns=wide.columns + extra + (_col("churn_flag BOOLEAN"),))
     catalog = dataclasses.replace(SHOP, tables=SHOP.tables + (wide,))
     s = retrieve(catalog, "churn flag of facts", 120)
@@ -259,14 +402,20 @@ def test_a_wide_table_keeps_its_keys_and_the_matching_columns() -> None:
 
 def test_a_table_named_in_the_question_beats_tables_that_only_mention_it() -> None:
     flights = [
-        _table(f"flight_{n}", f"Flight data {n}", [
-            f"flight_{n}_id! INTEGER", "airline_code VARCHAR -- Code of the airline",
-            "airline_flight VARCHAR -- The airline flight number",
-            "airline_alliance VARCHAR -- Alliance of the airline", f"leg_{n} INTEGER"])
+        _table(
+            f"flight_{n}",
+            f"Flight data {n}",
+            [
+                f"flight_{n}_id! INTEGER",
+                "airline_code VARCHAR -- Code of the airline",
+                "airline_flight VARCHAR -- The airline flight number",
+                "airline_alliance VARCHAR -- Alliance of the airline",
+                f"leg_{n} INTEGER",
+            ],
+        )
         for n in range(6)
     ]
-    airline = _table("airline", None,
-                     ["airline_code! VARCHAR", "airline_name VARCHAR", "note VARCHAR"])
+    airline = _table("airline", None, ["airline_code! VARCHAR", "airline_name VARCHAR", "note VARCHAR"])
     catalog = Catalog("duckdb", (*flights, airline))
     r = Retriever(catalog)
     s = r.retrieve("top 2 airlines", r.retrieve("", 10**9).tokens // 3)
@@ -286,11 +435,14 @@ def test_budget_zero_gives_an_empty_slice() -> None:
 
 
 def test_context_descriptions_and_hints_count() -> None:
-    catalog = dataclasses.replace(SHOP, context=Context(
-        glossary="Churned = customers.segment is 'lapsed' for 90 days",
-        column_descriptions={"memberships.since": "Date the client enrolled in a loyalty scheme"},
-        join_hints=(JoinHint("accounts.account_id", "invoice_lines.invoice_line_id", "context"),),
-    ))
+    catalog = dataclasses.replace(
+        SHOP,
+        context=Context(
+            glossary="Churned = customers.segment is 'lapsed' for 90 days",
+            column_descriptions={"memberships.since": "Date the client enrolled in a loyalty scheme"},
+            join_hints=(JoinHint("accounts.account_id", "invoice_lines.invoice_line_id", "context"),),
+        ),
+    )
     s = retrieve(catalog, "When did each client enroll?", FULL // 6)
     assert s.tables[0].table.name == "memberships"
     assert "-- Date the client enrolled in a loyalty scheme" in s.ddl
@@ -345,8 +497,14 @@ def test_slices_do_not_depend_on_the_hash_seed() -> None:
     outputs = set()
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             env=env, cwd=Path(__file__).resolve().parents[2], check=True)
+        run = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=Path(__file__).resolve().parents[2],
+            check=True,
+        )
         outputs.add("\n".join(line.rsplit(" ", 1)[0] for line in run.stdout.splitlines()))
     assert len(outputs) == 1
 
@@ -368,29 +526,30 @@ def test_ddl_is_defog_style_and_parses() -> None:
     ddl = render_ddl(SHOP.tables, SHOP.join_hints(), "duckdb")
     assert "-- One row per order placed; 100 rows\nCREATE TABLE main.orders (" in ddl
     assert "  order_id INTEGER NOT NULL,\n" in ddl
-    assert ("  status VARCHAR, -- Order status; e.g. 'completed', 'returned', 'cancelled'\n"
-            in ddl)
+    assert "  status VARCHAR, -- Order status; e.g. 'completed', 'returned', 'cancelled'\n" in ddl
     assert "  PRIMARY KEY (order_id),\n" in ddl
     assert "  FOREIGN KEY (customer_id) REFERENCES main.customers (customer_id),\n" in ddl
     assert "\n-- orders.customer_id can be joined with customers.customer_id\n" in ddl
     parsed = [e for e in sqlglot.parse(ddl, read="duckdb") if e is not None]
     creates = [e for e in parsed if isinstance(e, sqlglot.exp.Create)]
     assert len(creates) == len(SHOP.tables)
-    assert all(isinstance(e, sqlglot.exp.Semicolon) for e in parsed[len(creates):])  # the hints
+    assert all(isinstance(e, sqlglot.exp.Semicolon) for e in parsed[len(creates) :])  # the hints
 
 
 def test_render_shows_estimates_views_quotes_and_escapes() -> None:
     table = Table(
-        "sales", "sbCustomer",
-        (Column("Order", "INTEGER"), Column("note", "VARCHAR", "a\nlong  comment", True,
-                                            ("it's", "x"))),
-        comment=None, row_count=1234567, row_count_estimated=True, kind="view",
+        "sales",
+        "sbCustomer",
+        (Column("Order", "INTEGER"), Column("note", "VARCHAR", "a\nlong  comment", True, ("it's", "x"))),
+        comment=None,
+        row_count=1234567,
+        row_count_estimated=True,
+        kind="view",
     )
     choice = TableChoice(table, table.columns[1:], 1.0, "")
     duck = render_ddl([choice], [], "duckdb")
     assert duck.startswith("-- view; about 1,234,567 rows; 1 of 2 columns shown\n")
-    assert ("CREATE TABLE sales.sbCustomer (\n"
-            "  note VARCHAR -- a long comment; e.g. 'it''s', 'x'\n);") in duck
+    assert ("CREATE TABLE sales.sbCustomer (\n  note VARCHAR -- a long comment; e.g. 'it''s', 'x'\n);") in duck
     assert 'CREATE TABLE sales."sbCustomer"' in render_ddl([table], [], "postgres")
     assert '  "Order" INTEGER,' in render_ddl([table], [], "duckdb")
 
@@ -399,25 +558,30 @@ def test_identifiers_split_on_case_and_underscores_and_plurals_stem() -> None:
     assert split_words("sbCustId") == ["sb", "cust", "id"]
     assert split_words("HTTPServer_log2") == ["http", "server", "log", "2"]
     assert [stem(w) for w in ("customers", "categories", "addresses", "status", "boxes")] == [
-        "customer", "category", "address", "status", "box"]
+        "customer",
+        "category",
+        "address",
+        "status",
+        "box",
+    ]
 
 
 # --- scale ------------------------------------------------------------------------------------
 
 
 def test_a_2000_table_catalog_is_indexed_and_retrieved() -> None:
-    words = ("account order customer invoice payment shipment product supplier warehouse "
-             "employee region store campaign ticket contract asset vendor budget").split()
+    words = (
+        "account order customer invoice payment shipment product supplier warehouse "
+        "employee region store campaign ticket contract asset vendor budget"
+    ).split()
     tables = []
     for i in range(2000):
         a, b = words[i % len(words)], words[(i * 7 + 3) % len(words)]
         cols = [Column("id", "BIGINT", None, False)] + [
-            Column(f"{words[(i + j) % len(words)]}_value_{j}", "INTEGER", f"The {a} value {j}")
-            for j in range(12)
+            Column(f"{words[(i + j) % len(words)]}_value_{j}", "INTEGER", f"The {a} value {j}") for j in range(12)
         ]
         fks = (ForeignKey(("id",), f"main.t{i // 2}_{words[(i // 2) % len(words)]}", ("id",)),)
-        tables.append(Table("main", f"t{i}_{a}", tuple(cols), f"{a} {b} facts", ("id",),
-                            fks if i else (), 1000))
+        tables.append(Table("main", f"t{i}_{a}", tuple(cols), f"{a} {b} facts", ("id",), fks if i else (), 1000))
     big = Catalog("duckdb", tuple(tables))
     r = Retriever(big)
     s = r.retrieve("invoice totals per supplier and warehouse", 6000)

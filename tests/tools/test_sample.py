@@ -63,8 +63,11 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    rows = _rows(con, "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
-                      "AND schema_name = 'main' ORDER BY table_name")
+    rows = _rows(
+        con,
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = 'main' ORDER BY table_name",
+    )
     return [name for (name,) in rows]
 
 
@@ -127,16 +130,22 @@ def test_tables_and_row_counts(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_every_table_has_a_primary_key(con: duckdb.DuckDBPyConnection) -> None:
-    rows = _rows(con, "SELECT DISTINCT table_name FROM duckdb_constraints() "
-                      "WHERE database_name = current_database() AND schema_name = 'main' "
-                      "AND constraint_type = 'PRIMARY KEY'")
+    rows = _rows(
+        con,
+        "SELECT DISTINCT table_name FROM duckdb_constraints() "
+        "WHERE database_name = current_database() AND schema_name = 'main' "
+        "AND constraint_type = 'PRIMARY KEY'",
+    )
     assert {name for (name,) in rows} == set(EXPECTED_ROWS)
 
 
 def _foreign_keys(con: duckdb.DuckDBPyConnection) -> list[tuple[str, tuple[str, ...], str, tuple[str, ...]]]:
-    rows = _rows(con, "SELECT table_name, constraint_column_names, referenced_table, referenced_column_names "
-                      "FROM duckdb_constraints() WHERE database_name = current_database() AND schema_name = 'main' "
-                      "AND constraint_type = 'FOREIGN KEY'")
+    rows = _rows(
+        con,
+        "SELECT table_name, constraint_column_names, referenced_table, referenced_column_names "
+        "FROM duckdb_constraints() WHERE database_name = current_database() AND schema_name = 'main' "
+        "AND constraint_type = 'FOREIGN KEY'",
+    )
     return [(table, tuple(cols), ref, tuple(ref_cols)) for table, cols, ref, ref_cols in rows]
 
 
@@ -154,13 +163,19 @@ def test_foreign_keys_hold(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_tables_and_columns_are_commented(con: duckdb.DuckDBPyConnection) -> None:
-    uncommented = _rows(con, "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
-                             "AND schema_name = 'main' "
-                             "AND coalesce(comment, '') = ''")
+    uncommented = _rows(
+        con,
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = 'main' "
+        "AND coalesce(comment, '') = ''",
+    )
     assert uncommented == []
-    per_table = _rows(con, "SELECT table_name, count(*), count(comment) FILTER (WHERE comment <> '') "
-                           "FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' "
-                           "AND NOT internal GROUP BY ALL")
+    per_table = _rows(
+        con,
+        "SELECT table_name, count(*), count(comment) FILTER (WHERE comment <> '') "
+        "FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' "
+        "AND NOT internal GROUP BY ALL",
+    )
     total = sum(n for _, n, _ in per_table)
     commented = sum(c for _, _, c in per_table)
     assert commented / total >= 0.85
@@ -174,34 +189,28 @@ def test_values_are_consistent(con: duckdb.DuckDBPyConnection) -> None:
     assert {s for (s,) in _rows(con, "SELECT DISTINCT status FROM orders")} == {"completed", "returned", "cancelled"}
     assert {c for (c,) in _rows(con, "SELECT DISTINCT channel FROM orders")} == {"in_store", "online", "phone"}
     checks = {
-        "online orders have no salesperson":
-            "SELECT count(*) FROM orders WHERE (channel = 'online') <> (salesperson_id IS NULL)",
-        "no sales before hire or at another store":
-            "SELECT count(*) FROM orders o JOIN salespeople s USING (salesperson_id) "
-            "WHERE o.order_date < s.hire_date OR o.store_id <> s.store_id",
-        "no sales before store opened":
-            "SELECT count(*) FROM orders o JOIN stores s USING (store_id) WHERE o.order_date < s.opened_on",
-        "products on sale":
-            "SELECT count(*) FROM order_items i JOIN orders o USING (order_id) JOIN products p USING (product_id) "
-            "WHERE o.order_date < p.launched_on OR o.order_date > p.discontinued_on",
-        "orders after signup":
-            "SELECT count(*) FROM orders o JOIN customers c USING (customer_id) WHERE o.order_date < c.signup_date",
-        "line totals":
-            "SELECT count(*) FROM order_items "
-            "WHERE line_total <> round(quantity * unit_price * (100 - discount_pct) * 0.01, 2)",  # exact DECIMAL: / would be a DOUBLE
-        "returns only for returned orders":
-            "SELECT count(*) FROM returns r JOIN orders o USING (order_id) "
-            "WHERE o.status <> 'returned' OR r.returned_on <= o.order_date",
-        "returned orders have returns":
-            "SELECT count(*) FROM orders o WHERE status = 'returned' "
-            "AND NOT EXISTS (SELECT 1 FROM returns r WHERE r.order_id = o.order_id)",
+        "online orders have no salesperson": "SELECT count(*) FROM orders WHERE (channel = 'online') <> (salesperson_id IS NULL)",
+        "no sales before hire or at another store": "SELECT count(*) FROM orders o JOIN salespeople s USING (salesperson_id) "
+        "WHERE o.order_date < s.hire_date OR o.store_id <> s.store_id",
+        "no sales before store opened": "SELECT count(*) FROM orders o JOIN stores s USING (store_id) WHERE o.order_date < s.opened_on",
+        "products on sale": "SELECT count(*) FROM order_items i JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+        "WHERE o.order_date < p.launched_on OR o.order_date > p.discontinued_on",
+        "orders after signup": "SELECT count(*) FROM orders o JOIN customers c USING (customer_id) WHERE o.order_date < c.signup_date",
+        "line totals": "SELECT count(*) FROM order_items "
+        "WHERE line_total <> round(quantity * unit_price * (100 - discount_pct) * 0.01, 2)",  # exact DECIMAL: / would be a DOUBLE
+        "returns only for returned orders": "SELECT count(*) FROM returns r JOIN orders o USING (order_id) "
+        "WHERE o.status <> 'returned' OR r.returned_on <= o.order_date",
+        "returned orders have returns": "SELECT count(*) FROM orders o WHERE status = 'returned' "
+        "AND NOT EXISTS (SELECT 1 FROM returns r WHERE r.order_id = o.order_id)",
     }
     for name, sql in checks.items():
         assert _rows(con, sql)[0][0] == 0, name
 
 
 def test_top_customer_by_spend_is_clear(con: duckdb.DuckDBPyConnection) -> None:
-    rows = _rows(con, """
+    rows = _rows(
+        con,
+        """
         SELECT c.customer_id, coalesce(c.company_name, c.first_name || ' ' || c.last_name) AS name,
                sum(i.line_total) AS spent
         FROM customers c
@@ -211,7 +220,8 @@ def test_top_customer_by_spend_is_clear(con: duckdb.DuckDBPyConnection) -> None:
         GROUP BY ALL
         ORDER BY spent DESC
         LIMIT 2
-    """)
+    """,
+    )
     (top_id, top_name, top_spent), (_, _, second_spent) = rows
     assert top_spent > second_spent * Decimal("1.2")
     assert top_name == "Silverline Dental Inc." and top_id == 93

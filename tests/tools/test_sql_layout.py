@@ -7,9 +7,11 @@ from hypothesis import strategies as st
 
 from tools.sql_layout import layout, same_tokens
 
-MODEL_SQL = ("SELECT c.customer_id, SUM(i.line_total) AS total FROM customers AS c JOIN orders AS o USING (customer_id) "
-             "LEFT OUTER JOIN order_items AS i USING (order_id) WHERE o.status = 'completed' GROUP BY ALL "
-             "ORDER BY total DESC LIMIT 5")
+MODEL_SQL = (
+    "SELECT c.customer_id, SUM(i.line_total) AS total FROM customers AS c JOIN orders AS o USING (customer_id) "
+    "LEFT OUTER JOIN order_items AS i USING (order_id) WHERE o.status = 'completed' GROUP BY ALL "
+    "ORDER BY total DESC LIMIT 5"
+)
 
 
 def test_clauses_start_lines_and_nothing_else_changes() -> None:
@@ -60,8 +62,30 @@ def test_same_tokens_sees_any_change_beyond_whitespace() -> None:
     assert not same_tokens("SELECT 'a b'", "SELECT 'a  b'", "duckdb")
 
 
-WORDS = st.sampled_from(["SELECT", "FROM", "WHERE", "JOIN", "LEFT", "(", ")", "a", "t.b", "'s FROM x'", "1", ",",
-                         "GROUP BY", "ORDER BY", "LIMIT", "UNION", "--c\n", "/* WHERE */", "$$ x $$", "\"q FROM\""])
+WORDS = st.sampled_from(
+    [
+        "SELECT",
+        "FROM",
+        "WHERE",
+        "JOIN",
+        "LEFT",
+        "(",
+        ")",
+        "a",
+        "t.b",
+        "'s FROM x'",
+        "1",
+        ",",
+        "GROUP BY",
+        "ORDER BY",
+        "LIMIT",
+        "UNION",
+        "--c\n",
+        "/* WHERE */",
+        "$$ x $$",
+        '"q FROM"',
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -79,8 +103,14 @@ def test_ask_shows_the_sql_on_lines_and_logs_the_text_that_runs(tmp_path, capsys
     from tests.helpers import events_of, run_cli, session_events
 
     script = tmp_path / "m.jsonl"
-    script.write_text(json.dumps({"tool_calls": [{"name": "run_sql", "arguments": {"sql": MODEL_SQL}}]}) + "\n"
-                      + json.dumps({"text": "Top five."}) + "\n" + json.dumps({"text": "Top five."}) + "\n")
+    script.write_text(
+        json.dumps({"tool_calls": [{"name": "run_sql", "arguments": {"sql": MODEL_SQL}}]})
+        + "\n"
+        + json.dumps({"text": "Top five."})
+        + "\n"
+        + json.dumps({"text": "Top five."})
+        + "\n"
+    )
     result = run_cli(["ask", "top customers", "--model", f"scripted:{script}", "--approve", "auto"], capsys)
     assert result.code == 0, result.err
     assert "\nFROM customers AS c\nJOIN orders AS o USING (customer_id)\n" in result.err

@@ -19,8 +19,11 @@ from tools.databases.workers import STOP_GRACE_S
 
 # four dozen calls over one 100 MB value (each a different expression, so none is computed once for
 # all): one chunk of work, ~8 s here, deaf to interrupts; the guard accepts it
-NESTED = ("WITH s AS (SELECT repeat('ab', 50000000) AS x) SELECT "
-          + " + ".join(f"length(upper(x || '{i}'))" for i in range(48)) + " AS n FROM s")
+NESTED = (
+    "WITH s AS (SELECT repeat('ab', 50000000) AS x) SELECT "
+    + " + ".join(f"length(upper(x || '{i}'))" for i in range(48))
+    + " AS n FROM s"
+)
 
 
 def test_a_statement_the_engine_cannot_interrupt_still_returns_at_the_limit(sample_db: Path, tmp_path: Path) -> None:
@@ -50,19 +53,41 @@ def test_an_interruptible_statement_still_stops_at_the_limit_itself(sample_db: P
 
 def test_ask_returns_at_the_limit_with_a_guard_accepted_statement(capsys, sample_db: Path, tmp_path: Path) -> None:
     script = tmp_path / "m.jsonl"
-    script.write_text(json.dumps({"tool_calls": [{"name": "run_sql", "arguments": {"sql": NESTED}}]}) + "\n"
-                      + json.dumps({"text": "It took too long."}) + "\n")
+    script.write_text(
+        json.dumps({"tool_calls": [{"name": "run_sql", "arguments": {"sql": NESTED}}]})
+        + "\n"
+        + json.dumps({"text": "It took too long."})
+        + "\n"
+    )
     started = time.perf_counter()
-    result = run_cli(["ask", "q", "--db", str(sample_db), "--model", f"scripted:{script}", "--approve", "auto",
-                      "--timeout", "1", "--format", "json"], capsys)
+    result = run_cli(
+        [
+            "ask",
+            "q",
+            "--db",
+            str(sample_db),
+            "--model",
+            f"scripted:{script}",
+            "--approve",
+            "auto",
+            "--timeout",
+            "1",
+            "--format",
+            "json",
+        ],
+        capsys,
+    )
     assert time.perf_counter() - started < 1 + STOP_GRACE_S + 3.0, result.err
     queries = result.json()["queries"]
     assert queries and queries[0]["error"]["kind"] == "timeout"
 
 
 # md5() of one big string has no interrupt point on PostgreSQL: a dozen of them outlast the cancel
-PG_MD5 = ("WITH s AS MATERIALIZED (SELECT repeat('ab', 100000000) AS x) SELECT length("
-          + " || ".join("md5(x)" for _ in range(24)) + ") AS n FROM s")
+PG_MD5 = (
+    "WITH s AS MATERIALIZED (SELECT repeat('ab', 100000000) AS x) SELECT length("
+    + " || ".join("md5(x)" for _ in range(24))
+    + ") AS n FROM s"
+)
 
 
 def test_postgres_returns_at_the_limit_when_the_server_cannot_stop(pg: PgEnv) -> None:  # noqa: F811
@@ -88,15 +113,37 @@ def test_the_analyst_command_exits_with_its_own_code_while_a_statement_runs_on(s
     import subprocess
 
     script = tmp_path / "m.jsonl"
-    script.write_text(json.dumps({"tool_calls": [{"name": "run_sql", "arguments": {"sql": NESTED}}]}) + "\n"
-                      + json.dumps({"text": "It took too long."}) + "\n")
+    script.write_text(
+        json.dumps({"tool_calls": [{"name": "run_sql", "arguments": {"sql": NESTED}}]})
+        + "\n"
+        + json.dumps({"text": "It took too long."})
+        + "\n"
+    )
     import sys
 
     beside = Path(sys.executable).with_name("analyst")  # the venv's script, activated or not
     command = str(beside) if beside.is_file() else shutil.which("analyst")
     assert command, "the analyst console script is installed with the package"
-    finished = subprocess.run([command, "ask", "q", "--db", str(sample_db), "--model", f"scripted:{script}",
-                               "--approve", "auto", "--timeout", "1", "--format", "json"],
-                              capture_output=True, text=True, timeout=120, env={**os.environ})
+    finished = subprocess.run(
+        [
+            command,
+            "ask",
+            "q",
+            "--db",
+            str(sample_db),
+            "--model",
+            f"scripted:{script}",
+            "--approve",
+            "auto",
+            "--timeout",
+            "1",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ},
+    )
     assert finished.returncode == 1, (finished.returncode, finished.stderr[-500:])
     assert "FATAL" not in finished.stderr and json.loads(finished.stdout)["queries"][0]["error"]["kind"] == "timeout"

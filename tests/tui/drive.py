@@ -25,7 +25,9 @@ class AppMaker:
         self.opened: list[Any] = []
         self.apps: list[Any] = []
 
-    def __call__(self, entries: list[dict[str, Any]], wrap: Callable[[Any], Any] | None = None, **flags: Any) -> tuple[Any, ScriptedModel]:
+    def __call__(
+        self, entries: list[dict[str, Any]], wrap: Callable[[Any], Any] | None = None, **flags: Any
+    ) -> tuple[Any, ScriptedModel]:
         config = load_config({"db": str(self.sample_db), **flags})
         database = open_database(config, str(self.sample_db))
         self.opened.append(database)
@@ -70,7 +72,9 @@ async def ask(pilot: Any, question: str) -> None:
 async def until_approval(pilot: Any) -> Any:
     from analyst.tui.approval import ApprovalScreen
 
-    return await wait_for(pilot, lambda: isinstance(pilot.app.screen, ApprovalScreen) and pilot.app.screen, "the approval screen")
+    return await wait_for(
+        pilot, lambda: isinstance(pilot.app.screen, ApprovalScreen) and pilot.app.screen, "the approval screen"
+    )
 
 
 async def until_idle(pilot: Any) -> None:
@@ -91,7 +95,9 @@ def text_screenshot(app: Any) -> str:
     from rich.console import Console
 
     width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), record=True, color_system=None, legacy_windows=False)
+    console = Console(
+        width=width, height=height, file=io.StringIO(), record=True, color_system=None, legacy_windows=False
+    )
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
     return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
 
@@ -110,7 +116,12 @@ def conversation_text(app: Any) -> str:
 
 
 def run_sql(sql: str, text: str = "", usage: tuple[int, int] = (100, 20), **extra: Any) -> dict[str, Any]:
-    return {"text": text, "tool_calls": [{"name": "run_sql", "arguments": {"sql": sql}}], "usage": {"input_tokens": usage[0], "output_tokens": usage[1]}, **extra}
+    return {
+        "text": text,
+        "tool_calls": [{"name": "run_sql", "arguments": {"sql": sql}}],
+        "usage": {"input_tokens": usage[0], "output_tokens": usage[1]},
+        **extra,
+    }
 
 
 def say(text: str, usage: tuple[int, int] = (50, 10), **extra: Any) -> dict[str, Any]:
@@ -120,4 +131,3 @@ def say(text: str, usage: tuple[int, int] = (50, 10), **extra: Any) -> dict[str,
 def answered(sql: str, answer: str, plan: str = "") -> list[dict[str, Any]]:
     """One question's script: propose `sql`, then a draft answer, then the summary."""
     return [run_sql(sql, plan), say(answer), say(answer)]
-

@@ -9,8 +9,19 @@ from textual.widgets import DataTable
 from analyst.tui.approval import ApprovalScreen
 from analyst.tui.editor import EditorScreen, SqlTextArea
 from tests.tui.drive import (
-    SIZE, answered, ask, conversation_text, log_events, notices, ready, rendered, run_sql, say,
-    until_approval, until_idle, wait_for,
+    SIZE,
+    answered,
+    ask,
+    conversation_text,
+    log_events,
+    notices,
+    ready,
+    rendered,
+    run_sql,
+    say,
+    until_approval,
+    until_idle,
+    wait_for,
 )
 
 STATUS_SQL = "SELECT status, count(*) AS n FROM orders GROUP BY status ORDER BY n DESC"
@@ -56,7 +67,9 @@ async def test_edit_runs_the_edited_sql(make_app) -> None:
         area = editor.query_one(SqlTextArea)
         assert area.has_focus
         area.load_text(edited)
-        await wait_for(pilot, lambda: editor.verdict is not None and editor.verdict[0] == edited, "the live check of the edit")
+        await wait_for(
+            pilot, lambda: editor.verdict is not None and editor.verdict[0] == edited, "the live check of the edit"
+        )
         assert editor.verdict[1].ok
         await pilot.press("ctrl+s")
         await until_idle(pilot)
@@ -79,7 +92,9 @@ async def test_an_edit_runs_as_typed_not_as_regenerated(make_app) -> None:
         await pilot.press("e")
         editor = await wait_for(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen, "the editor")
         editor.query_one(SqlTextArea).load_text(typed)
-        await wait_for(pilot, lambda: editor.verdict is not None and editor.verdict[0] == typed, "the live check of the edit")
+        await wait_for(
+            pilot, lambda: editor.verdict is not None and editor.verdict[0] == typed, "the live check of the edit"
+        )
         assert editor.verdict[1].ok and editor.verdict[1].sql == typed.rstrip(";")
         await pilot.press("ctrl+s")
         await until_idle(pilot)
@@ -99,7 +114,9 @@ async def test_editor_checks_live_and_refuses_a_rejected_edit(make_app) -> None:
         await pilot.press("e")
         editor = await wait_for(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen, "the editor")
         editor.query_one(SqlTextArea).load_text("DELETE FROM orders")
-        await wait_for(pilot, lambda: editor.verdict is not None and editor.verdict[0] == "DELETE FROM orders", "the live check")
+        await wait_for(
+            pilot, lambda: editor.verdict is not None and editor.verdict[0] == "DELETE FROM orders", "the live check"
+        )
         assert not editor.verdict[1].ok
         assert "would be rejected" in rendered(editor.query_one("#editor-verdict"))
         await pilot.press("ctrl+s")
@@ -128,7 +145,11 @@ async def test_reject_with_feedback_shows_the_next_proposal(make_app) -> None:
         assert feedback.has_focus
         feedback.value = "only orders from 2025"
         await pilot.press("enter")
-        screen = await wait_for(pilot, lambda: isinstance(app.screen, ApprovalScreen) and app.screen is not first and app.screen, "the next proposal")
+        screen = await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, ApprovalScreen) and app.screen is not first and app.screen,
+            "the next proposal",
+        )
         assert "2025-01-01" in screen.pending.sql
         conversation = conversation_text(app)
         assert "only orders from 2025" in conversation

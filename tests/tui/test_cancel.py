@@ -10,8 +10,17 @@ import pytest
 
 from analyst.tui.approval import ApprovalScreen
 from tests.tui.drive import (
-    SIZE, ask, conversation_text, log_events, notices, ready, run_sql, say, until_approval,
-    until_idle, wait_for,
+    SIZE,
+    ask,
+    conversation_text,
+    log_events,
+    notices,
+    ready,
+    run_sql,
+    say,
+    until_approval,
+    until_idle,
+    wait_for,
 )
 
 STATUS_SQL = "SELECT status, count(*) AS n FROM orders GROUP BY status ORDER BY n DESC"
@@ -62,7 +71,9 @@ async def test_escape_cancels_a_long_query_and_the_app_stays_usable(make_app) ->
 
 @pytest.mark.asyncio
 async def test_a_cancelled_model_call_is_abandoned_and_the_next_question_waits_for_it(make_app) -> None:
-    app, _ = make_app([say("late answer", delay_ms=5000), say("second answer")])  # long enough to still run on a loaded machine
+    app, _ = make_app(
+        [say("late answer", delay_ms=5000), say("second answer")]
+    )  # long enough to still run on a loaded machine
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await ask(pilot, "first")

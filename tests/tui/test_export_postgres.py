@@ -45,7 +45,9 @@ def test_postgres_export_writes_every_row_in_each_format(ro_db: Any, pg: PgEnv, 
     rows = list(csv.reader((tmp_path / "orders.csv").open()))
     assert rows[0] == ["order_id", "status", "ordered_at", "price", "line_total", "detail", "pair"]
     assert len(rows) == expected + 1
-    assert rows[1][1] in ("pending", "shipped", "delivered") and json.loads(rows[1][5])["product"].startswith("product ")
+    assert rows[1][1] in ("pending", "shipped", "delivered") and json.loads(rows[1][5])["product"].startswith(
+        "product "
+    )
 
     objects = json.loads((tmp_path / "orders.json").read_text())
     assert len(objects) == expected and objects[0]["order_id"] == 1
@@ -53,14 +55,24 @@ def test_postgres_export_writes_every_row_in_each_format(ro_db: Any, pg: PgEnv, 
 
     scratch = duckdb.connect()
     parquet = str(tmp_path / "orders.parquet")
-    types = dict(scratch.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM '{parquet}')").fetchall())
+    types = dict(
+        scratch.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM '{parquet}')").fetchall()
+    )
     assert types == {
-        "order_id": "INTEGER", "status": "VARCHAR", "ordered_at": "TIMESTAMP WITH TIME ZONE", "price": "DOUBLE",
-        "line_total": "DOUBLE", "detail": "VARCHAR", "pair": "VARCHAR",
+        "order_id": "INTEGER",
+        "status": "VARCHAR",
+        "ordered_at": "TIMESTAMP WITH TIME ZONE",
+        "price": "DOUBLE",
+        "line_total": "DOUBLE",
+        "detail": "VARCHAR",
+        "pair": "VARCHAR",
     }
     count, line_sum, first_status = scratch.execute(
-        f"SELECT count(*), sum(line_total), min(status) FROM '{parquet}'").fetchone()
-    assert count == expected and line_sum == pytest.approx(total) and first_status in ("delivered", "pending", "shipped")
+        f"SELECT count(*), sum(line_total), min(status) FROM '{parquet}'"
+    ).fetchone()
+    assert (
+        count == expected and line_sum == pytest.approx(total) and first_status in ("delivered", "pending", "shipped")
+    )
 
 
 def test_postgres_export_failure_and_cancel_leave_no_file(ro_db: Any, tmp_path: Path) -> None:
@@ -70,7 +82,12 @@ def test_postgres_export_failure_and_cancel_leave_no_file(ro_db: Any, tmp_path: 
     assert not bad.exists() and not bad.with_name("bad.csv.part").exists()
 
     big = tmp_path / "big.json"
-    job = ExportJob(ro_db, "SELECT a.g * 1000000 + b.g AS n FROM generate_series(1, 1000000) a(g), generate_series(1, 1000000) b(g)", big, "json")
+    job = ExportJob(
+        ro_db,
+        "SELECT a.g * 1000000 + b.g AS n FROM generate_series(1, 1000000) a(g), generate_series(1, 1000000) b(g)",
+        big,
+        "json",
+    )
     with pytest.raises(ExportError, match="cancelled"):
         job.run(lambda rows: job.cancel())
     assert not big.exists() and not big.with_name("big.json.part").exists()

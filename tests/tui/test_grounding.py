@@ -5,11 +5,25 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tui.drive import SIZE, ask, conversation_text, log_events, ready, run_sql, say, until_approval, until_idle, wait_for
+from tests.tui.drive import (
+    SIZE,
+    ask,
+    conversation_text,
+    log_events,
+    ready,
+    run_sql,
+    say,
+    until_approval,
+    until_idle,
+    wait_for,
+)
 
 
 def ask_user(question: str) -> dict:
-    return {"tool_calls": [{"name": "ask_user", "arguments": {"question": question}}], "usage": {"input_tokens": 50, "output_tokens": 10}}
+    return {
+        "tool_calls": [{"name": "ask_user", "arguments": {"question": question}}],
+        "usage": {"input_tokens": 50, "output_tokens": 10},
+    }
 
 
 @pytest.mark.asyncio
@@ -39,10 +53,14 @@ async def test_a_reply_without_a_query_says_no_query_ran(make_app) -> None:
 
 @pytest.mark.asyncio
 async def test_the_models_question_is_answered_in_the_box_and_the_turn_goes_on(make_app) -> None:
-    app, model = make_app([
-        ask_user("Which order status counts as sold?"),
-        run_sql("SELECT count(*) AS n FROM orders WHERE status = 'completed'"), say("done"), say("Done."),
-    ])
+    app, model = make_app(
+        [
+            ask_user("Which order status counts as sold?"),
+            run_sql("SELECT count(*) AS n FROM orders WHERE status = 'completed'"),
+            say("done"),
+            say("Done."),
+        ]
+    )
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await ask(pilot, "How many orders were sold?")

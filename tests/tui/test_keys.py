@@ -9,8 +9,18 @@ from analyst.tui.approval import ApprovalScreen
 from analyst.tui.export_screen import ExportScreen
 from analyst.tui.help import HelpScreen
 from tests.tui.drive import (
-    SIZE, answered, ask, conversation_text, log_events, notices, ready, run_sql, say, until_approval,
-    until_idle, wait_for,
+    SIZE,
+    answered,
+    ask,
+    conversation_text,
+    log_events,
+    notices,
+    ready,
+    run_sql,
+    say,
+    until_approval,
+    until_idle,
+    wait_for,
 )
 
 STATUS_SQL = "SELECT status, count(*) AS n FROM orders GROUP BY status ORDER BY n DESC"
@@ -192,7 +202,9 @@ async def test_ctrl_c_aborts_at_the_approval_and_otherwise_keeps_textuals_hint(m
 
 @pytest.mark.asyncio
 async def test_typing_during_a_step_starts_the_next_question(make_app) -> None:
-    app, _ = make_app(answered(STATUS_SQL, "Mostly completed.") + [say("later", delay_ms=5000)])  # still running below, even on a busy machine
+    app, _ = make_app(
+        answered(STATUS_SQL, "Mostly completed.") + [say("later", delay_ms=5000)]
+    )  # still running below, even on a busy machine
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await ask(pilot, "orders per status")
@@ -201,7 +213,9 @@ async def test_typing_during_a_step_starts_the_next_question(make_app) -> None:
         await until_idle(pilot)
         shown = app.results.shown
         await ask(pilot, "slow")
-        await wait_for(pilot, lambda: app.runner.busy and app.conversation.has_focus, "the model call")  # Esc cancels at once
+        await wait_for(
+            pilot, lambda: app.runner.busy and app.conversation.has_focus, "the model call"
+        )  # Esc cancels at once
         await type_text(pilot, "max x")
         assert app.question.has_focus and app.question.value == "max x"
         assert app.results.shown is shown and not isinstance(app.screen, ExportScreen)

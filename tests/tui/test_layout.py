@@ -23,7 +23,9 @@ async def test_the_approval_keys_stay_in_view_with_explain_and_feedback(make_app
         await ask(pilot, "Which stores are in which region?")
         screen = await until_approval(pilot)
         await pilot.press("p")
-        await wait_for(pilot, lambda: "EXPLAIN (the plan" in rendered(screen.query_one("#approval-explain")), "the plan")
+        await wait_for(
+            pilot, lambda: "EXPLAIN (the plan" in rendered(screen.query_one("#approval-explain")), "the plan"
+        )
         dialog, keys, body = (screen.query_one(f"#approval-{part}") for part in ("dialog", "keys", "body"))
         for step in ("explain", "feedback"):
             await pilot.pause(0.1)

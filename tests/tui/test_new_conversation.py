@@ -6,7 +6,18 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import run_cli
-from tests.tui.drive import SIZE, answered, ask, conversation_text, log_events, ready, rendered, say, until_approval, until_idle
+from tests.tui.drive import (
+    SIZE,
+    answered,
+    ask,
+    conversation_text,
+    log_events,
+    ready,
+    rendered,
+    say,
+    until_approval,
+    until_idle,
+)
 
 STATUS_SQL = "SELECT status, count(*) AS n FROM orders GROUP BY status ORDER BY n DESC"
 
@@ -34,13 +45,17 @@ async def test_new_conversation_forgets_the_earlier_turns(make_app, capsys) -> N
     boundary = kinds.index("conversation_started")
     assert kinds.index("run_finished") < boundary < len(kinds) - 1 - kinds[::-1].index("question_asked")
     shown = run_cli(["sessions", "show", str(path)], capsys).out
-    assert shown.index("[1] orders per status") < shown.index("── new conversation (2)") < shown.index("[2] hello there")
+    assert (
+        shown.index("[1] orders per status") < shown.index("── new conversation (2)") < shown.index("[2] hello there")
+    )
     from sessions.replay import replay_session
     from sessions.store import load_session
 
     recorded_calls = [e["messages"] for e in log_events(app, "model_called") if e["purpose"] == "think"]
     replayed_events: list = []
-    report = replay_session(load_session(path), app.shared.inner, app.settings, replayed_events.append)  # the app's database is still open here
+    report = replay_session(
+        load_session(path), app.shared.inner, app.settings, replayed_events.append
+    )  # the app's database is still open here
     assert report.identical and report.turns_replayed == 2, report.divergence
     assert [e.messages for e in replayed_events if e.type == "model_called" and e.purpose == "think"] == recorded_calls
     assert recorded_calls[-1] == 1  # the second conversation's first request: its question alone
@@ -55,4 +70,3 @@ async def test_help_lists_the_new_conversation_key(make_app) -> None:
 
     text = rendered(Static(keys_table()))
     assert "ctrl+n" in text and "new conversation" in text
-

@@ -165,7 +165,9 @@ def test_a_deep_page_keeps_one_page_in_memory(tmp_path) -> None:
     database = open_database(load_config(), str(path))
     try:
         read: list[int] = []
-        job = PageJob(database, "SELECT id, label FROM t ORDER BY id", 250_000, 1000, Limits(timeout_s=30, max_cell_bytes=4))
+        job = PageJob(
+            database, "SELECT id, label FROM t ORDER BY id", 250_000, 1000, Limits(timeout_s=30, max_cell_bytes=4)
+        )
         page = job.run(read.append)
         assert [r[0] for r in page.rows] == list(range(250_000, 251_000)) and page.truncated
         assert page.rows[0][1] == "row …"  # cells clipped as the loop clips them (max_cell_bytes 4)

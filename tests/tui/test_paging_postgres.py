@@ -33,7 +33,7 @@ def test_postgres_pages_are_the_servers_rows_and_release_their_connection(ro_db:
     for round_ in range(12):  # more pages than the pool has connections
         offset = (round_ * 7) % (total - 10)
         page = PageJob(ro_db, SQL, offset, 10, Limits(timeout_s=30)).run()
-        assert list(page.rows) == list(whole.rows[offset:offset + 10]) and page.truncated == (offset + 10 < total)
+        assert list(page.rows) == list(whole.rows[offset : offset + 10]) and page.truncated == (offset + 10 < total)
     last = PageJob(ro_db, SQL, total - 3, 10, Limits(timeout_s=30)).run()
     assert list(last.rows) == list(whole.rows[-3:]) and not last.truncated
     assert ro_db.execute("SELECT 1 AS one", Limits()).rows == ((1,),)

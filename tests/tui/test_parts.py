@@ -45,14 +45,19 @@ def test_bar_lengths_to_an_eighth() -> None:
 
 
 def test_chart_picks_a_label_and_a_number() -> None:
-    assert pick_columns(["region", "revenue"], ["VARCHAR", "DECIMAL(10,2)"], [("a", 1)]).__dict__ == {"label": 0, "value": 1}
+    assert pick_columns(["region", "revenue"], ["VARCHAR", "DECIMAL(10,2)"], [("a", 1)]).__dict__ == {
+        "label": 0,
+        "value": 1,
+    }
     assert pick_columns(["year", "n"], ["INTEGER", "BIGINT"], [(2024, 1)]).__dict__ == {"label": 0, "value": 1}
     assert pick_columns(["n"], ["BIGINT"], [(1,)]).__dict__ == {"label": None, "value": 0}
     assert pick_columns(["name"], ["VARCHAR"], [("x",)]) is None
 
 
 def test_chart_text_is_inert_and_scaled() -> None:
-    chart = bar_chart(["label", "n"], ["VARCHAR", "INTEGER"], [("[b]x[/b]\x1b[2J", 10), ("y", 5), ("z", None)], width=10)
+    chart = bar_chart(
+        ["label", "n"], ["VARCHAR", "INTEGER"], [("[b]x[/b]\x1b[2J", 10), ("y", 5), ("z", None)], width=10
+    )
     lines = chart.plain.splitlines()
     assert lines[0] == "n by label"
     assert lines[1] == "[b]x[/b] │██████████ 10"
@@ -89,11 +94,18 @@ def test_export_csv_json_parquet_hold_every_row(database, tmp_path: Path) -> Non
         assert progress[-1] == counts[fmt] == 1037
         assert not path.with_name(path.name + ".part").exists()
     rows = list(csv.reader((tmp_path / "orders.csv").open()))
-    assert rows[0] == ["order_id", "order_date", "status", "half"] and rows[1] == ["1", "2023-01-01", "completed", "1.5"]
+    assert rows[0] == ["order_id", "order_date", "status", "half"] and rows[1] == [
+        "1",
+        "2023-01-01",
+        "completed",
+        "1.5",
+    ]
     objects = json.loads((tmp_path / "orders.json").read_text())
     assert objects[0] == {"order_id": 1, "order_date": "2023-01-01", "status": "completed", "half": "1.5"}
     scratch = duckdb.connect()
-    back = scratch.execute(f"SELECT count(*), min(order_date)::VARCHAR, sum(half) FROM '{tmp_path / 'orders.parquet'}'").fetchone()
+    back = scratch.execute(
+        f"SELECT count(*), min(order_date)::VARCHAR, sum(half) FROM '{tmp_path / 'orders.parquet'}'"
+    ).fetchone()
     assert back == (1037, "2023-01-01", pytest.approx(1.5 * sum(range(1, 1038))))
 
 

@@ -27,5 +27,7 @@ async def test_the_status_bar_ticks_while_a_query_runs(make_app) -> None:
         await wait_for(pilot, ticking, "the elapsed time to tick", timeout=30)
         assert app.status.values["activity"] == "running query"  # the step is named as before; the time is beside it
         await until_idle(pilot)
-        await wait_for(pilot, lambda: app.status.values["elapsed"] == "", "the elapsed time to go once the query is done")
+        await wait_for(
+            pilot, lambda: app.status.values["elapsed"] == "", "the elapsed time to go once the query is done"
+        )
     assert app.status.values["activity"] == "ready"

@@ -38,12 +38,26 @@ async def test_more_rows_sample_and_export_are_logged(make_app, tmp_path, capsys
     more, export = log_events(app, "screen_query_ran")
     digest = hashlib.sha256(sql.encode()).hexdigest()
     assert log_events(app, "query_executed")[0]["hash"] == digest
-    assert (more["purpose"], more["sql"], more["hash"], more["ok"], more["row_count"]) == ("more", sql, digest, True, more_rows)
+    assert (more["purpose"], more["sql"], more["hash"], more["ok"], more["row_count"]) == (
+        "more",
+        sql,
+        digest,
+        True,
+        more_rows,
+    )
     assert more_rows == 5 and more["target"] == "rows 6-10" and more["truncated"] is True
     assert isinstance(more["elapsed_ms"], float)
     exported = len(target.read_text().splitlines()) - 1
-    assert (export["purpose"], export["hash"], export["row_count"], export["target"]) == ("export", digest, exported, str(target))
+    assert (export["purpose"], export["hash"], export["row_count"], export["target"]) == (
+        "export",
+        digest,
+        exported,
+        str(target),
+    )
     assert exported > more_rows and export["elapsed_ms"] >= 0
     shown = run_cli(["sessions", "show", str(path)], capsys)
-    assert "ran from the results: a page of rows (m/M): rows 6-10" in shown.out and f"result: {more_rows} rows" in shown.out
+    assert (
+        "ran from the results: a page of rows (m/M): rows 6-10" in shown.out
+        and f"result: {more_rows} rows" in shown.out
+    )
     assert f"export (x) to {target}" in shown.out and f"result: {exported} rows" in shown.out

@@ -24,7 +24,10 @@ UPDATE = os.environ.get("ANALYST_UPDATE_SNAPSHOTS") == "1"
 _VOLATILE = (
     (re.compile(r"terminal-\d+"), "terminal-0"),  # rich's id: a hash of the raw content
     (re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{6}"), "YYYYMMDDTHHMMSSZ-xxxxxx"),  # session id, same width
-    (re.compile(r"sample-[0-9a-f]+"), lambda m: "sample-" + "x" * (len(m.group()) - 7)),  # keyed by SQL + DuckDB version
+    (
+        re.compile(r"sample-[0-9a-f]+"),
+        lambda m: "sample-" + "x" * (len(m.group()) - 7),
+    ),  # keyed by SQL + DuckDB version
 )
 
 
@@ -90,7 +93,11 @@ async def test_approval_screen(make_app, tmp_path: Path) -> None:
 
 @pytest.mark.asyncio
 async def test_main_screen_after_an_answer(make_app, tmp_path: Path) -> None:
-    script = [run_sql(REGION_SQL, "Count stores per region."), say("North America has the most stores."), say("North America has the most stores (4).")]
+    script = [
+        run_sql(REGION_SQL, "Count stores per region."),
+        say("North America has the most stores."),
+        say("North America has the most stores (4)."),
+    ]
     app, _ = make_app(script, wrap=SteadyClockDatabase)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)

@@ -19,7 +19,9 @@ def build_from_sql(sql: str, final: Path, *, timezone: str | None = None) -> Pat
     final.parent.mkdir(parents=True, exist_ok=True)
     temp = final.with_name(f".{final.stem}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
     try:
-        con = duckdb.connect(str(temp), config={"autoload_known_extensions": False, "autoinstall_known_extensions": False})
+        con = duckdb.connect(
+            str(temp), config={"autoload_known_extensions": False, "autoinstall_known_extensions": False}
+        )
         try:
             if timezone:
                 con.execute(f"SET TimeZone = '{timezone}'")

@@ -29,7 +29,9 @@ SAMPLE_MAX_ROWS = 2_000_000
 
 
 def introspect(
-    cur: Any, exclude_tables: tuple[str, ...], scan_views: bool = True,
+    cur: Any,
+    exclude_tables: tuple[str, ...],
+    scan_views: bool = True,
     exclude_columns: tuple[str, ...] = (),
 ) -> Catalog:
     """Read tables, views, columns, comments, keys, row counts and sample values."""
@@ -99,14 +101,15 @@ def introspect(
             )
         )
     user_functions = frozenset(
-        str(row[0]).lower() for row in cur.execute(
-            "SELECT DISTINCT function_name FROM duckdb_functions() WHERE NOT internal"
-        ).fetchall()
+        str(row[0]).lower()
+        for row in cur.execute("SELECT DISTINCT function_name FROM duckdb_functions() WHERE NOT internal").fetchall()
     )
     unmatched = unmatched_exclusions(
         ((s, n, [c.name for c in by_table.get((s, n), [])]) for s, n, *_ in tables_raw), exclude_tables, exclude_columns
     )
-    catalog = Catalog(dialect="duckdb", tables=tuple(tables), user_functions=user_functions, unmatched_exclusions=unmatched)
+    catalog = Catalog(
+        dialect="duckdb", tables=tuple(tables), user_functions=user_functions, unmatched_exclusions=unmatched
+    )
     return without_columns(catalog, exclude_columns)
 
 
@@ -153,8 +156,10 @@ def _views_over_excluded(
         uses[view] = used
         in_scope = [hidden[q] for q in used if q in hidden]
         query = tree.expression if isinstance(tree, exp.Create) else tree
-        if in_scope and isinstance(query, exp.Expression) and hidden_column_problems(
-            query, Catalog("duckdb", tuple(in_scope)), "duckdb", in_scope
+        if (
+            in_scope
+            and isinstance(query, exp.Expression)
+            and hidden_column_problems(query, Catalog("duckdb", tuple(in_scope)), "duckdb", in_scope)
         ):
             reads_hidden.add(view)
     dropped = dependent_views(uses, excluded | reads_hidden)
@@ -193,6 +198,4 @@ def _with_samples(cur: Any, schema: str, table: str, columns: list[Column]) -> l
             f"GROUP BY v ORDER BY count(*) DESC, v LIMIT {SAMPLE_MAX_DISTINCT}"
         ).fetchall()
         samples[col.name] = tuple(str(v[0])[:60] for v in values)
-    return [
-        Column(c.name, c.type, c.comment, c.nullable, samples.get(c.name, ())) for c in columns
-    ]
+    return [Column(c.name, c.type, c.comment, c.nullable, samples.get(c.name, ())) for c in columns]

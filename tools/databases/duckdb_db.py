@@ -55,7 +55,9 @@ def _check_database_file(path: Path) -> None:
             f"database not found: {path}", "check the path, or omit --db to use the sample database"
         )
     if path.is_dir():
-        raise DatabaseOpenError(f"{path} is a folder with no CSV, Parquet or JSON files", "pass a .duckdb file or a folder of data files")
+        raise DatabaseOpenError(
+            f"{path} is a folder with no CSV, Parquet or JSON files", "pass a .duckdb file or a folder of data files"
+        )
     try:
         with path.open("rb") as handle:
             head = handle.read(16)
@@ -67,7 +69,9 @@ def _check_database_file(path: Path) -> None:
             "convert it to DuckDB (duckdb -c \"ATTACH 'x.db' AS s (TYPE sqlite); COPY FROM DATABASE s TO 'x.duckdb'\")",
         )
     if len(head) < 12 or head[8:12] != DUCKDB_MAGIC:
-        raise DatabaseOpenError(f"{path} is not a DuckDB database file", "pass a .duckdb file, a CSV/Parquet/JSON file or a folder of them")
+        raise DatabaseOpenError(
+            f"{path} is not a DuckDB database file", "pass a .duckdb file, a CSV/Parquet/JSON file or a folder of them"
+        )
 
 
 def open_duckdb(
@@ -87,13 +91,31 @@ def open_duckdb(
             raise DatabaseOpenError(f"data file not found: {target}", "check the path")
         files = data_files_in(target)
         if not files:
-            raise DatabaseOpenError(f"no CSV, Parquet or JSON files in {target}", "pass a folder that holds data files, or a .duckdb file")
+            raise DatabaseOpenError(
+                f"no CSV, Parquet or JSON files in {target}", "pass a folder that holds data files, or a .duckdb file"
+            )
         db_file, notices = build_view_catalog(files, cache_dir / "views", skip_unreadable=target.is_dir())
-        database = DuckDBDatabase(db_file, cache_dir, settings, data_files=tuple(files), label=str(target.resolve()), exclude_tables=exclude_tables, exclude_columns=exclude_columns)
+        database = DuckDBDatabase(
+            db_file,
+            cache_dir,
+            settings,
+            data_files=tuple(files),
+            label=str(target.resolve()),
+            exclude_tables=exclude_tables,
+            exclude_columns=exclude_columns,
+        )
         database.notices = tuple(notices + ignored_in(target))
         return database
     _check_database_file(target)
-    return DuckDBDatabase(target, cache_dir, settings, data_files=(), label=str(target.resolve()), exclude_tables=exclude_tables, exclude_columns=exclude_columns)
+    return DuckDBDatabase(
+        target,
+        cache_dir,
+        settings,
+        data_files=(),
+        label=str(target.resolve()),
+        exclude_tables=exclude_tables,
+        exclude_columns=exclude_columns,
+    )
 
 
 class DuckDBDatabase:
@@ -151,9 +173,14 @@ class DuckDBDatabase:
                     f"{self.uri} is locked by another process that has it open for writing",
                     "close the other program, or open a copy of the file",
                 ) from None
-            raise DatabaseOpenError(f"cannot open {self.uri}: {_first_line(text)}", "check that it is a valid DuckDB file") from None
+            raise DatabaseOpenError(
+                f"cannot open {self.uri}: {_first_line(text)}", "check that it is a valid DuckDB file"
+            ) from None
         except duckdb.Error as exc:
-            raise DatabaseOpenError(f"cannot open {self.uri}: {_first_line(str(exc))}", "check that it is a valid DuckDB file of a supported version") from None
+            raise DatabaseOpenError(
+                f"cannot open {self.uri}: {_first_line(str(exc))}",
+                "check that it is a valid DuckDB file of a supported version",
+            ) from None
         try:
             con.execute(f"SET TimeZone = '{self._settings.timezone}'")
             con.execute("SET allowed_paths = ?", [[str(p) for p in self.data_files]])
@@ -176,7 +203,9 @@ class DuckDBDatabase:
 
     def _load_catalog(self) -> Catalog:
         small = sum(p.stat().st_size for p in self.data_files if p.exists()) <= VIEW_SCAN_MAX_BYTES
-        catalog = introspect(self._con.cursor(), self.exclude_tables, scan_views=small, exclude_columns=self.exclude_columns)
+        catalog = introspect(
+            self._con.cursor(), self.exclude_tables, scan_views=small, exclude_columns=self.exclude_columns
+        )
         if self._context != Context():
             catalog = with_context(catalog, self._context)
         return without_columns(catalog, self.exclude_columns)  # also the context's descriptions
@@ -253,11 +282,16 @@ class DuckDBDatabase:
             return QueryError("interrupted", "query interrupted", (time.perf_counter() - started) * 1000)
         elapsed = (time.perf_counter() - started) * 1000
         if not finished:
-            return QueryError("timeout", f"query stopped at the {limits.timeout_s:g} s time limit (the engine could not "
-                              "stop it at once; it finishes in the background)", elapsed)
+            return QueryError(
+                "timeout",
+                f"query stopped at the {limits.timeout_s:g} s time limit (the engine could not "
+                "stop it at once; it finishes in the background)",
+                elapsed,
+            )
         error = outcome.get("error")
         if isinstance(error, (duckdb.InterruptException, KeyboardInterrupt)) or (
-                isinstance(error, RuntimeError) and "interrupt" in str(error).lower()):
+            isinstance(error, RuntimeError) and "interrupt" in str(error).lower()
+        ):
             if timed_out.is_set():
                 return QueryError("timeout", f"query stopped at the {limits.timeout_s:g} s time limit", elapsed)
             return QueryError("interrupted", "query interrupted", elapsed)

@@ -20,8 +20,15 @@ CHUNK_ROWS = 2_000
 class DuckDBRowStream:
     """One streamed query; `DuckDBDatabase.stream` makes it and registers its cursor for interrupt."""
 
-    def __init__(self, cursor: Any, sql: str, timeout_s: float, clean: Callable[[str], str],
-                 on_close: Callable[[], None], chunk_rows: int = CHUNK_ROWS) -> None:
+    def __init__(
+        self,
+        cursor: Any,
+        sql: str,
+        timeout_s: float,
+        clean: Callable[[str], str],
+        on_close: Callable[[], None],
+        chunk_rows: int = CHUNK_ROWS,
+    ) -> None:
         import duckdb
 
         self._cursor = cursor

@@ -47,7 +47,9 @@ def ignored_in(target: Path) -> list[str]:
     if not names:
         return []
     shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
-    return [f"not read in {target}: {shown} (only .csv, .tsv, .parquet, .json, .jsonl and .ndjson files; subfolders are not read)"]
+    return [
+        f"not read in {target}: {shown} (only .csv, .tsv, .parquet, .json, .jsonl and .ndjson files; subfolders are not read)"
+    ]
 
 
 def view_name(path: Path, taken: set[str]) -> str:
@@ -108,8 +110,10 @@ def build_view_catalog(files: list[Path], views_dir: Path, *, skip_unreadable: b
                     raise DatabaseOpenError(problem, "check that the file is valid CSV, Parquet or JSON")
                 notices.append(f"left out {problem}")
             if len(notices) == len(files):
-                raise DatabaseOpenError(f"no readable data file in {files[0].parent}: {notices[0].removeprefix('left out ')}",
-                                        "check that the files are valid CSV, Parquet or JSON")
+                raise DatabaseOpenError(
+                    f"no readable data file in {files[0].parent}: {notices[0].removeprefix('left out ')}",
+                    "check that the files are valid CSV, Parquet or JSON",
+                )
             con.execute("CHECKPOINT")
         finally:
             con.close()

@@ -107,7 +107,9 @@ def introspect(conn: Any, exclude_tables: tuple[str, ...], exclude_columns: tupl
     columns = _columns(conn.execute(_COLUMNS_SQL).fetchall())
     pks, fks = _keys(conn.execute(_KEYS_SQL).fetchall())
     hidden_triples = [
-        (schema, table, col.name) for (schema, table), cols in columns.items() for col in cols
+        (schema, table, col.name)
+        for (schema, table), cols in columns.items()
+        for col in cols
         if exclude_columns and column_excluded(schema, table, col.name, exclude_columns)
     ]
     if exclude_tables or exclude_columns:
@@ -116,10 +118,13 @@ def introspect(conn: Any, exclude_tables: tuple[str, ...], exclude_columns: tupl
     cast_types = frozenset(str(row[0]).lower() for row in conn.execute(_CAST_TYPES_SQL).fetchall())
     if hidden_triples:  # not even the statistics of an excluded column are read
         schemas, names, cols = (list(part) for part in zip(*hidden_triples))
-        stats = _stats(conn.execute(
-            _STATS_SQL + " AND (s.schemaname::text, s.tablename::text, s.attname::text) NOT IN "
-            "(SELECT * FROM unnest(%s::text[], %s::text[], %s::text[]))", [schemas, names, cols],
-        ).fetchall())
+        stats = _stats(
+            conn.execute(
+                _STATS_SQL + " AND (s.schemaname::text, s.tablename::text, s.attname::text) NOT IN "
+                "(SELECT * FROM unnest(%s::text[], %s::text[], %s::text[]))",
+                [schemas, names, cols],
+            ).fetchall()
+        )
     else:
         stats = _stats(conn.execute(_STATS_SQL).fetchall())
     conn.execute(f"SET LOCAL statement_timeout = {SCAN_TIMEOUT_MS}")  # counts and sample scans
@@ -150,8 +155,12 @@ def introspect(conn: Any, exclude_tables: tuple[str, ...], exclude_columns: tupl
         ((s, n, [c.name for c in columns.get((s, n), [])]) for s, n, *_ in tables_raw), exclude_tables, exclude_columns
     )
     catalog = Catalog(
-        dialect="postgres", tables=tuple(tables), default_schema="public",
-        user_functions=user_functions, cast_types=cast_types, unmatched_exclusions=unmatched,
+        dialect="postgres",
+        tables=tuple(tables),
+        default_schema="public",
+        user_functions=user_functions,
+        cast_types=cast_types,
+        unmatched_exclusions=unmatched,
     )
     return without_columns(catalog, exclude_columns)
 
@@ -200,9 +209,12 @@ def _views_over_excluded(conn: Any, exclude_tables: tuple[str, ...], exclude_col
         view, table = f"{vschema}.{vname}".lower(), f"{tschema}.{tname}".lower()
         shown[view] = f"{vschema}.{vname}"
         uses.setdefault(view, set()).add(table)
-        if exclude_tables and not without_tables(
-            Catalog("postgres", (Table(tschema, tname, ()),), default_schema="public"), exclude_tables
-        ).tables:
+        if (
+            exclude_tables
+            and not without_tables(
+                Catalog("postgres", (Table(tschema, tname, ()),), default_schema="public"), exclude_tables
+            ).tables
+        ):
             excluded.add(table)
         if exclude_columns and (
             (column is not None and column_excluded(tschema, tname, column, exclude_columns))
@@ -229,9 +241,7 @@ def _columns(rows: list[tuple[Any, ...]]) -> dict[tuple[str, str], list[Column]]
         samples: tuple[str, ...] = ()
         if is_enum and labels and len(labels) <= SAMPLE_MAX_DISTINCT:
             samples = tuple(str(v)[:SAMPLE_MAX_CHARS] for v in labels)
-        by_table.setdefault((schema, table), []).append(
-            Column(name, dtype, comment or None, bool(nullable), samples)
-        )
+        by_table.setdefault((schema, table), []).append(Column(name, dtype, comment or None, bool(nullable), samples))
     return by_table
 
 

@@ -31,8 +31,7 @@ _BEGIN = (
     "SELECT 1; SHOW transaction_read_only"
 )
 _SESSION_LOCKS = (
-    "SELECT count(*) FROM pg_catalog.pg_locks "
-    "WHERE locktype = 'advisory' AND pid = pg_catalog.pg_backend_pid()"
+    "SELECT count(*) FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND pid = pg_catalog.pg_backend_pid()"
 )
 
 
@@ -176,7 +175,9 @@ class ConnectionPool:
                 conn.close()
                 if lost and attempt == 0:
                     continue
-                return QueryError("error", lost_message(exc, self.secrets) if lost else describe_error(exc, self.secrets))
+                return QueryError(
+                    "error", lost_message(exc, self.secrets) if lost else describe_error(exc, self.secrets)
+                )
             if not row or row[0] != "on":
                 conn.close()
                 return QueryError("rejected", "the PostgreSQL transaction is not read-only; refusing to run the query")
@@ -203,7 +204,9 @@ class ConnectionPool:
             return
         with self._lock:
             if (
-                not self._closed and not conn.closed and len(self._idle) < MAX_IDLE_CONNECTIONS
+                not self._closed
+                and not conn.closed
+                and len(self._idle) < MAX_IDLE_CONNECTIONS
                 and conn.pgconn.transaction_status == TransactionStatus.IDLE
             ):
                 self._idle.append(conn)
@@ -295,5 +298,8 @@ def _open_error(text: str, uri: str, params: dict[str, str] | None = None) -> Da
         (("shutting down",), "wait for the server to come back, then try again"),
         (("ssl",), "check sslmode in the URL and the server's TLS settings"),
     )
-    fix = next((f for needles, f in fixes if all(n in low for n in needles)), "check that the server is running and the host and port in the URL are right")
+    fix = next(
+        (f for needles, f in fixes if all(n in low for n in needles)),
+        "check that the server is running and the host and port in the URL are right",
+    )
     return DatabaseOpenError(f"cannot connect to PostgreSQL at {uri}: {reason}", fix)

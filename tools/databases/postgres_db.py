@@ -50,8 +50,13 @@ from tools.databases.postgres_role import SessionSettings, read_only_role_fix
 from tools.databases.workers import STOP_GRACE_S, WORKERS
 
 __all__ = [
-    "PASSWORD_IN_URL_WARNING", "PostgresDatabase", "SessionSettings", "dsn_has_password",
-    "open_postgres", "read_only_role_fix", "redact_dsn",
+    "PASSWORD_IN_URL_WARNING",
+    "PostgresDatabase",
+    "SessionSettings",
+    "dsn_has_password",
+    "open_postgres",
+    "read_only_role_fix",
+    "redact_dsn",
 ]
 
 FETCH_CHUNK = 512
@@ -76,8 +81,12 @@ def open_postgres(
         raise DatabaseOpenError("PostgreSQL support is not installed", "pip install 'analyst[postgres]'") from None
     params = connection_params(dsn)
     defaults = {
-        "connect_timeout": str(connect_timeout), "application_name": application_name,
-        "keepalives": "1", "keepalives_idle": "30", "keepalives_interval": "10", "keepalives_count": "3",
+        "connect_timeout": str(connect_timeout),
+        "application_name": application_name,
+        "keepalives": "1",
+        "keepalives_idle": "30",
+        "keepalives_interval": "10",
+        "keepalives_count": "3",
     }
     return PostgresDatabase(params, defaults, exclude_tables, settings, context_file, exclude_columns)
 
@@ -116,7 +125,9 @@ class PostgresDatabase:
         self._catalog: Catalog | None = None
         info = self._pool.open()
         # Show where we really are (PGHOST/PGUSER/service files fill in what the URL left out).
-        self.uri = display_dsn({**dsn_params, "host": info.host, "port": str(info.port), "user": info.user, "dbname": info.dbname})
+        self.uri = display_dsn(
+            {**dsn_params, "host": info.host, "port": str(info.port), "user": info.user, "dbname": info.dbname}
+        )
         self._pool.uri = self.uri
 
     def __repr__(self) -> str:
@@ -138,7 +149,9 @@ class PostgresDatabase:
 
         begun = self._pool.begin(int(self._settings.statement_timeout_s * 1000))
         if isinstance(begun, QueryError):
-            raise DatabaseOpenError(f"cannot read the catalog of {self.uri}: {begun.message}", "check that the server is reachable")
+            raise DatabaseOpenError(
+                f"cannot read the catalog of {self.uri}: {begun.message}", "check that the server is reachable"
+            )
         try:
             catalog = introspect(begun, self.exclude_tables, self.exclude_columns)
         except psycopg.Error as exc:
@@ -181,7 +194,11 @@ class PostgresDatabase:
         except psycopg.Error as exc:
             if begun.closed:
                 return [f"PostgreSQL could not check the query: {lost_message(exc, self._secrets)}"]
-            return [scrub_hidden(f"PostgreSQL rejects this query: {describe_error(exc, self._secrets)}", self._hidden_names(), sql)]
+            return [
+                scrub_hidden(
+                    f"PostgreSQL rejects this query: {describe_error(exc, self._secrets)}", self._hidden_names(), sql
+                )
+            ]
         finally:
             self._pool.end(begun)
         return []
@@ -195,7 +212,12 @@ class PostgresDatabase:
         limits = Limits(timeout_s=CROSS_CHECK_TIMEOUT_MS / 1000, max_rows=10_000, max_cell_bytes=1_000_000)
         plans = []
         for text in (typed, checked):
-            plan = self._bounded(lambda text=text: self._supervised(f"EXPLAIN (VERBOSE, COSTS false) {text}", limits, server_cursor=False), limits)
+            plan = self._bounded(
+                lambda text=text: self._supervised(
+                    f"EXPLAIN (VERBOSE, COSTS false) {text}", limits, server_cursor=False
+                ),
+                limits,
+            )
             if isinstance(plan, QueryError) or plan.truncated:
                 return False
             plans.append(plan.rows)
@@ -211,7 +233,9 @@ class PostgresDatabase:
         `EXPLAIN` cannot go through DECLARE, so it is sent over the extended protocol (one
         statement only) with ANALYZE spelled out as false; callers pass the query, not `EXPLAIN`.
         """
-        return self._bounded(lambda: self._supervised(f"EXPLAIN (ANALYZE false, FORMAT TEXT) {sql}", limits, server_cursor=False), limits)
+        return self._bounded(
+            lambda: self._supervised(f"EXPLAIN (ANALYZE false, FORMAT TEXT) {sql}", limits, server_cursor=False), limits
+        )
 
     def _bounded(self, statement: Callable[[], QueryResult | QueryError], limits: Limits) -> QueryResult | QueryError:
         """Run `statement` on a worker (tools/databases/workers.py): a server that has not stopped
@@ -237,8 +261,12 @@ class PostgresDatabase:
             done.wait(STOP_GRACE_S)
             return QueryError("interrupted", "query interrupted", _ms_since(started))
         if not finished:
-            return QueryError("timeout", f"query stopped at the {limits.timeout_s:g} s time limit (the server could not "
-                              "stop it at once; it finishes in the background)", _ms_since(started))
+            return QueryError(
+                "timeout",
+                f"query stopped at the {limits.timeout_s:g} s time limit (the server could not "
+                "stop it at once; it finishes in the background)",
+                _ms_since(started),
+            )
         if "error" in outcome:
             raise outcome["error"]
         return outcome["value"]
@@ -262,7 +290,11 @@ class PostgresDatabase:
         except psycopg.Error as exc:
             failure = self._failure(exc, conn, watch, limits, started)
             hidden = self._hidden_names()
-            return QueryError(failure.kind, scrub_hidden(failure.message, hidden, sql), failure.elapsed_ms) if hidden else failure
+            return (
+                QueryError(failure.kind, scrub_hidden(failure.message, hidden, sql), failure.elapsed_ms)
+                if hidden
+                else failure
+            )
         finally:
             watchdog.cancel()
             watch.finish()
@@ -309,8 +341,14 @@ class PostgresDatabase:
             self._pool.end(conn)
 
         return PostgresRowStream(
-            conn, watch, sql, timeout_s, cursor_name=f"analyst_export_{next(self._names)}",
-            type_name=lambda oid: self._type_name(conn, oid), failure=failure, release=release,
+            conn,
+            watch,
+            sql,
+            timeout_s,
+            cursor_name=f"analyst_export_{next(self._names)}",
+            type_name=lambda oid: self._type_name(conn, oid),
+            failure=failure,
+            release=release,
         )
 
     def _type_name(self, conn: Any, oid: int) -> str:

@@ -18,8 +18,11 @@ from tools.databases.base import DatabaseOpenError
 
 # Predefined roles that reach outside the database or into other sessions.
 DANGEROUS_ROLES = (
-    "pg_read_server_files", "pg_write_server_files", "pg_execute_server_program",
-    "pg_write_all_data", "pg_signal_backend",
+    "pg_read_server_files",
+    "pg_write_server_files",
+    "pg_execute_server_program",
+    "pg_write_all_data",
+    "pg_signal_backend",
 )
 
 
@@ -34,7 +37,9 @@ class SessionSettings:
     timezone: str = "UTC"
 
 
-def read_only_role_fix(dbname: str, revoke_from_public: tuple[str, ...] = (), lead: str = "connect as a read-only role") -> str:
+def read_only_role_fix(
+    dbname: str, revoke_from_public: tuple[str, ...] = (), lead: str = "connect as a read-only role"
+) -> str:
     """One line of SQL an administrator can run to make the role analyst should use."""
     db = _ident(dbname)
     revokes = "".join(f" REVOKE CREATE ON {obj} FROM PUBLIC;" for obj in revoke_from_public)
@@ -63,12 +68,16 @@ def apply_settings(conn: Any, settings: SessionSettings) -> None:
     statements.append(sql.SQL("SET TimeZone = {}").format(sql.Literal(settings.timezone)))
     conn.execute(sql.SQL("; ").join(statements))
     expected = {
-        "default_transaction_read_only": "on", "standard_conforming_strings": "on",
-        "TimeZone": settings.timezone, **{k: str(v) for k, v in ms.items()},
+        "default_transaction_read_only": "on",
+        "standard_conforming_strings": "on",
+        "TimeZone": settings.timezone,
+        **{k: str(v) for k, v in ms.items()},
     }
-    got = dict(conn.execute(
-        "SELECT name, setting FROM pg_catalog.pg_settings WHERE name = ANY(%s)", [[*expected, "search_path"]]
-    ).fetchall())
+    got = dict(
+        conn.execute(
+            "SELECT name, setting FROM pg_catalog.pg_settings WHERE name = ANY(%s)", [[*expected, "search_path"]]
+        ).fetchall()
+    )
     first_schema = got.get("search_path", "").split(",")[0].strip().strip('"')
     wrong = [k for k, v in expected.items() if got.get(k) != v]
     if first_schema != settings.search_path:
@@ -89,13 +98,16 @@ def check_role(conn: Any) -> None:
     or the current role is a member of. A superuser is a member of every role, so for one the
     message names the superuser itself, never the other roles it could act as.
     """
-    user, current, dbname = conn.execute("SELECT session_user::text, current_user::text, current_database()::text").fetchone()
+    user, current, dbname = conn.execute(
+        "SELECT session_user::text, current_user::text, current_database()::text"
+    ).fetchone()
     who = f'PostgreSQL {"login " if current != user else ""}role "{user}"'
     # options=-c role=X (or a role default) only changes the current role; RESET ROLE undoes it
     behind = f' (acting as role "{current}", which RESET ROLE undoes)' if current != user else ""
     lead = (
         "log in as a read-only role itself, not through options=-c role=... (the login role's powers remain)"
-        if current != user else "connect as a read-only role"
+        if current != user
+        else "connect as a read-only role"
     )
     roles = conn.execute(_ROLES_SQL).fetchall()
 
@@ -117,7 +129,10 @@ def check_role(conn: Any) -> None:
     held = [p for p, names in powers.items() if names]
     if held:
         names = [n for p in held for n in powers[p]]
-        raise DatabaseOpenError(f"{who} has {' and '.join(held)}{via(names)}{behind}, more than reading needs", read_only_role_fix(dbname, lead=lead))
+        raise DatabaseOpenError(
+            f"{who} has {' and '.join(held)}{via(names)}{behind}, more than reading needs",
+            read_only_role_fix(dbname, lead=lead),
+        )
     members = sorted(name for name, *_ in roles if name in DANGEROUS_ROLES)
     if members:
         raise DatabaseOpenError(
@@ -128,7 +143,10 @@ def check_role(conn: Any) -> None:
     if writes:
         shown = ", ".join(w + via([r]) for w, r, _ in writes[:3]) + (" and more" if len(writes) > 3 else "")
         public = tuple(dict.fromkeys(obj for *_, obj in writes if obj))
-        raise DatabaseOpenError(f"{who} can write ({shown}){behind}; analyst needs a role that can only read", read_only_role_fix(dbname, public, lead))
+        raise DatabaseOpenError(
+            f"{who} can write ({shown}){behind}; analyst needs a role that can only read",
+            read_only_role_fix(dbname, public, lead),
+        )
 
 
 # Every role the session can act as: members of the login or current role's closure.

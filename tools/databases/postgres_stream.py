@@ -24,9 +24,19 @@ class PostgresRowStream:
     or an interrupt cancelled the query); `release` rolls back and returns the connection.
     """
 
-    def __init__(self, conn: Any, watch: Any, sql: str, timeout_s: float, *, cursor_name: str,
-                 type_name: Callable[[int], str], failure: Callable[[Exception], StreamError],
-                 release: Callable[[], None], chunk_rows: int = CHUNK_ROWS) -> None:
+    def __init__(
+        self,
+        conn: Any,
+        watch: Any,
+        sql: str,
+        timeout_s: float,
+        *,
+        cursor_name: str,
+        type_name: Callable[[int], str],
+        failure: Callable[[Exception], StreamError],
+        release: Callable[[], None],
+        chunk_rows: int = CHUNK_ROWS,
+    ) -> None:
         import psycopg
 
         self._watch = watch

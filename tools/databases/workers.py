@@ -20,9 +20,9 @@ STOP_GRACE_S = 2.0  # after the interrupt, how long a statement gets to stop bef
 
 class Workers:
     """Threads kept between statements (a warm thread is ~0.5 ms a query cheaper than a new one
-    on DuckDB). A statement past its limit keeps its thread; the next statement gets another, so
-    one stuck statement never delays the rest. Daemon threads: the process exits without them, but
-not through the interpreter's shutdown (see `analyst.cli.entry`)."""
+        on DuckDB). A statement past its limit keeps its thread; the next statement gets another, so
+        one stuck statement never delays the rest. Daemon threads: the process exits without them, but
+    not through the interpreter's shutdown (see `analyst.cli.entry`)."""
 
     def __init__(self) -> None:
         self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from agents.decisions import Approve, Decision
 from agents.loop import AnalystLoop, Clarification, Outcome, Pending

@@ -37,8 +37,9 @@ are a guess: the turn fails (`no_result`) and keeps the words only as not from t
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from enum import Enum
-from typing import Any, Callable
+from typing import Any
 
 from agents import clarify, prompts
 from agents.decisions import Approve, Decision, Edit, Reject
@@ -188,7 +189,7 @@ class AnalystLoop:
         """The person's answer to the model's clarifying question; the same turn goes on."""
         if not text.strip():
             raise ValueError("an empty reply answers nothing; reply with text, or stop_unclarified()")
-        turn = self._require_clarification()
+        self._require_clarification()
         self.emit(ClarificationAnswered(text.strip(), answered_by))
         self._tool_result(clarify.reply_message(text))
         return self._run(Phase.THINK)
@@ -196,7 +197,7 @@ class AnalystLoop:
     def stop_unclarified(self) -> Outcome:
         """Nobody can answer (`--approve auto|never`, batch, eval, a cancelled question): the turn
         ends `needs_clarification` with the model's question, and nothing is guessed."""
-        turn = self._require_clarification()
+        self._require_clarification()
         self._tool_result(clarify.UNANSWERED)
         return self._finish(RunEnded("needs_clarification"))
 

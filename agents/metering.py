@@ -9,7 +9,7 @@ by concurrent sessions) is asked as well.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from agents.budget import Budget, BudgetExhausted, usd
 from agents.events import Event, ModelCalled, ModelFailed, ModelResponded

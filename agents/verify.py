@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 _NUMBER = re.compile(r"(?<![\w.])[-+]?\$?\d[\d,]*(?:\.\d+)?%?(?![\w])")
 

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from analyst.batch_input import BatchItem, read_batch
+from analyst.batch_progress import tally_key
 from analyst.config import Config
 from analyst.errors import EXIT_INTERRUPTED, EXIT_NOT_ANSWERED, EXIT_OK, EXIT_PROVIDER, UserError
-from analyst.batch_progress import tally_key
 
 CSV_FIELDS = (
     "id",

@@ -6,7 +6,6 @@ long batch shows it is alive and which question failed, without a bar's control 
 from __future__ import annotations
 
 import math
-import time
 from typing import Any, TextIO
 
 from agents.budget import usd
@@ -35,7 +34,7 @@ def eta_seconds(remaining: int, latencies: list[float], concurrency: int) -> flo
 def _clock(seconds: float | None) -> str:
     if seconds is None:
         return "–"
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 

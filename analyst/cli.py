@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from analyst.errors import EXIT_INTERRUPTED, EXIT_USAGE, UserError
 

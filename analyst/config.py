@@ -11,9 +11,10 @@ import math
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from analyst.errors import UserError
 
@@ -110,7 +111,7 @@ def base_url(value: Any, example: str) -> str:
     except ValueError:  # an unclosed [ of an IPv6 address, for one
         raise ValueError(f"is not a URL (its host part is malformed); {fix}") from None
     try:
-        parts.port  # a port that is no number, or past 65535, raises here
+        _ = parts.port  # a port that is no number, or past 65535, raises here
     except ValueError:
         raise ValueError(f"is not a URL (its port must be a number from 0 to 65535); {fix}") from None
     if parts.scheme.lower() not in ("http", "https"):

@@ -9,7 +9,6 @@ replay checks that they come out identical to the recording.
 from __future__ import annotations
 
 import dataclasses
-
 import sys
 from importlib.resources import as_file, files
 from typing import TextIO

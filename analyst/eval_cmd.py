@@ -53,7 +53,7 @@ class _Databases:
         for database in self._open.values():
             try:
                 database.close()
-            except Exception:  # noqa: BLE001 - a query a second Ctrl+C left running; the process ends anyway
+            except Exception:
                 pass
 
 
@@ -145,14 +145,14 @@ def run_eval(
 ) -> int:
     """Score every suite question; the run is recorded only once everything it needs has opened
     (suite, model, price, databases, --out), so a run that cannot start leaves no record."""
+    from dataclasses import replace
+
     from agents import prompts
     from agents.drive import auto_approve, drive
     from analyst.batch import FATAL_HTTP
     from analyst.eval_report import EvalProgress, print_report
     from analyst.outputs import open_output, write_failed
     from analyst.wiring import Session, build_model, code_version, run_settings
-    from dataclasses import replace
-
     from sessions.evaluate import EVAL_MAX_ROWS, not_run, score
     from sessions.runs import RunLog, new_run_id, summarize
 

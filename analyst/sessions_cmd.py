@@ -384,7 +384,7 @@ class QueryProgress:
         self._asked = 0
         self._running: Any = None  # a threading.Event while a query runs
 
-    def __enter__(self) -> "QueryProgress":
+    def __enter__(self) -> QueryProgress:
         return self
 
     def __exit__(self, *exc: object) -> None:

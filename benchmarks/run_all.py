@@ -91,10 +91,7 @@ def run(name: str) -> dict[str, Any]:
 def _num(value: Any, unit: str = "") -> str:
     if value is None:
         return ""
-    if isinstance(value, float):
-        text = f"{value:.4g}"
-    else:
-        text = str(value)
+    text = f"{value:.4g}" if isinstance(value, float) else str(value)
     return f"{text} {unit}".strip()
 
 

@@ -111,7 +111,7 @@ async def drive(mode: str, path: Path, cache: Path) -> dict[str, Any]:
                 offset = panel.shown.offset + PAGE
                 t0 = time.perf_counter()
                 panel.show_more()
-                await until(lambda: panel.shown.offset == offset)
+                await until(lambda offset=offset: panel.shown.offset == offset)
                 pages.append(time.perf_counter() - t0)
             out["next_page_seconds_median"] = statistics.median(pages)
             t0 = time.perf_counter()

@@ -141,7 +141,7 @@ def _canon_column(raw: tuple[Any, ...], types: set[type], mixed_dates: bool) -> 
             )
         if not any(map(operator.ne, values, values)):  # only NaN differs from itself
             return CanonColumn(values, kinds, has_float, has_null)
-        return CanonColumn(tuple(_NAN if v != v else v for v in values), kinds, has_float, has_null, True)  # noqa: PLR0124
+        return CanonColumn(tuple(_NAN if v != v else v for v in values), kinds, has_float, has_null, True)
     values = tuple(canon_value(v, mixed_dates) for v in raw)
     return CanonColumn(values, kinds, has_float, has_null, _NAN in values)
 

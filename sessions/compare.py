@@ -165,7 +165,7 @@ def _col_match(g: CanonColumn, p: CanonColumn, stop: int, full: bool, bag: bool,
             return False
     gn = sorted(v for v in gv if type(v) in NUMBERS)
     pn = sorted(v for v in pv if type(v) in NUMBERS)
-    if len(gn) != len(pn) or (g.has_null or p.has_null) and gv.count(None) != pv.count(None):
+    if len(gn) != len(pn) or ((g.has_null or p.has_null) and gv.count(None) != pv.count(None)):
         return False
     return _all_close(gn, pn, tol)
 
@@ -237,7 +237,7 @@ def _same_rows_by_key(
             for i, (g, _) in enumerate(pairs)
             if i not in tol_idx
             and not g.has_null
-            and (vars(g).get("distinct") or g.kinds == {"number"} and not g.has_float)
+            and (vars(g).get("distinct") or (g.kinds == {"number"} and not g.has_float))
         ),
         None,
     )

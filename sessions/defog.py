@@ -72,7 +72,7 @@ def build_databases(cache_dir: Path, today: dt.date | None = None) -> dict[str, 
     """Every defog database, built today (UTC) into the cache, with its sidecar; name -> path."""
     import duckdb
 
-    today = today or dt.datetime.now(dt.timezone.utc).date()
+    today = today or dt.datetime.now(dt.UTC).date()
     manifest = _manifest()
     joins = json.loads((data_dir() / "metadata" / "joins.json").read_text(encoding="utf-8"))
     folder = cache_dir / "defog"

@@ -8,7 +8,7 @@ any alternative is correct. Outcomes say *why* a question failed, so error slice
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from agents.loop import Outcome
@@ -112,19 +112,19 @@ def score(
     item: SuiteItem, outcome: Outcome, database: Database, limits: Limits, *, latency_ms: float, session_id: str | None
 ) -> QuestionResult:
     """Classify and, where there is a result, compare it with each gold alternative."""
-    base = dict(
-        id=item.id,
-        category=item.category,
-        db=item.db_label,
-        predicted_sql=outcome.sql or outcome.proposed_sql,
-        input_tokens=outcome.usage.input_tokens,
-        output_tokens=outcome.usage.output_tokens,
-        cost_usd=outcome.cost_usd,
-        latency_ms=round(latency_ms, 1),
-        session_id=session_id,
-        question=item.question,
-        gold_sql=tuple(item.gold),
-    )
+    base = {
+        "id": item.id,
+        "category": item.category,
+        "db": item.db_label,
+        "predicted_sql": outcome.sql or outcome.proposed_sql,
+        "input_tokens": outcome.usage.input_tokens,
+        "output_tokens": outcome.usage.output_tokens,
+        "cost_usd": outcome.cost_usd,
+        "latency_ms": round(latency_ms, 1),
+        "session_id": session_id,
+        "question": item.question,
+        "gold_sql": tuple(item.gold),
+    }
     failure = _failure_outcome(outcome)
     if item.kind == "refusal":  # declined in words, having run nothing (tried SQL may have failed)
         if outcome.status == "needs_clarification" and outcome.result is None:  # asking is not inventing
@@ -136,7 +136,7 @@ def score(
                 **base,
             )
         no_result = (outcome.error or {}).get("kind") == "no_result"
-        in_words = failure is not None and (failure[0] == "no_sql" and outcome.status == "answered" or no_result)
+        in_words = failure is not None and ((failure[0] == "no_sql" and outcome.status == "answered") or no_result)
         if in_words and declines(outcome.answer):
             return QuestionResult(correct=True, outcome="correct", reason="declined", **base)
         if in_words:  # "There are 42." with no query: an invented answer, not a refusal

@@ -6,8 +6,9 @@ bad) are exported. Policy-approved turns are not labels, they are the model grad
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from sessions.store import SessionRecord, Turn
 

@@ -21,10 +21,10 @@ _DURATION = re.compile(r"(\d+)\s*([mhdw])")
 def parse_since(text: str, now: dt.datetime | None = None) -> dt.datetime:
     """`7d`, `3h`, `30m`, `2w` before now, or a date/time (`2026-12-01`, `2026-12-01T09:30`) in
     local time unless it names its zone. Raises ValueError with the accepted forms."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     value = text.strip().lower()
     duration = _DURATION.fullmatch(value)
-    earliest = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    earliest = dt.datetime.min.replace(tzinfo=dt.UTC)
     if duration:
         try:
             return now - dt.timedelta(**{_UNITS[duration.group(2)]: int(duration.group(1))})
@@ -35,7 +35,7 @@ def parse_since(text: str, now: dt.datetime | None = None) -> dt.datetime:
     except ValueError:
         raise ValueError(f"{text!r} is neither a date (2026-12-01) nor a duration (30m, 3h, 7d, 2w)") from None
     try:
-        return (moment if moment.tzinfo else moment.astimezone()).astimezone(dt.timezone.utc)
+        return (moment if moment.tzinfo else moment.astimezone()).astimezone(dt.UTC)
     except (OverflowError, ValueError):  # 0001-01-01 in a zone east of UTC
         return earliest
 

@@ -148,7 +148,7 @@ def _guess(
                 pj
                 for pj, pt in enumerate(ptypes)
                 if _pairs(gt, pt)
-                and all(_same(g[gi], p[pj]) or _tolerant(gt, pt) and _near(g[gi], p[pj], tol) for g, p in pairs)
+                and all(_same(g[gi], p[pj]) or (_tolerant(gt, pt) and _near(g[gi], p[pj], tol)) for g, p in pairs)
             ]
     taken: dict[int, int] = {}
     for gi in sorted(choices, key=lambda c: (c != key, len(choices[c]))):
@@ -234,7 +234,7 @@ def _near(a: Any, b: Any, tol: float) -> bool:
     """Within the tolerance, as the full rules judge a tolerant pair (NaN and NULL only equal)."""
     a, b = canon_value(a, False), canon_value(b, False)
     try:
-        return a == b or type(a) in (int, float) and type(b) in (int, float) and math.isclose(a, b, rel_tol=tol)
+        return a == b or (type(a) in (int, float) and type(b) in (int, float) and math.isclose(a, b, rel_tol=tol))
     except OverflowError:  # an integer past float range: the full rules decide
         return False
 

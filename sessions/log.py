@@ -11,9 +11,10 @@ import json
 import os
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from agents.events import Event
 
@@ -36,7 +37,7 @@ class LogWriteError(Exception):
 
 def new_session_id(now: dt.datetime | None = None) -> str:
     """Sortable and unique: UTC time to the second plus six random hex digits."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     return f"{now.strftime('%Y%m%dT%H%M%SZ')}-{secrets.token_hex(3)}"
 
 
@@ -56,7 +57,7 @@ def redact(text: str, known_secrets: Iterable[str] = ()) -> str:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class SessionLog:

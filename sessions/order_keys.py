@@ -5,7 +5,8 @@ Kept apart from the comparison itself: it reads SQL (sqlglot), while compare.py 
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from tools.databases.base import ResultColumn
 
@@ -22,7 +23,7 @@ def order_keys(gold_sql: str, dialect: str, gold_columns: Sequence[ResultColumn 
 
     try:
         tree = sqlglot.parse_one(gold_sql, read=dialect)
-    except Exception:  # noqa: BLE001 - whatever sqlglot raises, there are no keys to read
+    except Exception:
         return (), False
     while isinstance(tree, (exp.Subquery, exp.Paren)) and not tree.args.get("order") and not tree.args.get("limit"):
         tree = tree.this

@@ -8,8 +8,9 @@ a note, not a divergence, because it explains a difference rather than being one
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from agents.decisions import Abort, Approve, Edit, Reject
 from agents.events import Event

@@ -13,9 +13,10 @@ import math
 import os
 import secrets
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from sessions.evaluate import NOT_RUN, OUTCOMES, QuestionResult
 from sessions.refs import is_file, looks_like_path, path_problem, unusable
@@ -28,7 +29,7 @@ def _id_part(name: str) -> str:
 
 
 def new_run_id(name: str | None = None) -> str:
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     return f"{stamp}-{_id_part(name or 'run')}-{secrets.token_hex(2)}"
 
 

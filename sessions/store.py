@@ -218,12 +218,12 @@ def _start_key(record: SessionRecord) -> tuple[Any, ...]:
 
     at = record.started.get("at")
     try:
-        started = dt.datetime.fromisoformat(str(at).replace("Z", "+00:00")).astimezone(dt.timezone.utc)
+        started = dt.datetime.fromisoformat(str(at).replace("Z", "+00:00")).astimezone(dt.UTC)
     except ValueError:
         started = None
     if started is None:
         try:
-            started = dt.datetime.strptime(record.id[:16], "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.timezone.utc)
+            started = dt.datetime.strptime(record.id[:16], "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
         except ValueError:
-            started = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+            started = dt.datetime.min.replace(tzinfo=dt.UTC)
     return (started, record.path.name)

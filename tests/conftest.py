@@ -9,6 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from keyring.backend import KeyringBackend
+
+from tests.pg_env import pg  # noqa: F401  (the PostgreSQL fixture, shared by every test module)
 
 PROVIDER_VARS = (
     "OPENAI_API_KEY",
@@ -21,9 +24,6 @@ PROVIDER_VARS = (
     "VISUAL",
     "EDITOR",
 )
-
-
-from keyring.backend import KeyringBackend
 
 
 class MemoryKeyring(KeyringBackend):

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -105,7 +106,7 @@ def _redacted(dsn: str) -> str:
         from tools.databases.postgres_db import redact_dsn
 
         return redact_dsn(dsn)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return "(admin DSN)"
 
 

@@ -6,8 +6,8 @@ retrieval and prompts never depend on which engine produced it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,54 @@ __all__ = ["assemble", "render_ddl", "render_table"]
 
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _RESERVED = frozenset(
-    "all and as asc between by case check column constraint create default desc distinct else "
-    "end false foreign from group having in is join like limit not null offset on or order "
-    "primary references select table then to true union unique user when where window with".split()
+    [
+        "all",
+        "and",
+        "as",
+        "asc",
+        "between",
+        "by",
+        "case",
+        "check",
+        "column",
+        "constraint",
+        "create",
+        "default",
+        "desc",
+        "distinct",
+        "else",
+        "end",
+        "false",
+        "foreign",
+        "from",
+        "group",
+        "having",
+        "in",
+        "is",
+        "join",
+        "like",
+        "limit",
+        "not",
+        "null",
+        "offset",
+        "on",
+        "or",
+        "order",
+        "primary",
+        "references",
+        "select",
+        "table",
+        "then",
+        "to",
+        "true",
+        "union",
+        "unique",
+        "user",
+        "when",
+        "where",
+        "window",
+        "with",
+    ]
 )
 
 

@@ -164,7 +164,7 @@ def _row_name_is_a_column(column: exp.Column, in_scope: list[Table], dialect: st
         ):
             continue  # a CTE: judged by its outputs below
         alias = table.args.get("alias")
-        if isinstance(alias, exp.TableAlias) and alias.columns or table.args.get("pivots"):
+        if (isinstance(alias, exp.TableAlias) and alias.columns) or table.args.get("pivots"):
             continue  # `orders AS o(a, b)` renames its columns, a PIVOT reshapes them: not the catalog's
         holders = [t for t in in_scope if fold(t.name) == fold(table.name)]
         if holders and all(any(_catalog_column_key(c.name, dialect) == wanted for c in t.columns) for t in holders):

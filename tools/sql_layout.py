@@ -45,7 +45,7 @@ def _tokens(sql: str, dialect: str) -> list[object] | None:
         from sqlglot.dialects.dialect import Dialect
 
         return list(Dialect.get_or_raise(dialect).tokenize(sql))
-    except Exception:  # noqa: BLE001 - text sqlglot cannot tokenize is shown as it is
+    except Exception:
         return None
 
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from agents.models.base import (
     Message,
@@ -338,7 +339,7 @@ class AnthropicModel:
                 raise ProviderError(
                     f"{self.name} sent a malformed stream event{shown(text_parts)}; is the base URL the Anthropic API?"
                 ) from None
-            except Exception as exc:  # noqa: BLE001 - anything else from the SDK or transport
+            except Exception as exc:
                 raise ProviderError(
                     f"{self.name} stream broke{shown(text_parts)}: {redact(one_line(str(exc)) or type(exc).__name__, self._api_key)}"
                 ) from None

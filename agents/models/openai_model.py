@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import threading
 import time
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from agents.models.base import (
     Message,
@@ -226,7 +227,7 @@ class OpenAIModel:
                 raise ProviderError(
                     f"{self.name} sent a malformed stream event{shown(text_parts)}; is the base URL an OpenAI-compatible API?"
                 ) from None
-            except Exception as exc:  # noqa: BLE001 - anything else from the transport
+            except Exception as exc:
                 if from_transport(exc):  # openai 3.0 let the transport's own error through unwrapped
                     raise ProviderError(
                         f"{self.name} stream dropped{shown(text_parts)}: the connection closed before the reply finished"

@@ -14,7 +14,8 @@ and never fires the one-letter result keys; `Esc` or `Tab` leaves the box to use
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from textual import events, on, work
 from textual.app import App, ComposeResult
@@ -174,7 +175,7 @@ class AnalystApp(App[int]):
             )
         except UserError as exc:
             self.post_message(SessionFailed(exc.message))
-        except Exception as exc:  # noqa: BLE001 - shown as a notice
+        except Exception as exc:
             self.post_message(SessionFailed(f"{type(exc).__name__}: {exc}"))
         else:
             if self.closing:

@@ -3,8 +3,9 @@ preview on demand; the person approves, edits, rejects with feedback or aborts."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from rich.console import Group
 from rich.text import Text
@@ -193,7 +194,7 @@ class ApprovalScreen(ModalScreen[Decision]):
     def _run_explain(self, sql: str) -> None:
         try:
             text = explain_text(self.explain(sql))
-        except Exception as exc:  # noqa: BLE001 - shown in place, never a crash
+        except Exception as exc:
             text = Text(f"EXPLAIN failed: {inert(str(exc))}", style="yellow")
         self.post_message(ExplainReady(text))
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import csv
 import json
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from tools.fingerprint import normalize_value
 

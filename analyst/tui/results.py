@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -105,7 +106,7 @@ class ResultsPanel(Vertical):
             return
         try:
             self.log_event(event)
-        except Exception as exc:  # noqa: BLE001 - the query ran; say that its record is missing
+        except Exception as exc:
             self.app.call_from_thread(
                 self.notify, f"The query ran but could not be logged: {exc}", severity="error", markup=False
             )
@@ -234,7 +235,7 @@ class ResultsPanel(Vertical):
         except PageError as exc:
             self._log(page_event(job, None, str(exc), (time.monotonic() - started) * 1000))
             self.post_message(PageFinished(job, None, str(exc)))
-        except Exception as exc:  # noqa: BLE001 - shown as a notice
+        except Exception as exc:
             self._log(page_event(job, None, f"{type(exc).__name__}: {exc}", (time.monotonic() - started) * 1000))
             self.post_message(PageFinished(job, None, f"{type(exc).__name__}: {exc}"))
         else:
@@ -377,7 +378,7 @@ class ResultsPanel(Vertical):
         except ExportError as exc:
             error: str | None = str(exc)
             rows = 0
-        except Exception as exc:  # noqa: BLE001 - shown as a notice
+        except Exception as exc:
             error, rows = f"{type(exc).__name__}: {exc}", 0
         else:
             error = None

@@ -16,7 +16,8 @@ on exit).
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from analyst.tui.messages import (
     LoopEventPosted,
@@ -114,7 +115,7 @@ class LoopRunner:
             self.paused = isinstance(result, Pending)
             self.clarifying = isinstance(result, Clarification)
             self._post(StepFinished(result, generation))
-        except Exception as exc:  # noqa: BLE001 - the screen shows it as a notice and goes on
+        except Exception as exc:
             self._post(StepCrashed(f"{type(exc).__name__}: {exc}", generation))
         finally:
             self._tag = None
@@ -135,7 +136,7 @@ class LoopRunner:
                 self.clarifying = False
                 self._tag = None
                 self.session.loop.stop_unclarified()
-        except Exception:  # noqa: BLE001 - quitting; the log simply ends at the approval
+        except Exception:
             pass
         finally:
             self._lock.release()

@@ -6,7 +6,8 @@ queries (samples, show more, EXPLAIN) run beside them.
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from tools.databases.base import Limits, QueryError, QueryResult
 

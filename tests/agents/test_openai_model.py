@@ -10,7 +10,8 @@ import json
 import socket
 import time
 import traceback
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 

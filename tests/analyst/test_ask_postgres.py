@@ -6,10 +6,10 @@ from pathlib import Path
 
 from tests.fakes import FakeOpenAI
 from tests.helpers import events_of, run_cli, run_sql_reply, session_events, text_reply
-from tests.pg_env import PgEnv, pg  # noqa: F401  (pg is a fixture)
+from tests.pg_env import PgEnv
 
 
-def test_ask_postgres_answers_read_only(pg: PgEnv, capsys, monkeypatch) -> None:  # noqa: F811
+def test_ask_postgres_answers_read_only(pg: PgEnv, capsys, monkeypatch) -> None:
     with FakeOpenAI() as fake:
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test-pg-000000000")
         monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
@@ -41,7 +41,7 @@ def test_ask_postgres_answers_read_only(pg: PgEnv, capsys, monkeypatch) -> None:
     assert "PostgreSQL" in first_prompt[0]["content"] and "customers" in first_prompt[1]["content"]
 
 
-def test_superuser_url_is_refused_with_exit_4(pg: PgEnv, capsys) -> None:  # noqa: F811
+def test_superuser_url_is_refused_with_exit_4(pg: PgEnv, capsys) -> None:
     result = run_cli(
         [
             "ask",
@@ -56,7 +56,7 @@ def test_superuser_url_is_refused_with_exit_4(pg: PgEnv, capsys) -> None:  # noq
     assert result.code == 4 and "superuser" in result.err and len(result.err.strip().splitlines()) == 1
 
 
-def test_edits_run_as_typed_unless_the_server_reads_them_otherwise(pg: PgEnv, capsys, monkeypatch) -> None:  # noqa: F811
+def test_edits_run_as_typed_unless_the_server_reads_them_otherwise(pg: PgEnv, capsys, monkeypatch) -> None:
     """A cast typed as `::text` runs as typed (the server plans it like the checker's CAST).
     `price ^ 2` is regenerated as POWER(price, 2), which the server plans differently: that
     rewrite is shown and asked about again, and only the approved rewrite runs."""

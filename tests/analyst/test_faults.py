@@ -12,7 +12,6 @@ import sys
 import time
 from pathlib import Path
 
-
 from tests.helpers import events_of, run_cli, session_events
 
 RUNAWAY = {"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT count(*) AS n FROM range(1000000000000)"}}]}

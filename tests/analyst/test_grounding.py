@@ -3,8 +3,6 @@ against the fake servers on 127.0.0.1, over the real sample database."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.fakes import FakeAnthropic, FakeOpenAI

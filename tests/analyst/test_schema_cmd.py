@@ -94,7 +94,6 @@ def test_context_file_reaches_the_prompt(capsys, monkeypatch, tmp_path: Path, sa
 def test_schema_for_shows_the_glossary_and_instructions_the_prompt_carries(
     capsys, monkeypatch, tmp_path: Path, sample_db: Path
 ) -> None:
-    import json
     import shutil
 
     from tests.fakes import FakeOpenAI

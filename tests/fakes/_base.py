@@ -15,8 +15,9 @@ import json
 import math
 import re
 import threading
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Self
+from typing import Any, Self
 
 from ._http import LOOPBACK, FakeHandler, LoopbackServer
 

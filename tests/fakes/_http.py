@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 import socket
 import threading
+from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Mapping, Protocol
+from typing import Any, Protocol
 
 LOOPBACK = "127.0.0.1"
 
@@ -71,7 +72,7 @@ class FakeHandler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         return  # keep pytest output clean
 
     def do_GET(self) -> None:

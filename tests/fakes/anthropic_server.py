@@ -20,7 +20,8 @@ Wire format mirrors api.anthropic.com:
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from ._base import GARBAGE_BODY, FakeServerBase, Usage, split_fragments, split_words, tool_arguments_json
 

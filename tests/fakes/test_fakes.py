@@ -12,7 +12,8 @@ import json
 import socket
 import threading
 import time
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import anthropic
 import httpx2
@@ -99,7 +100,7 @@ def test_stop_returns_promptly_with_hung_request_and_idle_connection() -> None:
     def call() -> None:
         try:
             client.chat.completions.create(model="m", messages=MSGS)
-        except BaseException as exc:  # noqa: BLE001 - collected for the assert below
+        except BaseException as exc:
             errors.append(exc)
 
     caller = threading.Thread(target=call)

@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from tests.pg_env import PgEnv, pg  # noqa: F401  (pg is a fixture)
+from tests.pg_env import PgEnv
 from tools.catalog import dependent_views
 from tools.databases.base import Limits, QueryResult
 from tools.guard import Problem, Verdict, check_sql
@@ -91,7 +91,7 @@ def test_duckdb_views_over_excluded_data_are_left_out(duck: Any) -> None:
 
 
 @pytest.fixture(scope="module")
-def pg_objects(pg: PgEnv) -> Iterator[Any]:  # noqa: F811
+def pg_objects(pg: PgEnv) -> Iterator[Any]:
     from tools.databases.postgres_db import open_postgres
 
     ro = pg.roles["ro"]
@@ -149,7 +149,7 @@ def test_postgres_views_over_excluded_data_are_left_out(pg_objects: Any) -> None
     assert _guard("SELECT name FROM customer_names", pg_objects).ok
 
 
-def test_postgres_extension_functions_are_not_counted_as_the_databases(pg: PgEnv, pg_objects: Any) -> None:  # noqa: F811
+def test_postgres_extension_functions_are_not_counted_as_the_databases(pg: PgEnv, pg_objects: Any) -> None:
     from tools.databases.postgres_db import open_postgres
 
     with pg.admin() as conn:

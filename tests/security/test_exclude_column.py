@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from tests.helpers import run_cli
-from tests.pg_env import PgEnv, pg  # noqa: F401  (pg is a fixture)
+from tests.pg_env import PgEnv
 from tools.catalog import (
     Catalog,
     Column,
@@ -329,7 +329,7 @@ def test_duckdb_wildcard_pattern_hides_the_column_everywhere(people_db: Path, tm
 
 
 @pytest.fixture(scope="module")
-def pg_db(pg: PgEnv) -> Iterator[Any]:  # noqa: F811
+def pg_db(pg: PgEnv) -> Iterator[Any]:
     from tools.databases.postgres_db import open_postgres
 
     database = open_postgres(pg.dsn("ro"), application_name=pg.app, exclude_columns=("customers.segment",))

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from tests.helpers import run_cli, run_sql_reply, text_reply
-from tests.pg_env import PgEnv, pg  # noqa: F401  (pg is a fixture)
+from tests.pg_env import PgEnv
 from tests.security.test_exclude_column import HIDDEN_CATALOG, PG_HIDDEN_CATALOG
 from tools.duckdb_parse import duckdb_cross_check
 from tools.guard import check_sql
@@ -79,14 +79,14 @@ def test_duckdb_sample_row_alias_is_refused_by_check(capsys, monkeypatch, sample
     assert checked.code == 1 and json.loads(checked.out)["ok"] is False
 
 
-def _url(pg: PgEnv) -> str:  # noqa: F811
+def _url(pg: PgEnv) -> str:
     from psycopg.conninfo import conninfo_to_dict
 
     params = conninfo_to_dict(pg.admin_dsn)
     return f"postgresql://{pg.roles['ro']}@{params.get('host', '127.0.0.1')}:{params.get('port', '5432')}/{pg.dbname}"
 
 
-def test_postgres_row_alias_does_not_return_the_hidden_column(pg: PgEnv, capsys, tmp_path: Path) -> None:  # noqa: F811
+def test_postgres_row_alias_does_not_return_the_hidden_column(pg: PgEnv, capsys, tmp_path: Path) -> None:
     # pg_env: customers(customer_id, name, segment, country), orders(..., status, ...); hide segment
     sql = "SELECT (SELECT count(*) FROM orders) AS n, row_to_json(status) AS r FROM customers AS status LIMIT 3"
     result = _ask(capsys, _url(pg), sql, tmp_path, "--exclude-column", "customers.segment")
@@ -124,7 +124,7 @@ def test_duckdb_sample_renamed_column_does_not_return_hidden_emails(capsys, samp
     assert "@example." not in result.out and result.json()["rows"] == []
 
 
-def test_postgres_renamed_column_does_not_return_the_hidden_column(pg: PgEnv, capsys, tmp_path: Path) -> None:  # noqa: F811
+def test_postgres_renamed_column_does_not_return_the_hidden_column(pg: PgEnv, capsys, tmp_path: Path) -> None:
     sql = "SELECT row_to_json(status) AS r FROM customers AS status, orders AS o(a, b, c, d) LIMIT 3"
     result = _ask(capsys, _url(pg), sql, tmp_path, "--exclude-column", "customers.segment")
     assert '"segment"' not in result.out and result.json()["rows"] == []

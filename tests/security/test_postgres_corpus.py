@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.pg_env import PgEnv, pg  # noqa: F401  (pg is a fixture)
+from tests.pg_env import PgEnv
 from tests.security.harness import Outcome, Report, classify, files_under, normalized_rows
 from tests.security.loader import load
 from tools.databases.base import Limits, QueryResult
@@ -54,7 +54,7 @@ SESSION_SQL = (
 
 
 @pytest.fixture(scope="module")
-def env(pg: PgEnv, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:  # noqa: F811
+def env(pg: PgEnv, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The fixture database plus a table the role may read but the configuration excludes, and a
     column the configuration hides."""
     with pg.admin() as conn:
@@ -68,7 +68,7 @@ def env(pg: PgEnv, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]: 
 
 
 @pytest.fixture(scope="module")
-def db(pg: PgEnv, env: dict[str, Any]) -> Iterator[Any]:  # noqa: F811
+def db(pg: PgEnv, env: dict[str, Any]) -> Iterator[Any]:
     from tools.databases.postgres_db import open_postgres
 
     database = open_postgres(
@@ -149,7 +149,7 @@ def test_attack_is_refused(entry: Any, db: Any, env: dict[str, Any]) -> None:
         assert HIDDEN not in messages.lower(), messages
 
 
-def _state(pg: PgEnv, db: Any, env: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
+def _state(pg: PgEnv, db: Any, env: dict[str, Any]) -> dict[str, Any]:
     state: dict[str, Any] = {"tmp_dir": files_under(env["tmp"])}
     with pg.admin() as conn:
         for table in TABLES:
@@ -169,7 +169,7 @@ def _state(pg: PgEnv, db: Any, env: dict[str, Any]) -> dict[str, Any]:  # noqa: 
 
 
 @pytest.fixture(scope="module")
-def baseline(pg: PgEnv, db: Any, env: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
+def baseline(pg: PgEnv, db: Any, env: dict[str, Any]) -> dict[str, Any]:
     return _state(pg, db, env)
 
 
@@ -179,7 +179,7 @@ def test_attack_run_without_the_guard_changes_nothing(
     pg: PgEnv,
     db: Any,
     env: dict[str, Any],
-    report: Report,  # noqa: F811
+    report: Report,
     baseline: dict[str, Any],
 ) -> None:
     """Defense in depth: the read-only role, the READ ONLY transaction, the server-side cursor and
@@ -187,7 +187,7 @@ def test_attack_run_without_the_guard_changes_nothing(
     sql = entry.sql.replace("/nonexistent-tmp", str(env["tmp"]))
     try:
         result: Any = db.execute(sql, Limits(timeout_s=1, max_rows=1000))
-    except Exception as exc:  # noqa: BLE001 - an exception is a refusal too
+    except Exception as exc:
         result = exc
     after = _state(pg, db, env)
     changed = tuple(key for key in baseline if baseline[key] != after[key])

@@ -483,7 +483,9 @@ def _oracle(gold: list[tuple[Any, ...]], pred: list[tuple[Any, ...]], tol: float
             return a is b or (type(a) is type(b) and a == b)
         if tolerant and isinstance(a, (int, float)) and isinstance(b, (int, float)):
             return math.isclose(a, b, rel_tol=tol) or a == b
-        return type(a) is type(b) and a == b or (isinstance(a, (int, float)) and isinstance(b, (int, float)) and a == b)
+        return (type(a) is type(b) and a == b) or (
+            isinstance(a, (int, float)) and isinstance(b, (int, float)) and a == b
+        )
 
     for cols in permutations(range(pwidth), width):
         tolerant = []

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from tests.helpers import run_cli
-from tests.pg_env import PgEnv, pg  # noqa: F401  (pg is a fixture)
+from tests.pg_env import PgEnv
 
 # (id, question, gold, what the "model" answers: equivalent SQL written differently, or wrong SQL)
 CASES = [
@@ -46,7 +46,7 @@ CASES = [
 
 def test_eval_on_postgres_scores_equivalent_sql_correct_and_wrong_sql_incorrect(
     pg: PgEnv, capsys, tmp_path: Path, analyst_home: Path
-) -> None:  # noqa: F811
+) -> None:
     suite = tmp_path / "suite.jsonl"
     suite.write_text(
         "".join(
@@ -72,4 +72,4 @@ def test_eval_on_postgres_scores_equivalent_sql_correct_and_wrong_sql_incorrect(
     assert {i: o[0] for i, o in outcomes.items()} == {
         i: "correct" if ok else "incorrect" for i, _, _, _, ok in CASES
     }, outcomes
-    assert f"accuracy 75.0% (3/4" in result.out
+    assert "accuracy 75.0% (3/4" in result.out

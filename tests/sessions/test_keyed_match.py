@@ -212,7 +212,7 @@ def test_property_the_fast_path_agrees_with_the_full_rules(
     for j in range(1, len(kinds) + 1):
         change = data.draw(st.sampled_from(["none", "none", "column", "cells"]))  # a column cast, or some cells
         for row in pred:
-            if change == "column" or change == "cells" and data.draw(st.integers(0, 4)) == 0:
+            if change == "column" or (change == "cells" and data.draw(st.integers(0, 4)) == 0):
                 row[j] = twin(row[j]) if data.draw(st.booleans()) else data.draw(st.sampled_from(POOLS["mixed"]))
     if data.draw(st.booleans()):
         pred[data.draw(st.integers(1, height - 1))][0] = 0  # an id used twice

@@ -275,7 +275,7 @@ def test_list_filters_by_count_age_status_and_database(capsys, sample_db: Path, 
     import datetime as dt
 
     source = Path(_ask(capsys, tmp_path, sample_db, "How many customers?")["session_path"])
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
 
     def ago(hours: float) -> str:
         return (now - dt.timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%S.000Z")

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sessions.runs import summarize
 from sessions.evaluate import QuestionResult
+from sessions.runs import summarize
 from sessions.stats import mcnemar_exact_p, wilson_interval
 
 
@@ -59,7 +59,7 @@ def test_mcnemar_is_symmetric_and_a_probability(fixed: int, broken: int) -> None
 
 def _result(i: int, correct: bool, cost: float | None) -> QuestionResult:
     fields = QuestionResult.__dataclass_fields__
-    values = {name: None for name in fields}
+    values = dict.fromkeys(fields)
     values.update(
         id=f"q{i}",
         category="c",

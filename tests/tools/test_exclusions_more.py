@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.helpers import run_cli, run_sql_reply, text_reply
-from tests.pg_env import PgEnv, pg  # noqa: F401  (pg is a fixture)
+from tests.pg_env import PgEnv
 from tests.security.test_exclude_column import HIDDEN_CATALOG, PG_HIDDEN_CATALOG
 from tools.catalog import unmatched_exclusions
 from tools.duckdb_parse import duckdb_cross_check
@@ -138,7 +138,7 @@ def test_check_and_ask_warn_before_anything_runs(capsys, monkeypatch, sample_db:
     assert asked.err.index("analyst: warning:") == 0  # said before the run's progress
 
 
-def test_postgres_warns_for_a_pattern_that_matches_nothing(pg: PgEnv, capsys) -> None:  # noqa: F811
+def test_postgres_warns_for_a_pattern_that_matches_nothing(pg: PgEnv, capsys) -> None:
     from tools.databases.postgres_db import redact_dsn
 
     result = run_cli(
@@ -152,7 +152,7 @@ def test_postgres_warns_for_a_pattern_that_matches_nothing(pg: PgEnv, capsys) ->
     assert "segment" not in result.out.split("customers", 1)[1].split("\n\n", 1)[0]  # the matching one still hides
 
 
-def _url(pg: PgEnv) -> str:  # noqa: F811
+def _url(pg: PgEnv) -> str:
     from psycopg.conninfo import conninfo_to_dict
 
     params = conninfo_to_dict(pg.admin_dsn)
@@ -258,7 +258,7 @@ def test_duckdb_runs_the_cte_query_and_returns_the_cte_values(
 
 def test_postgres_runs_the_cte_query_and_refuses_the_hidden_read(
     pg: PgEnv, capsys, monkeypatch, tmp_path: Path
-) -> None:  # noqa: F811
+) -> None:
     sql = "WITH t AS (SELECT c.name AS segment FROM customers c) SELECT segment FROM t ORDER BY segment LIMIT 2"
     result = _ask(capsys, _url(pg), sql, tmp_path, "--exclude-column", "customers.segment")
     assert result.code == 0, result.err

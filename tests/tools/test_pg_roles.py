@@ -7,16 +7,16 @@ INSERT, and a role set with `options=-c role=...` is reported for what it is.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 
 from tests.helpers import run_cli
-from tests.pg_env import PgEnv, pg  # noqa: F401  (pg is a fixture)
+from tests.pg_env import PgEnv
 
 
 @pytest.fixture(scope="module")
-def roles(pg: PgEnv) -> Iterator[dict[str, str]]:  # noqa: F811
+def roles(pg: PgEnv) -> Iterator[dict[str, str]]:
     """Extra login roles with one kind of grant each, and a NOLOGIN superuser role to be a member of."""
     from psycopg import sql
 
@@ -48,7 +48,7 @@ def roles(pg: PgEnv) -> Iterator[dict[str, str]]:  # noqa: F811
                 conn.execute(sql.SQL("DROP ROLE {}").format(ident[purpose]))
 
 
-def _admin_user(pg: PgEnv) -> str:  # noqa: F811
+def _admin_user(pg: PgEnv) -> str:
     from psycopg.conninfo import conninfo_to_dict
 
     return str(conninfo_to_dict(pg.admin_dsn).get("user") or "postgres")
@@ -62,7 +62,7 @@ def _refused(capsys, dsn: str) -> str:
     return result.err
 
 
-def _url(pg: PgEnv, user: str, options: str | None = None) -> str:  # noqa: F811
+def _url(pg: PgEnv, user: str, options: str | None = None) -> str:
     """A postgresql:// URL for `user` on the test database (no password: trust auth)."""
     from urllib.parse import quote
 
@@ -74,7 +74,7 @@ def _url(pg: PgEnv, user: str, options: str | None = None) -> str:  # noqa: F811
     return f"postgresql://{quote(user, safe='')}@{host}:{port}/{pg.dbname}{query}"
 
 
-def test_superuser_is_called_a_superuser_not_through_another_role(pg: PgEnv, roles, capsys) -> None:  # noqa: F811
+def test_superuser_is_called_a_superuser_not_through_another_role(pg: PgEnv, roles, capsys) -> None:
     admin = _admin_user(pg)
     err = _refused(capsys, _url(pg, admin))
     assert f'PostgreSQL role "{admin}" is a superuser, which a read-only transaction does not contain' in err
@@ -83,7 +83,7 @@ def test_superuser_is_called_a_superuser_not_through_another_role(pg: PgEnv, rol
     assert "CREATE ROLE analyst_ro LOGIN" in err
 
 
-def test_superuser_behind_options_role_is_explained(pg: PgEnv, capsys) -> None:  # noqa: F811
+def test_superuser_behind_options_role_is_explained(pg: PgEnv, capsys) -> None:
     admin, ro = _admin_user(pg), pg.roles["ro"]
     err = _refused(capsys, _url(pg, admin, f"-c role={ro}"))
     assert f'PostgreSQL login role "{admin}" is a superuser (acting as role "{ro}", which RESET ROLE undoes)' in err
@@ -91,7 +91,7 @@ def test_superuser_behind_options_role_is_explained(pg: PgEnv, capsys) -> None: 
     assert "through role" not in err
 
 
-def test_member_of_a_superuser_role_names_that_role(pg: PgEnv, roles, capsys) -> None:  # noqa: F811
+def test_member_of_a_superuser_role_names_that_role(pg: PgEnv, roles, capsys) -> None:
     err = _refused(capsys, _url(pg, roles["supermember"]))
     assert (
         f'PostgreSQL role "{roles["supermember"]}" can act as superuser role {roles["super"]} (a member may SET ROLE to it)'
@@ -110,7 +110,7 @@ def test_member_of_a_superuser_role_names_that_role(pg: PgEnv, roles, capsys) ->
 )
 def test_write_privileges_are_reported_exactly(
     pg: PgEnv, roles, capsys, purpose: str, exact: str, not_claimed: tuple[str, ...]
-) -> None:  # noqa: F811
+) -> None:
     err = _refused(capsys, _url(pg, roles[purpose]))
     assert f'PostgreSQL role "{roles[purpose]}" {exact}; analyst needs a role that can only read' in err
     message = err.split(" — ", 1)[0]  # the fix after the dash holds CREATE/GRANT SQL of its own
@@ -118,14 +118,14 @@ def test_write_privileges_are_reported_exactly(
         assert word not in message, message
 
 
-def test_writer_set_through_options_role_is_reported_as_such(pg: PgEnv, capsys) -> None:  # noqa: F811
+def test_writer_set_through_options_role_is_reported_as_such(pg: PgEnv, capsys) -> None:
     member, writer = pg.roles["member"], pg.roles["writer"]
     err = _refused(capsys, _url(pg, member, f"-c role={writer}"))
     assert f'PostgreSQL login role "{member}" can write (INSERT on public.orders (through role {writer}))' in err
     assert f'(acting as role "{writer}", which RESET ROLE undoes)' in err
 
 
-def test_options_role_the_login_is_not_a_member_of(pg: PgEnv, capsys) -> None:  # noqa: F811
+def test_options_role_the_login_is_not_a_member_of(pg: PgEnv, capsys) -> None:
     ro, writer = pg.roles["ro"], pg.roles["writer"]
     err = _refused(capsys, _url(pg, ro, f"-c role={writer}"))
     assert f'permission denied to set role "{writer}"' in err
@@ -133,7 +133,7 @@ def test_options_role_the_login_is_not_a_member_of(pg: PgEnv, capsys) -> None:  
     assert "server is running" not in err and "host and port" not in err
 
 
-def test_options_role_that_does_not_exist(pg: PgEnv, capsys) -> None:  # noqa: F811
+def test_options_role_that_does_not_exist(pg: PgEnv, capsys) -> None:
     missing = pg.app + "_nosuchrole"
     err = _refused(capsys, _url(pg, pg.roles["ro"], f"-c role={missing}"))
     assert f'role "{missing}" does not exist' in err
@@ -144,7 +144,7 @@ def test_options_role_that_does_not_exist(pg: PgEnv, capsys) -> None:  # noqa: F
     assert "check the user name in the URL" in err
 
 
-def test_read_only_role_set_to_itself_through_options_opens(pg: PgEnv, capsys) -> None:  # noqa: F811
+def test_read_only_role_set_to_itself_through_options_opens(pg: PgEnv, capsys) -> None:
     ro = pg.roles["ro"]
     result = run_cli(["schema", "--db", _url(pg, ro, f"-c role={ro}"), "--format", "json"], capsys)
     assert result.code == 0, result.err

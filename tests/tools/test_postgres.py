@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
+from tests.pg_env import PgEnv
 from tools.databases.base import DatabaseOpenError, Limits, QueryError, QueryResult
-
-from tests.pg_env import ADMIN_DSN, IN_CI, PgEnv, pg  # noqa: F401  (pg is a fixture)
 
 
 @pytest.fixture(scope="module")

@@ -463,7 +463,7 @@ def test_context_descriptions_and_hints_count() -> None:
 def test_budget_is_never_exceeded(budget: int, question: str) -> None:
     s = retrieve(SHOP, question, budget)
     assert s.tokens == estimate_tokens(s.ddl) <= budget
-    assert s.whole == (FULL <= budget)
+    assert s.whole == (budget >= FULL)
     chosen = {c.table.qualified for c in s.tables}
     assert len(chosen) == len(s.tables)
     for hint in s.join_hints:
@@ -570,10 +570,26 @@ def test_identifiers_split_on_case_and_underscores_and_plurals_stem() -> None:
 
 
 def test_a_2000_table_catalog_is_indexed_and_retrieved() -> None:
-    words = (
-        "account order customer invoice payment shipment product supplier warehouse "
-        "employee region store campaign ticket contract asset vendor budget"
-    ).split()
+    words = [
+        "account",
+        "order",
+        "customer",
+        "invoice",
+        "payment",
+        "shipment",
+        "product",
+        "supplier",
+        "warehouse",
+        "employee",
+        "region",
+        "store",
+        "campaign",
+        "ticket",
+        "contract",
+        "asset",
+        "vendor",
+        "budget",
+    ]
     tables = []
     for i in range(2000):
         a, b = words[i % len(words)], words[(i * 7 + 3) % len(words)]

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
 from analyst.config import load_config
 from analyst.wiring import open_database
+from tests.pg_env import PgEnv
 from tools.databases.base import Limits, QueryResult, StreamError
-
-from tests.pg_env import PgEnv, pg  # noqa: F401  (pg is a fixture)
 
 # The same questions in each engine's words.
 SQL = {
@@ -77,7 +77,7 @@ def test_every_row_arrives_whole_beyond_the_row_cap(engine: tuple[str, Any]) -> 
     assert len(rows) == 5000 > Limits().max_rows
     assert sorted(r[0] for r in rows) == list(range(5000))
     assert {len(r[1]) for r in rows} == {20000}  # never clipped (execute clips at max_cell_bytes)
-    assert 20000 > Limits().max_cell_bytes
+    assert Limits().max_cell_bytes < 20000
 
 
 def test_time_limit_stops_the_stream_and_the_database_is_reusable(engine: tuple[str, Any]) -> None:

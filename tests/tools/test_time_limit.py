@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from tests.helpers import run_cli
-from tests.pg_env import PgEnv, pg  # noqa: F401  (pg is a fixture)
+from tests.pg_env import PgEnv
 from tools.databases.base import Limits, QueryError, QueryResult
 from tools.databases.duckdb_db import open_duckdb
 from tools.databases.workers import STOP_GRACE_S
@@ -90,7 +90,7 @@ PG_MD5 = (
 )
 
 
-def test_postgres_returns_at_the_limit_when_the_server_cannot_stop(pg: PgEnv) -> None:  # noqa: F811
+def test_postgres_returns_at_the_limit_when_the_server_cannot_stop(pg: PgEnv) -> None:
     from tools.databases.postgres_db import open_postgres
 
     database = open_postgres(pg.dsn("ro"), application_name=pg.app)

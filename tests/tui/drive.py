@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import io
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from agents.models.scripted import ScriptedModel
 from analyst.config import load_config

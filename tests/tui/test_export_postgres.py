@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
 from analyst.tui.export import ExportError, ExportJob
-
-from tests.pg_env import PgEnv, pg  # noqa: F401  (pg is a fixture)
+from tests.pg_env import PgEnv
 
 EXPORT_SQL = """
 SELECT o.order_id, o.status, o.ordered_at, p.price, oi.quantity * p.price AS line_total,
@@ -77,7 +77,7 @@ def test_postgres_export_writes_every_row_in_each_format(ro_db: Any, pg: PgEnv, 
 
 def test_postgres_export_failure_and_cancel_leave_no_file(ro_db: Any, tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
-    with pytest.raises(ExportError, match="export query failed: .*nosuch"):
+    with pytest.raises(ExportError, match=r"export query failed: .*nosuch"):
         ExportJob(ro_db, "SELECT nosuch FROM orders", bad, "csv").run()
     assert not bad.exists() and not bad.with_name("bad.csv.part").exists()
 

@@ -64,9 +64,9 @@ async def test_new_conversation_forgets_the_earlier_turns(make_app, capsys) -> N
 
 @pytest.mark.asyncio
 async def test_help_lists_the_new_conversation_key(make_app) -> None:
-    from analyst.tui.help import keys_table
-
     from textual.widgets import Static
+
+    from analyst.tui.help import keys_table
 
     text = rendered(Static(keys_table()))
     assert "ctrl+n" in text and "new conversation" in text

@@ -4,12 +4,13 @@ do not use up the pool)."""
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from analyst.tui.paging import PageJob
-from tests.pg_env import PgEnv, pg  # noqa: F401  (pg is a fixture)
+from tests.pg_env import PgEnv
 
 SQL = "SELECT order_id, product_id, quantity FROM order_items ORDER BY order_id, product_id"
 

@@ -9,8 +9,8 @@ is shown to the model.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from tools.catalog import Catalog

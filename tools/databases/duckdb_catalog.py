@@ -144,7 +144,7 @@ def _views_over_excluded(
         view = f"{schema}.{name}".lower()
         try:
             tree = sqlglot.parse_one(str(sql), read="duckdb")
-        except Exception:  # noqa: BLE001 - unreadable: assume it reads every relation it names
+        except Exception:
             text = str(sql).lower()
             uses[view] = {q for q in (excluded | set(hidden)) if q.split(".", 1)[1] in text}
             reads_hidden |= {view} if uses[view] & set(hidden) else set()

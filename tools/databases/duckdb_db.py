@@ -22,14 +22,14 @@ from tools.context import context_path_for, load_sidecar, with_context
 from tools.databases.base import (
     DatabaseOpenError,
     Limits,
-    clip_cell,
     QueryError,
     QueryResult,
     ResultColumn,
+    clip_cell,
 )
 from tools.databases.duckdb_catalog import introspect
-from tools.databases.workers import STOP_GRACE_S, WORKERS
 from tools.databases.file_views import DATA_SUFFIXES, build_view_catalog, data_files_in, ignored_in
+from tools.databases.workers import STOP_GRACE_S, WORKERS
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 DUCKDB_MAGIC = b"DUCK"  # at byte offset 8 of a DuckDB file
@@ -257,7 +257,7 @@ class DuckDBDatabase:
                 cursor.execute(sql)
                 columns = tuple(ResultColumn(d[0], str(d[1])) for d in cursor.description or ())
                 outcome["result"] = (columns, _fetch_capped(cursor, columns, limits))
-            except BaseException as exc:  # noqa: BLE001 - handed to the caller below
+            except BaseException as exc:
                 outcome["error"] = exc
             finally:
                 try:

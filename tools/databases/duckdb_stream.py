@@ -85,6 +85,6 @@ class DuckDBRowStream:
         self._watchdog.cancel()
         try:
             self._cursor.close()
-        except Exception:  # noqa: BLE001 - closing a cursor whose query failed
+        except Exception:
             pass
         self._on_close()

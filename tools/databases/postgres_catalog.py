@@ -282,7 +282,7 @@ def _row_count(
         conn.execute("SAVEPOINT analyst_count")
         (count,) = conn.execute(f"SELECT count(*) FROM {_quote(schema)}.{_quote(name)}").fetchone()
         conn.execute("RELEASE SAVEPOINT analyst_count")
-    except Exception:  # noqa: BLE001 - a count is a nicety; the catalog must still load
+    except Exception:
         _rollback_to(conn, "analyst_count")
         return None, False
     return int(count), False
@@ -332,7 +332,7 @@ def _scan_samples(conn: Any, schema: str, table: str, column: str) -> tuple[str,
         conn.execute("SAVEPOINT analyst_sample")
         rows = conn.execute(sql).fetchall()
         conn.execute("RELEASE SAVEPOINT analyst_sample")
-    except Exception:  # noqa: BLE001 - samples are a nicety; the catalog must still load
+    except Exception:
         _rollback_to(conn, "analyst_sample")
         return ()
     if len(rows) > SAMPLE_MAX_DISTINCT:
@@ -343,5 +343,5 @@ def _scan_samples(conn: Any, schema: str, table: str, column: str) -> tuple[str,
 def _rollback_to(conn: Any, savepoint: str) -> None:
     try:
         conn.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")
-    except Exception:  # noqa: BLE001 - a broken connection surfaces in the caller's next step
+    except Exception:
         pass

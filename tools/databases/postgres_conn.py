@@ -56,7 +56,7 @@ def connection_params(dsn: str) -> dict[str, str]:
 
     try:
         return {k: str(v) for k, v in conninfo_to_dict(dsn).items() if v is not None}
-    except Exception as exc:  # noqa: BLE001 - libpq's parser raises ProgrammingError
+    except Exception as exc:
         raise DatabaseOpenError(
             f"cannot read the PostgreSQL connection string: {_parse_problem(str(exc))}",
             "use postgresql://USER@HOST:PORT/DBNAME, with the password in PGPASSWORD or ~/.pgpass",
@@ -83,7 +83,7 @@ def _parse(dsn: str) -> dict[str, str] | None:
         from psycopg.conninfo import conninfo_to_dict
 
         return {k: str(v) for k, v in conninfo_to_dict(dsn).items() if v is not None}
-    except Exception:  # noqa: BLE001 - unreadable (or no psycopg): callers show a placeholder
+    except Exception:
         return None
 
 
@@ -199,7 +199,7 @@ class ConnectionPool:
             if conn.execute(_SESSION_LOCKS).fetchone()[0]:
                 conn.close()
                 return
-        except Exception:  # noqa: BLE001 - a connection that cannot roll back is not reused
+        except Exception:
             conn.close()
             return
         with self._lock:

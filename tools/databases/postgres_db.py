@@ -30,11 +30,11 @@ from tools.context import load_sidecar, with_context
 from tools.databases.base import (
     DatabaseOpenError,
     Limits,
-    clip_cell,
     QueryError,
     QueryResult,
     ResultColumn,
     StreamError,
+    clip_cell,
 )
 from tools.databases.postgres_conn import (
     PASSWORD_IN_URL_WARNING,
@@ -247,7 +247,7 @@ class PostgresDatabase:
         def work() -> None:
             try:
                 outcome["value"] = statement()
-            except BaseException as exc:  # noqa: BLE001 - handed to the caller below
+            except BaseException as exc:
                 outcome["error"] = exc
             finally:
                 done.set()
@@ -359,7 +359,7 @@ class PostgresDatabase:
                     "SELECT t.oid::int8, pg_catalog.format_type(t.oid, NULL) FROM pg_catalog.pg_type t WHERE t.oid = %s::oid",
                     [oid],
                 ).fetchall()
-            except Exception:  # noqa: BLE001 - a type name is cosmetic; fall back to psycopg's
+            except Exception:
                 info = conn.adapters.types.get(oid) if not conn.closed else None
                 return info.name if info is not None else str(oid)
             self._types.update({int(o): str(n) for o, n in rows})
@@ -412,7 +412,7 @@ class _Watch:
             self.reason = reason
             try:
                 self.conn.cancel_safe(timeout=5.0)  # psycopg >= 3.2; a separate cancel connection
-            except Exception:  # noqa: BLE001 - the server-side statement_timeout is the backstop
+            except Exception:
                 pass
 
     def finish(self) -> None:
@@ -435,7 +435,7 @@ def _fetch_capped(cursor: Any, limits: Limits) -> list[tuple[Any, ...]]:
 def _close_quietly(cursor: Any) -> None:
     try:
         cursor.close()
-    except Exception:  # noqa: BLE001 - the rollback that follows closes the portal anyway
+    except Exception:
         pass
 
 

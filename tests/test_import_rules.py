@@ -1,4 +1,4 @@
-"""DESIGN §2: each layer imports only layers below it, and `analyst --help` stays light."""
+"""ARCHITECTURE.md §1: each layer imports only layers below it, and `analyst --help` stays light."""
 
 from __future__ import annotations
 

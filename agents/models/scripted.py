@@ -1,6 +1,6 @@
 """A model that plays back queued responses: for tests, demos and replaying recorded sessions.
 
-File format (DESIGN §4): one JSON object per line, consumed in order, one per model call:
+File format (ARCHITECTURE.md §1, agents/models): one JSON object per line, consumed in order, one per model call:
 `{"text": ..., "tool_calls": [{"name", "arguments"}], "usage"?, "stop_reason"?, "delay_ms"?,
 "error"?: {"status", "message"}}`. Running out of lines is an error that names the source; so is
 a file that is not UTF-8 or a reply with a field of the wrong type (naming the line and reply).

@@ -332,8 +332,8 @@ class ResultsPanel(Vertical):
 
     def export(self) -> None:
         """Ask for a format and a file, then stream every row of the shown SQL to it."""
-        from analyst.tui.export import default_path
         from analyst.tui.export_screen import ExportScreen
+        from tools.result_export import default_path
 
         shown = self.shown
         if shown is None or self.database is None:
@@ -343,7 +343,7 @@ class ResultsPanel(Vertical):
             return
 
         def chosen(choice: tuple[str, Path] | None) -> None:
-            from analyst.tui.export import ExportJob
+            from tools.result_export import ExportJob
 
             if choice is not None:
                 fmt, path = choice
@@ -360,7 +360,7 @@ class ResultsPanel(Vertical):
 
     @work(thread=True, group="export", exit_on_error=False)
     def _export(self, job: Any) -> None:
-        from analyst.tui.export import ExportError
+        from tools.result_export import ExportError
 
         last = [0.0]
 

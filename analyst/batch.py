@@ -180,7 +180,7 @@ class BatchRun:
     def run_one(self, item: BatchItem) -> dict[str, Any]:
         from agents.drive import auto_approve, drive
         from analyst.render import outcome_json
-        from analyst.wiring import Session
+        from analyst.wiring import open_session
 
         budget = self.settings.budget
         self.started[item.id] = time.perf_counter()
@@ -192,7 +192,7 @@ class BatchRun:
         try:
             origin = f"{self.source or 'batch file'}, line {item.line} (id {item.id})" if item.db else None
             database = self.database(item.db or self.default_db, origin)
-            session = Session(self.config, database, self.resolved, self.settings)
+            session = open_session(self.config, database, self.resolved, self.settings)
             with self._active_lock:
                 self._active.add(session.loop)
             try:

@@ -386,7 +386,7 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from analyst.config import load_config
 
     if args.version:
-        from analyst.wiring import code_version
+        from sessions.session import code_version
 
         print(f"analyst {code_version()}")
         return 0

@@ -152,9 +152,10 @@ def run_eval(
     from analyst.batch import FATAL_HTTP
     from analyst.eval_report import EvalProgress, print_report
     from analyst.outputs import open_output, write_failed
-    from analyst.wiring import Session, build_model, code_version, run_settings
+    from analyst.wiring import build_model, open_session, run_settings
     from sessions.evaluate import EVAL_MAX_ROWS, not_run, score
     from sessions.runs import RunLog, new_run_id, summarize
+    from sessions.session import code_version
 
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
@@ -230,7 +231,7 @@ def run_eval(
         outcome = None
         try:
             database = databases.get(item.db)
-            session = Session(config, database, resolved, settings)
+            session = open_session(config, database, resolved, settings)
             with active_lock:
                 active.add(session.loop)
             started = time.perf_counter()

@@ -162,10 +162,10 @@ class AnalystApp(App[int]):
     @work(thread=True, group="session", exit_on_error=False)
     def _open_session(self) -> None:
         """Open the log and load the catalog (the loop introspects it) off the screen's thread."""
-        from analyst.wiring import Session
+        from analyst.wiring import open_session
 
         try:
-            session = Session(
+            session = open_session(
                 self.config,
                 self.shared,
                 self.resolved,

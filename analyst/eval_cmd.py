@@ -149,11 +149,11 @@ def run_eval(
 
     from agents import prompts
     from agents.drive import auto_approve, drive
-    from analyst.batch import FATAL_HTTP
     from analyst.eval_report import EvalProgress, print_report
     from analyst.outputs import open_output, write_failed
     from analyst.wiring import build_model, open_session, run_settings
     from sessions.evaluate import EVAL_MAX_ROWS, not_run, score
+    from sessions.runner import FATAL_HTTP
     from sessions.runs import RunLog, new_run_id, summarize
     from sessions.session import code_version
 

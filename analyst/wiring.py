@@ -23,6 +23,13 @@ def is_postgres_url(spec: str) -> bool:
     return spec.startswith(("postgresql://", "postgres://"))
 
 
+def database_key(spec: str | None) -> str | None:
+    """One database however its path is spelled (`shop.duckdb`, `./shop.duckdb`): a run opens it once."""
+    if spec is None or is_postgres_url(spec):
+        return spec
+    return str(Path(spec).expanduser().resolve())
+
+
 def open_database(config: Config, db: str | None = None, *, origin: str | None = None) -> Any:
     """Open `db` (or the configured one, or the bundled sample) read-only; exit 4 if it can't.
 

@@ -218,10 +218,10 @@ class Runner(Generic[ItemT, ResultT]):
         pending: dict[Future[ResultT], tuple[ItemT, _Timing]] = {}
         interrupted = False
         try:
-            for item in items:
-                timing = _Timing()
-                pending[executor.submit(self._one, item, timing)] = (item, timing)
             try:
+                for item in items:
+                    timing = _Timing()
+                    pending[executor.submit(self._one, item, timing)] = (item, timing)
                 self._collect(pending)
             except KeyboardInterrupt:
                 interrupted = True

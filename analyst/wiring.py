@@ -141,7 +141,7 @@ def build_model(config: Config, name: str | None = None, stream: bool | None = N
     supports_tools = config.tools
     window = None
     if endpoint is not None:
-        base_url = endpoint.base_url
+        base_url: str | None = endpoint.base_url
         found = resolve_key(endpoint.name, endpoint.key_env)
         api_key = found.value  # local servers often need none; the adapter sends a dummy
         supports_tools = supports_tools and endpoint.tools

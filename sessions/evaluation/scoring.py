@@ -12,9 +12,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from agents.loop import Outcome
-from sessions.compare import compare_results
-from sessions.order_keys import order_keys
-from sessions.suite import SuiteItem
+from sessions.evaluation.comparison.order_keys import order_keys
+from sessions.evaluation.comparison.verdict import compare_results
+from sessions.evaluation.suite import SuiteItem
 from tools.databases.base import Database, Limits, QueryError, QueryResult
 
 OUTCOMES = (

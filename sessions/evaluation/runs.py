@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sessions.evaluate import NOT_RUN, OUTCOMES, QuestionResult
+from sessions.evaluation.scoring import NOT_RUN, OUTCOMES, QuestionResult
+from sessions.evaluation.statistics import mcnemar_exact_p, wilson_interval
 from sessions.refs import is_file, looks_like_path, path_problem, unusable
-from sessions.stats import mcnemar_exact_p, wilson_interval
 
 
 def _id_part(name: str) -> str:

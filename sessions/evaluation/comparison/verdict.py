@@ -53,8 +53,8 @@ value sets; with distinct gold rows and equal row counts it is the unordered str
 `rounded_equal` - the strict rules after rounding non-integers to 2 decimals (round(x*100)/100).
 
 Speed (benchmarks/compare_results.py): a large unordered result sharing an id column with the
-gold is first related row by row on its raw values (sessions/keyed_match.py); that path only ever
-says "correct", and when it cannot it leaves the verdict to the rules above.  Columns are canonicalised once, in sessions/canonical.py
+gold is first related row by row on its raw values (sessions/evaluation/comparison/keyed_match.py); that path only ever
+says "correct", and when it cannot it leaves the verdict to the rules above.  Columns are canonicalised once, in sessions/evaluation/comparison/canonical.py
 (a type scan decides whether any per-value work is needed).  Candidate filters are cheap and sound (never drop a true
 candidate) - kinds, maximum, sum of value hashes - and stop once a gold column has one candidate:
 the row check decides anyway.  Results in the same order compare column by column; otherwise
@@ -76,9 +76,9 @@ from functools import partial
 from itertools import chain, repeat
 from typing import Any
 
-from sessions.canonical import NUMBERS, CanonColumn, canonical_columns, rounded
-from sessions.keyed_match import keyed_match
-from sessions.order_keys import order_keys  # noqa: F401  (re-exported: part of this module's API)
+from sessions.evaluation.comparison.canonical import NUMBERS, CanonColumn, canonical_columns, rounded
+from sessions.evaluation.comparison.keyed_match import keyed_match
+from sessions.evaluation.comparison.order_keys import order_keys  # noqa: F401  (re-exported: part of this module's API)
 from tools.databases.base import QueryResult
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sessions.runs import RunRecord, results_as_objects, summarize
+from sessions.evaluation.runs import RunRecord, results_as_objects, summarize
 
 SHAPE_VERSION = 1
 _RUN_KEYS = (

@@ -1,0 +1,1 @@
+"""Evaluation: suites, scoring by execution, result comparison, run logs and their statistics."""

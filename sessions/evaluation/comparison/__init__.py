@@ -1,0 +1,1 @@
+"""Is a predicted result the gold answer? The comparison of two fetched results."""

@@ -1,4 +1,4 @@
-"""Benchmark: sessions.evaluation.comparison.verdict.compare_results on two 1M-row results (target < 2 s).
+"""Benchmark: sessions.evaluation.comparison.compare_results on two 1M-row results (target < 2 s).
 
 Builds a gold result and a prediction with DuckDB (BIGINT, VARCHAR, DOUBLE, DECIMAL, DATE; the
 prediction shuffled, aliased, columns permuted, one extra column), times the comparison next to
@@ -28,7 +28,7 @@ from typing import Any
 
 import duckdb
 
-from sessions.evaluation.comparison.verdict import compare_results
+from sessions.evaluation.comparison import compare_results
 from tools.databases.base import QueryResult, ResultColumn
 
 TARGET_S = 2.0

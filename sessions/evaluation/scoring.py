@@ -12,8 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from agents.loop import Outcome
-from sessions.evaluation.comparison.order_keys import order_keys
-from sessions.evaluation.comparison.verdict import compare_results
+from sessions.evaluation.comparison import compare_results, order_keys
 from sessions.evaluation.suite import SuiteItem
 from tools.databases.base import Database, Limits, QueryError, QueryResult
 

@@ -18,9 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sessions.evaluation.comparison import keyed_match, verdict
+from sessions.evaluation.comparison import compare_results, keyed_match, verdict
 from sessions.evaluation.comparison.keyed_match import keyed_match as fast
-from sessions.evaluation.comparison.verdict import compare_results
 from tools.databases.base import QueryResult, ResultColumn
 
 ROWS = 3_000

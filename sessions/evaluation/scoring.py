@@ -8,26 +8,35 @@ any alternative is correct. Outcomes say *why* a question failed, so error slice
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import asdict, dataclass, replace
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
-from agents.loop import Outcome
-from sessions.evaluation.comparison import compare_results, order_keys
+from sessions.evaluation.comparison import Comparison, compare_results, order_keys
 from sessions.evaluation.suite import SuiteItem
 from tools.databases.base import Database, Limits, QueryError, QueryResult
 
-OUTCOMES = (
-    "correct",
-    "incorrect",
-    "exec_error",
-    "guard_rejected",
-    "timeout",
-    "no_sql",
-    "needs_clarification",
-    "model_error",
-    "gold_error",
-)
-NOT_RUN = "not_run"  # the run's --max-cost was spent first: recorded (with any cost), never scored
+if TYPE_CHECKING:
+    from agents.turns import Outcome
+
+
+class EvalOutcome(StrEnum):
+    """How a question scored; the value is what run logs and `--format json` carry."""
+
+    CORRECT = "correct"
+    INCORRECT = "incorrect"
+    EXEC_ERROR = "exec_error"
+    GUARD_REJECTED = "guard_rejected"
+    TIMEOUT = "timeout"
+    NO_SQL = "no_sql"
+    NEEDS_CLARIFICATION = "needs_clarification"
+    MODEL_ERROR = "model_error"
+    GOLD_ERROR = "gold_error"
+    NOT_RUN = "not_run"  # the run's --max-cost was spent first: recorded (with any cost), never scored
+
+
+NOT_RUN = EvalOutcome.NOT_RUN
+OUTCOMES = tuple(o for o in EvalOutcome if o is not NOT_RUN)  # the scored ones, in the order reports list them
 EVAL_MAX_ROWS = 100_000
 
 
@@ -37,6 +46,7 @@ class QuestionResult:
     category: str
     db: str
     correct: bool
+    # an EvalOutcome when scored here; a run log read back may hold any text (a hand-edited or newer log)
     outcome: str
     predicted_sql: str | None
     input_tokens: int
@@ -57,31 +67,44 @@ class QuestionResult:
         return asdict(self)
 
 
-def _failure_outcome(outcome: Outcome) -> tuple[str, str | None] | None:
+@dataclass(frozen=True)
+class _Failure:
+    """A turn that produced no comparable result: its outcome and the error to record."""
+
+    outcome: EvalOutcome
+    error: str | None
+
+
+def _failure_outcome(outcome: Outcome) -> _Failure | None:
     """The outcome for runs that produced no comparable result, or None if there is one."""
     error = outcome.error or {}
     message = error.get("message")
     if outcome.status == "rejected":
-        return "guard_rejected", message
+        return _Failure(EvalOutcome.GUARD_REJECTED, message)
     if outcome.status == "needs_clarification":  # asked rather than guessed: nobody answers in an eval
-        return "needs_clarification", f"the model asked: {outcome.clarification}"
+        return _Failure(EvalOutcome.NEEDS_CLARIFICATION, f"the model asked: {outcome.clarification}")
     if outcome.status == "failed":
-        kind = error.get("kind")
-        if kind == "no_result" and not outcome.queries and outcome.proposed_sql:
-            return "guard_rejected", message  # proposed, refused, never run (no person rejects in an eval)
-        if kind in ("database", "no_result"):
-            last = outcome.queries[-1].error if outcome.queries else None
-            return ("timeout" if last is not None and last.kind == "timeout" else "exec_error"), message
-        if kind == "cost_cap":  # stopped by the run's budget: scored if its SQL already ran
-            return None if outcome.result is not None else (NOT_RUN, message)
-        if kind in ("provider", "token_cap", "script"):
-            return "model_error", message
-        return ("exec_error" if outcome.queries else "no_sql"), message
+        return _failed_turn(outcome, error.get("kind"), message)
     if outcome.status in ("aborted", "interrupted"):
-        return "model_error", message or outcome.status
+        return _Failure(EvalOutcome.MODEL_ERROR, message or outcome.status)
     if outcome.result is None:
-        return "no_sql", None
+        return _Failure(EvalOutcome.NO_SQL, None)
     return None
+
+
+def _failed_turn(outcome: Outcome, kind: str | None, message: str | None) -> _Failure | None:
+    """A `failed` turn by its error kind; None when a budget stop came after its SQL ran (scored)."""
+    if kind == "no_result" and not outcome.queries and outcome.proposed_sql:
+        return _Failure(EvalOutcome.GUARD_REJECTED, message)  # proposed, refused, never run (no person rejects)
+    if kind in ("database", "no_result"):
+        last = outcome.queries[-1].error if outcome.queries else None
+        timed_out = last is not None and last.kind == "timeout"
+        return _Failure(EvalOutcome.TIMEOUT if timed_out else EvalOutcome.EXEC_ERROR, message)
+    if kind == "cost_cap":  # stopped by the run's budget: scored if its SQL already ran
+        return None if outcome.result is not None else _Failure(NOT_RUN, message)
+    if kind in ("provider", "token_cap", "script"):
+        return _Failure(EvalOutcome.MODEL_ERROR, message)
+    return _Failure(EvalOutcome.EXEC_ERROR if outcome.queries else EvalOutcome.NO_SQL, message)
 
 
 def not_run(item: SuiteItem, reason: str) -> QuestionResult:
@@ -103,51 +126,61 @@ def not_run(item: SuiteItem, reason: str) -> QuestionResult:
     )
 
 
-def _run_gold(database: Database, gold: str, limits: Limits) -> QueryResult | QueryError:
-    return database.execute(gold, limits)  # the run's limits: the eval row cap, exact clipped cells
-
-
 def score(
     item: SuiteItem, outcome: Outcome, database: Database, limits: Limits, *, latency_ms: float, session_id: str | None
 ) -> QuestionResult:
     """Classify and, where there is a result, compare it with each gold alternative."""
-    base = {
-        "id": item.id,
-        "category": item.category,
-        "db": item.db_label,
-        "predicted_sql": outcome.sql or outcome.proposed_sql,
-        "input_tokens": outcome.usage.input_tokens,
-        "output_tokens": outcome.usage.output_tokens,
-        "cost_usd": outcome.cost_usd,
-        "latency_ms": round(latency_ms, 1),
-        "session_id": session_id,
-        "question": item.question,
-        "gold_sql": tuple(item.gold),
-    }
+    base = QuestionResult(
+        id=item.id,
+        category=item.category,
+        db=item.db_label,
+        correct=False,
+        outcome=EvalOutcome.INCORRECT,
+        predicted_sql=outcome.sql or outcome.proposed_sql,
+        input_tokens=outcome.usage.input_tokens,
+        output_tokens=outcome.usage.output_tokens,
+        cost_usd=outcome.cost_usd,
+        latency_ms=round(latency_ms, 1),
+        session_id=session_id,
+        question=item.question,
+        gold_sql=tuple(item.gold),
+    )
     failure = _failure_outcome(outcome)
-    if item.kind == "refusal":  # declined in words, having run nothing (tried SQL may have failed)
-        if outcome.status == "needs_clarification" and outcome.result is None:  # asking is not inventing
-            return QuestionResult(
-                correct=True,
-                outcome="correct",
-                reason="declined: asked for clarification",
-                error=failure[1] if failure else None,
-                **base,
-            )
-        no_result = (outcome.error or {}).get("kind") == "no_result"
-        in_words = failure is not None and ((failure[0] == "no_sql" and outcome.status == "answered") or no_result)
-        if in_words and declines(outcome.answer):
-            return QuestionResult(correct=True, outcome="correct", reason="declined", **base)
-        if in_words:  # "There are 42." with no query: an invented answer, not a refusal
-            return QuestionResult(
-                correct=False, outcome="incorrect", reason="answered without a query instead of declining", **base
-            )
+    if item.kind == "refusal":
+        declined = _refusal(base, outcome, failure)
+        if declined is not None:
+            return declined
     if failure is not None:
-        return QuestionResult(correct=False, outcome=failure[0], error=failure[1], **base)
-    predicted = outcome.result
-    assert predicted is not None
+        return replace(base, outcome=failure.outcome, error=failure.error)
+    assert outcome.result is not None
+    return _against_gold(base, item, outcome.result, database, limits)
+
+
+def _refusal(base: QuestionResult, outcome: Outcome, failure: _Failure | None) -> QuestionResult | None:
+    """A refusal question is answered by declining in words, having run nothing (tried SQL may have
+    failed); None when the turn ran a query, which is then scored against the gold like any other."""
+    if outcome.status == "needs_clarification" and outcome.result is None:  # asking is not inventing
+        error = failure.error if failure else None
+        return replace(
+            base, correct=True, outcome=EvalOutcome.CORRECT, reason="declined: asked for clarification", error=error
+        )
+    no_result = (outcome.error or {}).get("kind") == "no_result"
+    in_words = failure is not None and (
+        (failure.outcome == EvalOutcome.NO_SQL and outcome.status == "answered") or no_result
+    )
+    if in_words and declines(outcome.answer):
+        return replace(base, correct=True, outcome=EvalOutcome.CORRECT, reason="declined")
+    if in_words:  # "There are 42." with no query: an invented answer, not a refusal
+        return replace(base, reason="answered without a query instead of declining")
+    return None
+
+
+def _against_gold(
+    base: QuestionResult, item: SuiteItem, predicted: QueryResult, database: Database, limits: Limits
+) -> QuestionResult:
+    """Correct when the result matches any gold alternative; else the closest miss's tiers and reason."""
     gold_errors: list[str] = []
-    best = None
+    best: Comparison | None = None
     for gold in item.gold:
         result = _run_gold(database, gold, limits)
         if isinstance(result, QueryError):
@@ -162,21 +195,23 @@ def score(
             limit_ties=has_limit,
         )
         if comparison.correct:
-            return QuestionResult(
-                correct=True, outcome="correct", set_equal=True, rounded_equal=True, reason=comparison.reason, **base
+            return replace(
+                base,
+                correct=True,
+                outcome=EvalOutcome.CORRECT,
+                set_equal=True,
+                rounded_equal=True,
+                reason=comparison.reason,
             )
         if best is None or (comparison.set_equal, comparison.rounded_equal) > (best.set_equal, best.rounded_equal):
             best = comparison
     if best is None:
-        return QuestionResult(correct=False, outcome="gold_error", error="; ".join(gold_errors), **base)
-    return QuestionResult(
-        correct=False,
-        outcome="incorrect",
-        set_equal=best.set_equal,
-        rounded_equal=best.rounded_equal,
-        reason=best.reason,
-        **base,
-    )
+        return replace(base, outcome=EvalOutcome.GOLD_ERROR, error="; ".join(gold_errors))
+    return replace(base, set_equal=best.set_equal, rounded_equal=best.rounded_equal, reason=best.reason)
+
+
+def _run_gold(database: Database, gold: str, limits: Limits) -> QueryResult | QueryError:
+    return database.execute(gold, limits)  # the run's limits: the eval row cap, exact clipped cells
 
 
 _DECLINE = re.compile(
@@ -194,7 +229,7 @@ def declines(answer: str | None) -> bool:
     a reply in words as declined only when it reads as one: "There are 42." with no query is an
     invented answer.  Deliberately generous (any of the usual phrasings), since the failure it
     guards against is a number or name stated as fact."""
-    return bool(answer) and _DECLINE.search(answer) is not None
+    return answer is not None and _DECLINE.search(answer) is not None
 
 
 def _has_order(sql: str, dialect: str) -> bool:

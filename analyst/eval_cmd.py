@@ -15,10 +15,10 @@ from sessions.session import ResolvedModel
 
 
 def _suite(config: Config, ref: str) -> Any:
-    from sessions.evaluation.suite import SuiteError, load_suite
+    from sessions.evaluation import SuiteError, load_suite
 
     if ref in ("defog", "defog-idk"):
-        from sessions.evaluation.defog import defog_suite
+        from sessions.evaluation import defog_suite
 
         sys.stderr.write("building the defog databases (cached per day)…\n")
         return defog_suite(config.cache_dir, idk=ref == "defog-idk")
@@ -65,8 +65,7 @@ def _carried(config: Config, ref: str, suite: Any, model: str) -> tuple[str, lis
     its id and its name (the new run carries the name unless --name gives another)."""
     from dataclasses import replace
 
-    from sessions.evaluation.runs import find_run, load_run, results_as_objects
-    from sessions.evaluation.scoring import NOT_RUN
+    from sessions.evaluation import NOT_RUN, find_run, load_run, results_as_objects
 
     try:
         record = load_run(find_run(config.home / "runs", ref))
@@ -100,7 +99,7 @@ def _carried(config: Config, ref: str, suite: Any, model: str) -> tuple[str, lis
 class _Setup:
     """Everything a run needs, resolved before anything is opened or recorded."""
 
-    suite: Any  # sessions.evaluation.suite.Suite
+    suite: Any  # sessions.evaluation.Suite
     resolved: ResolvedModel
     settings: Any  # agents.settings.Settings, with the run's shared Budget
     max_rows: int
@@ -130,7 +129,7 @@ def run_eval(
     from analyst.eval_plan import EvalPlan
     from analyst.eval_report import EvalProgress, print_report
     from analyst.wiring import database_key, open_database, open_session
-    from sessions.evaluation.runs import RunLog, new_run_id
+    from sessions.evaluation import RunLog, new_run_id
     from sessions.runner import Runner, SharedDatabases
 
     stdout = stdout or sys.stdout
@@ -188,7 +187,7 @@ def _setup(
     from dataclasses import replace
 
     from analyst.wiring import build_model, run_settings
-    from sessions.evaluation.scoring import EVAL_MAX_ROWS
+    from sessions.evaluation import EVAL_MAX_ROWS
 
     suite = _suite(config, suite_ref)
     resolved = build_model(config, model_name, stream=False)
@@ -303,7 +302,7 @@ def _shell(word: str) -> str:
 def run_runs(config: Config, verb: str, refs: list[str], stdout: TextIO | None = None, output: str = "text") -> int:
     """`runs list|show|compare`; `output` "json" prints the shapes of sessions/evaluation/run_json.py."""
     from analyst.eval_report import print_comparison, print_report
-    from sessions.evaluation.runs import compare_runs, find_run, list_runs
+    from sessions.evaluation import compare_runs, find_run, list_runs
 
     stdout = stdout or sys.stdout
     runs_dir = config.home / "runs"
@@ -325,8 +324,7 @@ def run_runs(config: Config, verb: str, refs: list[str], stdout: TextIO | None =
         raise UserError(str(exc)) from None
     records = [_load(path) for path in paths]
     if verb == "show":
-        from sessions.evaluation.run_json import run_summary, show_json
-        from sessions.evaluation.runs import results_as_objects
+        from sessions.evaluation import results_as_objects, run_summary, show_json
 
         if output == "json":
             _dump(stdout, show_json(records[0], paths[0]))
@@ -335,7 +333,7 @@ def run_runs(config: Config, verb: str, refs: list[str], stdout: TextIO | None =
         return EXIT_OK
     comparison = compare_runs(records[0], records[1])
     if output == "json":
-        from sessions.evaluation.run_json import compare_json
+        from sessions.evaluation import compare_json
 
         _dump(stdout, compare_json(comparison, (records[0], paths[0]), (records[1], paths[1])))
     else:
@@ -345,7 +343,7 @@ def run_runs(config: Config, verb: str, refs: list[str], stdout: TextIO | None =
 
 def _load(path: Path) -> Any:
     """The run log at `path`, or a one-line error naming it (unreadable since it was found)."""
-    from sessions.evaluation.runs import load_run
+    from sessions.evaluation import load_run
 
     try:
         return load_run(path)

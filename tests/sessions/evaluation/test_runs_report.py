@@ -153,7 +153,7 @@ def test_compare_marks_a_flip_that_ran_the_same_sql(tmp_path: Path, analyst_home
 
 
 def test_same_sql_ignores_blanks_and_a_trailing_semicolon() -> None:
-    from sessions.evaluation.runs import same_sql
+    from sessions.evaluation.run_compare import same_sql
 
     assert same_sql("SELECT  a\nFROM t;", "SELECT a FROM t")
     assert not same_sql("SELECT a FROM t", "SELECT b FROM t")

@@ -7,8 +7,8 @@ naive "sort both and compare" judge pays for one side), and DuckDB executing and
 results (what `analyst eval` pays before it can judge). Prints a table and writes
 benchmarks/results/compare_results.json.  Run: `python benchmarks/compare_results.py [rows]`.
 
-The unordered scenarios go through the keyed fast path (sessions/evaluation/comparison/keyed_match.py: the prediction
-shares the gold's id column); the ordered one and the wrong cell measure the full rules (the wrong
+The unordered scenarios go through the keyed fast path
+(sessions/evaluation/comparison/keyed_match.py: the prediction shares the gold's id column); the ordered one and the wrong cell measure the full rules (the wrong
 cell after the fast path gives up).  The target is absolute (< 2 s); the shared 2-core machines this runs on differ by 2-3x in speed
 between sessions, so the ratios are the machine-independent figures (see benchmarks/README.md).
 """

@@ -396,7 +396,7 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
         return run_chat(config, getattr(args, "db", None), getattr(args, "model", None))
     if args.command == "ask":
-        from analyst.ask import run_ask
+        from analyst.commands.ask import run_ask
 
         return run_ask(
             config, args.question, approve=args.approve, output=args.output, db=args.db, model_name=args.model
@@ -404,7 +404,7 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.command == "batch":
         from pathlib import Path
 
-        from analyst.batch import run_batch
+        from analyst.batch_plan import run_batch
 
         return run_batch(
             config,
@@ -417,11 +417,11 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             resume=args.resume,
         )
     if args.command == "replay":
-        from analyst.sessions_cmd import run_replay
+        from analyst.commands.sessions import run_replay
 
         return run_replay(config, args.session, db=args.db, model_name=args.model, approve=args.approve)
     if args.command == "sessions":
-        from analyst import sessions_cmd
+        from analyst.commands import sessions as sessions_cmd
 
         if args.sessions_command == "list":
             from sessions.filters import SessionFilter
@@ -432,7 +432,7 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             return sessions_cmd.run_sessions_show(config, args.session)
         return sessions_cmd.run_sessions_export(config, args.ids, args.as_, args.out)
     if args.command == "eval":
-        from analyst.eval_cmd import run_eval
+        from analyst.commands.eval import run_eval
 
         return run_eval(
             config,
@@ -445,15 +445,15 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             resume=args.resume,
         )
     if args.command == "runs":
-        from analyst.eval_cmd import run_runs
+        from analyst.commands.eval import run_runs
 
         return run_runs(config, args.runs_command, getattr(args, "refs", []), output=getattr(args, "output", "text"))
     if args.command == "schema":
-        from analyst.inspect import run_schema
+        from analyst.commands.schema import run_schema
 
         return run_schema(config, db=args.db, question=args.question, budget=args.budget, output=args.output)
     if args.command == "check":
-        from analyst.inspect import run_check
+        from analyst.commands.schema import run_check
 
         return run_check(config, db=args.db, dialect=args.dialect, source=args.file)
     if args.command == "keys":
@@ -463,15 +463,15 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             args.keys_command, getattr(args, "provider", None), {e.name: e.key_env for e in config.endpoints.values()}
         )
     if args.command == "models":
-        from analyst.inspect import run_models
+        from analyst.commands.schema import run_models
 
         return run_models(config, check=args.check)
     if args.command == "demo":
-        from analyst.demo import run_demo
+        from analyst.commands.demo import run_demo
 
         return run_demo(config)
     if args.command == "config":
-        from analyst.inspect import run_config_show
+        from analyst.commands.schema import run_config_show
 
         return run_config_show(config)
     parser.print_help()

@@ -18,8 +18,8 @@ from analyst.errors import EXIT_NOT_ANSWERED, EXIT_OK
 
 
 def run_demo(config: Config, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    from analyst.commands.sessions import _settings_like
     from analyst.render import Progress, print_table
-    from analyst.sessions_cmd import _settings_like
     from analyst.wiring import open_database
     from sessions.replay import replay_session
     from sessions.store import load_session

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import os
-import shlex
-import subprocess
+import argparse
 import sys
-import tempfile
-from typing import Any, TextIO
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TextIO
 
-from agents.drive import auto_approve, drive
-from analyst.config import Config
+from analyst.commands.arguments import add_query_flags
 from analyst.errors import (
     EXIT_INTERRUPTED,
     EXIT_NOT_ANSWERED,
@@ -19,7 +15,12 @@ from analyst.errors import (
     EXIT_PROVIDER,
     UserError,
 )
-from analyst.wiring import build_model, loop_settings, open_database, open_session, require_price
+
+if TYPE_CHECKING:
+    from agents.loop import Outcome
+    from analyst.config import Config
+    from analyst.query_clock import QueryClock
+    from sessions.session import Session
 
 STATUS_EXIT = {
     "answered": EXIT_OK,
@@ -32,172 +33,33 @@ STATUS_EXIT = {
 }
 
 
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.description = "Answer one question against a database, with approval, and print the result."
+    parser.add_argument("question", help="the question, in quotes")
+    parser.add_argument(
+        "--approve",
+        choices=("ask", "auto", "never"),
+        default="ask",
+        help="ask: prompt on the terminal (default); auto: run what the checks accept; never: dry run, execute nothing",
+    )
+    parser.add_argument(
+        "--format",
+        dest="output",
+        choices=("table", "json", "csv"),
+        default="table",
+        help="stdout format (default table)",
+    )
+    add_query_flags(parser)
+
+
+def run(args: argparse.Namespace, config: Config) -> int:
+    return run_ask(config, args.question, approve=args.approve, output=args.output, db=args.db, model_name=args.model)
+
+
 def exit_code_for(outcome: Any) -> int:
     if outcome.status == "failed" and outcome.error and outcome.error.get("kind") == "provider":
         return EXIT_PROVIDER
     return STATUS_EXIT.get(outcome.status, EXIT_NOT_ANSWERED)
-
-
-class TerminalApproval:
-    """Asks the person on the terminal: approve, edit, reject with feedback, or abort."""
-
-    def __init__(
-        self,
-        stdin: TextIO | None = None,
-        stderr: TextIO | None = None,
-        sql_shown: bool = False,
-        question: str = "",
-        dialect: str = "duckdb",
-    ) -> None:
-        stdin = stdin or sys.stdin
-        stderr = stderr or sys.stderr
-        self.stdin = stdin
-        self.stderr = stderr
-        self.sql_shown = sql_shown  # the progress lines just printed the checked SQL: not twice
-        self.question = question  # named with the SQL: the person judges one against the other
-        self.dialect = dialect
-
-    def _read(self, prompt: str) -> str:
-        self.stderr.write(prompt)
-        self.stderr.flush()
-        line = self.stdin.readline()
-        if not line:
-            raise EOFError
-        return line.rstrip("\n")
-
-    def __call__(self, pending: Any) -> Any:
-        from agents.decisions import Abort, Approve, Edit, Reject
-        from analyst.render import inert
-
-        failed = bool(pending.problems)
-        if self.question:
-            self.stderr.write(f"\nQuestion: {inert(' '.join(self.question.split()))}\n")
-        if failed:
-            if self.sql_shown:  # the progress lines just listed the problems: say it once
-                self.stderr.write("Your edit did not pass the checks above, so it cannot run.\n")
-            else:
-                self.stderr.write("Your edit did not pass the checks:\n")
-                for problem in pending.problems:
-                    self.stderr.write(f"  [{problem.code}] {inert(problem.message)}\n")
-            self.stderr.write(f"\nYour edited SQL:\n{pending.sql}\n\n")
-        elif pending.rewritten_from is not None:
-            self.stderr.write(
-                "\nThe database reads your SQL differently from the checker, so it cannot run as you typed it.\n"
-                f"The checked text that would run instead (hash {pending.sql_hash[:12]}):\n{pending.sql}\n\n"
-            )
-        elif not self.sql_shown:
-            from tools.sql_layout import layout
-
-            shown = layout(pending.sql, self.dialect)
-            note = "; laid out on lines for reading, it runs as written" if shown != pending.sql else ""
-            self.stderr.write(f"\nSQL to run (hash {pending.sql_hash[:12]}{note}):\n{shown}\n\n")
-        else:
-            self.stderr.write(f"\nThe SQL above is ready to run (hash {pending.sql_hash[:12]}).\n")
-        prompt = (
-            "[e]dit  [r]eject with feedback  a[b]ort > "
-            if failed
-            else "[a]pprove  [e]dit  [r]eject with feedback  a[b]ort > "
-        )
-        while True:
-            try:
-                choice = self._read(prompt).strip().lower()
-            except EOFError:
-                return Abort()
-            if choice in ("a", "approve", "y", "yes"):
-                if not failed:
-                    return Approve()
-                self.stderr.write(
-                    "This SQL did not pass the checks, so it cannot be approved: edit it, reject, or abort.\n"
-                )
-                continue
-            if choice in ("e", "edit"):
-                edited = self._edit(pending.sql)
-                if edited is None or edited.strip() == pending.sql.strip():
-                    # an edit is itself the approval of the new text, so "no edit" must not run anything
-                    self.stderr.write("Edit cancelled; nothing changed and nothing ran.\n")
-                    continue
-                return Edit(edited)
-            if choice in ("r", "reject"):
-                try:
-                    feedback = self._read("feedback for the model > ")
-                except EOFError:
-                    return Abort()
-                return Reject(feedback)
-            if choice in ("b", "abort", "q", "quit"):
-                return Abort()
-
-    def _edit(self, sql: str) -> str | None:
-        """The edited SQL, or None when the edit was abandoned (the editor failed or quit with
-        an error, as vim's `:cq` does, or nothing was typed)."""
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-        if editor:
-            with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as handle:
-                handle.write(sql)
-                name = handle.name
-            try:
-                try:
-                    finished = subprocess.run([*shlex.split(editor), name], check=False)
-                except (OSError, ValueError) as exc:
-                    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-                    self.stderr.write(
-                        f"Cannot start the editor {editor!r}: {reason}; set VISUAL or EDITOR to one that exists.\n"
-                    )
-                    return None
-                if finished.returncode != 0:
-                    self.stderr.write(f"The editor exited with status {finished.returncode}.\n")
-                    return None
-                with open(name, encoding="utf-8") as edited:
-                    return edited.read()
-            finally:
-                os.unlink(name)
-        prefilled = self._edit_in_place(sql)
-        if prefilled is not _NO_LINE_EDITOR:
-            return prefilled
-        self.stderr.write(
-            "No editor to open: set VISUAL or EDITOR (e.g. export EDITOR=nano) to edit the SQL in place.\n"
-            "Type the new SQL (the current one is shown above); end with an empty line:\n"
-        )
-        lines = []
-        while True:
-            try:
-                line = self._read("")
-            except EOFError:
-                break
-            if not line.strip():
-                break
-            lines.append(line)
-        return "\n".join(lines) or None
-
-    def _edit_in_place(self, sql: str) -> Any:
-        """On a terminal, the SQL pre-filled on the input line (readline's pre-input hook) to edit
-        where it stands and send with Enter; `_NO_LINE_EDITOR` when there is no line editor here
-        (not a terminal, output redirected so `input()` would bypass readline, or no readline)."""
-        if self.stdin is not sys.stdin or not (sys.stdin.isatty() and sys.stdout.isatty()):
-            return _NO_LINE_EDITOR
-        try:
-            import readline
-        except ImportError:
-            return _NO_LINE_EDITOR
-
-        def prefill() -> None:
-            readline.insert_text(sql)
-            readline.redisplay()
-
-        self.stderr.write(
-            "Edit the SQL on the line below (Enter runs it once it passes the checks; an empty line cancels):\n"
-        )
-        self.stderr.flush()
-        readline.set_pre_input_hook(prefill)
-        try:
-            edited = input("")
-        except EOFError:
-            return None
-        finally:
-            readline.set_pre_input_hook(None)
-        return edited if edited.strip() else None
-
-
-_NO_LINE_EDITOR = object()
 
 
 def run_ask(
@@ -212,53 +74,30 @@ def run_ask(
     stderr: TextIO | None = None,
     stdin: TextIO | None = None,
 ) -> int:
-    """Answer one question; returns the exit code of DESIGN §7."""
+    """Answer one question; returns the exit code of the README's table."""
+    from agents.drive import auto_approve
+    from analyst.render import Progress
+    from analyst.terminal_prompts import TerminalApproval, TerminalClarification
+    from analyst.wiring import build_model, loop_settings, open_database, open_session, require_price
+
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     stdin = stdin or sys.stdin
-    from analyst.render import Progress, inert, outcome_json, print_csv, print_table, truncation_warning
-
-    if not question.strip():
-        raise UserError('the question is empty; pass it in quotes: analyst ask "Which customer spent the most?"')
-    if approve == "ask" and not stdin.isatty():
-        raise UserError(
-            "--approve ask needs a terminal to ask you; use --approve auto (run what the checks accept) or --approve never (dry run)"
-        )
+    _refuse_unaskable(question, approve, stdin)
     database = open_database(config, db)
     resolved = build_model(config, model_name)
     settings = loop_settings(config)
     require_price(config, resolved, settings)
     progress = Progress(stderr, quiet=output != "table" and not stderr.isatty(), dialect=database.dialect)
-    streamed: list[str] = []
-
-    def stream_answer(purpose: str, delta: str) -> None:
-        """On a terminal the answer appears as it is written; data formats wait for the end."""
-        if purpose != "summarize":
-            return
-        from analyst.render import inert
-
-        if not streamed:
-            stdout.write("\n")
-        streamed.append(delta)
-        stdout.write(inert(delta))
-        stdout.flush()
-
-    live = output == "table" and stdout.isatty()
-    clock = None
-    observer: Any = progress
-    if stderr.isatty():  # a ticking elapsed-time line while a query runs; never in a pipe or a file
-        from analyst.query_clock import QueryClock
-
-        clock = QueryClock(stderr, settings.limits.timeout_s, lambda: session.loop.executing)
-
-        def clock_then_progress(event: Any) -> None:
-            clock.observe(event)  # clears its line before the progress printer writes
-            progress(event)
-
-        observer = clock_then_progress
-
+    streamed = _StreamedAnswer(stdout)
+    clock = _query_clock(stderr, settings.limits.timeout_s, lambda: session.loop.executing)
     session = open_session(
-        config, database, resolved, settings, observer=observer, on_text=stream_answer if live else None
+        config,
+        database,
+        resolved,
+        settings,
+        observer=progress if clock is None else _clock_then(clock, progress),
+        on_text=streamed if output == "table" and stdout.isatty() else None,
     )
     if clock is not None:
         clock.start()
@@ -267,40 +106,115 @@ def run_ask(
         TerminalApproval(stdin, stderr, sql_shown=not progress.quiet, question=question, dialect=database.dialect),
     )
     answer = TerminalClarification(stdin, stderr) if approve == "ask" else None  # policies ask nobody
-    from analyst.interrupts import interrupt_on_sigint
-    from sessions.log import LogWriteError
-
     try:
-        with interrupt_on_sigint(session.loop.interrupt, quiet_while=lambda: session.loop.executing):
-            outcome = drive(session.loop, question, decide, answer)
-    except LogWriteError as exc:
-        raise UserError(
-            f"{exc}; stopped before running anything further (a decision must be logged before it executes)",
-            EXIT_NOT_ANSWERED,
-        ) from None
+        outcome = _drive(session, question, decide, answer)
     finally:
         if clock is not None:
             clock.stop()
         session.close()
         database.close()
+    _print_outcome(outcome, output, session, streamed.shown, stdout, stderr)
+    _say_how_it_ended(outcome, approve, stderr)
+    stderr.write(f"session {session.id} · {session.path}\n")
+    return exit_code_for(outcome)
+
+
+def _refuse_unaskable(question: str, approve: str, stdin: TextIO) -> None:
+    """Fail before anything opens when there is nothing to ask, or nobody to ask for approval."""
+    if not question.strip():
+        raise UserError('the question is empty; pass it in quotes: analyst ask "Which customer spent the most?"')
+    if approve == "ask" and not stdin.isatty():
+        raise UserError(
+            "--approve ask needs a terminal to ask you; use --approve auto (run what the checks accept) or --approve never (dry run)"
+        )
+
+
+class _StreamedAnswer:
+    """On a terminal the answer appears as it is written; data formats wait for the end."""
+
+    def __init__(self, stdout: TextIO) -> None:
+        self._stdout = stdout
+        self.shown = False
+
+    def __call__(self, purpose: str, delta: str) -> None:
+        if purpose != "summarize":
+            return
+        from analyst.render import inert
+
+        if not self.shown:
+            self._stdout.write("\n")
+        self.shown = True
+        self._stdout.write(inert(delta))
+        self._stdout.flush()
+
+
+def _query_clock(stderr: TextIO, timeout_s: float, executing: Callable[[], bool]) -> QueryClock | None:
+    """A ticking elapsed-time line while a query runs; never in a pipe or a file."""
+    if not stderr.isatty():
+        return None
+    from analyst.query_clock import QueryClock
+
+    return QueryClock(stderr, timeout_s, executing)
+
+
+def _clock_then(clock: QueryClock, progress: Callable[[Any], None]) -> Callable[[Any], None]:
+    def clock_then_progress(event: Any) -> None:
+        clock.observe(event)  # clears its line before the progress printer writes
+        progress(event)
+
+    return clock_then_progress
+
+
+def _drive(session: Session, question: str, decide: Any, answer: Any) -> Outcome:
+    """The question driven to its end; Ctrl+C interrupts the turn instead of the program."""
+    from agents.drive import drive
+    from analyst.interrupts import interrupt_on_sigint
+    from sessions.log import LogWriteError
+
+    try:
+        with interrupt_on_sigint(session.loop.interrupt, quiet_while=lambda: session.loop.executing):
+            return drive(session.loop, question, decide, answer)
+    except LogWriteError as exc:
+        raise UserError(
+            f"{exc}; stopped before running anything further (a decision must be logged before it executes)",
+            EXIT_NOT_ANSWERED,
+        ) from None
+
+
+def _print_outcome(
+    outcome: Outcome, output: str, session: Session, answer_shown: bool, stdout: TextIO, stderr: TextIO
+) -> None:
+    """The result on stdout in the asked format; what that format cannot hold goes to stderr."""
+    import json
+
+    from analyst.render import outcome_json, print_table, truncation_warning
+
     if output == "json":
         stdout.write(json.dumps(outcome_json(outcome, session.id, str(session.path)), ensure_ascii=False) + "\n")
     elif output == "csv":
-        print_csv(outcome, stdout)
-        if outcome.answer:  # stdout holds only the rows; the answer would be lost
-            from analyst.render import ungrounded_note
-
-            stderr.write(f"answer: {inert(outcome.answer)}\n")
-            if not outcome.grounded:
-                stderr.write(ungrounded_note(outcome) + "\n")
-        if outcome.status == "dry_run" and outcome.sql:  # nothing ran: the checked SQL is the result
-            stderr.write(f"dry run: checked, not executed:\n{outcome.sql}\n")
+        _print_csv(outcome, stdout, stderr)
     else:
-        if streamed:
+        if answer_shown:
             stdout.write("\n\n")
-        print_table(outcome, stdout, answer_shown=bool(streamed))
+        print_table(outcome, stdout, answer_shown=answer_shown)
     if output != "table" and outcome.result is not None and outcome.result.truncated:
         stderr.write(truncation_warning(outcome.result.row_count) + "\n")
+
+
+def _print_csv(outcome: Outcome, stdout: TextIO, stderr: TextIO) -> None:
+    from analyst.render import inert, print_csv, ungrounded_note
+
+    print_csv(outcome, stdout)
+    if outcome.answer:  # stdout holds only the rows; the answer would be lost
+        stderr.write(f"answer: {inert(outcome.answer)}\n")
+        if not outcome.grounded:
+            stderr.write(ungrounded_note(outcome) + "\n")
+    if outcome.status == "dry_run" and outcome.sql:  # nothing ran: the checked SQL is the result
+        stderr.write(f"dry run: checked, not executed:\n{outcome.sql}\n")
+
+
+def _say_how_it_ended(outcome: Outcome, approve: str, stderr: TextIO) -> None:
+    """One stderr line for a turn that did not end with an answer: what happened and what to do."""
     if outcome.error:
         stderr.write(f"analyst: {outcome.status}: {outcome.error['message']}\n")
     elif outcome.status == "needs_clarification":
@@ -312,23 +226,3 @@ def run_ask(
         stderr.write(f"analyst: needs_clarification: the model asks before it guesses; {how}\n")
     elif outcome.status == "aborted":
         stderr.write("analyst: aborted; nothing further ran\n")
-    stderr.write(f"session {session.id} · {session.path}\n")
-    return exit_code_for(outcome)
-
-
-class TerminalClarification:
-    """Shows the model's clarifying question on the terminal and reads the person's reply; an
-    empty reply (or end of input) leaves it unanswered, and the turn ends needs_clarification."""
-
-    def __init__(self, stdin: TextIO, stderr: TextIO) -> None:
-        self.stdin = stdin
-        self.stderr = stderr
-
-    def __call__(self, clarification: Any) -> str | None:
-        from analyst.render import inert
-
-        self.stderr.write(f"\nThe model asks: {inert(clarification.question)}\n")
-        self.stderr.write("your answer (empty to stop) > ")
-        self.stderr.flush()
-        line = self.stdin.readline()
-        return line.strip() or None

@@ -1,74 +1,94 @@
-"""`analyst sessions list|show|export` and `analyst replay`: looking back at logged sessions."""
+"""`analyst sessions list|show|export`: looking back at logged sessions."""
 
 from __future__ import annotations
 
-import json
+import argparse
 import sys
-from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from analyst.config import Config
-from analyst.errors import EXIT_NOT_ANSWERED, EXIT_OK, UserError
+from analyst.commands.arguments import Parser, positive_whole_number
+from analyst.errors import EXIT_OK
+
+if TYPE_CHECKING:
+    from analyst.config import Config
 
 
-def _load(config: Config, ref: str) -> Any:
-    from sessions.store import SessionNotFound, find_session, load_session
+def register(parser: argparse.ArgumentParser) -> None:
+    from sessions.statuses import STATUSES
+
+    verbs = parser.add_subparsers(
+        dest="sessions_command", metavar="list|show|export", parser_class=Parser, required=True
+    )
+    listing = verbs.add_parser("list", help="sessions, newest first")
+    listing.add_argument(
+        "--limit", type=positive_whole_number, metavar="N", help="only the N newest (after the other filters)"
+    )
+    listing.add_argument(
+        "--since",
+        type=_since,
+        metavar="DATE|DURATION",
+        help="started on or after a date/time (2026-12-01, local time) or within a duration (30m, 3h, 7d, 2w)",
+    )
+    listing.add_argument(
+        "--status",
+        dest="statuses",
+        type=_status,
+        action="append",
+        metavar="STATUS",
+        help=f"with a turn that ended so: {', '.join(STATUSES)} (repeatable)",
+    )
+    listing.add_argument(
+        "--db",
+        metavar="PATTERN",
+        help="database location: a glob (*.parquet, shop.duckdb) or a part of it (shop, 127.0.0.1)",
+    )
+    show = verbs.add_parser("show", help="one session's turns: question, status, SQL, answer, cost")
+    show.add_argument("session", metavar="ID")
+    export = verbs.add_parser("export", help="human-approved turns as an eval suite or fine-tuning chat JSONL")
+    export.add_argument(
+        "--as",
+        dest="as_",
+        choices=("suite", "chat"),
+        required=True,
+        help="suite: eval entries (first questions only; follow-ups lean on earlier ones); chat: fine-tuning examples, follow-ups with their conversation",
+    )
+    export.add_argument("--out", metavar="FILE")
+    export.add_argument("ids", nargs="*", metavar="ID", help="sessions to export (default: all)")
+
+
+def _since(text: str) -> Any:
+    from sessions.filters import parse_since
 
     try:
-        return load_session(find_session(ref, config.sessions_dir))
-    except SessionNotFound as exc:
-        raise UserError(str(exc)) from None
+        return parse_since(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _cost(value: float | None) -> str:
-    """A logged cost; None means a call had no known price or no reported usage — never $0."""
-    from agents.budget import usd
+def _status(text: str) -> str:
+    from sessions.filters import parse_status
 
-    return "unknown" if value is None else usd(value)
-
-
-# statuses in the order a summary names them: good news first
-_STATUS_ORDER = (
-    "answered",
-    "dry_run",
-    "needs_clarification",
-    "aborted",
-    "rejected",
-    "failed",
-    "interrupted",
-    "incomplete",
-)
-_STATUS_WIDTH = 34  # "3 answered, 1 aborted, 1 failed" fits; a longer summary is cut with "…"
+    try:
+        return parse_status(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _statuses(record: Any) -> str:
-    """One turn's status, or a count per status for several turns ("2 answered, 1 failed")."""
-    from collections import Counter
+def run(args: argparse.Namespace, config: Config) -> int:
+    if args.sessions_command == "list":
+        from sessions.filters import SessionFilter
 
-    counts = Counter(t.status or "incomplete" for t in record.turns)
-    if not counts:
-        return "-"
-    if len(counts) == 1:
-        return next(iter(counts))
-    order = sorted(counts, key=lambda s: (_STATUS_ORDER.index(s) if s in _STATUS_ORDER else len(_STATUS_ORDER), s))
-    return ", ".join(f"{counts[s]} {s}" for s in order)
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _one_line(text: object) -> str:
-    """Logged text made safe for one terminal line: escapes and controls removed, line breaks
-    and tabs (also U+2028/U+2029) folded into single spaces."""
-    from analyst.render import inert
-
-    return " ".join(inert(str(text)).split())
+        chosen = SessionFilter(args.limit, args.since, tuple(args.statuses or ()), args.db)
+        return run_sessions_list(config, chosen=chosen)
+    if args.sessions_command == "show":
+        return run_sessions_show(config, args.session)
+    return run_sessions_export(config, args.ids, args.as_, args.out)
 
 
 def run_sessions_list(config: Config, stdout: TextIO | None = None, chosen: Any = None) -> int:
     """One line per session under a header: id, turns, status(es), cost, model, first question;
     `chosen` (a `SessionFilter`) keeps those that match."""
+    from analyst import session_view as view
     from sessions.store import list_sessions
 
     stdout = stdout or sys.stdout
@@ -80,18 +100,19 @@ def run_sessions_list(config: Config, stdout: TextIO | None = None, chosen: Any 
         return EXIT_OK
     rows = []
     # on a terminal long cells are cut to keep one line per session; a file keeps them whole
-    cut = _cut if stdout.isatty() else (lambda text, width: text)
+    cut = view.cut if stdout.isatty() else (lambda text, width: text)
+    one_line = view.one_line
     for record in records:
         costs = [t.cost_usd for t in record.turns]
         total = None if any(c is None for c in costs) else sum(c or 0 for c in costs)
         rows.append(
             (
-                _one_line(record.id),
+                one_line(record.id),
                 str(len(record.turns)),
-                cut(_one_line(_statuses(record)), _STATUS_WIDTH),
-                _cost(total),
-                cut(_one_line(record.model), 40),
-                cut(_one_line(record.turns[0].question if record.turns else ""), 60),
+                cut(one_line(view.status_summary(record)), view.STATUS_WIDTH),
+                view.cost_text(total),
+                cut(one_line(record.model), 40),
+                cut(one_line(record.turns[0].question if record.turns else ""), 60),
             )
         )
     header = ("SESSION", "TURNS", "STATUS", "COST", "MODEL", "FIRST QUESTION")
@@ -105,13 +126,15 @@ def run_sessions_list(config: Config, stdout: TextIO | None = None, chosen: Any 
 
 def run_sessions_show(config: Config, ref: str, stdout: TextIO | None = None) -> int:
     from analyst.render import inert
+    from analyst.session_view import cost_text, one_line, timeline
+    from analyst.wiring import load_logged_session
 
     stdout = stdout or sys.stdout
-    record = _load(config, ref)
+    record = load_logged_session(config, ref)
     started = record.started
     stdout.write(
-        f"session {_one_line(record.id)}\n  file: {_one_line(record.path)}\n  database: {_one_line(record.database)} ({_one_line(started.get('dialect'))})\n"
-        f"  model: {_one_line(record.model)}\n  started: {_one_line(started.get('at'))}\n"
+        f"session {one_line(record.id)}\n  file: {one_line(record.path)}\n  database: {one_line(record.database)} ({one_line(started.get('dialect'))})\n"
+        f"  model: {one_line(record.model)}\n  started: {one_line(started.get('at'))}\n"
     )
     if record.torn or record.bad_lines:
         stdout.write(f"  note: the log has a torn last line or unreadable lines {list(record.bad_lines)}\n")
@@ -120,136 +143,35 @@ def run_sessions_show(config: Config, ref: str, stdout: TextIO | None = None) ->
         if turn.conversation != conversation:  # the person started a new conversation (ctrl+n)
             conversation = turn.conversation
             stdout.write(f"\n── new conversation ({conversation}): the turns below do not see the ones above ──\n")
-        stdout.write(
-            f"\n[{turn.number}] {_one_line(turn.question)}\n  status: {_one_line(turn.status or 'incomplete')}"
-        )
+        stdout.write(f"\n[{turn.number}] {one_line(turn.question)}\n  status: {one_line(turn.status or 'incomplete')}")
         if turn.error:
             kind, message = turn.error.get("kind"), inert(str(turn.error.get("message")))
             stdout.write(f" ({message})" if kind == turn.status else f" ({kind}: {message})")
-        stdout.write(f"\n  tokens: {turn.tokens} · cost: {_cost(turn.cost_usd)}\n")
-        stdout.write(_timeline(turn.timeline))
+        stdout.write(f"\n  tokens: {turn.tokens} · cost: {cost_text(turn.cost_usd)}\n")
+        stdout.write(timeline(turn.timeline))
         if turn.answer:
             label = "answer (not from your data: no query backs it)" if turn.grounded is False else "answer"
             stdout.write(f"  {label}: {inert(turn.answer)}\n")
         if turn.rating:
-            stdout.write(f"  rated: {_one_line(turn.rating)}\n")
+            stdout.write(f"  rated: {one_line(turn.rating)}\n")
     return EXIT_OK
-
-
-_CHECKED_WHO = {"model": "the model's SQL", "human": "your SQL"}
-_SCREEN_WHAT = {"more": "a page of rows (m/M)", "sample": "table sample", "export": "export (x)"}
-
-
-def _timeline(events: list[dict[str, Any]]) -> str:
-    """Every attempt of a turn in order: each checked SQL with its verdict (a refused one too),
-    each decision, each query that ran or failed, and the queries run from the results after it.
-    A query's SQL is printed again only when it is not the SQL just shown."""
-    from analyst.render import inert
-    from tools.guard import typed_text
-
-    out: list[str] = []
-    shown: str | None = None  # hash of the SQL printed last
-
-    def sql_line(sql: object, digest: object) -> None:
-        nonlocal shown
-        if digest and digest == shown:
-            return
-        out.append("  sql: " + inert(str(sql or "")).replace("\n", "\n       ") + "\n")
-        shown = str(digest) if digest else None
-
-    for event in events:
-        kind = event.get("type")
-        if kind == "sql_checked":
-            who = _CHECKED_WHO.get(str(event.get("source")), _one_line(event.get("source")))
-            verdict = (
-                f"passed the checks (hash {str(event.get('hash') or '')[:12]})"
-                if event.get("ok")
-                else "refused by the checks"
-            )
-            out.append(f"  checked {who}: {verdict}\n")
-            sql_line(event.get("sql_out") or event.get("sql_in"), event.get("hash") if event.get("ok") else None)
-            if (
-                event.get("source") == "human"
-                and event.get("ok")
-                and typed_text(str(event.get("sql_in") or "")) != event.get("sql_out")
-            ):
-                out.append("    (the checked rewrite of what you typed: the database reads your text differently)\n")
-                out.append("    typed: " + inert(str(event.get("sql_in") or "")).replace("\n", "\n           ") + "\n")
-            for problem in event.get("problems") or []:
-                out.append(f"    [{_one_line(problem.get('code'))}] {_one_line(problem.get('message'))}\n")
-        elif kind == "approval_decided":
-            out.append(f"  decision: {_one_line(event.get('decision'))} by {_one_line(event.get('decided_by'))}\n")
-            if event.get("feedback"):
-                out.append(f"    feedback: {_one_line(event.get('feedback'))}\n")
-        elif kind in ("query_executed", "query_failed"):
-            sql_line(event.get("sql"), event.get("hash"))
-            out.append(_query_result(event))
-        elif kind == "screen_query_ran":
-            what = _SCREEN_WHAT.get(str(event.get("purpose")), _one_line(event.get("purpose")))
-            target = _one_line(event.get("target")) if event.get("target") else ""
-            where = "" if not target else f": {target}" if event.get("purpose") == "more" else f" to {target}"
-            out.append(f"  ran from the results: {what}{where}\n")
-            sql_line(event.get("sql"), event.get("hash"))
-            if event.get("ok"):
-                out.append(
-                    _query_result(
-                        {
-                            "row_count": event.get("row_count"),
-                            "truncated": event.get("truncated"),
-                            "elapsed_ms": event.get("elapsed_ms"),
-                        }
-                    )
-                )
-            else:
-                out.append(
-                    _query_result(
-                        {
-                            "type": "query_failed",
-                            "kind": event.get("error_kind"),
-                            "message": event.get("error"),
-                            "elapsed_ms": event.get("elapsed_ms"),
-                        }
-                    )
-                )
-        elif kind == "clarification_requested":
-            out.append(f"  model asked: {_one_line(event.get('question'))}\n")
-        elif kind == "clarification_answered":
-            out.append(f"  reply by {_one_line(event.get('answered_by'))}: {_one_line(event.get('text'))}\n")
-    return "".join(out)
-
-
-def _query_result(query: dict[str, Any]) -> str:
-    """What a logged query gave: its rows, or why it failed (kind named once, not twice)."""
-    from analyst.render import inert
-
-    ms = query.get("elapsed_ms")
-    took = (
-        f"{ms:.1f} ms"
-        if isinstance(ms, (int, float)) and ms < 10
-        else f"{ms:.0f} ms"
-        if isinstance(ms, (int, float))
-        else ""
-    )
-    if query.get("type") == "query_failed":
-        kind, message = str(query.get("kind") or "error"), inert(str(query.get("message") or "")).strip()
-        label = "failed" if kind.lower() in message.lower() else f"failed ({kind})"
-        message = message.replace("\n", "\n    ")
-        return f"  {label}{' after ' + took if took else ''}: {message}\n"
-    count = query.get("row_count")
-    rows = f"{count} row{'' if count == 1 else 's'}" if isinstance(count, int) else f"{count} rows"
-    return f"  result: {rows}{' (truncated)' if query.get('truncated') else ''}{' in ' + took if took else ''}\n"
 
 
 def run_sessions_export(
     config: Config, refs: list[str], as_: str, out: str | None, stdout: TextIO | None = None
 ) -> int:
+    import json
+    from pathlib import Path
+
     from agents.prompts import system_prompt
+    from analyst.outputs import write_whole
+    from analyst.wiring import load_logged_session
     from sessions.export import chat_entry, is_follow_up, labelled_turns, suite_entry
     from sessions.replay import counted
     from sessions.store import list_sessions
 
     stdout = stdout or sys.stdout
-    records = [_load(config, ref) for ref in refs] if refs else list_sessions(config.sessions_dir)
+    records = [load_logged_session(config, ref) for ref in refs] if refs else list_sessions(config.sessions_dir)
     items = labelled_turns(records)
     follow_ups = [i for i in items if is_follow_up(i)] if as_ == "suite" else []
     if follow_ups:  # "and by country?" cannot be asked on its own
@@ -269,224 +191,8 @@ def run_sessions_export(
         for i in items
     ]
     if out:
-        _write_whole(Path(out), "".join(line + "\n" for line in lines))
+        write_whole(Path(out), "".join(line + "\n" for line in lines))
     else:
         stdout.write("".join(line + "\n" for line in lines))
     sys.stderr.write(f"exported {counted(len(lines), 'human-approved turn')} from {counted(len(records), 'session')}\n")
     return EXIT_OK
-
-
-def _write_whole(path: Path, text: str) -> None:
-    """Write all of `text` to `path` or nothing: a temporary file beside it, renamed into place."""
-    import os
-    import tempfile
-
-    target = path.expanduser()
-    if target.is_dir():
-        raise UserError(f"cannot write the export to {path}: it is a folder; pass a file name to --out")
-    fd = -1
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            fd = -1
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if target.exists():  # replacing a file keeps its permissions; a new one is private (0600)
-            os.chmod(tmp, target.stat().st_mode & 0o777)
-        os.replace(tmp, target)
-        tmp = None
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        parent = target.parent
-        if not parent.exists():
-            fix = f"create the folder {parent} first or pass another --out"
-        elif not parent.is_dir():
-            fix = f"{parent} is a file, not a folder; pass another --out"
-        else:
-            fix = "pass a writable path to --out"
-        raise UserError(f"cannot write the export to {path}: {reason}; {fix}") from None
-    finally:
-        if fd >= 0:
-            os.close(fd)
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-
-
-def run_replay(
-    config: Config, ref: str, *, db: str | None, model_name: str | None, approve: str, stdout: TextIO | None = None
-) -> int:
-    """Offline replay (identical / first divergence), or a live re-ask with `--model`.
-
-    Exit 0 when every turn that could be replayed was, identically; 1 when one diverged, the log
-    is truncated, or no turn could be replayed (each was interrupted when recorded)."""
-    from analyst.wiring import is_postgres_url
-    from sessions.replay import counted, reask_session, replay_session, replayable_turns
-
-    stdout = stdout or sys.stdout
-    record = _load(config, ref)
-    target = db or record.database
-    if not db and not is_postgres_url(target) and not Path(target).exists():
-        raise UserError(f"the recorded database {target} is not here; pass --db PATH to replay against another copy")
-    database = _open_asking_password(config, target)
-    try:
-        settings = _settings_like(config, record)
-        if model_name:
-            return _reask(config, record, database, settings, model_name, approve, stdout, reask_session)
-        turns = [t.number for t in replayable_turns(record)]
-        with QueryProgress(sys.stderr, settings.limits.timeout_s, turns) as progress:
-            report = replay_session(record, database, settings, emit=progress.on_event)
-    finally:
-        database.close()
-    for note in report.notes:
-        sys.stderr.write(f"note: {note}\n")
-    if report.divergence is not None:
-        stdout.write(f"diverged: {report.divergence.describe()}\n")
-        return EXIT_NOT_ANSWERED
-    if report.turns_replayed == 0:
-        skipped = f"{'turn' if len(report.interrupted) == 1 else 'turns'} {', '.join(map(str, report.interrupted))}"
-        why = (
-            f"{skipped} {'was' if len(report.interrupted) == 1 else 'were'} interrupted when recorded"
-            if report.interrupted
-            else "the log has no complete turn"
-        )
-        stdout.write(f"nothing replayed: {why}, so session {record.id} cannot be compared\n")
-        return EXIT_NOT_ANSWERED
-    stdout.write(
-        f"identical: {counted(report.turns_replayed, 'turn')} of session {record.id} replayed with the same decisions, SQL, results and statuses"
-    )
-    if report.interrupted:
-        one = len(report.interrupted) == 1
-        stdout.write(
-            f" ({'turn' if one else 'turns'} {', '.join(map(str, report.interrupted))} {'was' if one else 'were'} interrupted when recorded and not replayed)"
-        )
-    stdout.write("\n")
-    return EXIT_OK if not report.incomplete else EXIT_NOT_ANSWERED
-
-
-class QueryProgress:
-    """Says on stderr that a replayed query is still running, once it has run for `after` seconds.
-
-    Replay emits nothing between a decision to run SQL and the query's result, so a slow query
-    (up to the recorded time limit) would otherwise look like a hang."""
-
-    after = 2.0  # seconds before the first line
-    every = 5.0  # seconds between further lines
-
-    def __init__(self, stream: TextIO, timeout_s: float, turns: list[int]) -> None:
-        self._stream = stream
-        self._timeout_s = timeout_s
-        self._turns = turns  # the recorded number of each turn the replay asks, in order
-        self._asked = 0
-        self._running: Any = None  # a threading.Event while a query runs
-
-    def __enter__(self) -> QueryProgress:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop()
-
-    def on_event(self, event: Any) -> None:
-        self._stop()
-        kind = getattr(event, "type", "")
-        if kind == "question_asked":
-            self._asked += 1
-        elif kind == "approval_decided" and getattr(event, "decision", "") in ("approve", "edit"):
-            self._start()
-
-    def _start(self) -> None:
-        import threading
-        import time
-
-        running = self._running = threading.Event()
-        turn = self._turns[self._asked - 1] if 0 < self._asked <= len(self._turns) else self._asked
-        started = time.monotonic()
-
-        def tick() -> None:
-            wait = self.after
-            while not running.wait(wait):
-                elapsed = time.monotonic() - started
-                self._stream.write(
-                    f"replay: turn {turn}: query still running after {elapsed:.0f} s (time limit {self._timeout_s:g} s)\n"
-                )
-                self._stream.flush()
-                wait = self.every
-
-        threading.Thread(target=tick, name="replay-progress", daemon=True).start()
-
-    def _stop(self) -> None:
-        if self._running is not None:
-            self._running.set()
-            self._running = None
-
-
-def _open_asking_password(config: Config, target: str) -> Any:
-    """Logs never hold PostgreSQL passwords, so a replay may need it again: ask on a terminal."""
-    import getpass
-    import os
-
-    from analyst.wiring import is_postgres_url, open_database
-
-    try:
-        return open_database(config, target)
-    except UserError as exc:
-        if not (is_postgres_url(target) and "password" in exc.message.lower() and sys.stdin.isatty()):
-            raise
-        sys.stderr.write(f"analyst: {exc.message}\n")
-        os.environ["PGPASSWORD"] = getpass.getpass("PostgreSQL password (not stored): ")
-        return open_database(config, target)
-
-
-def _settings_like(config: Config, record: Any) -> Any:
-    """Loop settings as recorded (limits matter for fingerprints), else the current ones."""
-    from dataclasses import replace
-
-    from analyst.wiring import loop_settings
-    from tools.databases.base import Limits
-
-    recorded = record.started.get("settings") or {}
-    settings = loop_settings(config)
-    limits = Limits(
-        timeout_s=float(recorded.get("timeout", settings.limits.timeout_s)),
-        max_rows=int(recorded.get("max_rows", settings.limits.max_rows)),
-    )
-    return replace(settings, limits=limits, max_cost_usd=None)
-
-
-def _reask(
-    config: Config,
-    record: Any,
-    database: Any,
-    settings: Any,
-    model_name: str,
-    approve: str,
-    stdout: TextIO,
-    reask_session: Any,
-) -> int:
-    from agents.drive import auto_approve
-    from analyst.wiring import build_model, open_session
-    from sessions.replay import counted
-
-    resolved = build_model(config, model_name)
-    session = open_session(config, database, resolved, settings)
-    try:
-        rows = reask_session(record, session.loop, auto_approve if approve == "auto" else None)
-    finally:
-        session.close()
-    changed = 0
-    for row in rows:
-        verdict = "same SQL" if row.same_sql else ("same result" if row.same_result else "DIFFERENT")
-        changed += verdict == "DIFFERENT"
-        stdout.write(f"[{row.turn}] {verdict:<10} {row.new_status:<9} {row.question[:70]}\n")
-        if not row.same_sql:
-            stdout.write(
-                f"    recorded: {' '.join((row.recorded_sql or '-').split())}\n    new:      {' '.join((row.new_sql or '-').split())}\n"
-            )
-    stdout.write(
-        f"{len(rows) - changed} of {counted(len(rows), 'question')} gave the same SQL or result with {resolved.model.name} (new session {session.id})\n"
-    )
-    return EXIT_OK if changed == 0 else EXIT_NOT_ANSWERED

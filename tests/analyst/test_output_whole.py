@@ -43,7 +43,7 @@ class Terminal(io.StringIO):
 
 
 def ask_on_terminal(tmp_path: Path, sql: str, columns: int, monkeypatch: pytest.MonkeyPatch) -> str:
-    from analyst.ask import run_ask
+    from analyst.commands.ask import run_ask
     from analyst.config import load_config
 
     monkeypatch.setenv("COLUMNS", str(columns))

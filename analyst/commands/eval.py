@@ -1,17 +1,52 @@
-"""`analyst eval` and `analyst runs`: score a model by executing SQL, record and compare runs."""
+"""`analyst eval`: score a model by executing its SQL against gold SQL, and record the run.
+
+What becomes of each question is analyst/eval_plan.py; recorded runs are read by `analyst runs`.
+"""
 
 from __future__ import annotations
 
-import json
+import argparse
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from analyst.config import Config
+from analyst.commands.arguments import add_query_flags, positive_whole_number
 from analyst.errors import EXIT_INTERRUPTED, EXIT_NOT_ANSWERED, EXIT_OK, EXIT_PROVIDER, UserError
-from sessions.session import ResolvedModel
+
+if TYPE_CHECKING:
+    from analyst.config import Config
+    from sessions.session import ResolvedModel
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.description = "Run every question of SUITE through the loop (SQL the guard accepts is executed), execute the gold SQL, compare results, and record the run under runs/. SUITE is a .jsonl/.csv file, `defog` (314 questions) or `defog-idk` (105 questions that should be declined)."
+    parser.add_argument("suite", metavar="SUITE", help="suite file, defog, or defog-idk")
+    parser.add_argument("--name", metavar="NAME", help="a name for the recorded run")
+    parser.add_argument("--out", metavar="FILE", help="also write per-question results (JSONL) here")
+    parser.add_argument(
+        "--concurrency", type=positive_whole_number, default=1, metavar="N", help="questions in parallel (default 1)"
+    )
+    parser.add_argument(
+        "--resume",
+        metavar="RUN",
+        help="a new run that keeps RUN's scored questions and runs only the rest (not run, or never reached: after --max-cost, Ctrl+C or a crash); same suite and model",
+    )
+    add_query_flags(parser)
+
+
+def run(args: argparse.Namespace, config: Config) -> int:
+    return run_eval(
+        config,
+        args.suite,
+        model_name=args.model,
+        db=args.db,
+        name=args.name,
+        out=args.out,
+        concurrency=args.concurrency,
+        resume=args.resume,
+    )
 
 
 def _suite(config: Config, ref: str) -> Any:
@@ -297,59 +332,3 @@ def _shell(word: str) -> str:
     import shlex
 
     return shlex.quote(word)
-
-
-def run_runs(config: Config, verb: str, refs: list[str], stdout: TextIO | None = None, output: str = "text") -> int:
-    """`runs list|show|compare`; `output` "json" prints the shapes of sessions/evaluation/run_json.py."""
-    from analyst.eval_report import print_comparison, print_report
-    from sessions.evaluation import compare_runs, find_run, list_runs
-
-    stdout = stdout or sys.stdout
-    runs_dir = config.home / "runs"
-    if verb == "list":
-        rows = list_runs(runs_dir)
-        if not rows:
-            sys.stderr.write(f"no runs in {runs_dir}; `analyst eval SUITE --model M` records one\n")
-        for row in rows:
-            accuracy = f"{row['correct'] / row['questions']:.1%}" if row["questions"] else "-"
-            state = "" if row["finished"] else " (unfinished)"
-            state += f" ({row['not_run']} not run; see runs show)" if row["not_run"] else ""
-            stdout.write(
-                f"{row['run_id']}  {accuracy:>6} of {row['questions']:<4} {row['model']:<28} {row['suite']}{state}\n"
-            )
-        return EXIT_OK
-    try:
-        paths = [find_run(runs_dir, ref) for ref in refs]
-    except FileNotFoundError as exc:
-        raise UserError(str(exc)) from None
-    records = [_load(path) for path in paths]
-    if verb == "show":
-        from sessions.evaluation import results_as_objects, run_summary, show_json
-
-        if output == "json":
-            _dump(stdout, show_json(records[0], paths[0]))
-        else:
-            print_report(stdout, records[0].header, run_summary(records[0]), results_as_objects(records[0].results))
-        return EXIT_OK
-    comparison = compare_runs(records[0], records[1])
-    if output == "json":
-        from sessions.evaluation import compare_json
-
-        _dump(stdout, compare_json(comparison, (records[0], paths[0]), (records[1], paths[1])))
-    else:
-        print_comparison(stdout, comparison, paths[0].stem, paths[1].stem)
-    return EXIT_OK if not comparison["broken"] else EXIT_NOT_ANSWERED
-
-
-def _load(path: Path) -> Any:
-    """The run log at `path`, or a one-line error naming it (unreadable since it was found)."""
-    from sessions.evaluation import load_run
-
-    try:
-        return load_run(path)
-    except OSError as exc:
-        raise UserError(f"cannot read the run log {path}: {exc.strerror or exc}") from None
-
-
-def _dump(stream: TextIO, value: Any) -> None:
-    stream.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from agents.decisions import Approve, Decision
-from agents.loop import AnalystLoop, Clarification, Outcome, Pending
+from agents.loop import AnalystLoop
+from agents.outcome import Clarification, Outcome, Pending
 
 Decider = Callable[[Pending], Decision]
 Answerer = Callable[[Clarification], "str | None"]  # the person's reply, or None: nobody answers

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from agents.models.base import Message, Model, ToolCall
-from agents.turns import RunEnded
+from agents.outcome import RunEnded
 from tools.tokens import estimate_tokens
 
 OUTPUT_RESERVE_TOKENS = 2048  # of the context window, kept free for the reply

@@ -62,12 +62,13 @@ from agents.events import (
 from agents.history import History
 from agents.metering import Meter
 from agents.models.base import Message, Model, ModelRequest, ToolCall, Usage
+from agents.outcome import Clarification, ExecutedQuery, Outcome, Pending, RunEnded
 from agents.previews import PREVIEW_ROWS, SUMMARY_ROWS, preview, shape, summary_data, without_literals
 from agents.questions import QuestionMessage, question_message
 from agents.settings import Settings
 from agents.sqltext import extract_sql_blocks
 from agents.toolbox import LOOKUP_TOOLS, TOOL_NAMES, TOOL_SPECS, run_lookup
-from agents.turns import Clarification, ExecutedQuery, Outcome, Pending, Proposal, RunEnded, Turn
+from agents.turns import Proposal, Turn
 from agents.verify import unverified_numbers
 from tools.catalog import without_samples
 from tools.databases.base import Database, QueryError, QueryResult

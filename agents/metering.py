@@ -15,8 +15,8 @@ from agents.budget import Budget, BudgetExhausted, usd
 from agents.events import Event, ModelCalled, ModelFailed, ModelResponded
 from agents.models.base import Model, ModelRequest, ModelResponse, ProviderError, Usage
 from agents.models.registry import cost_usd
+from agents.outcome import RunEnded
 from agents.settings import Settings
-from agents.turns import RunEnded
 
 
 class Meter:

@@ -14,8 +14,10 @@ from typing import Any
 
 from agents.decisions import Abort, Approve, Edit, Reject
 from agents.events import Event
-from agents.loop import AnalystLoop, Clarification, Outcome, Pending, Settings
+from agents.loop import AnalystLoop
 from agents.models.scripted import ScriptedModel
+from agents.outcome import Clarification, Outcome, Pending
+from agents.settings import Settings
 from sessions.log import LogContents
 from sessions.store import SessionRecord, Turn, turns_of
 

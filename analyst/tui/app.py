@@ -321,7 +321,7 @@ class AnalystApp(App[int]):
     @on(StepFinished)
     @while_open
     def _step_finished(self, message: StepFinished) -> None:
-        from agents.loop import Clarification, Pending
+        from agents.outcome import Clarification, Pending
 
         if not self._current(message.generation):
             return  # abandoned: the runner aborts a paused loop before the next question

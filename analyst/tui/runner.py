@@ -86,7 +86,7 @@ class LoopRunner:
     def run_step(self, generation: int, kind: str, payload: Any) -> None:
         """Blocking: one loop step under the lock; posts StepFinished, or StepCrashed."""
         from agents.decisions import Abort
-        from agents.loop import Clarification, Pending
+        from agents.outcome import Clarification, Pending
 
         if not self._lock.acquire(blocking=False):
             self._post(StepWaiting(generation))

@@ -10,8 +10,10 @@ import pytest
 
 from agents.decisions import Abort, Approve, Reject
 from agents.drive import auto_approve, drive
-from agents.loop import AnalystLoop, Outcome, Pending, Settings
+from agents.loop import AnalystLoop
 from agents.models.scripted import ScriptedModel
+from agents.outcome import Outcome, Pending
+from agents.settings import Settings
 from tools.databases.base import Limits
 from tools.databases.duckdb_db import open_duckdb
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
+from agents.outcome import RunError, Status
+
 
 @dataclass(frozen=True)
 class Event:
@@ -202,6 +204,10 @@ class AnswerRated(Event):
 @dataclass(frozen=True)
 class RunFinished(Event):
     type: ClassVar[str] = "run_finished"
-    status: str
-    error: dict[str, str] | None
+    status: Status
+    error: RunError | None
     usage: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        error = self.error.to_json() if self.error is not None else None
+        return {"type": self.type, "status": self.status.value, "error": error, "usage": self.usage}

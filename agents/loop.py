@@ -62,7 +62,7 @@ from agents.events import (
 from agents.history import History
 from agents.metering import Meter
 from agents.models.base import Message, Model, ModelRequest, ToolCall, Usage
-from agents.outcome import Clarification, ExecutedQuery, Outcome, Pending, RunEnded
+from agents.outcome import Clarification, ErrorKind, ExecutedQuery, Outcome, Pending, RunEnded, RunError, Status
 from agents.previews import PREVIEW_ROWS, SUMMARY_ROWS, preview, shape, summary_data, without_literals
 from agents.questions import QuestionMessage, question_message
 from agents.settings import Settings
@@ -82,6 +82,7 @@ SUMMARY_TEMPLATE = (
     f"{prompts.SUMMARY.name}+{prompts.SUMMARY_INPUT.name}",
     prompts.SUMMARY.hash + prompts.SUMMARY_INPUT.hash,
 )
+SUMMARY_SKIPPED_ON = frozenset({ErrorKind.COST_CAP, ErrorKind.TOKEN_CAP, ErrorKind.PROVIDER})
 
 
 class Phase(Enum):
@@ -184,7 +185,7 @@ class AnalystLoop:
             return self._run(Phase.THINK)
         self.emit(ApprovalDecided(verdict.sql_hash or "", "abort", decision.decided_by))
         self._tool_result("The person aborted; the SQL was not run.")
-        return self._finish(RunEnded("aborted"))
+        return self._finish(RunEnded(Status.ABORTED))
 
     def reply(self, text: str, answered_by: str = "human") -> Pending | Clarification | Outcome:
         """The person's answer to the model's clarifying question; the same turn goes on."""
@@ -200,7 +201,7 @@ class AnalystLoop:
         ends `needs_clarification` with the model's question, and nothing is guessed."""
         self._require_clarification()
         self._tool_result(clarify.UNANSWERED)
-        return self._finish(RunEnded("needs_clarification"))
+        return self._finish(RunEnded(Status.NEEDS_CLARIFICATION))
 
     def _edit(self, turn: Turn, verdict: Verdict, decision: Edit) -> Pending | Outcome:
         """A person's SQL runs as they typed it (the edit is their approval of that text). Only
@@ -245,7 +246,7 @@ class AnalystLoop:
         assert turn.verdict is not None
         self.emit(ApprovalDecided(turn.verdict.sql_hash or "", "dry_run", "policy"))
         self._tool_result("Dry run: the SQL was checked but not executed.")
-        return self._finish(RunEnded("dry_run"))
+        return self._finish(RunEnded(Status.DRY_RUN))
 
     def new_conversation(self) -> None:
         """Forget the earlier turns: the next question is sent as a first one. Usage and cost
@@ -262,50 +263,57 @@ class AnalystLoop:
     def abandon(self) -> Outcome:
         """End the turn as interrupted from outside, when its worker is stuck (e.g. in a model call)."""
         self._interrupted = True
-        return self._finish(RunEnded("interrupted", "interrupted", "interrupted by the user"))
+        return self._finish(RunEnded.interrupted())
 
     # -- phases ----------------------------------------------------------------------------
 
     def _run(self, phase: Phase) -> Pending | Clarification | Outcome:
+        """Step through the phases until the turn pauses (for a decision or a reply) or ends."""
         turn = self._turn
         assert turn is not None
+        step: Phase | Pending | Clarification | RunEnded = phase
         try:
-            while True:
-                if self._interrupted:
-                    raise RunEnded("interrupted", "interrupted", "interrupted by the user")
-                if phase is Phase.THINK:
-                    phase = self._think(turn)
-                elif phase is Phase.LOOKUP:
-                    phase = self._lookup(turn)
-                elif phase is Phase.CHECK:
-                    phase = self._check(turn)
-                elif phase is Phase.APPROVE:
-                    verdict = turn.verdict
-                    assert verdict is not None and verdict.sql and verdict.sql_hash
-                    turn.pending = True
-                    self.emit(ApprovalRequested(verdict.sql, verdict.sql_hash, list(verdict.tables)))
-                    return Pending(verdict.sql, verdict.sql_hash, verdict.tables)
-                elif phase is Phase.CLARIFY:
-                    assert turn.clarifying is not None
-                    self.emit(ClarificationRequested(turn.clarifying))
-                    return Clarification(turn.clarifying)
-                elif phase is Phase.EXECUTE:
-                    phase = self._execute(turn)
-                elif phase is Phase.SUMMARIZE:
-                    return self._finish(self._summarize(turn))
-                else:
-                    return self._finish(RunEnded("answered"))
-        except RunEnded as ended:
-            return self._finish(ended)
+            while isinstance(step, Phase):
+                step = RunEnded.interrupted() if self._interrupted else self._step(turn, step)
         except KeyboardInterrupt:
             self.database.interrupt()
-            return self._finish(RunEnded("interrupted", "interrupted", "interrupted by the user"))
+            step = RunEnded.interrupted()
+        return self._finish(step) if isinstance(step, RunEnded) else step
 
-    def _think(self, turn: Turn) -> Phase:
-        self.meter.check_caps(self.settings, turn.steps, self.model.name)
+    def _step(self, turn: Turn, phase: Phase) -> Phase | Pending | Clarification | RunEnded:
+        """One phase: the next phase, a pause, or the end of the turn."""
+        if phase is Phase.THINK:
+            return self._think(turn)
+        if phase is Phase.LOOKUP:
+            return self._lookup(turn)
+        if phase is Phase.CHECK:
+            return self._check(turn)
+        if phase is Phase.APPROVE:
+            verdict = turn.verdict
+            assert verdict is not None and verdict.sql and verdict.sql_hash
+            turn.pending = True
+            self.emit(ApprovalRequested(verdict.sql, verdict.sql_hash, list(verdict.tables)))
+            return Pending(verdict.sql, verdict.sql_hash, verdict.tables)
+        if phase is Phase.CLARIFY:
+            assert turn.clarifying is not None
+            self.emit(ClarificationRequested(turn.clarifying))
+            return Clarification(turn.clarifying)
+        if phase is Phase.EXECUTE:
+            return self._execute(turn)
+        if phase is Phase.SUMMARIZE:
+            return self._summarize(turn)
+        return RunEnded(Status.ANSWERED)
+
+    def _think(self, turn: Turn) -> Phase | RunEnded:
+        """Ask the model for its next step, within the caps and the context window."""
+        ended = self.meter.check_caps(self.settings, turn.steps, self.model.name)
+        if ended is not None:
+            return ended
         turn.steps += 1
         tools = TOOL_SPECS if self.tools_mode else ()
-        self.history.fit(self.system, tools, self.model)
+        ended = self.history.fit(self.system, tools, self.model)
+        if ended is not None:
+            return ended
         response = self.meter.call(
             self.model,
             ModelRequest(self.system, tuple(self.messages), tools, purpose="think"),
@@ -313,51 +321,62 @@ class AnalystLoop:
             self.settings.prices,
             self.on_text,
         )
+        if isinstance(response, RunEnded):
+            return response
         if self._interrupted:  # a late reply to an abandoned step never enters the history
-            raise RunEnded("interrupted", "interrupted", "interrupted by the user")
+            return RunEnded.interrupted()
         calls = response.tool_calls if self.tools_mode else ()
         self.messages.append(Message("assistant", response.text, calls))
         turn.last_text = response.text
         if calls:
-            first, rest = calls[0], calls[1:]
-            for extra in rest:
-                self.messages.append(
-                    Message(
-                        "tool",
-                        "Ignored: only one tool call per turn is allowed.",
-                        tool_call_id=extra.id,
-                        tool_name=extra.name,
-                    )
+            return self._tool_called(turn, calls)
+        return self._text_replied(turn, response.text)
+
+    def _tool_called(self, turn: Turn, calls: tuple[ToolCall, ...]) -> Phase:
+        """The model called a tool: run_sql, a schema lookup or ask_user (one call per step)."""
+        first, rest = calls[0], calls[1:]
+        for extra in rest:
+            self.messages.append(
+                Message(
+                    "tool",
+                    "Ignored: only one tool call per turn is allowed.",
+                    tool_call_id=extra.id,
+                    tool_name=extra.name,
                 )
-            if first.error:
-                self._broken_calls += 1
-                self._tool_result(
-                    f"Your {first.name} call was not run: {first.error}. Call it again with valid JSON arguments.",
-                    first,
-                )
-                if self._broken_calls >= BROKEN_CALLS_BEFORE_TEXT_MODE:
-                    self._switch_to_text_mode()
-                return Phase.THINK
-            if first.name == "run_sql":
-                sql = first.arguments.get("sql")
-                if not isinstance(sql, str) or not sql.strip():
-                    turn.attempts.append("it had no SQL text")
-                    self._tool_result("run_sql needs a non-empty `sql` string argument.", first)
-                    return Phase.THINK
-                turn.proposal = Proposal(sql, first)
-                return Phase.CHECK
-            if first.name in LOOKUP_TOOLS:
-                turn.proposal = Proposal("", first)
-                return Phase.LOOKUP
-            if first.name == clarify.ASK_USER.name:
-                question = first.arguments.get("question")
-                if not isinstance(question, str) or not question.strip():
-                    self._tool_result("ask_user needs a non-empty `question` string argument.", first)
-                    return Phase.THINK
-                return self._clarify(turn, question.strip(), Proposal("", first))
-            self._tool_result(f"Unknown tool {first.name!r}. Available tools: {TOOL_NAMES}.", first)
+            )
+        if first.error:
+            self._broken_calls += 1
+            self._tool_result(
+                f"Your {first.name} call was not run: {first.error}. Call it again with valid JSON arguments.",
+                first,
+            )
+            if self._broken_calls >= BROKEN_CALLS_BEFORE_TEXT_MODE:
+                self._switch_to_text_mode()
             return Phase.THINK
-        blocks = extract_sql_blocks(response.text)
+        if first.name == "run_sql":
+            sql = first.arguments.get("sql")
+            if not isinstance(sql, str) or not sql.strip():
+                turn.attempts.append("it had no SQL text")
+                self._tool_result("run_sql needs a non-empty `sql` string argument.", first)
+                return Phase.THINK
+            turn.proposal = Proposal(sql, first)
+            return Phase.CHECK
+        if first.name in LOOKUP_TOOLS:
+            turn.proposal = Proposal("", first)
+            return Phase.LOOKUP
+        if first.name == clarify.ASK_USER.name:
+            question = first.arguments.get("question")
+            if not isinstance(question, str) or not question.strip():
+                self._tool_result("ask_user needs a non-empty `question` string argument.", first)
+                return Phase.THINK
+            return self._clarify(turn, question.strip(), Proposal("", first))
+        self._tool_result(f"Unknown tool {first.name!r}. Available tools: {TOOL_NAMES}.", first)
+        return Phase.THINK
+
+    def _text_replied(self, turn: Turn, text: str) -> Phase | RunEnded:
+        """The model replied in text: SQL in a ```sql block, a CLARIFY: question (without tools),
+        or words, which answer only if a query of this turn succeeded."""
+        blocks = extract_sql_blocks(text)
         if len(blocks) > 1:
             self.messages.append(
                 Message(
@@ -369,20 +388,19 @@ class AnalystLoop:
         if blocks:
             turn.proposal = Proposal(blocks[0], None)
             return Phase.CHECK
-        if not response.text.strip():
+        if not text.strip():
             self.messages.append(Message("user", "Your reply was empty. Propose a SQL query, or answer in plain text."))
             return Phase.THINK
         if not self.tools_mode:
-            question = clarify.clarifying_question(response.text)
+            question = clarify.clarifying_question(text)
             if question is not None:
                 return self._clarify(turn, question, Proposal("", None))
         if any(q.result for q in turn.queries):
             return Phase.SUMMARIZE
         if turn.attempts:  # SQL was proposed and none succeeded: words alone are a guess, not an answer
-            self.emit(AnswerGiven(response.text.strip(), [], grounded=False))
-            raise RunEnded(
-                "failed",
-                "no_result",
+            self.emit(AnswerGiven(text.strip(), [], grounded=False))
+            return RunEnded.failed(
+                ErrorKind.NO_RESULT,
                 f"no query succeeded, so the reply is not from your data; the last SQL proposed: {turn.attempts[-1]}",
             )
         return Phase.DONE
@@ -408,7 +426,7 @@ class AnalystLoop:
         self._tool_result(text, call)
         return Phase.THINK
 
-    def _check(self, turn: Turn) -> Phase:
+    def _check(self, turn: Turn) -> Phase | RunEnded:
         assert turn.proposal
         verdict = check_sql(turn.proposal.sql, self.catalog, self.database.dialect, cross_check=self._cross_check)
         turn.verdict = verdict
@@ -422,14 +440,11 @@ class AnalystLoop:
             f"The SQL was rejected by the checker and not run:\n{problems}\nFix these problems and propose the query again."
         )
         if turn.rejections >= self.settings.max_guard_rejections:
-            raise RunEnded(
-                "rejected",
-                "guard",
-                f"the SQL was still rejected after {turn.rejections} attempts: {verdict.problems[0].message}",
-            )
+            message = f"the SQL was still rejected after {turn.rejections} attempts: {verdict.problems[0].message}"
+            return RunEnded(Status.REJECTED, RunError(ErrorKind.GUARD, message))
         return Phase.THINK
 
-    def _execute(self, turn: Turn) -> Phase:
+    def _execute(self, turn: Turn) -> Phase | RunEnded:
         verdict = turn.verdict
         assert verdict is not None and verdict.ok and verdict.sql and verdict.sql_hash
         self.executing = True  # until the attempt is recorded: Ctrl+C then arrives as a value
@@ -438,14 +453,14 @@ class AnalystLoop:
         finally:
             self.executing = False
 
-    def _execute_and_record(self, turn: Turn, verdict: Verdict) -> Phase:
+    def _execute_and_record(self, turn: Turn, verdict: Verdict) -> Phase | RunEnded:
         assert verdict.sql and verdict.sql_hash
         outcome = self.database.execute(verdict.sql, self.settings.limits)
         if isinstance(outcome, QueryError):
             turn.queries.append(ExecutedQuery(verdict.sql, verdict.sql_hash, None, outcome, None))
             self.emit(QueryFailed(verdict.sql, verdict.sql_hash, outcome.kind, outcome.message, outcome.elapsed_ms))
             if outcome.kind == "interrupted" or self._interrupted:
-                raise RunEnded("interrupted", "interrupted", "query interrupted by the user")
+                return RunEnded.interrupted("query interrupted by the user")
             turn.db_errors += 1
             turn.attempts.append(
                 f"it failed in the database ({outcome.kind}: {outcome.message.splitlines()[0] if outcome.message else outcome.kind})"
@@ -453,9 +468,8 @@ class AnalystLoop:
             message = outcome.message if self.settings.data_to_model else without_literals(outcome.message)
             self._tool_result(f"The query failed ({outcome.kind}): {message}\nFix the SQL and propose it again.")
             if turn.db_errors >= self.settings.max_db_errors:
-                raise RunEnded(
-                    "failed",
-                    "database",
+                return RunEnded.failed(
+                    ErrorKind.DATABASE,
                     f"the query failed {turn.db_errors} times; last error: {outcome.message.splitlines()[0]}",
                 )
             return Phase.THINK
@@ -484,21 +498,22 @@ class AnalystLoop:
         assert last is not None and last.result is not None
         if not self.settings.summarize:
             self._answer(turn.last_text, last.result, turn)
-            return RunEnded("answered")
+            return RunEnded(Status.ANSWERED)
         described, rows = summary_data(last.result, self.settings.data_to_model)
         content = prompts.SUMMARY_INPUT.render(question=turn.question, sql=last.sql, shape=described, rows=rows)
         request = ModelRequest(prompts.SUMMARY.text, (Message("user", content),), (), purpose="summarize")
-        try:  # the result is already paid for: a cap or a failing provider costs the summary, not the answer
-            self.meter.check_spend(self.settings, self.model.name)
-            response = self.meter.call(self.model, request, SUMMARY_TEMPLATE, self.settings.prices, self.on_text)
-        except RunEnded as ended:
-            if not ended.error or ended.error["kind"] not in ("cost_cap", "token_cap", "provider"):
-                raise
-            note = f"(No summary: {ended.error['message']}. The result is shown as the query returned it.)"
+        response = self.meter.check_spend(self.settings, self.model.name) or self.meter.call(
+            self.model, request, SUMMARY_TEMPLATE, self.settings.prices, self.on_text
+        )
+        if isinstance(response, RunEnded):
+            # the result is already paid for: a cap or a failing provider costs the summary, not the answer
+            if response.error is None or response.error.kind not in SUMMARY_SKIPPED_ON:
+                return response
+            note = f"(No summary: {response.error.message}. The result is shown as the query returned it.)"
             self._answer(turn.last_text, last.result, turn, note)
-            return RunEnded("answered")
+            return RunEnded(Status.ANSWERED)
         self._answer(response.text.strip() or turn.last_text, last.result, turn)
-        return RunEnded("answered")
+        return RunEnded(Status.ANSWERED)
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -613,11 +628,11 @@ class AnalystLoop:
     def _build_outcome(self, turn: Turn, ended: RunEnded) -> Outcome:
         answer, flagged = getattr(self, "_last_answer", (None, ()))
         clarification = None
-        if ended.status != "answered":
+        if ended.status is not Status.ANSWERED:
             answer, flagged = None, ()
-            if ended.error and ended.error["kind"] == "no_result":
+            if ended.error and ended.error.kind is ErrorKind.NO_RESULT:
                 answer = turn.last_text.strip() or None  # kept, and marked: not from the data
-            if ended.status == "needs_clarification":
+            if ended.status is Status.NEEDS_CLARIFICATION:
                 clarification = turn.asked
         elif turn.last_success() is None:  # words with no query at all: answered, but not grounded
             answer, flagged = turn.last_text.strip() or None, ()

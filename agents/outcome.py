@@ -1,14 +1,75 @@
 """What a turn of the loop stops with: paused for a person (`Pending`, `Clarification`) or ended
 (`Outcome`), as the drivers (ask, chat, batch, eval, replay) receive it.
+
+How a turn ends is a closed vocabulary (`Status`, and `ErrorKind` for the failures) because the
+session log, `ask --format json`, exit codes, batch records and eval scores all branch on it: a
+misspelt string would be a silent wrong branch, an enum member is a NameError. They are `StrEnum`s
+so they serialise as their values and compare equal to the strings older logs hold.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from agents.models.base import Usage
-from tools.databases.base import QueryError, QueryResult
+
+if TYPE_CHECKING:
+    from tools.databases.base import QueryError, QueryResult
+
+
+class Status(StrEnum):
+    """How a turn ended (DESIGN §7 maps each to an exit code)."""
+
+    ANSWERED = "answered"
+    NEEDS_CLARIFICATION = "needs_clarification"  # the model asked and nobody could answer
+    DRY_RUN = "dry_run"  # checked, not executed (`--approve never`)
+    ABORTED = "aborted"
+    REJECTED = "rejected"  # the guard still refused after the repair budget
+    FAILED = "failed"  # see the error's kind
+    INTERRUPTED = "interrupted"
+
+
+class ErrorKind(StrEnum):
+    """Why a turn that did not answer ended so (`RunError.kind`)."""
+
+    INTERRUPTED = "interrupted"  # the person stopped it (Ctrl+C, Esc)
+    PROVIDER = "provider"  # the model's provider failed after retries (auth, rate limit, outage)
+    COST_CAP = "cost_cap"
+    TOKEN_CAP = "token_cap"
+    STEP_CAP = "step_cap"
+    CONTEXT = "context"  # the request no longer fits the model's context window
+    GUARD = "guard"  # the guard rejected every attempt (status rejected)
+    DATABASE = "database"  # the database failed every attempt
+    NO_RESULT = "no_result"  # SQL was proposed, none succeeded: the words are not from the data
+
+
+@dataclass(frozen=True)
+class RunError:
+    """Why a turn ended without an answer; logged in `run_finished` and printed by `--format json`
+    as `{"kind", "message"}`, plus `http_status` when a provider gave one (401: every call fails)."""
+
+    kind: ErrorKind
+    message: str
+    http_status: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind.value, "message": self.message}
+        if self.http_status is not None:
+            out["http_status"] = self.http_status
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RunError:
+        """The logged form back; a kind this code does not know raises ValueError."""
+        status = data.get("http_status")
+        return cls(ErrorKind(data["kind"]), str(data.get("message", "")), status if isinstance(status, int) else None)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Read as the dict the error was before it was typed (`error.get("kind")`): the eval and
+        batch runners (analyst/eval_cmd.py, sessions/evaluate.py) still read it so."""
+        return self.to_json().get(key, default)
 
 
 @dataclass(frozen=True)
@@ -47,13 +108,13 @@ class ExecutedQuery:
 class Outcome:
     """How a turn ended."""
 
-    status: str  # answered, dry_run, needs_clarification, aborted, rejected, failed, interrupted
+    status: Status
     question: str
     answer: str | None
     sql: str | None
     result: QueryResult | None
     queries: tuple[ExecutedQuery, ...]
-    error: dict[str, str] | None
+    error: RunError | None
     usage: Usage
     cost_usd: float | None
     unverified_numbers: tuple[str, ...] = ()
@@ -67,14 +128,19 @@ class Outcome:
         return self.result is not None
 
 
-class RunEnded(Exception):
-    """Internal: a terminal phase was reached."""
+@dataclass(frozen=True)
+class RunEnded:
+    """A terminal phase was reached: the value a phase (or a model call, or a cap check) returns to
+    end the turn. A value, not an exception, so every way out of a phase is in its signature and
+    the loop's `_run` is the one place that turns it into the turn's `Outcome`."""
 
-    def __init__(
-        self, status: str, kind: str | None = None, message: str | None = None, http_status: int | None = None
-    ) -> None:
-        super().__init__(message or status)
-        self.status = status
-        self.error: dict[str, Any] | None = {"kind": kind, "message": message or status} if kind else None
-        if self.error is not None and http_status is not None:
-            self.error["http_status"] = http_status  # a provider's HTTP status: 401 means every call will fail
+    status: Status
+    error: RunError | None = None
+
+    @classmethod
+    def failed(cls, kind: ErrorKind, message: str, http_status: int | None = None) -> RunEnded:
+        return cls(Status.FAILED, RunError(kind, message, http_status))
+
+    @classmethod
+    def interrupted(cls, message: str = "interrupted by the user") -> RunEnded:
+        return cls(Status.INTERRUPTED, RunError(ErrorKind.INTERRUPTED, message))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from agents.models.base import ToolCall, Usage
-from agents.outcome import ExecutedQuery, Outcome, RunEnded
+from agents.outcome import ExecutedQuery, Outcome, RunEnded, Status
 from tools.guard import Verdict
 
 
@@ -56,7 +56,9 @@ class Turn:
     ) -> Outcome:
         """The turn as it ended; a dry run reports the SQL it checked, since nothing ran."""
         last_ok = self.last_success()
-        sql = last_ok.sql if last_ok else (self.verdict.sql if ended.status == "dry_run" and self.verdict else None)
+        sql = (
+            last_ok.sql if last_ok else (self.verdict.sql if ended.status is Status.DRY_RUN and self.verdict else None)
+        )
         return Outcome(
             status=ended.status,
             question=self.question,

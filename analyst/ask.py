@@ -11,6 +11,7 @@ import tempfile
 from typing import Any, TextIO
 
 from agents.drive import auto_approve, drive
+from agents.outcome import ErrorKind, Outcome, Status
 from analyst.config import Config
 from analyst.errors import (
     EXIT_INTERRUPTED,
@@ -22,20 +23,20 @@ from analyst.errors import (
 from analyst.wiring import Session, build_model, loop_settings, open_database, require_price
 
 STATUS_EXIT = {
-    "answered": EXIT_OK,
-    "dry_run": EXIT_OK,
-    "needs_clarification": EXIT_NOT_ANSWERED,
-    "aborted": EXIT_NOT_ANSWERED,
-    "rejected": EXIT_NOT_ANSWERED,
-    "failed": EXIT_NOT_ANSWERED,
-    "interrupted": EXIT_INTERRUPTED,
+    Status.ANSWERED: EXIT_OK,
+    Status.DRY_RUN: EXIT_OK,
+    Status.NEEDS_CLARIFICATION: EXIT_NOT_ANSWERED,
+    Status.ABORTED: EXIT_NOT_ANSWERED,
+    Status.REJECTED: EXIT_NOT_ANSWERED,
+    Status.FAILED: EXIT_NOT_ANSWERED,
+    Status.INTERRUPTED: EXIT_INTERRUPTED,
 }
 
 
-def exit_code_for(outcome: Any) -> int:
-    if outcome.status == "failed" and outcome.error and outcome.error.get("kind") == "provider":
+def exit_code_for(outcome: Outcome) -> int:
+    if outcome.status is Status.FAILED and outcome.error is not None and outcome.error.kind is ErrorKind.PROVIDER:
         return EXIT_PROVIDER
-    return STATUS_EXIT.get(outcome.status, EXIT_NOT_ANSWERED)
+    return STATUS_EXIT[outcome.status]
 
 
 class TerminalApproval:
@@ -291,7 +292,7 @@ def run_ask(
             stderr.write(f"answer: {inert(outcome.answer)}\n")
             if not outcome.grounded:
                 stderr.write(ungrounded_note(outcome) + "\n")
-        if outcome.status == "dry_run" and outcome.sql:  # nothing ran: the checked SQL is the result
+        if outcome.status is Status.DRY_RUN and outcome.sql:  # nothing ran: the checked SQL is the result
             stderr.write(f"dry run: checked, not executed:\n{outcome.sql}\n")
     else:
         if streamed:
@@ -300,15 +301,15 @@ def run_ask(
     if output != "table" and outcome.result is not None and outcome.result.truncated:
         stderr.write(truncation_warning(outcome.result.row_count) + "\n")
     if outcome.error:
-        stderr.write(f"analyst: {outcome.status}: {outcome.error['message']}\n")
-    elif outcome.status == "needs_clarification":
+        stderr.write(f"analyst: {outcome.status}: {outcome.error.message}\n")
+    elif outcome.status is Status.NEEDS_CLARIFICATION:
         how = (
             "answer it at the prompt (--approve ask on a terminal)"
             if approve != "ask"
             else "ask again with that detail"
         )
         stderr.write(f"analyst: needs_clarification: the model asks before it guesses; {how}\n")
-    elif outcome.status == "aborted":
+    elif outcome.status is Status.ABORTED:
         stderr.write("analyst: aborted; nothing further ran\n")
     stderr.write(f"session {session.id} · {session.path}\n")
     return exit_code_for(outcome)

@@ -24,6 +24,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
+from agents.outcome import ErrorKind, Status
 from analyst.errors import UserError
 from analyst.tui.conversation import Conversation
 from analyst.tui.inputs import QuestionInput
@@ -355,14 +356,14 @@ class AnalystApp(App[int]):
         self.refresh_bindings()
 
     def _finish(self, outcome: Any) -> None:
-        error = (outcome.error or {}).get("message", "")
-        if outcome.status == "failed":
-            kind = (outcome.error or {}).get("kind")
-            title = "Model provider failed" if kind == "provider" else "The run failed"
+        error = outcome.error.message if outcome.error is not None else ""
+        if outcome.status is Status.FAILED:
+            provider = outcome.error is not None and outcome.error.kind is ErrorKind.PROVIDER
+            title = "Model provider failed" if provider else "The run failed"
             self.notify(error or "failed", title=title, severity="error", markup=False, timeout=15)
-        elif outcome.status == "rejected":
+        elif outcome.status is Status.REJECTED:
             self.notify(error, title="The checker rejected the SQL", severity="warning", markup=False, timeout=10)
-        if outcome.status == "answered" and outcome.result is not None and outcome.sql:
+        if outcome.status is Status.ANSWERED and outcome.result is not None and outcome.sql:
             from tools.guard import sql_hash
 
             self.rateable_hash = sql_hash(outcome.sql)

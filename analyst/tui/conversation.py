@@ -14,17 +14,19 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from agents.outcome import Status
 from analyst.render import inert
 
 STATUS_LINES = {
-    "answered": ("✓ answered", "green"),
-    "aborted": ("■ aborted: nothing ran", "yellow"),
-    "interrupted": ("■ cancelled", "yellow"),
-    "rejected": ("✗ the checker still rejected the SQL", "red"),
-    "failed": ("✗ failed", "red"),
-    "dry_run": ("dry run: checked, not executed", "dim"),
-    "needs_clarification": ("■ the model's question was left unanswered: nothing was guessed", "yellow"),
+    Status.ANSWERED: ("✓ answered", "green"),
+    Status.ABORTED: ("■ aborted: nothing ran", "yellow"),
+    Status.INTERRUPTED: ("■ cancelled", "yellow"),
+    Status.REJECTED: ("✗ the checker still rejected the SQL", "red"),
+    Status.FAILED: ("✗ failed", "red"),
+    Status.DRY_RUN: ("dry run: checked, not executed", "dim"),
+    Status.NEEDS_CLARIFICATION: ("■ the model's question was left unanswered: nothing was guessed", "yellow"),
 }
+QUIET_ENDINGS = frozenset({Status.ANSWERED, Status.ABORTED, Status.INTERRUPTED})  # the status line says it all
 NO_QUERY = "no query ran — this is not from your data"
 NO_RESULT = "not from your data: no query succeeded, so these are the model's own words"
 
@@ -122,10 +124,8 @@ def render_event(event: Any, sql_proposed: bool = False) -> RenderableType | Non
             )
         return Group(*parts)
     if kind == "run_finished":
-        label, style = STATUS_LINES.get(event.status, (event.status, ""))
-        message = (
-            (event.error or {}).get("message") if event.status not in ("answered", "aborted", "interrupted") else None
-        )
+        label, style = STATUS_LINES[event.status]
+        message = event.error.message if event.error is not None and event.status not in QUIET_ENDINGS else None
         return _line(label + (":" if message else ""), message or "", style, f"bold {style}".strip())
     return None
 

@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from analyst.config import Config
 from analyst.errors import EXIT_NOT_ANSWERED, EXIT_OK, UserError
 
+if TYPE_CHECKING:
+    from agents.events import Event, ScreenQueryRan, SqlChecked
+    from agents.settings import Settings
+    from sessions.store import SessionRecord
 
-def _load(config: Config, ref: str) -> Any:
+
+def _load(config: Config, ref: str) -> SessionRecord:
     from sessions.store import SessionNotFound, find_session, load_session
 
     try:
@@ -41,7 +46,7 @@ _STATUS_ORDER = (
 _STATUS_WIDTH = 34  # "3 answered, 1 aborted, 1 failed" fits; a longer summary is cut with "…"
 
 
-def _statuses(record: Any) -> str:
+def _statuses(record: SessionRecord) -> str:
     """One turn's status, or a count per status for several turns ("2 answered, 1 failed")."""
     from collections import Counter
 
@@ -108,10 +113,9 @@ def run_sessions_show(config: Config, ref: str, stdout: TextIO | None = None) ->
 
     stdout = stdout or sys.stdout
     record = _load(config, ref)
-    started = record.started
     stdout.write(
-        f"session {_one_line(record.id)}\n  file: {_one_line(record.path)}\n  database: {_one_line(record.database)} ({_one_line(started.get('dialect'))})\n"
-        f"  model: {_one_line(record.model)}\n  started: {_one_line(started.get('at'))}\n"
+        f"session {_one_line(record.id)}\n  file: {_one_line(record.path)}\n  database: {_one_line(record.database)} ({_one_line(record.started.dialect)})\n"
+        f"  model: {_one_line(record.model)}\n  started: {_one_line(record.started_at)}\n"
     )
     if record.torn or record.bad_lines:
         stdout.write(f"  note: the log has a torn last line or unreadable lines {list(record.bad_lines)}\n")
@@ -124,8 +128,9 @@ def run_sessions_show(config: Config, ref: str, stdout: TextIO | None = None) ->
             f"\n[{turn.number}] {_one_line(turn.question)}\n  status: {_one_line(turn.status or 'incomplete')}"
         )
         if turn.error:
-            kind, message = turn.error.get("kind"), inert(str(turn.error.get("message")))
-            stdout.write(f" ({message})" if kind == turn.status else f" ({kind}: {message})")
+            kind, message = turn.error.kind, inert(turn.error.message)
+            same = kind.value == (turn.status.value if turn.status else None)  # interrupted (interrupted)
+            stdout.write(f" ({message})" if same else f" ({kind}: {message})")
         stdout.write(f"\n  tokens: {turn.tokens} · cost: {_cost(turn.cost_usd)}\n")
         stdout.write(_timeline(turn.timeline))
         if turn.answer:
@@ -140,104 +145,108 @@ _CHECKED_WHO = {"model": "the model's SQL", "human": "your SQL"}
 _SCREEN_WHAT = {"more": "a page of rows (m/M)", "sample": "table sample", "export": "export (x)"}
 
 
-def _timeline(events: list[dict[str, Any]]) -> str:
+def _timeline(events: list[Event]) -> str:
     """Every attempt of a turn in order: each checked SQL with its verdict (a refused one too),
     each decision, each query that ran or failed, and the queries run from the results after it.
     A query's SQL is printed again only when it is not the SQL just shown."""
-    from analyst.render import inert
-    from tools.guard import typed_text
+    return _Timeline().text(events)
 
-    out: list[str] = []
-    shown: str | None = None  # hash of the SQL printed last
 
-    def sql_line(sql: object, digest: object) -> None:
-        nonlocal shown
-        if digest and digest == shown:
+class _Timeline:
+    """Writes a turn's timeline, remembering which SQL it printed last."""
+
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        self.shown: str | None = None  # hash of the SQL printed last
+
+    def text(self, events: list[Event]) -> str:
+        from agents.events import (
+            ApprovalDecided,
+            ClarificationAnswered,
+            ClarificationRequested,
+            QueryExecuted,
+            QueryFailed,
+            ScreenQueryRan,
+            SqlChecked,
+        )
+
+        for event in events:
+            if isinstance(event, SqlChecked):
+                self._checked(event)
+            elif isinstance(event, ApprovalDecided):
+                self.out.append(f"  decision: {_one_line(event.decision)} by {_one_line(event.decided_by)}\n")
+                if event.feedback:
+                    self.out.append(f"    feedback: {_one_line(event.feedback)}\n")
+            elif isinstance(event, QueryExecuted):
+                self._sql(event.sql, event.hash)
+                self.out.append(_rows_line(event.row_count, event.truncated, event.elapsed_ms))
+            elif isinstance(event, QueryFailed):
+                self._sql(event.sql, event.hash)
+                self.out.append(_failure_line(event.kind, event.message, event.elapsed_ms))
+            elif isinstance(event, ScreenQueryRan):
+                self._screen(event)
+            elif isinstance(event, ClarificationRequested):
+                self.out.append(f"  model asked: {_one_line(event.question)}\n")
+            elif isinstance(event, ClarificationAnswered):
+                self.out.append(f"  reply by {_one_line(event.answered_by)}: {_one_line(event.text)}\n")
+        return "".join(self.out)
+
+    def _sql(self, sql: str | None, digest: str | None) -> None:
+        from analyst.render import inert
+
+        if digest and digest == self.shown:
             return
-        out.append("  sql: " + inert(str(sql or "")).replace("\n", "\n       ") + "\n")
-        shown = str(digest) if digest else None
+        self.out.append("  sql: " + inert(sql or "").replace("\n", "\n       ") + "\n")
+        self.shown = digest or None
 
-    for event in events:
-        kind = event.get("type")
-        if kind == "sql_checked":
-            who = _CHECKED_WHO.get(str(event.get("source")), _one_line(event.get("source")))
-            verdict = (
-                f"passed the checks (hash {str(event.get('hash') or '')[:12]})"
-                if event.get("ok")
-                else "refused by the checks"
-            )
-            out.append(f"  checked {who}: {verdict}\n")
-            sql_line(event.get("sql_out") or event.get("sql_in"), event.get("hash") if event.get("ok") else None)
-            if (
-                event.get("source") == "human"
-                and event.get("ok")
-                and typed_text(str(event.get("sql_in") or "")) != event.get("sql_out")
-            ):
-                out.append("    (the checked rewrite of what you typed: the database reads your text differently)\n")
-                out.append("    typed: " + inert(str(event.get("sql_in") or "")).replace("\n", "\n           ") + "\n")
-            for problem in event.get("problems") or []:
-                out.append(f"    [{_one_line(problem.get('code'))}] {_one_line(problem.get('message'))}\n")
-        elif kind == "approval_decided":
-            out.append(f"  decision: {_one_line(event.get('decision'))} by {_one_line(event.get('decided_by'))}\n")
-            if event.get("feedback"):
-                out.append(f"    feedback: {_one_line(event.get('feedback'))}\n")
-        elif kind in ("query_executed", "query_failed"):
-            sql_line(event.get("sql"), event.get("hash"))
-            out.append(_query_result(event))
-        elif kind == "screen_query_ran":
-            what = _SCREEN_WHAT.get(str(event.get("purpose")), _one_line(event.get("purpose")))
-            target = _one_line(event.get("target")) if event.get("target") else ""
-            where = "" if not target else f": {target}" if event.get("purpose") == "more" else f" to {target}"
-            out.append(f"  ran from the results: {what}{where}\n")
-            sql_line(event.get("sql"), event.get("hash"))
-            if event.get("ok"):
-                out.append(
-                    _query_result(
-                        {
-                            "row_count": event.get("row_count"),
-                            "truncated": event.get("truncated"),
-                            "elapsed_ms": event.get("elapsed_ms"),
-                        }
-                    )
-                )
-            else:
-                out.append(
-                    _query_result(
-                        {
-                            "type": "query_failed",
-                            "kind": event.get("error_kind"),
-                            "message": event.get("error"),
-                            "elapsed_ms": event.get("elapsed_ms"),
-                        }
-                    )
-                )
-        elif kind == "clarification_requested":
-            out.append(f"  model asked: {_one_line(event.get('question'))}\n")
-        elif kind == "clarification_answered":
-            out.append(f"  reply by {_one_line(event.get('answered_by'))}: {_one_line(event.get('text'))}\n")
-    return "".join(out)
+    def _checked(self, event: SqlChecked) -> None:
+        from analyst.render import inert
+        from tools.guard import typed_text
+
+        who = _CHECKED_WHO.get(event.source, _one_line(event.source))
+        verdict = f"passed the checks (hash {(event.hash or '')[:12]})" if event.ok else "refused by the checks"
+        self.out.append(f"  checked {who}: {verdict}\n")
+        self._sql(event.sql_out or event.sql_in, event.hash if event.ok else None)
+        if event.source == "human" and event.ok and typed_text(event.sql_in or "") != event.sql_out:
+            self.out.append("    (the checked rewrite of what you typed: the database reads your text differently)\n")
+            self.out.append("    typed: " + inert(event.sql_in or "").replace("\n", "\n           ") + "\n")
+        for problem in event.problems:
+            self.out.append(f"    [{_one_line(problem.get('code'))}] {_one_line(problem.get('message'))}\n")
+
+    def _screen(self, event: ScreenQueryRan) -> None:
+        what = _SCREEN_WHAT.get(event.purpose, _one_line(event.purpose))
+        target = _one_line(event.target) if event.target else ""
+        where = "" if not target else f": {target}" if event.purpose == "more" else f" to {target}"
+        self.out.append(f"  ran from the results: {what}{where}\n")
+        self._sql(event.sql, event.hash)
+        if event.ok:
+            self.out.append(_rows_line(event.row_count, event.truncated, event.elapsed_ms))
+        else:
+            self.out.append(_failure_line(event.error_kind, event.error, event.elapsed_ms))
 
 
-def _query_result(query: dict[str, Any]) -> str:
-    """What a logged query gave: its rows, or why it failed (kind named once, not twice)."""
+def _took(ms: float | None) -> str:
+    if ms is None:
+        return ""
+    return f"{ms:.1f} ms" if ms < 10 else f"{ms:.0f} ms"
+
+
+def _rows_line(count: int | None, truncated: bool, elapsed_ms: float | None) -> str:
+    """What a logged query gave: its rows."""
+    took = _took(elapsed_ms)
+    rows = f"{count} row{'' if count == 1 else 's'}" if count is not None else f"{count} rows"
+    return f"  result: {rows}{' (truncated)' if truncated else ''}{' in ' + took if took else ''}\n"
+
+
+def _failure_line(kind: str | None, message: str | None, elapsed_ms: float | None) -> str:
+    """Why a logged query failed (its kind named once, not twice)."""
     from analyst.render import inert
 
-    ms = query.get("elapsed_ms")
-    took = (
-        f"{ms:.1f} ms"
-        if isinstance(ms, (int, float)) and ms < 10
-        else f"{ms:.0f} ms"
-        if isinstance(ms, (int, float))
-        else ""
-    )
-    if query.get("type") == "query_failed":
-        kind, message = str(query.get("kind") or "error"), inert(str(query.get("message") or "")).strip()
-        label = "failed" if kind.lower() in message.lower() else f"failed ({kind})"
-        message = message.replace("\n", "\n    ")
-        return f"  {label}{' after ' + took if took else ''}: {message}\n"
-    count = query.get("row_count")
-    rows = f"{count} row{'' if count == 1 else 's'}" if isinstance(count, int) else f"{count} rows"
-    return f"  result: {rows}{' (truncated)' if query.get('truncated') else ''}{' in ' + took if took else ''}\n"
+    took = _took(elapsed_ms)
+    kind, message = kind or "error", inert(message or "").strip()
+    label = "failed" if kind.lower() in message.lower() else f"failed ({kind})"
+    message = message.replace("\n", "\n    ")
+    return f"  {label}{' after ' + took if took else ''}: {message}\n"
 
 
 def run_sessions_export(
@@ -261,9 +270,7 @@ def run_sessions_export(
         )
     lines = [
         json.dumps(
-            suite_entry(i)
-            if as_ == "suite"
-            else chat_entry(i, system_prompt(i.session.started.get("dialect", "duckdb"), True)),
+            suite_entry(i) if as_ == "suite" else chat_entry(i, system_prompt(i.session.started.dialect, True)),
             ensure_ascii=False,
         )
         for i in items
@@ -441,14 +448,14 @@ def _open_asking_password(config: Config, target: str) -> Any:
         return open_database(config, target)
 
 
-def _settings_like(config: Config, record: Any) -> Any:
+def _settings_like(config: Config, record: SessionRecord) -> Settings:
     """Loop settings as recorded (limits matter for fingerprints), else the current ones."""
     from dataclasses import replace
 
     from analyst.wiring import loop_settings
     from tools.databases.base import Limits
 
-    recorded = record.started.get("settings") or {}
+    recorded = record.started.settings
     settings = loop_settings(config)
     limits = Limits(
         timeout_s=float(recorded.get("timeout", settings.limits.timeout_s)),

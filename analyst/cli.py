@@ -417,7 +417,7 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             resume=args.resume,
         )
     if args.command == "replay":
-        from analyst.sessions_cmd import run_replay
+        from analyst.replay_cmd import run_replay
 
         return run_replay(config, args.session, db=args.db, model_name=args.model, approve=args.approve)
     if args.command == "sessions":

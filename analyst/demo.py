@@ -19,7 +19,7 @@ from analyst.errors import EXIT_NOT_ANSWERED, EXIT_OK
 
 def run_demo(config: Config, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     from analyst.render import Progress, print_table
-    from analyst.sessions_cmd import _settings_like
+    from analyst.replay_cmd import recorded_settings
     from analyst.wiring import open_database
     from sessions.replay import replay_session
     from sessions.store import load_session
@@ -42,7 +42,7 @@ def run_demo(config: Config, stdout: TextIO | None = None, stderr: TextIO | None
     try:
         for turn in record.turns:
             stderr.write(f"question: {turn.question}\n")
-        report = replay_session(record, database, _settings_like(config, record), emit=Progress(stderr))
+        report = replay_session(record, database, recorded_settings(config, record), emit=Progress(stderr))
     finally:
         database.close()
     for outcome in report.outcomes:

@@ -13,7 +13,6 @@ logs, as it always has.
 
 from __future__ import annotations
 
-import functools
 import types
 import typing
 from collections.abc import Mapping
@@ -71,9 +70,14 @@ def from_json(data: Mapping[str, Any]) -> Event:
     return cls.from_fields(data)
 
 
-@functools.cache
+_HINTS: dict[type[Event], dict[str, Any]] = {}
+
+
 def _hints(cls: type[Event]) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+    """The field types of an event class, resolved once (they are strings until then)."""
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
 
 
 def _parsed(hint: Any, value: Any, where: str) -> Any:

@@ -107,7 +107,7 @@ class AnalystLoop(Phases):
         self._tool_result(clarify.UNANSWERED)
         return self._finish(RunEnded(Status.NEEDS_CLARIFICATION))
 
-    def _edit(self, turn: Turn, verdict: Verdict, decision: Edit) -> Pending | Outcome:
+    def _edit(self, turn: Turn, verdict: Verdict, decision: Edit) -> Pending | Clarification | Outcome:
         """A person's SQL runs as they typed it (the edit is their approval of that text). Only
         when the engine reads their text differently from the checker does the checked rewrite
         take its place, and then it is shown and asked about again, never run unseen."""

@@ -251,17 +251,38 @@ class Endpoint:
 
 @dataclass(frozen=True)
 class Config:
-    values: dict[str, Any]
-    sources: dict[str, str]
+    """Every setting resolved and parsed (one field per entry of SETTINGS, same name), where each
+    came from (`sources`), the state folder, and the [prices] and [endpoints] tables."""
+
     home: Path
+    sources: dict[str, str]
+    model: str
+    db: str | None
+    timeout: float
+    max_rows: int
+    model_timeout: float
+    model_retries: int
+    max_cost: float | None
+    max_tokens: int | None
+    exclude_tables: tuple[str, ...]
+    exclude_columns: tuple[str, ...]
+    log_rows: bool
+    data_to_model: bool
+    schema_budget: int | None
+    openai_base_url: str | None
+    anthropic_base_url: str | None
+    ollama_base_url: str | None
+    tools: bool
+    stream: bool
+    threads: int
+    memory_limit: str
     prices: dict[str, tuple[float, float]] = field(default_factory=dict)
     endpoints: dict[str, Endpoint] = field(default_factory=dict)
 
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.values[name]
-        except KeyError:
-            raise AttributeError(name) from None
+    @property
+    def values(self) -> dict[str, Any]:
+        """Every setting by its name, in SETTINGS order (`config show`; a provider's base URL by name)."""
+        return {setting.name: getattr(self, setting.name) for setting in SETTINGS}
 
     @property
     def sessions_dir(self) -> Path:
@@ -363,7 +384,9 @@ def load_config(flags: dict[str, Any] | None = None) -> Config:
     if unknown:
         raise UserError(f"unknown setting(s) {', '.join(unknown)} in {path}; known: {', '.join(BY_NAME)}")
     prices = _prices(file_values.get("prices", {}), path)
-    return Config(values, sources, home, prices, _endpoints(file_values.get("endpoints") or {}, path))
+    return Config(
+        home, sources, **values, prices=prices, endpoints=_endpoints(file_values.get("endpoints") or {}, path)
+    )
 
 
 def _endpoints(section: Any, path: Path) -> dict[str, Endpoint]:

@@ -83,3 +83,20 @@ def test_packages_resolve_inside_this_repository(package: str) -> None:
         check=True,
     )
     assert Path(out.stdout.strip()).resolve().is_relative_to(REPO)
+
+
+@pytest.mark.parametrize("package", ["agents", "sessions", "tools"])
+def test_each_layer_names_its_public_surface_and_importing_it_stays_light(package: str) -> None:
+    """`__all__` is the layer's surface; each name resolves (from the module that defines it) on
+    first use, so importing the package alone loads none of the heavy libraries."""
+    loaded = _modules_after(f"import {package}")
+    assert not loaded & {"textual", "openai", "anthropic", "duckdb", "sqlglot", "rich"}
+    code = (
+        f"import importlib, {package}\n"
+        f"for name in {package}.__all__:\n"
+        f"    value = getattr({package}, name)\n"
+        f"    home = {package}._HOME[name]\n"
+        f"    assert value is getattr(importlib.import_module(home), name), name\n"
+        f"assert sorted({package}._HOME) == sorted({package}.__all__)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)

@@ -7,8 +7,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from agents.outcome import Status
 from analyst.config import Config
 from analyst.errors import EXIT_OK, UserError
+from sessions.statuses import INCOMPLETE
 
 if TYPE_CHECKING:
     from agents.events import Event, ScreenQueryRan, SqlChecked
@@ -32,15 +34,15 @@ def _cost(value: float | None) -> str:
 
 
 # statuses in the order a summary names them: good news first
-_STATUS_ORDER = (
-    "answered",
-    "dry_run",
-    "needs_clarification",
-    "aborted",
-    "rejected",
-    "failed",
-    "interrupted",
-    "incomplete",
+_STATUS_ORDER: tuple[str, ...] = (
+    Status.ANSWERED,
+    Status.DRY_RUN,
+    Status.NEEDS_CLARIFICATION,
+    Status.ABORTED,
+    Status.REJECTED,
+    Status.FAILED,
+    Status.INTERRUPTED,
+    INCOMPLETE,
 )
 _STATUS_WIDTH = 34  # "3 answered, 1 aborted, 1 failed" fits; a longer summary is cut with "…"
 
@@ -49,7 +51,7 @@ def _statuses(record: SessionRecord) -> str:
     """One turn's status, or a count per status for several turns ("2 answered, 1 failed")."""
     from collections import Counter
 
-    counts = Counter(t.status or "incomplete" for t in record.turns)
+    counts = Counter[str](t.status or INCOMPLETE for t in record.turns)
     if not counts:
         return "-"
     if len(counts) == 1:
@@ -123,9 +125,7 @@ def run_sessions_show(config: Config, ref: str, stdout: TextIO | None = None) ->
         if turn.conversation != conversation:  # the person started a new conversation (ctrl+n)
             conversation = turn.conversation
             stdout.write(f"\n── new conversation ({conversation}): the turns below do not see the ones above ──\n")
-        stdout.write(
-            f"\n[{turn.number}] {_one_line(turn.question)}\n  status: {_one_line(turn.status or 'incomplete')}"
-        )
+        stdout.write(f"\n[{turn.number}] {_one_line(turn.question)}\n  status: {_one_line(turn.status or INCOMPLETE)}")
         if turn.error:
             kind, message = turn.error.kind, inert(turn.error.message)
             same = kind.value == (turn.status.value if turn.status else None)  # interrupted (interrupted)

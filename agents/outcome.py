@@ -17,6 +17,7 @@ from agents.models.base import Usage
 
 if TYPE_CHECKING:
     from tools.databases.base import QueryError, QueryResult
+    from tools.guard import Problem
 
 
 class Status(StrEnum):
@@ -79,7 +80,7 @@ class Pending:
     sql: str
     sql_hash: str
     tables: tuple[str, ...]
-    problems: tuple[Any, ...] = ()  # set when an edited SQL failed the guard
+    problems: tuple[Problem, ...] = ()  # set when an edited SQL failed the guard
     rewritten_from: str | None = (
         None  # the person's text, when the engine reads it unlike the checker: `sql` is the checked rewrite
     )

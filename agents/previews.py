@@ -16,7 +16,7 @@ from tools.databases.base import QueryResult
 from tools.fingerprint import normalize_value
 
 PREVIEW_ROWS = 20  # rows the model sees after a query, to decide whether it is done
-SUMMARY_ROWS = 50  # rows the summary request quotes (section 3 of DESIGN.md: at most 50)
+SUMMARY_ROWS = 50  # rows the summary request quotes (ARCHITECTURE.md §2, the summary step: at most 50)
 CELL_CHARS = 300  # of one text cell; a result cell may hold 10,000 (Limits.max_cell_bytes)
 LIST_ITEMS = 20  # of one list cell
 

@@ -48,7 +48,8 @@ def _candidates(values: Iterable[Any]) -> list[decimal.Decimal]:
 
 
 def _matches(shown: decimal.Decimal, actual: decimal.Decimal, percent: bool) -> bool:
-    places = max(0, -shown.as_tuple().exponent) if isinstance(shown.as_tuple().exponent, int) else 0
+    exponent = shown.as_tuple().exponent  # an int, or "n"/"N"/"F" for NaN and infinity
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
     quantum = decimal.Decimal(1).scaleb(-places)
     targets = [actual, actual * 100] if percent else [actual]
     for target in targets:

@@ -20,7 +20,7 @@ from analyst.errors import (
     EXIT_PROVIDER,
     UserError,
 )
-from analyst.wiring import Session, build_model, loop_settings, open_database, require_price
+from analyst.wiring import build_model, loop_settings, open_database, open_session, require_price
 
 STATUS_EXIT = {
     Status.ANSWERED: EXIT_OK,
@@ -258,7 +258,9 @@ def run_ask(
 
         observer = clock_then_progress
 
-    session = Session(config, database, resolved, settings, observer=observer, on_text=stream_answer if live else None)
+    session = open_session(
+        config, database, resolved, settings, observer=observer, on_text=stream_answer if live else None
+    )
     if clock is not None:
         clock.start()
     decide = {"auto": auto_approve, "never": None}.get(

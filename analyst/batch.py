@@ -1,8 +1,10 @@
 """`analyst batch`: many questions through the same loop, in parallel, crash-safe.
 
-Each question is its own session. Each result is appended and flushed to `--out` the moment it
-is known, so a killed run loses nothing finished, and `--resume` skips ids already written (a torn
-last line from the kill is dropped first). Model latency dominates, so threads scale well.
+Each question is its own session, run by the shared runner (sessions/runner.py: the pool, the
+shared databases and budget, the stops); this module says what becomes of each question. Each
+result is appended and flushed to `--out` the moment it is known, so a killed run loses nothing
+finished, and `--resume` skips ids already written (a torn last line from the kill is dropped
+first). Model latency dominates, so threads scale well.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import os
 import sys
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -23,6 +24,7 @@ from analyst.batch_input import BatchItem, read_batch
 from analyst.batch_progress import tally_key
 from analyst.config import Config
 from analyst.errors import EXIT_INTERRUPTED, EXIT_NOT_ANSWERED, EXIT_OK, EXIT_PROVIDER, UserError
+from sessions.runner import NotRun, NotRunWhy, Question, Ran, Runner, SharedDatabases
 
 CSV_FIELDS = (
     "id",
@@ -147,80 +149,54 @@ class Tally:
         return sum(self.statuses.values())
 
 
-class BatchRun:
-    """Runs the items; databases are opened once per distinct `db` and shared by the workers."""
+class BatchPlan:
+    """What batch does with each question (sessions/runner.py runs them): a record per question,
+    counted, shown and written the moment it finishes."""
 
-    def __init__(
-        self, config: Config, approve: str, db: str | None, model_name: str | None, source: Path | None = None
-    ) -> None:
-        from analyst.wiring import build_model, run_settings
+    collects_after_stop = False  # a question cut short by a stop is not written: `--resume` asks it again
 
-        self.config = config
-        self.approve = approve
-        self.default_db = db
+    def __init__(self, source: Path | None, writer: ResultWriter, progress: Any, tally: Tally, wanted: str) -> None:
         self.source = source  # the batch file, named in the error of a line whose "db" does not open
-        self.resolved = build_model(config, model_name, stream=False)
-        self.settings = run_settings(config, self.resolved)
-        self.tally = Tally()
-        self.stopping = threading.Event()
-        self._databases: dict[str | None, Any] = {}
-        self._db_lock = threading.Lock()
-        self._active: set[Any] = set()
-        self._active_lock = threading.Lock()
-        self.started: dict[str, float] = {}  # id -> when its run began, for the per-question time
+        self.writer = writer
+        self.progress = progress
+        self.tally = tally
+        self.wanted = wanted  # the status every question should reach: answered, or dry_run
+        self.all_ok = True
+        self.capped: list[str] = []  # ids the run's --max-cost did not reach
 
-    def database(self, spec: str | None, origin: str | None = None) -> Any:
-        from analyst.wiring import open_database
+    def question(self, item: BatchItem) -> Question:
+        origin = f"{self.source or 'batch file'}, line {item.line} (id {item.id})" if item.db else None
+        return Question(item.question, item.db, origin)
 
-        with self._db_lock:
-            if spec not in self._databases:
-                self._databases[spec] = open_database(self.config, spec, origin=origin)
-            return self._databases[spec]
-
-    def run_one(self, item: BatchItem) -> dict[str, Any]:
-        from agents.drive import auto_approve, drive
+    def ran(self, item: BatchItem, ran: Ran) -> dict[str, Any]:
         from analyst.render import outcome_json
-        from analyst.wiring import Session
 
-        budget = self.settings.budget
-        self.started[item.id] = time.perf_counter()
-        if budget is not None and not budget.admit(self.stopping.is_set):  # spend nothing on it
-            if self.stopping.is_set():
-                return _failed_record(item, "interrupted", "the batch was interrupted before this question started")
-            return _failed_record(item, "cost_cap", budget.why_exhausted())
-        outcome = None
-        try:
-            origin = f"{self.source or 'batch file'}, line {item.line} (id {item.id})" if item.db else None
-            database = self.database(item.db or self.default_db, origin)
-            session = Session(self.config, database, self.resolved, self.settings)
-            with self._active_lock:
-                self._active.add(session.loop)
-            try:
-                if self.stopping.is_set():
-                    session.loop.interrupt()
-                outcome = drive(session.loop, item.question, auto_approve if self.approve == "auto" else None)
-            finally:
-                with self._active_lock:
-                    self._active.discard(session.loop)
-                session.close()
-        finally:
-            if budget is not None:
-                budget.question_done(outcome.cost_usd if outcome is not None else 0.0)
-        record = {"id": item.id, **outcome_json(outcome, session.id, str(session.path))}
+        record = {"id": item.id, **outcome_json(ran.outcome, ran.session_id, str(ran.session_path))}
         if item.db:
             record["db"] = item.db
         return record
 
-    def interrupt(self) -> None:
-        self.stopping.set()
-        with self._active_lock:
-            loops = list(self._active)
-        for loop in loops:
-            loop.interrupt()
+    def not_run(self, item: BatchItem, why: NotRun) -> dict[str, Any]:
+        if why.why is NotRunWhy.STOPPED:
+            return _failed_record(item, "interrupted", "the batch was interrupted before this question started")
+        return _failed_record(item, "cost_cap", why.reason)
 
-    def close(self) -> None:
-        for database in self._databases.values():
-            database.close()
+    def failed(self, item: BatchItem, exc: Exception) -> dict[str, Any]:
+        """One broken question (its database did not open) must not sink the run; a usage error does."""
+        if isinstance(exc, UserError):
+            if exc.exit_code == 2:
+                raise exc
+            return _failed_record(item, "setup", exc.message)
+        return _failed_record(item, "setup", str(exc))
+
+    def finished(self, item: BatchItem, record: dict[str, Any], began: float | None) -> None:
+        self.tally.add(record)
+        self.all_ok &= tally_key(record) == self.wanted
+        self.progress.advance(record, None if began is None else time.perf_counter() - began)
+        if (record.get("error") or {}).get("kind") == "cost_cap":
+            self.capped.append(item.id)  # not written: `--resume` with a higher cap runs it
+            return
+        self.writer.write(record)
 
 
 def _failed_record(item: BatchItem, kind: str, message: str) -> dict[str, Any]:
@@ -245,21 +221,6 @@ def _failed_record(item: BatchItem, kind: str, message: str) -> dict[str, Any]:
     }
 
 
-FATAL_HTTP = {
-    401: "the API key was rejected",
-    403: "the API key is not allowed to use this model",
-    404: "the model or endpoint does not exist",
-}
-
-
-def fatal_provider_error(record: dict[str, Any]) -> str | None:
-    """A provider failure every other question would repeat (bad key, unknown model), or None."""
-    error = record.get("error") or {}
-    if error.get("kind") == "provider" and error.get("http_status") in FATAL_HTTP:
-        return str(error.get("message"))
-    return None
-
-
 def run_batch(
     config: Config,
     path: Path,
@@ -274,7 +235,9 @@ def run_batch(
     stderr: TextIO | None = None,
 ) -> int:
     """Answer every question in `path`; exit 0 when each reached the status its policy asks for."""
+    from agents.drive import auto_approve
     from analyst.batch_progress import BatchProgress, print_summary
+    from analyst.wiring import build_model, database_key, open_database, open_session, run_settings
 
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
@@ -286,65 +249,45 @@ def run_batch(
     if skipped:
         stderr.write(f"resuming: {len(items) - len(todo)} of {len(items)} questions already in {out}\n")
     wanted = "answered" if approve == "auto" else "dry_run"
-    runner = BatchRun(config, approve, db, model_name, source=path)
+    resolved = build_model(config, model_name, stream=False)
+    settings = run_settings(config, resolved)
     writer = ResultWriter(out, stdout)
-    progress = BatchProgress(stderr, len(todo), runner.tally, concurrency)
+    tally = Tally()
+    progress = BatchProgress(stderr, len(todo), tally, concurrency)
+    plan = BatchPlan(path, writer, progress, tally, wanted)
+    runner = Runner(
+        plan,
+        SharedDatabases(lambda spec, origin: open_database(config, spec, origin=origin), db, database_key),
+        lambda database, observer: open_session(config, database, resolved, settings, observer=observer),
+        settings.budget,
+        auto_approve if approve == "auto" else None,
+        concurrency,
+        name="batch",
+    )
     started = time.perf_counter()
-    all_ok = True
-    interrupted = False
-    capped: list[str] = []
-    executor = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="batch")
     try:
         with progress:
-            pending: dict[Future[dict[str, Any]], BatchItem] = {
-                executor.submit(runner.run_one, item): item for item in todo
-            }
-            while pending:
-                done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                for future in done:
-                    item = pending.pop(future)
-                    try:
-                        record = future.result()
-                    except UserError as exc:
-                        if exc.exit_code == 2:
-                            raise
-                        record = _failed_record(item, "setup", exc.message)
-                    except Exception as exc:  # one broken question must not sink the run
-                        record = _failed_record(item, "setup", str(exc))
-                    fatal = fatal_provider_error(record)
-                    if fatal is not None:  # every question would fail the same way: stop, keep ids unrun
-                        runner.interrupt()
-                        raise UserError(
-                            f"{fatal}; stopped the batch (unanswered questions are not written, so --resume runs them)",
-                            EXIT_PROVIDER,
-                        )
-                    runner.tally.add(record)
-                    all_ok &= tally_key(record) == wanted
-                    began = runner.started.get(item.id)
-                    progress.advance(record, None if began is None else time.perf_counter() - began)
-                    if (record.get("error") or {}).get("kind") == "cost_cap":
-                        capped.append(item.id)  # not written: `--resume` with a higher cap runs it
-                        continue
-                    writer.write(record)
-    except KeyboardInterrupt:
-        interrupted = True
-        runner.interrupt()
-        executor.shutdown(wait=True, cancel_futures=True)
+            end = runner.run(todo)
+    finally:
+        writer.close()
+        runner.close()
+    if end.fatal is not None and not end.interrupted:  # every question would fail the same way
+        raise UserError(
+            f"{end.fatal}; stopped the batch (unanswered questions are not written, so --resume runs them)",
+            EXIT_PROVIDER,
+        )
+    if end.interrupted:
         stderr.write(
             "analyst: interrupted; finished results are kept"
             + (f" in {out}; rerun with --resume" if out else "")
             + "\n"
         )
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
-        writer.close()
-        runner.close()
-    print_summary(stderr, runner.tally, time.perf_counter() - started, len(todo))
-    if capped:
+    print_summary(stderr, tally, time.perf_counter() - started, len(todo))
+    if plan.capped:
         again = "rerun with a higher --max-cost and --resume to answer them" if out else "they are not in the output"
         stderr.write(
-            f"analyst: {len(capped)} question(s) stopped by --max-cost ({runner.settings.budget.why_exhausted() or 'cap reached'}); {again}\n"
+            f"analyst: {len(plan.capped)} question(s) stopped by --max-cost ({settings.budget.why_exhausted() or 'cap reached'}); {again}\n"
         )
-    if interrupted:
+    if end.interrupted:
         return EXIT_INTERRUPTED
-    return EXIT_OK if all_ok else EXIT_NOT_ANSWERED
+    return EXIT_OK if plan.all_ok else EXIT_NOT_ANSWERED

@@ -33,7 +33,7 @@ no query succeeded) · 2 usage or config error ·
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as one line (exit 2), like every other user error."""
 
-    def error(self, message: str) -> Any:  # type: ignore[override]
+    def error(self, message: str) -> Any:
         raise UserError(f"{message} (see `{self.prog} --help`)")
 
 
@@ -386,7 +386,7 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from analyst.config import load_config
 
     if args.version:
-        from analyst.wiring import code_version
+        from sessions.session import code_version
 
         print(f"analyst {code_version()}")
         return 0

@@ -411,17 +411,24 @@ def _endpoints(section: Any, path: Path) -> dict[str, Endpoint]:
             raise UserError(
                 f"{where}: unknown key(s) {', '.join(sorted(unknown))}; known: base_url, key_env, tools, context_window"
             )
-        parsed = {}
-        for key, parse in (("key_env", _env_name), ("tools", _bool), ("context_window", _positive_int)):
-            if key in spec:
-                try:
-                    parsed[key] = parse(spec[key])
-                except ValueError as exc:
-                    raise UserError(f"{where}: {key} = {json.dumps(spec[key], ensure_ascii=False)} {exc}") from None
         out[name] = Endpoint(
-            name, spec["base_url"], parsed.get("key_env"), parsed.get("tools", True), parsed.get("context_window")
+            name,
+            spec["base_url"],
+            key_env=_endpoint_key(spec, where, "key_env", _env_name, None),
+            tools=_endpoint_key(spec, where, "tools", _bool, True),
+            context_window=_endpoint_key(spec, where, "context_window", _positive_int, None),
         )
     return out
+
+
+def _endpoint_key(spec: dict[str, Any], where: str, key: str, parse: Callable[[Any], Any], default: Any) -> Any:
+    """One key of an [endpoints.NAME] section, parsed; `default` when it is not there."""
+    if key not in spec:
+        return default
+    try:
+        return parse(spec[key])
+    except ValueError as exc:
+        raise UserError(f"{where}: {key} = {json.dumps(spec[key], ensure_ascii=False)} {exc}") from None
 
 
 def _env_name(value: Any) -> str:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
-import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from analyst.config import Config
 from analyst.errors import EXIT_INTERRUPTED, EXIT_NOT_ANSWERED, EXIT_OK, EXIT_PROVIDER, UserError
+from sessions.session import ResolvedModel
 
 
 def _suite(config: Config, ref: str) -> Any:
@@ -31,32 +31,6 @@ def _suite(config: Config, ref: str) -> Any:
         raise UserError(str(exc)) from None
 
 
-class _Databases:
-    """Opens each suite database once; workers share them (queries run on fresh cursors)."""
-
-    def __init__(self, config: Config, default: str | None) -> None:
-        self.config = config
-        self.default = default
-        self._open: dict[str | None, Any] = {}
-        self._lock = threading.Lock()
-
-    def get(self, spec: str | None, origin: str | None = None) -> Any:
-        from analyst.wiring import open_database
-
-        key = spec or self.default
-        with self._lock:
-            if _db_key(key) not in self._open:  # `shop.duckdb` and `./shop.duckdb` are one database
-                self._open[_db_key(key)] = open_database(self.config, key, origin=origin if spec else None)
-            return self._open[_db_key(key)]
-
-    def close(self) -> None:
-        for database in self._open.values():
-            try:
-                database.close()
-            except Exception:
-                pass
-
-
 def _origin(suite_ref: str, item: Any) -> str:
     """Where a suite question is, for an error about its "db" (the first line naming that db)."""
     return f"{suite_ref}, line {item.line} (id {item.id})" if item.line else f"{suite_ref} (id {item.id})"
@@ -73,14 +47,6 @@ def _warn_sample_fallback(suite: Any, db: str | None, stderr: TextIO) -> None:
         f'analyst: warning: {len(missing)} of {len(suite.items)} suite question(s) have no "db"{first}; '
         'they run on the bundled sample database — add "db" to them or pass --db\n'
     )
-
-
-def _db_key(spec: str | None) -> str | None:
-    from analyst.wiring import is_postgres_url
-
-    if spec is None or is_postgres_url(spec):
-        return spec
-    return str(Path(spec).expanduser().resolve())
 
 
 def _inputs(suite_ref: str, model_name: str | None, suite: Any, default_db: str | None) -> list[Path]:
@@ -130,6 +96,21 @@ def _carried(config: Config, ref: str, suite: Any, model: str) -> tuple[str, lis
     )
 
 
+@dataclass(frozen=True)
+class _Setup:
+    """Everything a run needs, resolved before anything is opened or recorded."""
+
+    suite: Any  # sessions.suite.Suite
+    resolved: ResolvedModel
+    settings: Any  # agents.settings.Settings, with the run's shared Budget
+    max_rows: int
+    name: str
+    resumed_from: str | None
+    carried: list[Any]  # results of the resumed run, kept as they are
+    todo: list[Any]  # the suite items still to ask
+    out_path: Path | None
+
+
 def run_eval(
     config: Config,
     suite_ref: str,
@@ -145,19 +126,70 @@ def run_eval(
 ) -> int:
     """Score every suite question; the run is recorded only once everything it needs has opened
     (suite, model, price, databases, --out), so a run that cannot start leaves no record."""
-    from dataclasses import replace
-
-    from agents import prompts
-    from agents.drive import auto_approve, drive
-    from analyst.batch import FATAL_HTTP
+    from agents.drive import auto_approve
+    from analyst.eval_plan import EvalPlan
     from analyst.eval_report import EvalProgress, print_report
-    from analyst.outputs import open_output, write_failed
-    from analyst.wiring import Session, build_model, code_version, run_settings
-    from sessions.evaluate import EVAL_MAX_ROWS, not_run, score
-    from sessions.runs import RunLog, new_run_id, summarize
+    from analyst.wiring import database_key, open_database, open_session
+    from sessions.runner import Runner, SharedDatabases
+    from sessions.runs import RunLog, new_run_id
 
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
+    setup = _setup(config, suite_ref, model_name, db, name, out, resume, stderr)
+    databases = SharedDatabases(lambda spec, origin: open_database(config, spec, origin=origin), db, database_key)
+    out_handle = _open_inputs(suite_ref, setup, databases)
+    run_id = new_run_id(setup.name)
+    header = _header(config, setup, run_id)
+    run_log = RunLog(config.home / "runs", header)
+    progress = EvalProgress(stderr, len(setup.todo))
+    plan = EvalPlan(run_log, out_handle, setup.out_path, progress, setup.settings.limits, stderr)
+    plan.carry(setup.carried)
+    if setup.resumed_from:
+        stderr.write(
+            f"resuming {setup.resumed_from}: {len(setup.carried)} scored question(s) kept, {len(setup.todo)} to run\n"
+        )
+    runner = Runner(
+        plan,
+        databases,
+        lambda database, observer: open_session(config, database, setup.resolved, setup.settings, observer=observer),
+        setup.settings.budget,
+        auto_approve,
+        concurrency,
+        name="eval",
+    )
+    try:
+        with progress:
+            end = runner.run(setup.todo)
+    finally:
+        summary = plan.finish(runner.stopping.reason, setup.settings.budget)
+        runner.close()
+    print_report(stdout, header, summary)
+    stderr.write(f"run {run_id} recorded in {run_log.path}\n")
+    if summary["n"] - summary["correct"]:
+        stderr.write(
+            f"`analyst runs show {run_id}` lists the {summary['n'] - summary['correct']} question(s) not correct, with why and their SQL\n"
+        )
+    if plan.out_error is not None:
+        raise plan.out_error
+    return _verdict(stderr, suite_ref, setup, run_id, run_log.path, plan.results, summary, end)
+
+
+def _setup(
+    config: Config,
+    suite_ref: str,
+    model_name: str | None,
+    db: str | None,
+    name: str | None,
+    out: str | None,
+    resume: str | None,
+    stderr: TextIO,
+) -> _Setup:
+    """The suite, model and settings of the run, what a resumed run carries, and a checked --out."""
+    from dataclasses import replace
+
+    from analyst.wiring import build_model, run_settings
+    from sessions.evaluate import EVAL_MAX_ROWS
+
     suite = _suite(config, suite_ref)
     resolved = build_model(config, model_name, stream=False)
     max_rows = max(EVAL_MAX_ROWS, config.max_rows)  # --max-rows raises the cap, never lowers it
@@ -166,11 +198,7 @@ def run_eval(
     resumed_from, carried, resumed_name = (
         _carried(config, resume, suite, resolved.model.name) if resume else (None, [], None)
     )
-    name = name or resumed_name or suite.name
     done_ids = {r.id for r in carried}
-    todo = [item for item in suite.items if item.id not in done_ids]
-    budget = settings.budget
-    databases = _Databases(config, db)
     _warn_sample_fallback(suite, db or config.db, stderr)
     out_path = Path(out) if out else None
     if out_path is not None and out_path.expanduser().resolve() in _inputs(
@@ -179,176 +207,86 @@ def run_eval(
         raise UserError(
             f"--out {out} is a file this run reads (the suite, the scripted model or a database); write the results elsewhere"
         )
-    out_handle = None
+    return _Setup(
+        suite,
+        resolved,
+        settings,
+        max_rows,
+        name or resumed_name or suite.name,
+        resumed_from,
+        carried,
+        [item for item in suite.items if item.id not in done_ids],
+        out_path,
+    )
+
+
+def _open_inputs(suite_ref: str, setup: _Setup, databases: Any) -> TextIO | None:
+    """Open every suite database (naming the first line of one that does not open) and --out."""
+    from analyst.outputs import open_output
+
     try:
         firsts: dict[str | None, Any] = {}
-        for item in suite.items:
+        for item in setup.suite.items:
             firsts.setdefault(item.db, item)
         for spec, first in firsts.items():
             databases.get(spec, _origin(suite_ref, first))
-        out_handle = open_output(out_path, "w") if out_path else None
+        return open_output(setup.out_path, "w") if setup.out_path else None
     except BaseException:
         databases.close()
         raise
-    run_id = new_run_id(name)
-    header = {
+
+
+def _header(config: Config, setup: _Setup, run_id: str) -> dict[str, Any]:
+    """The run's first record: what was run, with what, so runs compare and resume."""
+    from agents import prompts
+    from sessions.session import code_version
+
+    suite, model = setup.suite, setup.resolved.model
+    return {
         "run_id": run_id,
-        "name": name,
-        "model": resolved.model.name,
-        "provider": resolved.model.name.split(":", 1)[0],
+        "name": setup.name,
+        "model": model.name,
+        "provider": model.name.split(":", 1)[0],
         "suite": suite.name,
         "suite_hash": suite.hash,
         "questions": len(suite.items),
         "code_version": code_version(),
         "templates": {t.name: t.hash for t in (prompts.SYSTEM, prompts.QUESTION, prompts.FOLLOW_UP)},
         "retrieval": {"budget": config.schema_budget, "method": "bm25+fk-expansion"},
-        "limits": {"timeout": config.timeout, "max_rows": max_rows, "max_cost_usd": config.max_cost},
+        "limits": {"timeout": config.timeout, "max_rows": setup.max_rows, "max_cost_usd": config.max_cost},
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        **({"resumed_from": resumed_from, "carried": len(carried)} if resumed_from else {}),
+        **({"resumed_from": setup.resumed_from, "carried": len(setup.carried)} if setup.resumed_from else {}),
     }
-    run_log = RunLog(config.home / "runs", header)
-    for kept in carried:  # the new run is a whole record: the kept results first
-        run_log.result(kept)
-        if out_handle and out_path:
-            try:
-                out_handle.write(json.dumps(kept.to_json(), ensure_ascii=False) + "\n")
-            except OSError as exc:
-                raise write_failed(out_path, exc) from None
-    if resumed_from:
-        stderr.write(f"resuming {resumed_from}: {len(carried)} scored question(s) kept, {len(todo)} to run\n")
 
-    stopping = threading.Event()
-    active: set[Any] = set()
-    active_lock = threading.Lock()
-    stop_reason: list[str] = []  # why the run stopped early (Ctrl+C, a rejected key)
 
-    def one(item: Any) -> Any:
-        if stopping.is_set():
-            return not_run(item, stop_reason[0] if stop_reason else "stopped")
-        if budget is not None and not budget.admit(stopping.is_set):  # spend nothing, open no session
-            return not_run(item, budget.why_exhausted() if not stopping.is_set() else (stop_reason or ["stopped"])[0])
-        outcome = None
-        try:
-            database = databases.get(item.db)
-            session = Session(config, database, resolved, settings)
-            with active_lock:
-                active.add(session.loop)
-            started = time.perf_counter()
-            try:
-                if not stopping.is_set():  # (interrupting the loop first would not hold: ask() starts afresh)
-                    outcome = drive(session.loop, item.prompt, auto_approve)
-            finally:
-                with active_lock:
-                    active.discard(session.loop)
-                session.close()
-        finally:
-            if budget is not None:
-                budget.question_done(outcome.cost_usd if outcome is not None else 0.0)
-        error = (outcome.error if outcome is not None else None) or {}
-        if error.get("kind") == "provider" and error.get("http_status") in FATAL_HTTP:
-            fatal.append(str(error.get("message")))  # every other question would fail the same way
-            stop(f"stopped: {fatal[0]}")
-        if stopping.is_set() and (outcome is None or outcome.status != "answered" or outcome.result is None):
-            return not_run(item, stop_reason[0] if stop_reason else "stopped")  # cut short: ask again on --resume
-        return score(
-            item,
-            outcome,
-            database,
-            settings.limits,
-            latency_ms=(time.perf_counter() - started) * 1000,
-            session_id=session.id,
-        )
-
-    def stop(reason: str) -> None:
-        if not stop_reason:
-            stop_reason.append(reason)
-        stopping.set()
-        with active_lock:
-            loops = list(active)
-        for loop in loops:
-            loop.interrupt()
-
-    results = list(carried)
-    out_error: UserError | None = None  # --out failed mid-run: the run goes on (its log has every line)
-    fatal: list[str] = []  # the provider's answer that stopped the run (401, 403, 404)
-    interrupted = False
-    progress = EvalProgress(stderr, len(todo))
-    executor = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="eval")
-
-    def record(result: Any) -> None:
-        nonlocal out_error
-        results.append(result)
-        run_log.result(result)
-        if out_handle and out_path and out_error is None:
-            try:
-                out_handle.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
-                out_handle.flush()
-            except OSError as exc:
-                out_error = write_failed(out_path, exc, resume_hint=f"; every result is in the run log {run_log.path}")
-                stderr.write(f"analyst: warning: {out_error.message}; the run goes on\n")
-        progress.advance(result)
-
-    try:
-        with progress:
-            pending = {executor.submit(one, item): item for item in todo}
-            try:
-                while pending:
-                    done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        item = pending.pop(future)
-                        record(not_run(item, stop_reason[0]) if future.cancelled() else future.result())
-                        if fatal:
-                            for other in pending:
-                                other.cancel()
-            except KeyboardInterrupt:
-                interrupted = True
-                stop("interrupted (Ctrl+C)")
-                _drain(executor, lambda: stop("interrupted (Ctrl+C)"))
-                for future, item in pending.items():  # finished while stopping, or never started
-                    record(
-                        future.result() if future.done() and not future.cancelled() else not_run(item, stop_reason[0])
-                    )
-    finally:
-        _drain(executor, lambda: stop("interrupted (Ctrl+C)"))
-        summary = summarize(results)
-        if summary["not_run"]:
-            summary["stopped"] = (
-                stop_reason[0]
-                if stop_reason
-                else (budget.why_exhausted() if budget is not None else "") or "stopped by --max-cost"
-            )
-        run_log.finish({**summary, "ended": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
-        if out_handle:
-            try:
-                out_handle.close()
-            except OSError:
-                pass  # a failed write was already reported
-        databases.close()
-    print_report(stdout, header, summary)
-    stderr.write(f"run {run_id} recorded in {run_log.path}\n")
-    if summary["n"] - summary["correct"]:
-        stderr.write(
-            f"`analyst runs show {run_id}` lists the {summary['n'] - summary['correct']} question(s) not correct, with why and their SQL\n"
-        )
-    if out_error is not None:
-        raise out_error
+def _verdict(
+    stderr: TextIO,
+    suite_ref: str,
+    setup: _Setup,
+    run_id: str,
+    log_path: Path,
+    results: list[Any],
+    summary: dict[str, Any],
+    end: Any,
+) -> int:
+    """The exit code, with a line for each reason the run is not a clean pass."""
     if summary["not_run"]:
         reason = str(summary.get("stopped") or "stopped")
-        how = "interrupted" if interrupted else f"stopped ({reason.removeprefix('stopped: ')})"
+        how = "interrupted" if end.interrupted else f"stopped ({reason.removeprefix('stopped: ')})"
         stderr.write(
             f"analyst: {how}: {summary['n']} scored, {summary['not_run']} not run; resume with "
-            f"`analyst eval {_shell(suite_ref)} --model {_shell(resolved.model.name)} --resume {run_id}`\n"
+            f"`analyst eval {_shell(suite_ref)} --model {_shell(setup.resolved.model.name)} --resume {run_id}`\n"
         )
-    if interrupted:
+    if end.interrupted:
         return EXIT_INTERRUPTED
-    if fatal:
+    if end.fatal is not None:
         return EXIT_PROVIDER
     broken = [r.id for r in results if r.outcome == "gold_error"]
     if broken:  # the suite's fault, not the model's: say which, so the suite gets fixed
         shown = ", ".join(broken[:10]) + (f" and {len(broken) - 10} more" if len(broken) > 10 else "")
         stderr.write(
             f"analyst: warning: the gold SQL of {len(broken)} question(s) failed ({shown}); they count as not correct "
-            f"- each error is in {run_log.path}\n"
+            f"- each error is in {log_path}\n"
         )
     failed = sum(r.outcome == "model_error" for r in results)
     if failed:
@@ -360,16 +298,6 @@ def _shell(word: str) -> str:
     import shlex
 
     return shlex.quote(word)
-
-
-def _drain(executor: ThreadPoolExecutor, again: Any) -> None:
-    """Shut the pool down, cancelling queued questions; a repeated Ctrl+C only interrupts again."""
-    while True:
-        try:
-            executor.shutdown(wait=True, cancel_futures=True)
-            return
-        except KeyboardInterrupt:
-            again()
 
 
 def run_runs(config: Config, verb: str, refs: list[str], stdout: TextIO | None = None, output: str = "text") -> int:

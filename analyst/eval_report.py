@@ -104,9 +104,9 @@ def print_report(
         f"accuracy {accuracy:.1%} ({summary['correct']}/{n}, 95% CI {_ci(summary.get('accuracy_ci95'))}) · "
         f"relaxed: set {summary['set_accuracy']:.1%}, rounded {summary['rounded_accuracy']:.1%}"
     )
-    for title, key in (("category", "by_category"), ("database", "by_db")):
-        table = Table(show_header=True, header_style="bold", title=f"by {title}", title_justify="left")
-        table.add_column(title)
+    for heading, key in (("category", "by_category"), ("database", "by_db")):
+        table = Table(show_header=True, header_style="bold", title=f"by {heading}", title_justify="left")
+        table.add_column(heading)
         table.add_column("n", justify="right")
         table.add_column("accuracy", justify="right")
         table.add_column("95% CI", justify="right")
@@ -221,10 +221,11 @@ def print_comparison(stream: TextIO, comparison: dict[str, Any], name_a: str, na
             )
     elif shared is not None:
         console.print("no question was scored by both runs, so there is nothing to compare question by question")
-    partial = bool(shared) and (shared["n"] != a["n"] or shared["n"] != b["n"])
+    shared_n = shared["n"] if shared else 0
+    partial = bool(shared) and (shared_n != a["n"] or shared_n != b["n"])
     if partial:
         console.print(
-            f"A, B and delta below are over the {shared['n']} questions both runs scored; "
+            f"A, B and delta below are over the {shared_n} questions both runs scored; "
             "'A all' and 'B all' are each run's accuracy over all its own scored questions (n in brackets)",
             soft_wrap=True,
         )

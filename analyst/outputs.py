@@ -8,7 +8,7 @@ then, and at the failing write otherwise. Lines already flushed stay on disk.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 from analyst.errors import UserError
 
@@ -25,7 +25,7 @@ def open_output(path: Path, mode: str = "a", flag: str = "--out") -> TextIO:
         raise UserError(f"{flag} {path}: directory {path.parent} does not exist; create it or choose another path")
     try:
         # a lone surrogate (an undecodable byte in a question) becomes `\udcff`: still valid JSON
-        return path.open(mode, encoding="utf-8", errors="backslashreplace", newline="")
+        return cast(TextIO, path.open(mode, encoding="utf-8", errors="backslashreplace", newline=""))
     except OSError as exc:
         raise UserError(f"cannot write {flag} {path}: {_why(exc)}; choose a writable path") from None
 

@@ -136,7 +136,7 @@ def _cell(value: Any) -> str:
 
 
 def outcome_json(outcome: Outcome, session_id: str, session_path: str) -> dict[str, Any]:
-    """The `ask --format json` object (DESIGN §7)."""
+    """The `ask --format json` object (README, "Ask for real")."""
     from tools.fingerprint import normalize_value
 
     result = outcome.result

@@ -177,11 +177,11 @@ def _reask(
     reask_session: Callable[[SessionRecord, AnalystLoop, Callable[[Pending], Decision] | None], list[ReaskRow]],
 ) -> int:
     from agents.drive import auto_approve
-    from analyst.wiring import Session, build_model
+    from analyst.wiring import build_model, open_session
     from sessions.replay import counted
 
     resolved = build_model(config, model_name)
-    session = Session(config, database, resolved, settings)
+    session = open_session(config, database, resolved, settings)
     try:
         rows = reask_session(record, session.loop, auto_approve if approve == "auto" else None)
     finally:

@@ -1,7 +1,7 @@
-"""Wiring: turn resolved settings into a database, a model, loop settings and a logged session.
+"""Wiring: turn the resolved configuration into a database, a model, loop settings and a session.
 
-Every front end (ask, batch, chat, replay, eval) builds its parts here, so they open databases,
-resolve keys and start session logs the same way.
+Every front end (ask, batch, chat, replay, eval) builds its parts here, so they open databases
+and resolve keys the same way; the session itself (log and loop) is `sessions/session.py`.
 """
 
 from __future__ import annotations
@@ -9,28 +9,25 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from analyst.config import Config
 from analyst.errors import EXIT_DATABASE, UserError
-
-
-def code_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("analyst")
-    except PackageNotFoundError:
-        return "unknown"
-
+from sessions.session import ResolvedModel, Session
 
 _KEYWORD_DSN = re.compile(r"(?:^|\s)(?:host|hostaddr|dbname|user|password|port|sslmode|service)\s*=", re.IGNORECASE)
 
 
 def is_postgres_url(spec: str) -> bool:
     return spec.startswith(("postgresql://", "postgres://"))
+
+
+def database_key(spec: str | None) -> str | None:
+    """One database however its path is spelled (`shop.duckdb`, `./shop.duckdb`): a run opens it once."""
+    if spec is None or is_postgres_url(spec):
+        return spec
+    return str(Path(spec).expanduser().resolve())
 
 
 def open_database(config: Config, db: str | None = None, *, origin: str | None = None) -> Any:
@@ -123,12 +120,6 @@ def _open_postgres(spec: str, config: Config) -> Any:
     )
 
 
-@dataclass(frozen=True)
-class ResolvedModel:
-    model: Any
-    secret: str | None  # redacted from every log line
-
-
 def build_model(config: Config, name: str | None = None, stream: bool | None = None) -> ResolvedModel:
     """Parse the model name, resolve its key and base URL, and build the adapter."""
     from agents.models.registry import (
@@ -150,7 +141,7 @@ def build_model(config: Config, name: str | None = None, stream: bool | None = N
     supports_tools = config.tools
     window = None
     if endpoint is not None:
-        base_url = endpoint.base_url
+        base_url: str | None = endpoint.base_url
         found = resolve_key(endpoint.name, endpoint.key_env)
         api_key = found.value  # local servers often need none; the adapter sends a dummy
         supports_tools = supports_tools and endpoint.tools
@@ -227,61 +218,28 @@ def require_price(config: Config, resolved: ResolvedModel, settings: Any) -> Non
         )
 
 
-class Session:
-    """One logged session: the log, the loop, and an optional observer of every event."""
+def open_session(
+    config: Config,
+    database: Any,
+    resolved: ResolvedModel,
+    settings: Any,
+    observer: Callable[[Any], None] | None = None,
+    on_text: Callable[[str, str], None] | None = None,
+) -> Session:
+    """A logged session as the configuration asks (its folder, its exclusions); a log that cannot
+    be written is a one-line error naming ANALYST_HOME."""
+    from sessions.log import LogWriteError
 
-    def __init__(
-        self,
-        config: Config,
-        database: Any,
-        resolved: ResolvedModel,
-        settings: Any,
-        observer: Callable[[Any], None] | None = None,
-        on_text: Callable[[str, str], None] | None = None,
-    ) -> None:
-        from agents.events import SessionStarted
-        from agents.loop import AnalystLoop
-        from sessions.log import LogWriteError, SessionLog
-
-        try:
-            self.log = SessionLog.create(config.sessions_dir, secrets_to_redact=[resolved.secret or ""])
-        except LogWriteError as exc:
-            raise UserError(f"{exc}; check that ANALYST_HOME ({config.home}) is writable") from None
-        self.observer = observer
-        self.database = database
-        self.loop = AnalystLoop(resolved.model, database, settings, self.emit, on_text=on_text)
-        self.emit(
-            SessionStarted(
-                database=database.uri,
-                dialect=database.dialect,
-                database_fingerprint=database.fingerprint_source(),
-                model=resolved.model.name,
-                settings={
-                    "timeout": settings.limits.timeout_s,
-                    "max_rows": settings.limits.max_rows,
-                    "max_cost": settings.max_cost_usd,
-                    "tools": resolved.model.supports_tools,
-                    "exclude_tables": list(config.exclude_tables),
-                    "exclude_columns": list(config.exclude_columns),
-                    "log_rows": settings.log_rows,
-                    "data_to_model": settings.data_to_model,
-                },
-                code_version=code_version(),
-            )
+    try:
+        return Session(
+            config.sessions_dir,
+            database,
+            resolved,
+            settings,
+            exclude_tables=config.exclude_tables,
+            exclude_columns=config.exclude_columns,
+            observer=observer,
+            on_text=on_text,
         )
-
-    @property
-    def id(self) -> str:
-        return self.log.session_id
-
-    @property
-    def path(self) -> Path:
-        return self.log.path
-
-    def emit(self, event: Any) -> None:
-        self.log.write(event)
-        if self.observer is not None:
-            self.observer(event)
-
-    def close(self) -> None:
-        self.log.close()
+    except LogWriteError as exc:
+        raise UserError(f"{exc}; check that ANALYST_HOME ({config.home}) is writable") from None

@@ -2,7 +2,7 @@
 
 Runs the venv's `analyst` console script and the same interpreter with `-c pass`, alternating,
 N times each (after one warm-up of each), and compares medians. A separate run checks that
-`--help` imports none of the heavy modules DESIGN §2 keeps lazy (textual, openai, anthropic,
+`--help` imports none of the heavy modules ARCHITECTURE.md §1 keeps lazy (textual, openai, anthropic,
 duckdb, ...), and lists the slowest imports it does make.
 
     python benchmarks/startup.py [--runs 20]

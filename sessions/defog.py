@@ -100,7 +100,8 @@ def _check_counts(path: Path, expected: dict[str, int]) -> None:
     con = duckdb.connect(str(path), read_only=True)
     try:
         for table, count in expected.items():
-            (got,) = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+            row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+            got = row[0] if row else None
             if got != count:
                 raise RuntimeError(f"defog database {path.name}: {table} has {got} rows, expected {count}")
     finally:

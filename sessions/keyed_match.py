@@ -73,8 +73,9 @@ def keyed_match(gold: QueryResult, pred: QueryResult, rel_tol: float = 1e-6) -> 
     n = len(grows)
     if n < MIN_ROWS or len(prows) != n or len(pred.columns) < len(gold.columns):
         return None
-    gtypes = [_column_type(gold, i) for i in range(len(gold.columns))]
-    if None in gtypes:
+    maybe_types = [_column_type(gold, i) for i in range(len(gold.columns))]
+    gtypes = [t for t in maybe_types if t is not None]
+    if len(gtypes) != len(maybe_types):
         return None
     ptypes = [_column_type(pred, j) for j in range(len(pred.columns))]  # None: never mapped
     samples = [prows[k] for k in range(0, n, max(1, n // _SAMPLES))][:_SAMPLES]
@@ -85,8 +86,9 @@ def keyed_match(gold: QueryResult, pred: QueryResult, rel_tol: float = 1e-6) -> 
         if len(by_id) != n:
             continue  # not distinct: not an id
         for pkey in (j for j, t in enumerate(ptypes) if _pairs(ktype, t)):
-            pairs = [(by_id.get(row[pkey]), row) for row in samples]
-            if any(g is None for g, _ in pairs) or len({id(g) for g, _ in pairs}) != len(pairs):
+            found = [(by_id.get(row[pkey]), row) for row in samples]
+            pairs = [(g, row) for g, row in found if g is not None]
+            if len(pairs) != len(found) or len({id(g) for g, _ in pairs}) != len(pairs):
                 continue  # not the id: a sample's id is missing, or two samples share one
             mapping = _guess(gtypes, ptypes, pairs, key, pkey, rel_tol)
             if mapping is not None:  # the full pass is the expensive step: one per call
@@ -242,10 +244,10 @@ def _near(a: Any, b: Any, tol: float) -> bool:
 def _projector(mapping: tuple[int, ...]) -> Any:
     """rows -> the rows' values at `mapping`, as tuples (itemgetter returns a bare value for one)."""
     if len(mapping) == 1:
-        get = operator.itemgetter(mapping[0])
-        return lambda rows: zip(map(get, rows))
-    get = operator.itemgetter(*mapping)
-    return lambda rows: map(get, rows)
+        one = operator.itemgetter(mapping[0])
+        return lambda rows: zip(map(one, rows))
+    many = operator.itemgetter(*mapping)
+    return lambda rows: map(many, rows)
 
 
 def _canonically_equal(a: Iterable[Any], b: Iterable[Any]) -> bool:

@@ -1,9 +1,11 @@
-"""DESIGN §2: each layer imports only layers below it, and `analyst --help` stays light."""
+"""ARCHITECTURE.md §1: each layer imports only layers below it, and `analyst --help` stays light."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -83,6 +85,50 @@ def test_packages_resolve_inside_this_repository(package: str) -> None:
         check=True,
     )
     assert Path(out.stdout.strip()).resolve().is_relative_to(REPO)
+
+
+def _copy_packages(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    for package in ("analyst", "agents", "tools", "sessions"):
+        shutil.copytree(REPO / package, root / package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    return root
+
+
+def _lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    lint = Path(sys.executable).with_name("lint-imports")
+    return subprocess.run([str(lint), "--no-cache"], cwd=root, env=env, capture_output=True, text=True)
+
+
+def test_import_contracts_hold() -> None:
+    result = _lint_imports(REPO)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+@pytest.mark.parametrize(
+    ("module", "planted", "broken"),
+    [
+        ("tools/tokens.py", "import analyst.cli", "tools is not allowed to import analyst"),
+        ("tools/tokens.py", "from sessions import log", "tools is not allowed to import sessions"),
+        ("agents/sqltext.py", "import sessions.log", "agents is not allowed to import sessions"),
+        ("tools/tokens.py", "import rich.text", "tools is not allowed to import rich"),
+        ("agents/sqltext.py", "import duckdb", "agents is not allowed to import duckdb"),
+        ("sessions/refs.py", "import textual.app", "textual"),
+        ("analyst/render.py", "import keyring", "keyring"),
+    ],
+)
+def test_a_deferred_import_that_breaks_a_contract_fails_the_check(
+    tmp_path: Path, module: str, planted: str, broken: str
+) -> None:
+    """The runtime checks above only see imports a module makes when it loads; an import put off
+    into a function (the pattern that keeps start-up fast) must fail the contracts just the same."""
+    root = _copy_packages(tmp_path)
+    target = root / module
+    target.write_text(target.read_text() + f"\n\ndef _planted() -> None:\n    {planted}  # noqa\n")
+    result = _lint_imports(root)
+    assert result.returncode != 0, result.stdout[-2000:]
+    assert broken in result.stdout and module.replace("/", ".").removesuffix(".py") in result.stdout
 
 
 @pytest.mark.parametrize("package", ["agents", "sessions", "tools"])

@@ -253,8 +253,8 @@ def without_columns(catalog: Catalog, patterns: tuple[str, ...]) -> Catalog:
     tables: list[Table] = []
     hidden_by_table: dict[str, set[str]] = {}
     for table in catalog.tables:
-        kept, hidden = split_columns(table.schema, table.name, table.columns, patterns)
-        all_hidden = tuple(dict.fromkeys(table.hidden_columns + hidden))
+        kept, hidden_here = split_columns(table.schema, table.name, table.columns, patterns)
+        all_hidden = tuple(dict.fromkeys(table.hidden_columns + hidden_here))
         hidden_by_table[table.qualified.lower()] = {c.lower() for c in all_hidden}
         tables.append(replace(table, columns=tuple(kept), hidden_columns=all_hidden))
 

@@ -121,7 +121,7 @@ def _joins(path: Path, section: Any) -> tuple[JoinHint, ...]:
             parts = value.split(".") if isinstance(value, str) else []
             if not 2 <= len(parts) <= 3 or "" in parts:
                 raise ValueError(f"{path}: {where}.{key} must be 'table.column' or 'schema.table.column'")
-            sides.append(value)
+            sides.append(str(value))
         hints.append(JoinHint(sides[0], sides[1], source="context"))
     return tuple(hints)
 

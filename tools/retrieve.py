@@ -415,7 +415,11 @@ def retriever_for(catalog: Catalog) -> Retriever:
                 _BY_FINGERPRINT.popitem(last=False)
     with _LOCK:
         key = id(catalog)
-        _BY_ID[key] = (weakref.ref(catalog, lambda _ref, key=key: _BY_ID.pop(key, None)), retriever)
+
+        def forget(_ref: object, key: int = key) -> None:
+            _BY_ID.pop(key, None)
+
+        _BY_ID[key] = (weakref.ref(catalog, forget), retriever)
     return retriever
 
 

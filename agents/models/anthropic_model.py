@@ -200,7 +200,7 @@ class AnthropicModel:
         self._api_key = api_key
         self._base_url = base_url or DEFAULT_BASE_URL
         # api_key given explicitly (even "") stops the SDK consulting env vars and profiles
-        self._client_args = {
+        self._client_args: dict[str, Any] = {
             "api_key": api_key,
             "base_url": self._base_url,
             "timeout": timeout,

@@ -80,7 +80,12 @@ class OpenAIModel:
         self.context_window = context_window
         self.stream = stream
         self._api_key = api_key
-        self._client_args = {"api_key": api_key, "base_url": base_url, "timeout": timeout, "max_retries": max_retries}
+        self._client_args: dict[str, Any] = {
+            "api_key": api_key,
+            "base_url": base_url,
+            "timeout": timeout,
+            "max_retries": max_retries,
+        }
         self._lazy_lock = threading.Lock()
         self._sdk: Any = None
         self._client_obj: Any = None

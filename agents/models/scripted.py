@@ -1,6 +1,6 @@
 """A model that plays back queued responses: for tests, demos and replaying recorded sessions.
 
-File format (DESIGN §4): one JSON object per line, consumed in order, one per model call:
+File format (ARCHITECTURE.md §1, agents/models): one JSON object per line, consumed in order, one per model call:
 `{"text": ..., "tool_calls": [{"name", "arguments"}], "usage"?, "stop_reason"?, "delay_ms"?,
 "error"?: {"status", "message"}}`. Running out of lines is an error that names the source; so is
 a file that is not UTF-8 or a reply with a field of the wrong type (naming the line and reply).
@@ -65,20 +65,8 @@ def _entry_problem(entry: dict[str, Any]) -> str | None:
         if entry.get(key) is not None and not isinstance(entry[key], str):
             return f'"{key}" must be a string'
     calls = entry.get("tool_calls")
-    if calls is not None:
-        if not isinstance(calls, list):
-            return '"tool_calls" must be a list like [{"name": "run_sql", "arguments": {"sql": "SELECT ..."}}]'
-        for number, call in enumerate(calls, start=1):
-            where = f'"tool_calls" item {number}'
-            if not isinstance(call, dict):
-                return f'{where} must be an object like {{"name": "run_sql", "arguments": {{"sql": "SELECT ..."}}}}'
-            if not isinstance(call.get("name"), str):
-                return f'{where} needs a "name" string'
-            if call.get("arguments") is not None and not isinstance(call["arguments"], dict):
-                return f'{where}: "arguments" must be an object like {{"sql": "SELECT ..."}}'
-            for key in ("id", "error"):
-                if call.get(key) is not None and not isinstance(call[key], str):
-                    return f'{where}: "{key}" must be a string'
+    if calls is not None and (problem := _calls_problem(calls)):
+        return problem
     usage = entry.get("usage")
     if usage is not None and not (
         isinstance(usage, dict) and all(_is_count(usage.get(k, 0)) for k in ("input_tokens", "output_tokens"))
@@ -88,14 +76,36 @@ def _entry_problem(entry: dict[str, Any]) -> str | None:
     if delay is not None and not (_is_number(delay) and 0 <= delay < float("inf")):
         return '"delay_ms" must be a number of milliseconds, 0 or more'
     error = entry.get("error")
-    if error is not None:
-        example = '{"status": 429, "message": "rate limited"}'
-        if not isinstance(error, dict):
-            return f'"error" must be an object like {example}'
-        if error.get("status") is not None and not _is_count(error["status"]):
-            return f'"error": "status" must be an HTTP status number, as in {example}'
-        if error.get("message") is not None and not isinstance(error["message"], str):
-            return f'"error": "message" must be a string, as in {example}'
+    return None if error is None else _error_problem(error)
+
+
+def _calls_problem(calls: Any) -> str | None:
+    """What is wrong with a reply's "tool_calls"; None if fine."""
+    if not isinstance(calls, list):
+        return '"tool_calls" must be a list like [{"name": "run_sql", "arguments": {"sql": "SELECT ..."}}]'
+    for number, call in enumerate(calls, start=1):
+        where = f'"tool_calls" item {number}'
+        if not isinstance(call, dict):
+            return f'{where} must be an object like {{"name": "run_sql", "arguments": {{"sql": "SELECT ..."}}}}'
+        if not isinstance(call.get("name"), str):
+            return f'{where} needs a "name" string'
+        if call.get("arguments") is not None and not isinstance(call["arguments"], dict):
+            return f'{where}: "arguments" must be an object like {{"sql": "SELECT ..."}}'
+        for key in ("id", "error"):
+            if call.get(key) is not None and not isinstance(call[key], str):
+                return f'{where}: "{key}" must be a string'
+    return None
+
+
+def _error_problem(error: Any) -> str | None:
+    """What is wrong with a reply's scripted provider "error"; None if fine."""
+    example = '{"status": 429, "message": "rate limited"}'
+    if not isinstance(error, dict):
+        return f'"error" must be an object like {example}'
+    if error.get("status") is not None and not _is_count(error["status"]):
+        return f'"error": "status" must be an HTTP status number, as in {example}'
+    if error.get("message") is not None and not isinstance(error["message"], str):
+        return f'"error": "message" must be a string, as in {example}'
     return None
 
 

@@ -12,7 +12,7 @@ from analyst.config import Config
 if TYPE_CHECKING:
     from agents.settings import Settings
     from analyst.tui.app import AnalystApp
-    from analyst.wiring import ResolvedModel
+    from sessions.session import ResolvedModel
     from tools.databases.base import Database
 
 

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from agents.outcome import Outcome, Pending
     from agents.settings import Settings
     from analyst.config import Config
-    from analyst.wiring import ResolvedModel, Session
+    from sessions.session import ResolvedModel, Session
     from tools.databases.base import Database, QueryError, QueryResult
     from tools.guard import Verdict
 
@@ -178,10 +178,10 @@ class AnalystApp(App[int]):
     @work(thread=True, group="session", exit_on_error=False)
     def _open_session(self) -> None:
         """Open the log and load the catalog (the loop introspects it) off the screen's thread."""
-        from analyst.wiring import Session
+        from analyst.wiring import open_session
 
         try:
-            session = Session(
+            session = open_session(
                 self.config,
                 self.shared,
                 self.resolved,

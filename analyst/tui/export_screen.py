@@ -12,8 +12,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, RadioButton, RadioSet, Static
 
-from analyst.tui.export import FORMATS
 from analyst.tui.inputs import BoxInput
+from tools.result_export import FORMATS
 
 
 class ExportScreen(ModalScreen[tuple[str, Path] | None]):

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from agents.events import Event
     from agents.outcome import Clarification, Outcome, Pending
     from analyst.tui.paging import PageJob
-    from analyst.wiring import Session
+    from sessions.session import Session
     from tools.databases.base import QueryError, QueryResult
 
 

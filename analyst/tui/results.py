@@ -25,12 +25,12 @@ from tools.fingerprint import normalize_value
 
 if TYPE_CHECKING:
     from agents.events import Event
-    from analyst.tui.export import ExportJob
     from analyst.tui.paging import PageJob
     from analyst.tui.shared_db import SharedDatabase
     from tools.catalog import Table
     from tools.databases.base import Limits, QueryResult
     from tools.guard import Verdict
+    from tools.result_export import ExportJob
 
 CELL_CHARS = 80
 SAMPLE_ROWS = 20
@@ -347,8 +347,8 @@ class ResultsPanel(Vertical):
 
     def export(self) -> None:
         """Ask for a format and a file, then stream every row of the shown SQL to it."""
-        from analyst.tui.export import default_path
         from analyst.tui.export_screen import ExportScreen
+        from tools.result_export import default_path
 
         shown, database = self.shown, self.database
         if shown is None or database is None:
@@ -358,7 +358,7 @@ class ResultsPanel(Vertical):
             return
 
         def chosen(choice: tuple[str, Path] | None) -> None:
-            from analyst.tui.export import ExportJob
+            from tools.result_export import ExportJob
 
             if choice is not None:
                 fmt, path = choice
@@ -375,7 +375,7 @@ class ResultsPanel(Vertical):
 
     @work(thread=True, group="export", exit_on_error=False)
     def _export(self, job: ExportJob) -> None:
-        from analyst.tui.export import ExportError
+        from tools.result_export import ExportError
 
         last = [0.0]
 

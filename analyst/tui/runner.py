@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from agents.decisions import Decision
     from agents.events import Event
     from analyst.tui.shared_db import SharedDatabase
-    from analyst.wiring import Session
+    from sessions.session import Session
     from tools.databases.base import QueryResult
 
 

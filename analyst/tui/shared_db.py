@@ -57,7 +57,7 @@ class SharedDatabase:
         """The plan of checked SQL; PostgreSQL has its own way to ask, DuckDB takes `EXPLAIN <sql>`."""
         native = getattr(self.inner, "explain", None)
         if native is not None:
-            return native(sql, limits)  # type: ignore[no-any-return]
+            return native(sql, limits)
         return self.inner.execute(f"EXPLAIN {sql}", limits)
 
     def interrupt(self) -> None:

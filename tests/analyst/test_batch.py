@@ -244,3 +244,39 @@ def test_eta_waits_for_data_and_counts_concurrency() -> None:
     assert eta_seconds(8, [2.0, 2.0], 1) == 16.0
     assert eta_seconds(3, [1.0, 3.0], 8) == 2.0  # fewer left than workers: one round
     assert eta_seconds(0, [1.0], 2) == 0.0
+
+
+def test_a_question_that_starts_while_the_batch_stops_ends_interrupted(
+    fake, capsys, tmp_path: Path, sample_db: Path, analyst_home: Path
+) -> None:
+    """The first answer is a rejected key: the batch stops. The next question is taken by the worker
+    as the stop comes (one worker: it goes on to the next at once): it must ask the model nothing
+    and never end `answered` (it used to run whole: the interrupt it was sent before being asked
+    was cleared by the loop's `ask()`)."""
+    import shutil
+
+    other = tmp_path / "other.duckdb"
+    shutil.copy(sample_db, other)
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        json.dumps({"id": "q0", "question": "How many rows in customers"})
+        + "\n"
+        + json.dumps({"id": "q1", "question": "How many rows in orders", "db": str(other)})
+        + "\n"
+    )
+    answer = responder()
+
+    def reply(body: dict) -> dict:
+        if body["messages"][1]["content"].splitlines()[0].endswith("customers"):
+            return {"error": {"status": 401, "message": "Incorrect API key provided"}}
+        return answer(body)
+
+    fake.responder = reply
+    result = run_cli(["batch", str(questions), "--approve", "auto", "--concurrency", "1"], capsys)
+    asked = [r["messages"][1]["content"].splitlines()[0] for r in fake.requests]
+    assert result.code == 3, result.err
+    assert not [q for q in asked if q.endswith("orders")]  # the stopped question asked the model nothing
+    from sessions.store import list_sessions
+
+    statuses = {t.question: t.status for s in list_sessions(analyst_home / "sessions") for t in s.turns}
+    assert statuses.get("How many rows in orders", "interrupted") == "interrupted", statuses

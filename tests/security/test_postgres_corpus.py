@@ -38,8 +38,6 @@ STATE_SQL = {
     "AND n.nspname <> 'information_schema'",
     "large_objects": "SELECT count(*) FROM pg_largeobject_metadata",
     "sequence": "SELECT last_value || ':' || is_called FROM audit_log_id_seq",
-    "role_settings": "SELECT coalesce(string_agg(array_to_string(setconfig, ';'), '|' ORDER BY 1), '') "
-    "FROM pg_db_role_setting",
     "prepared_xacts": "SELECT count(*) FROM pg_prepared_xacts",
     "extensions": "SELECT string_agg(extname, ',' ORDER BY 1) FROM pg_extension",
     "grants": "SELECT string_agg(c.relname || '=' || coalesce(c.relacl::text, ''), ',' ORDER BY 1) "
@@ -158,6 +156,15 @@ def _state(pg: PgEnv, db: Any, env: dict[str, Any]) -> dict[str, Any]:
             ).fetchone()
         for name, sql in STATE_SQL.items():
             state[name] = conn.execute(sql).fetchone()
+        # settings this test's database and roles would run under (other test runs on the same
+        # server add and drop their own roles at any moment, so the whole catalog is not stable)
+        state["role_settings"] = conn.execute(
+            "SELECT coalesce(string_agg(array_to_string(setconfig, ';'), '|' ORDER BY 1), '') "
+            "FROM pg_db_role_setting s LEFT JOIN pg_roles r ON r.oid = s.setrole "
+            "WHERE s.setdatabase IN (0, (SELECT oid FROM pg_database WHERE datname = %s)) "
+            "AND (s.setrole = 0 OR r.rolname = ANY(%s) OR r.rolname = current_user)",
+            [pg.dbname, list(pg.roles.values())],
+        ).fetchone()
         state["advisory_locks"] = conn.execute(
             "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
             "WHERE l.locktype = 'advisory' AND a.datname = %s",

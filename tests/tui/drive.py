@@ -12,7 +12,8 @@ from typing import Any
 from agents.models.scripted import ScriptedModel
 from analyst.config import load_config
 from analyst.tui import build_app
-from analyst.wiring import ResolvedModel, open_database
+from analyst.wiring import open_database
+from sessions.session import ResolvedModel
 from tests.helpers import session_events
 
 SIZE = (120, 36)

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from analyst.tui.export import ExportError, ExportJob
 from tests.pg_env import PgEnv
+from tools.result_export import ExportError, ExportJob
 
 EXPORT_SQL = """
 SELECT o.order_id, o.status, o.ordered_at, p.price, oi.quantity * p.price AS line_total,

@@ -12,10 +12,10 @@ import pytest
 
 from analyst.config import load_config
 from analyst.tui.chart import bar, bar_chart, pick_columns
-from analyst.tui.export import ExportError, ExportJob, default_path, unique_names
 from analyst.tui.warnings import sql_warnings
 from analyst.wiring import open_database
 from tests.helpers import run_cli
+from tools.result_export import ExportError, ExportJob, default_path, unique_names
 
 
 @pytest.mark.parametrize(

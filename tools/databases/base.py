@@ -55,8 +55,8 @@ def clip_cell(value: Any, limits: Limits) -> Any:
         return value
     digest = ""
     if limits.cell_digest:
-        whole = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-        digest = f" [{len(text):,} characters, sha256 {whole}]"
+        sha = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        digest = f" [{len(text):,} characters, sha256 {sha}]"
     return text[:cap] + "…" + digest
 
 

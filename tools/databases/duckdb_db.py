@@ -153,7 +153,7 @@ class DuckDBDatabase:
         import duckdb
 
         self._temp_dir.mkdir(parents=True, exist_ok=True)
-        config = {
+        config: dict[str, str | bool | int | float | list[str]] = {
             "autoload_known_extensions": False,
             "autoinstall_known_extensions": False,
             "allow_community_extensions": False,

@@ -125,7 +125,8 @@ class ConnectionPool:
         import psycopg
 
         try:
-            conn = psycopg.connect(autocommit=True, prepare_threshold=None, **self._params)
+            connect: Any = psycopg.connect  # keyword parameters from the DSN, each a libpq name
+            conn = connect(autocommit=True, prepare_threshold=None, **self._params)
         except psycopg.Error as exc:
             raise _open_error(_scrub(str(exc), self.secrets), self.uri, self._params) from None
         try:

@@ -11,6 +11,7 @@ imported lazily: it is an optional extra.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import threading
@@ -212,12 +213,10 @@ class PostgresDatabase:
         limits = Limits(timeout_s=CROSS_CHECK_TIMEOUT_MS / 1000, max_rows=10_000, max_cell_bytes=1_000_000)
         plans = []
         for text in (typed, checked):
-            plan = self._bounded(
-                lambda text=text: self._supervised(
-                    f"EXPLAIN (VERBOSE, COSTS false) {text}", limits, server_cursor=False
-                ),
-                limits,
+            explain = functools.partial(
+                self._supervised, f"EXPLAIN (VERBOSE, COSTS false) {text}", limits, server_cursor=False
             )
+            plan = self._bounded(explain, limits)
             if isinstance(plan, QueryError) or plan.truncated:
                 return False
             plans.append(plan.rows)

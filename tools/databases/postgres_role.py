@@ -62,7 +62,10 @@ def apply_settings(conn: Any, settings: SessionSettings) -> None:
         "idle_in_transaction_session_timeout": int(settings.idle_in_transaction_timeout_s * 1000),
         "lock_timeout": int(settings.lock_timeout_s * 1000),
     }
-    statements = [sql.SQL("SET default_transaction_read_only = on"), sql.SQL("SET standard_conforming_strings = on")]
+    statements: list[sql.Composable] = [
+        sql.SQL("SET default_transaction_read_only = on"),
+        sql.SQL("SET standard_conforming_strings = on"),
+    ]
     statements += [sql.SQL("SET {} = {}").format(sql.Identifier(k), sql.Literal(v)) for k, v in ms.items()]
     statements.append(sql.SQL("SET search_path = {}, pg_temp").format(sql.Identifier(settings.search_path)))
     statements.append(sql.SQL("SET TimeZone = {}").format(sql.Literal(settings.timezone)))

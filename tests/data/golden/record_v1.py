@@ -112,7 +112,8 @@ def main() -> None:
     from agents.models.scripted import ScriptedModel
     from analyst.config import load_config
     from analyst.tui.screen_log import query_event
-    from analyst.wiring import ResolvedModel, Session, loop_settings, open_database
+    from analyst.wiring import loop_settings, open_database, open_session
+    from sessions.session import ResolvedModel
     from tools.sample import sample_database
 
     config = load_config()
@@ -120,7 +121,7 @@ def main() -> None:
     database = open_database(config, str(db_path))
     settings = replace(loop_settings(config), prices=PRICES)
     model = ScriptedModel(SCRIPT, source="golden", name=MODEL)
-    session = Session(config, database, ResolvedModel(model, None), settings)
+    session = open_session(config, database, ResolvedModel(model, None), settings)
     loop = session.loop
 
     step = loop.ask("How many customers are in each segment?")

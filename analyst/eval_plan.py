@@ -21,7 +21,7 @@ class EvalPlan:
 
     def __init__(
         self,
-        run_log: Any,  # sessions.runs.RunLog
+        run_log: Any,  # sessions.evaluation.RunLog
         out_handle: TextIO | None,
         out_path: Path | None,
         progress: Any,  # analyst.eval_report.EvalProgress
@@ -54,7 +54,7 @@ class EvalPlan:
         return Question(item.prompt, item.db)  # every database opened before the run: no origin needed
 
     def ran(self, item: Any, ran: Ran) -> Any:
-        from sessions.evaluate import not_run, score
+        from sessions.evaluation import not_run, score
 
         outcome = ran.outcome
         if ran.stopped is not None and (outcome.status != "answered" or outcome.result is None):
@@ -64,7 +64,7 @@ class EvalPlan:
         )
 
     def not_run(self, item: Any, why: NotRun) -> Any:
-        from sessions.evaluate import not_run
+        from sessions.evaluation import not_run
 
         return not_run(item, why.reason)
 
@@ -89,7 +89,7 @@ class EvalPlan:
 
     def finish(self, stop_reason: str | None, budget: Any) -> dict[str, Any]:
         """Summarize and close the run log and --out; why the run stopped, when questions were not run."""
-        from sessions.runs import summarize
+        from sessions.evaluation import summarize
 
         summary = summarize(self.results)
         if summary["not_run"]:

@@ -178,7 +178,7 @@ def print_failures(console: Any, results: list[Any]) -> None:
 
 
 def _failure_order(result: Any) -> tuple[int, str]:
-    from sessions.evaluate import OUTCOMES
+    from sessions.evaluation import OUTCOMES
 
     return (OUTCOMES.index(result.outcome) if result.outcome in OUTCOMES else len(OUTCOMES), result.id)
 

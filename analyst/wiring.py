@@ -243,3 +243,28 @@ def open_session(
         )
     except LogWriteError as exc:
         raise UserError(f"{exc}; check that ANALYST_HOME ({config.home}) is writable") from None
+
+
+def load_logged_session(config: Config, ref: str) -> Any:
+    """The logged session a person named (an id, a unique prefix or a path), or a one-line error."""
+    from sessions.store import SessionNotFound, find_session, load_session
+
+    try:
+        return load_session(find_session(ref, config.sessions_dir))
+    except SessionNotFound as exc:
+        raise UserError(str(exc)) from None
+
+
+def recorded_settings(config: Config, record: Any) -> Any:
+    """Loop settings as recorded (limits matter for fingerprints), else the current ones."""
+    from dataclasses import replace
+
+    from tools.databases.base import Limits
+
+    recorded = record.started.settings
+    settings = loop_settings(config)
+    limits = Limits(
+        timeout_s=float(recorded.get("timeout", settings.limits.timeout_s)),
+        max_rows=int(recorded.get("max_rows", settings.limits.max_rows)),
+    )
+    return replace(settings, limits=limits, max_cost_usd=None)

@@ -48,7 +48,7 @@ def responder(latency_ms: int):
 
 
 def run(questions: int, latency_ms: int, workers: int, fake: FakeOpenAI, home: Path) -> float:
-    from analyst.batch import run_batch
+    from analyst.commands.batch import run_batch
     from analyst.config import load_config
 
     path = home / f"q{workers}.txt"

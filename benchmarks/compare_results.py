@@ -1,4 +1,4 @@
-"""Benchmark: sessions.compare.compare_results on two 1M-row results (target < 2 s).
+"""Benchmark: sessions.evaluation.comparison.compare_results on two 1M-row results (target < 2 s).
 
 Builds a gold result and a prediction with DuckDB (BIGINT, VARCHAR, DOUBLE, DECIMAL, DATE; the
 prediction shuffled, aliased, columns permuted, one extra column), times the comparison next to
@@ -7,8 +7,8 @@ naive "sort both and compare" judge pays for one side), and DuckDB executing and
 results (what `analyst eval` pays before it can judge). Prints a table and writes
 benchmarks/results/compare_results.json.  Run: `python benchmarks/compare_results.py [rows]`.
 
-The unordered scenarios go through the keyed fast path (sessions/keyed_match.py: the prediction
-shares the gold's id column); the ordered one and the wrong cell measure the full rules (the wrong
+The unordered scenarios go through the keyed fast path
+(sessions/evaluation/comparison/keyed_match.py: the prediction shares the gold's id column); the ordered one and the wrong cell measure the full rules (the wrong
 cell after the fast path gives up).  The target is absolute (< 2 s); the shared 2-core machines this runs on differ by 2-3x in speed
 between sessions, so the ratios are the machine-independent figures (see benchmarks/README.md).
 """
@@ -28,7 +28,7 @@ from typing import Any
 
 import duckdb
 
-from sessions.compare import compare_results
+from sessions.evaluation.comparison import compare_results
 from tools.databases.base import QueryResult, ResultColumn
 
 TARGET_S = 2.0

@@ -79,7 +79,7 @@ def defog_catalog(cache_dir: Path) -> tuple[Catalog, dict[str, dict[str, str]]]:
 
     Returns it with each database's schema renaming (`ewallet`'s `consumer_div` becomes `ewallet`).
     """
-    from sessions.defog import build_databases
+    from sessions.evaluation.defog import build_databases
     from tools.databases.duckdb_db import open_duckdb
 
     paths = build_databases(cache_dir)
@@ -147,7 +147,7 @@ def gold_refs(sql: str, schemas: dict[str, str], mapping: dict[str, Any]) -> tup
 
 
 def defog_quality(cache_dir: Path) -> dict[str, Any]:
-    from sessions.defog import defog_suite
+    from sessions.evaluation.defog import defog_suite
 
     started = time.perf_counter()
     catalog, renames = defog_catalog(cache_dir)

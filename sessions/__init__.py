@@ -1,5 +1,6 @@
-"""The sessions layer: session logs (write, read, list, show), replay, export of approved turns,
-and the eval suites and run logs. It uses `agents` and `tools`; only `analyst` uses it.
+"""The sessions layer: the session (log + loop), session logs (write, read, list, show), replay,
+export of approved turns, the shared runner, and evaluation (`sessions.evaluation`, with its own
+`__all__`). It uses `agents` and `tools`; only `analyst` uses it.
 
 `__all__` is the layer's public surface, each name from the module that defines it (import it from
 there, or from here). The names load on first use, so `import sessions` stays light.
@@ -11,6 +12,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 _HOME = {
+    "Session": "sessions.session",
+    "ResolvedModel": "sessions.session",
+    "Runner": "sessions.runner",
     "SessionLog": "sessions.log",
     "LogWriteError": "sessions.log",
     "Logged": "sessions.log",
@@ -32,11 +36,6 @@ _HOME = {
     "labelled_turns": "sessions.export",
     "suite_entry": "sessions.export",
     "chat_entry": "sessions.export",
-    "load_suite": "sessions.suite",
-    "SuiteError": "sessions.suite",
-    "RunLog": "sessions.runs",
-    "load_run": "sessions.runs",
-    "list_runs": "sessions.runs",
 }
 __all__ = [  # the public surface (ruff checks it against the imports below)
     "STATUSES",
@@ -46,20 +45,18 @@ __all__ = [  # the public surface (ruff checks it against the imports below)
     "Logged",
     "ReaskRow",
     "ReplayReport",
-    "RunLog",
+    "ResolvedModel",
+    "Runner",
+    "Session",
     "SessionFilter",
     "SessionLog",
     "SessionNotFound",
     "SessionRecord",
-    "SuiteError",
     "chat_entry",
     "find_session",
     "labelled_turns",
-    "list_runs",
     "list_sessions",
-    "load_run",
     "load_session",
-    "load_suite",
     "read_log",
     "reask_session",
     "redact",
@@ -81,7 +78,7 @@ if TYPE_CHECKING:
     from sessions.filters import SessionFilter
     from sessions.log import LogContents, Logged, LogWriteError, SessionLog, read_log, redact
     from sessions.replay import Divergence, ReaskRow, ReplayReport, reask_session, replay_session
-    from sessions.runs import RunLog, list_runs, load_run
+    from sessions.runner import Runner
+    from sessions.session import ResolvedModel, Session
     from sessions.statuses import STATUSES
     from sessions.store import SessionNotFound, SessionRecord, find_session, list_sessions, load_session
-    from sessions.suite import SuiteError, load_suite

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from analyst.cli import COMMANDS
+
 REPO = Path(__file__).resolve().parents[1]
 PACKAGES = {
     "tools": {"forbidden": {"textual", "rich", "openai", "anthropic", "keyring", "agents", "sessions", "analyst"}},
@@ -74,6 +76,28 @@ def test_help_runs_without_heavy_imports_via_main() -> None:
     code = "import sys\nfrom analyst.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
     loaded = _modules_after(code)
     assert not loaded & {"textual", "openai", "anthropic", "duckdb"}
+
+
+def _help_loads(*argv: str) -> set[str]:
+    """Every module (full dotted name) loaded once `analyst ARGV... --help` has printed."""
+    code = f"import sys\nfrom analyst.cli import main\ntry:\n    main([*{list(argv)!r}, '--help'])\nexcept SystemExit:\n    pass\n"
+    script = f"import sys, json\n{code}\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=REPO)
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_help_imports_no_command_module() -> None:
+    commands = {m for m in _help_loads() if m.startswith("analyst.commands.")}
+    assert commands == {"analyst.commands.arguments"}
+
+
+@pytest.mark.parametrize("command", [command.name for command in COMMANDS])
+def test_command_help_imports_only_its_own_module(command: str) -> None:
+    """Each command registers its arguments without its heavy imports, and without the others."""
+    loaded = _help_loads(command)
+    assert not {m.split(".")[0] for m in loaded} & {"textual", "openai", "anthropic", "duckdb", "sqlglot", "rich"}
+    commands = {m for m in loaded if m.startswith("analyst.commands.")}
+    assert commands == {"analyst.commands.arguments", f"analyst.commands.{command}"}
 
 
 @pytest.mark.parametrize("package", ["agents", "tools", "sessions", "analyst"])

@@ -348,7 +348,7 @@ class TtyOut(__import__("io").StringIO):
 
 
 def test_answer_streams_on_a_terminal(fake: FakeOpenAI, sample_db: Path) -> None:
-    from analyst.ask import run_ask
+    from analyst.commands.ask import run_ask
     from analyst.config import load_config
 
     fake.queue_many(

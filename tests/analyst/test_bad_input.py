@@ -137,7 +137,7 @@ def test_check_input_with_a_bom(name: str, content: bytes, capsys, tmp_path: Pat
 
 
 def test_suite_script_and_config_with_a_bom(capsys, tmp_path: Path, analyst_home: Path) -> None:
-    from sessions.suite import load_suite
+    from sessions.evaluation.suite import load_suite
 
     suite = tmp_path / "suite.csv"
     suite.write_bytes(BOM + b"id,question,gold_sql\nq1,How many stores?,SELECT count(*) FROM stores\n")

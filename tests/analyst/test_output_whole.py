@@ -43,7 +43,7 @@ class Terminal(io.StringIO):
 
 
 def ask_on_terminal(tmp_path: Path, sql: str, columns: int, monkeypatch: pytest.MonkeyPatch) -> str:
-    from analyst.ask import run_ask
+    from analyst.commands.ask import run_ask
     from analyst.config import load_config
 
     monkeypatch.setenv("COLUMNS", str(columns))
@@ -234,7 +234,7 @@ def test_a_table_that_fits_the_terminal_is_unchanged(tmp_path: Path, monkeypatch
 
 
 def test_runs_show_and_compare_piped_keep_long_labels_whole(analyst_home: Path, capsys) -> None:
-    from tests.sessions.test_runs_robust import _result, _write_run
+    from tests.sessions.evaluation.test_runs_robust import _result, _write_run
 
     category = "aggregation_with_window_functions_over_partitioned_sales_by_region_and_quarter"
     db = "/data/warehouse/replicas/analytics_reporting_snapshot_2026_11_23.duckdb"

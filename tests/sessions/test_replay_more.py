@@ -193,7 +193,7 @@ def test_different_query_failures_are_described_in_plain_words(capsys, tmp_path:
 
 
 def test_a_slow_replayed_query_says_it_is_still_running(capsys, tmp_path: Path, sample_db: Path, monkeypatch) -> None:
-    from analyst.replay_cmd import QueryProgress
+    from analyst.commands.replay import QueryProgress
 
     model = _script(tmp_path / "slow.jsonl", run_sql_reply(RUNAWAY), text_reply("Too slow to count."))
     recorded = run_cli(

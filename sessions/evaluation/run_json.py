@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sessions.runs import RunRecord, results_as_objects, summarize
+from sessions.evaluation.runs import RunRecord, results_as_objects
+from sessions.evaluation.summary import summarize
 
 SHAPE_VERSION = 1
 _RUN_KEYS = (

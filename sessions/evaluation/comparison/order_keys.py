@@ -1,6 +1,7 @@
 """Which gold output columns a top-level ORDER BY sorts on, for order-aware result comparison.
 
-Kept apart from the comparison itself: it reads SQL (sqlglot), while compare.py only reads values.
+Kept apart from the comparison itself: it reads SQL (sqlglot), while the rest of the comparison
+only reads values.
 """
 
 from __future__ import annotations

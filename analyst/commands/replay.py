@@ -1,15 +1,14 @@
-"""`analyst replay`: re-drive a logged session offline and say whether anything changed, or
-re-ask its questions with a live model (`--model`)."""
+"""`analyst replay`: a logged session re-run offline from its log, or re-asked with another model."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from analyst.config import Config
+from analyst.commands.arguments import add_query_flags
 from analyst.errors import EXIT_NOT_ANSWERED, EXIT_OK, UserError
-from analyst.sessions_cmd import load_record
 
 if TYPE_CHECKING:
     import threading
@@ -20,9 +19,26 @@ if TYPE_CHECKING:
     from agents.loop import AnalystLoop
     from agents.outcome import Pending
     from agents.settings import Settings
+    from analyst.config import Config
     from sessions.replay import ReaskRow
     from sessions.store import SessionRecord
     from tools.databases.base import Database
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.description = "Replay a session from its log alone (recorded model responses and decisions) and report 'identical' or the first divergence; with --model, re-ask each question with a live model and diff SQL and results."
+    parser.add_argument("session", metavar="SESSION", help="a session id (or unique prefix) or a .jsonl path")
+    parser.add_argument(
+        "--approve",
+        choices=("auto", "never"),
+        default="auto",
+        help="with --model: run what the checks accept (auto, default) or dry run",
+    )
+    add_query_flags(parser)
+
+
+def run(args: argparse.Namespace, config: Config) -> int:
+    return run_replay(config, args.session, db=args.db, model_name=args.model, approve=args.approve)
 
 
 def run_replay(
@@ -32,11 +48,11 @@ def run_replay(
 
     Exit 0 when every turn that could be replayed was, identically; 1 when one diverged, the log
     is truncated, or no turn could be replayed (each was interrupted when recorded)."""
-    from analyst.wiring import is_postgres_url
+    from analyst.wiring import is_postgres_url, load_logged_session, recorded_settings
     from sessions.replay import counted, reask_session, replay_session, replayable_turns
 
     stdout = stdout or sys.stdout
-    record = load_record(config, ref)
+    record = load_logged_session(config, ref)
     target = db or record.database
     if not db and not is_postgres_url(target) and not Path(target).exists():
         raise UserError(f"the recorded database {target} is not here; pass --db PATH to replay against another copy")
@@ -148,22 +164,6 @@ def _open_asking_password(config: Config, target: str) -> Database:
         sys.stderr.write(f"analyst: {exc.message}\n")
         os.environ["PGPASSWORD"] = getpass.getpass("PostgreSQL password (not stored): ")
         return open_database(config, target)
-
-
-def recorded_settings(config: Config, record: SessionRecord) -> Settings:
-    """Loop settings as recorded (limits matter for fingerprints), else the current ones."""
-    from dataclasses import replace
-
-    from analyst.wiring import loop_settings
-    from tools.databases.base import Limits
-
-    recorded = record.started.settings
-    settings = loop_settings(config)
-    limits = Limits(
-        timeout_s=float(recorded.get("timeout", settings.limits.timeout_s)),
-        max_rows=int(recorded.get("max_rows", settings.limits.max_rows)),
-    )
-    return replace(settings, limits=limits, max_cost_usd=None)
 
 
 def _reask(

@@ -1,4 +1,4 @@
-"""`analyst batch`: many questions through the same loop, in parallel, crash-safe.
+"""What `analyst batch` does with each question: its record, written at once, and the tally.
 
 Each question is its own session, run by the shared runner (sessions/runner.py: the pool, the
 shared databases and budget, the stops); this module says what becomes of each question. Each
@@ -13,18 +13,16 @@ import csv
 import io
 import json
 import os
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from analyst.batch_input import BatchItem, read_batch
+from analyst.batch_input import BatchItem
 from analyst.batch_progress import tally_key
-from analyst.config import Config
-from analyst.errors import EXIT_INTERRUPTED, EXIT_NOT_ANSWERED, EXIT_OK, EXIT_PROVIDER, UserError
-from sessions.runner import NotRun, NotRunWhy, Question, Ran, Runner, SharedDatabases
+from analyst.errors import UserError
+from sessions.runner import NotRun, NotRunWhy, Question, Ran
 
 CSV_FIELDS = (
     "id",
@@ -219,75 +217,3 @@ def _failed_record(item: BatchItem, kind: str, message: str) -> dict[str, Any]:
         "usage": {"input_tokens": 0, "output_tokens": 0, "cost_usd": 0.0},
         "error": {"kind": kind, "message": message},
     }
-
-
-def run_batch(
-    config: Config,
-    path: Path,
-    *,
-    approve: str,
-    db: str | None,
-    model_name: str | None,
-    out: Path | None,
-    concurrency: int,
-    resume: bool,
-    stdout: TextIO | None = None,
-    stderr: TextIO | None = None,
-) -> int:
-    """Answer every question in `path`; exit 0 when each reached the status its policy asks for."""
-    from agents.drive import auto_approve
-    from analyst.batch_progress import BatchProgress, print_summary
-    from analyst.wiring import build_model, database_key, open_database, open_session, run_settings
-
-    stdout = stdout or sys.stdout
-    stderr = stderr or sys.stderr
-    if resume and out is None:
-        raise UserError("--resume needs --out FILE (the results to resume from)")
-    items = read_batch(path)
-    skipped = completed_ids(out) if resume and out is not None else set()
-    todo = [item for item in items if item.id not in skipped]
-    if skipped:
-        stderr.write(f"resuming: {len(items) - len(todo)} of {len(items)} questions already in {out}\n")
-    wanted = "answered" if approve == "auto" else "dry_run"
-    resolved = build_model(config, model_name, stream=False)
-    settings = run_settings(config, resolved)
-    writer = ResultWriter(out, stdout)
-    tally = Tally()
-    progress = BatchProgress(stderr, len(todo), tally, concurrency)
-    plan = BatchPlan(path, writer, progress, tally, wanted)
-    runner = Runner(
-        plan,
-        SharedDatabases(lambda spec, origin: open_database(config, spec, origin=origin), db, database_key),
-        lambda database, observer: open_session(config, database, resolved, settings, observer=observer),
-        settings.budget,
-        auto_approve if approve == "auto" else None,
-        concurrency,
-        name="batch",
-    )
-    started = time.perf_counter()
-    try:
-        with progress:
-            end = runner.run(todo)
-    finally:
-        writer.close()
-        runner.close()
-    if end.fatal is not None and not end.interrupted:  # every question would fail the same way
-        raise UserError(
-            f"{end.fatal}; stopped the batch (unanswered questions are not written, so --resume runs them)",
-            EXIT_PROVIDER,
-        )
-    if end.interrupted:
-        stderr.write(
-            "analyst: interrupted; finished results are kept"
-            + (f" in {out}; rerun with --resume" if out else "")
-            + "\n"
-        )
-    print_summary(stderr, tally, time.perf_counter() - started, len(todo))
-    if plan.capped:
-        again = "rerun with a higher --max-cost and --resume to answer them" if out else "they are not in the output"
-        stderr.write(
-            f"analyst: {len(plan.capped)} question(s) stopped by --max-cost ({settings.budget.why_exhausted() or 'cap reached'}); {again}\n"
-        )
-    if end.interrupted:
-        return EXIT_INTERRUPTED
-    return EXIT_OK if plan.all_ok else EXIT_NOT_ANSWERED

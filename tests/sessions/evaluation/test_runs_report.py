@@ -153,7 +153,7 @@ def test_compare_marks_a_flip_that_ran_the_same_sql(tmp_path: Path, analyst_home
 
 
 def test_same_sql_ignores_blanks_and_a_trailing_semicolon() -> None:
-    from sessions.runs import same_sql
+    from sessions.evaluation.run_compare import same_sql
 
     assert same_sql("SELECT  a\nFROM t;", "SELECT a FROM t")
     assert not same_sql("SELECT a FROM t", "SELECT b FROM t")
@@ -191,7 +191,7 @@ def test_progress_counts_scored_and_not_run() -> None:
     import io
 
     from analyst.eval_report import EvalProgress
-    from sessions.evaluate import QuestionResult
+    from sessions.evaluation.scoring import QuestionResult
 
     def result(outcome: str, correct: bool) -> QuestionResult:
         return QuestionResult(

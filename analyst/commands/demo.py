@@ -8,19 +8,30 @@ replay checks that they come out identical to the recording.
 
 from __future__ import annotations
 
-import dataclasses
+import argparse
 import sys
-from importlib.resources import as_file, files
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from analyst.config import Config
 from analyst.errors import EXIT_NOT_ANSWERED, EXIT_OK
+
+if TYPE_CHECKING:
+    from analyst.config import Config
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    """No arguments: the demo always replays the same recording on the bundled sample."""
+
+
+def run(args: argparse.Namespace, config: Config) -> int:
+    return run_demo(config)
 
 
 def run_demo(config: Config, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    import dataclasses
+    from importlib.resources import as_file, files
+
     from analyst.render import Progress, print_table
-    from analyst.replay_cmd import recorded_settings
-    from analyst.wiring import open_database
+    from analyst.wiring import open_database, recorded_settings
     from sessions.replay import replay_session
     from sessions.store import load_session
 

@@ -49,7 +49,7 @@ def _tables(sql: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def defog_cache(tmp_path_factory) -> Path:
-    from sessions.defog import build_databases
+    from sessions.evaluation.defog import build_databases
 
     cache = tmp_path_factory.mktemp("defog-cache")
     build_databases(cache)
@@ -60,7 +60,7 @@ def defog_cache(tmp_path_factory) -> Path:
 def defog(monkeypatch, analyst_home: Path, defog_cache: Path):
     import shutil
 
-    from sessions.defog import defog_suite
+    from sessions.evaluation.defog import defog_suite
 
     shutil.copytree(defog_cache / "defog", analyst_home / "cache" / "defog")
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-eval-00000000")
@@ -96,7 +96,7 @@ def test_gold_as_prediction_scores_100_percent_on_defog(defog, monkeypatch, caps
 
 
 def test_wrong_answers_are_scored_and_runs_compare(defog, monkeypatch, capsys, tmp_path: Path) -> None:
-    from sessions.suite import Suite
+    from sessions.evaluation.suite import Suite
 
     items = tuple(i for i in defog.items if i.db_label == "broker")
     suite_file = tmp_path / "broker.jsonl"
@@ -141,7 +141,7 @@ def test_wrong_answers_are_scored_and_runs_compare(defog, monkeypatch, capsys, t
 
 
 def test_idk_suite_rewards_declining(defog, monkeypatch, capsys, analyst_home: Path) -> None:
-    from sessions.defog import defog_suite
+    from sessions.evaluation.defog import defog_suite
 
     suite = defog_suite(analyst_home / "cache", idk=True)
     with FakeOpenAI() as fake:
@@ -326,7 +326,7 @@ def test_out_may_not_overwrite_what_the_run_reads(capsys, tmp_path: Path, analys
 
 
 def test_max_rows_raises_the_eval_row_cap(capsys, tmp_path: Path, analyst_home: Path) -> None:
-    from sessions.evaluate import EVAL_MAX_ROWS
+    from sessions.evaluation.scoring import EVAL_MAX_ROWS
 
     suite = _suite_file(tmp_path, _shop(tmp_path, EVAL_MAX_ROWS + 5), 1)
     capped = run_cli(["eval", str(suite), "--model", f"scripted:{_script(tmp_path, ANSWER)}"], capsys)

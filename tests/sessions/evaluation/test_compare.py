@@ -1,4 +1,4 @@
-"""sessions.compare: one test (at least) per trap in the sql-eval notes, on hand-built results
+"""sessions.evaluation.comparison: one test (at least) per trap in the sql-eval notes, on hand-built results
 and on real DuckDB results (so DECIMAL, DATE, TIMESTAMP, HUGEINT, lists come in their real
 Python types), plus property tests for the invariants a judge must keep."""
 
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sessions.compare import Comparison, compare_results, order_keys
+from sessions.evaluation.comparison import Comparison, compare_results, order_keys
 from tools.databases.base import QueryResult, ResultColumn
 
 PROPERTY = settings(deadline=None, max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])

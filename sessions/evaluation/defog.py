@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sessions.suite import Suite, SuiteItem, suite_hash
+from sessions.evaluation.suite import Suite, SuiteItem, suite_hash
 from tools.catalog import Context, JoinHint
 from tools.context import context_path_for, write_context
 from tools.databases.build import build_from_sql

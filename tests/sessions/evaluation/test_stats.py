@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sessions.evaluate import QuestionResult
-from sessions.runs import summarize
-from sessions.stats import mcnemar_exact_p, wilson_interval
+from sessions.evaluation.scoring import QuestionResult
+from sessions.evaluation.statistics import mcnemar_exact_p, wilson_interval
+from sessions.evaluation.summary import summarize
 
 
 def test_wilson_reference_values() -> None:

@@ -1,7 +1,7 @@
 """The comparison's fast path: proving a match on raw rows through a shared id column.
 
-`compare_results` (sessions/compare.py) canonicalises every column of both results and then
-searches for the column mapping.  On a million rows half of its time goes before the first row is
+`compare_results` (verdict.py) canonicalises every column of both results and then searches for
+the column mapping.  On a million rows half of its time goes before the first row is
 related to another: transposing, scanning value types, converting DECIMALs to floats.  A large
 correct answer nearly always carries an id - a gold column whose values are distinct - and then
 none of that is needed to *prove* the match:
@@ -42,7 +42,7 @@ from functools import partial
 from itertools import compress, count, repeat
 from typing import Any
 
-from sessions.canonical import canon_value
+from sessions.evaluation.comparison.canonical import canon_value
 from tools.databases.base import QueryResult
 
 MIN_ROWS = 2_000  # below this the full comparison takes milliseconds: no guessing needed

@@ -34,7 +34,8 @@ def _result(run_id: str, qid: str, category: str, correct: bool, db: str = "t") 
 
 
 def _write_run(runs: Path, run_id: str, results: list[dict], finished: bool = True) -> Path:
-    from sessions.runs import results_as_objects, summarize
+    from sessions.evaluation.runs import results_as_objects
+    from sessions.evaluation.summary import summarize
 
     runs.mkdir(parents=True, exist_ok=True)
     header = {
@@ -173,7 +174,8 @@ def test_a_stray_jsonl_file_in_runs_is_not_listed(analyst_home: Path, capsys) ->
 
 
 def test_compare_an_interrupted_run_with_a_full_one_deltas_over_shared_questions(analyst_home: Path, capsys) -> None:
-    from sessions.runs import compare_runs, load_run
+    from sessions.evaluation.run_compare import compare_runs
+    from sessions.evaluation.runs import load_run
 
     runs = analyst_home / "runs"
     # 20 questions, categories a (even) and b (odd), on two databases

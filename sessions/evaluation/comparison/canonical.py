@@ -1,6 +1,6 @@
 """Result values in canonical form, so that equal answers compare equal by `==` and by hash.
 
-The comparison (sessions/compare.py; its rules 7 and 9-11) needs one representation per answer
+The comparison (verdict.py; its rules 7 and 9-11) needs one representation per answer
 value: DECIMAL and float both become floats, booleans and NaN become tags equal only to
 themselves (TRUE is not 1, NaN is not NULL), a midnight TIMESTAMP becomes its DATE when the other
 side has DATEs, and lists and structs become hashable tuples. Each column is scanned for its types

@@ -2,7 +2,8 @@
 
 A header line (model, prompt template hashes, retrieval settings, suite and code version), one
 line per question, and a summary line. Plain files, not a database, so `runs list` never waits
-on a lock held by a running eval; DuckDB reads them in place when asked.
+on a lock held by a running eval; DuckDB reads them in place when asked. This module writes,
+finds, lists and reads them; the numbers are summary.py's, two runs side by side run_compare.py's.
 """
 
 from __future__ import annotations
@@ -18,9 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sessions.evaluate import NOT_RUN, OUTCOMES, QuestionResult
+from sessions.evaluation.scoring import QuestionResult
 from sessions.refs import is_file, looks_like_path, path_problem, unusable
-from sessions.stats import mcnemar_exact_p, wilson_interval
 
 
 def _id_part(name: str) -> str:
@@ -72,70 +72,6 @@ class RunLog:
         self._write({"type": "summary", "run_id": self.run_id, **summary})
         os.fsync(self._handle.fileno())
         self._handle.close()
-
-
-def _percentile(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def _slice(results: list[QuestionResult], key: str) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for r in results:
-        group = out.setdefault(getattr(r, key), {"n": 0, "correct": 0})
-        group["n"] += 1
-        group["correct"] += r.correct
-    for group in out.values():
-        group["accuracy"] = round(group["correct"] / group["n"], 4)
-        group["ci95"] = _ci(group["correct"], group["n"])
-    return dict(sorted(out.items()))
-
-
-def _ci(correct: int, n: int) -> list[float] | None:
-    interval = wilson_interval(correct, n)
-    return None if interval is None else [round(interval[0], 4), round(interval[1], 4)]
-
-
-def _outcome_counts(results: list[QuestionResult]) -> dict[str, int]:
-    """Known outcomes in their usual order, then any other (a hand-edited or newer log) by name."""
-    seen = {r.outcome for r in results}
-    order = [o for o in OUTCOMES if o in seen] + sorted(seen - set(OUTCOMES))
-    return {o: sum(r.outcome == o for r in results) for o in order}
-
-
-def summarize(results: list[QuestionResult]) -> dict[str, Any]:
-    """Overall, per-category and per-database accuracy, errors, tokens, cost and latency.
-
-    Questions the budget stopped (`not_run`) are counted apart: every rate is over the scored
-    questions, while tokens and cost include what the stopped ones spent."""
-    spent = results
-    results = [r for r in results if r.outcome != NOT_RUN]
-    n = len(results)
-    correct = sum(r.correct for r in results)
-    costs = [r.cost_usd for r in spent]
-    latencies = [r.latency_ms for r in results if r.latency_ms is not None]
-    cost = None if any(c is None for c in costs) else round(sum(c or 0.0 for c in costs), 6)
-    return {
-        "n": n,
-        "not_run": len(spent) - n,
-        "correct": correct,
-        "accuracy": round(correct / n, 4) if n else None,
-        "accuracy_ci95": _ci(correct, n),
-        "set_accuracy": round(sum(r.correct or r.set_equal for r in results) / n, 4) if n else None,
-        "rounded_accuracy": round(sum(r.correct or r.rounded_equal for r in results) / n, 4) if n else None,
-        "outcomes": _outcome_counts(results),
-        "by_category": _slice(results, "category"),
-        "by_db": _slice(results, "db"),
-        "input_tokens": sum(r.input_tokens for r in spent),
-        "output_tokens": sum(r.output_tokens for r in spent),
-        "cost_usd": cost,
-        "cost_per_correct_usd": round(cost / correct, 6) if cost is not None and correct else None,
-        "latency_ms_p50": _percentile(latencies, 0.5),
-        "latency_ms_p95": _percentile(latencies, 0.95),
-    }
 
 
 @dataclass(frozen=True)
@@ -325,116 +261,3 @@ def results_as_objects(records: Iterable[dict[str, Any]]) -> list[QuestionResult
     """The result lines of a run log as objects; lines without a string id were dropped by
     load_run, and every other field may be missing or mistyped (see _as_result)."""
     return [_as_result(r) for r in records if isinstance(r.get("id"), str)]
-
-
-def _shared_slices(
-    common: list[str],
-    by_id_a: dict[str, dict[str, Any]],
-    by_id_b: dict[str, dict[str, Any]],
-    sa: dict[str, Any],
-    sb: dict[str, Any],
-    key: str,
-    summary_key: str,
-) -> dict[str, dict[str, Any]]:
-    """Per-group accuracy of A and B over the questions both scored (so the deltas agree with the
-    headline), plus each run's accuracy over all its own scored questions (`a_all`, `b_all`)."""
-    groups: dict[str, dict[str, Any]] = {}
-    for i in common:
-        label = str(by_id_a[i].get(key) or by_id_b[i].get(key) or "")
-        group = groups.setdefault(label, {"n": 0, "a_correct": 0, "b_correct": 0})
-        group["n"] += 1
-        group["a_correct"] += bool(by_id_a[i].get("correct"))
-        group["b_correct"] += bool(by_id_b[i].get("correct"))
-    out: dict[str, dict[str, Any]] = {}
-    for label in sorted(set(groups) | set(sa[summary_key]) | set(sb[summary_key])):
-        group = groups.get(label, {"n": 0, "a_correct": 0, "b_correct": 0})
-        n = group["n"]
-        acc_a = round(group["a_correct"] / n, 4) if n else None
-        acc_b = round(group["b_correct"] / n, 4) if n else None
-        out[label] = {
-            "n": n,
-            "a": acc_a,
-            "b": acc_b,
-            "delta": None if not n else round((group["b_correct"] - group["a_correct"]) / n, 4),
-            "a_all": sa[summary_key].get(label, {}).get("accuracy"),
-            "b_all": sb[summary_key].get(label, {}).get("accuracy"),
-            "a_n": sa[summary_key].get(label, {}).get("n", 0),
-            "b_n": sb[summary_key].get(label, {}).get("n", 0),
-        }
-    return out
-
-
-def same_sql(a: str | None, b: str | None) -> bool:
-    """The same query text, up to blanks and a trailing semicolon: two runs that sent it and were
-    scored differently saw the database answer differently (ties, an unordered LIMIT, now())."""
-    if not a or not b:
-        return False
-    return " ".join(a.rstrip().rstrip(";").split()) == " ".join(b.rstrip().rstrip(";").split())
-
-
-def _flip(qid: str, a: QuestionResult, b: QuestionResult) -> dict[str, Any]:
-    def side(r: QuestionResult) -> dict[str, Any]:
-        return {
-            "outcome": r.outcome,
-            "correct": r.correct,
-            "predicted_sql": r.predicted_sql,
-            "reason": r.reason,
-            "error": r.error,
-        }
-
-    return {
-        "id": qid,
-        "direction": "fixed" if b.correct else "broken",
-        "category": a.category,
-        "db": a.db,
-        "identical_sql": same_sql(a.predicted_sql, b.predicted_sql),
-        "a": side(a),
-        "b": side(b),
-    }
-
-
-def compare_runs(a: RunRecord, b: RunRecord) -> dict[str, Any]:
-    """Per-category and per-database accuracy deltas, the questions that flipped (by id), and
-    whether the flips are more than noise (exact McNemar test on the questions both runs answered).
-
-    Every delta is over the questions both runs scored, like the headline; an interrupted run
-    against a full one would otherwise compare different question sets. Each run's accuracy
-    over all its own scored questions is kept apart (`a`/`b` at the top, `a_all`/`b_all` per group).
-
-    A flip whose predicted SQL is the same in both runs is no change of the model's: it is marked
-    `identical_sql`, counted, and McNemar is also given without those flips."""
-    objects_a, objects_b = results_as_objects(a.results), results_as_objects(b.results)
-    sa, sb = summarize(objects_a), summarize(objects_b)
-    obj_a = {r.id: r for r in objects_a if r.outcome != NOT_RUN}
-    obj_b = {r.id: r for r in objects_b if r.outcome != NOT_RUN}
-    by_id_a = {i: r.to_json() for i, r in obj_a.items()}
-    by_id_b = {i: r.to_json() for i, r in obj_b.items()}
-    common = sorted(set(by_id_a) & set(by_id_b))
-    flips = [_flip(i, obj_a[i], obj_b[i]) for i in common if obj_a[i].correct != obj_b[i].correct]
-    fixed = [f["id"] for f in flips if f["direction"] == "fixed"]
-    broken = [f["id"] for f in flips if f["direction"] == "broken"]
-    real_fixed = sum(f["direction"] == "fixed" and not f["identical_sql"] for f in flips)
-    real_broken = sum(f["direction"] == "broken" and not f["identical_sql"] for f in flips)
-    shared_a = sum(obj_a[i].correct for i in common)
-    shared_b = sum(obj_b[i].correct for i in common)
-    return {
-        "a": {"accuracy": sa["accuracy"], "n": sa["n"], "ci95": sa["accuracy_ci95"]},
-        "b": {"accuracy": sb["accuracy"], "n": sb["n"], "ci95": sb["accuracy_ci95"]},
-        "shared": {
-            "n": len(common),
-            "a_correct": shared_a,
-            "b_correct": shared_b,
-            "delta": round((shared_b - shared_a) / len(common), 4) if common else None,
-            "mcnemar_p": round(mcnemar_exact_p(len(fixed), len(broken)), 6),
-            "identical_sql_flips": len(flips) - real_fixed - real_broken,
-            "mcnemar_p_without_identical_sql": round(mcnemar_exact_p(real_fixed, real_broken), 6),
-        },
-        "by_category": _shared_slices(common, by_id_a, by_id_b, sa, sb, "category", "by_category"),
-        "by_db": _shared_slices(common, by_id_a, by_id_b, sa, sb, "db", "by_db"),
-        "fixed": fixed,
-        "broken": broken,
-        "flips": flips,
-        "only_in_a": sorted(set(by_id_a) - set(by_id_b)),
-        "only_in_b": sorted(set(by_id_b) - set(by_id_a)),
-        "same_suite": a.header.get("suite_hash") == b.header.get("suite_hash"),
-    }

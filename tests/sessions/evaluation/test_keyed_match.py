@@ -1,4 +1,4 @@
-"""sessions.keyed_match: the comparison's fast path may only ever agree with the full rules.
+"""sessions.evaluation.comparison.keyed_match: the comparison's fast path may only ever agree with the full rules.
 
 Each trap where raw `==` and the canonical comparison part ways (TRUE against 1, a DECIMAL past
 2**53 against an integer, NaN, a DECIMAL against a float it does not equal exactly, an id used
@@ -18,9 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sessions import compare, keyed_match
-from sessions.compare import compare_results
-from sessions.keyed_match import keyed_match as fast
+from sessions.evaluation.comparison import compare_results, keyed_match, verdict
+from sessions.evaluation.comparison.keyed_match import keyed_match as fast
 from tools.databases.base import QueryResult, ResultColumn
 
 ROWS = 3_000
@@ -46,7 +45,7 @@ def res(rows: list[tuple[Any, ...]], types: str = "?") -> QueryResult:
 def full(gold: QueryResult, pred: QueryResult, monkeypatch: pytest.MonkeyPatch) -> bool:
     """The verdict of the full rules alone."""
     with monkeypatch.context() as m:
-        m.setattr(compare, "keyed_match", lambda *args: None)
+        m.setattr(verdict, "keyed_match", lambda *args: None)
         return compare_results(gold, pred, gold_ordered=False).correct
 
 

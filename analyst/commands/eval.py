@@ -1,24 +1,59 @@
-"""`analyst eval` and `analyst runs`: score a model by executing SQL, record and compare runs."""
+"""`analyst eval`: score a model by executing its SQL against gold SQL, and record the run.
+
+What becomes of each question is analyst/eval_plan.py; recorded runs are read by `analyst runs`.
+"""
 
 from __future__ import annotations
 
-import json
+import argparse
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from analyst.config import Config
+from analyst.commands.arguments import add_query_flags, positive_whole_number
 from analyst.errors import EXIT_INTERRUPTED, EXIT_NOT_ANSWERED, EXIT_OK, EXIT_PROVIDER, UserError
-from sessions.session import ResolvedModel
+
+if TYPE_CHECKING:
+    from analyst.config import Config
+    from sessions.session import ResolvedModel
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.description = "Run every question of SUITE through the loop (SQL the guard accepts is executed), execute the gold SQL, compare results, and record the run under runs/. SUITE is a .jsonl/.csv file, `defog` (314 questions) or `defog-idk` (105 questions that should be declined)."
+    parser.add_argument("suite", metavar="SUITE", help="suite file, defog, or defog-idk")
+    parser.add_argument("--name", metavar="NAME", help="a name for the recorded run")
+    parser.add_argument("--out", metavar="FILE", help="also write per-question results (JSONL) here")
+    parser.add_argument(
+        "--concurrency", type=positive_whole_number, default=1, metavar="N", help="questions in parallel (default 1)"
+    )
+    parser.add_argument(
+        "--resume",
+        metavar="RUN",
+        help="a new run that keeps RUN's scored questions and runs only the rest (not run, or never reached: after --max-cost, Ctrl+C or a crash); same suite and model",
+    )
+    add_query_flags(parser)
+
+
+def run(args: argparse.Namespace, config: Config) -> int:
+    return run_eval(
+        config,
+        args.suite,
+        model_name=args.model,
+        db=args.db,
+        name=args.name,
+        out=args.out,
+        concurrency=args.concurrency,
+        resume=args.resume,
+    )
 
 
 def _suite(config: Config, ref: str) -> Any:
-    from sessions.suite import SuiteError, load_suite
+    from sessions.evaluation import SuiteError, load_suite
 
     if ref in ("defog", "defog-idk"):
-        from sessions.defog import defog_suite
+        from sessions.evaluation import defog_suite
 
         sys.stderr.write("building the defog databases (cached per day)…\n")
         return defog_suite(config.cache_dir, idk=ref == "defog-idk")
@@ -65,8 +100,7 @@ def _carried(config: Config, ref: str, suite: Any, model: str) -> tuple[str, lis
     its id and its name (the new run carries the name unless --name gives another)."""
     from dataclasses import replace
 
-    from sessions.evaluate import NOT_RUN
-    from sessions.runs import find_run, load_run, results_as_objects
+    from sessions.evaluation import NOT_RUN, find_run, load_run, results_as_objects
 
     try:
         record = load_run(find_run(config.home / "runs", ref))
@@ -100,7 +134,7 @@ def _carried(config: Config, ref: str, suite: Any, model: str) -> tuple[str, lis
 class _Setup:
     """Everything a run needs, resolved before anything is opened or recorded."""
 
-    suite: Any  # sessions.suite.Suite
+    suite: Any  # sessions.evaluation.Suite
     resolved: ResolvedModel
     settings: Any  # agents.settings.Settings, with the run's shared Budget
     max_rows: int
@@ -130,8 +164,8 @@ def run_eval(
     from analyst.eval_plan import EvalPlan
     from analyst.eval_report import EvalProgress, print_report
     from analyst.wiring import database_key, open_database, open_session
+    from sessions.evaluation import RunLog, new_run_id
     from sessions.runner import Runner, SharedDatabases
-    from sessions.runs import RunLog, new_run_id
 
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
@@ -188,7 +222,7 @@ def _setup(
     from dataclasses import replace
 
     from analyst.wiring import build_model, run_settings
-    from sessions.evaluate import EVAL_MAX_ROWS
+    from sessions.evaluation import EVAL_MAX_ROWS
 
     suite = _suite(config, suite_ref)
     resolved = build_model(config, model_name, stream=False)
@@ -298,60 +332,3 @@ def _shell(word: str) -> str:
     import shlex
 
     return shlex.quote(word)
-
-
-def run_runs(config: Config, verb: str, refs: list[str], stdout: TextIO | None = None, output: str = "text") -> int:
-    """`runs list|show|compare`; `output` "json" prints the shapes of sessions/run_json.py."""
-    from analyst.eval_report import print_comparison, print_report
-    from sessions.runs import compare_runs, find_run, list_runs
-
-    stdout = stdout or sys.stdout
-    runs_dir = config.home / "runs"
-    if verb == "list":
-        rows = list_runs(runs_dir)
-        if not rows:
-            sys.stderr.write(f"no runs in {runs_dir}; `analyst eval SUITE --model M` records one\n")
-        for row in rows:
-            accuracy = f"{row['correct'] / row['questions']:.1%}" if row["questions"] else "-"
-            state = "" if row["finished"] else " (unfinished)"
-            state += f" ({row['not_run']} not run; see runs show)" if row["not_run"] else ""
-            stdout.write(
-                f"{row['run_id']}  {accuracy:>6} of {row['questions']:<4} {row['model']:<28} {row['suite']}{state}\n"
-            )
-        return EXIT_OK
-    try:
-        paths = [find_run(runs_dir, ref) for ref in refs]
-    except FileNotFoundError as exc:
-        raise UserError(str(exc)) from None
-    records = [_load(path) for path in paths]
-    if verb == "show":
-        from sessions.run_json import run_summary, show_json
-        from sessions.runs import results_as_objects
-
-        if output == "json":
-            _dump(stdout, show_json(records[0], paths[0]))
-        else:
-            print_report(stdout, records[0].header, run_summary(records[0]), results_as_objects(records[0].results))
-        return EXIT_OK
-    comparison = compare_runs(records[0], records[1])
-    if output == "json":
-        from sessions.run_json import compare_json
-
-        _dump(stdout, compare_json(comparison, (records[0], paths[0]), (records[1], paths[1])))
-    else:
-        print_comparison(stdout, comparison, paths[0].stem, paths[1].stem)
-    return EXIT_OK if not comparison["broken"] else EXIT_NOT_ANSWERED
-
-
-def _load(path: Path) -> Any:
-    """The run log at `path`, or a one-line error naming it (unreadable since it was found)."""
-    from sessions.runs import load_run
-
-    try:
-        return load_run(path)
-    except OSError as exc:
-        raise UserError(f"cannot read the run log {path}: {exc.strerror or exc}") from None
-
-
-def _dump(stream: TextIO, value: Any) -> None:
-    stream.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")

@@ -1,0 +1,188 @@
+"""Is the predicted result the gold answer?  Pure comparison of two fetched results.
+
+Executing both queries (read-only, with limits) is the caller's job; this module judges rows.
+defog sql-eval's judge is wrong in ways that move accuracy (shared notes sql-eval-semantics.md,
+§3-4 and §6); each rule names the trap it closes.  `correct` (strict) holds when:
+
+1. Columns match by values, never names (§6.4, §6.9): aliases, column order and duplicate column
+   names (`SELECT a.id, b.id`) cannot matter.  Each gold column maps to a *different* predicted
+   column (injective); extra predicted columns are allowed (the "superset" case).
+2. The mapping is searched, not greedy (§6.6): candidates are predicted columns whose values can
+   equal the gold column's; backtracking then finds an assignment under which whole rows match.
+   Identical predicted (and identical gold) columns are interchangeable: one representative per
+   class is tried.  The search has a work budget; exhausting it is "not correct" with its reason.
+3. Rows compare as a multiset (§6.5): duplicates count, so a missing DISTINCT or a fan-out join
+   is wrong, and so is an extra or a missing row.
+4. An empty prediction is never correct unless the gold is empty too (§6.1: broadcasting let
+   0 rows match 1).  A truncated result is never correct: the rows cut off are unknown.
+5. Row order matters only when the gold has a top-level ORDER BY (§6.2, §6.3 - not the question's
+   wording).  Then the sequence of gold sort-key values must recur in prediction order; rows tied
+   on the keys may permute (a tie run is one block holding the same rows).  With no resolvable
+   key (ORDER BY an unselected expression) whole gold rows are the key: stricter, as ties on the
+   hidden key are invisible.
+6. LIMIT with ORDER BY (`limit_ties`): tied rows at the cut may differ legitimately, so the rows
+   before the gold's last tie run (last run of equal key values) must match as a multiset and the
+   last run only needs the same key values.  The cut-off rows are invisible, so the last run is
+   treated as possibly tied even when it is one row, and whether the LIMIT cut anything at all is
+   unknown (so the relaxation always applies; OFFSET's first run is not relaxed).  Non-key gold
+   columns find candidates on the prefix only (by kind alone if it is empty), preferring columns
+   that match on all rows.
+7. Numbers compare by value across int, DECIMAL and float (`1 == 1.0 == Decimal('1.00')`).  When
+   either column of a pair holds floats, values match within `rel_tol` (math.isclose, no absolute
+   tolerance: 0 only equals 0) - §6.7 had none in one check and 1e-5 in the other.  DECIMALs are
+   compared as doubles: exact to 15 significant digits (all of DECIMAL(15,s)).  Integers (HUGEINT
+   too) stay exact; int/int and DECIMAL/DECIMAL pairs get no tolerance.
+8. Tolerance is not transitive, so it cannot be hashed.  Exact comparison runs first.  If it
+   fails, a distinct exactly-compared gold column (an id) fixes which rows pair up, and floats are
+   then compared pair by pair.  Without one, each float pair's values are clustered (sorted,
+   consecutive close values linked, so close values always share a cluster), rows must match as
+   multisets of cluster keys, and each group of equal keys must admit a one-to-one pairing with
+   all floats close (sorted pairing for one float column, capped bipartite matching otherwise).
+9. NULL is NULL (§6.8): None equals only None, no sentinel a real -99999 could equal.  NaN equals
+   NaN, not NULL.  Booleans are their own type: TRUE is not 1.
+10. When one side has DATEs and the other naive TIMESTAMPs, a midnight timestamp equals its date
+   (`CAST(ts AS DATE)` against `DATE_TRUNC('day', ts)`).  Aware timestamps compare by instant.  Strings
+   never equal numbers or dates (`'1'` is not 1): a different type is a different answer.
+11. Mixed types in one column (§6.9: sorting raised) are fine: values are hashed, only numbers
+   are sorted.  Lists and structs compare structurally, nested floats rounded to 12 significant
+   digits (tolerance applies to top-level cells).
+
+Relaxed tiers, reported separately and implied by `correct`: `set_equal` - rows as sets
+(duplicates and order ignored, float clusters without pairwise verification), columns matched by
+value sets; with distinct gold rows and equal row counts it is the unordered strict verdict.
+`rounded_equal` - the strict rules after rounding non-integers to 2 decimals (round(x*100)/100).
+
+The parts, each in its own module of this package: the rules' value forms (canonical.py), what a
+column pair can say about each other (columns.py), the column assignment search (search.py), the
+row check (rows.py), the fast path (keyed_match.py) and the gold's sort keys (order_keys.py).
+
+Speed (benchmarks/compare_results.py): a large unordered result sharing an id column with the
+gold is first related row by row on its raw values (keyed_match.py); that path only ever says
+"correct", and when it cannot it leaves the verdict to the rules above.  Columns are canonicalised
+once (canonical.py: a type scan decides whether any per-value work is needed).  Candidate filters
+are cheap and sound (never drop a true candidate) - kinds, maximum, sum of value hashes - and stop
+once a gold column has one candidate: the row check decides anyway.  Results in the same order
+compare column by column; otherwise distinct gold rows are checked by set membership, not
+counting.  The cyclic garbage collector is paused while millions of row tuples exist (they form no
+cycles).  The exact row check is bound by memory latency: each predicted row is reached at random
+once.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+
+from sessions.evaluation.comparison.canonical import CanonColumn, canonical_columns, rounded
+from sessions.evaluation.comparison.keyed_match import keyed_match
+from sessions.evaluation.comparison.rows import rows_match
+from sessions.evaluation.comparison.search import Assignment, search
+from tools.databases.base import QueryResult
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The verdict.  `column_map[i]` is the predicted column holding gold column i; None when not
+    correct, and when both results are empty (nothing to match on)."""
+
+    correct: bool
+    set_equal: bool
+    rounded_equal: bool
+    reason: str
+    column_map: tuple[int, ...] | None
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _judge(
+    gold: list[CanonColumn],
+    pred: list[CanonColumn],
+    *,
+    bag: bool,
+    keys: tuple[int, ...] | None,
+    limit_ties: bool,
+    tol: float,
+) -> Assignment:
+    n, m = len(gold[0].values), len(pred[0].values)
+    if m == 0 or n == 0:
+        return Assignment(
+            None, "the prediction is empty" if m == 0 else "the gold is empty but the prediction has rows"
+        )
+    if bag and n != m:
+        return Assignment(None, f"row count differs: gold {n}, predicted {m}")
+    stop = n
+    if keys is not None and limit_ties:  # rule 6: start of the last run of equal key values
+        last = [gold[k].values[-1] for k in keys]
+        stop = n - 1
+        while stop > 0 and all(gold[k].values[stop - 1] == v for k, v in zip(keys, last)):
+            stop -= 1
+    found = search(gold, pred, bag, keys, stop, tol)
+    pairs = [(gold[gi], pred[pi]) for gi, pi in enumerate(found.mapping or ())]
+    if found.mapping is not None and stop < n and not rows_match(pairs, n, True, True, tol):
+        return replace(found, reason=f"match (the last {n - stop} row(s), tied on the sort keys at the LIMIT, differ)")
+    return found
+
+
+def compare_results(
+    gold: QueryResult,
+    predicted: QueryResult,
+    *,
+    gold_ordered: bool,
+    gold_sort_keys: tuple[int, ...] = (),
+    limit_ties: bool = False,
+    rel_tol: float = 1e-6,
+) -> Comparison:
+    """Judge `predicted` against `gold` by the module rules (relaxed tiers implied by `correct`).
+
+    `gold_ordered`: the gold has a top-level ORDER BY; `gold_sort_keys`: the gold columns it
+    sorts on (see `order_keys`); `limit_ties`: it also has a LIMIT (rule 6).
+    """
+    if gold.truncated or predicted.truncated:
+        return Comparison(False, False, False, "a result was truncated at the row cap; raise max_rows", None)
+    if len(predicted.columns) < len(gold.columns):
+        why = f"the prediction has {len(predicted.columns)} column(s), the gold {len(gold.columns)}"
+        return Comparison(False, False, False, why, None)
+    if not gold.columns or (gold.row_count == 0 and predicted.row_count == 0):
+        ok = gold.row_count == predicted.row_count
+        return Comparison(ok, ok, ok, "both empty" if ok else "row count differs", None)
+    keys: tuple[int, ...] | None = None
+    if gold_ordered:
+        keys = tuple(k for k in dict.fromkeys(gold_sort_keys) if 0 <= k < len(gold.columns))
+        keys = keys or tuple(range(len(gold.columns)))
+    with _gc_paused():
+        if keys is None and gold.row_count == predicted.row_count:
+            mapping = keyed_match(gold, predicted, rel_tol)  # a shared id proves a match on raw rows (fast)
+            if mapping is not None:
+                return Comparison(True, True, True, "match", mapping)
+        g, p = canonical_columns([gold, predicted])
+        found = _judge(g, p, bag=True, keys=keys, limit_ties=limit_ties, tol=rel_tol)
+        if found.mapping is not None:
+            return Comparison(True, True, True, found.reason, found.mapping)
+        n, m = gold.row_count, predicted.row_count
+        if n == m and any(c.distinct for c in g):  # distinct gold rows: sets behave as multisets
+            set_ok = (
+                keys is not None
+                and _judge(g, p, bag=True, keys=None, limit_ties=False, tol=rel_tol).mapping is not None
+            )
+        else:
+            set_ok = _judge(g, p, bag=False, keys=None, limit_ties=False, tol=rel_tol).mapping is not None
+        # Rounding changes numbers only: a non-numeric gold column no column could hold stays unheld.
+        hopeless = found.blocked is not None and "number" not in g[found.blocked].kinds
+        g2, p2 = (g, p) if hopeless else ([rounded(c) for c in g], [rounded(c) for c in p])
+        unchanged = all(a is b for a, b in zip(g2 + p2, g + p))
+        rounded_ok = (
+            not unchanged
+            and _judge(g2, p2, bag=True, keys=keys, limit_ties=limit_ties, tol=rel_tol).mapping is not None
+        )
+    return Comparison(False, set_ok, rounded_ok, found.reason, None)

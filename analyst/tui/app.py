@@ -41,9 +41,10 @@ from analyst.tui.messages import (
     StepWaiting,
     TextStreamed,
 )
-from analyst.tui.results import ResultsPanel, ShownResult
+from analyst.tui.results import ResultsPanel
 from analyst.tui.runner import LoopRunner
 from analyst.tui.shared_db import SharedDatabase
+from analyst.tui.shown_result import ShownResult
 from analyst.tui.sidebar import SchemaSidebar, TableChosen
 from analyst.tui.status import StatusBar, database_label
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from analyst.tui.results import ShownResult
+    from analyst.tui.shown_result import ShownResult
     from tools.databases.base import Database, Limits, QueryResult, RowStream, StreamError
 
 

@@ -5,10 +5,8 @@ or previous page of rows (the same SQL streamed, one page kept: analyst/tui/pagi
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,79 +17,21 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from analyst.render import inert
-from analyst.tui.chart import bar_chart, is_number
+from analyst.tui.chart import bar_chart
 from analyst.tui.messages import ExportFinished, ExportProgressed, PageFinished, PageProgressed, SideQueryFinished
-from tools.fingerprint import normalize_value
+from analyst.tui.shown_result import ShownResult, cell, quote_name, summary
 
 if TYPE_CHECKING:
     from agents.events import Event
     from analyst.tui.paging import PageJob
     from analyst.tui.shared_db import SharedDatabase
     from tools.catalog import Table
-    from tools.databases.base import Limits, QueryResult
+    from tools.databases.base import Limits
     from tools.guard import Verdict
     from tools.result_export import ExportJob
 
-CELL_CHARS = 80
 SAMPLE_ROWS = 20
 PROGRESS_EVERY_S = 0.1
-
-
-@dataclass(frozen=True)
-class ShownResult:
-    """A result on screen and where it came from; `sql` re-runs it (other pages, export).
-    `offset`: rows before the shown ones (a later page); `max_rows` is the page size."""
-
-    title: str
-    sql: str
-    sql_hash: str | None
-    result: QueryResult
-    max_rows: int
-    from_loop: bool  # the loop ran it for a question (so it can be rated)
-    offset: int = 0
-
-
-def cell(value: Any) -> Text:
-    """One cell as inert text; numbers right-aligned, NULL dimmed, long text clipped."""
-    if value is None:
-        return Text("NULL", style="dim")
-    normalized = normalize_value(value)
-    if isinstance(normalized, (dict, list)):
-        text = json.dumps(normalized, ensure_ascii=False)
-    elif isinstance(normalized, bool):
-        text = "true" if normalized else "false"
-    else:
-        text = str(normalized)
-    text = inert(text).replace("\n", " ")
-    if len(text) > CELL_CHARS:
-        text = text[: CELL_CHARS - 1] + "…"
-    return Text(text, justify="right" if is_number(value) else "left")
-
-
-def quote_name(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def summary(shown: ShownResult) -> Text:
-    result = shown.result
-    out = Text()
-    out.append(inert(shown.title), style="bold")
-    if shown.offset:
-        last = shown.offset + result.row_count
-        out.append(
-            f" · rows {shown.offset + 1:,}–{last:,}" if result.row_count else f" · no rows after row {shown.offset:,}",
-            style="bold",
-        )
-        if result.truncated:
-            out.append(" · more rows exist (m: next page, M: previous)", style="bold yellow")
-        else:
-            out.append(f" of {last:,} (M: previous page)", style="bold")
-    else:
-        out.append(f" · {result.row_count:,} rows", style="bold")
-        if result.truncated:
-            out.append(f" · ✂ truncated at {shown.max_rows:,}: more rows exist (m: next page)", style="bold yellow")
-    out.append(f" · {result.elapsed_ms:,.0f} ms", style="dim")
-    return out
 
 
 class ResultsPanel(Vertical):

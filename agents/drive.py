@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from agents.decisions import Approve, Decision
-from agents.loop import AnalystLoop, Clarification, Outcome, Pending
+from agents.loop import AnalystLoop
+from agents.outcome import Clarification, Outcome, Pending
 
 Decider = Callable[[Pending], Decision]
 Answerer = Callable[[Clarification], "str | None"]  # the person's reply, or None: nobody answers
@@ -28,6 +28,6 @@ def drive(loop: AnalystLoop, question: str, decide: Decider | None, answer: Answ
     return step
 
 
-def auto_approve(pending: Any) -> Decision:
+def auto_approve(pending: Pending) -> Decision:
     """`--approve auto`: run what the guard accepts; recorded as decided by policy."""
     return Approve(decided_by="policy")

@@ -2,20 +2,136 @@
 
 Each is a frozen dataclass named in the past tense; `type` is its log name (DESIGN §6, v1). The
 session log adds `v`, `session`, `seq`, `turn` and `at`; events carry only what happened.
+
+Every event class registers itself by its `type` (`EVENT_TYPES`), and `from_json` parses a
+logged event back into its class on the way in, checking each field against the class's types:
+readers (replay, `sessions show`, export) then work with typed events, and a malformed line is
+refused where it is read instead of surfacing as a wrong value later. A type this code does not
+know (a newer analyst wrote it) is kept as an `UnknownEvent`, so older code still reads newer
+logs, as it always has.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import MISSING, asdict, dataclass, field, fields
+from enum import Enum
 from typing import Any, ClassVar
+
+from agents.outcome import RunError, Status
+
+ENVELOPE = frozenset({"v", "session", "seq", "turn", "at"})  # what the session log adds around an event
+EVENT_TYPES: dict[str, type[Event]] = {}  # every event class by its log name
+
+
+class EventFormatError(ValueError):
+    """A logged event this code cannot read: no type, or a known type without its fields (or
+    with a field of the wrong type). The message names the type and the field."""
 
 
 @dataclass(frozen=True)
 class Event:
     type: ClassVar[str] = "event"
 
+    def __init_subclass__(cls, registered: bool = True, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if registered:
+            if cls.type in EVENT_TYPES:
+                raise TypeError(f"{cls.__name__} and {EVENT_TYPES[cls.type].__name__} are both {cls.type!r}")
+            EVENT_TYPES[cls.type] = cls
+
     def to_json(self) -> dict[str, Any]:
         return {"type": self.type, **asdict(self)}
+
+    @classmethod
+    def from_fields(cls, data: Mapping[str, Any]) -> Event:
+        """This event from its logged fields (others are ignored); a field with a default may be
+        missing (it was added to the format later)."""
+        hints = _hints(cls)
+        values = {}
+        for f in fields(cls):
+            if f.name in data:
+                values[f.name] = _parsed(hints[f.name], data[f.name], f"{cls.type}.{f.name}")
+            elif f.default is MISSING and f.default_factory is MISSING:
+                raise EventFormatError(f"a {cls.type} event without {f.name!r}")
+        return cls(**values)
+
+
+def from_json(data: Mapping[str, Any]) -> Event:
+    """The event a log line holds (its envelope fields are not part of it)."""
+    name = data.get("type")
+    if not isinstance(name, str):
+        raise EventFormatError("a line without an event type")
+    cls = EVENT_TYPES.get(name)
+    if cls is None:
+        return UnknownEvent(name, {k: v for k, v in data.items() if k != "type" and k not in ENVELOPE})
+    return cls.from_fields(data)
+
+
+_HINTS: dict[type[Event], dict[str, Any]] = {}
+
+
+def _hints(cls: type[Event]) -> dict[str, Any]:
+    """The field types of an event class, resolved once (they are strings until then)."""
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
+
+
+def _parsed(hint: Any, value: Any, where: str) -> Any:
+    """`value` checked against the type `hint` (enums and RunError built from their JSON form)."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (types.UnionType, typing.Union):
+        if value is None and type(None) in args:
+            return None
+        for arm in (a for a in args if a is not type(None)):
+            try:
+                return _parsed(arm, value, where)
+            except EventFormatError:
+                continue
+        raise EventFormatError(f"{where} is {value!r}, not {hint}")
+    if hint is Any:
+        return value
+    if origin is list and isinstance(value, list):
+        return [_parsed(args[0], item, where) for item in value]
+    if origin is dict and isinstance(value, dict):
+        return {key: _parsed(args[1], item, where) for key, item in value.items()}
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        try:
+            return hint(value)
+        except ValueError:
+            raise EventFormatError(f"{where} is {value!r}, not one of {[m.value for m in hint]}") from None
+    if hint is RunError and isinstance(value, dict):
+        try:
+            return RunError.from_json(value)
+        except (KeyError, ValueError):
+            raise EventFormatError(f"{where} is {value!r}, not an error with a known kind") from None
+    if _is_a(hint, value):
+        return value
+    raise EventFormatError(f"{where} is {value!r}, not {getattr(hint, '__name__', hint)}")
+
+
+def _is_a(hint: Any, value: Any) -> bool:
+    """JSON's scalars: a bool is no number, and a whole number is a float too (`0` for `0.0`)."""
+    if hint is bool or isinstance(value, bool):
+        return hint is bool and isinstance(value, bool)
+    if hint is float:
+        return isinstance(value, (int, float))
+    return hint in (str, int) and isinstance(value, hint)
+
+
+@dataclass(frozen=True)
+class UnknownEvent(Event, registered=False):
+    """An event of a type this code does not know, kept as it was logged; nothing reads it."""
+
+    type: ClassVar[str] = "unknown"
+    name: str  # its logged type
+    data: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.name, **self.data}
 
 
 @dataclass(frozen=True)
@@ -202,6 +318,10 @@ class AnswerRated(Event):
 @dataclass(frozen=True)
 class RunFinished(Event):
     type: ClassVar[str] = "run_finished"
-    status: str
-    error: dict[str, str] | None
+    status: Status
+    error: RunError | None
     usage: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        error = self.error.to_json() if self.error is not None else None
+        return {"type": self.type, "status": self.status.value, "error": error, "usage": self.usage}

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from agents.models.base import Message, Model, ToolCall
-from agents.turns import RunEnded
+from agents.outcome import ErrorKind, RunEnded
 from tools.tokens import estimate_tokens
 
 OUTPUT_RESERVE_TOKENS = 2048  # of the context window, kept free for the reply
@@ -98,14 +98,14 @@ class History:
         )
         return estimate_tokens(text)
 
-    def fit(self, system: str, tools: tuple[Any, ...], model: Model) -> None:
+    def fit(self, system: str, tools: tuple[Any, ...], model: Model) -> RunEnded | None:
         """Keep the request inside the model's window: drop the oldest turns whole, else end the run.
 
         The current turn is never dropped; if it alone is too big the run fails and says how to fix it.
         """
         window = model.context_window
         if not window:
-            return
+            return None
         limit = window - OUTPUT_RESERVE_TOKENS
         while self.tokens(system, tools) > limit and len(self.turn_starts) > 1:
             cut = self.turn_starts[1]
@@ -115,8 +115,8 @@ class History:
                 self.messages[0] = Message("user", self.standalone_question)
         total = self.tokens(system, tools)
         if total > limit:
-            raise RunEnded(
-                "failed",
-                "context",
+            return RunEnded.failed(
+                ErrorKind.CONTEXT,
                 f"the request needs about {total} tokens but {model.name} accepts {window} (with {OUTPUT_RESERVE_TOKENS} kept for the answer); lower --budget/schema_budget or use a model with a larger context window",
             )
+        return None

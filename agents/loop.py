@@ -36,12 +36,7 @@ are a guess: the turn fails (`no_result`) and keeps the words only as not from t
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from enum import Enum
-from typing import Any
-
-from agents import clarify, prompts
+from agents import clarify
 from agents.decisions import Approve, Decision, Edit, Reject
 from agents.events import (
     AnswerGiven,
@@ -50,108 +45,19 @@ from agents.events import (
     ClarificationAnswered,
     ClarificationRequested,
     ConversationStarted,
-    Event,
-    QueryExecuted,
-    QueryFailed,
     QuestionAsked,
     RunFinished,
-    SchemaRetrieved,
-    SqlChecked,
-    ToolRan,
 )
 from agents.history import History
-from agents.metering import Meter
-from agents.models.base import Message, Model, ModelRequest, ToolCall, Usage
-from agents.previews import PREVIEW_ROWS, SUMMARY_ROWS, preview, shape, summary_data, without_literals
-from agents.questions import QuestionMessage, question_message
-from agents.settings import Settings
-from agents.sqltext import extract_sql_blocks
-from agents.toolbox import LOOKUP_TOOLS, TOOL_NAMES, TOOL_SPECS, run_lookup
-from agents.turns import Clarification, ExecutedQuery, Outcome, Pending, Proposal, RunEnded, Turn
-from agents.verify import unverified_numbers
-from tools.catalog import without_samples
-from tools.databases.base import Database, QueryError, QueryResult
-from tools.fingerprint import has_top_level_order, normalize_value, result_fingerprint
-from tools.guard import Problem, Verdict, check_sql, typed_text
-from tools.tokens import default_budget
-
-BROKEN_CALLS_BEFORE_TEXT_MODE = 2  # a model that keeps breaking tool JSON gets the ```sql path
-THINK_TEMPLATE = (f"{prompts.SYSTEM.name}+{prompts.QUESTION.name}", prompts.SYSTEM.hash + prompts.QUESTION.hash)
-SUMMARY_TEMPLATE = (
-    f"{prompts.SUMMARY.name}+{prompts.SUMMARY_INPUT.name}",
-    prompts.SUMMARY.hash + prompts.SUMMARY_INPUT.hash,
-)
+from agents.outcome import Clarification, ErrorKind, Outcome, Pending, RunEnded, Status
+from agents.phases import Phase, Phases
+from agents.settings import Settings  # noqa: F401  analyst/wiring.py still imports it from here (its owner moves it)
+from agents.turns import Turn
+from tools.guard import Verdict, check_sql, typed_text
 
 
-class Phase(Enum):
-    THINK = "think"
-    LOOKUP = "lookup"
-    CHECK = "check"
-    APPROVE = "approve"
-    CLARIFY = "clarify"
-    EXECUTE = "execute"
-    SUMMARIZE = "summarize"
-    DONE = "done"
-
-
-class AnalystLoop:
+class AnalystLoop(Phases):
     """One conversation with one model over one database; turns are follow-up questions."""
-
-    def __init__(
-        self,
-        model: Model,
-        database: Database,
-        settings: Settings,
-        emit: Callable[[Event], None],
-        catalog: Any = None,
-        on_text: Callable[[str, str], None] | None = None,
-    ) -> None:
-        self.model = model
-        self.on_text = on_text  # (purpose, delta): streamed text as it arrives
-        self.database = database
-        self.settings = settings
-        self.emit = emit
-        self.catalog = catalog if catalog is not None else database.catalog()
-        if not settings.data_to_model:
-            self.catalog = without_samples(self.catalog)
-        self.tools_mode = bool(model.supports_tools)
-        self.history = History()
-        self.system = prompts.system_prompt(database.dialect, self.tools_mode)
-        self.meter = Meter(emit, settings.budget, stopped=lambda: self._interrupted)
-        self._turn: Turn | None = None
-        self._interrupted = False
-        self._broken_calls = 0
-        self._finish_lock = threading.Lock()
-        self.executing = False
-
-    @property
-    def messages(self) -> list[Message]:
-        """The conversation so far, as the next request would send it (owned by `history`)."""
-        return self.history.messages
-
-    @messages.setter
-    def messages(self, messages: list[Message]) -> None:
-        self.history.messages = messages
-
-    @property
-    def usage(self) -> Usage:
-        """Tokens used by every model call of the conversation so far (kept by `meter`)."""
-        return self.meter.usage
-
-    @usage.setter
-    def usage(self, usage: Usage) -> None:
-        self.meter.usage = usage
-
-    @property
-    def cost(self) -> float | None:
-        """Dollars spent so far, or None once a call had no known price (kept by `meter`)."""
-        return self.meter.cost
-
-    @cost.setter
-    def cost(self, cost: float | None) -> None:
-        self.meter.cost = cost
-
-    # -- driver API ------------------------------------------------------------------------
 
     def ask(self, question: str) -> Pending | Clarification | Outcome:
         self._turn = Turn(question)
@@ -183,7 +89,7 @@ class AnalystLoop:
             return self._run(Phase.THINK)
         self.emit(ApprovalDecided(verdict.sql_hash or "", "abort", decision.decided_by))
         self._tool_result("The person aborted; the SQL was not run.")
-        return self._finish(RunEnded("aborted"))
+        return self._finish(RunEnded(Status.ABORTED))
 
     def reply(self, text: str, answered_by: str = "human") -> Pending | Clarification | Outcome:
         """The person's answer to the model's clarifying question; the same turn goes on."""
@@ -199,9 +105,9 @@ class AnalystLoop:
         ends `needs_clarification` with the model's question, and nothing is guessed."""
         self._require_clarification()
         self._tool_result(clarify.UNANSWERED)
-        return self._finish(RunEnded("needs_clarification"))
+        return self._finish(RunEnded(Status.NEEDS_CLARIFICATION))
 
-    def _edit(self, turn: Turn, verdict: Verdict, decision: Edit) -> Pending | Outcome:
+    def _edit(self, turn: Turn, verdict: Verdict, decision: Edit) -> Pending | Clarification | Outcome:
         """A person's SQL runs as they typed it (the edit is their approval of that text). Only
         when the engine reads their text differently from the checker does the checked rewrite
         take its place, and then it is shown and asked about again, never run unseen."""
@@ -244,7 +150,7 @@ class AnalystLoop:
         assert turn.verdict is not None
         self.emit(ApprovalDecided(turn.verdict.sql_hash or "", "dry_run", "policy"))
         self._tool_result("Dry run: the SQL was checked but not executed.")
-        return self._finish(RunEnded("dry_run"))
+        return self._finish(RunEnded(Status.DRY_RUN))
 
     def new_conversation(self) -> None:
         """Forget the earlier turns: the next question is sent as a first one. Usage and cost
@@ -261,330 +167,44 @@ class AnalystLoop:
     def abandon(self) -> Outcome:
         """End the turn as interrupted from outside, when its worker is stuck (e.g. in a model call)."""
         self._interrupted = True
-        return self._finish(RunEnded("interrupted", "interrupted", "interrupted by the user"))
-
-    # -- phases ----------------------------------------------------------------------------
+        return self._finish(RunEnded.interrupted())
 
     def _run(self, phase: Phase) -> Pending | Clarification | Outcome:
+        """Step through the phases until the turn pauses (for a decision or a reply) or ends."""
         turn = self._turn
         assert turn is not None
+        step: Phase | Pending | Clarification | RunEnded = phase
         try:
-            while True:
-                if self._interrupted:
-                    raise RunEnded("interrupted", "interrupted", "interrupted by the user")
-                if phase is Phase.THINK:
-                    phase = self._think(turn)
-                elif phase is Phase.LOOKUP:
-                    phase = self._lookup(turn)
-                elif phase is Phase.CHECK:
-                    phase = self._check(turn)
-                elif phase is Phase.APPROVE:
-                    verdict = turn.verdict
-                    assert verdict is not None and verdict.sql and verdict.sql_hash
-                    turn.pending = True
-                    self.emit(ApprovalRequested(verdict.sql, verdict.sql_hash, list(verdict.tables)))
-                    return Pending(verdict.sql, verdict.sql_hash, verdict.tables)
-                elif phase is Phase.CLARIFY:
-                    assert turn.clarifying is not None
-                    self.emit(ClarificationRequested(turn.clarifying))
-                    return Clarification(turn.clarifying)
-                elif phase is Phase.EXECUTE:
-                    phase = self._execute(turn)
-                elif phase is Phase.SUMMARIZE:
-                    return self._finish(self._summarize(turn))
-                else:
-                    return self._finish(RunEnded("answered"))
-        except RunEnded as ended:
-            return self._finish(ended)
+            while isinstance(step, Phase):
+                step = RunEnded.interrupted() if self._interrupted else self._step(turn, step)
         except KeyboardInterrupt:
             self.database.interrupt()
-            return self._finish(RunEnded("interrupted", "interrupted", "interrupted by the user"))
+            step = RunEnded.interrupted()
+        return self._finish(step) if isinstance(step, RunEnded) else step
 
-    def _think(self, turn: Turn) -> Phase:
-        self.meter.check_caps(self.settings, turn.steps, self.model.name)
-        turn.steps += 1
-        tools = TOOL_SPECS if self.tools_mode else ()
-        self.history.fit(self.system, tools, self.model)
-        response = self.meter.call(
-            self.model,
-            ModelRequest(self.system, tuple(self.messages), tools, purpose="think"),
-            THINK_TEMPLATE,
-            self.settings.prices,
-            self.on_text,
-        )
-        if self._interrupted:  # a late reply to an abandoned step never enters the history
-            raise RunEnded("interrupted", "interrupted", "interrupted by the user")
-        calls = response.tool_calls if self.tools_mode else ()
-        self.messages.append(Message("assistant", response.text, calls))
-        turn.last_text = response.text
-        if calls:
-            first, rest = calls[0], calls[1:]
-            for extra in rest:
-                self.messages.append(
-                    Message(
-                        "tool",
-                        "Ignored: only one tool call per turn is allowed.",
-                        tool_call_id=extra.id,
-                        tool_name=extra.name,
-                    )
-                )
-            if first.error:
-                self._broken_calls += 1
-                self._tool_result(
-                    f"Your {first.name} call was not run: {first.error}. Call it again with valid JSON arguments.",
-                    first,
-                )
-                if self._broken_calls >= BROKEN_CALLS_BEFORE_TEXT_MODE:
-                    self._switch_to_text_mode()
-                return Phase.THINK
-            if first.name == "run_sql":
-                sql = first.arguments.get("sql")
-                if not isinstance(sql, str) or not sql.strip():
-                    turn.attempts.append("it had no SQL text")
-                    self._tool_result("run_sql needs a non-empty `sql` string argument.", first)
-                    return Phase.THINK
-                turn.proposal = Proposal(sql, first)
-                return Phase.CHECK
-            if first.name in LOOKUP_TOOLS:
-                turn.proposal = Proposal("", first)
-                return Phase.LOOKUP
-            if first.name == clarify.ASK_USER.name:
-                question = first.arguments.get("question")
-                if not isinstance(question, str) or not question.strip():
-                    self._tool_result("ask_user needs a non-empty `question` string argument.", first)
-                    return Phase.THINK
-                return self._clarify(turn, question.strip(), Proposal("", first))
-            self._tool_result(f"Unknown tool {first.name!r}. Available tools: {TOOL_NAMES}.", first)
-            return Phase.THINK
-        blocks = extract_sql_blocks(response.text)
-        if len(blocks) > 1:
-            self.messages.append(
-                Message(
-                    "user",
-                    "Your reply contains more than one different SQL query. Reply with exactly one ```sql block.",
-                )
-            )
-            return Phase.THINK
-        if blocks:
-            turn.proposal = Proposal(blocks[0], None)
-            return Phase.CHECK
-        if not response.text.strip():
-            self.messages.append(Message("user", "Your reply was empty. Propose a SQL query, or answer in plain text."))
-            return Phase.THINK
-        if not self.tools_mode:
-            question = clarify.clarifying_question(response.text)
-            if question is not None:
-                return self._clarify(turn, question, Proposal("", None))
-        if any(q.result for q in turn.queries):
-            return Phase.SUMMARIZE
-        if turn.attempts:  # SQL was proposed and none succeeded: words alone are a guess, not an answer
-            self.emit(AnswerGiven(response.text.strip(), [], grounded=False))
-            raise RunEnded(
-                "failed",
-                "no_result",
-                f"no query succeeded, so the reply is not from your data; the last SQL proposed: {turn.attempts[-1]}",
-            )
-        return Phase.DONE
-
-    def _clarify(self, turn: Turn, question: str, proposal: Proposal) -> Phase:
-        """Pause for the person's answer; the pending call gets it (or the reason it never came)."""
-        turn.proposal = proposal
-        turn.clarifying = turn.asked = question
-        return Phase.CLARIFY
-
-    def _lookup(self, turn: Turn) -> Phase:
-        assert turn.proposal and turn.proposal.call
-        call = turn.proposal.call
-        ok, text = run_lookup(
-            call.name,
-            call.arguments,
-            self.catalog,
-            self.database,
-            self.settings.limits,
-            allow_data=self.settings.data_to_model,
-        )
-        self.emit(ToolRan(call.name, call.arguments, ok, text[:200]))
-        self._tool_result(text, call)
-        return Phase.THINK
-
-    def _check(self, turn: Turn) -> Phase:
-        assert turn.proposal
-        verdict = check_sql(turn.proposal.sql, self.catalog, self.database.dialect, cross_check=self._cross_check)
-        turn.verdict = verdict
-        self._emit_check(verdict, "model")
-        if verdict.ok:
-            return Phase.APPROVE
-        turn.rejections += 1
-        turn.attempts.append(f"the guard rejected it ({verdict.problems[0].message.splitlines()[0]})")
-        problems = "\n".join(f"- [{p.code}] {p.message}" for p in verdict.problems)
-        self._tool_result(
-            f"The SQL was rejected by the checker and not run:\n{problems}\nFix these problems and propose the query again."
-        )
-        if turn.rejections >= self.settings.max_guard_rejections:
-            raise RunEnded(
-                "rejected",
-                "guard",
-                f"the SQL was still rejected after {turn.rejections} attempts: {verdict.problems[0].message}",
-            )
-        return Phase.THINK
-
-    def _execute(self, turn: Turn) -> Phase:
-        verdict = turn.verdict
-        assert verdict is not None and verdict.ok and verdict.sql and verdict.sql_hash
-        self.executing = True  # until the attempt is recorded: Ctrl+C then arrives as a value
-        try:
-            return self._execute_and_record(turn, verdict)
-        finally:
-            self.executing = False
-
-    def _execute_and_record(self, turn: Turn, verdict: Verdict) -> Phase:
-        assert verdict.sql and verdict.sql_hash
-        outcome = self.database.execute(verdict.sql, self.settings.limits)
-        if isinstance(outcome, QueryError):
-            turn.queries.append(ExecutedQuery(verdict.sql, verdict.sql_hash, None, outcome, None))
-            self.emit(QueryFailed(verdict.sql, verdict.sql_hash, outcome.kind, outcome.message, outcome.elapsed_ms))
-            if outcome.kind == "interrupted" or self._interrupted:
-                raise RunEnded("interrupted", "interrupted", "query interrupted by the user")
-            turn.db_errors += 1
-            turn.attempts.append(
-                f"it failed in the database ({outcome.kind}: {outcome.message.splitlines()[0] if outcome.message else outcome.kind})"
-            )
-            message = outcome.message if self.settings.data_to_model else without_literals(outcome.message)
-            self._tool_result(f"The query failed ({outcome.kind}): {message}\nFix the SQL and propose it again.")
-            if turn.db_errors >= self.settings.max_db_errors:
-                raise RunEnded(
-                    "failed",
-                    "database",
-                    f"the query failed {turn.db_errors} times; last error: {outcome.message.splitlines()[0]}",
-                )
-            return Phase.THINK
-        ordered = has_top_level_order(verdict.sql, self.database.dialect)
-        fingerprint = result_fingerprint(outcome, ordered)
-        turn.queries.append(ExecutedQuery(verdict.sql, verdict.sql_hash, outcome, None, fingerprint))
-        turn.attempts.append("it ran")
-        rows = [[normalize_value(v) for v in row] for row in outcome.rows] if self.settings.log_rows else None
-        self.emit(
-            QueryExecuted(
-                verdict.sql,
-                verdict.sql_hash,
-                [{"name": c.name, "type": c.type} for c in outcome.columns],
-                outcome.row_count,
-                outcome.truncated,
-                round(outcome.elapsed_ms, 3),
-                fingerprint,
-                rows,
-            )
-        )
-        self._tool_result(preview(outcome) if self.settings.data_to_model else shape(outcome))
-        return Phase.THINK
-
-    def _summarize(self, turn: Turn) -> RunEnded:
-        last = turn.last_success()
-        assert last is not None and last.result is not None
-        if not self.settings.summarize:
-            self._answer(turn.last_text, last.result, turn)
-            return RunEnded("answered")
-        described, rows = summary_data(last.result, self.settings.data_to_model)
-        content = prompts.SUMMARY_INPUT.render(question=turn.question, sql=last.sql, shape=described, rows=rows)
-        request = ModelRequest(prompts.SUMMARY.text, (Message("user", content),), (), purpose="summarize")
-        try:  # the result is already paid for: a cap or a failing provider costs the summary, not the answer
-            self.meter.check_spend(self.settings, self.model.name)
-            response = self.meter.call(self.model, request, SUMMARY_TEMPLATE, self.settings.prices, self.on_text)
-        except RunEnded as ended:
-            if not ended.error or ended.error["kind"] not in ("cost_cap", "token_cap", "provider"):
-                raise
-            note = f"(No summary: {ended.error['message']}. The result is shown as the query returned it.)"
-            self._answer(turn.last_text, last.result, turn, note)
-            return RunEnded("answered")
-        self._answer(response.text.strip() or turn.last_text, last.result, turn)
-        return RunEnded("answered")
-
-    # -- helpers ---------------------------------------------------------------------------
-
-    def _answer(self, text: str, result: QueryResult, turn: Turn, note: str = "") -> None:
-        """Record the grounded answer; numbers in it that the result does not hold are flagged,
-        unless the person or analyst itself put them there (question, SQL, notes, limits)."""
-        text = f"{text.strip()}\n\n{note}".strip() if note else text
-        flagged = unverified_numbers(
-            text, result.rows, "\n".join([turn.question, *turn.sql_texts, note, *self._limits_seen(result)])
-        )
-        self.emit(AnswerGiven(text, flagged))
-        self._last_answer = (text, tuple(flagged))
-
-    def _limits_seen(self, result: QueryResult) -> list[str]:
-        """The cuts the model was told about for this result ("showing 20", "50 rows", the row
-        limit): it may repeat them, and they are ours, not a claim about the data."""
-        seen = []
-        if result.truncated:
-            seen.append(str(self.settings.limits.max_rows))
-        if result.row_count > PREVIEW_ROWS:
-            seen.append(str(PREVIEW_ROWS))
-        if result.row_count > SUMMARY_ROWS:
-            seen.append(str(SUMMARY_ROWS))
-        return seen
-
-    def _switch_to_text_mode(self) -> None:
-        """Stop offering tools: flatten the tool history into plain messages and ask for ```sql."""
-        self.history.switch_to_text_mode()
-        self.tools_mode = False
-        self.system = prompts.system_prompt(self.database.dialect, False)
-
-    def _cross_check(self, sql: str) -> list[Any]:
-        return [Problem("engine_rejects", message) for message in self.database.cross_check(sql)]
-
-    def _emit_check(self, verdict: Verdict, source: str) -> None:
-        if self._turn is not None:
-            self._turn.sql_texts += [verdict.sql_in, *([verdict.sql] if verdict.sql else [])]
-        self.emit(
-            SqlChecked(
-                source,
-                verdict.sql_in,
-                verdict.sql,
-                verdict.sql_hash,
-                verdict.ok,
-                [{"code": p.code, "message": p.message} for p in verdict.problems],
-                list(verdict.tables),
-            )
-        )
-
-    def _tool_result(self, text: str, call: ToolCall | None = None) -> None:
-        """Answer the pending tool call (every call gets a result), or add a user message."""
-        turn = self._turn
-        if call is None and turn is not None and turn.proposal is not None:
-            call = turn.proposal.call
-            turn.proposal = None
-        self.history.add_result(text, call if self.tools_mode else None)
-
-    def _start_turn(self, question: str) -> None:
-        """Add the question with its schema slice to the history, recording what schema was sent."""
-        self.history.answer_open_calls()
-        message = self._question_message(question)
-        chosen = message.schema
-        self.emit(
-            SchemaRetrieved(
-                [c.table.qualified for c in chosen.tables],
-                {c.table.qualified: c.why for c in chosen.tables},
-                chosen.tokens,
-                chosen.full_tokens,
-                chosen.whole,
-            )
-        )
-        self.history.start_turn(message.text, message.standalone, message.tables)
-
-    def _question_message(self, question: str) -> QuestionMessage:
-        budget = self.settings.schema_budget or default_budget(self.model.context_window)
-        return question_message(
-            self.catalog, question, budget, follow_up=bool(self.messages), sent_tables=self.history.sent_tables
-        )
-
-    def preview_request(self, question: str | None = None) -> ModelRequest:
-        """Exactly what the next model request would contain (for a new `question`, or the
-        current turn's next step), without sending it or changing any state."""
-        messages = list(self.messages)
-        if question:
-            messages.append(Message("user", self._question_message(question).text))
-        tools = TOOL_SPECS if self.tools_mode else ()
-        return ModelRequest(self.system, tuple(messages), tools, purpose="think")
+    def _step(self, turn: Turn, phase: Phase) -> Phase | Pending | Clarification | RunEnded:
+        """One phase: the next phase, a pause, or the end of the turn."""
+        if phase is Phase.THINK:
+            return self._think(turn)
+        if phase is Phase.LOOKUP:
+            return self._lookup(turn)
+        if phase is Phase.CHECK:
+            return self._check(turn)
+        if phase is Phase.APPROVE:
+            verdict = turn.verdict
+            assert verdict is not None and verdict.sql and verdict.sql_hash
+            turn.pending = True
+            self.emit(ApprovalRequested(verdict.sql, verdict.sql_hash, list(verdict.tables)))
+            return Pending(verdict.sql, verdict.sql_hash, verdict.tables)
+        if phase is Phase.CLARIFY:
+            assert turn.clarifying is not None
+            self.emit(ClarificationRequested(turn.clarifying))
+            return Clarification(turn.clarifying)
+        if phase is Phase.EXECUTE:
+            return self._execute(turn)
+        if phase is Phase.SUMMARIZE:
+            return self._summarize(turn)
+        return RunEnded(Status.ANSWERED)
 
     def _require_clarification(self) -> Turn:
         turn = self._turn
@@ -610,13 +230,13 @@ class AnalystLoop:
             return turn.finished
 
     def _build_outcome(self, turn: Turn, ended: RunEnded) -> Outcome:
-        answer, flagged = getattr(self, "_last_answer", (None, ()))
+        answer, flagged = self._last_answer
         clarification = None
-        if ended.status != "answered":
+        if ended.status is not Status.ANSWERED:
             answer, flagged = None, ()
-            if ended.error and ended.error["kind"] == "no_result":
+            if ended.error and ended.error.kind is ErrorKind.NO_RESULT:
                 answer = turn.last_text.strip() or None  # kept, and marked: not from the data
-            if ended.status == "needs_clarification":
+            if ended.status is Status.NEEDS_CLARIFICATION:
                 clarification = turn.asked
         elif turn.last_success() is None:  # words with no query at all: answered, but not grounded
             answer, flagged = turn.last_text.strip() or None, ()

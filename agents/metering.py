@@ -15,8 +15,8 @@ from agents.budget import Budget, BudgetExhausted, usd
 from agents.events import Event, ModelCalled, ModelFailed, ModelResponded
 from agents.models.base import Model, ModelRequest, ModelResponse, ProviderError, Usage
 from agents.models.registry import cost_usd
+from agents.outcome import ErrorKind, RunEnded
 from agents.settings import Settings
-from agents.turns import RunEnded
 
 
 class Meter:
@@ -38,7 +38,7 @@ class Meter:
         template: tuple[str, str],
         prices: dict[str, tuple[float, float]] | None,
         on_text: Callable[[str, str], None] | None,
-    ) -> ModelResponse:
+    ) -> ModelResponse | RunEnded:
         """Send `request`, streaming text to `on_text`; a provider error ends the run as failed.
 
         `template` is the (name, hash) of the prompt templates behind the request, for the log.
@@ -47,9 +47,9 @@ class Meter:
         if self.budget is not None:
             try:
                 if not self.budget.begin(self.stopped):
-                    raise RunEnded("interrupted", "interrupted", "interrupted by the user")
+                    return RunEnded.interrupted()
             except BudgetExhausted as exc:
-                raise RunEnded("failed", "cost_cap", exc.message) from None
+                return RunEnded.failed(ErrorKind.COST_CAP, exc.message)
         call_cost: float | None = None
         called = False
         try:
@@ -60,7 +60,7 @@ class Meter:
             call_cost = cost_usd(model.name, response.usage, prices)
         except ProviderError as exc:
             self.emit(ModelFailed(purpose, exc.message, exc.status))
-            raise RunEnded("failed", "provider", exc.message, exc.status) from None
+            return RunEnded.failed(ErrorKind.PROVIDER, exc.message, exc.status)
         finally:
             if self.budget is not None:
                 self.budget.end(call_cost, model.name, called=called)
@@ -83,31 +83,25 @@ class Meter:
         )
         return response
 
-    def check_caps(self, settings: Settings, steps: int, model_name: str) -> None:
-        """End the run as failed once a cap is reached, before the next call can overspend."""
+    def check_caps(self, settings: Settings, steps: int, model_name: str) -> RunEnded | None:
+        """The run's end (failed) once a cap is reached, before the next call can overspend."""
         if steps >= settings.max_steps:
-            raise RunEnded("failed", "step_cap", f"stopped after {steps} model steps without an answer")
-        self.check_spend(settings, model_name)
+            return RunEnded.failed(ErrorKind.STEP_CAP, f"stopped after {steps} model steps without an answer")
+        return self.check_spend(settings, model_name)
 
-    def check_spend(self, settings: Settings, model_name: str) -> None:
+    def check_spend(self, settings: Settings, model_name: str) -> RunEnded | None:
         """The cost and token caps alone (the summary call has no step to count)."""
         if settings.max_cost_usd is not None:
             if self.cost is None:
-                raise RunEnded(
-                    "failed",
-                    "cost_cap",
-                    f"--max-cost is set but {model_name} has no known price; cost cannot be capped",
+                return RunEnded.failed(
+                    ErrorKind.COST_CAP, f"--max-cost is set but {model_name} has no known price; cost cannot be capped"
                 )
             if self.cost >= settings.max_cost_usd:
-                raise RunEnded(
-                    "failed",
-                    "cost_cap",
+                return RunEnded.failed(
+                    ErrorKind.COST_CAP,
                     f"cost cap reached: {usd(self.cost)} spent of {usd(settings.max_cost_usd)} (--max-cost)",
                 )
-        if (
-            settings.max_tokens is not None
-            and self.usage.input_tokens + self.usage.output_tokens >= settings.max_tokens
-        ):
-            raise RunEnded(
-                "failed", "token_cap", f"token cap reached: {self.usage.input_tokens + self.usage.output_tokens} tokens"
-            )
+        tokens = self.usage.input_tokens + self.usage.output_tokens
+        if settings.max_tokens is not None and tokens >= settings.max_tokens:
+            return RunEnded.failed(ErrorKind.TOKEN_CAP, f"token cap reached: {tokens} tokens")
+        return None

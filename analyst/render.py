@@ -14,8 +14,10 @@ import sys
 import unicodedata
 from typing import TYPE_CHECKING, Any, TextIO
 
+from agents.outcome import Status
+
 if TYPE_CHECKING:
-    from agents.loop import Outcome
+    from agents.outcome import Outcome
 
 _ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
 
@@ -53,7 +55,7 @@ class Progress:
             # A model failure that ends the turn is said once, by the final `analyst: failed:` line;
             # one the turn survives (a summary that failed after the result) is said here.
             message, self._model_error = self._model_error, None
-            ending = kind == "run_finished" and event.error and event.error.get("message") == message
+            ending = kind == "run_finished" and event.error is not None and event.error.message == message
             if not ending:
                 c.print(Text(f"model error: {inert(message)}", style="red"))
         if kind == "schema_retrieved":
@@ -102,7 +104,7 @@ def print_table(outcome: Outcome, stream: TextIO, answer_shown: bool = False) ->
         )
         rows = "1 row" if result.row_count == 1 else f"{result.row_count:,} rows"
         console.print(Text(f"{rows}{more}", style="dim"))
-    elif outcome.status == "dry_run" and outcome.sql:
+    elif outcome.status is Status.DRY_RUN and outcome.sql:
         console.print(Text(outcome.sql))
     if outcome.answer and not answer_shown:
         console.print(Text(inert(outcome.answer)))
@@ -113,13 +115,13 @@ def print_table(outcome: Outcome, stream: TextIO, answer_shown: bool = False) ->
             )
         if not outcome.grounded:
             console.print(Text(ungrounded_note(outcome), style="bold yellow"))
-    if outcome.status == "needs_clarification" and outcome.clarification:
+    if outcome.status is Status.NEEDS_CLARIFICATION and outcome.clarification:
         console.print(Text(f"The model asks: {inert(outcome.clarification)}", style="bold"))
 
 
 def ungrounded_note(outcome: Outcome) -> str:
     """The line under words no successful query backs: the person must not read them as data."""
-    if outcome.queries or outcome.status != "answered":
+    if outcome.queries or outcome.status is not Status.ANSWERED:
         return "not from your data: no query succeeded, so the reply above is the model's own words"
     return "no query ran — this is not from your data"
 
@@ -139,7 +141,7 @@ def outcome_json(outcome: Outcome, session_id: str, session_path: str) -> dict[s
 
     result = outcome.result
     return {
-        "status": outcome.status,
+        "status": outcome.status.value,
         "question": outcome.question,
         "sql": outcome.sql,
         "columns": [{"name": c.name, "type": c.type} for c in result.columns] if result else [],
@@ -170,7 +172,7 @@ def outcome_json(outcome: Outcome, session_id: str, session_path: str) -> dict[s
             "output_tokens": outcome.usage.output_tokens,
             "cost_usd": outcome.cost_usd,
         },
-        "error": outcome.error,
+        "error": outcome.error.to_json() if outcome.error is not None else None,
     }
 
 

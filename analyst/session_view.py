@@ -7,7 +7,14 @@ escape sequences or controls) before it is printed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+from agents.outcome import Status
+from sessions.statuses import INCOMPLETE
+
+if TYPE_CHECKING:
+    from agents.events import Event, ScreenQueryRan, SqlChecked
+    from sessions.store import SessionRecord
 
 
 def cost_text(value: float | None) -> str:
@@ -18,24 +25,24 @@ def cost_text(value: float | None) -> str:
 
 
 # statuses in the order a summary names them: good news first
-_STATUS_ORDER = (
-    "answered",
-    "dry_run",
-    "needs_clarification",
-    "aborted",
-    "rejected",
-    "failed",
-    "interrupted",
-    "incomplete",
+_STATUS_ORDER: tuple[str, ...] = (
+    Status.ANSWERED,
+    Status.DRY_RUN,
+    Status.NEEDS_CLARIFICATION,
+    Status.ABORTED,
+    Status.REJECTED,
+    Status.FAILED,
+    Status.INTERRUPTED,
+    INCOMPLETE,
 )
 STATUS_WIDTH = 34  # "3 answered, 1 aborted, 1 failed" fits; a longer summary is cut with "…"
 
 
-def status_summary(record: Any) -> str:
+def status_summary(record: SessionRecord) -> str:
     """One turn's status, or a count per status for several turns ("2 answered, 1 failed")."""
     from collections import Counter
 
-    counts = Counter(t.status or "incomplete" for t in record.turns)
+    counts = Counter[str](t.status or INCOMPLETE for t in record.turns)
     if not counts:
         return "-"
     if len(counts) == 1:
@@ -60,101 +67,105 @@ _CHECKED_WHO = {"model": "the model's SQL", "human": "your SQL"}
 _SCREEN_WHAT = {"more": "a page of rows (m/M)", "sample": "table sample", "export": "export (x)"}
 
 
-def timeline(events: list[dict[str, Any]]) -> str:
+def timeline(events: list[Event]) -> str:
     """Every attempt of a turn in order: each checked SQL with its verdict (a refused one too),
     each decision, each query that ran or failed, and the queries run from the results after it.
     A query's SQL is printed again only when it is not the SQL just shown."""
-    from analyst.render import inert
-    from tools.guard import typed_text
+    return _Timeline().text(events)
 
-    out: list[str] = []
-    shown: str | None = None  # hash of the SQL printed last
 
-    def sql_line(sql: object, digest: object) -> None:
-        nonlocal shown
-        if digest and digest == shown:
+class _Timeline:
+    """Writes a turn's timeline, remembering which SQL it printed last."""
+
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        self.shown: str | None = None  # hash of the SQL printed last
+
+    def text(self, events: list[Event]) -> str:
+        from agents.events import (
+            ApprovalDecided,
+            ClarificationAnswered,
+            ClarificationRequested,
+            QueryExecuted,
+            QueryFailed,
+            ScreenQueryRan,
+            SqlChecked,
+        )
+
+        for event in events:
+            if isinstance(event, SqlChecked):
+                self._checked(event)
+            elif isinstance(event, ApprovalDecided):
+                self.out.append(f"  decision: {one_line(event.decision)} by {one_line(event.decided_by)}\n")
+                if event.feedback:
+                    self.out.append(f"    feedback: {one_line(event.feedback)}\n")
+            elif isinstance(event, QueryExecuted):
+                self._sql(event.sql, event.hash)
+                self.out.append(_rows_line(event.row_count, event.truncated, event.elapsed_ms))
+            elif isinstance(event, QueryFailed):
+                self._sql(event.sql, event.hash)
+                self.out.append(_failure_line(event.kind, event.message, event.elapsed_ms))
+            elif isinstance(event, ScreenQueryRan):
+                self._screen(event)
+            elif isinstance(event, ClarificationRequested):
+                self.out.append(f"  model asked: {one_line(event.question)}\n")
+            elif isinstance(event, ClarificationAnswered):
+                self.out.append(f"  reply by {one_line(event.answered_by)}: {one_line(event.text)}\n")
+        return "".join(self.out)
+
+    def _sql(self, sql: str | None, digest: str | None) -> None:
+        from analyst.render import inert
+
+        if digest and digest == self.shown:
             return
-        out.append("  sql: " + inert(str(sql or "")).replace("\n", "\n       ") + "\n")
-        shown = str(digest) if digest else None
+        self.out.append("  sql: " + inert(sql or "").replace("\n", "\n       ") + "\n")
+        self.shown = digest or None
 
-    for event in events:
-        kind = event.get("type")
-        if kind == "sql_checked":
-            who = _CHECKED_WHO.get(str(event.get("source")), one_line(event.get("source")))
-            verdict = (
-                f"passed the checks (hash {str(event.get('hash') or '')[:12]})"
-                if event.get("ok")
-                else "refused by the checks"
-            )
-            out.append(f"  checked {who}: {verdict}\n")
-            sql_line(event.get("sql_out") or event.get("sql_in"), event.get("hash") if event.get("ok") else None)
-            if (
-                event.get("source") == "human"
-                and event.get("ok")
-                and typed_text(str(event.get("sql_in") or "")) != event.get("sql_out")
-            ):
-                out.append("    (the checked rewrite of what you typed: the database reads your text differently)\n")
-                out.append("    typed: " + inert(str(event.get("sql_in") or "")).replace("\n", "\n           ") + "\n")
-            for problem in event.get("problems") or []:
-                out.append(f"    [{one_line(problem.get('code'))}] {one_line(problem.get('message'))}\n")
-        elif kind == "approval_decided":
-            out.append(f"  decision: {one_line(event.get('decision'))} by {one_line(event.get('decided_by'))}\n")
-            if event.get("feedback"):
-                out.append(f"    feedback: {one_line(event.get('feedback'))}\n")
-        elif kind in ("query_executed", "query_failed"):
-            sql_line(event.get("sql"), event.get("hash"))
-            out.append(_query_result(event))
-        elif kind == "screen_query_ran":
-            what = _SCREEN_WHAT.get(str(event.get("purpose")), one_line(event.get("purpose")))
-            target = one_line(event.get("target")) if event.get("target") else ""
-            where = "" if not target else f": {target}" if event.get("purpose") == "more" else f" to {target}"
-            out.append(f"  ran from the results: {what}{where}\n")
-            sql_line(event.get("sql"), event.get("hash"))
-            if event.get("ok"):
-                out.append(
-                    _query_result(
-                        {
-                            "row_count": event.get("row_count"),
-                            "truncated": event.get("truncated"),
-                            "elapsed_ms": event.get("elapsed_ms"),
-                        }
-                    )
-                )
-            else:
-                out.append(
-                    _query_result(
-                        {
-                            "type": "query_failed",
-                            "kind": event.get("error_kind"),
-                            "message": event.get("error"),
-                            "elapsed_ms": event.get("elapsed_ms"),
-                        }
-                    )
-                )
-        elif kind == "clarification_requested":
-            out.append(f"  model asked: {one_line(event.get('question'))}\n")
-        elif kind == "clarification_answered":
-            out.append(f"  reply by {one_line(event.get('answered_by'))}: {one_line(event.get('text'))}\n")
-    return "".join(out)
+    def _checked(self, event: SqlChecked) -> None:
+        from analyst.render import inert
+        from tools.guard import typed_text
+
+        who = _CHECKED_WHO.get(event.source, one_line(event.source))
+        verdict = f"passed the checks (hash {(event.hash or '')[:12]})" if event.ok else "refused by the checks"
+        self.out.append(f"  checked {who}: {verdict}\n")
+        self._sql(event.sql_out or event.sql_in, event.hash if event.ok else None)
+        if event.source == "human" and event.ok and typed_text(event.sql_in or "") != event.sql_out:
+            self.out.append("    (the checked rewrite of what you typed: the database reads your text differently)\n")
+            self.out.append("    typed: " + inert(event.sql_in or "").replace("\n", "\n           ") + "\n")
+        for problem in event.problems:
+            self.out.append(f"    [{one_line(problem.get('code'))}] {one_line(problem.get('message'))}\n")
+
+    def _screen(self, event: ScreenQueryRan) -> None:
+        what = _SCREEN_WHAT.get(event.purpose, one_line(event.purpose))
+        target = one_line(event.target) if event.target else ""
+        where = "" if not target else f": {target}" if event.purpose == "more" else f" to {target}"
+        self.out.append(f"  ran from the results: {what}{where}\n")
+        self._sql(event.sql, event.hash)
+        if event.ok:
+            self.out.append(_rows_line(event.row_count, event.truncated, event.elapsed_ms))
+        else:
+            self.out.append(_failure_line(event.error_kind, event.error, event.elapsed_ms))
 
 
-def _query_result(query: dict[str, Any]) -> str:
-    """What a logged query gave: its rows, or why it failed (kind named once, not twice)."""
+def _took(ms: float | None) -> str:
+    if ms is None:
+        return ""
+    return f"{ms:.1f} ms" if ms < 10 else f"{ms:.0f} ms"
+
+
+def _rows_line(count: int | None, truncated: bool, elapsed_ms: float | None) -> str:
+    """What a logged query gave: its rows."""
+    took = _took(elapsed_ms)
+    rows = f"{count} row{'' if count == 1 else 's'}" if count is not None else f"{count} rows"
+    return f"  result: {rows}{' (truncated)' if truncated else ''}{' in ' + took if took else ''}\n"
+
+
+def _failure_line(kind: str | None, message: str | None, elapsed_ms: float | None) -> str:
+    """Why a logged query failed (its kind named once, not twice)."""
     from analyst.render import inert
 
-    ms = query.get("elapsed_ms")
-    took = (
-        f"{ms:.1f} ms"
-        if isinstance(ms, (int, float)) and ms < 10
-        else f"{ms:.0f} ms"
-        if isinstance(ms, (int, float))
-        else ""
-    )
-    if query.get("type") == "query_failed":
-        kind, message = str(query.get("kind") or "error"), inert(str(query.get("message") or "")).strip()
-        label = "failed" if kind.lower() in message.lower() else f"failed ({kind})"
-        message = message.replace("\n", "\n    ")
-        return f"  {label}{' after ' + took if took else ''}: {message}\n"
-    count = query.get("row_count")
-    rows = f"{count} row{'' if count == 1 else 's'}" if isinstance(count, int) else f"{count} rows"
-    return f"  result: {rows}{' (truncated)' if query.get('truncated') else ''}{' in ' + took if took else ''}\n"
+    took = _took(elapsed_ms)
+    kind, message = kind or "error", inert(message or "").strip()
+    label = "failed" if kind.lower() in message.lower() else f"failed ({kind})"
+    message = message.replace("\n", "\n    ")
+    return f"  {label}{' after ' + took if took else ''}: {message}\n"

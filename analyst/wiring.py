@@ -261,7 +261,7 @@ def recorded_settings(config: Config, record: Any) -> Any:
 
     from tools.databases.base import Limits
 
-    recorded = record.started.get("settings") or {}
+    recorded = record.started.settings
     settings = loop_settings(config)
     limits = Limits(
         timeout_s=float(recorded.get("timeout", settings.limits.timeout_s)),

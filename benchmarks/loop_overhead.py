@@ -32,9 +32,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from agents.drive import auto_approve, drive  # noqa: E402
-from agents.loop import AnalystLoop, Settings  # noqa: E402
+from agents.loop import AnalystLoop  # noqa: E402
 from agents.models.base import Message, ModelRequest  # noqa: E402
 from agents.models.scripted import ScriptedModel  # noqa: E402
+from agents.settings import Settings  # noqa: E402
 from tools.databases.base import Limits  # noqa: E402
 
 TARGET_MS = 30.0

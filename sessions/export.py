@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from agents.events import ApprovalDecided, ClarificationRequested
+from agents.outcome import Status
 from sessions.store import SessionRecord, Turn
 
 
@@ -25,23 +27,25 @@ def labelled_turns(records: Iterable[SessionRecord]) -> list[Labelled]:
     out = []
     for record in records:
         for turn in record.turns:
-            if turn.status != "answered" or not turn.executed or turn.rating == "bad":
+            if turn.status is not Status.ANSWERED or not turn.executed or turn.rating == "bad":
                 continue
-            executed_hashes = {e.get("hash") for e in turn.executed}
+            executed_hashes = {e.hash for e in turn.executed}
             human = [
                 d
                 for d in turn.decisions
-                if d.get("decided_by") == "human"
-                and d.get("decision") in ("approve", "edit")
-                and (d.get("edited_hash") if d.get("decision") == "edit" else d.get("hash")) in executed_hashes
+                if d.decided_by == "human" and d.decision in ("approve", "edit") and _ran_hash(d) in executed_hashes
             ]
             if not human:
                 continue
-            last = human[-1]
-            final_hash = last.get("edited_hash") if last.get("decision") == "edit" else last.get("hash")
-            sql = next(e["sql"] for e in turn.executed if e.get("hash") == final_hash)
-            out.append(Labelled(record, turn, sql, any(d.get("decision") == "edit" for d in human)))
+            final_hash = _ran_hash(human[-1])
+            sql = next(e.sql for e in turn.executed if e.hash == final_hash)
+            out.append(Labelled(record, turn, sql, any(d.decision == "edit" for d in human)))
     return out
+
+
+def _ran_hash(decision: ApprovalDecided) -> str | None:
+    """The hash of the SQL a decision let run: the edit's, or the one approved."""
+    return decision.edited_hash if decision.decision == "edit" else decision.hash
 
 
 def is_follow_up(item: Labelled) -> bool:
@@ -52,12 +56,13 @@ def is_follow_up(item: Labelled) -> bool:
 
 def exchange(turn: Turn) -> list[tuple[str, str]]:
     """The model's clarifying questions in a turn, each with the person's reply."""
-    pairs, asked = [], None
+    pairs: list[tuple[str, str]] = []
+    asked = None
     for event in turn.clarifications:
-        if event.get("type") == "clarification_requested":
-            asked = str(event.get("question") or "")
+        if isinstance(event, ClarificationRequested):
+            asked = event.question
         elif asked is not None:
-            pairs.append((asked, str(event.get("text") or "")))
+            pairs.append((asked, event.text))
             asked = None
     return pairs
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agents.events import Event
+from agents.events import Event, EventFormatError, from_json
 
 LOG_VERSION = 1
 DURABLE = frozenset(
@@ -116,37 +116,70 @@ class SessionLog:
 
 
 @dataclass(frozen=True)
+class Logged:
+    """One line of a session log: the event, and where the log placed it (absent for events a
+    replay collects as they happen, before any log holds them)."""
+
+    event: Event
+    at: str | None = None  # UTC, ISO-8601 to the millisecond
+    session: str | None = None
+    seq: int | None = None
+    turn: int | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Logged:
+        """One parsed log line; EventFormatError if it is no event this code can read."""
+        at, session, seq, turn = (data.get(k) for k in ("at", "session", "seq", "turn"))
+        return cls(
+            from_json(data),
+            at if isinstance(at, str) else None,
+            session if isinstance(session, str) else None,
+            seq if isinstance(seq, int) else None,
+            turn if isinstance(turn, int) else None,
+        )
+
+
+@dataclass(frozen=True)
 class LogContents:
-    events: tuple[dict[str, Any], ...]
+    events: tuple[Logged, ...]
     torn: bool  # the last line was incomplete (a crash mid-write) and was skipped
-    bad_lines: tuple[int, ...]
+    bad_lines: tuple[int, ...]  # lines that are no event: not JSON, not an object, or a malformed event
+
+
+def _json_object(line: bytes) -> dict[str, Any] | None:
+    try:
+        data = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    return data if isinstance(data, dict) else None  # a JSON line that is no object (`5`, `[1]`) is no event
+
+
+def _logged(data: dict[str, Any]) -> Logged | None:
+    try:
+        return Logged.from_json(data)
+    except EventFormatError:
+        return None
 
 
 def read_log(path: Path) -> LogContents:
-    """Read a session log, skipping a torn last line and reporting any other unreadable line."""
+    """Read a session log into typed events, skipping a torn last line and reporting any other
+    line that holds no readable event."""
     raw = path.read_bytes()
     lines = raw.split(b"\n")
     torn = bool(lines and lines[-1].strip())
-    complete = lines[:-1]
-    events: list[dict[str, Any]] = []
+    events: list[Logged] = []
     bad: list[int] = []
-    for number, line in enumerate(complete, start=1):
+    for number, line in enumerate(lines, start=1):
+        last = number == len(lines)
         if not line.strip():
             continue
-        try:
-            event = json.loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            event = None
-        if isinstance(event, dict):  # a JSON line that is no object (`5`, `[1]`) is no event
-            events.append(event)
+        data = _json_object(line)
+        if last and data is None:
+            break  # torn: a crash mid-write
+        torn = torn and not last
+        logged = _logged(data) if data is not None else None
+        if logged is not None:
+            events.append(logged)
         else:
             bad.append(number)
-    if torn:
-        try:
-            event = json.loads(lines[-1])
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            event = None
-        if isinstance(event, dict):
-            events.append(event)
-            torn = False
     return LogContents(tuple(events), torn, tuple(bad))

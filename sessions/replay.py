@@ -12,12 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents.decisions import Abort, Approve, Edit, Reject
-from agents.events import Event
-from agents.loop import AnalystLoop, Clarification, Outcome, Pending, Settings
+from agents.decisions import Abort, Approve, Decision, Edit, Reject
+from agents.events import ApprovalDecided, ClarificationAnswered, Event, ModelFailed, SqlChecked
+from agents.loop import AnalystLoop
 from agents.models.scripted import ScriptedModel
-from sessions.log import LogContents
+from agents.outcome import Clarification, ErrorKind, Outcome, Pending, Status
+from agents.settings import Settings
+from sessions.log import LogContents, Logged
 from sessions.store import SessionRecord, Turn, turns_of
+from tools.databases.base import Database
 
 
 def counted(count: int, noun: str, nouns: str | None = None) -> str:
@@ -61,14 +64,14 @@ class ReplayReport:
 
 def _response_entries(turn: Turn) -> list[dict[str, Any]]:
     """The recorded model responses of a turn as scripted-model entries, in call order."""
-    entries = []
+    entries: list[dict[str, Any]] = []
     for response in turn.responses:
-        if response.get("type") == "model_failed":
-            entries.append({"error": {"status": response.get("status") or 500, "message": response.get("message", "")}})
+        if isinstance(response, ModelFailed):
+            entries.append({"error": {"status": response.status or 500, "message": response.message}})
             continue
         entries.append(
             {
-                "text": response.get("text", ""),
+                "text": response.text,
                 "tool_calls": [
                     {
                         "id": c.get("id"),
@@ -76,47 +79,43 @@ def _response_entries(turn: Turn) -> list[dict[str, Any]]:
                         "arguments": c.get("arguments") or {},
                         "error": c.get("error"),
                     }
-                    for c in response.get("tool_calls") or []
+                    for c in response.tool_calls
                 ],
-                "usage": response.get("usage"),
-                "stop_reason": response.get("stop_reason"),
+                "usage": response.usage,
+                "stop_reason": response.stop_reason,
             }
         )
     return entries
 
 
-class _RecordedDecisions:
-    """Hands out the recorded decisions of one turn in order."""
-
-    def __init__(self, decisions: list[dict[str, Any]]) -> None:
-        self._queue = list(decisions)
-
-    def next(self) -> dict[str, Any] | None:
-        return self._queue.pop(0) if self._queue else None
+def _recorded_decision(recorded: ApprovalDecided | None) -> Decision | None:
+    """The recorded decision, made again by "replay"; None for a dry run (nothing is decided)."""
+    kind = recorded.decision if recorded else None
+    if kind == "approve":
+        return Approve(decided_by="replay")
+    if recorded is not None and kind == "edit":
+        return Edit(recorded.edited_sql or "", decided_by="replay")
+    if recorded is not None and kind == "reject":
+        return Reject(recorded.feedback or "", decided_by="replay")
+    if kind == "dry_run":
+        return None
+    return Abort(decided_by="replay")  # "abort", or the replay asked for a decision the recording never made
 
 
 def _drive_recorded(loop: AnalystLoop, turn: Turn) -> Outcome:
-    decisions = _RecordedDecisions(turn.decisions)
-    replies = _RecordedDecisions([c for c in turn.clarifications if c.get("type") == "clarification_answered"])
+    decisions = iter(turn.decisions)
+    replies = iter([c for c in turn.clarifications if isinstance(c, ClarificationAnswered)])
     step: Pending | Clarification | Outcome = loop.ask(turn.question)
     while not isinstance(step, Outcome):
         if isinstance(step, Clarification):  # the person's recorded reply, or none: unanswered
-            reply = replies.next()
-            text = str((reply or {}).get("text") or "")
+            reply = next(replies, None)
+            text = reply.text if reply is not None else ""
             step = loop.reply(text, answered_by="replay") if text.strip() else loop.stop_unclarified()
             continue
-        recorded = decisions.next()
-        kind = recorded.get("decision") if recorded else None
-        if kind == "approve":
-            step = loop.decide(Approve(decided_by="replay"))
-        elif kind == "edit":
-            step = loop.decide(Edit(recorded.get("edited_sql") or "", decided_by="replay"))  # type: ignore[union-attr]
-        elif kind == "reject":
-            step = loop.decide(Reject(recorded.get("feedback") or "", decided_by="replay"))  # type: ignore[union-attr]
-        elif kind == "dry_run":
+        decision = _recorded_decision(next(decisions, None))
+        if decision is None:
             return loop.stop_dry_run()
-        else:  # "abort", or the replay asked for a decision the recording never made
-            step = loop.decide(Abort(decided_by="replay"))
+        step = loop.decide(decision)
     return step
 
 
@@ -132,56 +131,66 @@ def compare_turn(recorded: Turn, replayed: Turn) -> tuple[Divergence | None, lis
         guard = _guard_divergence(number, i + 1, rec_check, rep_check)
         if guard is not None:
             return guard, notes
-        rec_hash = rec_check.get("hash") if rec_check else None
-        rep_hash = rep_check.get("hash") if rep_check else None
+        rec_hash = rec_check.hash if rec_check else None
+        rep_hash = rep_check.hash if rep_check else None
         if rec_hash != rep_hash:
             return Divergence(number, f"checked SQL {i + 1} hash", rec_hash, rep_hash), notes
-    rec_decisions = [d.get("decision") for d in recorded.decisions]
-    rep_decisions = [d.get("decision") for d in replayed.decisions]
+    rec_decisions = [d.decision for d in recorded.decisions]
+    rep_decisions = [d.decision for d in replayed.decisions]
     if rec_decisions != rep_decisions:
         return Divergence(number, "decisions", rec_decisions, rep_decisions, plural=True), notes
-    rec_fp = [e.get("fingerprint") for e in recorded.executed]
-    rep_fp = [e.get("fingerprint") for e in replayed.executed]
+    rec_fp = [e.fingerprint for e in recorded.executed]
+    rep_fp = [e.fingerprint for e in replayed.executed]
     for i in range(max(len(rec_fp), len(rep_fp))):
         if _at(rec_fp, i) != _at(rep_fp, i):
             return Divergence(number, f"query {i + 1} result fingerprint", _at(rec_fp, i), _at(rep_fp, i)), notes
-    rec_failed = [f.get("kind") for f in recorded.failed]
-    rep_failed = [f.get("kind") for f in replayed.failed]
+    rec_failed = [f.kind for f in recorded.failed]
+    rep_failed = [f.kind for f in replayed.failed]
     if rec_failed != rep_failed:
-        reason = "; ".join(_first_line(f.get("message")) for f in replayed.failed) or None  # why the replay's failed
+        reason = "; ".join(_first_line(f.message) for f in replayed.failed) or None  # why the replay's failed
         return Divergence(number, "query failures", rec_failed, rep_failed, plural=True, reason=reason), notes
     if recorded.status != replayed.status and not _same_no_result(recorded, replayed):
-        error = (replayed.error or {}).get("message")
+        error = replayed.error.message if replayed.error else None
         return Divergence(
-            number, "status", recorded.status, replayed.status, reason=_first_line(error) if error else None
+            number,
+            "status",
+            _value(recorded.status),
+            _value(replayed.status),
+            reason=_first_line(error) if error else None,
         ), notes
     return None, notes
 
 
-def _same_no_result(recorded: Any, replayed: Any) -> bool:
+def _value(status: Status | None) -> str | None:
+    """A status as the log spells it (a divergence shows it so: 'answered', not Status.ANSWERED)."""
+    return status.value if status is not None else None
+
+
+def _same_no_result(recorded: Turn, replayed: Turn) -> bool:
     """A turn whose proposed SQL never succeeded (refused by the guard, rejected by the person,
     failed in the database) was logged `answered` before such turns became `failed` (kind
     no_result); the same events replayed now end the new way, which is no divergence."""
     return (
-        recorded.status == "answered"
+        recorded.status is Status.ANSWERED
         and not recorded.executed
         and bool(recorded.failed or recorded.checks)
-        and replayed.status == "failed"
-        and (replayed.error or {}).get("kind") == "no_result"
+        and replayed.status is Status.FAILED
+        and replayed.error is not None
+        and replayed.error.kind is ErrorKind.NO_RESULT
     )
 
 
 def _guard_divergence(
-    turn: int, index: int, recorded: dict[str, Any] | None, replayed: dict[str, Any] | None
+    turn: int, index: int, recorded: SqlChecked | None, replayed: SqlChecked | None
 ) -> Divergence | None:
     """The guard passing SQL in one run and rejecting it in the other, with its problems.
 
     On another database this is the usual reason a replay goes another way (a table or column
     that is not there), so it is named before the decisions that follow from it."""
-    if recorded is None or replayed is None or bool(recorded.get("ok")) == bool(replayed.get("ok")):
+    if recorded is None or replayed is None or recorded.ok == replayed.ok:
         return None
-    rejected = replayed if not replayed.get("ok") else recorded
-    problems = "; ".join(_first_line(p.get("message")) for p in rejected.get("problems") or []) or "no problem recorded"
+    rejected = replayed if not replayed.ok else recorded
+    problems = "; ".join(_first_line(p.get("message")) for p in rejected.problems) or "no problem recorded"
     if rejected is replayed:
         verdicts, sentence = (
             ("passed", "rejected"),
@@ -240,12 +249,12 @@ def _at(items: list[Any], index: int) -> Any:
 
 def replayable_turns(record: SessionRecord) -> list[Turn]:
     """The turns a replay re-drives, in order: complete ones the person did not interrupt."""
-    return [t for t in record.turns if t.complete and t.status != "interrupted"]
+    return [t for t in record.turns if t.complete and t.status is not Status.INTERRUPTED]
 
 
 def replay_session(
     record: SessionRecord,
-    database: Any,
+    database: Database,
     settings: Settings,
     emit: Callable[[Event], None] | None = None,
 ) -> ReplayReport:
@@ -262,7 +271,7 @@ def replay_session(
         report.notes.append(
             f"the log is truncated: replaying the {counted(len(complete), 'complete turn')} of {len(record.turns)}"
         )
-    report.interrupted = [t.number for t in complete if t.status == "interrupted"]
+    report.interrupted = [t.number for t in complete if t.status is Status.INTERRUPTED]
     for number in report.interrupted:
         report.notes.append(f"turn {number} was interrupted when recorded; not replayed")
     for turn in record.turns:
@@ -273,13 +282,11 @@ def replay_session(
     replayable = replayable_turns(record)
     entries = [entry for turn in replayable for entry in _response_entries(turn)]
     model = ScriptedModel(entries, source=f"session {record.id}", name=record.model or "replay")
-    model.supports_tools = bool((record.started.get("settings") or {}).get("tools", True))
-    events: list[dict[str, Any]] = [
-        {"type": "session_started", **{k: v for k, v in record.started.items() if k != "type"}}
-    ]
+    model.supports_tools = bool(record.started.settings.get("tools", True))
+    events: list[Logged] = [Logged(record.started)]
 
     def collect(event: Event) -> None:
-        events.append(event.to_json())
+        events.append(Logged(event))
         if emit is not None:
             emit(event)
 
@@ -310,7 +317,7 @@ class ReaskRow:
     new_sql: str | None
     recorded_fingerprint: str | None
     new_fingerprint: str | None
-    new_status: str
+    new_status: Status
 
     @property
     def same_sql(self) -> bool:
@@ -325,7 +332,9 @@ def _normal_sql(sql: str | None) -> str | None:
     return " ".join(sql.split()).lower().rstrip(";") if sql else None
 
 
-def reask_session(record: SessionRecord, loop: AnalystLoop, decide: Callable[[Pending], Any] | None) -> list[ReaskRow]:
+def reask_session(
+    record: SessionRecord, loop: AnalystLoop, decide: Callable[[Pending], Decision] | None
+) -> list[ReaskRow]:
     """Ask each recorded question again on `loop` (a live model) and compare SQL and results."""
     from agents.drive import drive
 
@@ -339,7 +348,7 @@ def reask_session(record: SessionRecord, loop: AnalystLoop, decide: Callable[[Pe
                 turn.question,
                 turn.sql,
                 outcome.sql,
-                turn.executed[-1].get("fingerprint") if turn.executed else None,
+                turn.executed[-1].fingerprint if turn.executed else None,
                 last.fingerprint if last else None,
                 outcome.status,
             )

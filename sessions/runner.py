@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from agents.budget import Budget
     from agents.drive import Decider
     from agents.loop import AnalystLoop
-    from agents.turns import Outcome
+    from agents.outcome import Outcome
     from sessions.session import Session
     from tools.databases.base import Database
 
@@ -290,7 +290,7 @@ class Runner(Generic[ItemT, ResultT]):
         finally:
             if budget is not None:
                 budget.question_done(ran.outcome.cost_usd if ran is not None else 0.0)
-        fatal = fatal_provider_error(ran.outcome.error)
+        fatal = fatal_provider_error(ran.outcome.error.to_json() if ran.outcome.error else None)
         if fatal is not None:
             self.stopping.stop(f"stopped: {fatal}", fatal)
         if self.stopping.is_set():

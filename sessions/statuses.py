@@ -3,5 +3,8 @@
 A module of its own so that `analyst --help` can name them without importing the log readers.
 """
 
-# every status a turn can end with, and "incomplete" for a log that stops mid-turn
-STATUSES = ("answered", "needs_clarification", "dry_run", "aborted", "rejected", "failed", "interrupted", "incomplete")
+from agents.outcome import Status
+
+INCOMPLETE = "incomplete"  # a log that stops mid-turn (a crash, a kill): no run_finished
+# every status a turn can end with, then "incomplete"
+STATUSES: tuple[str, ...] = (*(status.value for status in Status), INCOMPLETE)

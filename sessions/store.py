@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sessions.log import LogContents, read_log
+from agents.events import (
+    AnswerGiven,
+    AnswerRated,
+    ApprovalDecided,
+    ClarificationAnswered,
+    ClarificationRequested,
+    ConversationStarted,
+    Event,
+    ModelCalled,
+    ModelFailed,
+    ModelResponded,
+    QueryExecuted,
+    QueryFailed,
+    QuestionAsked,
+    RunFinished,
+    ScreenQueryRan,
+    SessionStarted,
+    SqlChecked,
+)
+from agents.outcome import RunError, Status
+from sessions.log import LogContents, Logged, read_log
 from sessions.refs import is_file, looks_like_path, path_problem, unusable
 
 
@@ -50,23 +72,27 @@ def _session_files(sessions_dir: Path) -> list[Path]:
         return []
 
 
+Response = ModelResponded | ModelFailed
+Exchange = ClarificationRequested | ClarificationAnswered
+
+
 @dataclass
 class Turn:
     """One question of a session and what happened to it, read from its events."""
 
     number: int
     question: str
-    status: str | None = None
-    error: dict[str, Any] | None = None
+    status: Status | None = None
+    error: RunError | None = None
     answer: str | None = None
     grounded: bool | None = None  # False: the answer is the model's words, no query backs it; None: not logged
     sql: str | None = None  # the last SQL that executed
-    decisions: list[dict[str, Any]] = field(default_factory=list)
-    executed: list[dict[str, Any]] = field(default_factory=list)
-    failed: list[dict[str, Any]] = field(default_factory=list)
-    checks: list[dict[str, Any]] = field(default_factory=list)
-    timeline: list[dict[str, Any]] = field(default_factory=list)  # every check, decision, query and question, in order
-    responses: list[dict[str, Any]] = field(default_factory=list)
+    decisions: list[ApprovalDecided] = field(default_factory=list)
+    executed: list[QueryExecuted] = field(default_factory=list)
+    failed: list[QueryFailed] = field(default_factory=list)
+    checks: list[SqlChecked] = field(default_factory=list)
+    timeline: list[Event] = field(default_factory=list)  # every check, decision, query and question, in order
+    responses: list[Response] = field(default_factory=list)
     templates: list[tuple[str, str]] = field(default_factory=list)  # (template name, hash) per model call
     rating: str | None = None
     cost_usd: float | None = 0.0
@@ -75,104 +101,109 @@ class Turn:
     conversation: int = 1  # counts up at each new conversation (ctrl+n in the app) of the session
 
     @property
-    def clarifications(self) -> list[dict[str, Any]]:
+    def clarifications(self) -> list[Exchange]:
         """The model's questions and the person's replies, in order."""
-        return [e for e in self.timeline if e.get("type") in ("clarification_requested", "clarification_answered")]
+        return [e for e in self.timeline if isinstance(e, (ClarificationRequested, ClarificationAnswered))]
 
     @property
-    def screen_queries(self) -> list[dict[str, Any]]:
+    def screen_queries(self) -> list[ScreenQueryRan]:
         """Queries run from the results (pages, samples, exports) after the turn."""
-        return [e for e in self.timeline if e.get("type") == "screen_query_ran"]
+        return [e for e in self.timeline if isinstance(e, ScreenQueryRan)]
 
     @property
     def complete(self) -> bool:
         return self.status is not None
+
+    def add(self, event: Event) -> None:
+        """Take one event of this turn into account (events of other types change nothing)."""
+        if isinstance(event, _TIMELINE):
+            self.timeline.append(event)
+        record = _RECORD.get(type(event))
+        if record is not None:
+            record(self, event)
+
+    def _responded(self, event: ModelResponded) -> None:
+        self.responses.append(event)
+        usage = event.usage or {}
+        self.tokens += int(usage.get("input_tokens", 0)) + int(usage.get("output_tokens", 0))
+        # a call without a known price (or without reported usage) logs cost_usd null: the
+        # turn's cost is then unknown, never $0
+        if event.cost_usd is None or self.cost_usd is None:
+            self.cost_usd = None
+        else:
+            self.cost_usd += event.cost_usd
+
+    def _executed(self, event: QueryExecuted) -> None:
+        self.executed.append(event)
+        self.sql = event.sql
+
+    def _answered(self, event: AnswerGiven) -> None:
+        self.answer, self.grounded = event.text, event.grounded
+
+    def _rated(self, event: AnswerRated) -> None:
+        self.rating = event.verdict
+
+    def _finished(self, event: RunFinished) -> None:
+        self.status, self.error = event.status, event.error
+
+
+_TIMELINE = (
+    SqlChecked,
+    ApprovalDecided,
+    QueryExecuted,
+    QueryFailed,
+    ScreenQueryRan,
+    ClarificationRequested,
+    ClarificationAnswered,
+)
+_RECORD: dict[type[Event], Callable[[Turn, Any], None]] = {
+    ModelCalled: lambda turn, e: turn.templates.append((e.template, e.template_hash)),
+    ModelResponded: Turn._responded,
+    ModelFailed: lambda turn, e: turn.responses.append(e),
+    SqlChecked: lambda turn, e: turn.checks.append(e),
+    ApprovalDecided: lambda turn, e: turn.decisions.append(e),
+    QueryExecuted: Turn._executed,
+    QueryFailed: lambda turn, e: turn.failed.append(e),
+    AnswerGiven: Turn._answered,
+    AnswerRated: Turn._rated,
+    RunFinished: Turn._finished,
+}
 
 
 @dataclass(frozen=True)
 class SessionRecord:
     id: str
     path: Path
-    started: dict[str, Any]  # the session_started event
+    started: SessionStarted
     turns: tuple[Turn, ...]
     torn: bool
     bad_lines: tuple[int, ...]
+    started_at: str | None = None  # when the session_started event was logged
 
     @property
     def database(self) -> str:
-        return str(self.started.get("database", ""))
+        return self.started.database
 
     @property
     def model(self) -> str:
-        return str(self.started.get("model", ""))
+        return self.started.model
 
 
-_TIMELINE = frozenset(
-    {
-        "sql_checked",
-        "approval_decided",
-        "query_executed",
-        "query_failed",
-        "screen_query_ran",
-        "clarification_requested",
-        "clarification_answered",
-    }
-)
-
-
-def turns_of(contents: LogContents) -> tuple[dict[str, Any], list[Turn]]:
-    started: dict[str, Any] = {}
+def turns_of(contents: LogContents) -> tuple[Logged | None, list[Turn]]:
+    """The session_started line (None if the log has none) and the turns, in order."""
+    started: Logged | None = None
     turns: list[Turn] = []
     conversation = 1
-    for event in contents.events:
-        kind = event.get("type")
-        if kind == "session_started":
-            started = event
-            continue
-        if kind == "conversation_started":
+    for logged in contents.events:
+        event = logged.event
+        if isinstance(event, SessionStarted):
+            started = logged
+        elif isinstance(event, ConversationStarted):
             conversation += 1
-            continue
-        if kind == "question_asked":
-            turns.append(
-                Turn(len(turns) + 1, event.get("question", ""), started_at=event.get("at"), conversation=conversation)
-            )
-            continue
-        if not turns:
-            continue
-        turn = turns[-1]
-        if kind in _TIMELINE:
-            turn.timeline.append(event)
-        if kind == "model_called":
-            turn.templates.append((str(event.get("template", "")), str(event.get("template_hash", ""))))
-        elif kind == "model_responded":
-            turn.responses.append(event)
-            usage = event.get("usage") or {}
-            turn.tokens += int(usage.get("input_tokens", 0)) + int(usage.get("output_tokens", 0))
-            # a call without a known price (or without reported usage) logs cost_usd null: the
-            # turn's cost is then unknown, never $0
-            if event.get("cost_usd") is None or turn.cost_usd is None:
-                turn.cost_usd = None
-            else:
-                turn.cost_usd += event["cost_usd"]
-        elif kind == "model_failed":
-            turn.responses.append(event)
-        elif kind == "sql_checked":
-            turn.checks.append(event)
-        elif kind == "approval_decided":
-            turn.decisions.append(event)
-        elif kind == "query_executed":
-            turn.executed.append(event)
-            turn.sql = event.get("sql")
-        elif kind == "query_failed":
-            turn.failed.append(event)
-        elif kind == "answer_given":
-            turn.answer = event.get("text")
-            turn.grounded = event.get("grounded")
-        elif kind == "answer_rated":
-            turn.rating = event.get("verdict")
-        elif kind == "run_finished":
-            turn.status = event.get("status")
-            turn.error = event.get("error")
+        elif isinstance(event, QuestionAsked):
+            turns.append(Turn(len(turns) + 1, event.question, started_at=logged.at, conversation=conversation))
+        elif turns:
+            turns[-1].add(event)
     return started, turns
 
 
@@ -182,12 +213,18 @@ def load_session(path: Path) -> SessionRecord:
     except OSError as exc:
         raise SessionNotFound(f"cannot read {path}: {exc.strerror or exc}") from None
     started, turns = turns_of(contents)
-    if not started:
+    if started is None or not isinstance(started.event, SessionStarted):
         raise SessionNotFound(
             f"{path} is not a session log (no session_started event); `analyst sessions list` shows the sessions"
         )
     return SessionRecord(
-        str(started.get("session", path.stem)), path, started, tuple(turns), contents.torn, contents.bad_lines
+        started.session or path.stem,
+        path,
+        started.event,
+        tuple(turns),
+        contents.torn,
+        contents.bad_lines,
+        started.at,
     )
 
 
@@ -207,16 +244,15 @@ def list_sessions(sessions_dir: Path) -> list[SessionRecord]:
     return records
 
 
-def session_start(record: SessionRecord) -> Any:
+def session_start(record: SessionRecord) -> dt.datetime:
     """When the session started (UTC), as `list_sessions` orders them."""
     return _start_key(record)[0]
 
 
-def _start_key(record: SessionRecord) -> tuple[Any, ...]:
+def _start_key(record: SessionRecord) -> tuple[dt.datetime, str]:
     """When a session started: its first event's time (UTC, ISO-8601), else the id's second."""
-    import datetime as dt
-
-    at = record.started.get("at")
+    at = record.started_at
+    started: dt.datetime | None
     try:
         started = dt.datetime.fromisoformat(str(at).replace("Z", "+00:00")).astimezone(dt.UTC)
     except ValueError:

@@ -153,3 +153,20 @@ def test_a_deferred_import_that_breaks_a_contract_fails_the_check(
     result = _lint_imports(root)
     assert result.returncode != 0, result.stdout[-2000:]
     assert broken in result.stdout and module.replace("/", ".").removesuffix(".py") in result.stdout
+
+
+@pytest.mark.parametrize("package", ["agents", "sessions", "tools"])
+def test_each_layer_names_its_public_surface_and_importing_it_stays_light(package: str) -> None:
+    """`__all__` is the layer's surface; each name resolves (from the module that defines it) on
+    first use, so importing the package alone loads none of the heavy libraries."""
+    loaded = _modules_after(f"import {package}")
+    assert not loaded & {"textual", "openai", "anthropic", "duckdb", "sqlglot", "rich"}
+    code = (
+        f"import importlib, {package}\n"
+        f"for name in {package}.__all__:\n"
+        f"    value = getattr({package}, name)\n"
+        f"    home = {package}._HOME[name]\n"
+        f"    assert value is getattr(importlib.import_module(home), name), name\n"
+        f"assert sorted({package}._HOME) == sorted({package}.__all__)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)

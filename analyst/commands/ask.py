@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
+from agents.outcome import ErrorKind, Status
 from analyst.commands.arguments import add_query_flags
 from analyst.errors import (
     EXIT_INTERRUPTED,
@@ -17,19 +18,19 @@ from analyst.errors import (
 )
 
 if TYPE_CHECKING:
-    from agents.loop import Outcome
+    from agents.outcome import Outcome
     from analyst.config import Config
     from analyst.query_clock import QueryClock
     from sessions.session import Session
 
 STATUS_EXIT = {
-    "answered": EXIT_OK,
-    "dry_run": EXIT_OK,
-    "needs_clarification": EXIT_NOT_ANSWERED,
-    "aborted": EXIT_NOT_ANSWERED,
-    "rejected": EXIT_NOT_ANSWERED,
-    "failed": EXIT_NOT_ANSWERED,
-    "interrupted": EXIT_INTERRUPTED,
+    Status.ANSWERED: EXIT_OK,
+    Status.DRY_RUN: EXIT_OK,
+    Status.NEEDS_CLARIFICATION: EXIT_NOT_ANSWERED,
+    Status.ABORTED: EXIT_NOT_ANSWERED,
+    Status.REJECTED: EXIT_NOT_ANSWERED,
+    Status.FAILED: EXIT_NOT_ANSWERED,
+    Status.INTERRUPTED: EXIT_INTERRUPTED,
 }
 
 
@@ -56,10 +57,10 @@ def run(args: argparse.Namespace, config: Config) -> int:
     return run_ask(config, args.question, approve=args.approve, output=args.output, db=args.db, model_name=args.model)
 
 
-def exit_code_for(outcome: Any) -> int:
-    if outcome.status == "failed" and outcome.error and outcome.error.get("kind") == "provider":
+def exit_code_for(outcome: Outcome) -> int:
+    if outcome.status is Status.FAILED and outcome.error is not None and outcome.error.kind is ErrorKind.PROVIDER:
         return EXIT_PROVIDER
-    return STATUS_EXIT.get(outcome.status, EXIT_NOT_ANSWERED)
+    return STATUS_EXIT[outcome.status]
 
 
 def run_ask(
@@ -209,20 +210,20 @@ def _print_csv(outcome: Outcome, stdout: TextIO, stderr: TextIO) -> None:
         stderr.write(f"answer: {inert(outcome.answer)}\n")
         if not outcome.grounded:
             stderr.write(ungrounded_note(outcome) + "\n")
-    if outcome.status == "dry_run" and outcome.sql:  # nothing ran: the checked SQL is the result
+    if outcome.status is Status.DRY_RUN and outcome.sql:  # nothing ran: the checked SQL is the result
         stderr.write(f"dry run: checked, not executed:\n{outcome.sql}\n")
 
 
 def _say_how_it_ended(outcome: Outcome, approve: str, stderr: TextIO) -> None:
     """One stderr line for a turn that did not end with an answer: what happened and what to do."""
     if outcome.error:
-        stderr.write(f"analyst: {outcome.status}: {outcome.error['message']}\n")
-    elif outcome.status == "needs_clarification":
+        stderr.write(f"analyst: {outcome.status}: {outcome.error.message}\n")
+    elif outcome.status is Status.NEEDS_CLARIFICATION:
         how = (
             "answer it at the prompt (--approve ask on a terminal)"
             if approve != "ask"
             else "ask again with that detail"
         )
         stderr.write(f"analyst: needs_clarification: the model asks before it guesses; {how}\n")
-    elif outcome.status == "aborted":
+    elif outcome.status is Status.ABORTED:
         stderr.write("analyst: aborted; nothing further ran\n")

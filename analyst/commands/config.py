@@ -44,7 +44,7 @@ def _shown_value(name: str, value: Any) -> str:
         return ", ".join(value) if value else "none"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    from analyst.config import shown_url
+    from analyst.setting_values import shown_url
 
     if name.endswith("_base_url") and isinstance(value, str):
         return shown_url(value)

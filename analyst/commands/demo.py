@@ -46,9 +46,7 @@ def run_demo(config: Config, stdout: TextIO | None = None, stderr: TextIO | None
     )
     # always the bundled sample: the recording was made there (a configured db or exclusions would
     # make every query diverge)
-    sample = dataclasses.replace(
-        config, values={**config.values, "db": None, "exclude_tables": (), "exclude_columns": ()}
-    )
+    sample = dataclasses.replace(config, db=None, exclude_tables=(), exclude_columns=())
     database = open_database(sample, None)
     try:
         for turn in record.turns:

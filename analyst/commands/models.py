@@ -33,8 +33,8 @@ def run_models(config: Config, *, check: bool, stdout: TextIO | None = None) -> 
     a local Ollama that is not running, is not a failure of the command)."""
     stdout = stdout or sys.stdout
     from agents.models.registry import PRICES, PROVIDERS
-    from analyst.config import shown_url
     from analyst.keys import resolve_key
+    from analyst.setting_values import shown_url
 
     for name, provider in PROVIDERS.items():
         if name == "scripted":
@@ -93,7 +93,7 @@ def _probe(base_url: str, provider: str, found: Any, key_env: str | None, needs_
     import urllib.error
     import urllib.request
 
-    from analyst.config import shown_url
+    from analyst.setting_values import shown_url
 
     key = found.value if found is not None else None
     if provider == "anthropic":

@@ -5,13 +5,24 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from analyst.commands.arguments import add_query_flags
 from analyst.errors import EXIT_NOT_ANSWERED, EXIT_OK, UserError
 
 if TYPE_CHECKING:
+    import threading
+    from collections.abc import Callable
+
+    from agents.decisions import Decision
+    from agents.events import Event
+    from agents.loop import AnalystLoop
+    from agents.outcome import Pending
+    from agents.settings import Settings
     from analyst.config import Config
+    from sessions.replay import ReaskRow
+    from sessions.store import SessionRecord
+    from tools.databases.base import Database
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -95,7 +106,7 @@ class QueryProgress:
         self._timeout_s = timeout_s
         self._turns = turns  # the recorded number of each turn the replay asks, in order
         self._asked = 0
-        self._running: Any = None  # a threading.Event while a query runs
+        self._running: threading.Event | None = None  # set while a query runs
 
     def __enter__(self) -> QueryProgress:
         return self
@@ -103,12 +114,13 @@ class QueryProgress:
     def __exit__(self, *exc: object) -> None:
         self._stop()
 
-    def on_event(self, event: Any) -> None:
+    def on_event(self, event: Event) -> None:
+        from agents.events import ApprovalDecided, QuestionAsked
+
         self._stop()
-        kind = getattr(event, "type", "")
-        if kind == "question_asked":
+        if isinstance(event, QuestionAsked):
             self._asked += 1
-        elif kind == "approval_decided" and getattr(event, "decision", "") in ("approve", "edit"):
+        elif isinstance(event, ApprovalDecided) and event.decision in ("approve", "edit"):
             self._start()
 
     def _start(self) -> None:
@@ -137,7 +149,7 @@ class QueryProgress:
             self._running = None
 
 
-def _open_asking_password(config: Config, target: str) -> Any:
+def _open_asking_password(config: Config, target: str) -> Database:
     """Logs never hold PostgreSQL passwords, so a replay may need it again: ask on a terminal."""
     import getpass
     import os
@@ -156,13 +168,13 @@ def _open_asking_password(config: Config, target: str) -> Any:
 
 def _reask(
     config: Config,
-    record: Any,
-    database: Any,
-    settings: Any,
+    record: SessionRecord,
+    database: Database,
+    settings: Settings,
     model_name: str,
     approve: str,
     stdout: TextIO,
-    reask_session: Any,
+    reask_session: Callable[[SessionRecord, AnalystLoop, Callable[[Pending], Decision] | None], list[ReaskRow]],
 ) -> int:
     from agents.drive import auto_approve
     from analyst.wiring import build_model, open_session

@@ -128,13 +128,13 @@ def run_sessions_show(config: Config, ref: str, stdout: TextIO | None = None) ->
     from analyst.render import inert
     from analyst.session_view import cost_text, one_line, timeline
     from analyst.wiring import load_logged_session
+    from sessions.statuses import INCOMPLETE
 
     stdout = stdout or sys.stdout
     record = load_logged_session(config, ref)
-    started = record.started
     stdout.write(
-        f"session {one_line(record.id)}\n  file: {one_line(record.path)}\n  database: {one_line(record.database)} ({one_line(started.get('dialect'))})\n"
-        f"  model: {one_line(record.model)}\n  started: {one_line(started.get('at'))}\n"
+        f"session {one_line(record.id)}\n  file: {one_line(record.path)}\n  database: {one_line(record.database)} ({one_line(record.started.dialect)})\n"
+        f"  model: {one_line(record.model)}\n  started: {one_line(record.started_at)}\n"
     )
     if record.torn or record.bad_lines:
         stdout.write(f"  note: the log has a torn last line or unreadable lines {list(record.bad_lines)}\n")
@@ -143,10 +143,11 @@ def run_sessions_show(config: Config, ref: str, stdout: TextIO | None = None) ->
         if turn.conversation != conversation:  # the person started a new conversation (ctrl+n)
             conversation = turn.conversation
             stdout.write(f"\n── new conversation ({conversation}): the turns below do not see the ones above ──\n")
-        stdout.write(f"\n[{turn.number}] {one_line(turn.question)}\n  status: {one_line(turn.status or 'incomplete')}")
+        stdout.write(f"\n[{turn.number}] {one_line(turn.question)}\n  status: {one_line(turn.status or INCOMPLETE)}")
         if turn.error:
-            kind, message = turn.error.get("kind"), inert(str(turn.error.get("message")))
-            stdout.write(f" ({message})" if kind == turn.status else f" ({kind}: {message})")
+            kind, message = turn.error.kind, inert(turn.error.message)
+            same = kind.value == (turn.status.value if turn.status else None)  # interrupted (interrupted)
+            stdout.write(f" ({message})" if same else f" ({kind}: {message})")
         stdout.write(f"\n  tokens: {turn.tokens} · cost: {cost_text(turn.cost_usd)}\n")
         stdout.write(timeline(turn.timeline))
         if turn.answer:
@@ -183,9 +184,7 @@ def run_sessions_export(
         )
     lines = [
         json.dumps(
-            suite_entry(i)
-            if as_ == "suite"
-            else chat_entry(i, system_prompt(i.session.started.get("dialect", "duckdb"), True)),
+            suite_entry(i) if as_ == "suite" else chat_entry(i, system_prompt(i.session.started.dialect, True)),
             ensure_ascii=False,
         )
         for i in items

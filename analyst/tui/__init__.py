@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
 
 from analyst.config import Config
+
+if TYPE_CHECKING:
+    from agents.settings import Settings
+    from analyst.tui.app import AnalystApp
+    from sessions.session import ResolvedModel
+    from tools.databases.base import Database
 
 
 def run_chat(config: Config, db: str | None, model_name: str | None) -> int:
@@ -47,7 +53,9 @@ def run_chat(config: Config, db: str | None, model_name: str | None) -> int:
     os._exit(code)
 
 
-def build_app(config: Config, database: Any, resolved: Any, settings: Any = None) -> Any:
+def build_app(
+    config: Config, database: Database, resolved: ResolvedModel, settings: Settings | None = None
+) -> AnalystApp:
     """The app over parts opened elsewhere (tests inject a scripted model and their database)."""
     from analyst.tui.app import AnalystApp
     from analyst.wiring import loop_settings

@@ -15,15 +15,18 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
+from agents.events import ApprovalDecided, ModelCalled, ModelResponded
+from agents.outcome import ErrorKind, Status
 from analyst.errors import UserError
 from analyst.tui.conversation import Conversation
 from analyst.tui.inputs import QuestionInput
@@ -38,11 +41,22 @@ from analyst.tui.messages import (
     StepWaiting,
     TextStreamed,
 )
-from analyst.tui.results import ResultsPanel, ShownResult
+from analyst.tui.results import ResultsPanel
 from analyst.tui.runner import LoopRunner
 from analyst.tui.shared_db import SharedDatabase
+from analyst.tui.shown_result import ShownResult
 from analyst.tui.sidebar import SchemaSidebar, TableChosen
 from analyst.tui.status import StatusBar, database_label
+
+if TYPE_CHECKING:
+    from agents.decisions import Decision
+    from agents.events import AnswerRated
+    from agents.outcome import Outcome, Pending
+    from agents.settings import Settings
+    from analyst.config import Config
+    from sessions.session import ResolvedModel, Session
+    from tools.databases.base import Database, QueryError, QueryResult
+    from tools.guard import Verdict
 
 ACTIVITY = {"think": "thinking", "summarize": "writing the answer"}
 QUESTION_PLACEHOLDER = "Ask about your data, then Enter  (? or F1: keys)"
@@ -52,11 +66,14 @@ MAIN_SCREEN_ACTIONS = frozenset(
 RESULT_ACTIONS = frozenset({"rate", "more", "previous_page", "chart", "export"})
 
 
-def while_open(handler: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
+_Posted = TypeVar("_Posted", bound=Message)
+
+
+def while_open(handler: Callable[[AnalystApp, _Posted], None]) -> Callable[[AnalystApp, _Posted], None]:
     """Drop a worker's message that arrives once the main screen is gone (the app is closing)."""
 
     @functools.wraps(handler)
-    def checked(app: Any, message: Any) -> None:
+    def checked(app: AnalystApp, message: _Posted) -> None:
         if not app.closing and app.screen_stack and app.conversation.is_mounted:
             handler(app, message)
 
@@ -89,14 +106,14 @@ class AnalystApp(App[int]):
         Binding("ctrl+b", "toggle_schema", "Schema", show=False),
     ]
 
-    def __init__(self, config: Any, database: Any, resolved: Any, settings: Any) -> None:
+    def __init__(self, config: Config, database: Database, resolved: ResolvedModel, settings: Settings) -> None:
         super().__init__()
         self.config = config
         self.resolved = resolved
         self.settings = settings
         self.runner = LoopRunner(self.post_message, lambda: self.generation)
         self.shared = SharedDatabase(database, on_result=self.runner.on_result)
-        self.session: Any = None
+        self.session: Session | None = None
         self.phase = "starting"
         self.generation = 0
         self.queued: str | None = None
@@ -256,7 +273,7 @@ class AnalystApp(App[int]):
         self._step(self.generation, "ask", question)
 
     @work(thread=True, group="loop", exit_on_error=False)
-    def _step(self, generation: int, kind: str, payload: Any) -> None:
+    def _step(self, generation: int, kind: str, payload: str | Decision | None) -> None:
         """Wait on the step's daemon thread; on app exit, stop waiting (see runner.py)."""
         worker = get_current_worker()
         thread = self.runner.start(generation, kind, payload)
@@ -265,7 +282,7 @@ class AnalystApp(App[int]):
             if worker.is_cancelled:
                 return
 
-    def _continue(self, kind: str, payload: Any) -> None:
+    def _continue(self, kind: str, payload: str | None) -> None:
         """Resume the paused turn: with the person's reply, or ("unclarified") without one."""
         self.phase = "running"
         self.question.placeholder = QUESTION_PLACEHOLDER
@@ -289,11 +306,11 @@ class AnalystApp(App[int]):
             return
         event = message.event
         self.conversation.show_event(event)
-        if event.type == "model_called":
+        if isinstance(event, ModelCalled):
             self.status.set(activity=ACTIVITY.get(event.purpose, "thinking"))
-        elif event.type == "approval_decided" and event.decision in ("approve", "edit"):
+        elif isinstance(event, ApprovalDecided) and event.decision in ("approve", "edit"):
             self.status.set(activity="running query")
-        elif event.type == "model_responded":
+        elif isinstance(event, ModelResponded):
             self._show_usage()
 
     @on(TextStreamed)
@@ -321,7 +338,7 @@ class AnalystApp(App[int]):
     @on(StepFinished)
     @while_open
     def _step_finished(self, message: StepFinished) -> None:
-        from agents.loop import Clarification, Pending
+        from agents.outcome import Clarification, Pending
 
         if not self._current(message.generation):
             return  # abandoned: the runner aborts a paused loop before the next question
@@ -354,15 +371,15 @@ class AnalystApp(App[int]):
         self.question.focus()
         self.refresh_bindings()
 
-    def _finish(self, outcome: Any) -> None:
-        error = (outcome.error or {}).get("message", "")
-        if outcome.status == "failed":
-            kind = (outcome.error or {}).get("kind")
-            title = "Model provider failed" if kind == "provider" else "The run failed"
+    def _finish(self, outcome: Outcome) -> None:
+        error = outcome.error.message if outcome.error is not None else ""
+        if outcome.status is Status.FAILED:
+            provider = outcome.error is not None and outcome.error.kind is ErrorKind.PROVIDER
+            title = "Model provider failed" if provider else "The run failed"
             self.notify(error or "failed", title=title, severity="error", markup=False, timeout=15)
-        elif outcome.status == "rejected":
+        elif outcome.status is Status.REJECTED:
             self.notify(error, title="The checker rejected the SQL", severity="warning", markup=False, timeout=10)
-        if outcome.status == "answered" and outcome.result is not None and outcome.sql:
+        if outcome.status is Status.ANSWERED and outcome.result is not None and outcome.sql:
             from tools.guard import sql_hash
 
             self.rateable_hash = sql_hash(outcome.sql)
@@ -376,13 +393,13 @@ class AnalystApp(App[int]):
 
     # -- approval ------------------------------------------------------------------------------
 
-    def _ask_approval(self, pending: Any, generation: int) -> None:
+    def _ask_approval(self, pending: Pending, generation: int) -> None:
         from analyst.tui.approval import ApprovalScreen
 
         self.phase = "approving"
         self.status.set(activity="waiting for approval")
 
-        def decided(decision: Any) -> None:
+        def decided(decision: Decision | None) -> None:
             if generation != self.generation or self.phase != "approving":
                 return
             self.phase = "running"
@@ -399,19 +416,20 @@ class AnalystApp(App[int]):
         )
         self.push_screen(screen, decided)
 
-    def _explain(self, sql: str) -> Any:
+    def _explain(self, sql: str) -> QueryResult | QueryError:
         """The plan of the SQL awaiting approval (it passed the guard; our code asks for the plan)."""
         from tools.databases.base import Limits
 
         return self.shared.explain(sql, Limits(timeout_s=self.settings.limits.timeout_s, max_rows=200))
 
-    def _check(self, sql: str) -> Any:
+    def _check(self, sql: str) -> Verdict:
         """The guard as the loop runs it, for the editor's live checks."""
         from tools.guard import Problem, check_sql
 
-        def cross_check(text: str) -> list[Any]:
+        def cross_check(text: str) -> list[Problem]:
             return [Problem("engine_rejects", m) for m in self.shared.cross_check(text)]
 
+        assert self.session is not None, "checks run once the session is open"
         return check_sql(sql, self.session.loop.catalog, self.shared.dialect, cross_check=cross_check, as_typed=True)
 
     # -- keys ----------------------------------------------------------------------------------
@@ -526,7 +544,7 @@ class AnalystApp(App[int]):
         self._record(AnswerRated(verdict, self.rateable_hash))
 
     @work(thread=True, group="record", exit_on_error=False)
-    def _record(self, event: Any) -> None:
+    def _record(self, event: AnswerRated) -> None:
         self.runner.record(event)
         self.post_message(AnswerRatedLogged(event.verdict))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.text import Text
@@ -23,6 +23,11 @@ from analyst.tui.conversation import sql_block
 from analyst.tui.editor import EditorScreen
 from analyst.tui.inputs import BoxInput
 from analyst.tui.warnings import sql_warnings
+from tools.databases.base import Limits, QueryError, QueryResult
+
+if TYPE_CHECKING:
+    from agents.outcome import Pending
+    from tools.guard import Verdict
 
 EXPLAIN_LINES = 60
 BODY_MAX_ROWS = 24  # the SQL, facts, notes and EXPLAIN scroll within this many rows at most
@@ -33,9 +38,9 @@ class ExplainReady(Message):
     text: Text
 
 
-def explain_text(outcome: Any) -> Text:
+def explain_text(outcome: QueryResult | QueryError) -> Text:
     """EXPLAIN's plan rows as one block of text, or the error."""
-    if not hasattr(outcome, "rows"):
+    if isinstance(outcome, QueryError):
         return Text(f"EXPLAIN failed ({outcome.kind}): {inert(outcome.message)}", style="yellow")
     lines = "\n".join(inert(str(row[-1])) for row in outcome.rows).splitlines()
     clipped = lines[:EXPLAIN_LINES] + (["…"] if len(lines) > EXPLAIN_LINES else [])
@@ -56,12 +61,12 @@ class ApprovalScreen(ModalScreen[Decision]):
 
     def __init__(
         self,
-        pending: Any,
+        pending: Pending,
         *,
-        limits: Any,
+        limits: Limits,
         dialect: str,
-        explain: Callable[[str], Any],
-        check: Callable[[str], Any],
+        explain: Callable[[str], QueryResult | QueryError],
+        check: Callable[[str], Verdict],
         question: str = "",
     ) -> None:
         super().__init__()

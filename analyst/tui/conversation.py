@@ -6,6 +6,7 @@ syntax-highlighted with `rich.syntax`, which does not interpret markup either.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -14,17 +15,35 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from agents.events import (
+    AnswerGiven,
+    ApprovalDecided,
+    ApprovalRequested,
+    ClarificationAnswered,
+    ClarificationRequested,
+    Event,
+    ModelFailed,
+    ModelResponded,
+    QueryExecuted,
+    QueryFailed,
+    RunFinished,
+    SchemaRetrieved,
+    SqlChecked,
+    ToolRan,
+)
+from agents.outcome import Status
 from analyst.render import inert
 
 STATUS_LINES = {
-    "answered": ("✓ answered", "green"),
-    "aborted": ("■ aborted: nothing ran", "yellow"),
-    "interrupted": ("■ cancelled", "yellow"),
-    "rejected": ("✗ the checker still rejected the SQL", "red"),
-    "failed": ("✗ failed", "red"),
-    "dry_run": ("dry run: checked, not executed", "dim"),
-    "needs_clarification": ("■ the model's question was left unanswered: nothing was guessed", "yellow"),
+    Status.ANSWERED: ("✓ answered", "green"),
+    Status.ABORTED: ("■ aborted: nothing ran", "yellow"),
+    Status.INTERRUPTED: ("■ cancelled", "yellow"),
+    Status.REJECTED: ("✗ the checker still rejected the SQL", "red"),
+    Status.FAILED: ("✗ failed", "red"),
+    Status.DRY_RUN: ("dry run: checked, not executed", "dim"),
+    Status.NEEDS_CLARIFICATION: ("■ the model's question was left unanswered: nothing was guessed", "yellow"),
 }
+QUIET_ENDINGS = frozenset({Status.ANSWERED, Status.ABORTED, Status.INTERRUPTED})  # the status line says it all
 NO_QUERY = "no query ran — this is not from your data"
 NO_RESULT = "not from your data: no query succeeded, so these are the model's own words"
 
@@ -46,88 +65,119 @@ def _line(label: str, text: str, style: str = "", label_style: str = "bold") -> 
     return out
 
 
-def render_event(event: Any, sql_proposed: bool = False) -> RenderableType | None:
+def render_event(event: Event, sql_proposed: bool = False) -> RenderableType | None:
     """What the conversation shows for one loop event; None for events it leaves out.
     `sql_proposed`: the turn has proposed SQL (so an unbacked answer says none succeeded)."""
-    kind = event.type
-    if kind == "schema_retrieved":
-        if event.whole:
-            return _line(
-                "schema:",
-                f"the whole schema ({len(event.tables)} tables, {event.tokens:,} tokens) fits in the prompt",
-                "dim",
-                "bold dim",
-            )
-        lines = [
-            _line(
-                "schema:",
-                f"{len(event.tables)} tables chosen, {event.tokens:,} of {event.full_tokens:,} tokens",
-                "dim",
-                "bold dim",
-            )
-        ]
-        for table in event.tables:
-            why = event.why.get(table, "")
-            lines.append(_line("  ·", f"{table}" + (f" — {why}" if why else ""), "dim", "dim"))
-        return Group(*lines)
-    if kind == "model_responded" and event.purpose == "think" and event.tool_calls and event.text.strip():
+    render = _RENDER.get(type(event))
+    return render(event, sql_proposed) if render is not None else None
+
+
+def _schema(event: SchemaRetrieved, _: bool) -> RenderableType:
+    if event.whole:
+        return _line(
+            "schema:",
+            f"the whole schema ({len(event.tables)} tables, {event.tokens:,} tokens) fits in the prompt",
+            "dim",
+            "bold dim",
+        )
+    lines = [
+        _line(
+            "schema:",
+            f"{len(event.tables)} tables chosen, {event.tokens:,} of {event.full_tokens:,} tokens",
+            "dim",
+            "bold dim",
+        )
+    ]
+    for table in event.tables:
+        why = event.why.get(table, "")
+        lines.append(_line("  ·", f"{table}" + (f" — {why}" if why else ""), "dim", "dim"))
+    return Group(*lines)
+
+
+def _plan(event: ModelResponded, _: bool) -> RenderableType | None:
+    if event.purpose == "think" and event.tool_calls and event.text.strip():
         return _line("plan:", event.text.strip(), "italic")
-    if kind == "tool_ran":
-        args = ", ".join(f"{k}={v}" for k, v in event.arguments.items())
-        return _line("looked up:", f"{event.name}({args})" + ("" if event.ok else " — failed"), "dim", "bold dim")
-    if kind == "sql_checked":
-        who = "your edit" if event.source == "human" else "proposed SQL"
-        if event.ok:
-            tables = ", ".join(event.tables) or "no tables"
-            return Group(
-                _line(f"{who}:", "", ""),
-                sql_block(event.sql_out or ""),
-                _line("guard: ok ·", f"tables {tables}", "green", "bold green"),
-            )
-        problems = [_line("  ·", f"[{p['code']}] {p['message']}", "red", "red") for p in event.problems]
-        return Group(_line(f"{who} rejected by the guard:", "", "", "bold red"), sql_block(event.sql_in), *problems)
-    if kind == "approval_requested":
-        return _line("⏸", "waiting for your approval", "yellow", "yellow")
-    if kind == "approval_decided":
-        if event.decision == "approve":
-            return _line("✓", "approved — running it", "green", "green")
-        if event.decision == "edit":
-            return _line("✎", "you edited the SQL", "cyan", "cyan")
-        if event.decision == "reject":
-            return _line("✗ rejected with feedback:", event.feedback or "", "", "bold yellow")
-        return None  # aborts show in the run's status line
-    if kind == "query_executed":
-        rows = "1 row" if event.row_count == 1 else f"{event.row_count:,} rows"
-        cut = " (truncated: more rows exist)" if event.truncated else ""
-        return _line("ran:", f"{rows} in {format_elapsed(event.elapsed_ms)}{cut} (results below)", "dim", "bold dim")
-    if kind == "query_failed":
-        head = "query:" if event.message.lower().startswith(f"query {event.kind}") else f"query {event.kind}:"
-        return _line(head, event.message, "yellow", "bold yellow")
-    if kind == "model_failed":
-        return _line("model error:", event.message, "red", "bold red")
-    if kind == "clarification_requested":
-        return Group(
-            _line("? the model asks:", event.question, "bold", "bold cyan"),
-            _line("", "type your answer in the box below and press Enter (Esc then Esc: leave it unanswered)", "dim"),
-        )
-    if kind == "clarification_answered":
-        return _line("↳ your answer:", event.text, "", "bold cyan")
-    if kind == "answer_given":
-        parts: list[RenderableType] = [_line("", event.text.strip() or "(no answer text)")]
-        if getattr(event, "grounded", True) is False:
-            parts.append(_line("⚠", NO_RESULT if sql_proposed else NO_QUERY, "bold yellow", "bold yellow"))
-        if event.unverified_numbers:
-            parts.append(
-                _line("note:", "not found in the result: " + ", ".join(event.unverified_numbers), "yellow", "yellow")
-            )
-        return Group(*parts)
-    if kind == "run_finished":
-        label, style = STATUS_LINES.get(event.status, (event.status, ""))
-        message = (
-            (event.error or {}).get("message") if event.status not in ("answered", "aborted", "interrupted") else None
-        )
-        return _line(label + (":" if message else ""), message or "", style, f"bold {style}".strip())
     return None
+
+
+def _looked_up(event: ToolRan, _: bool) -> RenderableType:
+    args = ", ".join(f"{k}={v}" for k, v in event.arguments.items())
+    return _line("looked up:", f"{event.name}({args})" + ("" if event.ok else " — failed"), "dim", "bold dim")
+
+
+def _checked(event: SqlChecked, _: bool) -> RenderableType:
+    who = "your edit" if event.source == "human" else "proposed SQL"
+    if event.ok:
+        tables = ", ".join(event.tables) or "no tables"
+        return Group(
+            _line(f"{who}:", "", ""),
+            sql_block(event.sql_out or ""),
+            _line("guard: ok ·", f"tables {tables}", "green", "bold green"),
+        )
+    problems = [_line("  ·", f"[{p['code']}] {p['message']}", "red", "red") for p in event.problems]
+    return Group(_line(f"{who} rejected by the guard:", "", "", "bold red"), sql_block(event.sql_in), *problems)
+
+
+def _decided(event: ApprovalDecided, _: bool) -> RenderableType | None:
+    if event.decision == "approve":
+        return _line("✓", "approved — running it", "green", "green")
+    if event.decision == "edit":
+        return _line("✎", "you edited the SQL", "cyan", "cyan")
+    if event.decision == "reject":
+        return _line("✗ rejected with feedback:", event.feedback or "", "", "bold yellow")
+    return None  # aborts show in the run's status line
+
+
+def _ran(event: QueryExecuted, _: bool) -> RenderableType:
+    rows = "1 row" if event.row_count == 1 else f"{event.row_count:,} rows"
+    cut = " (truncated: more rows exist)" if event.truncated else ""
+    return _line("ran:", f"{rows} in {format_elapsed(event.elapsed_ms)}{cut} (results below)", "dim", "bold dim")
+
+
+def _query_failed(event: QueryFailed, _: bool) -> RenderableType:
+    head = "query:" if event.message.lower().startswith(f"query {event.kind}") else f"query {event.kind}:"
+    return _line(head, event.message, "yellow", "bold yellow")
+
+
+def _asked(event: ClarificationRequested, _: bool) -> RenderableType:
+    return Group(
+        _line("? the model asks:", event.question, "bold", "bold cyan"),
+        _line("", "type your answer in the box below and press Enter (Esc then Esc: leave it unanswered)", "dim"),
+    )
+
+
+def _answer(event: AnswerGiven, sql_proposed: bool) -> RenderableType:
+    parts: list[RenderableType] = [_line("", event.text.strip() or "(no answer text)")]
+    if not event.grounded:
+        parts.append(_line("⚠", NO_RESULT if sql_proposed else NO_QUERY, "bold yellow", "bold yellow"))
+    if event.unverified_numbers:
+        parts.append(
+            _line("note:", "not found in the result: " + ", ".join(event.unverified_numbers), "yellow", "yellow")
+        )
+    return Group(*parts)
+
+
+def _finished(event: RunFinished, _: bool) -> RenderableType:
+    label, style = STATUS_LINES[event.status]
+    message = event.error.message if event.error is not None and event.status not in QUIET_ENDINGS else None
+    return _line(label + (":" if message else ""), message or "", style, f"bold {style}".strip())
+
+
+_RENDER: dict[type[Event], Callable[[Any, bool], RenderableType | None]] = {
+    SchemaRetrieved: _schema,
+    ModelResponded: _plan,
+    ToolRan: _looked_up,
+    SqlChecked: _checked,
+    ApprovalRequested: lambda event, _: _line("⏸", "waiting for your approval", "yellow", "yellow"),
+    ApprovalDecided: _decided,
+    QueryExecuted: _ran,
+    QueryFailed: _query_failed,
+    ModelFailed: lambda event, _: _line("model error:", event.message, "red", "bold red"),
+    ClarificationRequested: _asked,
+    ClarificationAnswered: lambda event, _: _line("↳ your answer:", event.text, "", "bold cyan"),
+    AnswerGiven: _answer,
+    RunFinished: _finished,
+}
 
 
 class Conversation(VerticalScroll):
@@ -157,7 +207,7 @@ class Conversation(VerticalScroll):
     def add_notice(self, text: str, style: str = "dim") -> None:
         self.add(Text(inert(text), style=style), "notice")
 
-    def show_event(self, event: Any) -> None:
+    def show_event(self, event: Event) -> None:
         if event.type in ("model_responded", "model_failed", "answer_given", "run_finished"):
             self._drop_live()
         if event.type == "sql_checked":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -17,6 +17,9 @@ from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
 from analyst.render import inert
+
+if TYPE_CHECKING:
+    from tools.guard import Verdict
 
 CHECK_DELAY_S = 0.25
 
@@ -40,10 +43,10 @@ class SqlTextArea(TextArea):
 @dataclass
 class GuardChecked(Message):
     sql: str
-    verdict: Any  # tools.guard.Verdict
+    verdict: Verdict
 
 
-def verdict_text(verdict: Any) -> Text:
+def verdict_text(verdict: Verdict) -> Text:
     if verdict.ok:
         tables = ", ".join(verdict.tables) or "no tables"
         return Text(f"✓ passes the checks · tables {tables}", style="green")
@@ -61,11 +64,11 @@ class EditorScreen(ModalScreen[str | None]):
         Binding("escape", "back", "Back to approval"),
     ]
 
-    def __init__(self, sql: str, check: Callable[[str], Any]) -> None:
+    def __init__(self, sql: str, check: Callable[[str], Verdict]) -> None:
         super().__init__()
         self.sql = sql
         self.check = check
-        self.verdict: tuple[str, Any] | None = None  # (text checked, verdict)
+        self.verdict: tuple[str, Verdict] | None = None  # (text checked, verdict)
         self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:

@@ -7,16 +7,23 @@ current, which is how a cancelled (abandoned) step's late reports disappear.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from agents.events import Event
+    from agents.outcome import Clarification, Outcome, Pending
+    from analyst.tui.paging import PageJob
+    from sessions.session import Session
+    from tools.databases.base import QueryError, QueryResult
 
 
 @dataclass
 class SessionReady(Message):
     """The session log is open and the catalog is loaded."""
 
-    session: Any
+    session: Session
 
 
 @dataclass
@@ -28,7 +35,7 @@ class SessionFailed(Message):
 class LoopEventPosted(Message):
     """One loop event (agents/events.py), as the session log received it."""
 
-    event: Any
+    event: Event
     generation: int
 
 
@@ -47,7 +54,7 @@ class ResultArrived(Message):
 
     sql: str
     sql_hash: str
-    result: Any
+    result: QueryResult
     generation: int
 
 
@@ -62,7 +69,7 @@ class StepWaiting(Message):
 class StepFinished(Message):
     """The loop paused for approval (`Pending`) or ended the turn (`Outcome`)."""
 
-    result: Any
+    result: Pending | Clarification | Outcome
     generation: int
 
 
@@ -88,7 +95,7 @@ class SideQueryFinished(Message):
     purpose: str  # "sample"
     title: str
     sql: str
-    outcome: Any
+    outcome: QueryResult | QueryError
     max_rows: int
 
 
@@ -111,13 +118,13 @@ class PageProgressed(Message):
     """Rows read so far by a page fetch (the rows before the page are read and dropped)."""
 
     bubble: ClassVar[bool] = False
-    job: Any
+    job: PageJob
     rows: int
 
 
 @dataclass
 class PageFinished(Message):
     bubble: ClassVar[bool] = False
-    job: Any
-    result: Any  # a QueryResult, or None with `error`
+    job: PageJob
+    result: QueryResult | None  # None with `error`
     error: str | None

@@ -18,7 +18,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from analyst.tui.shown_result import ShownResult
+    from tools.databases.base import Database, Limits, QueryResult, RowStream, StreamError
 
 
 class PageError(Exception):
@@ -29,14 +33,14 @@ class PageError(Exception):
 class PageJob:
     """One page fetch; `run` blocks (call it from a worker), `cancel` stops it from any thread."""
 
-    database: Any  # a Database (tools/databases/base.py): DuckDB or PostgreSQL
+    database: Database  # DuckDB or PostgreSQL
     sql: str
     offset: int  # rows before the page
     size: int  # rows on the page
-    limits: Any  # tools.databases.base.Limits: the time limit and cell clipping
-    source: Any = None  # the ShownResult being paged, so a late page for an old result is dropped
+    limits: Limits  # the time limit and cell clipping
+    source: ShownResult | None = None  # the result being paged, so a late page for an old result is dropped
     _cancelled: threading.Event = field(default_factory=threading.Event)
-    _stream: Any = None
+    _stream: RowStream | None = None
 
     @property
     def first(self) -> int:
@@ -56,7 +60,7 @@ class PageJob:
         if stream is not None:
             stream.cancel()
 
-    def run(self, on_progress: Callable[[int], None] = lambda rows: None) -> Any:
+    def run(self, on_progress: Callable[[int], None] = lambda rows: None) -> QueryResult:
         """The page as a QueryResult (`truncated`: rows exist after it); raises PageError.
         `on_progress` gets the number of rows read so far (skipped and kept)."""
         from tools.databases.base import QueryResult, StreamError, clip_cell
@@ -66,9 +70,9 @@ class PageJob:
         more = False
         read = 0
         try:
-            self._stream = self.database.stream(self.sql, self.limits.timeout_s)
-            columns = self._stream.columns
-            for chunk in self._stream.chunks():
+            self._stream = stream = self.database.stream(self.sql, self.limits.timeout_s)
+            columns = stream.columns
+            for chunk in stream.chunks():
                 if self._cancelled.is_set():
                     raise PageError("cancelled")
                 start = max(self.offset - read, 0)  # the part of this chunk on the page
@@ -90,7 +94,7 @@ class PageJob:
             raise PageError("cancelled")
         return QueryResult(columns, tuple(kept), more, (time.perf_counter() - started) * 1000)
 
-    def _reason(self, exc: Any) -> str:
+    def _reason(self, exc: StreamError) -> str:
         if self._cancelled.is_set():
             return "cancelled"
         if exc.kind == "timeout":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,8 +14,11 @@ from textual.widgets import Static
 
 from analyst.render import inert
 
+if TYPE_CHECKING:
+    from agents.models.base import ModelRequest
 
-def render_request(request: Any, model_name: str) -> str:
+
+def render_request(request: ModelRequest, model_name: str) -> str:
     """The request as plain text: system prompt, every message, tool names; nothing hidden."""
     parts = [
         f"model: {model_name}",

@@ -5,12 +5,10 @@ or previous page of rows (the same SQL streamed, one page kept: analyst/tui/pagi
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -19,70 +17,21 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from analyst.render import inert
-from analyst.tui.chart import bar_chart, is_number
+from analyst.tui.chart import bar_chart
 from analyst.tui.messages import ExportFinished, ExportProgressed, PageFinished, PageProgressed, SideQueryFinished
-from tools.fingerprint import normalize_value
+from analyst.tui.shown_result import ShownResult, cell, quote_name, summary
 
-CELL_CHARS = 80
+if TYPE_CHECKING:
+    from agents.events import Event
+    from analyst.tui.paging import PageJob
+    from analyst.tui.shared_db import SharedDatabase
+    from tools.catalog import Table
+    from tools.databases.base import Limits
+    from tools.guard import Verdict
+    from tools.result_export import ExportJob
+
 SAMPLE_ROWS = 20
 PROGRESS_EVERY_S = 0.1
-
-
-@dataclass(frozen=True)
-class ShownResult:
-    """A result on screen and where it came from; `sql` re-runs it (other pages, export).
-    `offset`: rows before the shown ones (a later page); `max_rows` is the page size."""
-
-    title: str
-    sql: str
-    sql_hash: str | None
-    result: Any  # tools.databases.base.QueryResult
-    max_rows: int
-    from_loop: bool  # the loop ran it for a question (so it can be rated)
-    offset: int = 0
-
-
-def cell(value: Any) -> Text:
-    """One cell as inert text; numbers right-aligned, NULL dimmed, long text clipped."""
-    if value is None:
-        return Text("NULL", style="dim")
-    normalized = normalize_value(value)
-    if isinstance(normalized, (dict, list)):
-        text = json.dumps(normalized, ensure_ascii=False)
-    elif isinstance(normalized, bool):
-        text = "true" if normalized else "false"
-    else:
-        text = str(normalized)
-    text = inert(text).replace("\n", " ")
-    if len(text) > CELL_CHARS:
-        text = text[: CELL_CHARS - 1] + "…"
-    return Text(text, justify="right" if is_number(value) else "left")
-
-
-def quote_name(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def summary(shown: ShownResult) -> Text:
-    result = shown.result
-    out = Text()
-    out.append(inert(shown.title), style="bold")
-    if shown.offset:
-        last = shown.offset + result.row_count
-        out.append(
-            f" · rows {shown.offset + 1:,}–{last:,}" if result.row_count else f" · no rows after row {shown.offset:,}",
-            style="bold",
-        )
-        if result.truncated:
-            out.append(" · more rows exist (m: next page, M: previous)", style="bold yellow")
-        else:
-            out.append(f" of {last:,} (M: previous page)", style="bold")
-    else:
-        out.append(f" · {result.row_count:,} rows", style="bold")
-        if result.truncated:
-            out.append(f" · ✂ truncated at {shown.max_rows:,}: more rows exist (m: next page)", style="bold yellow")
-    out.append(f" · {result.elapsed_ms:,.0f} ms", style="dim")
-    return out
 
 
 class ResultsPanel(Vertical):
@@ -92,15 +41,15 @@ class ResultsPanel(Vertical):
         super().__init__(**kwargs)
         self.shown: ShownResult | None = None
         self.charting = False
-        self.database: Any = None  # SharedDatabase
-        self.limits: Any = None
-        self.check: Callable[[str], Any] | None = None
+        self.database: SharedDatabase | None = None  # set by attach(), once the session is open
+        self.limits: Limits | None = None
+        self.check: Callable[[str], Verdict] | None = None
         self.export_stem = "analyst-result"
-        self.export_job: Any = None
-        self.page_job: Any = None  # analyst/tui/paging.py PageJob while a page is read
-        self.log_event: Callable[[Any], None] | None = None  # the session log, for the queries run here
+        self.export_job: ExportJob | None = None
+        self.page_job: PageJob | None = None  # while a page is read
+        self.log_event: Callable[[Event], None] | None = None  # the session log, for the queries run here
 
-    def _log(self, event: Any) -> None:
+    def _log(self, event: Event) -> None:
         """Record a query run from here in the session log (called on the worker thread)."""
         if self.log_event is None:
             return
@@ -111,7 +60,9 @@ class ResultsPanel(Vertical):
                 self.notify, f"The query ran but could not be logged: {exc}", severity="error", markup=False
             )
 
-    def attach(self, database: Any, limits: Any, check: Callable[[str], Any], export_stem: str) -> None:
+    def attach(
+        self, database: SharedDatabase, limits: Limits, check: Callable[[str], Verdict], export_stem: str
+    ) -> None:
         self.database, self.limits, self.check, self.export_stem = database, limits, check, export_stem
 
     def compose(self) -> ComposeResult:
@@ -200,6 +151,7 @@ class ResultsPanel(Vertical):
         if self.page_job is not None:
             self.notify("A page is being read; Esc cancels it.", severity="warning")
             return
+        assert self.database is not None and self.limits is not None
         limits = Limits(
             timeout_s=self.limits.timeout_s, max_rows=shown.max_rows, max_cell_bytes=self.limits.max_cell_bytes
         )
@@ -216,7 +168,7 @@ class ResultsPanel(Vertical):
             self._set_activity("ready")
 
     @work(thread=True, group="page", exit_on_error=False)
-    def _read_page(self, job: Any) -> None:
+    def _read_page(self, job: PageJob) -> None:
         from analyst.tui.paging import PageError
 
         last = [0.0]
@@ -244,6 +196,7 @@ class ResultsPanel(Vertical):
 
     def _page_progress(self, rows: int) -> None:
         job = self.page_job
+        assert job is not None
         skipped = min(rows, job.offset)
         note = f"reading rows {job.first:,}–{job.last:,}"
         if job.offset:
@@ -271,10 +224,10 @@ class ResultsPanel(Vertical):
         self.page_job = None
         self._set_activity("ready")
         source = job.source
-        if message.error is not None:
+        if message.error is not None or message.result is None or source is None:
             self._show_summary()
             self.notify(
-                f"rows {job.first:,}–{job.last:,}: {message.error}",
+                f"rows {job.first:,}–{job.last:,}: {message.error or 'not read'}",
                 title="Page not read",
                 severity="warning",
                 markup=False,
@@ -287,7 +240,7 @@ class ResultsPanel(Vertical):
             )
         self.app.refresh_bindings()
 
-    def show_sample(self, table: Any) -> None:
+    def show_sample(self, table: Table) -> None:
         """A table's first rows (our SQL, still checked by the guard before it runs)."""
         if self.database is None:
             return
@@ -302,15 +255,15 @@ class ResultsPanel(Vertical):
         from analyst.tui.screen_log import query_event
         from tools.databases.base import Limits, QueryError
 
+        assert self.check is not None and self.database is not None and self.limits is not None
         limits = Limits(timeout_s=self.limits.timeout_s, max_rows=max_rows, max_cell_bytes=self.limits.max_cell_bytes)
-        assert self.check is not None
         verdict = self.check(sql)
         if not verdict.ok:
             self.post_message(
                 SideQueryFinished("sample", title, sql, QueryError("rejected", verdict.problems[0].message), max_rows)
             )
             return
-        sql = verdict.sql
+        sql = verdict.sql or sql  # the checked text (a verdict that passed always has it)
         outcome = self.database.run(sql, limits)
         self._log(query_event("sample", sql, outcome))
         self.post_message(SideQueryFinished("sample", title, sql, outcome, max_rows))
@@ -319,8 +272,10 @@ class ResultsPanel(Vertical):
     def _query_finished(self, message: SideQueryFinished) -> None:
         if not self.is_mounted:
             return
+        from tools.databases.base import QueryError
+
         outcome = message.outcome
-        if not hasattr(outcome, "rows"):
+        if isinstance(outcome, QueryError):
             self.notify(
                 f"{message.title}: {outcome.message}", title=f"Query {outcome.kind}", severity="warning", markup=False
             )
@@ -335,8 +290,8 @@ class ResultsPanel(Vertical):
         from analyst.tui.export_screen import ExportScreen
         from tools.result_export import default_path
 
-        shown = self.shown
-        if shown is None or self.database is None:
+        shown, database = self.shown, self.database
+        if shown is None or database is None:
             return
         if self.export_job is not None:
             self.notify("An export is running; Esc cancels it.", severity="warning")
@@ -347,7 +302,7 @@ class ResultsPanel(Vertical):
 
             if choice is not None:
                 fmt, path = choice
-                self.export_job = ExportJob(self.database.inner, shown.sql, path, fmt)
+                self.export_job = ExportJob(database.inner, shown.sql, path, fmt)
                 self._show_summary(f"exporting to {path.name}… (Esc cancels)")
                 self.app.refresh_bindings()
                 self._export(self.export_job)
@@ -359,7 +314,7 @@ class ResultsPanel(Vertical):
             self.export_job.cancel()
 
     @work(thread=True, group="export", exit_on_error=False)
-    def _export(self, job: Any) -> None:
+    def _export(self, job: ExportJob) -> None:
         from tools.result_export import ExportError
 
         last = [0.0]

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
+
+from textual.message import Message
 
 from analyst.tui.messages import (
     LoopEventPosted,
@@ -28,22 +30,29 @@ from analyst.tui.messages import (
     TextStreamed,
 )
 
+if TYPE_CHECKING:
+    from agents.decisions import Decision
+    from agents.events import Event
+    from analyst.tui.shared_db import SharedDatabase
+    from sessions.session import Session
+    from tools.databases.base import QueryResult
+
 
 class LoopRunner:
     """Owns the one loop of a session: steps run under a lock; reports are posted as messages."""
 
-    def __init__(self, post: Callable[[Any], Any], current: Callable[[], int]) -> None:
+    def __init__(self, post: Callable[[Message], object], current: Callable[[], int]) -> None:
         self._post = post
         self._current = current  # the app's live generation
         self._lock = threading.Lock()
         self._tag: int | None = None  # generation of the step now running; None drops reports
-        self._last_result: tuple[str, Any] | None = None
-        self.session: Any = None
-        self.database: Any = None  # the SharedDatabase the loop runs on
+        self._last_result: tuple[str, QueryResult] | None = None
+        self.session: Session | None = None
+        self.database: SharedDatabase | None = None  # the database the loop runs on
         self.paused = False  # the loop waits for a decision
         self.clarifying = False  # the loop waits for the person's answer to the model's question
 
-    def attach(self, session: Any, database: Any) -> None:
+    def attach(self, session: Session, database: SharedDatabase) -> None:
         self.session = session
         self.database = database
 
@@ -53,11 +62,13 @@ class LoopRunner:
 
     # -- callbacks from the loop's thread ------------------------------------------------------
 
-    def observe(self, event: Any) -> None:
+    def observe(self, event: Event) -> None:
+        from agents.events import QueryExecuted
+
         tag = self._tag
         if tag is None:
             return
-        if event.type == "query_executed" and self._last_result and self._last_result[0] == event.sql:
+        if isinstance(event, QueryExecuted) and self._last_result and self._last_result[0] == event.sql:
             sql, result = self._last_result
             self._post(ResultArrived(sql, event.hash, result, tag))
         self._last_result = None
@@ -68,13 +79,13 @@ class LoopRunner:
         if tag is not None and delta:
             self._post(TextStreamed(purpose, delta, tag))
 
-    def on_result(self, sql: str, result: Any) -> None:
+    def on_result(self, sql: str, result: QueryResult) -> None:
         """From SharedDatabase: rows of a loop query; posted when its `query_executed` follows."""
         self._last_result = (sql, result)
 
     # -- steps ---------------------------------------------------------------------------------
 
-    def start(self, generation: int, kind: str, payload: Any) -> threading.Thread:
+    def start(self, generation: int, kind: str, payload: str | Decision | None) -> threading.Thread:
         """Run `ask(payload)`, `decide(payload)`, `reply(payload)` or `stop_unclarified()` in a
         daemon thread; reports go to `post`."""
         thread = threading.Thread(
@@ -83,10 +94,10 @@ class LoopRunner:
         thread.start()
         return thread
 
-    def run_step(self, generation: int, kind: str, payload: Any) -> None:
+    def run_step(self, generation: int, kind: str, payload: str | Decision | None) -> None:
         """Blocking: one loop step under the lock; posts StepFinished, or StepCrashed."""
-        from agents.decisions import Abort
-        from agents.loop import Clarification, Pending
+        from agents.decisions import Abort, Decision
+        from agents.outcome import Clarification, Outcome, Pending
 
         if not self._lock.acquire(blocking=False):
             self._post(StepWaiting(generation))
@@ -95,6 +106,7 @@ class LoopRunner:
             self._tag = None
             if generation != self._current():
                 return  # cancelled while it waited
+            assert self.session is not None and self.database is not None, "attach() comes first"
             self.database.clear_interrupt()
             loop = self.session.loop
             if kind == "ask" and self.paused:
@@ -104,14 +116,18 @@ class LoopRunner:
                 self.clarifying = False
                 loop.stop_unclarified()  # a question of the model's that was cancelled as it arrived
             self._tag = generation
-            if kind == "reply":
+            result: Pending | Clarification | Outcome
+            if kind == "reply" and isinstance(payload, str):
                 self.clarifying = False
                 result = loop.reply(payload)
             elif kind == "unclarified":
                 self.clarifying = False
                 result = loop.stop_unclarified()
+            elif kind == "ask" and isinstance(payload, str):
+                result = loop.ask(payload)
             else:
-                result = loop.ask(payload) if kind == "ask" else loop.decide(payload)
+                assert isinstance(payload, Decision), f"a {kind} step without its decision"
+                result = loop.decide(payload)
             self.paused = isinstance(result, Pending)
             self.clarifying = isinstance(result, Clarification)
             self._post(StepFinished(result, generation))
@@ -145,14 +161,16 @@ class LoopRunner:
         """Blocking: start a fresh history (an approval left open is aborted first)."""
         from agents.decisions import Abort
 
+        assert self.session is not None
         with self._lock:
             if self.paused:
                 self.paused = False
                 self.session.loop.decide(Abort())
             self.session.loop.new_conversation()
 
-    def record(self, event: Any) -> None:
+    def record(self, event: Event) -> None:
         """Append an event of the person's (a rating) to the log, in order with the loop's."""
+        assert self.session is not None
         with self._lock:
             self.session.emit(event)
 

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
 
-from tools.databases.base import Limits, QueryError, QueryResult
+from tools.catalog import Catalog
+from tools.databases.base import Database, Limits, QueryError, QueryResult
 
 
 class SharedDatabase:
     """Wraps a `Database`; `execute` is the loop's path, `run` and `explain` the screen's own."""
 
-    def __init__(self, inner: Any, on_result: Callable[[str, QueryResult], None] | None = None) -> None:
+    def __init__(self, inner: Database, on_result: Callable[[str, QueryResult], None] | None = None) -> None:
         self.inner = inner
         self.on_result = on_result
         self._interrupted = threading.Event()
@@ -28,7 +28,7 @@ class SharedDatabase:
     def uri(self) -> str:
         return str(self.inner.uri)
 
-    def catalog(self) -> Any:
+    def catalog(self) -> Catalog:
         return self.inner.catalog()
 
     def cross_check(self, sql: str) -> list[str]:

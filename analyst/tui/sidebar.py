@@ -7,7 +7,7 @@ asks the app for sample rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.message import Message
@@ -15,15 +15,18 @@ from textual.widgets import Tree
 
 from analyst.render import inert
 
+if TYPE_CHECKING:
+    from tools.catalog import Catalog, Column, Table
+
 
 @dataclass
 class TableChosen(Message):
     """The person selected a table: show its sample rows."""
 
-    table: Any  # tools.catalog.Table
+    table: Table
 
 
-def table_label(table: Any) -> Text:
+def table_label(table: Table) -> Text:
     label = Text(inert(table.name), style="bold")
     if table.schema not in ("main", "public"):
         label = Text(inert(table.schema) + ".", style="dim") + label
@@ -35,7 +38,7 @@ def table_label(table: Any) -> Text:
     return label
 
 
-def column_label(column: Any) -> Text:
+def column_label(column: Column) -> Text:
     label = Text(inert(column.name))
     label.append(f" {inert(column.type.lower())}", style="dim")
     if column.comment:
@@ -45,7 +48,7 @@ def column_label(column: Any) -> Text:
     return label
 
 
-class SchemaSidebar(Tree[Any]):
+class SchemaSidebar(Tree["Table | None"]):
     """Tables (with row counts) and their columns; Enter on a table shows sample rows."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -53,7 +56,7 @@ class SchemaSidebar(Tree[Any]):
         self.show_root = True
         self.guide_depth = 2
 
-    def show_catalog(self, catalog: Any, database_label: str) -> None:
+    def show_catalog(self, catalog: Catalog, database_label: str) -> None:
         self.clear()
         self.root.set_label(Text(inert(database_label), style="bold"))
         for table in catalog.tables:
@@ -64,7 +67,7 @@ class SchemaSidebar(Tree[Any]):
                 node.add_leaf(column_label(column), data=None)
         self.root.expand()
 
-    def on_tree_node_selected(self, event: Tree.NodeSelected[Any]) -> None:
+    def on_tree_node_selected(self, event: Tree.NodeSelected[Table | None]) -> None:
         if event.node.data is not None:
             event.stop()
             self.post_message(TableChosen(event.node.data))

@@ -17,7 +17,7 @@ from sessions.evaluation.suite import SuiteItem
 from tools.databases.base import Database, Limits, QueryError, QueryResult
 
 if TYPE_CHECKING:
-    from agents.turns import Outcome
+    from agents.outcome import Outcome
 
 
 class EvalOutcome(StrEnum):
@@ -77,14 +77,14 @@ class _Failure:
 
 def _failure_outcome(outcome: Outcome) -> _Failure | None:
     """The outcome for runs that produced no comparable result, or None if there is one."""
-    error = outcome.error or {}
-    message = error.get("message")
+    error = outcome.error
+    message = error.message if error else None
     if outcome.status == "rejected":
         return _Failure(EvalOutcome.GUARD_REJECTED, message)
     if outcome.status == "needs_clarification":  # asked rather than guessed: nobody answers in an eval
         return _Failure(EvalOutcome.NEEDS_CLARIFICATION, f"the model asked: {outcome.clarification}")
     if outcome.status == "failed":
-        return _failed_turn(outcome, error.get("kind"), message)
+        return _failed_turn(outcome, error.kind if error else None, message)
     if outcome.status in ("aborted", "interrupted"):
         return _Failure(EvalOutcome.MODEL_ERROR, message or outcome.status)
     if outcome.result is None:
@@ -164,7 +164,7 @@ def _refusal(base: QuestionResult, outcome: Outcome, failure: _Failure | None) -
         return replace(
             base, correct=True, outcome=EvalOutcome.CORRECT, reason="declined: asked for clarification", error=error
         )
-    no_result = (outcome.error or {}).get("kind") == "no_result"
+    no_result = outcome.error is not None and outcome.error.kind == "no_result"
     in_words = failure is not None and (
         (failure.outcome == EvalOutcome.NO_SQL and outcome.status == "answered") or no_result
     )

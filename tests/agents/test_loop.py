@@ -10,8 +10,10 @@ import pytest
 
 from agents.decisions import Abort, Approve, Reject
 from agents.drive import auto_approve, drive
-from agents.loop import AnalystLoop, Outcome, Pending, Settings
+from agents.loop import AnalystLoop
 from agents.models.scripted import ScriptedModel
+from agents.outcome import Outcome, Pending
+from agents.settings import Settings
 from tools.databases.base import Limits
 from tools.databases.duckdb_db import open_duckdb
 
@@ -163,7 +165,7 @@ def test_step_cap_ends_the_run(database) -> None:
     entries = [{"tool_calls": [{"name": "list_tables", "arguments": {}}]}] * 5
     loop, _, _ = make_loop(database, entries, settings=Settings(max_steps=3))
     outcome = drive(loop, "loop forever", auto_approve)
-    assert outcome.status == "failed" and outcome.error["kind"] == "step_cap"
+    assert outcome.status == "failed" and outcome.error.kind == "step_cap"
 
 
 def test_cost_cap_stops_before_overspending(database) -> None:
@@ -175,7 +177,7 @@ def test_cost_cap_stops_before_overspending(database) -> None:
         database, [expensive] * 4, settings=Settings(max_cost_usd=0.5), name="openai:gpt-4.1-mini"
     )
     outcome = drive(loop, "spend", auto_approve)
-    assert outcome.status == "failed" and outcome.error["kind"] == "cost_cap"
+    assert outcome.status == "failed" and outcome.error.kind == "cost_cap"
     assert outcome.cost_usd == pytest.approx(0.8)  # two calls at $0.40, the third refused
     assert model.remaining == 2
 
@@ -200,8 +202,8 @@ def test_a_turn_whose_queries_all_failed_is_not_answered(database) -> None:
         database, [run_sql("SELECT CAST('x' AS INTEGER) AS n"), {"text": "The data cannot be converted."}]
     )
     outcome = drive(loop, "convert", auto_approve)
-    assert outcome.status == "failed" and outcome.error["kind"] == "no_result" and outcome.result is None
-    assert "Conversion" in outcome.error["message"] and outcome.answer == "The data cannot be converted."
+    assert outcome.status == "failed" and outcome.error.kind == "no_result" and outcome.result is None
+    assert "Conversion" in outcome.error.message and outcome.answer == "The data cannot be converted."
     assert [e.type for e in events][-2:] == ["answer_given", "run_finished"]
     loop, _, _ = make_loop(database, [{"text": "I can answer that without data: hello."}])
     assert drive(loop, "greet me", auto_approve).status == "answered"  # no query tried: words are the answer
@@ -213,14 +215,14 @@ def test_cost_cap_with_unknown_price_refuses(database) -> None:
     )
     loop.cost = None  # as after a call whose price is unknown
     outcome = drive(loop, "one", auto_approve)
-    assert outcome.status == "failed" and "no known price" in outcome.error["message"]
+    assert outcome.status == "failed" and "no known price" in outcome.error.message
 
 
 def test_request_too_large_for_the_window_is_reported(database) -> None:
     loop, model, _ = make_loop(database, [run_sql("SELECT 1 AS a")], window=2500)
     outcome = drive(loop, "anything", auto_approve)
-    assert outcome.status == "failed" and outcome.error["kind"] == "context"
-    assert "context window" in outcome.error["message"] and model.requests == []
+    assert outcome.status == "failed" and outcome.error.kind == "context"
+    assert "context window" in outcome.error.message and model.requests == []
 
 
 def test_old_turns_are_dropped_to_fit_the_window(database) -> None:
@@ -339,8 +341,8 @@ def test_words_after_a_guard_refusal_are_not_an_answer(database) -> None:
         database, [run_sql("SELECT nosuch FROM customers"), {"text": "There were 336,776 flights."}]
     )
     outcome = drive(loop, "How many flights?", auto_approve)
-    assert outcome.status == "failed" and outcome.error["kind"] == "no_result" and not outcome.grounded
-    assert "guard rejected" in outcome.error["message"] and "nosuch" in outcome.error["message"]
+    assert outcome.status == "failed" and outcome.error.kind == "no_result" and not outcome.grounded
+    assert "guard rejected" in outcome.error.message and "nosuch" in outcome.error.message
     assert outcome.answer == "There were 336,776 flights."  # kept, to be shown as not from the data
     given = [e for e in events if e.type == "answer_given"]
     assert len(given) == 1 and given[0].grounded is False
@@ -350,8 +352,8 @@ def test_words_after_the_person_rejected_the_sql_are_not_an_answer(database) -> 
     loop, _, _ = make_loop(database, [run_sql("SELECT count(*) FROM customers"), {"text": "About 200 customers."}])
     assert isinstance(loop.ask("How many customers?"), Pending)
     outcome = loop.decide(Reject("count only active ones"))
-    assert outcome.status == "failed" and outcome.error["kind"] == "no_result"
-    assert "person rejected" in outcome.error["message"] and outcome.answer == "About 200 customers."
+    assert outcome.status == "failed" and outcome.error.kind == "no_result"
+    assert "person rejected" in outcome.error.message and outcome.answer == "About 200 customers."
 
 
 def test_a_reply_with_no_query_at_all_is_answered_but_not_grounded(database) -> None:

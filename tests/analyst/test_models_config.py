@@ -29,6 +29,27 @@ def test_config_show_prints_human_values(capsys, analyst_home: Path) -> None:
     assert settings["exclude_tables"].split()[0] == "none"
 
 
+def test_config_has_a_typed_field_for_every_setting_and_each_default_fits_it(
+    analyst_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import types
+    import typing
+    from dataclasses import fields
+
+    from analyst.config import SETTINGS, Config, load_config
+
+    hints = typing.get_type_hints(Config)
+    assert [f.name for f in fields(Config)][2:-2] == [s.name for s in SETTINGS]  # same names, same order
+    monkeypatch.setenv("ANALYST_DB", "shop.duckdb")
+    config = load_config({"max_cost": 2, "exclude_tables": "audit_*, secrets"})
+    for setting in SETTINGS:
+        hint = hints[setting.name]
+        arms = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+        assert isinstance(getattr(config, setting.name), tuple(typing.get_origin(a) or a for a in arms)), setting.name
+    assert (config.db, config.max_cost, config.exclude_tables) == ("shop.duckdb", 2.0, ("audit_*", "secrets"))
+    assert config.values["db"] == "shop.duckdb" and config.sources["db"] == "env ANALYST_DB"
+
+
 def test_config_show_hides_a_password_in_a_postgres_url(capsys, analyst_home: Path) -> None:
     pytest.importorskip("psycopg")
     (analyst_home / "config.toml").write_text('db = "postgresql://reader:s3cret-pw@db.example:5432/shop"\n')

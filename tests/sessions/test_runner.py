@@ -7,8 +7,8 @@ from typing import Any
 
 from agents.budget import Budget
 from agents.drive import auto_approve
-from agents.loop import Settings
 from agents.models.scripted import ScriptedModel
+from agents.settings import Settings
 from sessions.runner import NotRun, Question, Ran, Runner, SharedDatabases
 from sessions.session import ResolvedModel, Session
 from sessions.store import list_sessions

@@ -51,7 +51,6 @@ from agents.events import (
 from agents.history import History
 from agents.outcome import Clarification, ErrorKind, Outcome, Pending, RunEnded, Status
 from agents.phases import Phase, Phases
-from agents.settings import Settings  # noqa: F401  analyst/wiring.py still imports it from here (its owner moves it)
 from agents.turns import Turn
 from tools.guard import Verdict, check_sql, typed_text
 

@@ -67,11 +67,6 @@ class RunError:
         status = data.get("http_status")
         return cls(ErrorKind(data["kind"]), str(data.get("message", "")), status if isinstance(status, int) else None)
 
-    def get(self, key: str, default: Any = None) -> Any:
-        """Read as the dict the error was before it was typed (`error.get("kind")`): the eval and
-        batch runners (analyst/eval_cmd.py, sessions/evaluate.py) still read it so."""
-        return self.to_json().get(key, default)
-
 
 @dataclass(frozen=True)
 class Pending:

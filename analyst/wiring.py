@@ -175,8 +175,8 @@ def build_model(config: Config, name: str | None = None, stream: bool | None = N
 
 
 def loop_settings(config: Config, *, summarize: bool = True, max_rows: int | None = None) -> Any:
-    from agents.loop import Settings
     from agents.models.registry import PRICES
+    from agents.settings import Settings
     from tools.databases.base import Limits
 
     return Settings(

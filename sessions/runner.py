@@ -22,6 +22,8 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
+from agents.outcome import ErrorKind, RunError
+
 if TYPE_CHECKING:
     from agents.budget import Budget
     from agents.drive import Decider
@@ -43,11 +45,10 @@ FATAL_HTTP = {
 }
 
 
-def fatal_provider_error(error: dict[str, Any] | None) -> str | None:
+def fatal_provider_error(error: RunError | None) -> str | None:
     """A provider failure every other question would repeat (bad key, unknown model), or None."""
-    error = error or {}
-    if error.get("kind") == "provider" and error.get("http_status") in FATAL_HTTP:
-        return str(error.get("message"))
+    if error is not None and error.kind is ErrorKind.PROVIDER and error.http_status in FATAL_HTTP:
+        return error.message
     return None
 
 
@@ -290,7 +291,7 @@ class Runner(Generic[ItemT, ResultT]):
         finally:
             if budget is not None:
                 budget.question_done(ran.outcome.cost_usd if ran is not None else 0.0)
-        fatal = fatal_provider_error(ran.outcome.error.to_json() if ran.outcome.error else None)
+        fatal = fatal_provider_error(ran.outcome.error)
         if fatal is not None:
             self.stopping.stop(f"stopped: {fatal}", fatal)
         if self.stopping.is_set():

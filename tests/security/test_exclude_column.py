@@ -25,7 +25,7 @@ from tools.catalog import (
     without_columns,
 )
 from tools.databases.base import Limits, QueryError, QueryResult
-from tools.duckdb_parse import duckdb_cross_check
+from tools.databases.duckdb_check import duckdb_cross_check
 from tools.guard import Verdict, check_sql
 
 # --- patterns and the catalog -----------------------------------------------------------------

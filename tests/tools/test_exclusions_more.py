@@ -19,7 +19,7 @@ from tests.helpers import run_cli, run_sql_reply, text_reply
 from tests.pg_env import PgEnv
 from tests.security.test_exclude_column import HIDDEN_CATALOG, PG_HIDDEN_CATALOG
 from tools.catalog import unmatched_exclusions
-from tools.duckdb_parse import duckdb_cross_check
+from tools.databases.duckdb_check import duckdb_cross_check
 from tools.guard import check_sql
 
 # --- patterns that match nothing ---------------------------------------------------------------

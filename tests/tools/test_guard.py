@@ -17,14 +17,14 @@ from hypothesis import strategies as st
 from sqlglot import exp
 
 from tools.catalog import Catalog, Column, ForeignKey, Table
-from tools.duckdb_parse import duckdb_cross_check
-from tools.functions import (
+from tools.databases.duckdb_check import duckdb_cross_check
+from tools.guard import Problem, Verdict, check_sql, sql_hash
+from tools.guard.functions import (
     REFUSED_HINTS,
     SAFE_CLASSES,
     safe_function_names,
     safe_table_function_names,
 )
-from tools.guard import Problem, Verdict, check_sql, sql_hash
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -590,7 +590,7 @@ def test_duckdb_cross_check_accepts_the_pivot_statement_sqlglot_cannot_parse() -
 
 
 def test_duckdb_parse_imports_duckdb_lazily() -> None:
-    code = "import sys, tools.guard, tools.duckdb_parse; print('duckdb' in sys.modules)"
+    code = "import sys, tools.guard, tools.databases.duckdb_check; print('duckdb' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert out.stdout.strip() == "False"
 

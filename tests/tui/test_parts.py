@@ -12,9 +12,9 @@ import pytest
 
 from analyst.config import load_config
 from analyst.tui.chart import bar, bar_chart, pick_columns
-from analyst.tui.warnings import sql_warnings
 from analyst.wiring import open_database
 from tests.helpers import run_cli
+from tools.guard.advice import sql_warnings
 from tools.result_export import ExportError, ExportJob, default_path, unique_names
 
 

@@ -125,7 +125,7 @@ def _views_over_excluded(
     import sqlglot
     from sqlglot import exp
 
-    from tools.guard_hidden import hidden_column_problems
+    from tools.guard.hidden import hidden_column_problems
 
     every = {f"{s}.{n}" for s, n, *_ in tables_raw}
     excluded = {q.lower() for q in every - kept}

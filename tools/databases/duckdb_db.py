@@ -211,7 +211,7 @@ class DuckDBDatabase:
         return without_columns(catalog, self.exclude_columns)  # also the context's descriptions
 
     def cross_check(self, sql: str) -> list[str]:
-        from tools.duckdb_parse import duckdb_cross_check
+        from tools.databases.duckdb_check import duckdb_cross_check
 
         return [p.message for p in duckdb_cross_check(sql, self.catalog())]
 

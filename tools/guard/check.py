@@ -1,9 +1,9 @@
 """The SQL guard: decide whether model-written SQL may run, and say why not so a model can fix it.
 
-Layers (notes/security.md §5): input hygiene and one parsed query (`tools.guard_parse`), no
-forbidden node anywhere, a function allowlist (`tools.functions`), a table allowlist from the
-catalog and sqlglot's `qualify` on a copy to catch unknown columns (`tools.guard_schema`), and no
-read of a hidden column (`tools.guard_hidden`). The text that runs is sqlglot's regeneration of
+Layers (notes/security.md §5): input hygiene and one parsed query (`tools.guard.parse`), no
+forbidden node anywhere, a function allowlist (`tools.guard.functions`), a table allowlist from the
+catalog and sqlglot's `qualify` on a copy to catch unknown columns (`tools.guard.schema`), and no
+read of a hidden column (`tools.guard.hidden`). The text that runs is sqlglot's regeneration of
 the parsed, unqualified tree, so what was checked is what executes; an optional engine
 cross-check sees that exact text.
 
@@ -24,10 +24,10 @@ from sqlglot import exp
 from sqlglot.errors import ErrorLevel, SqlglotError
 
 from tools.catalog import Catalog, Table
-from tools.functions import check_functions
-from tools.guard_hidden import hidden_column_problems
-from tools.guard_parse import arrow_lambda_problems, hygiene_problems, parse_one
-from tools.guard_schema import column_problems, normalize, table_ref
+from tools.guard.functions import check_functions
+from tools.guard.hidden import hidden_column_problems
+from tools.guard.parse import arrow_lambda_problems, hygiene_problems, parse_one
+from tools.guard.schema import column_problems, normalize, table_ref
 
 
 @dataclass(frozen=True)

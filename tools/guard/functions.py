@@ -22,7 +22,7 @@ import re
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
-from tools.guard_schema import ProblemSpec, fold
+from tools.guard.schema import ProblemSpec, fold
 
 # Written names shared by DuckDB and PostgreSQL (lower-case).
 _COMMON = """

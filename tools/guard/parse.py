@@ -16,7 +16,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
-from tools.guard_schema import ProblemSpec
+from tools.guard.schema import ProblemSpec
 
 # sqlglot logs a warning to stderr when it parses a statement (EXPLAIN, SET, ...) as a generic
 # Command. The guard reports that statement as `not_a_query` to whoever asked - the model, the

@@ -4,7 +4,7 @@ A hidden column is left out of the catalog the model sees, but the engine still 
 could read it without naming it (`*`, the whole row as a value, positional references, NATURAL
 JOIN ...). Refusals never name a hidden column the query did not write itself, and a written one
 gets the same text as a column that does not exist, so a refusal confirms nothing. Problems come
-back as `(code, message)` pairs, like the other catalog checks in `tools.guard_schema`.
+back as `(code, message)` pairs, like the other catalog checks in `tools.guard.schema`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from tools.catalog import Catalog, Table
-from tools.guard_schema import ProblemSpec, catalog_key, fold, normalize, unknown_column_message
+from tools.guard.schema import ProblemSpec, catalog_key, fold, normalize, unknown_column_message
 
 
 def _pg_key(name: str) -> str:

@@ -13,15 +13,22 @@ import threading
 from typing import Any
 
 from tools.catalog import Catalog, Table
-from tools.duckdb_hidden import all_dicts, contains, dicts_with_key, from_items, own_level_columns, query_outputs
-from tools.functions import (
+from tools.databases.duckdb_tree import (
+    all_dicts,
+    contains,
+    dicts_with_key,
+    from_items,
+    own_level_columns,
+    query_outputs,
+)
+from tools.guard import Problem
+from tools.guard.functions import (
     DUCKDB_OPERATORS,
     refusal_reason,
     safe_function_names,
     safe_table_function_names,
 )
-from tools.guard import Problem
-from tools.guard_schema import fold, resolve_name
+from tools.guard.schema import fold, resolve_name
 
 _ALLOWED_REFS = frozenset({"BASE_TABLE", "TABLE_FUNCTION", "JOIN", "SUBQUERY", "EMPTY", "PIVOT", "EXPRESSION_LIST"})
 # Every other TableReferenceType DuckDB has; SHOW_REF is what DESCRIBE/SUMMARIZE/SHOW become.
@@ -233,7 +240,7 @@ class _Walker:
     ) -> None:
         """Find the unqualified refs to a hidden column's name that DuckDB must bind to a CTE or
         subquery column in this SELECT's own FROM (the same rule as
-        tools.guard_hidden._bound_to_visible): in the SELECT's own clauses, no table with that
+        tools.guard.hidden._bound_to_visible): in the SELECT's own clauses, no table with that
         hidden column among its FROM items, and a FROM item that certainly outputs the name."""
         singles = [c for c in own_level_columns(select) if len(c.get("column_names") or []) == 1]
         own = [c for c in singles if fold(str(c["column_names"][0])) in self.hidden_names]
@@ -286,7 +293,7 @@ class _Walker:
             if aliases:
                 return set(aliases)
             return query_outputs(entries[0].get("query_node"), [fold(str(a)) for a in entries[0].get("aliases") or []])
-        return set()  # a catalog table is not counted (as in tools.guard_hidden)
+        return set()  # a catalog table is not counted (as in tools.guard.hidden)
 
     def _walk(self, node: dict[str, Any], visible: frozenset[str]) -> None:
         cte_map = node.get("cte_map")

@@ -3,8 +3,8 @@
 Names are matched by the engine's rules, because the guard must see the same table the engine
 will read: DuckDB matches identifiers case-insensitively even when quoted; PostgreSQL folds
 unquoted names to lower case and keeps quoted ones exact. Problems come back as `(code, message)`
-pairs so this module stays below `tools.guard` (which wraps them) and `tools.duckdb_parse`.
-Hidden (`--exclude-column`) columns have their own check in `tools.guard_hidden`.
+pairs so this module stays below `tools.guard` (which wraps them) and `tools.databases.duckdb_check`.
+Hidden (`--exclude-column`) columns have their own check in `tools.guard.hidden`.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from analyst.tui.conversation import sql_block
 from analyst.tui.editor import EditorScreen
 from analyst.tui.inputs import BoxInput
 from tools.databases.base import Limits, QueryError, QueryResult
-from tools.guard.advice import sql_warnings
+from tools.guard import sql_warnings
 
 if TYPE_CHECKING:
     from agents.outcome import Pending

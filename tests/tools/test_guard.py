@@ -18,13 +18,9 @@ from sqlglot import exp
 
 from tools.catalog import Catalog, Column, ForeignKey, Table
 from tools.databases.duckdb_check import duckdb_cross_check
-from tools.guard import Problem, Verdict, check_sql, sql_hash
-from tools.guard.functions import (
-    REFUSED_HINTS,
-    SAFE_CLASSES,
-    safe_function_names,
-    safe_table_function_names,
-)
+from tools.guard import RULES, Problem, Verdict, check_for, check_sql, sql_hash
+from tools.guard.functions import SAFE_CLASSES
+from tools.sql_functions import REFUSED_HINTS, safe_function_names, safe_table_function_names
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -521,6 +517,48 @@ def test_cross_check_gets_the_regenerated_text() -> None:
     assert seen == ["SELECT 1 AS x"] and codes(verdict) == {"engine_says_no"} and not verdict.ok
 
 
+class _Engine:
+    """A database as the guard sees one (`tools.guard.check.Engine`), with a scripted own check."""
+
+    def __init__(self, dialect: str, catalog: Catalog, says: list[Problem]) -> None:
+        self.dialect = dialect
+        self._catalog = catalog
+        self.says = says
+        self.seen: list[str] = []
+
+    def catalog(self) -> Catalog:
+        return self._catalog
+
+    def cross_check(self, sql: str) -> list[Problem]:
+        self.seen.append(sql)
+        return self.says
+
+
+def test_check_for_uses_the_databases_catalog_dialect_and_own_check() -> None:
+    engine = _Engine("postgres", PG_CATALOG, [Problem.from_engine("PostgreSQL rejects this query: no")])
+    verdict = check_for(engine, 'select "name" from customers')
+    assert engine.seen == [verdict.sql] == ['SELECT "name" FROM customers']  # PostgreSQL's regeneration
+    assert [(p.code, p.message) for p in verdict.problems] == [("engine_rejects", "PostgreSQL rejects this query: no")]
+    assert not check_for(engine, "SELECT nope FROM customers").ok and len(engine.seen) == 1  # refused before the engine
+    assert codes(check_for(engine, "SELECT 1 FROM products", catalog=CATALOG, dialect="duckdb")) == {"engine_rejects"}
+    engine.says = []
+    typed = check_for(engine, "select name from customers;", as_typed=True)
+    assert typed.ok and typed.sql == "select name from customers" and engine.seen[-1] == typed.sql
+
+
+def test_check_for_without_a_database_checks_the_sql_alone() -> None:
+    assert check_for(None, "SELECT anything FROM whatever").ok
+    assert codes(check_for(None, "SELECT * FROM pg_catalog.pg_roles", dialect="postgres")) == {"system_catalog"}
+
+
+def test_the_rules_run_in_order_over_one_query() -> None:
+    """Later rules read what earlier ones recorded: the tables in scope before the hidden-column
+    and column rules, the regeneration last."""
+    names = [rule.__name__ for rule in RULES]
+    assert names.index("known_tables") < names.index("hidden_columns") < names.index("known_columns")
+    assert names[-1] == "regenerate"
+
+
 def test_without_catalog_tables_are_not_checked_but_files_and_system_are() -> None:
     assert check_sql("SELECT anything FROM whatever", None).ok
     assert not check_sql("SELECT * FROM '/etc/passwd'", None).ok
@@ -589,7 +627,7 @@ def test_duckdb_cross_check_accepts_the_pivot_statement_sqlglot_cannot_parse() -
     assert duckdb_cross_check(sql, CATALOG) == []
 
 
-def test_duckdb_parse_imports_duckdb_lazily() -> None:
+def test_duckdb_check_imports_duckdb_lazily() -> None:
     code = "import sys, tools.guard, tools.databases.duckdb_check; print('duckdb' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert out.stdout.strip() == "False"

@@ -125,7 +125,7 @@ def _views_over_excluded(
     import sqlglot
     from sqlglot import exp
 
-    from tools.guard.hidden import hidden_column_problems
+    from tools.guard.hidden import hidden_column_problems  # the guard's own rule: views judged as queries
 
     every = {f"{s}.{n}" for s, n, *_ in tables_raw}
     excluded = {q.lower() for q in every - kept}
@@ -156,11 +156,7 @@ def _views_over_excluded(
         uses[view] = used
         in_scope = [hidden[q] for q in used if q in hidden]
         query = tree.expression if isinstance(tree, exp.Create) else tree
-        if (
-            in_scope
-            and isinstance(query, exp.Expression)
-            and hidden_column_problems(query, Catalog("duckdb", tuple(in_scope)), "duckdb", in_scope)
-        ):
+        if in_scope and isinstance(query, exp.Expression) and hidden_column_problems(query, "duckdb", in_scope):
             reads_hidden.add(view)
     dropped = dependent_views(uses, excluded | reads_hidden)
     return {q for q in every if q.lower() in dropped}

@@ -5,7 +5,7 @@ A column written `email` in a SELECT's own clauses binds to that SELECT's FROM i
 a CTE or subquery there certainly outputs a column of that name and no table holding a hidden
 `email` is among them, it reads that output, not the hidden column. These helpers find a
 SELECT's own column references, its FROM items, and the names a query certainly outputs — the
-same rule as `tools.guard.hidden`, applied to DuckDB's tree instead of sqlglot's.
+same rule as `tools.guard.binding`, applied to DuckDB's tree instead of sqlglot's.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from tools.guard.schema import fold
+from tools.guard.names import fold
 
 _OWN_LEVEL_KEYS = ("select_list", "where_clause", "group_expressions", "having", "qualify", "modifiers")
 

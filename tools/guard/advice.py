@@ -1,7 +1,8 @@
-"""Warnings for the approval screen: SQL the guard allows but a person may not mean.
+"""The guard's advice: SQL it allows but a person may not mean.
 
-The guard decides what may run; these only point at shapes that usually give a surprising answer
-(every row paired with every row, an arbitrary top N), so the person looks twice before approving.
+The rules decide what may run; these warnings only point at shapes that usually give a surprising
+answer (every row paired with every row, an arbitrary top N), so the person looks twice before
+approving. Every approval shows them: the TUI's approval screen and `ask --approve ask`'s prompt.
 """
 
 from __future__ import annotations

@@ -1,30 +1,75 @@
-"""The guard's check for hidden (`--exclude-column`) columns: no query may read one, by any route.
+"""The hidden-column rule: no query may read a hidden (`--exclude-column`) column, by any route.
 
 A hidden column is left out of the catalog the model sees, but the engine still has it, so a query
 could read it without naming it (`*`, the whole row as a value, positional references, NATURAL
 JOIN ...). Refusals never name a hidden column the query did not write itself, and a written one
-gets the same text as a column that does not exist, so a refusal confirms nothing. Problems come
-back as `(code, message)` pairs, like the other catalog checks in `tools.guard.schema`.
+gets the same text as a column that does not exist, so a refusal confirms nothing. The DuckDB
+catalog also asks it which views read a hidden column (`hidden_column_problems`), so it needs
+only the guard's leaves (`names`, `problems`) besides the query it judges.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from sqlglot import exp
 
-from tools.catalog import Catalog, Table
-from tools.guard.schema import ProblemSpec, catalog_key, fold, normalize, unknown_column_message
+from tools.catalog import Table
+from tools.guard.binding import bound_to_visible, pg_key, row_name_is_a_column
+from tools.guard.names import fold, unknown_column_message
+from tools.guard.problems import Problem
+from tools.guard.query import Query
 
 
-def _pg_key(name: str) -> str:
-    """PostgreSQL's comparison key for a column name: folded, and cut to the 63 bytes the server
-    keeps of an identifier (a longer name written in a query means its first 63 bytes)."""
-    return _cut(fold(name), "postgres")
+def hidden_columns(query: Query) -> list[Problem]:
+    """The rule: judged against the catalog tables the query reads (none without a catalog)."""
+    if query.catalog is None:
+        return []
+    return hidden_column_problems(query.tree, query.dialect, query.in_scope)
 
 
-def hidden_column_problems(
-    tree: exp.Expression, catalog: Catalog, dialect: str, in_scope: list[Table]
-) -> list[ProblemSpec]:
-    """Refuse every way a query could read a hidden (`--exclude-column`) column.
+@dataclass(frozen=True)
+class _Hidden:
+    """What the query's hidden tables make unreadable, by the engine's comparison keys.
+
+    Compared without case in both dialects (and CTE shadowing ignored): a false match only
+    refuses more. Row names: what a hidden table's row can be referred to by, its name and
+    aliases, each with the hidden columns behind it."""
+
+    key: Callable[[str], str]
+    names: set[str]  # hidden column names
+    visible_names: set[str]  # every shown column name of the tables in scope
+    by_table: dict[str, set[str]]  # hidden table name -> its hidden column names
+    row_names: dict[str, set[str]]  # row name -> hidden column names behind it
+    refs: list[exp.Table]  # the query's references to hidden tables
+
+    @classmethod
+    def of(cls, tree: exp.Expression, dialect: str, in_scope: list[Table], hidden_tables: list[Table]) -> _Hidden:
+        key = pg_key if dialect == "postgres" else fold
+        by_table = {key(t.name): {key(c) for c in t.hidden_columns} for t in hidden_tables}
+        row_names: dict[str, set[str]] = {}
+        refs: list[exp.Table] = []
+        for table in tree.find_all(exp.Table):
+            if not isinstance(table.this, exp.Identifier) or key(table.name) not in by_table:
+                continue
+            refs.append(table)
+            for row in (table.name, table.alias):
+                if row:
+                    row_names.setdefault(key(row), set()).update(by_table[key(table.name)])
+        return cls(
+            key,
+            {key(c) for t in hidden_tables for c in t.hidden_columns},
+            {key(c.name) for t in in_scope for c in t.columns},
+            by_table,
+            row_names,
+            refs,
+        )
+
+
+def hidden_column_problems(tree: exp.Expression, dialect: str, in_scope: list[Table]) -> list[Problem]:
+    """Refuse every way a query could read a hidden (`--exclude-column`) column of the tables in
+    scope.
 
     By name anywhere (select list, WHERE, ORDER BY, USING, `(c).col`, struct fields), and without
     naming it: `*`, `t.*`, `COLUMNS(...)` and `* EXCLUDE` over a table that has hidden columns, the
@@ -36,64 +81,16 @@ def hidden_column_problems(
     hidden_tables = [t for t in in_scope if t.hidden_columns]
     if not hidden_tables:
         return []
-    key = _pg_key if dialect == "postgres" else fold
-    hidden_names = {key(c) for t in hidden_tables for c in t.hidden_columns}
-    visible_names = {key(c.name) for t in in_scope for c in t.columns}
-    # Compared without case in both dialects (and CTE shadowing ignored): a false match only
-    # refuses more. Row names: what a hidden table's row can be referred to by, its name and
-    # aliases, each with the hidden columns behind it.
-    hidden_by_table = {key(t.name): {key(c) for c in t.hidden_columns} for t in hidden_tables}
-    row_names: dict[str, set[str]] = {}
-    hidden_refs: list[exp.Table] = []
-    for table in tree.find_all(exp.Table):
-        if not isinstance(table.this, exp.Identifier) or key(table.name) not in hidden_by_table:
-            continue
-        hidden_refs.append(table)
-        for row in (table.name, table.alias):
-            if row:
-                row_names.setdefault(key(row), set()).update(hidden_by_table[key(table.name)])
-
-    for node in tree.walk():
-        if not isinstance(node, exp.Identifier) or key(node.name) not in hidden_names:
-            continue
-        parent = node.parent
-        if (isinstance(parent, exp.Alias) and node.arg_key == "alias") or isinstance(parent, exp.TableAlias):
-            # an output or alias name the query defines (`AS email`, `t(email)`), not a read;
-            # column aliases renaming a hidden table's columns are refused below
-            continue
-        if isinstance(parent, exp.Column) and node.arg_key == "this":
-            if parent.table:
-                if key(node.name) not in row_names.get(key(parent.table), set()):
-                    continue  # `s.email` of a table or subquery that shows it; qualify checks it
-            elif _bound_to_visible(parent, node, hidden_by_table, dialect):
-                continue  # `email` of a CTE or subquery in its own FROM that defines `email`
-        return [("unknown_column", _hidden_name_message(node, in_scope))]
-
+    hidden = _Hidden.of(tree, dialect, in_scope, hidden_tables)
+    written = _written_hidden_name(tree, hidden, dialect)
+    if written is not None:
+        return [Problem("unknown_column", _hidden_name_message(written, in_scope))]
     reasons: dict[str, None] = {}
     for node in tree.walk():
-        if isinstance(node, exp.Star) and not (
-            isinstance(node.parent, (exp.Count, exp.Columns)) and node.arg_key == "this"
-        ):
-            column = node.parent if isinstance(node.parent, exp.Column) else None
-            qualifier = key(column.table) if column is not None and column.table else None
-            if qualifier is not None:
-                if qualifier in row_names:
-                    reasons["`t.*`"] = None
-            elif _star_sees_hidden(node, hidden_refs):
-                reasons["`*`"] = None
-        elif isinstance(node, exp.Columns) and _star_sees_hidden(node, hidden_refs):
-            reasons["COLUMNS(...)"] = None
-        elif isinstance(node, exp.PositionalColumn):
-            reasons["positional references such as #2"] = None
-        elif isinstance(node, exp.Column) and not isinstance(node.this, exp.Star):
-            name = key(node.name)
-            if name in row_names and (
-                not _row_name_is_a_column(node, in_scope, dialect) if not node.table else name not in visible_names
-            ):
-                reasons[f"the whole row as a value ({node.name})"] = None
-        elif isinstance(node, exp.Join) and "NATURAL" in str(node.args.get("method") or "").upper():
-            reasons["NATURAL JOIN"] = None
-    for table in hidden_refs:
+        reason = _unnamed_read(node, hidden, in_scope, dialect)
+        if reason is not None:
+            reasons[reason] = None
+    for table in hidden.refs:
         alias = table.args.get("alias")
         if isinstance(alias, exp.TableAlias) and alias.columns:
             reasons["column aliases after the table alias (they rename columns by position)"] = None
@@ -105,7 +102,7 @@ def hidden_column_problems(
     example = hidden_tables[0]
     listed = ", ".join(c.name for c in example.columns[:6])
     return [
-        (
+        Problem(
             "hidden_columns",
             f"{names} has columns the analyst may not read, so the query may not use "
             f"{', '.join(reasons)} with it. List the columns you need explicitly, e.g. "
@@ -114,226 +111,52 @@ def hidden_column_problems(
     ]
 
 
-# The clauses of a SELECT whose unqualified column names the engine binds to that SELECT's own
-# FROM items first (outer queries only when none of them has the name).
-_OWN_LEVEL_CLAUSES = frozenset({"expressions", "where", "group", "having", "qualify", "order", "windows", "distinct"})
-
-
-def _bound_to_visible(
-    column: exp.Column, ident: exp.Identifier, hidden_by_table: dict[str, set[str]], dialect: str
-) -> bool:
-    """Whether an unqualified column with a hidden column's name certainly reads something else.
-
-    True only when the engine must bind it to a CTE or subquery in its own SELECT's FROM: the
-    column sits in that SELECT's own clauses (not in a join condition, a lambda or a set
-    operation's ORDER BY); no table with that hidden column is among the SELECT's FROM items,
-    joins included (the name would bind there, or the ambiguity error would confirm it); and a
-    CTE or subquery there certainly outputs that name (an alias, a column list, a plain column).
-    Output names match by the engine's rules (PostgreSQL keeps quoted case), so "certainly"
-    holds; anything unsure — a table that merely shows such a column included — is refused.
-    """
-    select = _own_select(column)
-    if select is None:
-        return False
-    key = _pg_key if dialect == "postgres" else fold
-    if any(key(ident.name) in hidden_by_table.get(key(table.name), set()) for table in _direct_tables(select)):
-        return False  # a table with that hidden column is right here
-    wanted = _engine_key(ident, dialect)
-    return any(wanted in _outputs_of_source(source, dialect) for source in _from_items(select))
-
-
-def _row_name_is_a_column(column: exp.Column, in_scope: list[Table], dialect: str) -> bool:
-    """Whether an unqualified name that is also a hidden table's row name (`customers AS status`)
-    certainly reads a column instead of that row.
-
-    Both engines bind a name to a column of its own SELECT's FROM items before a row of that
-    name, but they differ past that level (DuckDB takes an inner row over an outer column), so
-    only the own level counts: a catalog table there with that column (every table of that name
-    having it), or a CTE or subquery there that certainly outputs it. A column merely present
-    elsewhere in the query proves nothing.
-    """
-    select = _own_select(column)
-    if select is None or not isinstance(column.this, exp.Identifier):
-        return False
-    wanted = _engine_key(column.this, dialect)
-    for table in _direct_tables(select):
-        if (
-            table.args.get("catalog") is None
-            and table.args.get("db") is None
-            and _visible_cte(table, dialect) is not None
-        ):
-            continue  # a CTE: judged by its outputs below
-        alias = table.args.get("alias")
-        if (isinstance(alias, exp.TableAlias) and alias.columns) or table.args.get("pivots"):
-            continue  # `orders AS o(a, b)` renames its columns, a PIVOT reshapes them: not the catalog's
-        holders = [t for t in in_scope if fold(t.name) == fold(table.name)]
-        if holders and all(any(_catalog_column_key(c.name, dialect) == wanted for c in t.columns) for t in holders):
-            return True
-    return any(wanted in _outputs_of_source(source, dialect) for source in _from_items(select))
-
-
-def _catalog_column_key(name: str, dialect: str) -> str:
-    """A catalog column's name as `_engine_key` gives written names (PostgreSQL: exact, 63 bytes)."""
-    return _cut(catalog_key(name, dialect), dialect)
-
-
-def _cut(name: str, dialect: str) -> str:
-    """PostgreSQL keeps the first 63 bytes of an identifier."""
-    return name.encode("utf-8")[:63].decode("utf-8", errors="ignore") if dialect == "postgres" else name
-
-
-def _own_select(column: exp.Column) -> exp.Select | None:
-    """The SELECT whose own clauses hold `column`, or None when it sits anywhere else."""
-    child: exp.Expression = column
-    node = column.parent
-    while node is not None:
-        if isinstance(node, exp.Select):
-            return node if child.arg_key in _OWN_LEVEL_CLAUSES else None
-        if isinstance(
-            node, (exp.Query, exp.Subquery, exp.Lambda, exp.Join, exp.From, exp.With, exp.CTE, exp.Lateral, exp.Table)
-        ):
-            return None
-        child, node = node, node.parent
+def _written_hidden_name(tree: exp.Expression, hidden: _Hidden, dialect: str) -> exp.Identifier | None:
+    """The first place the query writes a hidden column's name as a read of it, if any."""
+    key = hidden.key
+    for node in tree.walk():
+        if not isinstance(node, exp.Identifier) or key(node.name) not in hidden.names:
+            continue
+        parent = node.parent
+        if (isinstance(parent, exp.Alias) and node.arg_key == "alias") or isinstance(parent, exp.TableAlias):
+            # an output or alias name the query defines (`AS email`, `t(email)`), not a read;
+            # column aliases renaming a hidden table's columns are refused as an unnamed read
+            continue
+        if isinstance(parent, exp.Column) and node.arg_key == "this":
+            if parent.table:
+                if key(node.name) not in hidden.row_names.get(key(parent.table), set()):
+                    continue  # `s.email` of a table or subquery that shows it; qualify checks it
+            elif bound_to_visible(parent, node, hidden.by_table, dialect):
+                continue  # `email` of a CTE or subquery in its own FROM that defines `email`
+        return node
     return None
 
 
-def _from_items(select: exp.Select) -> list[exp.Expression]:
-    from_ = select.args.get("from_") or select.args.get("from")
-    items = [from_.this] if isinstance(from_, exp.From) and from_.this is not None else []
-    items += [join.this for join in select.args.get("joins") or [] if join.this is not None]
-    return items
-
-
-def _direct_tables(select: exp.Select) -> list[exp.Table]:
-    """Every table named in the SELECT's own FROM clause, joins and laterals (parenthesized joins
-    too), but not inside a query nested there."""
-    out: list[exp.Table] = []
-    roots: list[exp.Expression] = []
-    from_ = select.args.get("from_") or select.args.get("from")
-    if from_ is not None:
-        roots.append(from_)
-    roots += list(select.args.get("joins") or []) + list(select.args.get("laterals") or [])
-    for root in roots:
-        # a parenthesized join is an exp.Subquery (a Query) holding tables: prune only real bodies
-        for node in root.walk(prune=lambda n: isinstance(n, (exp.Select, exp.SetOperation))):
-            if isinstance(node, exp.Table) and isinstance(node.this, exp.Identifier):
-                out.append(node)
-    return out
-
-
-def _engine_key(ident: exp.Identifier, dialect: str) -> str:
-    """How the engine compares a written name: DuckDB without case; PostgreSQL folds unquoted
-    names, keeps quoted ones, and cuts both to 63 bytes."""
-    return _cut(normalize(ident, dialect) or "", dialect)
-
-
-def _outputs_of_source(source: exp.Expression, dialect: str) -> set[str]:
-    """The column names a FROM item certainly outputs (engine keys); empty when unsure."""
-    if source.args.get("pivots"):
-        return set()  # PIVOT/UNPIVOT reshape the columns: what came in is not what goes out
-    alias = source.args.get("alias")
-    alias_columns = list(alias.columns) if isinstance(alias, exp.TableAlias) else []
-    if isinstance(source, exp.Subquery) and isinstance(source.this, exp.Query):
-        return _query_outputs(source.this, alias_columns, dialect)
-    if not isinstance(source, exp.Table) or not isinstance(source.this, exp.Identifier):
-        return set()  # table functions, VALUES, LATERAL, UNNEST ...: not counted
-    if source.args.get("catalog") is None and source.args.get("db") is None:
-        cte = _visible_cte(source, dialect)
-        if cte is not None:
-            if cte is _SELF:
-                return set()
-            cte_alias = cte.args.get("alias")
-            cte_columns = list(cte_alias.columns) if isinstance(cte_alias, exp.TableAlias) else []
-            # `FROM t AS x(a, b)` renames the CTE's columns again by position
-            if alias_columns:
-                return {_engine_key(c, dialect) for c in alias_columns}
-            return _query_outputs(cte.this, cte_columns, dialect)
-    # A catalog table is not counted even when it shows a column of that name (the security
-    # corpus keeps `SELECT email FROM staff WHERE ... IN (SELECT ... FROM customers)` refused).
-    return set()
-
-
-def _query_outputs(query: exp.Expression, alias_columns: list[exp.Identifier], dialect: str) -> set[str]:
-    """Output names of a query: the alias column list first (by position), then the names the
-    leftmost SELECT gives its remaining columns (an alias or a plain column reference)."""
-    while isinstance(query, exp.Subquery):
-        query = query.this
-    while isinstance(query, exp.SetOperation):
-        query = query.this  # the leftmost branch names the columns
-    out = {_engine_key(c, dialect) for c in alias_columns}
-    if not isinstance(query, exp.Select):
-        return out
-    names: list[str | None] = []
-    widths_known = True
-    for projection in query.expressions:
-        if _may_be_several_columns(projection):
-            names.append(None)
-            widths_known = False  # `*`, COLUMNS(...), unnest of a struct (DuckDB drops its alias)
-        elif isinstance(projection, exp.Alias) and isinstance(projection.args.get("alias"), exp.Identifier):
-            names.append(_engine_key(projection.args["alias"], dialect))
-        elif isinstance(projection, exp.Column) and isinstance(projection.this, exp.Identifier):
-            names.append(_engine_key(projection.this, dialect))
-        else:
-            names.append(None)  # an engine-made name: not counted
-    if alias_columns and not widths_known:
-        return out
-    out |= {n for n in names[len(alias_columns) :] if n}
-    return out
-
-
-def _may_be_several_columns(projection: exp.Expression) -> bool:
-    """`*`, COLUMNS(...) anywhere in it, or unnest of a struct (DuckDB drops its alias)."""
-    inner = projection.this if isinstance(projection, exp.Alias) else projection
-    if isinstance(inner, (exp.Star, exp.Columns, exp.Unnest, exp.Explode)):
-        return True
-    if isinstance(inner, exp.Column) and isinstance(inner.this, exp.Star):
-        return True
-    if isinstance(inner, exp.Func) and {fold(inner.sql_name()), fold(inner.name or "")} & {
-        "unnest",
-        "unpack",
-        "struct_unpack",
-    }:
-        return True
-    return any(
-        isinstance(n, exp.Columns) or (isinstance(n, exp.Star) and not isinstance(n.parent, exp.Count))
-        for n in inner.walk(prune=lambda n: isinstance(n, exp.Query))
-    )
-
-
-_SELF = exp.CTE()  # marker: the reference is a recursive CTE's reference to itself
-
-
-def _visible_cte(table: exp.Table, dialect: str) -> exp.CTE | None:
-    """The CTE a bare table name resolves to where it is written: the nearest WITH that defines
-    it (in the same WITH only earlier CTEs), or `_SELF` for a CTE's reference to itself."""
-    wanted = normalize(table.this, dialect)
-    child: exp.Expression = table
-    node = table.parent
-    while node is not None:
-        if isinstance(node, exp.With):
-            ctes = list(node.expressions)
-            index = next((i for i, cte in enumerate(ctes) if cte is child), len(ctes))
-            if index < len(ctes) and _cte_key(ctes[index], dialect) == wanted:
-                return _SELF
-            if any(_cte_key(cte, dialect) == wanted for cte in ctes[index + 1 :]):
-                return _SELF  # a later CTE of that name (visible to a RECURSIVE WITH): unsure
-            for cte in reversed(ctes[:index]):
-                if _cte_key(cte, dialect) == wanted:
-                    return cte
-        else:
-            with_ = node.args.get("with_") or node.args.get("with")
-            if isinstance(with_, exp.With) and with_ is not child:
-                for cte in with_.expressions:
-                    if _cte_key(cte, dialect) == wanted:
-                        return cte
-        child, node = node, node.parent
+def _unnamed_read(node: exp.Expr, hidden: _Hidden, in_scope: list[Table], dialect: str) -> str | None:
+    """How `node` would read a hidden column without naming it, said for the refusal; or None."""
+    key = hidden.key
+    if isinstance(node, exp.Star) and not (
+        isinstance(node.parent, (exp.Count, exp.Columns)) and node.arg_key == "this"
+    ):
+        column = node.parent if isinstance(node.parent, exp.Column) else None
+        qualifier = key(column.table) if column is not None and column.table else None
+        if qualifier is not None:
+            return "`t.*`" if qualifier in hidden.row_names else None
+        return "`*`" if _star_sees_hidden(node, hidden.refs) else None
+    if isinstance(node, exp.Columns):
+        return "COLUMNS(...)" if _star_sees_hidden(node, hidden.refs) else None
+    if isinstance(node, exp.PositionalColumn):
+        return "positional references such as #2"
+    if isinstance(node, exp.Column) and not isinstance(node.this, exp.Star):
+        name = key(node.name)
+        if name in hidden.row_names and (
+            not row_name_is_a_column(node, in_scope, dialect) if not node.table else name not in hidden.visible_names
+        ):
+            return f"the whole row as a value ({node.name})"
+        return None
+    if isinstance(node, exp.Join) and "NATURAL" in str(node.args.get("method") or "").upper():
+        return "NATURAL JOIN"
     return None
-
-
-def _cte_key(cte: exp.Expression, dialect: str) -> str | None:
-    alias = cte.args.get("alias")
-    ident = alias.this if isinstance(alias, exp.TableAlias) else None
-    return normalize(ident, dialect) if isinstance(ident, exp.Identifier) else None
 
 
 def _hidden_name_message(node: exp.Identifier, in_scope: list[Table]) -> str:

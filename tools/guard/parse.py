@@ -1,10 +1,10 @@
-"""Guard layers 1 and 2a: the SQL text is clean and parses to exactly one query, read the way the
-engines read it.
+"""Guard layers 1, 2a and 2e: the SQL text is clean, parses to exactly one query read the way the
+engines read it, and sqlglot can say that query back (the text that runs).
 
 Most bypasses of a parser-based guard are parser differentials: text that sqlglot reads one way
 and the engine another (invisible characters, `->` lambdas). The cheap text checks run before any
-parsing so such text never reaches the later layers. Problems come back as `(code, message)` pairs
-so this module stays below `tools.guard`, which wraps them.
+parsing so such text never reaches the later layers; `hygiene` and `parse_one` come before the
+rules (a problem there ends the check), `arrow_lambdas` and `regenerate` are rules.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ import unicodedata
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.errors import SqlglotError
+from sqlglot.errors import ErrorLevel, SqlglotError
 
-from tools.guard.schema import ProblemSpec
+from tools.guard.problems import Problem
+from tools.guard.query import Query
 
 # sqlglot logs a warning to stderr when it parses a statement (EXPLAIN, SET, ...) as a generic
 # Command. The guard reports that statement as `not_a_query` to whoever asked - the model, the
@@ -31,24 +32,24 @@ _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zs", "Zl", "Zp"})
 _QUERY_ROOTS = (exp.Select, exp.Union, exp.Intersect, exp.Except)
 
 
-def hygiene_problems(sql: str, max_length: int) -> list[ProblemSpec]:
+def hygiene(sql: str, max_length: int) -> list[Problem]:
     """Layer 1: cheap text checks that close parser differentials before any parsing."""
     if len(sql) > max_length:
         return [
-            (
+            Problem(
                 "too_long",
                 f"The SQL is {len(sql)} characters; the limit is {max_length}. "
                 "Write a shorter query (fewer columns or CTEs, no inlined data).",
             )
         ]
     if not sql.strip():
-        return [("empty", "The SQL is empty; write one SELECT query.")]
+        return [Problem("empty", "The SQL is empty; write one SELECT query.")]
     bad: dict[str, int] = {}
     for index, char in enumerate(sql):
         if char not in _PLAIN_WHITESPACE and unicodedata.category(char) in _INVISIBLE_CATEGORIES:
             bad.setdefault(char, index)
     return [
-        (
+        Problem(
             "invisible_character",
             f"The SQL contains the invisible or control character U+{ord(char):04X} "
             f"({unicodedata.name(char, 'control character')}) at position {index}. Use only "
@@ -58,14 +59,14 @@ def hygiene_problems(sql: str, max_length: int) -> list[ProblemSpec]:
     ]
 
 
-def parse_one(sql: str, dialect: str) -> tuple[exp.Expression | None, list[ProblemSpec]]:
+def parse_one(sql: str, dialect: str) -> tuple[exp.Expression | None, list[Problem]]:
     """Layer 2a: exactly one statement whose root is a query."""
     try:
         parsed = _parse(sql, dialect)
     except SqlglotError as error:
         first = str(error).splitlines()[0] if str(error) else type(error).__name__
         return None, [
-            (
+            Problem(
                 "parse_error",
                 f"The SQL does not parse as {dialect}: {first[:300].rstrip('. ')}. Fix the syntax and "
                 "send one SELECT query.",
@@ -73,10 +74,10 @@ def parse_one(sql: str, dialect: str) -> tuple[exp.Expression | None, list[Probl
         ]
     statements = [s for s in parsed if s is not None and not isinstance(s, exp.Semicolon)]
     if not statements:
-        return None, [("empty", "The SQL has no statement; write one SELECT query.")]
+        return None, [Problem("empty", "The SQL has no statement; write one SELECT query.")]
     if len(statements) > 1:
         return None, [
-            (
+            Problem(
                 "multiple_statements",
                 f"The SQL has {len(statements)} statements; send exactly one SELECT query "
                 "(combine results with a CTE, a subquery or UNION ALL).",
@@ -94,7 +95,7 @@ def parse_one(sql: str, dialect: str) -> tuple[exp.Expression | None, list[Probl
             else ""
         )
         return None, [
-            (
+            Problem(
                 "not_a_query",
                 f"Only a single SELECT query (optionally with WITH, UNION, INTERSECT or EXCEPT) "
                 f"may run; this is parsed as {kind}.{hint}",
@@ -123,11 +124,12 @@ def _parse(sql: str, dialect: str) -> list[exp.Expression | None]:
         raise
 
 
-def arrow_lambda_problems(sql: str, tree: exp.Expression, dialect: str) -> list[ProblemSpec]:
+def arrow_lambdas(query: Query) -> list[Problem]:
     """DuckDB 2.0 rejects `x -> expr`; sqlglot also misreads `f(col -> 'key')` as a lambda."""
+    sql, dialect = query.sql, query.dialect
     if dialect != "duckdb":
         return []
-    lambdas = sum(1 for _ in tree.find_all(exp.Lambda))
+    lambdas = sum(1 for _ in query.tree.find_all(exp.Lambda))
     if not lambdas:
         return []
     try:
@@ -140,10 +142,36 @@ def arrow_lambda_problems(sql: str, tree: exp.Expression, dialect: str) -> list[
     if lambdas <= keywords:
         return []
     return [
-        (
+        Problem(
             "arrow_lambda",
             "DuckDB 2.0 rejects the arrow lambda `x -> expr`; write `lambda x: expr`, e.g. "
             "list_transform(l, lambda x: x + 1). For JSON inside a function argument use "
             "json_extract(col, '$.key') or json_extract_string(col, '$.key') instead of `->`.",
         )
     ]
+
+
+_log = logging.getLogger(__name__)
+
+
+def regenerate(query: Query) -> list[Problem]:
+    """Layer 2e: the text that runs (`Query.regenerated`); refuse when sqlglot cannot say the
+    same thing back, unless an earlier rule already refused the query.
+
+    Comments are dropped: they carry nothing the engine needs, and in the approval view they are
+    a channel for text aimed at the person approving ("reviewed, safe to run")."""
+    try:
+        query.regenerated = query.tree.sql(dialect=query.dialect, unsupported_level=ErrorLevel.RAISE, comments=False)
+        return []
+    except SqlglotError as error:
+        _log.debug("regeneration failed: %s", error)
+        query.regenerated = None
+        if query.problems:
+            return []
+        return [
+            Problem(
+                "unsupported_construct",
+                f"The query uses a construct that cannot be checked for {query.dialect}: "
+                f"{str(error).splitlines()[0][:200]}. Rewrite it with plainer SQL.",
+            )
+        ]

@@ -52,7 +52,7 @@ from agents.history import History
 from agents.outcome import Clarification, ErrorKind, Outcome, Pending, RunEnded, Status
 from agents.phases import Phase, Phases
 from agents.turns import Turn
-from tools.guard import Verdict, check_sql, typed_text
+from tools.guard import Verdict, check_for, typed_text
 
 
 class AnalystLoop(Phases):
@@ -110,16 +110,14 @@ class AnalystLoop(Phases):
         """A person's SQL runs as they typed it (the edit is their approval of that text). Only
         when the engine reads their text differently from the checker does the checked rewrite
         take its place, and then it is shown and asked about again, never run unseen."""
-        edited = check_sql(
-            decision.sql, self.catalog, self.database.dialect, cross_check=self._cross_check, as_typed=True
-        )
+        edited = check_for(self.database, decision.sql, catalog=self.catalog, as_typed=True)
         rewritten = (
             edited.ok
             and edited.sql != edited.checked
             and not self.database.reads_alike(edited.sql or "", edited.checked or "")
         )
         if rewritten:
-            edited = check_sql(decision.sql, self.catalog, self.database.dialect, cross_check=self._cross_check)
+            edited = check_for(self.database, decision.sql, catalog=self.catalog)
         self._emit_check(edited, "human")
         self.emit(
             ApprovalDecided(

@@ -23,7 +23,7 @@ from agents.turns import Turn
 from agents.verify import unverified_numbers
 from tools.catalog import Catalog, without_samples
 from tools.databases.base import Database, QueryResult
-from tools.guard import Problem, Verdict
+from tools.guard import Verdict
 from tools.tokens import default_budget
 
 
@@ -112,9 +112,6 @@ class LoopState:
         self.history.switch_to_text_mode()
         self.tools_mode = False
         self.system = prompts.system_prompt(self.database.dialect, False)
-
-    def _cross_check(self, sql: str) -> list[Problem]:
-        return [Problem("engine_rejects", message) for message in self.database.cross_check(sql)]
 
     def _emit_check(self, verdict: Verdict, source: str) -> None:
         if self._turn is not None:

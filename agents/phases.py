@@ -16,7 +16,7 @@ from agents.toolbox import LOOKUP_TOOLS, TOOL_NAMES, TOOL_SPECS, run_lookup
 from agents.turns import Proposal, Turn
 from tools.databases.base import QueryError
 from tools.fingerprint import has_top_level_order, normalize_value, result_fingerprint
-from tools.guard import Verdict, check_sql
+from tools.guard import Verdict, check_for
 
 BROKEN_CALLS_BEFORE_TEXT_MODE = 2  # a model that keeps breaking tool JSON gets the ```sql path
 THINK_TEMPLATE = (f"{prompts.SYSTEM.name}+{prompts.QUESTION.name}", prompts.SYSTEM.hash + prompts.QUESTION.hash)
@@ -165,7 +165,7 @@ class Phases(LoopState):
 
     def _check(self, turn: Turn) -> Phase | RunEnded:
         assert turn.proposal
-        verdict = check_sql(turn.proposal.sql, self.catalog, self.database.dialect, cross_check=self._cross_check)
+        verdict = check_for(self.database, turn.proposal.sql, catalog=self.catalog)
         turn.verdict = verdict
         self._emit_check(verdict, "model")
         if verdict.ok:

@@ -87,7 +87,7 @@ def run_check(config: Config, *, db: str | None, dialect: str | None, source: st
     import json
 
     from analyst.wiring import open_database
-    from tools.guard import Problem, check_sql
+    from tools.guard import check_for
     from tools.statements import split_statements
 
     read = _statements(source)
@@ -108,10 +108,7 @@ def run_check(config: Config, *, db: str | None, dialect: str | None, source: st
     all_ok = True
     try:
         for index, (line, sql) in enumerate(statements, start=1):
-            cross = None
-            if database is not None:
-                cross = lambda text: [Problem("engine_rejects", m) for m in database.cross_check(text)]  # noqa: E731
-            verdict = check_sql(sql, catalog, dialect, cross_check=cross)
+            verdict = check_for(database, sql, catalog=catalog, dialect=dialect)
             all_ok &= verdict.ok
             stdout.write(
                 json.dumps(

@@ -424,13 +424,10 @@ class AnalystApp(App[int]):
 
     def _check(self, sql: str) -> Verdict:
         """The guard as the loop runs it, for the editor's live checks."""
-        from tools.guard import Problem, check_sql
-
-        def cross_check(text: str) -> list[Problem]:
-            return [Problem("engine_rejects", m) for m in self.shared.cross_check(text)]
+        from tools.guard import check_for
 
         assert self.session is not None, "checks run once the session is open"
-        return check_sql(sql, self.session.loop.catalog, self.shared.dialect, cross_check=cross_check, as_typed=True)
+        return check_for(self.shared, sql, catalog=self.session.loop.catalog, as_typed=True)
 
     # -- keys ----------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from tools.catalog import Catalog
 from tools.databases.base import Database, Limits, QueryError, QueryResult
+from tools.guard.problems import Problem
 
 
 class SharedDatabase:
@@ -31,7 +32,7 @@ class SharedDatabase:
     def catalog(self) -> Catalog:
         return self.inner.catalog()
 
-    def cross_check(self, sql: str) -> list[str]:
+    def cross_check(self, sql: str) -> list[Problem]:
         return list(self.inner.cross_check(sql))
 
     def fingerprint_source(self) -> str:

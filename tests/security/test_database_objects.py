@@ -15,7 +15,7 @@ import pytest
 from tests.pg_env import PgEnv
 from tools.catalog import dependent_views
 from tools.databases.base import Limits, QueryResult
-from tools.guard import Problem, Verdict, check_sql
+from tools.guard import Verdict, check_for
 
 SECRET = "sk-secret-objects-5e1d"
 
@@ -53,10 +53,7 @@ def duck(tmp_path_factory: pytest.TempPathFactory, sample_db_master: Path) -> It
 
 
 def _guard(sql: str, database: Any) -> Verdict:
-    def cross_check(text: str) -> list[Problem]:
-        return [Problem("engine_rejects", m) for m in database.cross_check(text)]
-
-    return check_sql(sql, database.catalog(), database.dialect, cross_check=cross_check)
+    return check_for(database, sql)
 
 
 def test_duckdb_macros_that_shadow_allowed_functions_are_refused(duck: Any) -> None:

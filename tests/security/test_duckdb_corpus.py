@@ -16,7 +16,7 @@ from tests.security.harness import Outcome, Report, classify, files_under, norma
 from tests.security.loader import load
 from tools.databases.base import Limits, QueryResult
 from tools.databases.duckdb_db import DuckDBDatabase, open_duckdb
-from tools.guard import Problem, Verdict, check_sql
+from tools.guard import Verdict, check_for
 
 SECRET_TOKEN = "sk-secret-duckdb-7f3a"
 HIDDEN = "email"
@@ -71,10 +71,7 @@ def report() -> Iterator[Report]:
 
 
 def guard(sql: str, database: DuckDBDatabase) -> Verdict:
-    def cross_check(text: str) -> list[Problem]:
-        return [Problem("engine_rejects", m) for m in database.cross_check(text)]
-
-    return check_sql(sql, database.catalog(), "duckdb", cross_check=cross_check)
+    return check_for(database, sql)
 
 
 def test_corpus_sizes() -> None:

@@ -358,7 +358,7 @@ def test_postgres_guard_and_engine_messages(pg_db: Any) -> None:
     assert check_sql("SELECT customer_id, name FROM customers", catalog, "postgres").ok
     result = pg_db.execute("SELECT segmnt FROM customers", Limits())
     assert isinstance(result, QueryError) and "segment" not in result.message
-    assert all("segment" not in m for m in pg_db.cross_check("SELECT segmnt FROM customers"))
+    assert all("segment" not in p.message for p in pg_db.cross_check("SELECT segmnt FROM customers"))
 
 
 # --- the CLI and config -------------------------------------------------------------------------

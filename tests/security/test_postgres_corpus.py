@@ -13,7 +13,7 @@ from tests.pg_env import PgEnv
 from tests.security.harness import Outcome, Report, classify, files_under, normalized_rows
 from tests.security.loader import load
 from tools.databases.base import Limits, QueryResult
-from tools.guard import Problem, Verdict, check_sql
+from tools.guard import Verdict, check_for
 
 SECRET_TOKEN = "sk-secret-postgres-91c2"
 HIDDEN = "email"
@@ -87,10 +87,7 @@ def report() -> Iterator[Report]:
 
 
 def guard(sql: str, database: Any) -> Verdict:
-    def cross_check(text: str) -> list[Problem]:
-        return [Problem("engine_rejects", m) for m in database.cross_check(text)]
-
-    return check_sql(sql, database.catalog(), "postgres", cross_check=cross_check)
+    return check_for(database, sql)
 
 
 def test_corpus_sizes() -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from tools.catalog import Catalog
+from tools.guard.problems import Problem
 
 
 class DatabaseOpenError(Exception):
@@ -120,8 +121,9 @@ class Database(Protocol):
 
     def catalog(self) -> Catalog: ...
 
-    def cross_check(self, sql: str) -> list[str]:
-        """Problems the engine's own parser sees in the exact text that will run."""
+    def cross_check(self, sql: str) -> list[Problem]:
+        """Problems the engine itself sees in the exact text that will run, as the engine's
+        (`Problem.from_engine`); an engine that cannot check says so with a problem, never a pass."""
         ...
 
     def reads_alike(self, typed: str, checked: str) -> bool:

@@ -30,6 +30,7 @@ from tools.databases.base import (
 from tools.databases.duckdb_catalog import introspect
 from tools.databases.file_views import DATA_SUFFIXES, build_view_catalog, data_files_in, ignored_in
 from tools.databases.workers import STOP_GRACE_S, WORKERS
+from tools.guard.problems import Problem
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 DUCKDB_MAGIC = b"DUCK"  # at byte offset 8 of a DuckDB file
@@ -210,10 +211,11 @@ class DuckDBDatabase:
             catalog = with_context(catalog, self._context)
         return without_columns(catalog, self.exclude_columns)  # also the context's descriptions
 
-    def cross_check(self, sql: str) -> list[str]:
+    def cross_check(self, sql: str) -> list[Problem]:
+        """DuckDB's own parser on the exact text: its reasons, presented as the engine's."""
         from tools.databases.duckdb_check import duckdb_cross_check
 
-        return [p.message for p in duckdb_cross_check(sql, self.catalog())]
+        return [Problem.from_engine(p.message) for p in duckdb_cross_check(sql, self.catalog())]
 
     def reads_alike(self, typed: str, checked: str) -> bool:
         """Always: the cross-check walks DuckDB's own parse of the typed text through the same

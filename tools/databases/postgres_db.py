@@ -49,6 +49,7 @@ from tools.databases.postgres_conn import (
 )
 from tools.databases.postgres_role import SessionSettings, read_only_role_fix
 from tools.databases.workers import STOP_GRACE_S, WORKERS
+from tools.guard.problems import Problem
 
 __all__ = [
     "PASSWORD_IN_URL_WARNING",
@@ -177,13 +178,13 @@ class PostgresDatabase:
 
     # -- checking and execution --------------------------------------------------------------
 
-    def cross_check(self, sql: str) -> list[str]:
+    def cross_check(self, sql: str) -> list[Problem]:
         """Let the server parse, plan and permission-check the exact text (DECLARE), without running it."""
         import psycopg
 
         begun = self._pool.begin(CROSS_CHECK_TIMEOUT_MS)
         if isinstance(begun, QueryError):
-            return [f"PostgreSQL could not check the query: {begun.message}"]
+            return [Problem.from_engine(f"PostgreSQL could not check the query: {begun.message}")]
         try:
             cur = begun.cursor(name=f"analyst_check_{next(self._names)}")
             try:
@@ -191,15 +192,14 @@ class PostgresDatabase:
             finally:
                 _close_quietly(cur)
         except psycopg.errors.QueryCanceled:
-            return ["PostgreSQL took too long to plan this query; simplify it"]
+            return [Problem.from_engine("PostgreSQL took too long to plan this query; simplify it")]
         except psycopg.Error as exc:
             if begun.closed:
-                return [f"PostgreSQL could not check the query: {lost_message(exc, self._secrets)}"]
-            return [
-                scrub_hidden(
-                    f"PostgreSQL rejects this query: {describe_error(exc, self._secrets)}", self._hidden_names(), sql
-                )
-            ]
+                return [
+                    Problem.from_engine(f"PostgreSQL could not check the query: {lost_message(exc, self._secrets)}")
+                ]
+            message = f"PostgreSQL rejects this query: {describe_error(exc, self._secrets)}"
+            return [Problem.from_engine(scrub_hidden(message, self._hidden_names(), sql))]
         finally:
             self._pool.end(begun)
         return []

@@ -59,7 +59,8 @@ class TerminalApproval:
                 return decision
 
     def _show(self, pending: Any, failed: bool) -> None:
-        """What is being decided: the question, then the SQL with its problems or why it changed."""
+        """What is being decided: the question, then the SQL with its problems or why it changed,
+        or with the guard's advice."""
         from analyst.render import inert
 
         if self.question:
@@ -85,6 +86,17 @@ class TerminalApproval:
             self.stderr.write(f"\nSQL to run (hash {pending.sql_hash[:12]}{note}):\n{shown}\n\n")
         else:
             self.stderr.write(f"\nThe SQL above is ready to run (hash {pending.sql_hash[:12]}).\n")
+        if not failed:
+            self._advise(pending.sql)
+
+    def _advise(self, sql: str) -> None:
+        """The guard's advice about SQL it allows (a join without a condition, LIMIT without ORDER
+        BY), as the TUI's approval screen shows it: the person looks twice before approving."""
+        from analyst.render import inert
+        from tools.guard import sql_warnings
+
+        for warning in sql_warnings(sql, self.dialect):
+            self.stderr.write(f"⚠ {inert(warning)}\n")
 
     def _decision(self, choice: str, pending: Any, failed: bool) -> Any:
         """The decision one typed choice makes, or None to ask again."""

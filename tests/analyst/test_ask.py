@@ -481,6 +481,38 @@ def test_asking_shows_the_sql_once_and_an_abort_says_so(fake: FakeOpenAI, capsys
 
 
 @pytest.mark.parametrize(
+    ("sql", "warnings"),
+    [
+        (
+            "SELECT c.first_name FROM customers c, orders o LIMIT 3",
+            ["without a join condition", "LIMIT without ORDER BY"],
+        ),
+        ("SELECT count(*) AS n FROM customers CROSS JOIN orders", ["CROSS JOIN orders: every row"]),
+    ],
+)
+def test_asking_shows_the_guards_warnings_before_approval(
+    sql: str, warnings: list[str], fake: FakeOpenAI, capsys, monkeypatch
+) -> None:
+    """The terminal shows the advice the TUI's approval screen shows (issue 15 §2): SQL the guard
+    allows but a person may not mean gets a look twice before `a`."""
+    fake.queue(run_sql_reply(sql))
+    result = run_cli(["ask", QUESTION], capsys, stdin=FakeTty("b\n"), monkeypatch=monkeypatch)
+    assert result.code == 1
+    shown = [line for line in result.err.splitlines() if line.startswith("⚠ ")]
+    assert len(shown) == len(warnings), result.err
+    for line, fragment in zip(shown, warnings):
+        assert fragment in line
+    assert result.err.index(shown[-1]) < result.err.index("[a]pprove")  # before the prompt
+
+
+def test_sql_the_guard_refuses_gets_no_warnings(fake: FakeOpenAI, capsys, monkeypatch) -> None:
+    fake.queue(run_sql_reply(TOP_SQL))
+    answers = FakeTty("e\nSELECT * FROM customers c, missing_table m LIMIT 3\n\nb\n")
+    result = run_cli(["ask", QUESTION], capsys, stdin=answers, monkeypatch=monkeypatch)
+    assert "did not pass" in result.err and "⚠" not in result.err
+
+
+@pytest.mark.parametrize(
     "typed",
     [
         "SELECT first_name FROM customers WHERE company_name IS NOT NULL ORDER BY first_name LIMIT 2;",

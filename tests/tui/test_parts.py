@@ -1,5 +1,5 @@
-"""The TUI's parts that need no screen: approval warnings, the bar chart, exports, and the CLI's
-one-line failures before the app starts."""
+"""The TUI's parts that need no screen: the bar chart, exports, and the CLI's one-line failures
+before the app starts. (The approval warnings are the guard's advice: tests/tools/test_advice.py.)"""
 
 from __future__ import annotations
 
@@ -14,26 +14,7 @@ from analyst.config import load_config
 from analyst.tui.chart import bar, bar_chart, pick_columns
 from analyst.wiring import open_database
 from tests.helpers import run_cli
-from tools.guard.advice import sql_warnings
 from tools.result_export import ExportError, ExportJob, default_path, unique_names
-
-
-@pytest.mark.parametrize(
-    ("sql", "expected"),
-    [
-        ("SELECT * FROM orders AS o, customers AS c LIMIT 5", ["without a join condition", "LIMIT without ORDER BY"]),
-        ("SELECT * FROM orders AS o, customers AS c WHERE o.customer_id = c.customer_id", []),
-        ("SELECT * FROM orders o JOIN customers c ON o.customer_id = c.customer_id ORDER BY 1 LIMIT 3", []),
-        ("SELECT count(*) FROM orders CROSS JOIN regions", ["CROSS JOIN regions"]),
-        ("SELECT count(*) FROM range(0, 10)", []),
-        ("not sql at all (", []),
-    ],
-)
-def test_sql_warnings(sql: str, expected: list[str]) -> None:
-    found = sql_warnings(sql, "duckdb")
-    assert len(found) == len(expected)
-    for warning, fragment in zip(found, expected):
-        assert fragment in warning
 
 
 def test_bar_lengths_to_an_eighth() -> None:

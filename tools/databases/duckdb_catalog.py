@@ -125,7 +125,8 @@ def _views_over_excluded(
     import sqlglot
     from sqlglot import exp
 
-    from tools.guard.hidden import hidden_column_problems  # the guard's own rule: views judged as queries
+    # The guard's own hidden-column rule: a view is judged exactly as a query reading it would be.
+    from tools.guard.hidden import hidden_column_problems
 
     every = {f"{s}.{n}" for s, n, *_ in tables_raw}
     excluded = {q.lower() for q in every - kept}

@@ -3,9 +3,11 @@
 A hidden column is left out of the catalog the model sees, but the engine still has it, so a query
 could read it without naming it (`*`, the whole row as a value, positional references, NATURAL
 JOIN ...). Refusals never name a hidden column the query did not write itself, and a written one
-gets the same text as a column that does not exist, so a refusal confirms nothing. The DuckDB
-catalog also asks it which views read a hidden column (`hidden_column_problems`), so it needs
-only the guard's leaves (`names`, `problems`) besides the query it judges.
+gets the same text as a column that does not exist, so a refusal confirms nothing.
+
+The DuckDB catalog asks `hidden_column_problems` which views read a hidden column (a view that does
+is dropped, judged exactly as a query would be): the one rule the database layer imports, so this
+module imports no other rule, only `binding`, the leaves and the `Query` type.
 """
 
 from __future__ import annotations

@@ -74,7 +74,7 @@ def duckdb_cross_check(sql: str, catalog: Catalog | None) -> list[Problem]:
             )
         ]
     row = con.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()
-    tree = json.loads(row[0]) if row else {"error": True, "error_message": "no result"}
+    tree: dict[str, Any] = json.loads(row[0]) if row else {"error": True, "error_message": "no result"}
     if tree.get("error"):
         return [_parse_problem(str(tree.get("error_message", "unknown error")))]
     if len(tree.get("statements", [])) != 1:

@@ -91,7 +91,7 @@ def _cut(name: str, dialect: str) -> str:
 
 def _own_select(column: exp.Column) -> exp.Select | None:
     """The SELECT whose own clauses hold `column`, or None when it sits anywhere else."""
-    child: exp.Expression = column
+    child: exp.Expr = column
     node = column.parent
     while node is not None:
         if isinstance(node, exp.Select):
@@ -160,7 +160,7 @@ def _outputs_of_source(source: exp.Expression, dialect: str) -> set[str]:
     return set()
 
 
-def _query_outputs(query: exp.Expression, alias_columns: list[exp.Identifier], dialect: str) -> set[str]:
+def _query_outputs(query: exp.Expr, alias_columns: list[exp.Identifier], dialect: str) -> set[str]:
     """Output names of a query: the alias column list first (by position), then the names the
     leftmost SELECT gives its remaining columns (an alias or a plain column reference)."""
     while isinstance(query, exp.Subquery):
@@ -214,7 +214,7 @@ def _visible_cte(table: exp.Table, dialect: str) -> exp.CTE | None:
     """The CTE a bare table name resolves to where it is written: the nearest WITH that defines
     it (in the same WITH only earlier CTEs), or `_SELF` for a CTE's reference to itself."""
     wanted = normalize(table.this, dialect)
-    child: exp.Expression = table
+    child: exp.Expr = table
     node = table.parent
     while node is not None:
         if isinstance(node, exp.With):

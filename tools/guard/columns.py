@@ -92,13 +92,13 @@ def _build_schema(catalog: Catalog, dialect: str) -> MappingSchema:
 _schema_of = PerCatalog(_build_schema)
 
 
-def _qualify_schema(catalog: Catalog) -> dict[str, dict[str, dict[str, str]]]:
+def _qualify_schema(catalog: Catalog) -> dict[str, object]:
     """Catalog as sqlglot's nested mapping; names quoted so PostgreSQL keeps their exact case."""
-    schema: dict[str, dict[str, dict[str, str]]] = {}
+    schemas: dict[str, dict[str, dict[str, str]]] = {}
     for table in catalog.tables:
         columns = {_quote(c.name): _type_or_unknown(c.type, catalog.dialect) for c in table.columns}
-        schema.setdefault(_quote(table.schema), {})[_quote(table.name)] = columns
-    return schema
+        schemas.setdefault(_quote(table.schema), {})[_quote(table.name)] = columns
+    return dict(schemas)  # MappingSchema takes dict[str, object]; dict is invariant in its values
 
 
 def _quote(name: str) -> str:

@@ -83,9 +83,12 @@ class PerCatalog(Generic[T]):
             if held is not None and held[0]() is catalog:
                 return held[1]
         value = self._build(catalog, dialect)
+
+        def forget(_dead: weakref.ref[Catalog]) -> None:
+            self._held.pop(key, None)
+
         with self._lock:
-            ref = weakref.ref(catalog, lambda _ref, key=key: self._held.pop(key, None))
-            self._held[key] = (ref, value)
+            self._held[key] = (weakref.ref(catalog, forget), value)
         return value
 
 

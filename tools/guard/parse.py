@@ -72,7 +72,7 @@ def parse_one(sql: str, dialect: str) -> tuple[exp.Expression | None, list[Probl
                 "send one SELECT query.",
             )
         ]
-    statements = [s for s in parsed if s is not None and not isinstance(s, exp.Semicolon)]
+    statements = [s for s in parsed if isinstance(s, exp.Expression) and not isinstance(s, exp.Semicolon)]
     if not statements:
         return None, [Problem("empty", "The SQL has no statement; write one SELECT query.")]
     if len(statements) > 1:
@@ -104,7 +104,7 @@ def parse_one(sql: str, dialect: str) -> tuple[exp.Expression | None, list[Probl
     return tree, []
 
 
-def _parse(sql: str, dialect: str) -> list[exp.Expression | None]:
+def _parse(sql: str, dialect: str) -> list[exp.Expr | None]:
     """Parse; on failure retry once without comments, which sqlglot cannot take inside
     multi-word keywords (`ORDER /* x */ BY`). Safe because the regenerated text is what runs."""
     try:

@@ -53,7 +53,7 @@ def _cte_in_scope(table: exp.Table, dialect: str) -> bool:
     an enclosing query, and a recursive CTE itself only inside its recursive (right-hand) term;
     DuckDB resolves a self-reference in the anchor term to the real table of that name."""
     wanted = normalize(table.this, dialect)
-    path: list[exp.Expression] = [table]
+    path: list[exp.Expr] = [table]
     node = table.parent
     while node is not None:
         child = path[-1]

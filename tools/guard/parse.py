@@ -72,6 +72,14 @@ def parse_one(sql: str, dialect: str) -> tuple[exp.Expression | None, list[Probl
                 "send one SELECT query.",
             )
         ]
+    except Exception as error:  # a parser bug (sqlglot raised IndexError on DuckDB's SHOW ALL) fails closed
+        return None, [
+            Problem(
+                "parse_error",
+                f"The SQL could not be read as {dialect} (the parser failed with {type(error).__name__}); "
+                "send one plain SELECT query.",
+            )
+        ]
     statements = [s for s in parsed if isinstance(s, exp.Expression) and not isinstance(s, exp.Semicolon)]
     if not statements:
         return None, [Problem("empty", "The SQL has no statement; write one SELECT query.")]

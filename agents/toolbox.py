@@ -100,7 +100,10 @@ def run_lookup(
         if column is None:
             cols = ", ".join(c.name for c in table.columns)
             return False, f"unknown column {args.get('column')!r} in {table.qualified}; columns: {cols}"
-        ident = lambda s: '"' + s.replace('"', '""') + '"'  # noqa: E731
+
+        def ident(name: str) -> str:
+            return '"' + name.replace('"', '""') + '"'
+
         sql = (
             f"SELECT {ident(column.name)} AS value, count(*) AS n FROM {ident(table.schema)}.{ident(table.name)} "
             f"GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20"

@@ -7,6 +7,7 @@ the dialect knows all of those, so a statement ends only at a `;` token."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -20,8 +21,8 @@ def split_statements(text: str, dialect: str) -> list[Statement]:
     """The statements of `text`; empty ones (`;;`, a comment alone) are skipped. Text the
     tokenizer cannot read (an unterminated string) is one statement, so the guard reports it."""
     import sqlglot
+    from sqlglot import TokenType
     from sqlglot.errors import SqlglotError
-    from sqlglot.tokens import TokenType
 
     try:
         tokens = sqlglot.Dialect.get_or_raise(dialect).tokenize(text)
@@ -29,7 +30,7 @@ def split_statements(text: str, dialect: str) -> list[Statement]:
         stripped = text.strip()
         return [Statement(1, _line_of(text, text.find(stripped[:1])) if stripped else 1, stripped)] if stripped else []
     statements: list[Statement] = []
-    current: list = []
+    current: list[Any] = []
     for token in [*tokens, None]:
         if token is not None and token.token_type != TokenType.SEMICOLON:
             current.append(token)

@@ -12,13 +12,13 @@ from typing import Any
 
 from agents.events import ApprovalDecided, ClarificationRequested
 from agents.outcome import Status
-from sessions.store import SessionRecord, Turn
+from sessions.store import SessionRecord, TurnRecord
 
 
 @dataclass(frozen=True)
 class Labelled:
     session: SessionRecord
-    turn: Turn
+    turn: TurnRecord
     sql: str
     edited: bool
 
@@ -54,7 +54,7 @@ def is_follow_up(item: Labelled) -> bool:
     return item.turn.number > 1
 
 
-def exchange(turn: Turn) -> list[tuple[str, str]]:
+def exchange(turn: TurnRecord) -> list[tuple[str, str]]:
     """The model's clarifying questions in a turn, each with the person's reply."""
     pairs: list[tuple[str, str]] = []
     asked = None
@@ -67,7 +67,7 @@ def exchange(turn: Turn) -> list[tuple[str, str]]:
     return pairs
 
 
-def clarified_question(turn: Turn) -> str:
+def clarified_question(turn: TurnRecord) -> str:
     """The question with the person's answers to the model's questions: the approved SQL rests on
     them, and an eval cannot ask, so a suite entry must carry them to be answerable."""
     pairs = exchange(turn)

@@ -19,7 +19,7 @@ from agents.models.scripted import ScriptedModel
 from agents.outcome import Clarification, ErrorKind, Outcome, Pending, Status
 from agents.settings import Settings
 from sessions.log import LogContents, Logged
-from sessions.store import SessionRecord, Turn, turns_of
+from sessions.store import SessionRecord, TurnRecord, turns_of
 from tools.databases.base import Database
 
 
@@ -62,7 +62,7 @@ class ReplayReport:
         return self.divergence is None
 
 
-def _response_entries(turn: Turn) -> list[dict[str, Any]]:
+def _response_entries(turn: TurnRecord) -> list[dict[str, Any]]:
     """The recorded model responses of a turn as scripted-model entries, in call order."""
     entries: list[dict[str, Any]] = []
     for response in turn.responses:
@@ -102,7 +102,7 @@ def _recorded_decision(recorded: ApprovalDecided | None) -> Decision | None:
     return Abort(decided_by="replay")  # "abort", or the replay asked for a decision the recording never made
 
 
-def _drive_recorded(loop: AnalystLoop, turn: Turn) -> Outcome:
+def _drive_recorded(loop: AnalystLoop, turn: TurnRecord) -> Outcome:
     decisions = iter(turn.decisions)
     replies = iter([c for c in turn.clarifications if isinstance(c, ClarificationAnswered)])
     step: Pending | Clarification | Outcome = loop.ask(turn.question)
@@ -119,7 +119,7 @@ def _drive_recorded(loop: AnalystLoop, turn: Turn) -> Outcome:
     return step
 
 
-def compare_turn(recorded: Turn, replayed: Turn) -> tuple[Divergence | None, list[str]]:
+def compare_turn(recorded: TurnRecord, replayed: TurnRecord) -> tuple[Divergence | None, list[str]]:
     """The first difference between two runs of one turn, plus notes."""
     notes = []
     changed = changed_templates(recorded.templates, replayed.templates)
@@ -166,7 +166,7 @@ def _value(status: Status | None) -> str | None:
     return status.value if status is not None else None
 
 
-def _same_no_result(recorded: Turn, replayed: Turn) -> bool:
+def _same_no_result(recorded: TurnRecord, replayed: TurnRecord) -> bool:
     """A turn whose proposed SQL never succeeded (refused by the guard, rejected by the person,
     failed in the database) was logged `answered` before such turns became `failed` (kind
     no_result); the same events replayed now end the new way, which is no divergence."""
@@ -247,7 +247,7 @@ def _at(items: list[Any], index: int) -> Any:
     return items[index] if index < len(items) else None
 
 
-def replayable_turns(record: SessionRecord) -> list[Turn]:
+def replayable_turns(record: SessionRecord) -> list[TurnRecord]:
     """The turns a replay re-drives, in order: complete ones the person did not interrupt."""
     return [t for t in record.turns if t.complete and t.status is not Status.INTERRUPTED]
 

@@ -77,7 +77,7 @@ Exchange = ClarificationRequested | ClarificationAnswered
 
 
 @dataclass
-class Turn:
+class TurnRecord:
     """One question of a session and what happened to it, read from its events."""
 
     number: int
@@ -156,17 +156,17 @@ _TIMELINE = (
     ClarificationRequested,
     ClarificationAnswered,
 )
-_RECORD: dict[type[Event], Callable[[Turn, Any], None]] = {
+_RECORD: dict[type[Event], Callable[[TurnRecord, Any], None]] = {
     ModelCalled: lambda turn, e: turn.templates.append((e.template, e.template_hash)),
-    ModelResponded: Turn._responded,
+    ModelResponded: TurnRecord._responded,
     ModelFailed: lambda turn, e: turn.responses.append(e),
     SqlChecked: lambda turn, e: turn.checks.append(e),
     ApprovalDecided: lambda turn, e: turn.decisions.append(e),
-    QueryExecuted: Turn._executed,
+    QueryExecuted: TurnRecord._executed,
     QueryFailed: lambda turn, e: turn.failed.append(e),
-    AnswerGiven: Turn._answered,
-    AnswerRated: Turn._rated,
-    RunFinished: Turn._finished,
+    AnswerGiven: TurnRecord._answered,
+    AnswerRated: TurnRecord._rated,
+    RunFinished: TurnRecord._finished,
 }
 
 
@@ -175,7 +175,7 @@ class SessionRecord:
     id: str
     path: Path
     started: SessionStarted
-    turns: tuple[Turn, ...]
+    turns: tuple[TurnRecord, ...]
     torn: bool
     bad_lines: tuple[int, ...]
     started_at: str | None = None  # when the session_started event was logged
@@ -189,10 +189,10 @@ class SessionRecord:
         return self.started.model
 
 
-def turns_of(contents: LogContents) -> tuple[Logged | None, list[Turn]]:
+def turns_of(contents: LogContents) -> tuple[Logged | None, list[TurnRecord]]:
     """The session_started line (None if the log has none) and the turns, in order."""
     started: Logged | None = None
-    turns: list[Turn] = []
+    turns: list[TurnRecord] = []
     conversation = 1
     for logged in contents.events:
         event = logged.event
@@ -201,7 +201,7 @@ def turns_of(contents: LogContents) -> tuple[Logged | None, list[Turn]]:
         elif isinstance(event, ConversationStarted):
             conversation += 1
         elif isinstance(event, QuestionAsked):
-            turns.append(Turn(len(turns) + 1, event.question, started_at=logged.at, conversation=conversation))
+            turns.append(TurnRecord(len(turns) + 1, event.question, started_at=logged.at, conversation=conversation))
         elif turns:
             turns[-1].add(event)
     return started, turns

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 class Status(StrEnum):
-    """How a turn ended (DESIGN §7 maps each to an exit code)."""
+    """How a turn ended (the README's exit-code table maps each to an exit code)."""
 
     ANSWERED = "answered"
     NEEDS_CLARIFICATION = "needs_clarification"  # the model asked and nobody could answer

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from agents.outcome import ErrorKind, Status
 from analyst.batch_input import BatchItem
 from analyst.batch_progress import tally_key
 from analyst.errors import UserError
@@ -176,8 +177,8 @@ class BatchPlan:
 
     def not_run(self, item: BatchItem, why: NotRun) -> dict[str, Any]:
         if why.why is NotRunWhy.STOPPED:
-            return _failed_record(item, "interrupted", "the batch was interrupted before this question started")
-        return _failed_record(item, "cost_cap", why.reason)
+            return _failed_record(item, ErrorKind.INTERRUPTED, "the batch was interrupted before this question started")
+        return _failed_record(item, ErrorKind.COST_CAP, why.reason)
 
     def failed(self, item: BatchItem, exc: Exception) -> dict[str, Any]:
         """One broken question (its database did not open) must not sink the run; a usage error does."""
@@ -191,17 +192,18 @@ class BatchPlan:
         self.tally.add(record)
         self.all_ok &= tally_key(record) == self.wanted
         self.progress.advance(record, None if began is None else time.perf_counter() - began)
-        if (record.get("error") or {}).get("kind") == "cost_cap":
+        if (record.get("error") or {}).get("kind") == ErrorKind.COST_CAP:
             self.capped.append(item.id)  # not written: `--resume` with a higher cap runs it
             return
         self.writer.write(record)
 
 
 def _failed_record(item: BatchItem, kind: str, message: str) -> dict[str, Any]:
-    """A question that never reached the model (its database did not open, the budget was spent)."""
+    """A question that never reached the model (its database did not open, the budget was spent).
+    `kind` is an ErrorKind, or "setup" (batch only: the question's database did not open)."""
     return {
         "id": item.id,
-        "status": "failed",
+        "status": Status.FAILED,
         "question": item.question,
         "sql": None,
         "columns": [],

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
+from agents.outcome import Status
 from analyst.errors import UserError
 from sessions.runner import NotRun, Question, Ran
 
@@ -57,7 +58,7 @@ class EvalPlan:
         from sessions.evaluation import not_run, score
 
         outcome = ran.outcome
-        if ran.stopped is not None and (outcome.status != "answered" or outcome.result is None):
+        if ran.stopped is not None and (outcome.status is not Status.ANSWERED or outcome.result is None):
             return not_run(item, ran.stopped)  # cut short: ask again on --resume
         return score(
             item, outcome, ran.database, self.limits, latency_ms=ran.latency_s * 1000, session_id=ran.session_id

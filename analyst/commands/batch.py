@@ -78,7 +78,9 @@ def run_batch(
     todo = [item for item in items if item.id not in skipped]
     if skipped:
         stderr.write(f"resuming: {len(items) - len(todo)} of {len(items)} questions already in {out}\n")
-    wanted = "answered" if approve == "auto" else "dry_run"
+    from agents.outcome import Status
+
+    wanted = Status.ANSWERED if approve == "auto" else Status.DRY_RUN
     resolved = build_model(config, model_name, stream=False)
     settings = run_settings(config, resolved)
     writer = ResultWriter(out, stdout)

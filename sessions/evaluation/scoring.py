@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from agents.outcome import ErrorKind, Status
 from sessions.evaluation.comparison import Comparison, compare_results, order_keys
 from sessions.evaluation.suite import SuiteItem
 from tools.databases.base import Database, Limits, QueryError, QueryResult
@@ -79,30 +80,30 @@ def _failure_outcome(outcome: Outcome) -> _Failure | None:
     """The outcome for runs that produced no comparable result, or None if there is one."""
     error = outcome.error
     message = error.message if error else None
-    if outcome.status == "rejected":
+    if outcome.status is Status.REJECTED:
         return _Failure(EvalOutcome.GUARD_REJECTED, message)
-    if outcome.status == "needs_clarification":  # asked rather than guessed: nobody answers in an eval
+    if outcome.status is Status.NEEDS_CLARIFICATION:  # asked rather than guessed: nobody answers in an eval
         return _Failure(EvalOutcome.NEEDS_CLARIFICATION, f"the model asked: {outcome.clarification}")
-    if outcome.status == "failed":
+    if outcome.status is Status.FAILED:
         return _failed_turn(outcome, error.kind if error else None, message)
-    if outcome.status in ("aborted", "interrupted"):
+    if outcome.status in (Status.ABORTED, Status.INTERRUPTED):
         return _Failure(EvalOutcome.MODEL_ERROR, message or outcome.status)
     if outcome.result is None:
         return _Failure(EvalOutcome.NO_SQL, None)
     return None
 
 
-def _failed_turn(outcome: Outcome, kind: str | None, message: str | None) -> _Failure | None:
+def _failed_turn(outcome: Outcome, kind: ErrorKind | None, message: str | None) -> _Failure | None:
     """A `failed` turn by its error kind; None when a budget stop came after its SQL ran (scored)."""
-    if kind == "no_result" and not outcome.queries and outcome.proposed_sql:
+    if kind is ErrorKind.NO_RESULT and not outcome.queries and outcome.proposed_sql:
         return _Failure(EvalOutcome.GUARD_REJECTED, message)  # proposed, refused, never run (no person rejects)
-    if kind in ("database", "no_result"):
+    if kind in (ErrorKind.DATABASE, ErrorKind.NO_RESULT):
         last = outcome.queries[-1].error if outcome.queries else None
         timed_out = last is not None and last.kind == "timeout"
         return _Failure(EvalOutcome.TIMEOUT if timed_out else EvalOutcome.EXEC_ERROR, message)
-    if kind == "cost_cap":  # stopped by the run's budget: scored if its SQL already ran
+    if kind is ErrorKind.COST_CAP:  # stopped by the run's budget: scored if its SQL already ran
         return None if outcome.result is not None else _Failure(NOT_RUN, message)
-    if kind in ("provider", "token_cap", "script"):
+    if kind in (ErrorKind.PROVIDER, ErrorKind.TOKEN_CAP):
         return _Failure(EvalOutcome.MODEL_ERROR, message)
     return _Failure(EvalOutcome.EXEC_ERROR if outcome.queries else EvalOutcome.NO_SQL, message)
 
@@ -159,14 +160,14 @@ def score(
 def _refusal(base: QuestionResult, outcome: Outcome, failure: _Failure | None) -> QuestionResult | None:
     """A refusal question is answered by declining in words, having run nothing (tried SQL may have
     failed); None when the turn ran a query, which is then scored against the gold like any other."""
-    if outcome.status == "needs_clarification" and outcome.result is None:  # asking is not inventing
+    if outcome.status is Status.NEEDS_CLARIFICATION and outcome.result is None:  # asking is not inventing
         error = failure.error if failure else None
         return replace(
             base, correct=True, outcome=EvalOutcome.CORRECT, reason="declined: asked for clarification", error=error
         )
-    no_result = outcome.error is not None and outcome.error.kind == "no_result"
+    no_result = outcome.error is not None and outcome.error.kind is ErrorKind.NO_RESULT
     in_words = failure is not None and (
-        (failure.outcome == EvalOutcome.NO_SQL and outcome.status == "answered") or no_result
+        (failure.outcome == EvalOutcome.NO_SQL and outcome.status is Status.ANSWERED) or no_result
     )
     if in_words and declines(outcome.answer):
         return replace(base, correct=True, outcome=EvalOutcome.CORRECT, reason="declined")

@@ -19,7 +19,7 @@ from tools.databases.base import DatabaseOpenError, Limits, QueryError, QueryRes
 
 @pytest.fixture(scope="module")
 def ro_db(pg: PgEnv) -> Iterator[Any]:
-    from tools.databases.postgres_db import open_postgres
+    from tools.databases.postgres import open_postgres
 
     database = open_postgres(pg.dsn("ro"), application_name=pg.app)
     yield database
@@ -75,7 +75,7 @@ def test_read_only_role_introspects_the_catalog(ro_db: Any) -> None:
 
 
 def test_excluded_tables_are_not_in_the_catalog(pg: PgEnv) -> None:
-    from tools.databases.postgres_db import open_postgres
+    from tools.databases.postgres import open_postgres
 
     database = open_postgres(pg.dsn("ro"), exclude_tables=("ops.*", "order_totals"))
     try:
@@ -89,7 +89,7 @@ def test_excluded_tables_are_not_in_the_catalog(pg: PgEnv) -> None:
 def test_superuser_is_refused_with_a_one_line_fix(pg: PgEnv) -> None:
     from psycopg.conninfo import make_conninfo
 
-    from tools.databases.postgres_db import open_postgres
+    from tools.databases.postgres import open_postgres
 
     with pytest.raises(DatabaseOpenError) as raised:
         open_postgres(make_conninfo(pg.admin_dsn, dbname=pg.dbname))
@@ -116,7 +116,7 @@ def test_superuser_is_refused_with_a_one_line_fix(pg: PgEnv) -> None:
     ],
 )
 def test_roles_that_can_write_or_read_server_files_are_refused(pg: PgEnv, role: str, expected: str) -> None:
-    from tools.databases.postgres_db import open_postgres
+    from tools.databases.postgres import open_postgres
 
     with pytest.raises(DatabaseOpenError) as raised:
         open_postgres(pg.dsn(role))
@@ -128,7 +128,7 @@ def test_roles_that_can_write_or_read_server_files_are_refused(pg: PgEnv, role: 
 
 def test_server_down_is_one_line() -> None:
     pytest.importorskip("psycopg")
-    from tools.databases.postgres_db import open_postgres
+    from tools.databases.postgres import open_postgres
 
     with pytest.raises(DatabaseOpenError) as raised:
         open_postgres("postgresql://analyst:hunter2-secret@127.0.0.1:1/sales", connect_timeout=2)
@@ -139,7 +139,7 @@ def test_server_down_is_one_line() -> None:
 
 
 def test_unknown_database_and_role_are_one_line(pg: PgEnv) -> None:
-    from tools.databases.postgres_db import open_postgres
+    from tools.databases.postgres import open_postgres
 
     with pytest.raises(DatabaseOpenError) as raised:
         open_postgres(pg.dsn("ro", dbname=pg.dbname + "_missing"))
@@ -152,7 +152,7 @@ def test_unknown_database_and_role_are_one_line(pg: PgEnv) -> None:
 
 def test_unparseable_dsn_does_not_echo_it() -> None:
     pytest.importorskip("psycopg")
-    from tools.databases.postgres_db import open_postgres, redact_dsn
+    from tools.databases.postgres import open_postgres, redact_dsn
 
     with pytest.raises(DatabaseOpenError) as raised:
         open_postgres("host=db password=hunter2 oops")
@@ -336,7 +336,7 @@ def _backend_pids(pg: PgEnv, state: str | None = None, like: str = "%") -> list[
 
 
 def test_terminated_backend_mid_query_gives_one_line_and_reconnects(pg: PgEnv) -> None:
-    from tools.databases.postgres_db import open_postgres
+    from tools.databases.postgres import open_postgres
 
     database = open_postgres(pg.dsn("ro"), application_name=pg.app + "_kill")
     try:
@@ -371,7 +371,7 @@ def test_terminated_backend_mid_query_gives_one_line_and_reconnects(pg: PgEnv) -
 def test_a_server_that_refuses_reconnects_is_reported_then_recovers(pg: PgEnv) -> None:
     from psycopg import sql
 
-    from tools.databases.postgres_db import open_postgres
+    from tools.databases.postgres import open_postgres
 
     database = open_postgres(pg.dsn("ro"), application_name=pg.app + "_kill")
     role = sql.Identifier(pg.roles["ro"])
@@ -393,7 +393,7 @@ def test_a_server_that_refuses_reconnects_is_reported_then_recovers(pg: PgEnv) -
 
 
 def test_password_never_appears_in_uri_repr_or_errors(pg: PgEnv) -> None:
-    from tools.databases.postgres_db import dsn_has_password, open_postgres, redact_dsn
+    from tools.databases.postgres import dsn_has_password, open_postgres, redact_dsn
 
     url = pg.url_with_password()
     assert dsn_has_password(url) and not dsn_has_password(pg.dsn("ro"))
@@ -416,7 +416,7 @@ def test_password_never_appears_in_uri_repr_or_errors(pg: PgEnv) -> None:
 
 def test_redact_dsn_forms() -> None:
     pytest.importorskip("psycopg")
-    from tools.databases.postgres_db import dsn_has_password, redact_dsn
+    from tools.databases.postgres import dsn_has_password, redact_dsn
 
     assert (
         redact_dsn("postgresql://ann:s3cret@db.example:6432/sales?sslmode=require")

@@ -42,7 +42,7 @@ def engine(request: pytest.FixtureRequest, sample_db: Path) -> Iterator[tuple[st
         database = open_database(load_config(), str(sample_db))
     else:
         env: PgEnv = request.getfixturevalue("pg")
-        from tools.databases.postgres_db import open_postgres
+        from tools.databases.postgres import open_postgres
 
         database = open_postgres(env.dsn("ro"), application_name=env.app)
     yield request.param, database

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from agents import prompts
 from tools.catalog import Catalog
-from tools.retrieve import SchemaSlice, retrieve
+from tools.retrieval import SchemaSlice, retrieve
 
 
 @dataclass(frozen=True)

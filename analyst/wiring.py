@@ -41,7 +41,7 @@ def open_database(config: Config, db: str | None = None, *, origin: str | None =
     try:
         if spec and is_postgres_url(spec):
             return _warn_unmatched_exclusions(config, _open_postgres(spec, config))
-        from tools.databases.duckdb_db import EngineSettings, open_duckdb
+        from tools.databases.duckdb import EngineSettings, open_duckdb
 
         settings = EngineSettings(threads=config.threads, memory_limit=config.memory_limit)
         if spec and not Path(spec).expanduser().exists() and _KEYWORD_DSN.search(spec):
@@ -102,7 +102,7 @@ def _warn_unmatched_exclusions(config: Config, database: Any) -> Any:
 
 def _open_postgres(spec: str, config: Config) -> Any:
     try:
-        from tools.databases.postgres_db import (
+        from tools.databases.postgres import (
             PASSWORD_IN_URL_WARNING,
             dsn_has_password,
             open_postgres,

@@ -70,7 +70,7 @@ def child(mode: str, path: Path, cache: Path, repeat: int) -> dict[str, Any]:
 
     if mode == "analyst":
         from tools.databases.base import Limits
-        from tools.databases.duckdb_db import open_duckdb
+        from tools.databases.duckdb import open_duckdb
 
         database = open_duckdb(path, cache)
         limits = Limits(max_rows=MAX_ROWS)

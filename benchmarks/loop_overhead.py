@@ -85,7 +85,7 @@ class Timed:
 
 
 def open_sample(cache: Path) -> Any:
-    from tools.databases.duckdb_db import open_duckdb
+    from tools.databases.duckdb import open_duckdb
     from tools.sample import sample_database
 
     return open_duckdb(sample_database(cache), cache)

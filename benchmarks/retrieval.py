@@ -41,7 +41,8 @@ from sqlglot.optimizer.qualify import qualify  # noqa: E402
 from sqlglot.optimizer.scope import traverse_scope  # noqa: E402
 
 from tools.catalog import Catalog, Column, Context, ForeignKey, JoinHint, Table  # noqa: E402
-from tools.retrieve import Retriever, render_ddl  # noqa: E402
+from tools.catalog.ddl import render_ddl  # noqa: E402
+from tools.retrieval import Retriever  # noqa: E402
 from tools.tokens import DEFAULT_BUDGET, estimate_tokens  # noqa: E402
 
 TARGET_RECALL = 0.95
@@ -80,7 +81,7 @@ def defog_catalog(cache_dir: Path) -> tuple[Catalog, dict[str, dict[str, str]]]:
     Returns it with each database's schema renaming (`ewallet`'s `consumer_div` becomes `ewallet`).
     """
     from sessions.evaluation.defog import build_databases
-    from tools.databases.duckdb_db import open_duckdb
+    from tools.databases.duckdb import open_duckdb
 
     paths = build_databases(cache_dir)
     tables: list[Table] = []

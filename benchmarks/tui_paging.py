@@ -75,7 +75,7 @@ async def drive(mode: str, path: Path, cache: Path) -> dict[str, Any]:
     from analyst.tui.results import ResultsPanel, ShownResult
     from analyst.tui.shared_db import SharedDatabase
     from tools.databases.base import Limits
-    from tools.databases.duckdb_db import open_duckdb
+    from tools.databases.duckdb import open_duckdb
 
     class Bench(App[None]):
         def compose(self) -> ComposeResult:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from keyring.backend import KeyringBackend
 
+from tests.backends import any_db  # noqa: F401  (one read-only Database per engine over the same dataset)
 from tests.pg_env import pg  # noqa: F401  (the PostgreSQL fixture, shared by every test module)
 
 PROVIDER_VARS = (

@@ -103,7 +103,7 @@ def _unavailable(reason: str) -> None:
 
 def _redacted(dsn: str) -> str:
     try:
-        from tools.databases.postgres_db import redact_dsn
+        from tools.databases.postgres import redact_dsn
 
         return redact_dsn(dsn)
     except Exception:

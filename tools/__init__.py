@@ -21,7 +21,7 @@ _HOME = {
     "ResultColumn": "tools.databases.base",
     "RowStream": "tools.databases.base",
     "StreamError": "tools.databases.base",
-    "open_duckdb": "tools.databases.duckdb_db",
+    "open_duckdb": "tools.databases.duckdb.database",
     "Catalog": "tools.catalog",
     "Table": "tools.catalog",
     "Column": "tools.catalog",
@@ -29,7 +29,7 @@ _HOME = {
     "sql_hash": "tools.guard",
     "Verdict": "tools.guard",
     "Problem": "tools.guard",
-    "SchemaSlice": "tools.retrieve",
+    "SchemaSlice": "tools.retrieval",
     "result_fingerprint": "tools.fingerprint",
     "normalize_value": "tools.fingerprint",
     "sample_database": "tools.sample",
@@ -78,8 +78,8 @@ if TYPE_CHECKING:
         RowStream,
         StreamError,
     )
-    from tools.databases.duckdb_db import open_duckdb
+    from tools.databases.duckdb.database import open_duckdb
     from tools.fingerprint import normalize_value, result_fingerprint
     from tools.guard import Problem, Verdict, check_sql, sql_hash
-    from tools.retrieve import SchemaSlice
+    from tools.retrieval import SchemaSlice
     from tools.sample import sample_database

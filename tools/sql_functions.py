@@ -1,6 +1,6 @@
 """Function allowlists for the SQL guard, per dialect, as written names: plain data, so the guard's
 function rule (`tools.guard.functions`) and the DuckDB cross-check beside its backend
-(`tools.databases.duckdb_check`) read the same lists without one importing the other.
+(`tools.databases.duckdb.cross_check`) read the same lists without one importing the other.
 
 An allowlist, not a denylist: anything not named here is rejected, because the dangerous
 functions (file readers, SQL-in-a-string, settings, sleeps, locks, sequences) are an open-ended

@@ -52,7 +52,7 @@ def _shown_value(name: str, value: Any) -> str:
         from analyst.wiring import is_postgres_url
 
         if is_postgres_url(value):  # a password in the URL is not shown
-            from tools.databases.postgres_conn import redact_dsn
+            from tools.databases.postgres.connection import redact_dsn
 
             return redact_dsn(value)
     return str(value)

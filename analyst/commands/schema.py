@@ -48,7 +48,8 @@ def run_schema(
     from agents.models.registry import context_window
     from agents.questions import context_section
     from analyst.wiring import open_database
-    from tools.retrieve import render_ddl, retrieve
+    from tools.catalog.ddl import render_ddl
+    from tools.retrieval import retrieve
     from tools.tokens import default_budget, estimate_tokens
 
     database = open_database(config, db)

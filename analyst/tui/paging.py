@@ -63,7 +63,8 @@ class PageJob:
     def run(self, on_progress: Callable[[int], None] = lambda rows: None) -> QueryResult:
         """The page as a QueryResult (`truncated`: rows exist after it); raises PageError.
         `on_progress` gets the number of rows read so far (skipped and kept)."""
-        from tools.databases.base import QueryResult, StreamError, clip_cell
+        from tools.databases.base import QueryResult, StreamError
+        from tools.databases.fetch import clip_cell
 
         started = time.perf_counter()
         kept: list[tuple[Any, ...]] = []

@@ -20,7 +20,7 @@ from typing import Any
 
 from sessions.evaluation.suite import Suite, SuiteItem, suite_hash
 from tools.catalog import Context, JoinHint
-from tools.context import context_path_for, write_context
+from tools.catalog.context import context_path_for, write_context
 from tools.databases.build import build_from_sql
 
 _BRACE = re.compile(r"\{([^{}]*)\}")

@@ -15,7 +15,7 @@ from agents.models.scripted import ScriptedModel
 from agents.outcome import Outcome, Pending
 from agents.settings import Settings
 from tools.databases.base import Limits
-from tools.databases.duckdb_db import open_duckdb
+from tools.databases.duckdb import open_duckdb
 
 
 @pytest.fixture

@@ -96,7 +96,7 @@ def test_disk_full_while_logging_runs_nothing(tmp_path: Path, capsys, monkeypatc
         {"text": "ok"},
     )
     executed: list[str] = []
-    from tools.databases.duckdb_db import DuckDBDatabase
+    from tools.databases.duckdb import DuckDBDatabase
 
     real_execute = DuckDBDatabase.execute
     monkeypatch.setattr(

@@ -29,7 +29,7 @@ def test_dependent_views_follow_chains() -> None:
 
 @pytest.fixture(scope="module")
 def duck(tmp_path_factory: pytest.TempPathFactory, sample_db_master: Path) -> Iterator[Any]:
-    from tools.databases.duckdb_db import open_duckdb
+    from tools.databases.duckdb import open_duckdb
 
     root = tmp_path_factory.mktemp("duckdb-objects")
     path = root / "objects.duckdb"
@@ -89,7 +89,7 @@ def test_duckdb_views_over_excluded_data_are_left_out(duck: Any) -> None:
 
 @pytest.fixture(scope="module")
 def pg_objects(pg: PgEnv) -> Iterator[Any]:
-    from tools.databases.postgres_db import open_postgres
+    from tools.databases.postgres import open_postgres
 
     ro = pg.roles["ro"]
     with pg.admin() as conn:
@@ -147,7 +147,7 @@ def test_postgres_views_over_excluded_data_are_left_out(pg_objects: Any) -> None
 
 
 def test_postgres_extension_functions_are_not_counted_as_the_databases(pg: PgEnv, pg_objects: Any) -> None:
-    from tools.databases.postgres_db import open_postgres
+    from tools.databases.postgres import open_postgres
 
     with pg.admin() as conn:
         available = conn.execute("SELECT count(*) FROM pg_available_extensions WHERE name = 'citext'").fetchone()[0]

@@ -15,7 +15,7 @@ import pytest
 from tests.security.harness import Outcome, Report, classify, files_under, normalized_rows
 from tests.security.loader import load
 from tools.databases.base import Limits, QueryResult
-from tools.databases.duckdb_db import DuckDBDatabase, open_duckdb
+from tools.databases.duckdb import DuckDBDatabase, open_duckdb
 from tools.guard import Verdict, check_for
 
 SECRET_TOKEN = "sk-secret-duckdb-7f3a"

@@ -25,7 +25,7 @@ from tools.catalog import (
     without_columns,
 )
 from tools.databases.base import Limits, QueryError, QueryResult
-from tools.databases.duckdb_check import duckdb_cross_check
+from tools.databases.duckdb.cross_check import duckdb_cross_check
 from tools.guard import Verdict, check_sql
 
 # --- patterns and the catalog -----------------------------------------------------------------
@@ -288,7 +288,8 @@ def people_db(tmp_path: Path) -> Path:
 def test_duckdb_catalog_hides_the_column_its_samples_and_keys(
     people_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tools.databases import duckdb_catalog, duckdb_db
+    from tools.databases.duckdb import catalog as duckdb_catalog
+    from tools.databases.duckdb import database as duckdb_db
 
     sampled: list[str] = []
     real = duckdb_catalog._with_samples
@@ -317,7 +318,7 @@ def test_duckdb_catalog_hides_the_column_its_samples_and_keys(
 
 
 def test_duckdb_wildcard_pattern_hides_the_column_everywhere(people_db: Path, tmp_path: Path) -> None:
-    from tools.databases.duckdb_db import open_duckdb
+    from tools.databases.duckdb import open_duckdb
 
     db = open_duckdb(people_db, tmp_path / "cache", exclude_columns=("*.SSN",))
     try:
@@ -330,7 +331,7 @@ def test_duckdb_wildcard_pattern_hides_the_column_everywhere(people_db: Path, tm
 
 @pytest.fixture(scope="module")
 def pg_db(pg: PgEnv) -> Iterator[Any]:
-    from tools.databases.postgres_db import open_postgres
+    from tools.databases.postgres import open_postgres
 
     database = open_postgres(pg.dsn("ro"), application_name=pg.app, exclude_columns=("customers.segment",))
     yield database
@@ -431,7 +432,7 @@ def test_config_file_excludes_columns(capsys: Any, sample_db: Path, analyst_home
 
 def test_a_word_the_query_wrote_is_not_masked_so_errors_confirm_nothing(sample_db: Path, tmp_path: Path) -> None:
     from tools.databases.base import Limits, QueryError
-    from tools.databases.duckdb_db import open_duckdb
+    from tools.databases.duckdb import open_duckdb
 
     assert scrub_hidden("Could not convert string 'email' to INT32", {"email"}, "SELECT CAST('email' AS INTEGER)") == (
         "Could not convert string 'email' to INT32"

@@ -2,7 +2,7 @@
 
 1. The whole row through a table alias that equals a *visible* column name of another table in
    the query: `SELECT amount FROM customers AS amount WHERE EXISTS (SELECT 1 FROM orders)`. Both
-   layers (`tools.guard.hidden`, `tools.databases.duckdb_check`) skipped a row name found among the columns
+   layers (`tools.guard.hidden`, `tools.databases.duckdb.cross_check`) skipped a row name found among the columns
    of any table in the query; now only a column of the reading SELECT's own FROM items counts
    (both engines bind a name to such a column before a row of that name; past that level DuckDB
    takes an inner row over an outer column, PostgreSQL the other way round).
@@ -22,7 +22,7 @@ import pytest
 from tests.helpers import run_cli, run_sql_reply, text_reply
 from tests.pg_env import PgEnv
 from tests.security.test_exclude_column import HIDDEN_CATALOG, PG_HIDDEN_CATALOG
-from tools.databases.duckdb_check import duckdb_cross_check
+from tools.databases.duckdb.cross_check import duckdb_cross_check
 from tools.guard import check_sql
 
 # --- 1. the whole row through an alias named like another table's column -----------------------

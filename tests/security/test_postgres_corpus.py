@@ -67,7 +67,7 @@ def env(pg: PgEnv, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def db(pg: PgEnv, env: dict[str, Any]) -> Iterator[Any]:
-    from tools.databases.postgres_db import open_postgres
+    from tools.databases.postgres import open_postgres
 
     database = open_postgres(
         pg.dsn("ro"),

@@ -12,7 +12,7 @@ from agents.settings import Settings
 from sessions.runner import NotRun, Question, Ran, Runner, SharedDatabases
 from sessions.session import ResolvedModel, Session
 from sessions.store import list_sessions
-from tools.databases.duckdb_db import open_duckdb
+from tools.databases.duckdb import open_duckdb
 
 ANSWER: list[dict[str, Any]] = [
     {"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT count(*) AS n FROM customers"}}]},

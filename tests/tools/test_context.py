@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tools.catalog import Catalog, Column, Context, ForeignKey, JoinHint, Table
-from tools.context import (
+from tools.catalog.context import (
     context_path_for,
     dumps_context,
     load_context,

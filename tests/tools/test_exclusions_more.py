@@ -19,7 +19,7 @@ from tests.helpers import run_cli, run_sql_reply, text_reply
 from tests.pg_env import PgEnv
 from tests.security.test_exclude_column import HIDDEN_CATALOG, PG_HIDDEN_CATALOG
 from tools.catalog import unmatched_exclusions
-from tools.databases.duckdb_check import duckdb_cross_check
+from tools.databases.duckdb.cross_check import duckdb_cross_check
 from tools.guard import check_sql
 
 # --- patterns that match nothing ---------------------------------------------------------------
@@ -139,7 +139,7 @@ def test_check_and_ask_warn_before_anything_runs(capsys, monkeypatch, sample_db:
 
 
 def test_postgres_warns_for_a_pattern_that_matches_nothing(pg: PgEnv, capsys) -> None:
-    from tools.databases.postgres_db import redact_dsn
+    from tools.databases.postgres import redact_dsn
 
     result = run_cli(
         ["schema", "--db", _url(pg), "--exclude-column", "customers.segmnt", "--exclude-column", "customers.segment"],

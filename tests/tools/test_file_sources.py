@@ -72,7 +72,7 @@ def test_spill_folders_are_removed_and_dead_processes_leftovers_cleaned(
 def test_a_permission_fix_alone_makes_the_folder_read_again(tmp_path: Path) -> None:
     import time
 
-    from tools.databases.file_views import build_view_catalog, data_files_in
+    from tools.databases.duckdb.file_views import build_view_catalog, data_files_in
 
     folder = make_folder(tmp_path)
     files = data_files_in(folder)

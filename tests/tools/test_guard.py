@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from sqlglot import exp
 
 from tools.catalog import Catalog, Column, ForeignKey, Table
-from tools.databases.duckdb_check import duckdb_cross_check
+from tools.databases.duckdb.cross_check import duckdb_cross_check
 from tools.guard import RULES, Problem, Verdict, check_for, check_sql, sql_hash
 from tools.guard.functions import SAFE_CLASSES
 from tools.sql_functions import REFUSED_HINTS, safe_function_names, safe_table_function_names
@@ -630,7 +630,7 @@ def test_duckdb_cross_check_accepts_the_pivot_statement_sqlglot_cannot_parse() -
 
 
 def test_duckdb_check_imports_duckdb_lazily() -> None:
-    code = "import sys, tools.guard, tools.databases.duckdb_check; print('duckdb' in sys.modules)"
+    code = "import sys, tools.guard, tools.databases.duckdb.cross_check; print('duckdb' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert out.stdout.strip() == "False"
 

@@ -14,15 +14,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tools.catalog import Catalog, Column, Context, ForeignKey, JoinHint, Table
-from tools.retrieve import (
+from tools.catalog.ddl import render_ddl
+from tools.retrieval import (
     Retriever,
     SchemaSlice,
     TableChoice,
-    render_ddl,
     retrieve,
     retriever_for,
 )
-from tools.terms import split_words, stem
+from tools.retrieval.terms import split_words, stem
 from tools.tokens import default_budget, estimate_tokens
 
 # --- a hand-built catalog of 32 tables --------------------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 from tests.helpers import run_cli
 from tests.pg_env import PgEnv
 from tools.databases.base import Limits, QueryError, QueryResult
-from tools.databases.duckdb_db import open_duckdb
+from tools.databases.duckdb import open_duckdb
 from tools.databases.workers import STOP_GRACE_S
 
 # four dozen calls over one 100 MB value (each a different expression, so none is computed once for
@@ -91,7 +91,7 @@ PG_MD5 = (
 
 
 def test_postgres_returns_at_the_limit_when_the_server_cannot_stop(pg: PgEnv) -> None:
-    from tools.databases.postgres_db import open_postgres
+    from tools.databases.postgres import open_postgres
 
     database = open_postgres(pg.dsn("ro"), application_name=pg.app)
     try:

@@ -24,7 +24,7 @@ ORDER BY o.order_id
 
 @pytest.fixture(scope="module")
 def ro_db(pg: PgEnv) -> Iterator[Any]:
-    from tools.databases.postgres_db import open_postgres
+    from tools.databases.postgres import open_postgres
 
     database = open_postgres(pg.dsn("ro"), application_name=pg.app)
     yield database

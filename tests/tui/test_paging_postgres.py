@@ -17,7 +17,7 @@ SQL = "SELECT order_id, product_id, quantity FROM order_items ORDER BY order_id,
 
 @pytest.fixture(scope="module")
 def ro_db(pg: PgEnv) -> Iterator[Any]:
-    from tools.databases.postgres_db import open_postgres
+    from tools.databases.postgres import open_postgres
 
     database = open_postgres(pg.dsn("ro"), application_name=pg.app)
     yield database

@@ -8,7 +8,6 @@ is shown to the model.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -39,26 +38,6 @@ class Limits:
     max_rows: int = 1000
     max_cell_bytes: int = 10_000
     cell_digest: bool = False
-
-
-def clip_cell(value: Any, limits: Limits) -> Any:
-    """A text or binary cell cut at `max_cell_bytes` (characters, for text) and marked "…";
-    a list or dict too long as text becomes its cut text.  Memory per fetched result stays
-    bounded whatever a query selects."""
-    cap = limits.max_cell_bytes
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        if len(value) <= cap:
-            return value
-        whole = bytes(value)
-        return whole[:cap] + (b"\xe2\x80\xa6" + hashlib.sha256(whole).digest()[:16] if limits.cell_digest else b"")
-    text = str(value) if isinstance(value, (dict, list)) else value
-    if not isinstance(text, str) or len(text) <= cap:
-        return value
-    digest = ""
-    if limits.cell_digest:
-        sha = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-        digest = f" [{len(text):,} characters, sha256 {sha}]"
-    return text[:cap] + "…" + digest
 
 
 @dataclass(frozen=True)

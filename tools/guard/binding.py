@@ -3,7 +3,7 @@
 A column written `email` in a SELECT's own clauses binds to that SELECT's FROM items first; when
 a CTE or subquery there certainly outputs a column of that name and no table holding a hidden
 `email` is among them, it reads that output, not the hidden column. The hidden-column rule
-(`tools.guard.hidden`) asks these questions; `tools.databases.duckdb_tree` answers the same ones
+(`tools.guard.hidden`) asks these questions; `tools.databases.duckdb.tree` answers the same ones
 from DuckDB's own parse tree for the cross-check.
 """
 

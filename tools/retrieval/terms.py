@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from tools.catalog import Catalog
-from tools.context import TableLookup
+from tools.catalog.context import TableLookup
 
 __all__ = [
     "IDENTIFIER",

@@ -13,8 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from tools.databases.base import ResultColumn, StreamError
-
-CHUNK_ROWS = 2_000
+from tools.databases.fetch import EXPORT_CHUNK_ROWS
 
 
 class DuckDBRowStream:
@@ -27,7 +26,7 @@ class DuckDBRowStream:
         timeout_s: float,
         clean: Callable[[str], str],
         on_close: Callable[[], None],
-        chunk_rows: int = CHUNK_ROWS,
+        chunk_rows: int = EXPORT_CHUNK_ROWS,
     ) -> None:
         import duckdb
 

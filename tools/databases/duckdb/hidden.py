@@ -4,7 +4,7 @@ column, as DuckDB itself parsed the query (`json_serialize_sql`).
 The same routes the guard's rule refuses on sqlglot's tree (`tools.guard.hidden`): the column by
 name, the whole row as a value, `*`, `t.*` and COLUMNS(...) over a hidden table, positional
 references, column aliases that rename by position, NATURAL JOIN and USING with that column, and
-PIVOT straight over the table. The statement walker (`tools.databases.duckdb_check`) calls
+PIVOT straight over the table. The statement walker (`tools.databases.duckdb.cross_check`) calls
 `enter_select`/`leave_select` around each SELECT and `check` on every other node.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from tools.catalog import Catalog, Table
-from tools.databases.duckdb_tree import (
+from tools.databases.duckdb.tree import (
     all_dicts,
     contains,
     dicts_with_key,

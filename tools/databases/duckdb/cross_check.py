@@ -2,7 +2,7 @@
 
 sqlglot and DuckDB disagree on some inputs (U+200B is whitespace to DuckDB and an identifier
 character to sqlglot), so the tables and functions DuckDB itself sees must pass the same
-allowlists, and the hidden-column rule sees DuckDB's reading too (`duckdb_hidden`). Parsing
+allowlists, and the hidden-column rule sees DuckDB's reading too (`hidden.py`). Parsing
 happens on a private, empty in-memory connection with external access off; nothing is bound or
 executed. Engine-specific, so it lives beside the DuckDB backend, which presents its problems as
 the engine's (`DuckDBDatabase.cross_check`); it needs only the guard's leaves (`names`,
@@ -16,7 +16,7 @@ import threading
 from typing import Any
 
 from tools.catalog import Catalog
-from tools.databases.duckdb_hidden import HiddenReads
+from tools.databases.duckdb.hidden import HiddenReads
 from tools.guard.names import fold, resolve_name
 from tools.guard.problems import Problem
 from tools.sql_functions import DUCKDB_OPERATORS, refusal_reason, safe_function_names, safe_table_function_names

@@ -1,7 +1,7 @@
 """What PostgreSQL's system catalogs say about the tables the role can read.
 
 Introspection runs once per opened database, inside one READ ONLY snapshot (the role check and
-session settings that every connection passes first are in postgres_role.py).
+session settings that every connection passes first are in role.py).
 
 Row counts come from the planner's `reltuples` estimate, because `count(*)` on a big table is a
 full scan; only a small table that was never analyzed (`reltuples < 0`) is counted exactly. Sample

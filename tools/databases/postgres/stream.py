@@ -13,8 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from tools.databases.base import ResultColumn, StreamError
-
-CHUNK_ROWS = 2_000
+from tools.databases.fetch import EXPORT_CHUNK_ROWS, close_quietly
 
 
 class PostgresRowStream:
@@ -35,7 +34,7 @@ class PostgresRowStream:
         type_name: Callable[[int], str],
         failure: Callable[[Exception], StreamError],
         release: Callable[[], None],
-        chunk_rows: int = CHUNK_ROWS,
+        chunk_rows: int = EXPORT_CHUNK_ROWS,
     ) -> None:
         import psycopg
 
@@ -82,7 +81,5 @@ class PostgresRowStream:
         self._closed = True
         self._watchdog.cancel()
         if self._cursor is not None:
-            from tools.databases.postgres_db import _close_quietly
-
-            _close_quietly(self._cursor)
+            close_quietly(self._cursor)
         self._release()

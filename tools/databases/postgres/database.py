@@ -2,17 +2,16 @@
 
 A READ ONLY transaction does not contain a superuser (server files, programs) nor a role that can
 write (`SET TRANSACTION READ WRITE`, `COMMIT; DELETE ...`), so every new connection checks the role
-and refuses with the SQL that makes a proper one (notes/security.md §3; postgres_role.py). Each
+and refuses with the SQL that makes a proper one (notes/security.md §3; role.py). Each
 query then runs as `DECLARE ... CURSOR FOR <sql>` over the extended protocol, which the server
 accepts only for one query (no SET, COMMIT, DML or second statement), inside `BEGIN ... READ ONLY`
-with the snapshot already taken (postgres_conn.py), and is rolled back afterwards. psycopg is
+with the snapshot already taken (connection.py), and is rolled back afterwards. psycopg is
 imported lazily: it is an optional extra.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import itertools
 import threading
 import time
@@ -23,11 +22,10 @@ from typing import Any
 from tools.catalog import (
     Catalog,
     Context,
-    hidden_column_names,
     scrub_hidden,
     without_columns,
 )
-from tools.context import load_sidecar, with_context
+from tools.catalog.context import load_sidecar, with_context
 from tools.databases.base import (
     DatabaseOpenError,
     Limits,
@@ -35,31 +33,19 @@ from tools.databases.base import (
     QueryResult,
     ResultColumn,
     StreamError,
-    clip_cell,
 )
-from tools.databases.postgres_conn import (
-    PASSWORD_IN_URL_WARNING,
+from tools.databases.fetch import catalog_digest, close_quietly, fetch_capped, hidden_names, ms_since
+from tools.databases.postgres.cancel import Watch
+from tools.databases.postgres.connection import (
     ConnectionPool,
     connection_params,
     describe_error,
     display_dsn,
-    dsn_has_password,
     lost_message,
-    redact_dsn,
 )
-from tools.databases.postgres_role import SessionSettings, read_only_role_fix
+from tools.databases.postgres.role import SessionSettings
 from tools.databases.workers import STOP_GRACE_S, WORKERS
 from tools.guard.problems import Problem
-
-__all__ = [
-    "PASSWORD_IN_URL_WARNING",
-    "PostgresDatabase",
-    "SessionSettings",
-    "dsn_has_password",
-    "open_postgres",
-    "read_only_role_fix",
-    "redact_dsn",
-]
 
 FETCH_CHUNK = 512
 TIMEOUT_MARGIN_MS = 2000  # the server's statement_timeout is a backstop behind the client's cancel
@@ -97,7 +83,7 @@ class PostgresDatabase:
     """One opened PostgreSQL database: its catalog, and checked queries on pooled connections.
 
     Batch workers share one database object; each query borrows its own connection from the pool
-    (postgres_conn.py) for one rolled-back transaction, and a watchdog cancels it at the limit.
+    (connection.py) for one rolled-back transaction, and a watchdog cancels it at the limit.
     """
 
     dialect = "postgres"
@@ -121,7 +107,7 @@ class PostgresDatabase:
         self._context = load_sidecar(context_file)  # read at open: a bad file is one line now
         self._lock = threading.Lock()
         self._catalog_lock = threading.Lock()
-        self._watches: set[_Watch] = set()
+        self._watches: set[Watch] = set()
         self._names = itertools.count(1)
         self._types: dict[int, str] = {}
         self._catalog: Catalog | None = None
@@ -147,7 +133,7 @@ class PostgresDatabase:
     def _load_catalog(self) -> Catalog:
         import psycopg
 
-        from tools.databases.postgres_catalog import introspect
+        from tools.databases.postgres.catalog import introspect
 
         begun = self._pool.begin(int(self._settings.statement_timeout_s * 1000))
         if isinstance(begun, QueryError):
@@ -169,12 +155,7 @@ class PostgresDatabase:
 
     def fingerprint_source(self) -> str:
         """A hash of the catalog's shape and row counts: it changes when the schema or data does."""
-        digest = hashlib.sha256()
-        for table in self.catalog().tables:
-            digest.update(f"{table.qualified}|{table.row_count}|".encode())
-            for col in table.columns:
-                digest.update(f"{col.name}:{col.type};".encode())
-        return digest.hexdigest()[:16]
+        return catalog_digest(self.catalog())
 
     # -- checking and execution --------------------------------------------------------------
 
@@ -190,7 +171,7 @@ class PostgresDatabase:
             try:
                 cur.execute(sql)
             finally:
-                _close_quietly(cur)
+                close_quietly(cur)
         except psycopg.errors.QueryCanceled:
             return [Problem.from_engine("PostgreSQL took too long to plan this query; simplify it")]
         except psycopg.Error as exc:
@@ -258,13 +239,13 @@ class PostgresDatabase:
         except KeyboardInterrupt:  # Ctrl+C in the waiting thread: cancel, report it
             self.interrupt()
             done.wait(STOP_GRACE_S)
-            return QueryError("interrupted", "query interrupted", _ms_since(started))
+            return QueryError("interrupted", "query interrupted", ms_since(started))
         if not finished:
             return QueryError(
                 "timeout",
                 f"query stopped at the {limits.timeout_s:g} s time limit (the server could not "
                 "stop it at once; it finishes in the background)",
-                _ms_since(started),
+                ms_since(started),
             )
         if "error" in outcome:
             raise outcome["error"]
@@ -276,9 +257,9 @@ class PostgresDatabase:
         started = time.perf_counter()
         begun = self._pool.begin(int(limits.timeout_s * 1000) + TIMEOUT_MARGIN_MS)
         if isinstance(begun, QueryError):
-            return QueryError(begun.kind, begun.message, _ms_since(started))
+            return QueryError(begun.kind, begun.message, ms_since(started))
         conn = begun
-        watch = _Watch(conn)
+        watch = Watch(conn)
         with self._lock:
             self._watches.add(watch)
         watchdog = threading.Timer(limits.timeout_s, watch.cancel, args=("timeout",))
@@ -309,23 +290,23 @@ class PostgresDatabase:
             else:
                 cur.execute(sql, binary=True)  # binary forces the extended protocol: one statement
             description = list(cur.description or ())
-            rows = _fetch_capped(cur, limits)
+            rows = fetch_capped(cur, limits, FETCH_CHUNK)
         finally:
-            _close_quietly(cur)
+            close_quietly(cur)
         columns = tuple(ResultColumn(d.name, self._type_name(conn, d.type_code)) for d in description)
         truncated = len(rows) > limits.max_rows
-        return QueryResult(columns, tuple(rows[: limits.max_rows]), truncated, _ms_since(started))
+        return QueryResult(columns, tuple(rows[: limits.max_rows]), truncated, ms_since(started))
 
     def stream(self, sql: str, timeout_s: float) -> Any:
-        """Every row of `sql` in chunks through a server-side cursor (postgres_stream.py);
+        """Every row of `sql` in chunks through a server-side cursor (stream.py);
         raises StreamError. The connection stays borrowed until the stream is closed."""
-        from tools.databases.postgres_stream import PostgresRowStream
+        from tools.databases.postgres.stream import PostgresRowStream
 
         started = time.perf_counter()
         begun = self._pool.begin(int(timeout_s * 1000) + TIMEOUT_MARGIN_MS)
         if isinstance(begun, QueryError):
             raise StreamError(begun.kind, begun.message)
-        conn, watch = begun, _Watch(begun)
+        conn, watch = begun, Watch(begun)
         with self._lock:
             self._watches.add(watch)
 
@@ -364,10 +345,10 @@ class PostgresDatabase:
             self._types.update({int(o): str(n) for o, n in rows})
         return self._types.get(oid, str(oid))
 
-    def _failure(self, exc: Exception, conn: Any, watch: _Watch, limits: Limits, started: float) -> QueryError:
+    def _failure(self, exc: Exception, conn: Any, watch: Watch, limits: Limits, started: float) -> QueryError:
         import psycopg
 
-        elapsed = _ms_since(started)
+        elapsed = ms_since(started)
         if conn.closed:
             return QueryError("error", lost_message(exc, self._secrets), elapsed)
         if isinstance(exc, psycopg.errors.QueryCanceled):
@@ -380,9 +361,7 @@ class PostgresDatabase:
 
     def _hidden_names(self) -> frozenset[str]:
         """Hidden column names, kept out of server messages ("Perhaps you meant ..." hints)."""
-        if not self.exclude_columns:
-            return frozenset()
-        return hidden_column_names(self.catalog())
+        return hidden_names(self.exclude_columns, self.catalog)
 
     def interrupt(self) -> None:
         """Cancel every query running on this database (batch workers share it)."""
@@ -393,50 +372,3 @@ class PostgresDatabase:
 
     def close(self) -> None:
         self._pool.close()
-
-
-class _Watch:
-    """One running query's cancel switch; after `finish` a late timer or interrupt does nothing."""
-
-    def __init__(self, conn: Any) -> None:
-        self.conn = conn
-        self.reason: str | None = None
-        self._done = False
-        self._lock = threading.Lock()
-
-    def cancel(self, reason: str) -> None:
-        with self._lock:
-            if self._done or self.reason is not None:
-                return
-            self.reason = reason
-            try:
-                self.conn.cancel_safe(timeout=5.0)  # psycopg >= 3.2; a separate cancel connection
-            except Exception:
-                pass
-
-    def finish(self) -> None:
-        with self._lock:
-            self._done = True
-
-
-def _fetch_capped(cursor: Any, limits: Limits) -> list[tuple[Any, ...]]:
-    """Stream rows in chunks up to cap+1 (to detect truncation), clipping oversized cells."""
-    wanted = limits.max_rows + 1
-    rows: list[tuple[Any, ...]] = []
-    while len(rows) < wanted:
-        chunk = cursor.fetchmany(min(FETCH_CHUNK, wanted - len(rows)))
-        if not chunk:
-            break
-        rows.extend(tuple(clip_cell(v, limits) for v in row) for row in chunk)
-    return rows
-
-
-def _close_quietly(cursor: Any) -> None:
-    try:
-        cursor.close()
-    except Exception:
-        pass
-
-
-def _ms_since(started: float) -> float:
-    return (time.perf_counter() - started) * 1000

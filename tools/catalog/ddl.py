@@ -12,10 +12,10 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from tools.catalog import Column, JoinHint, Table
+from tools.catalog.values import Column, JoinHint, Table
 
 if TYPE_CHECKING:
-    from tools.retrieve import TableChoice
+    from tools.retrieval.schema_slice import TableChoice
 
 __all__ = ["assemble", "render_ddl", "render_table"]
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from tools.catalog import Catalog, Column, Context, JoinHint, Table
+from tools.catalog.values import Catalog, Column, Context, JoinHint, Table
 
 SUFFIX = ".context.toml"
 _TOP_KEYS = ("glossary", "instructions", "tables", "columns", "joins")

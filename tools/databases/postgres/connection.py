@@ -3,7 +3,7 @@ failure to connect says.
 
 The password in a connection string must never reach a log, a prompt or an error, so the target is
 only ever shown redacted and libpq's messages are scrubbed of it. Every new connection gets the
-session settings and the role check of postgres_role.py before it is used, and each borrowed one
+session settings and the role check of role.py before it is used, and each borrowed one
 starts in a READ ONLY snapshot taken before any submitted text can run. psycopg is imported
 lazily: it is an optional extra.
 """
@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from tools.databases.base import DatabaseOpenError, QueryError
-from tools.databases.postgres_role import SessionSettings, apply_settings, check_role
+from tools.databases.postgres.role import SessionSettings, apply_settings, check_role
 
 MAX_TIMEOUT_MS = 2_147_483_647  # PostgreSQL's largest statement_timeout
 MAX_IDLE_CONNECTIONS = 4

@@ -1,0 +1,66 @@
+"""`any_db`: the same small dataset, opened read-only, on DuckDB and on PostgreSQL.
+
+The contract tests (tests/tools/test_backend_contract.py) run once per engine against it, so what
+`Database` promises (limits, clipping, timeouts, interrupts, read-only refusals, the catalog's
+shape, the cross-check, streams) is checked on both by the same assertions. One script builds the
+dataset on both engines, in a schema of its own (`contract`) so PostgreSQL's shared test database
+(tests/pg_env.py) keeps its own tables; its read-only role is granted what it needs to read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.pg_env import PgEnv
+
+ENGINES = ("duckdb", "postgres")
+
+# Portable SQL: it runs unchanged on DuckDB and PostgreSQL.
+DATASET_SQL = """
+CREATE SCHEMA contract;
+CREATE TABLE contract.items (id integer PRIMARY KEY, label text NOT NULL, price numeric(10,2), note text);
+CREATE TABLE contract.sales (
+    sale_id integer PRIMARY KEY, item_id integer NOT NULL REFERENCES contract.items (id), quantity integer NOT NULL);
+INSERT INTO contract.items
+    SELECT i, 'item ' || CAST(i AS text), 10 + i, CASE WHEN i % 2 = 0 THEN 'even' END FROM generate_series(1, 60) AS t(i);
+INSERT INTO contract.sales SELECT i, i % 60 + 1, 1 + i % 4 FROM generate_series(1, 200) AS t(i);
+"""
+
+
+def _open_duckdb(tmp: Path) -> Any:
+    from tools.databases.build import build_from_sql
+    from tools.databases.duckdb import open_duckdb
+
+    path = build_from_sql(
+        DATASET_SQL, tmp / "dataset.duckdb"
+    )  # not contract.duckdb: DuckDB names the catalog after the file
+    return open_duckdb(path, tmp / "cache")
+
+
+def _open_postgres(env: PgEnv) -> Any:
+    from psycopg import sql
+
+    from tools.databases.postgres import open_postgres
+
+    role = sql.Identifier(env.roles["ro"])
+    with env.admin() as conn:
+        conn.execute(DATASET_SQL)
+        conn.execute(sql.SQL("GRANT USAGE ON SCHEMA contract TO {}").format(role))
+        conn.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA contract TO {}").format(role))
+        conn.execute("ANALYZE contract.items; ANALYZE contract.sales")
+    return open_postgres(env.dsn("ro"), application_name=env.app)
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def any_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """An opened read-only `Database` over the contract dataset; `database.dialect` names the engine."""
+    if request.param == "duckdb":
+        database = _open_duckdb(tmp_path_factory.mktemp("backend"))
+    else:
+        database = _open_postgres(request.getfixturevalue("pg"))
+    yield database
+    database.close()

@@ -93,7 +93,8 @@ async def test_a_cancelled_model_call_is_abandoned_and_the_next_question_waits_f
 
 @pytest.mark.asyncio
 async def test_a_question_after_a_cancelled_approval_aborts_it_first(make_app) -> None:
-    app, _ = make_app([run_sql(STATUS_SQL, delay_ms=600), say("hello")])
+    # the proposal takes 3 s, so the test sees the call running even on a busy machine
+    app, _ = make_app([run_sql(STATUS_SQL, delay_ms=3000), say("hello")])
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await ask(pilot, "first")

@@ -10,10 +10,24 @@ engines match names) are leaves the database layer may import; `parse`, `stateme
 query they judge, `check` the order they run in, and `advice` the warnings.
 """
 
-from tools.guard.advice import sql_warnings
-from tools.guard.check import RULES, Engine, check_for, check_sql
-from tools.guard.problems import Problem, Verdict, sql_hash, typed_text
+from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Each public name loads from its module on first use, so a backend importing the leaf
+# `tools.guard.problems` (which runs this file first) does not load the rules and sqlglot.
+_HOME = {
+    "RULES": "tools.guard.check",
+    "Engine": "tools.guard.check",
+    "check_for": "tools.guard.check",
+    "check_sql": "tools.guard.check",
+    "Problem": "tools.guard.problems",
+    "Verdict": "tools.guard.problems",
+    "sql_hash": "tools.guard.problems",
+    "typed_text": "tools.guard.problems",
+    "sql_warnings": "tools.guard.advice",
+}
 __all__ = [
     "RULES",
     "Engine",
@@ -25,3 +39,17 @@ __all__ = [
     "sql_warnings",
     "typed_text",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module 'tools.guard' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOME[name]), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:
+    from tools.guard.advice import sql_warnings
+    from tools.guard.check import RULES, Engine, check_for, check_sql
+    from tools.guard.problems import Problem, Verdict, sql_hash, typed_text

@@ -157,10 +157,11 @@ def _verify_file_access(con: Any, database: Path, data_files: tuple[Path, ...], 
     another file after it was judged (file_views.data_files_in) reads back as that other file."""
     (paths,) = con.execute("SELECT current_setting('allowed_paths')").fetchone()
     (directories,) = con.execute("SELECT current_setting('allowed_directories')").fetchone()
-    own = os.path.realpath(database)
-    wanted = {str(p) for p in data_files}
-    extra = [p for p in paths or () if p not in wanted and p != own and not p.startswith(own + ".wal")]
-    if extra or not wanted <= set(paths or ()):
+    allowed = {_spelled(p) for p in paths or ()}  # not resolved again here: that would hide a swap
+    own = _spelled(os.path.realpath(database))
+    wanted = {_spelled(p) for p in data_files}
+    extra = [p for p in allowed if p not in wanted and p != own and not p.startswith(own + ".wal")]
+    if extra or not wanted <= allowed:
         raise DatabaseOpenError(
             "the data files changed while they were opened (a file is now a link to another one); refusing to run queries",
             "open the file or folder again",
@@ -172,6 +173,11 @@ def _verify_file_access(con: Any, database: Path, data_files: tuple[Path, ...], 
             f"DuckDB may read the folder {outside[0]}, expected only the opened files; refusing to run queries",
             "upgrade duckdb, or report this as a bug",
         )
+
+
+def _spelled(path: str | Path) -> str:
+    """One spelling of a path for comparison (case and separators as the platform compares them)."""
+    return os.path.normcase(os.path.normpath(path))
 
 
 def _first_line(text: str) -> str:

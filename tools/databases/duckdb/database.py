@@ -53,7 +53,7 @@ def open_duckdb(
         if not opened.files and opened.refused:
             raise DatabaseOpenError(
                 f"no readable data file in {target}: {opened.refused[0].removeprefix('left out ')}",
-                "only regular data files inside the folder are read; links to files outside it are refused",
+                "open a folder that holds the data files themselves (links are followed only to data files inside it)",
             )
         if not opened.files:
             raise DatabaseOpenError(

@@ -211,8 +211,26 @@ def _against_gold(
     return replace(base, set_equal=best.set_equal, rounded_equal=best.rounded_equal, reason=best.reason)
 
 
+GOLD_REFUSED = "gold SQL refused by the read-only guard"
+
+
 def _run_gold(database: Database, gold: str, limits: Limits) -> QueryResult | QueryError:
-    return database.execute(gold, limits)  # the run's limits: the eval row cap, exact clipped cells
+    """Run one gold alternative exactly as a person's edited SQL would run: checked by the guard
+    against the database (one read-only query, allowed functions, the engine's own reading), then
+    executed on the same read-only connection under the run's limits (the eval row cap, exact
+    clipped cells). A suite file is input like any other, and a gold that writes, sets a setting
+    (`SET`, `set_config`, `PRAGMA`) or runs a second statement must not reach the database or
+    the predictions scored after it; it is a gold error that says why."""
+    from tools.guard import check_for
+
+    verdict = check_for(database, gold, as_typed=True)
+    if not verdict.ok or verdict.sql is None:
+        reason = verdict.problems[0].message if verdict.problems else "it is not one query"
+        return QueryError("rejected", f"{GOLD_REFUSED}: {reason}")
+    runs = verdict.sql
+    if verdict.checked is not None and verdict.checked != runs and not database.reads_alike(runs, verdict.checked):
+        runs = verdict.checked  # the engine reads the typed text unlike the checker: run what was checked
+    return database.execute(runs, limits)
 
 
 _DECLINE = re.compile(

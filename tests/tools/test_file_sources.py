@@ -75,7 +75,7 @@ def test_a_permission_fix_alone_makes_the_folder_read_again(tmp_path: Path) -> N
     from tools.databases.duckdb.file_views import build_view_catalog, data_files_in
 
     folder = make_folder(tmp_path)
-    files = data_files_in(folder)
+    files = list(data_files_in(folder).files)
     first, _ = build_view_catalog(files, tmp_path / "views", skip_unreadable=True)
     time.sleep(0.01)
     os.chmod(folder / "sales.csv", 0o644)  # only the inode's change time moves

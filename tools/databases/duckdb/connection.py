@@ -96,6 +96,7 @@ def connect(path: Path, label: str, settings: EngineSettings, data_files: tuple[
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
         _verify_settings(con, settings)
+        _verify_file_access(con, path, data_files, temp_dir)
     except Exception:
         con.close()
         raise
@@ -146,6 +147,37 @@ def _verify_settings(con: Any, settings: EngineSettings) -> None:
                 f"DuckDB setting {name} is {got!r}, expected {want!r}; refusing to run queries",
                 "upgrade duckdb, or report this as a bug",
             )
+
+
+def _verify_file_access(con: Any, database: Path, data_files: tuple[Path, ...], temp_dir: Path) -> None:
+    """Refuse to run unless DuckDB may read exactly the opened files, beside its own database file
+    (and the journal files DuckDB names after it) and its spill folder.
+
+    DuckDB stores each allowed path with its links followed, so a file that became a link to
+    another file after it was judged (file_views.data_files_in) reads back as that other file."""
+    (paths,) = con.execute("SELECT current_setting('allowed_paths')").fetchone()
+    (directories,) = con.execute("SELECT current_setting('allowed_directories')").fetchone()
+    allowed = {_spelled(p) for p in paths or ()}  # not resolved again here: that would hide a swap
+    own = _spelled(os.path.realpath(database))
+    wanted = {_spelled(p) for p in data_files}
+    extra = [p for p in allowed if p not in wanted and p != own and not p.startswith(own + ".wal")]
+    if extra or not wanted <= allowed:
+        raise DatabaseOpenError(
+            "the data files changed while they were opened (a file is now a link to another one); refusing to run queries",
+            "open the file or folder again",
+        )
+    spill = os.path.join(os.path.realpath(temp_dir), "")
+    outside = [d for d in directories or () if not os.path.join(os.path.realpath(d), "").startswith(spill)]
+    if outside:
+        raise DatabaseOpenError(
+            f"DuckDB may read the folder {outside[0]}, expected only the opened files; refusing to run queries",
+            "upgrade duckdb, or report this as a bug",
+        )
+
+
+def _spelled(path: str | Path) -> str:
+    """One spelling of a path for comparison (case and separators as the platform compares them)."""
+    return os.path.normcase(os.path.normpath(path))
 
 
 def _first_line(text: str) -> str:

@@ -49,11 +49,17 @@ def open_duckdb(
     if target.is_dir() or target.suffix.lower() in DATA_SUFFIXES:
         if not target.exists():
             raise DatabaseOpenError(f"data file not found: {target}", "check the path")
-        files = data_files_in(target)
-        if not files:
+        opened = data_files_in(target)
+        if not opened.files and opened.refused:
+            raise DatabaseOpenError(
+                f"no readable data file in {target}: {opened.refused[0].removeprefix('left out ')}",
+                "open a folder that holds the data files themselves (links are followed only to data files inside it)",
+            )
+        if not opened.files:
             raise DatabaseOpenError(
                 f"no CSV, Parquet or JSON files in {target}", "pass a folder that holds data files, or a .duckdb file"
             )
+        files = list(opened.files)
         db_file, notices = build_view_catalog(files, cache_dir / "views", skip_unreadable=target.is_dir())
         database = DuckDBDatabase(
             db_file,
@@ -64,7 +70,7 @@ def open_duckdb(
             exclude_tables=exclude_tables,
             exclude_columns=exclude_columns,
         )
-        database.notices = tuple(notices + ignored_in(target))
+        database.notices = (*opened.refused, *notices, *ignored_in(target))
         return database
     check_database_file(target)
     return DuckDBDatabase(

@@ -11,7 +11,9 @@ import hashlib
 import json
 import os
 import re
+import stat
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from tools.databases.base import DatabaseOpenError
@@ -27,22 +29,80 @@ READERS = {
 DATA_SUFFIXES = frozenset(READERS)
 
 
-def data_files_in(target: Path) -> list[Path]:
-    """The data files a path names: itself, or the folder's data files (not recursive)."""
-    if target.is_dir():
-        return sorted(p.resolve() for p in target.iterdir() if p.is_file() and p.suffix.lower() in DATA_SUFFIXES)
-    return [target.resolve()]
+@dataclass(frozen=True)
+class DataFiles:
+    """The data files an opened path names, by their real paths, and the ones refused, in words.
+
+    A link is followed only to a regular data file inside what the person opened: a folder can be
+    someone else's (a download, a shared drive), and a link in it to `~/.aws/credentials.csv` or
+    through a linked subfolder to `/etc` would otherwise have that file read, sampled and shown
+    to the model. Each file is judged by its real path, as DuckDB reads it."""
+
+    files: tuple[Path, ...]
+    refused: tuple[str, ...] = ()
+
+
+def data_files_in(target: Path) -> DataFiles:
+    """The data files a path names: itself, or the folder's data files (not recursive).
+
+    A file named directly that cannot be read as data stops the open with one line; in a folder
+    such a file is left out with a notice, like an unreadable one."""
+    if not target.is_dir():
+        real, problem = _judged(target, target.parent.resolve(), "its own folder")
+        if problem is not None:
+            raise DatabaseOpenError(f"cannot open {target}: {problem}", _fix_for(problem, real))
+        return DataFiles((real,))
+    root = target.resolve()
+    files: set[Path] = set()
+    refused: list[str] = []
+    for entry in sorted(target.iterdir()):
+        if not _is_candidate(entry):
+            continue
+        real, problem = _judged(entry, root, "the folder you opened")
+        if problem is None:
+            files.add(real)
+        else:
+            refused.append(f"left out {entry.name}: {problem}")
+    return DataFiles(tuple(sorted(files)), tuple(refused))
+
+
+def _is_candidate(entry: Path) -> bool:
+    """A folder entry that is read or judged: a file or link named like a data file."""
+    return entry.suffix.lower() in DATA_SUFFIXES and (entry.is_symlink() or entry.is_file())
+
+
+def _judged(path: Path, root: Path, where: str) -> tuple[Path, str | None]:
+    """The file's real path (every link and `..` followed), and why it may not be read (None if it may)."""
+    real = Path(os.path.realpath(path))
+    if not real.is_relative_to(root):
+        return real, f"it is a link to a file outside {where}, and analyst reads only what you open"
+    try:
+        mode = real.stat().st_mode
+    except OSError:
+        return real, "it is a link to a file that does not exist or cannot be read"
+    if not stat.S_ISREG(mode):
+        return real, "it is not a regular file"
+    if real.suffix.lower() not in DATA_SUFFIXES:
+        return real, f"it is a link to {real.name}, which is not a CSV, Parquet or JSON file"
+    return real, None
+
+
+def _fix_for(problem: str, real: Path) -> str:
+    if "outside" in problem:
+        return f"open the file itself ({real}) or copy it into the folder"
+    return "pass a .csv, .tsv, .parquet, .json, .jsonl or .ndjson file, or a folder of them"
 
 
 def ignored_in(target: Path) -> list[str]:
     """What a folder holds that is not read (other files, subfolders), so nothing is skipped
-    without a word; hidden entries (`.git`, `.DS_Store`) are not worth a mention."""
+    without a word; hidden entries (`.git`, `.DS_Store`) are not worth a mention, and files
+    named like data that were refused have their own notice."""
     if not target.is_dir():
         return []
     names = sorted(
         p.name + ("/" if p.is_dir() else "")
         for p in target.iterdir()
-        if not p.name.startswith(".") and not (p.is_file() and p.suffix.lower() in DATA_SUFFIXES)
+        if not p.name.startswith(".") and not _is_candidate(p)
     )
     if not names:
         return []
@@ -102,6 +162,9 @@ def build_view_catalog(files: list[Path], views_dir: Path, *, skip_unreadable: b
             config={"autoload_known_extensions": False, "autoinstall_known_extensions": False},
         )
         try:
+            # the build reads only these files too, so no view over another path can be made
+            con.execute("SET allowed_paths = ?", [[str(p) for p in files]])
+            con.execute("SET enable_external_access = false")
             for path in files:
                 problem = _add_view(con, path, taken)
                 if problem is None:
@@ -131,7 +194,9 @@ def _add_view(con: object, path: Path, taken: set[str]) -> str | None:
 
     if path.stat().st_size == 0:
         return f"{path.name}: the file is empty"
-    reader = READERS[path.suffix.lower()]
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        return f"{path.name} is not a CSV, Parquet or JSON file"
     name = view_name(path, taken)
     try:
         con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM {reader}({_literal(str(path))})')  # type: ignore[attr-defined]

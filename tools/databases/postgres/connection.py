@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from tools.databases.base import DatabaseOpenError, QueryError
-from tools.databases.postgres.role import SessionSettings, apply_settings, check_role
+from tools.databases.postgres.role import SessionSettings, apply_settings, check_role, reset_session
 
 MAX_TIMEOUT_MS = 2_147_483_647  # PostgreSQL's largest statement_timeout
 MAX_IDLE_CONNECTIONS = 4
@@ -186,10 +186,12 @@ class ConnectionPool:
         raise AssertionError("unreachable")
 
     def end(self, conn: Any) -> None:
-        """Roll back (also after errors) and return the connection to the pool if it is sound.
+        """Roll back (also after errors), reset the session and return the connection to the pool
+        if it is sound, so nothing one query did reaches the next one on the same connection.
 
         Session-level advisory locks survive a rollback; a connection holding one is closed
-        rather than reused, which releases them.
+        rather than reused, which releases them. A connection whose session cannot be reset is
+        closed too.
         """
         from psycopg.pq import TransactionStatus
 
@@ -200,6 +202,7 @@ class ConnectionPool:
             if conn.execute(_SESSION_LOCKS).fetchone()[0]:
                 conn.close()
                 return
+            reset_session(conn, self._settings)
         except Exception:
             conn.close()
             return

@@ -92,6 +92,22 @@ def apply_settings(conn: Any, settings: SessionSettings) -> None:
         )
 
 
+def reset_session(conn: Any, settings: SessionSettings) -> None:
+    """Forget what the last query left in the session, then set and read back ours again.
+
+    ROLLBACK undoes `SET` and `set_config`, but not every piece of session state: `DISCARD ALL`
+    drops the rest (prepared statements, temporary tables, listens, cached plans, advisory locks)
+    and resets every setting to its connection default, hence `apply_settings` again; the random
+    seed (`setseed`), which nothing resets, is drawn afresh so no query can fix what the next
+    one's `random()` returns."""
+    import secrets
+
+    conn.execute("DISCARD ALL")
+    apply_settings(conn, settings)
+    seed = secrets.randbelow(2_000_001) / 1_000_000 - 1  # setseed takes [-1, 1]
+    conn.execute("SELECT pg_catalog.setseed(%s::float8)", [seed])
+
+
 def check_role(conn: Any) -> None:
     """Refuse a role that can do more than read, directly or through a role it may SET ROLE to.
 

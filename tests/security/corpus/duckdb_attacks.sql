@@ -758,3 +758,9 @@ SELECT (c).* FROM customers c
 -- ---
 -- category: hidden_column
 SELECT (c).email FROM customers c
+-- ---
+-- category: hidden_column
+SELECT struct_extract(c, 'email') AS e FROM customers c
+-- ---
+-- category: hidden_column
+SELECT (c).first_name, c FROM customers c

@@ -65,9 +65,11 @@ class Progress:
             c.print(Text("plan: ", style="bold") + Text(inert(event.text.strip())))
         elif kind == "sql_checked":
             if event.ok:
-                from tools.sql_layout import layout
+                from tools.sql_layout import layout, visible
 
-                c.print(Syntax(layout(event.sql_out or "", self.dialect), "sql", theme="ansi_dark", word_wrap=True))
+                c.print(
+                    Syntax(visible(layout(event.sql_out or "", self.dialect)), "sql", theme="ansi_dark", word_wrap=True)
+                )
                 c.print(Text(f"guard: ok · tables {', '.join(event.tables) or '-'}", style="green"))
             else:
                 c.print(Text("guard rejected:", style="bold red"))

@@ -62,6 +62,7 @@ class TerminalApproval:
         """What is being decided: the question, then the SQL with its problems or why it changed,
         or with the guard's advice."""
         from analyst.render import inert
+        from tools.sql_layout import layout, visible
 
         if self.question:
             self.stderr.write(f"\nQuestion: {inert(' '.join(self.question.split()))}\n")
@@ -72,17 +73,15 @@ class TerminalApproval:
                 self.stderr.write("Your edit did not pass the checks:\n")
                 for problem in pending.problems:
                     self.stderr.write(f"  [{problem.code}] {inert(problem.message)}\n")
-            self.stderr.write(f"\nYour edited SQL:\n{pending.sql}\n\n")
+            self.stderr.write(f"\nYour edited SQL:\n{visible(pending.sql)}\n\n")
         elif pending.rewritten_from is not None:
             self.stderr.write(
                 "\nThe database reads your SQL differently from the checker, so it cannot run as you typed it.\n"
-                f"The checked text that would run instead (hash {pending.sql_hash[:12]}):\n{pending.sql}\n\n"
+                f"The checked text that would run instead (hash {pending.sql_hash[:12]}):\n{visible(pending.sql)}\n\n"
             )
         elif not self.sql_shown:
-            from tools.sql_layout import layout
-
-            shown = layout(pending.sql, self.dialect)
-            note = "; laid out on lines for reading, it runs as written" if shown != pending.sql else ""
+            shown = visible(layout(pending.sql, self.dialect))
+            note = "; laid out on lines for reading, it runs as written" if shown != visible(pending.sql) else ""
             self.stderr.write(f"\nSQL to run (hash {pending.sql_hash[:12]}{note}):\n{shown}\n\n")
         else:
             self.stderr.write(f"\nThe SQL above is ready to run (hash {pending.sql_hash[:12]}).\n")

@@ -109,7 +109,7 @@ regexp_count regexp_instr regexp_like regexp_match regexp_matches regexp_split_t
 regexp_split_to_table regexp_substr scale sha224 sha256 sha384 sha512 statement_timestamp
 to_char to_date to_number to_json to_jsonb transaction_timestamp trim_scale width_bucket
 current_time current_timestamp localtime localtimestamp array_to_json row_to_json
-string_to_table unistr quote_literal quote_nullable concat_ws log age
+string_to_table unistr quote_literal quote_nullable concat_ws log age row
 """
 
 # Functions usable in FROM (table functions), by written name.

@@ -124,3 +124,27 @@ def layout(sql: str, dialect: str = "duckdb") -> str:
     out.append(gaps[-1])
     result = "".join(out)
     return result if same_tokens(text, result, dialect) else text
+
+
+# What a person cannot see or that moves text around on a terminal: controls (but newline and
+# tab), format characters (bidi overrides, zero-width ones), surrogates, private use, and every
+# space or separator but the plain space.
+_UNSEEN = frozenset({"Cc", "Cf", "Cs", "Co", "Zs", "Zl", "Zp"})
+
+
+def visible(sql: str) -> str:
+    """`sql` for display with each invisible or control character written as `\\u202e` (or
+    `\\U0001f3f4` beyond the first plane), so what a person approves shows every character the
+    engine would read. The guard refuses such characters in the text that runs; this is what a
+    refused text, a person's own edit and anything a later change lets through look like."""
+    import unicodedata
+
+    out = []
+    for char in sql:
+        if char in "\n\t" or (char == " ") or unicodedata.category(char) not in _UNSEEN:
+            out.append(char)
+        elif ord(char) > 0xFFFF:
+            out.append(f"\\U{ord(char):08x}")
+        else:
+            out.append(f"\\u{ord(char):04x}")
+    return "".join(out)

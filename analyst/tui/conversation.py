@@ -49,7 +49,9 @@ NO_RESULT = "not from your data: no query succeeded, so these are the model's ow
 
 
 def sql_block(sql: str) -> Syntax:
-    return Syntax(inert(sql), "sql", theme="ansi_dark", word_wrap=True, background_color="default")
+    from tools.sql_layout import visible  # every unseen character shown escaped, not dropped
+
+    return Syntax(visible(sql), "sql", theme="ansi_dark", word_wrap=True, background_color="default")
 
 
 def format_elapsed(ms: float) -> str:

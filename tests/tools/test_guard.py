@@ -364,7 +364,7 @@ ATTACKS = [
     "SELECT write_log('x')",
     "SELECT current_user",
     "CREATE SECRET (TYPE s3, KEY_ID 'x', SECRET 'y')",
-    "SELECT 1 " + "x" * 20001,
+    "SELECT 1 " + "x" * 100_001,
     "",
     "-- only a comment",
 ]

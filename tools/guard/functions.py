@@ -52,7 +52,7 @@ Mode Monthname Reduce RegrAvgx RegrAvgy RegrCount RegrIntercept RegrR2 RegrSlope
 RegrSyy ToBinary Translate Trunc Typeof Unicode ExplodingGenerateSeries JustifyDays JustifyHours
 JustifyInterval MakeInterval RegexpCount RegexpInstr RegexpSubstr SHA2Digest StringToArray
 WidthBucket And Or Xor Collate ArrayContainedBy JSONBContainsAllTopKeys JSONBContainsAnyTopKeys
-JSONBContainsTopKey JSONBPathExists JSONBDeleteAtPath
+JSONBContainsTopKey JSONBPathExists JSONBDeleteAtPath Try
 """
 SAFE_CLASSES = frozenset(_SAFE_CLASS_NAMES.split())
 

@@ -96,7 +96,7 @@ def hidden_column_problems(tree: exp.Expression, dialect: str, in_scope: list[Ta
         alias = table.args.get("alias")
         if isinstance(alias, exp.TableAlias) and alias.columns:
             reasons["column aliases after the table alias (they rename columns by position)"] = None
-        if table.args.get("pivots"):
+        if table.args.get("pivots") or isinstance(table.parent, exp.Pivot):
             reasons["PIVOT or UNPIVOT straight over the table"] = None
     if not reasons:
         return []
@@ -150,6 +150,8 @@ def _unnamed_read(node: exp.Expr, hidden: _Hidden, in_scope: list[Table], dialec
     if isinstance(node, exp.PositionalColumn):
         return "positional references such as #2"
     if isinstance(node, exp.Column) and not isinstance(node.this, exp.Star):
+        if _field_of_row(node, hidden):
+            return None
         name = key(node.name)
         if name in hidden.row_names and (
             not row_name_is_a_column(node, in_scope, dialect) if not node.table else name not in hidden.visible_names
@@ -159,6 +161,20 @@ def _unnamed_read(node: exp.Expr, hidden: _Hidden, in_scope: list[Table], dialec
     if isinstance(node, exp.Join) and "NATURAL" in str(node.args.get("method") or "").upper():
         return "NATURAL JOIN"
     return None
+
+
+def _field_of_row(node: exp.Column, hidden: _Hidden) -> bool:
+    """Whether `node` is the row in `(c).name`, one named field of it: that reads only the named
+    column, judged by name like any other (`(c).email` is refused as a written hidden name).
+    `(c).*`, `((c)).x` and every other use of the row as a value stay refused."""
+    paren = node.parent
+    if node.table or not isinstance(paren, exp.Paren) or paren.arg_key != "this":
+        return False
+    dot = paren.parent
+    if not isinstance(dot, exp.Dot) or paren.arg_key != "this" or dot.this is not paren:
+        return False
+    field = dot.expression
+    return isinstance(field, exp.Identifier) and hidden.key(field.name) not in hidden.names
 
 
 def _hidden_name_message(node: exp.Identifier, in_scope: list[Table]) -> str:

@@ -29,7 +29,7 @@ logging.getLogger("sqlglot").setLevel(logging.ERROR)
 _PLAIN_WHITESPACE = frozenset(" \t\r\n")
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zs", "Zl", "Zp"})
 
-_QUERY_ROOTS = (exp.Select, exp.Union, exp.Intersect, exp.Except)
+_QUERY_ROOTS = (exp.Select, exp.Union, exp.Intersect, exp.Except, exp.Values)
 
 
 def hygiene(sql: str, max_length: int) -> list[Problem]:
@@ -44,10 +44,6 @@ def hygiene(sql: str, max_length: int) -> list[Problem]:
         ]
     if not sql.strip():
         return [Problem("empty", "The SQL is empty; write one SELECT query.")]
-    bad: dict[str, int] = {}
-    for index, char in enumerate(sql):
-        if char not in _PLAIN_WHITESPACE and unicodedata.category(char) in _INVISIBLE_CATEGORIES:
-            bad.setdefault(char, index)
     return [
         Problem(
             "invisible_character",
@@ -55,8 +51,43 @@ def hygiene(sql: str, max_length: int) -> list[Problem]:
             f"({unicodedata.name(char, 'control character')}) at position {index}. Use only "
             "plain spaces, tabs and newlines between words, also inside string literals.",
         )
-        for char, index in list(bad.items())[:5]
+        for char, index in invisible_characters(sql)[:5]
     ]
+
+
+def invisible_characters(text: str) -> list[tuple[str, int]]:
+    """Each invisible or control character in `text` (not plain whitespace), with where it first
+    occurs: what must never be in SQL a person approves, because it is not seen there."""
+    bad: dict[str, int] = {}
+    for index, char in enumerate(text):
+        if char not in _PLAIN_WHITESPACE and unicodedata.category(char) in _INVISIBLE_CATEGORIES:
+            bad.setdefault(char, index)
+    return list(bad.items())
+
+
+def escaped_characters(query: Query) -> list[Problem]:
+    """An escape that spells an invisible or control character (PostgreSQL `E'\\u202e'`,
+    `E'\\342\\200\\256'`; DuckDB `e'\\xe2\\x80\\xae'`) is refused like the raw character.
+
+    The input passed `hygiene`, so such a character in the parsed tree came from an escape that
+    sqlglot decoded; its regeneration would write the raw character into the text that is shown
+    for approval and run (or, for `E'\\x0b'`, an escape the engine reads differently). `chr(8238)`
+    and `U&'\\202E'` stay allowed: they are shown as written."""
+    found: dict[str, None] = {}
+    for node in query.tree.walk():
+        for value in node.args.values():
+            if isinstance(value, str):
+                found.update((char, None) for char, _ in invisible_characters(value))
+    return [_escaped_problem(char) for char in list(found)[:5]]
+
+
+def _escaped_problem(char: str) -> Problem:
+    return Problem(
+        "invisible_character",
+        f"The SQL writes the invisible or control character U+{ord(char):04X} "
+        f"({unicodedata.name(char, 'control character')}) with an escape in a string or name, and it "
+        f"would not be visible in the SQL to approve. If you need that character, write chr({ord(char)}).",
+    )
 
 
 def parse_one(sql: str, dialect: str) -> tuple[exp.Expression | None, list[Problem]]:
@@ -94,6 +125,8 @@ def parse_one(sql: str, dialect: str) -> tuple[exp.Expression | None, list[Probl
             )
         ]
     tree = statements[0]
+    if dialect == "duckdb" and isinstance(tree, exp.Pivot):
+        return _pivot_statement(tree)
     root = tree
     while isinstance(root, (exp.Subquery, exp.Paren)) and root.this is not None:
         root = root.this
@@ -112,6 +145,21 @@ def parse_one(sql: str, dialect: str) -> tuple[exp.Expression | None, list[Probl
             )
         ]
     return tree, []
+
+
+def _pivot_statement(pivot: exp.Pivot) -> tuple[exp.Expression | None, list[Problem]]:
+    """DuckDB's PIVOT/UNPIVOT statement, checked and run as `SELECT * FROM (PIVOT ...)`: the same
+    rows, and a query DuckDB's own parser can cross-check (it serializes only SELECT). A PIVOT
+    without `IN (...)` is refused: DuckDB first runs a query of its own for the values."""
+    if not pivot.args.get("unpivot") and not all(isinstance(field, exp.In) for field in pivot.expressions):
+        return None, [
+            Problem(
+                "not_a_query",
+                "A PIVOT statement must list the values it turns into columns: write "
+                "`PIVOT t ON col IN ('a', 'b') USING sum(x) GROUP BY y`.",
+            )
+        ]
+    return exp.select("*").from_(exp.Subquery(this=pivot)), []
 
 
 def _parse(sql: str, dialect: str) -> list[exp.Expr | None]:
@@ -172,7 +220,6 @@ def regenerate(query: Query) -> list[Problem]:
     a channel for text aimed at the person approving ("reviewed, safe to run")."""
     try:
         query.regenerated = query.tree.sql(dialect=query.dialect, unsupported_level=ErrorLevel.RAISE, comments=False)
-        return []
     except SqlglotError as error:
         _log.debug("regeneration failed: %s", error)
         query.regenerated = None
@@ -185,3 +232,6 @@ def regenerate(query: Query) -> list[Problem]:
                 f"{str(error).splitlines()[0][:200]}. Rewrite it with plainer SQL.",
             )
         ]
+    # The text that runs is checked like the input: whatever the generator wrote, no invisible
+    # character reaches the approval view or the engine.
+    return [_escaped_problem(char) for char, _ in invisible_characters(query.regenerated)[:5]]

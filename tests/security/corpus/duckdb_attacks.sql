@@ -710,3 +710,57 @@ SELECT first_name.upper() AS u FROM customers
 -- ---
 -- category: qualified_call
 SELECT system.main.lower('X') AS l
+-- ---
+-- category: unicode
+SELECT e'\xe2\x80\xae' AS x
+-- ---
+-- category: unicode
+SELECT e'\x0b' AS x
+-- ---
+-- category: unicode
+SELECT order_id FROM orders WHERE channel = e'online\xe2\x80\x8b'
+-- ---
+-- category: unicode
+SELECT e'\342\200\256' || first_name AS x FROM customers
+-- ---
+-- category: excluded_table
+PIVOT internal_tokens ON owner IN ('ops') USING count(*)
+-- ---
+-- category: excluded_table
+UNPIVOT internal_tokens ON token, owner INTO NAME k VALUE v
+-- ---
+-- category: excluded_table
+VALUES ((SELECT max(token) FROM internal_tokens))
+-- ---
+-- category: excluded_table
+SELECT internal_tokens.token FROM (SELECT first_name FROM customers) AS internal_tokens
+-- ---
+-- category: excluded_table
+SELECT * FROM (SELECT * FROM internal_tokens) AS customers
+-- ---
+-- category: hidden_column
+PIVOT customers ON segment IN ('consumer') USING count(*)
+-- ---
+-- category: hidden_column
+PIVOT customers ON segment IN ('consumer') USING max(email) GROUP BY country
+-- ---
+-- category: hidden_column
+UNPIVOT customers ON first_name, last_name INTO NAME k VALUE v
+-- ---
+-- category: hidden_column
+SELECT TRY(email) AS e FROM customers
+-- ---
+-- category: hidden_column
+VALUES ((SELECT max(email) FROM customers))
+-- ---
+-- category: hidden_column
+SELECT (c).* FROM customers c
+-- ---
+-- category: hidden_column
+SELECT (c).email FROM customers c
+-- ---
+-- category: hidden_column
+SELECT struct_extract(c, 'email') AS e FROM customers c
+-- ---
+-- category: hidden_column
+SELECT (c).first_name, c FROM customers c

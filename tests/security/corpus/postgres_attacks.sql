@@ -604,3 +604,48 @@ SELECT (NULL::customers).email AS e
 -- ---
 -- category: excluded_table
 SELECT (NULL::public.internal_tokens).token AS t
+-- ---
+-- category: unicode
+SELECT E'\u202e' AS x
+-- ---
+-- category: unicode
+SELECT E'\342\200\256' || name AS x FROM customers
+-- ---
+-- category: unicode
+SELECT E'\x0b' AS x
+-- ---
+-- category: unicode
+SELECT name FROM customers WHERE name = E'customer 1\u200b'
+-- ---
+-- category: unicode
+SELECT E'\U0000202E' AS x
+-- ---
+-- category: hidden_column
+SELECT (c).email FROM customers c
+-- ---
+-- category: hidden_column
+SELECT (c).* FROM customers c
+-- ---
+-- category: hidden_column
+SELECT row_to_json(c) FROM customers c
+-- ---
+-- category: hidden_column
+SELECT row_to_json(ROW(c)) FROM customers c
+-- ---
+-- category: hidden_column
+SELECT row_to_json(ROW(c.*)) FROM customers c
+-- ---
+-- category: hidden_column
+SELECT row_to_json(ROW(c.name, c.email)) FROM customers c
+-- ---
+-- category: hidden_column
+VALUES ((SELECT max(email) FROM customers))
+-- ---
+-- category: excluded_table
+VALUES ((SELECT max(token) FROM internal_tokens))
+-- ---
+-- category: excluded_table
+SELECT internal_tokens.token FROM (SELECT name FROM customers) AS internal_tokens
+-- ---
+-- category: excluded_table
+SELECT * FROM (SELECT * FROM internal_tokens) AS customers

@@ -49,7 +49,31 @@ class HiddenReads:
         self.column_not_row: set[int] = set()
         self.cte_entries: dict[str, list[dict[str, Any]]] = {}  # every CTE of the statement, by name
         self.order_by_all: set[int] = set()  # STAR nodes that are `ORDER BY ALL`, by id
+        # Row refs that only pick one shown field (`(c).first_name`), by id of their JSON node.
+        self.field_of_row: set[int] = set()
         self._find_hidden(statement)
+        self._find_fields_of_rows(statement)
+
+    def _find_fields_of_rows(self, node: Any) -> None:
+        """`(c).first_name` is STRUCT_EXTRACT(c, 'first_name'): it reads that one column, judged by
+        name (`(c).email` stays refused as the whole row, never as a field)."""
+        for extract in all_dicts(node):
+            if extract.get("class") != "OPERATOR" or extract.get("type") != "STRUCT_EXTRACT":
+                continue
+            children = extract.get("children") or []
+            if len(children) != 2 or not all(isinstance(c, dict) for c in children):
+                continue
+            row, field = children
+            literal = field.get("value") if field.get("class") == "CONSTANT" else None
+            literal = literal if isinstance(literal, dict) else field.get("literal")
+            if (
+                row.get("class") == "COLUMN_REF"
+                and len(row.get("column_names") or []) == 1
+                and isinstance(literal, dict)
+                and literal.get("kind") == "STRING"
+                and fold(str(literal.get("text"))) not in self.hidden_names
+            ):
+                self.field_of_row.add(id(row))
 
     @property
     def active(self) -> bool:
@@ -139,6 +163,8 @@ class HiddenReads:
                     "columns the schema lists, qualified with their table's alias.",
                 )
             )
+        elif id(node) in self.field_of_row:
+            return
         elif last in self.row_names and (
             id(node) not in self.column_not_row if len(parts) == 1 else last not in self.visible_names
         ):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from analyst.config import utf8_text
 from analyst.errors import UserError
+from tools.redaction import is_url_shaped
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ def _resolve_db(value: object, base: Path, where: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise UserError(f'{where}: "db" must be a string')
-    if value.startswith(("postgresql://", "postgres://")):
+    if is_url_shaped(value):  # any URL, whatever its spelling, is never a path to resolve
         return value
     path = Path(value).expanduser()
     return str(path if path.is_absolute() else (base / path))

@@ -24,6 +24,7 @@ from analyst.batch_input import BatchItem
 from analyst.batch_progress import tally_key
 from analyst.errors import UserError
 from sessions.runner import NotRun, NotRunWhy, Question, Ran
+from tools.redaction import redact_secrets
 
 CSV_FIELDS = (
     "id",
@@ -172,7 +173,7 @@ class BatchPlan:
 
         record = {"id": item.id, **outcome_json(ran.outcome, ran.session_id, str(ran.session_path))}
         if item.db:
-            record["db"] = item.db
+            record["db"] = redact_secrets(item.db)  # the file is shared; the password is not
         return record
 
     def not_run(self, item: BatchItem, why: NotRun) -> dict[str, Any]:
@@ -185,8 +186,8 @@ class BatchPlan:
         if isinstance(exc, UserError):
             if exc.exit_code == 2:
                 raise exc
-            return _failed_record(item, "setup", exc.message)
-        return _failed_record(item, "setup", str(exc))
+            return _failed_record(item, "setup", redact_secrets(exc.message))
+        return _failed_record(item, "setup", redact_secrets(str(exc)))
 
     def finished(self, item: BatchItem, record: dict[str, Any], began: float | None) -> None:
         self.tally.add(record)

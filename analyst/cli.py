@@ -151,7 +151,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
         return _dispatch(args)
     except UserError as exc:
-        print(f"analyst: error: {exc.message}", file=sys.stderr)
+        from tools.redaction import redact_secrets
+
+        print(f"analyst: error: {redact_secrets(exc.message)}", file=sys.stderr)  # a path may be a URL
         return exc.exit_code
     except KeyboardInterrupt:
         print("analyst: interrupted", file=sys.stderr)

@@ -11,6 +11,7 @@ from typing import Any, TextIO
 from agents.outcome import Status
 from analyst.errors import UserError
 from sessions.runner import NotRun, Question, Ran
+from tools.redaction import redact_secrets
 
 
 class EvalPlan:
@@ -47,7 +48,7 @@ class EvalPlan:
             self.run_log.result(result)
             if self.out_handle is not None and self.out_path is not None:
                 try:
-                    self.out_handle.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+                    self.out_handle.write(redact_secrets(json.dumps(result.to_json(), ensure_ascii=False)) + "\n")
                 except OSError as exc:
                     raise write_failed(self.out_path, exc) from None
 
@@ -79,7 +80,7 @@ class EvalPlan:
         self.run_log.result(result)
         if self.out_handle is not None and self.out_path is not None and self.out_error is None:
             try:
-                self.out_handle.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+                self.out_handle.write(redact_secrets(json.dumps(result.to_json(), ensure_ascii=False)) + "\n")
                 self.out_handle.flush()
             except OSError as exc:
                 self.out_error = write_failed(

@@ -57,10 +57,12 @@ def cut(text: str, width: int) -> str:
 
 def one_line(text: object) -> str:
     """Logged text made safe for one terminal line: escapes and controls removed, line breaks
-    and tabs (also U+2028/U+2029) folded into single spaces."""
+    and tabs (also U+2028/U+2029) folded into single spaces, credentials masked (a log written
+    by an older analyst, or edited by hand, may hold a password)."""
     from analyst.render import inert
+    from tools.redaction import redact_secrets
 
-    return " ".join(inert(str(text)).split())
+    return redact_secrets(" ".join(inert(str(text)).split()))
 
 
 _CHECKED_WHO = {"model": "the model's SQL", "human": "your SQL"}

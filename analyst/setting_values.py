@@ -107,11 +107,11 @@ def base_url(value: Any, example: str) -> str:
 def shown_url(value: Any) -> str:
     """A URL fit to print (an error line, `config show`, `models`): a user:password part, every
     query value (`?api_key=...`) and anything key-shaped masked."""
-    from sessions.log import redact
+    from tools.redaction import redact_secrets
 
-    masked = re.sub(r"(//)[^/@\s]*@", r"\1***@", str(value))  # user:password@
+    masked = re.sub(r"(//)\S*@", r"\1***@", str(value))  # user:password@, up to the last @ (a password may hold / or @)
     masked = re.sub(r"([?&][^=&#\s]+=)[^&#\s]*", r"\1***", masked)  # ?api_key=..., any query value
-    return redact(masked)
+    return redact_secrets(masked)
 
 
 def parse_str_list(value: Any) -> tuple[str, ...]:

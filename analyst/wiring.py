@@ -15,17 +15,14 @@ from typing import Any
 from analyst.config import Config
 from analyst.errors import EXIT_DATABASE, UserError
 from sessions.session import ResolvedModel, Session
+from tools.redaction import ambiguous_url_password, is_postgres_url, is_url_shaped, redact_secrets, url_scheme
 
 _KEYWORD_DSN = re.compile(r"(?:^|\s)(?:host|hostaddr|dbname|user|password|port|sslmode|service)\s*=", re.IGNORECASE)
 
 
-def is_postgres_url(spec: str) -> bool:
-    return spec.startswith(("postgresql://", "postgres://"))
-
-
 def database_key(spec: str | None) -> str | None:
     """One database however its path is spelled (`shop.duckdb`, `./shop.duckdb`): a run opens it once."""
-    if spec is None or is_postgres_url(spec):
+    if spec is None or is_url_shaped(spec):
         return spec
     return str(Path(spec).expanduser().resolve())
 
@@ -44,6 +41,8 @@ def open_database(config: Config, db: str | None = None, *, origin: str | None =
         from tools.databases.duckdb import EngineSettings, open_duckdb
 
         settings = EngineSettings(threads=config.threads, memory_limit=config.memory_limit)
+        if spec and is_url_shaped(spec):
+            raise DatabaseOpenError(*_unopenable_url(spec))
         if spec and not Path(spec).expanduser().exists() and _KEYWORD_DSN.search(spec):
             # never echoed: it may hold a password
             raise UserError(
@@ -69,13 +68,26 @@ def open_database(config: Config, db: str | None = None, *, origin: str | None =
         return _warn_unmatched_exclusions(config, database)
     except DatabaseOpenError as exc:
         if origin is None:
-            raise UserError(str(exc), EXIT_DATABASE) from None
+            raise UserError(redact_secrets(str(exc)), EXIT_DATABASE) from None
         fix = (
             exc.fix
             if exc.fix and "--db" not in exc.fix
             else 'fix its "db" (a relative path is read from the file\'s folder)'
         )
-        raise UserError(f"{origin}: {exc.message} — {fix}", EXIT_DATABASE) from None
+        raise UserError(redact_secrets(f"{origin}: {exc.message} — {fix}"), EXIT_DATABASE) from None
+
+
+def _unopenable_url(spec: str) -> tuple[str, str]:
+    """A URL that is not a libpq one is never a file path: refuse it by its scheme alone (the rest
+    may hold a password), naming the spelling that works."""
+    scheme = url_scheme(spec)
+    base = scheme.lower().split("+", 1)[0].removeprefix("jdbc:")
+    postgres = base in ("postgresql", "postgres")
+    return (
+        f"{scheme}://… is {'a PostgreSQL URL libpq does not read' if postgres else 'not a database analyst reads'}",
+        "write postgresql://USER@HOST:PORT/DBNAME (lowercase, no +driver or jdbc:) with the password in "
+        "PGPASSWORD or ~/.pgpass, or give a .duckdb, CSV, Parquet or JSON path",
+    )
 
 
 def _warn_unmatched_exclusions(config: Config, database: Any) -> Any:
@@ -113,6 +125,12 @@ def _open_postgres(spec: str, config: Config) -> Any:
         import psycopg  # noqa: F401
     except ModuleNotFoundError:
         raise UserError("PostgreSQL needs psycopg: pip install 'analyst[postgres]'", EXIT_DATABASE) from None
+    if ambiguous_url_password(spec):  # never echoed: libpq would show part of the password as the host
+        raise UserError(
+            "the PostgreSQL URL's user:password part holds an unencoded @ or / — percent-encode it (@ is %40, "
+            "/ is %2F), or better, put the password in PGPASSWORD or ~/.pgpass",
+            EXIT_DATABASE,
+        )
     if dsn_has_password(spec):
         print(f"analyst: warning: {PASSWORD_IN_URL_WARNING}", file=sys.stderr)
     return open_postgres(

@@ -20,7 +20,6 @@ _HOME = {
     "Logged": "sessions.log",
     "LogContents": "sessions.log",
     "read_log": "sessions.log",
-    "redact": "sessions.log",
     "SessionRecord": "sessions.store",
     "SessionNotFound": "sessions.store",
     "find_session": "sessions.store",
@@ -59,7 +58,6 @@ __all__ = [  # the public surface (ruff checks it against the imports below)
     "load_session",
     "read_log",
     "reask_session",
-    "redact",
     "replay_session",
     "suite_entry",
 ]
@@ -76,7 +74,7 @@ def __getattr__(name: str) -> Any:
 if TYPE_CHECKING:
     from sessions.export import chat_entry, labelled_turns, suite_entry
     from sessions.filters import SessionFilter
-    from sessions.log import LogContents, Logged, LogWriteError, SessionLog, read_log, redact
+    from sessions.log import LogContents, Logged, LogWriteError, SessionLog, read_log
     from sessions.replay import Divergence, ReaskRow, ReplayReport, reask_session, replay_session
     from sessions.runner import Runner
     from sessions.session import ResolvedModel, Session

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,17 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from agents.events import Event, EventFormatError, from_json
+from tools.redaction import redact_secrets
 
 LOG_VERSION = 1
 DURABLE = frozenset(
     {"approval_decided", "query_executed", "query_failed", "screen_query_ran", "answer_rated", "run_finished"}
-)
-_SECRET_PATTERNS = (
-    re.compile(r"sk-[A-Za-z0-9_\-]{8,}"),
-    re.compile(r"sk-ant-[A-Za-z0-9_\-]{8,}"),
-    re.compile(r"AKIA[0-9A-Z]{16}"),
-    re.compile(r"(?i)(authorization:\s*bearer\s+)[^\s\"']+"),
-    re.compile(r"((?:postgres|postgresql)://[^:/@\s]+:)[^@\s]+(@)"),
 )
 
 
@@ -39,21 +32,6 @@ def new_session_id(now: dt.datetime | None = None) -> str:
     """Sortable and unique: UTC time to the second plus six random hex digits."""
     now = now or dt.datetime.now(dt.UTC)
     return f"{now.strftime('%Y%m%dT%H%M%SZ')}-{secrets.token_hex(3)}"
-
-
-def redact(text: str, known_secrets: Iterable[str] = ()) -> str:
-    """Remove known secrets and anything shaped like a key or a DSN password."""
-    for secret in known_secrets:
-        if secret and len(secret) >= 6:
-            text = text.replace(secret, "***")
-    for pattern in _SECRET_PATTERNS:
-        if pattern.groups >= 2:
-            text = pattern.sub(lambda m: m.group(1) + "***" + m.group(2), text)
-        elif pattern.groups == 1:
-            text = pattern.sub(lambda m: m.group(1) + "***", text)
-        else:
-            text = pattern.sub("***", text)
-    return text
 
 
 def _now() -> str:
@@ -93,7 +71,7 @@ class SessionLog:
             "at": _now(),
             **event.to_json(),
         }
-        line = redact(json.dumps(record, ensure_ascii=False, default=str), self._secrets) + "\n"
+        line = redact_secrets(json.dumps(record, ensure_ascii=False, default=str), self._secrets) + "\n"
         # A lone surrogate (from argv or a "\udcff" escape in an input file) has no UTF-8 form, and
         # a failed write would lose the event. Written as the JSON escape \udcff, the line stays
         # valid JSON and reads back as the same string: surrogates occur only inside JSON strings,

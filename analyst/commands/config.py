@@ -48,14 +48,9 @@ def _shown_value(name: str, value: Any) -> str:
 
     if name.endswith("_base_url") and isinstance(value, str):
         return shown_url(value)
-    if name == "db" and isinstance(value, str):
-        from analyst.wiring import is_postgres_url
+    from tools.redaction import redact_secrets
 
-        if is_postgres_url(value):  # a password in the URL is not shown
-            from tools.databases.postgres.connection import redact_dsn
-
-            return redact_dsn(value)
-    return str(value)
+    return redact_secrets(str(value))  # any spelling of a URL, a keyword string: no password shown
 
 
 def run_config_show(config: Config, stdout: TextIO | None = None) -> int:

@@ -86,12 +86,12 @@ def _warn_sample_fallback(suite: Any, db: str | None, stderr: TextIO) -> None:
 
 def _inputs(suite_ref: str, model_name: str | None, suite: Any, default_db: str | None) -> list[Path]:
     """Files the run reads: --out must not be one of them (it would be emptied first)."""
-    from analyst.wiring import is_postgres_url
+    from tools.redaction import is_url_shaped
 
     paths = [Path(suite_ref)] if suite_ref not in ("defog", "defog-idk") else []
     if model_name and model_name.startswith("scripted:"):
         paths.append(Path(model_name.split(":", 1)[1]))
-    paths += [Path(d) for d in {item.db for item in suite.items} | {default_db} if d and not is_postgres_url(d)]
+    paths += [Path(d) for d in {item.db for item in suite.items} | {default_db} if d and not is_url_shaped(d)]
     return [p.expanduser().resolve() for p in paths]
 
 

@@ -48,8 +48,9 @@ def run_replay(
 
     Exit 0 when every turn that could be replayed was, identically; 1 when one diverged, the log
     is truncated, or no turn could be replayed (each was interrupted when recorded)."""
-    from analyst.wiring import is_postgres_url, load_logged_session, recorded_settings
+    from analyst.wiring import load_logged_session, recorded_settings
     from sessions.replay import counted, reask_session, replay_session, replayable_turns
+    from tools.redaction import is_postgres_url
 
     stdout = stdout or sys.stdout
     record = load_logged_session(config, ref)
@@ -154,7 +155,8 @@ def _open_asking_password(config: Config, target: str) -> Database:
     import getpass
     import os
 
-    from analyst.wiring import is_postgres_url, open_database
+    from analyst.wiring import open_database
+    from tools.redaction import is_postgres_url
 
     try:
         return open_database(config, target)

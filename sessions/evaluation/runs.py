@@ -21,6 +21,7 @@ from typing import Any
 
 from sessions.evaluation.scoring import QuestionResult
 from sessions.refs import is_file, looks_like_path, path_problem, unusable
+from tools.redaction import redact_secrets
 
 
 def _id_part(name: str) -> str:
@@ -62,7 +63,7 @@ class RunLog:
 
     def _write(self, record: dict[str, Any]) -> None:
         with self._lock:
-            self._handle.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+            self._handle.write(redact_secrets(json.dumps(record, ensure_ascii=False, default=str)) + "\n")
             self._handle.flush()
 
     def result(self, result: QuestionResult) -> None:
@@ -195,7 +196,7 @@ def load_run(path: Path) -> RunRecord:
         if not line.strip():
             continue
         try:
-            record = json.loads(line.decode("utf-8"))
+            record = json.loads(redact_secrets(line.decode("utf-8")))  # an older log may hold a password
         except (UnicodeDecodeError, json.JSONDecodeError):
             continue  # a torn last line after a crash
         if not isinstance(record, dict):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.jsonl import JsonlError, decode_text, jsonl_objects
+from tools.redaction import is_url_shaped, redact_secrets
 
 
 class SuiteError(Exception):
@@ -78,7 +79,7 @@ def _item(row: dict[str, Any], number: int, base: Path, where: str) -> SuiteItem
     if not isinstance(question, str) or not question.strip():
         raise SuiteError(f'{where}: missing "question"')
     db = row.get("db") or None
-    if isinstance(db, str) and not db.startswith(("postgresql://", "postgres://")) and not Path(db).is_absolute():
+    if isinstance(db, str) and not is_url_shaped(db) and not Path(db).is_absolute():
         db = str(base / db)
     kind = str(row.get("kind") or "sql")
     gold = _gold(row.get("gold_sql"), where) if kind == "sql" or row.get("gold_sql") else ()
@@ -90,9 +91,17 @@ def _item(row: dict[str, Any], number: int, base: Path, where: str) -> SuiteItem
         category=str(row.get("category") or "uncategorized"),
         instructions=str(row.get("instructions") or ""),
         kind=kind,
-        db_label=Path(db).stem if db and "://" not in db else (db or "default"),
+        db_label=_label(db),
         line=number,
     )
+
+
+def _label(db: object) -> str:
+    """The short name per-database metrics, run logs and `--out` show: a file's stem, or a URL
+    with its credentials masked (the run log is kept and shared; the password must not be)."""
+    if not isinstance(db, str) or not db:
+        return "default"
+    return redact_secrets(db) if is_url_shaped(db) else Path(db).stem
 
 
 def load_suite(path: Path) -> Suite:

@@ -22,10 +22,11 @@ from tools.catalog import (
     column_excluded,
     dependent_views,
     split_columns,
+    table_excluded,
     unmatched_exclusions,
     without_columns,
-    without_tables,
 )
+from tools.catalog.derived import excluded_relations, hidden_columns
 
 SAMPLE_MAX_DISTINCT = 12
 SAMPLE_MAX_CHARS = 60
@@ -102,18 +103,30 @@ def introspect(conn: Any, exclude_tables: tuple[str, ...], exclude_columns: tupl
     or break startup.
     """
     tables_raw = conn.execute(_TABLES_SQL).fetchall()
-    listed = Catalog("postgres", tuple(Table(s, n, ()) for s, n, *_ in tables_raw), default_schema="public")
-    kept = {t.qualified for t in without_tables(listed, exclude_tables).tables}
     columns = _columns(conn.execute(_COLUMNS_SQL).fetchall())
     pks, fks = _keys(conn.execute(_KEYS_SQL).fetchall())
-    hidden_triples = [
-        (schema, table, col.name)
-        for (schema, table), cols in columns.items()
-        for col in cols
-        if exclude_columns and column_excluded(schema, table, col.name, exclude_columns)
-    ]
-    if exclude_tables or exclude_columns:
-        kept -= _views_over_excluded(conn, exclude_tables, exclude_columns)
+    # Every relation and column, partitions and unreadable ones too: a parent shows them all.
+    parents: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for child_schema, child, parent_schema, parent in conn.execute(_INHERITS_SQL).fetchall():
+        parents.setdefault((child_schema, child), set()).add((parent_schema, parent))
+    every, generated = _every_column(conn.execute(_EVERY_COLUMN_SQL).fetchall())
+    relations = set(every) | {(s, n) for s, n, *_ in tables_raw}
+    excluded = excluded_relations(
+        {rel for rel in relations if exclude_tables and table_excluded(rel[0], rel[1], exclude_tables)}, parents
+    )
+    kept = {f"{s}.{n}" for s, n, *_ in tables_raw if (s, n) not in excluded}
+    hidden = hidden_columns(
+        {(s, t, c) for (s, t), cols in every.items() for c in cols if column_excluded(s, t, c, exclude_columns)},
+        generated,
+        parents,
+        every,
+    )
+    also: dict[tuple[str, str], set[str]] = {}
+    for schema, table, column in hidden:
+        also.setdefault((schema, table), set()).add(column)
+    hidden_triples = sorted(hidden)
+    if excluded or hidden:
+        kept -= _views_over_excluded(conn, excluded, hidden)
     user_functions = frozenset(str(row[0]).lower() for row in conn.execute(_USER_FUNCTIONS_SQL).fetchall())
     cast_types = frozenset(str(row[0]).lower() for row in conn.execute(_CAST_TYPES_SQL).fetchall())
     if hidden_triples:  # not even the statistics of an excluded column are read
@@ -135,7 +148,7 @@ def introspect(conn: Any, exclude_tables: tuple[str, ...], exclude_columns: tupl
             continue  # never counted or sampled either
         count, estimated = _row_count(conn, schema, name, relkind, reltuples, size)
         # Excluded columns go before sampling: their values are never read.
-        cols, hidden = split_columns(schema, name, columns.get(key, []), exclude_columns)
+        cols, hidden_here = split_columns(schema, name, columns.get(key, []), exclude_columns, also.get(key, ()))
         cols = _with_samples(conn, schema, name, cols, stats, count if not estimated else None)
         tables.append(
             Table(
@@ -148,11 +161,11 @@ def introspect(conn: Any, exclude_tables: tuple[str, ...], exclude_columns: tupl
                 row_count=count,
                 row_count_estimated=estimated,
                 kind="view" if relkind in ("v", "m") else "table",
-                hidden_columns=hidden,
+                hidden_columns=hidden_here,
             )
         )
     unmatched = unmatched_exclusions(
-        ((s, n, [c.name for c in columns.get((s, n), [])]) for s, n, *_ in tables_raw), exclude_tables, exclude_columns
+        ((s, n, every.get((s, n), [])) for s, n in relations), exclude_tables, exclude_columns
     )
     catalog = Catalog(
         dialect="postgres",
@@ -199,40 +212,67 @@ WHERE v.relkind IN ('v', 'm')
 """
 
 
-def _views_over_excluded(conn: Any, exclude_tables: tuple[str, ...], exclude_columns: tuple[str, ...]) -> set[str]:
-    """Views (as `schema.name`) that read an excluded table or a hidden column (or the whole row
-    of a table with one), directly or through other views: the excluded data under another name."""
+def _views_over_excluded(
+    conn: Any, excluded_relations: set[tuple[str, str]], hidden: set[tuple[str, str, str]]
+) -> set[str]:
+    """Views (as `schema.name`) that read an excluded relation or a hidden column (or the whole
+    row of a table with one), directly or through other views: the excluded data under another name."""
     uses: dict[str, set[str]] = {}
-    excluded: set[str] = set()
+    excluded = {f"{s}.{n}".lower() for s, n in excluded_relations}
+    with_hidden = {(s, t) for s, t, _ in hidden}
     shown: dict[str, str] = {}
     for vschema, vname, tschema, tname, column, subid in conn.execute(_VIEW_USES_SQL).fetchall():
         view, table = f"{vschema}.{vname}".lower(), f"{tschema}.{tname}".lower()
         shown[view] = f"{vschema}.{vname}"
         uses.setdefault(view, set()).add(table)
-        if (
-            exclude_tables
-            and not without_tables(
-                Catalog("postgres", (Table(tschema, tname, ()),), default_schema="public"), exclude_tables
-            ).tables
-        ):
-            excluded.add(table)
-        if exclude_columns and (
-            (column is not None and column_excluded(tschema, tname, column, exclude_columns))
-            or (subid == 0 and _has_hidden(conn, tschema, tname, exclude_columns))
+        if (column is not None and (tschema, tname, column) in hidden) or (
+            subid == 0 and (tschema, tname) in with_hidden
         ):
             excluded.add(view)
     return {shown[v] for v in dependent_views(uses, excluded)}
 
 
-def _has_hidden(conn: Any, schema: str, table: str, exclude_columns: tuple[str, ...]) -> bool:
-    """Whether a relation has a column the patterns hide (for whole-row references in views)."""
-    rows = conn.execute(
-        "SELECT a.attname::text FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
-        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = %s AND c.relname = %s AND a.attnum > 0 AND NOT a.attisdropped",
-        [schema, table],
-    ).fetchall()
-    return any(column_excluded(schema, table, row[0], exclude_columns) for row in rows)
+# Inheritance and partitioning: a parent's scan returns its children's rows.
+_INHERITS_SQL = """
+SELECT cn.nspname::text, c.relname::text, pn.nspname::text, p.relname::text
+FROM pg_catalog.pg_inherits i
+JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace
+JOIN pg_catalog.pg_class p ON p.oid = i.inhparent
+JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
+WHERE c.relkind IN ('r', 'p', 'f') AND p.relkind IN ('r', 'p', 'f')
+"""
+
+# Every column of every user relation, whatever the role may read (a parent shows what its
+# children hold), and for a generated column the columns of its table its expression reads.
+_EVERY_COLUMN_SQL = f"""
+SELECT n.nspname::text, c.relname::text, a.attname::text, a.attgenerated <> '',
+       CASE WHEN a.attgenerated <> '' THEN ARRAY(
+           SELECT ra.attname::text FROM pg_catalog.pg_attrdef ad
+           JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass
+                AND d.objid = ad.oid AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                AND d.refobjid = ad.adrelid AND d.refobjsubid <> ad.adnum
+           JOIN pg_catalog.pg_attribute ra ON ra.attrelid = ad.adrelid AND ra.attnum = d.refobjsubid
+           WHERE ad.adrelid = c.oid AND ad.adnum = a.attnum) END
+FROM pg_catalog.pg_attribute a
+JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND {_USER_SCHEMA} AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY 1, 2, a.attnum
+"""
+
+
+def _every_column(
+    rows: list[tuple[Any, ...]],
+) -> tuple[dict[tuple[str, str], list[str]], dict[tuple[str, str, str], frozenset[str] | None]]:
+    """Column names by relation, and each generated column with the columns it reads."""
+    every: dict[tuple[str, str], list[str]] = {}
+    generated: dict[tuple[str, str, str], frozenset[str] | None] = {}
+    for schema, table, column, is_generated, reads in rows:
+        every.setdefault((schema, table), []).append(column)
+        if is_generated:
+            generated[(schema, table, column)] = frozenset(reads or ())
+    return every, generated
 
 
 def _columns(rows: list[tuple[Any, ...]]) -> dict[tuple[str, str], list[Column]]:

@@ -278,3 +278,51 @@ def test_postgres_a_hidden_column_of_a_partition_is_hidden_in_the_parent(pg_open
     assert catalog.find("readings_view") is None
     assert not check_for(db, "SELECT value FROM readings").ok
     assert exclusion_warnings(catalog, "db") == []
+
+
+# --- DuckDB's equivalent: a file whose name is a glob reads other files -------------------------------
+
+
+def _folder(root: Path) -> Path:
+    root.mkdir()
+    for name, value in (
+        ("secret.csv", "secret-value-41"),
+        ("s?cret.csv", "question"),
+        ("[s]ecret.csv", "bracket"),
+        ("x*.csv", "star"),
+        ("xy.csv", "plain"),
+    ):
+        (root / name).write_text(f"id,v\n1,{value}\n")
+    return root
+
+
+def test_duckdb_file_named_like_a_glob_reads_only_itself(tmp_path: Path) -> None:
+    from tools.databases.duckdb import open_duckdb
+
+    db = open_duckdb(_folder(tmp_path / "data"), tmp_path / "cache", exclude_tables=("secret",))
+    try:
+        catalog = db.catalog()
+        seen: dict[str, tuple[Any, ...]] = {}
+        for table in catalog.tables:
+            verdict = check_for(db, f"SELECT v FROM {table.name}")
+            assert verdict.ok, table.name
+            result = db.execute(verdict.sql or "", Limits())
+            assert isinstance(result, QueryResult), result
+            seen[table.name] = result.rows
+        assert seen == {"s_cret": (("question",),), "s_ecret": (("bracket",),), "x": (("star",),), "xy": (("plain",),)}
+        assert "secret-value" not in _prompt(catalog)
+    finally:
+        db.close()
+
+
+def test_duckdb_one_file_named_like_a_glob_does_not_read_its_neighbours(tmp_path: Path) -> None:
+    from tools.databases.duckdb import open_duckdb
+
+    folder = _folder(tmp_path / "data")
+    db = open_duckdb(folder / "x*.csv", tmp_path / "cache")
+    try:
+        (table,) = db.catalog().tables
+        result = db.execute(f"SELECT v FROM {table.name}", Limits())
+        assert isinstance(result, QueryResult) and result.rows == (("star",),)  # not xy.csv's row too
+    finally:
+        db.close()

@@ -108,6 +108,10 @@ def test_duckdb_generated_columns_over_a_hidden_column_are_hidden(generated_db: 
         for sql in DUCK_GENERATED_READS:
             assert not check_for(db, sql).ok, sql
         assert check_for(db, "SELECT name, name_len FROM people").ok  # computed from a visible column
+        assert exclusion_warnings(catalog, "db") == [
+            f"main.people.{name} is hidden too: it is a generated column computed from a hidden column"
+            for name in ("ssn_tail", "ssn_upper")
+        ]
     finally:
         db.close()
 
@@ -210,6 +214,9 @@ def test_postgres_generated_columns_over_a_hidden_column_are_hidden(pg_open: Any
     ):
         assert not check_for(db, sql).ok, sql
     assert check_for(db, "SELECT name, name_len FROM people_gen").ok
+    assert exclusion_warnings(catalog, "db") == [
+        "public.people_gen.ssn_upper is hidden too: it is a generated column computed from a hidden column"
+    ]
 
 
 def test_postgres_ask_selecting_the_generated_column_returns_nothing(
@@ -218,6 +225,14 @@ def test_postgres_ask_selecting_the_generated_column_returns_nothing(
     sql = "SELECT ssn_upper FROM people_gen"
     result = _ask(capsys, _url(pg_derived), sql, tmp_path, "--exclude-column", "people_gen.ssn")
     assert "3333" not in result.out and result.json()["rows"] == []
+
+
+def test_postgres_the_person_is_told_what_else_was_left_out(pg_derived: PgEnv, capsys: Any, analyst_home: Path) -> None:
+    (analyst_home / "config.toml").write_text('exclude_tables = ["events_secret"]\n')
+    result = run_cli(["schema", "--db", _url(pg_derived), "--format", "json"], capsys)
+    assert result.code == 0, result.err
+    assert "analyst: warning: public.events is left out too: a query on it returns rows of the excluded " in result.err
+    assert '"public.events"' not in result.out and "events_public" in result.out
 
 
 EVENTS_READS = [
@@ -238,13 +253,21 @@ def test_postgres_excluding_a_child_excludes_its_parent(pg_open: Any) -> None:
     for sql in EVENTS_READS:
         assert not check_for(db, sql).ok, sql
     assert check_for(db, "SELECT payload FROM events_public").ok
-    assert exclusion_warnings(catalog, "db") == []
+    assert exclusion_warnings(catalog, "db") == [
+        "public.events is left out too: a query on it returns rows of the excluded public.events_secret "
+        "(table inheritance or partitioning)"
+    ]
 
 
 def test_postgres_excluding_a_parent_excludes_its_children(pg_open: Any) -> None:
     db = pg_open(exclude_tables=("events",))
-    names = {t.name for t in db.catalog().tables}
+    catalog = db.catalog()
+    names = {t.name for t in catalog.tables}
     assert not names & {"events", "events_secret", "events_public", "events_all"}
+    assert exclusion_warnings(catalog, "db") == [
+        "public.events_public is left out too: its rows are part of the excluded public.events "
+        "(table inheritance or partitioning)"
+    ]
     assert not check_for(db, "SELECT payload FROM events_public").ok
 
 
@@ -255,7 +278,11 @@ def test_postgres_excluding_a_partition_excludes_the_partitioned_table(pg_open: 
     assert not names & {"readings", "readings_eu", "readings_view"}
     for sql in ("SELECT value FROM readings", "SELECT value FROM ONLY readings", "SELECT value FROM readings_view"):
         assert not check_for(db, sql).ok, sql
-    assert exclusion_warnings(catalog, "db") == []  # the partition matched, though it is never listed
+    # the partition matched, though it is never listed; the person is told why readings went
+    assert exclusion_warnings(catalog, "db") == [
+        "public.readings is left out too: a query on it returns rows of the excluded public.readings_eu "
+        "(table inheritance or partitioning)"
+    ]
 
 
 def test_postgres_a_hidden_column_of_a_child_is_hidden_in_the_parent(pg_open: Any) -> None:
@@ -277,7 +304,10 @@ def test_postgres_a_hidden_column_of_a_partition_is_hidden_in_the_parent(pg_open
     assert readings is not None and readings.hidden_columns == ("value",)
     assert catalog.find("readings_view") is None
     assert not check_for(db, "SELECT value FROM readings").ok
-    assert exclusion_warnings(catalog, "db") == []
+    assert exclusion_warnings(catalog, "db") == [
+        "public.readings.value is hidden too: it holds the values of the same column of a parent or child "
+        "table, which is hidden"
+    ]
 
 
 # --- DuckDB's equivalent: a file whose name is a glob reads other files -------------------------------

@@ -93,3 +93,36 @@ def hidden_columns(
         if not new:
             return out
         out = spread(new, out | new, down=False)
+
+
+def relation_notes(
+    matched: set[Relation], excluded: set[Relation], parents: Mapping[Relation, set[Relation]], listed: set[Relation]
+) -> list[str]:
+    """Why each listed relation that no pattern named is excluded, one line each."""
+    children = _children_of(parents)
+    notes: list[str] = []
+    for rel in sorted((excluded - matched) & listed):
+        above = sorted((_closure([rel], parents) - {rel}) & matched)
+        below = sorted((_closure([rel], children) - {rel}) & excluded)
+        if above:
+            why = f"its rows are part of the excluded {'.'.join(above[0])}"
+        else:
+            source = next((r for r in below if r in matched), below[0] if below else rel)
+            why = f"a query on it returns rows of the excluded {'.'.join(source)}"
+        notes.append(f"{'.'.join(rel)} is left out too: {why} (table inheritance or partitioning)")
+    return notes
+
+
+def column_notes(derived: set[ColumnKey], generated: Generated, listed: Mapping[Relation, Iterable[str]]) -> list[str]:
+    """One line per column hidden only because it shows a hidden one, in a listed relation."""
+    notes: list[str] = []
+    for key in sorted(derived):
+        if key[2] not in set(listed.get((key[0], key[1]), ())):
+            continue
+        why = (
+            "it is a generated column computed from a hidden column"
+            if key in generated
+            else "it holds the values of the same column of a parent or child table, which is hidden"
+        )
+        notes.append(f"{'.'.join(key)} is hidden too: {why}")
+    return notes

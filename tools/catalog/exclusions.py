@@ -56,11 +56,12 @@ def unmatched_exclusions(
 
 
 def exclusion_warnings(catalog: Catalog, where: str) -> list[str]:
-    """One line per exclusion pattern that matches nothing in `where` (the database's label)."""
+    """One line per exclusion pattern that matches nothing in `where` (the database's label),
+    then one per table or column left out with an excluded one (`Catalog.exclusion_notes`)."""
     return [
         f"{flag} {pattern!r} matches no {'table' if flag == '--exclude-table' else 'column'} in {where}"
         for flag, pattern in catalog.unmatched_exclusions
-    ]
+    ] + list(catalog.exclusion_notes)
 
 
 def without_samples(catalog: Catalog) -> Catalog:

@@ -24,7 +24,7 @@ from tools.catalog import (
     without_columns,
     without_tables,
 )
-from tools.catalog.derived import hidden_columns
+from tools.catalog.derived import column_notes, hidden_columns
 
 SAMPLE_MAX_DISTINCT = 12
 SAMPLE_MAX_ROWS = 2_000_000
@@ -114,8 +114,14 @@ def introspect(
     unmatched = unmatched_exclusions(
         ((s, n, [c.name for c in by_table.get((s, n), [])]) for s, n, *_ in tables_raw), exclude_tables, exclude_columns
     )
+    shown = {key: [c.name for c in cols] for key, cols in by_table.items() if f"{key[0]}.{key[1]}" in kept}
+    notes = column_notes({(s, t, c) for (s, t), names in also.items() for c in names}, generated, shown)
     catalog = Catalog(
-        dialect="duckdb", tables=tuple(tables), user_functions=user_functions, unmatched_exclusions=unmatched
+        dialect="duckdb",
+        tables=tuple(tables),
+        user_functions=user_functions,
+        unmatched_exclusions=unmatched,
+        exclusion_notes=tuple(notes),
     )
     return without_columns(catalog, exclude_columns)
 

@@ -19,14 +19,11 @@ from tools.catalog import (
     Column,
     ForeignKey,
     Table,
-    column_excluded,
-    dependent_views,
     split_columns,
-    table_excluded,
     unmatched_exclusions,
     without_columns,
 )
-from tools.catalog.derived import excluded_relations, hidden_columns
+from tools.databases.postgres.exclusions import USER_SCHEMA, exclusions, views_over_excluded
 
 SAMPLE_MAX_DISTINCT = 12
 SAMPLE_MAX_CHARS = 60
@@ -35,8 +32,7 @@ SCAN_MAX_ROWS = 200_000  # tables up to this many rows may be grouped for sample
 SCAN_TIMEOUT_MS = 2000  # per count or sample scan
 TEXT_TYPES = frozenset({"text", "character varying", "character", "citext", "name"})
 
-# Schemas named pg_* are reserved for the system (pg_catalog, pg_toast, pg_temp_N, ...).
-_USER_SCHEMA = "n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'"
+_USER_SCHEMA = USER_SCHEMA
 
 _TABLES_SQL = f"""
 SELECT n.nspname, c.relname, c.relkind, obj_description(c.oid, 'pg_class'),
@@ -105,28 +101,12 @@ def introspect(conn: Any, exclude_tables: tuple[str, ...], exclude_columns: tupl
     tables_raw = conn.execute(_TABLES_SQL).fetchall()
     columns = _columns(conn.execute(_COLUMNS_SQL).fetchall())
     pks, fks = _keys(conn.execute(_KEYS_SQL).fetchall())
-    # Every relation and column, partitions and unreadable ones too: a parent shows them all.
-    parents: dict[tuple[str, str], set[tuple[str, str]]] = {}
-    for child_schema, child, parent_schema, parent in conn.execute(_INHERITS_SQL).fetchall():
-        parents.setdefault((child_schema, child), set()).add((parent_schema, parent))
-    every, generated = _every_column(conn.execute(_EVERY_COLUMN_SQL).fetchall())
-    relations = set(every) | {(s, n) for s, n, *_ in tables_raw}
-    excluded = excluded_relations(
-        {rel for rel in relations if exclude_tables and table_excluded(rel[0], rel[1], exclude_tables)}, parents
-    )
+    found = exclusions(conn, {(s, n) for s, n, *_ in tables_raw}, exclude_tables, exclude_columns)
+    excluded, hidden, also = found.relations, found.columns, found.by_table
     kept = {f"{s}.{n}" for s, n, *_ in tables_raw if (s, n) not in excluded}
-    hidden = hidden_columns(
-        {(s, t, c) for (s, t), cols in every.items() for c in cols if column_excluded(s, t, c, exclude_columns)},
-        generated,
-        parents,
-        every,
-    )
-    also: dict[tuple[str, str], set[str]] = {}
-    for schema, table, column in hidden:
-        also.setdefault((schema, table), set()).add(column)
     hidden_triples = sorted(hidden)
     if excluded or hidden:
-        kept -= _views_over_excluded(conn, excluded, hidden)
+        kept -= views_over_excluded(conn, excluded, hidden)
     user_functions = frozenset(str(row[0]).lower() for row in conn.execute(_USER_FUNCTIONS_SQL).fetchall())
     cast_types = frozenset(str(row[0]).lower() for row in conn.execute(_CAST_TYPES_SQL).fetchall())
     if hidden_triples:  # not even the statistics of an excluded column are read
@@ -165,7 +145,9 @@ def introspect(conn: Any, exclude_tables: tuple[str, ...], exclude_columns: tupl
             )
         )
     unmatched = unmatched_exclusions(
-        ((s, n, every.get((s, n), [])) for s, n in relations), exclude_tables, exclude_columns
+        ((s, n, found.every.get((s, n), [])) for s, n in sorted(found.every.keys() | found.listed)),
+        exclude_tables,
+        exclude_columns,
     )
     catalog = Catalog(
         dialect="postgres",
@@ -174,6 +156,7 @@ def introspect(conn: Any, exclude_tables: tuple[str, ...], exclude_columns: tupl
         user_functions=user_functions,
         cast_types=cast_types,
         unmatched_exclusions=unmatched,
+        exclusion_notes=found.notes,
     )
     return without_columns(catalog, exclude_columns)
 
@@ -195,84 +178,6 @@ SELECT DISTINCT t.typname::text FROM pg_catalog.pg_type t
 LEFT JOIN pg_catalog.pg_class c ON c.oid = t.typrelid
 WHERE t.typrelid = 0 OR c.relkind = 'c'
 """
-
-# What each view reads, per column (refobjsubid = attnum; 0 for a whole-row reference).
-_VIEW_USES_SQL = """
-SELECT DISTINCT vn.nspname::text, v.relname::text, tn.nspname::text, t.relname::text, a.attname::text,
-       d.refobjsubid
-FROM pg_catalog.pg_rewrite r
-JOIN pg_catalog.pg_class v ON v.oid = r.ev_class
-JOIN pg_catalog.pg_namespace vn ON vn.oid = v.relnamespace
-JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = r.oid
-     AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjid <> v.oid
-JOIN pg_catalog.pg_class t ON t.oid = d.refobjid
-JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace
-LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid AND d.refobjsubid > 0
-WHERE v.relkind IN ('v', 'm')
-"""
-
-
-def _views_over_excluded(
-    conn: Any, excluded_relations: set[tuple[str, str]], hidden: set[tuple[str, str, str]]
-) -> set[str]:
-    """Views (as `schema.name`) that read an excluded relation or a hidden column (or the whole
-    row of a table with one), directly or through other views: the excluded data under another name."""
-    uses: dict[str, set[str]] = {}
-    excluded = {f"{s}.{n}".lower() for s, n in excluded_relations}
-    with_hidden = {(s, t) for s, t, _ in hidden}
-    shown: dict[str, str] = {}
-    for vschema, vname, tschema, tname, column, subid in conn.execute(_VIEW_USES_SQL).fetchall():
-        view, table = f"{vschema}.{vname}".lower(), f"{tschema}.{tname}".lower()
-        shown[view] = f"{vschema}.{vname}"
-        uses.setdefault(view, set()).add(table)
-        if (column is not None and (tschema, tname, column) in hidden) or (
-            subid == 0 and (tschema, tname) in with_hidden
-        ):
-            excluded.add(view)
-    return {shown[v] for v in dependent_views(uses, excluded)}
-
-
-# Inheritance and partitioning: a parent's scan returns its children's rows.
-_INHERITS_SQL = """
-SELECT cn.nspname::text, c.relname::text, pn.nspname::text, p.relname::text
-FROM pg_catalog.pg_inherits i
-JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
-JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace
-JOIN pg_catalog.pg_class p ON p.oid = i.inhparent
-JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
-WHERE c.relkind IN ('r', 'p', 'f') AND p.relkind IN ('r', 'p', 'f')
-"""
-
-# Every column of every user relation, whatever the role may read (a parent shows what its
-# children hold), and for a generated column the columns of its table its expression reads.
-_EVERY_COLUMN_SQL = f"""
-SELECT n.nspname::text, c.relname::text, a.attname::text, a.attgenerated <> '',
-       CASE WHEN a.attgenerated <> '' THEN ARRAY(
-           SELECT ra.attname::text FROM pg_catalog.pg_attrdef ad
-           JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass
-                AND d.objid = ad.oid AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
-                AND d.refobjid = ad.adrelid AND d.refobjsubid <> ad.adnum
-           JOIN pg_catalog.pg_attribute ra ON ra.attrelid = ad.adrelid AND ra.attnum = d.refobjsubid
-           WHERE ad.adrelid = c.oid AND ad.adnum = a.attnum) END
-FROM pg_catalog.pg_attribute a
-JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND {_USER_SCHEMA} AND a.attnum > 0 AND NOT a.attisdropped
-ORDER BY 1, 2, a.attnum
-"""
-
-
-def _every_column(
-    rows: list[tuple[Any, ...]],
-) -> tuple[dict[tuple[str, str], list[str]], dict[tuple[str, str, str], frozenset[str] | None]]:
-    """Column names by relation, and each generated column with the columns it reads."""
-    every: dict[tuple[str, str], list[str]] = {}
-    generated: dict[tuple[str, str, str], frozenset[str] | None] = {}
-    for schema, table, column, is_generated, reads in rows:
-        every.setdefault((schema, table), []).append(column)
-        if is_generated:
-            generated[(schema, table, column)] = frozenset(reads or ())
-    return every, generated
 
 
 def _columns(rows: list[tuple[Any, ...]]) -> dict[tuple[str, str], list[Column]]:

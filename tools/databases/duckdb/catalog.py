@@ -4,8 +4,8 @@ Introspection runs once per opened database. Tables (and views, when the data be
 small) are counted exactly, and text columns with a dozen distinct values or fewer get those
 values as samples, which tell the model how the data spells things. Excluded tables and hidden
 columns are dropped before counting and sampling, so their values are never read; views that read
-them are dropped too. User-defined functions (macros) are listed so the guard can refuse calls
-that would run the database's own SQL.
+them are dropped too, and so are generated columns computed from a hidden column. User-defined
+functions (macros) are listed so the guard can refuse calls that would run the database's own SQL.
 """
 
 from __future__ import annotations

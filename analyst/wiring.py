@@ -103,9 +103,9 @@ def _warn_unmatched_exclusions(config: Config, database: Any) -> Any:
         database.close()
         raise
     for line in exclusion_warnings(catalog, database.uri):
-        flag = "--exclude-table" if line.startswith("--exclude-table") else "--exclude-column"
+        flag = next((f for f in ("--exclude-table", "--exclude-column") if line.startswith(f)), "")
         source = config.sources.get("exclude_tables" if flag == "--exclude-table" else "exclude_columns", "flag")
-        if source != "flag":  # name where the pattern came from
+        if flag and source != "flag":  # name where the pattern came from
             origin = source.removeprefix("config (").removesuffix(")") if source.startswith("config (") else source
             line = f"{flag.lstrip('-').replace('-', '_')}s in {origin}:{line[len(flag) :]}"
         print(f"analyst: warning: {line}", file=sys.stderr)

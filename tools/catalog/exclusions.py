@@ -7,7 +7,7 @@ engine's error message. These functions are the one place that knows how a patte
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from tools.catalog.values import Catalog, Column, Table
 
@@ -56,11 +56,12 @@ def unmatched_exclusions(
 
 
 def exclusion_warnings(catalog: Catalog, where: str) -> list[str]:
-    """One line per exclusion pattern that matches nothing in `where` (the database's label)."""
+    """One line per exclusion pattern that matches nothing in `where` (the database's label),
+    then one per table or column left out with an excluded one (`Catalog.exclusion_notes`)."""
     return [
         f"{flag} {pattern!r} matches no {'table' if flag == '--exclude-table' else 'column'} in {where}"
         for flag, pattern in catalog.unmatched_exclusions
-    ]
+    ] + list(catalog.exclusion_notes)
 
 
 def without_samples(catalog: Catalog) -> Catalog:
@@ -92,14 +93,19 @@ def column_excluded(schema: str, table: str, column: str, patterns: tuple[str, .
 
 
 def split_columns(
-    schema: str, table: str, columns: list[Column] | tuple[Column, ...], patterns: tuple[str, ...]
+    schema: str,
+    table: str,
+    columns: list[Column] | tuple[Column, ...],
+    patterns: tuple[str, ...],
+    also: Collection[str] = (),
 ) -> tuple[list[Column], tuple[str, ...]]:
     """`columns` without the excluded ones, and the names of those left out (for introspection,
-    before any sample value of an excluded column is read)."""
+    before any sample value of an excluded column is read). `also` names columns hidden because
+    they show a hidden one (`tools.catalog.derived`), whatever the patterns say."""
     kept: list[Column] = []
     hidden: list[str] = []
     for col in columns:
-        if patterns and column_excluded(schema, table, col.name, patterns):
+        if col.name in also or (patterns and column_excluded(schema, table, col.name, patterns)):
             hidden.append(col.name)
         else:
             kept.append(col)

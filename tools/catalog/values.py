@@ -109,6 +109,10 @@ class Catalog:
     # Exclusion patterns that match nothing in the database, as (flag, pattern): a typo in one
     # would leave exposed what it meant to hide, so the shell warns (see `exclusion_warnings`).
     unmatched_exclusions: tuple[tuple[str, str], ...] = ()
+    # What an exclusion took with it beyond what its pattern names (a parent table that returns an
+    # excluded child's rows, a generated column computed from a hidden one), one line each, so the
+    # person learns why a table or column they did not name is missing (`tools.catalog.derived`).
+    exclusion_notes: tuple[str, ...] = ()
 
     def find(self, name: str, schema: str | None = None) -> Table | None:
         """Find a table by the engine's rules: DuckDB matches case-insensitively, even quoted."""

@@ -4,8 +4,8 @@ Introspection runs once per opened database. Tables (and views, when the data be
 small) are counted exactly, and text columns with a dozen distinct values or fewer get those
 values as samples, which tell the model how the data spells things. Excluded tables and hidden
 columns are dropped before counting and sampling, so their values are never read; views that read
-them are dropped too. User-defined functions (macros) are listed so the guard can refuse calls
-that would run the database's own SQL.
+them are dropped too, and so are generated columns computed from a hidden column. User-defined
+functions (macros) are listed so the guard can refuse calls that would run the database's own SQL.
 """
 
 from __future__ import annotations
@@ -17,12 +17,14 @@ from tools.catalog import (
     Column,
     ForeignKey,
     Table,
+    column_excluded,
     dependent_views,
     split_columns,
     unmatched_exclusions,
     without_columns,
     without_tables,
 )
+from tools.catalog.derived import column_notes, hidden_columns
 
 SAMPLE_MAX_DISTINCT = 12
 SAMPLE_MAX_ROWS = 2_000_000
@@ -47,7 +49,8 @@ def introspect(
     ).fetchall()
     columns_raw = cur.execute(
         """
-        SELECT schema_name, table_name, column_name, data_type, comment, is_nullable
+        SELECT schema_name, table_name, column_name, data_type, comment, is_nullable,
+               CASE WHEN is_generated THEN generation_expression END
         FROM duckdb_columns() WHERE NOT internal AND database_name = current_database()
         ORDER BY schema_name, table_name, column_index
         """
@@ -61,8 +64,12 @@ def introspect(
         """
     ).fetchall()
     by_table: dict[tuple[str, str], list[Column]] = {}
-    for schema, table, name, dtype, comment, nullable in columns_raw:
+    generated: dict[tuple[str, str, str], frozenset[str] | None] = {}
+    for schema, table, name, dtype, comment, nullable, expression in columns_raw:
         by_table.setdefault((schema, table), []).append(Column(name, dtype, comment or None, bool(nullable)))
+        if expression is not None:
+            generated[(schema, table, name)] = _generated_reads(str(expression))
+    also = _shown_by_generated(by_table, generated, exclude_columns)
     pks: dict[tuple[str, str], tuple[str, ...]] = {}
     fks: dict[tuple[str, str], list[ForeignKey]] = {}
     for schema, table, ctype, cols, ref_table, ref_cols in constraints:
@@ -76,13 +83,13 @@ def introspect(
     listed = Catalog("duckdb", tuple(Table(s, n, ()) for s, n, *_ in tables_raw))
     kept = {t.qualified for t in without_tables(listed, exclude_tables).tables}
     if exclude_tables or exclude_columns:
-        kept -= _views_over_excluded(cur, tables_raw, by_table, kept, exclude_columns)
+        kept -= _views_over_excluded(cur, tables_raw, by_table, kept, exclude_columns, also)
     for schema, name, comment, estimated, kind in tables_raw:
         key = (schema, name)
         if f"{schema}.{name}" not in kept:
             continue  # never counted or sampled either
         # Excluded columns go before counting and sampling: their values are never read.
-        columns, hidden = split_columns(schema, name, by_table.get(key, []), exclude_columns)
+        columns, hidden = split_columns(schema, name, by_table.get(key, []), exclude_columns, also.get(key, ()))
         count = _count_rows(cur, schema, name) if kind == "table" or scan_views else None
         if count is not None and count <= SAMPLE_MAX_ROWS:
             columns = _with_samples(cur, schema, name, columns)
@@ -107,8 +114,14 @@ def introspect(
     unmatched = unmatched_exclusions(
         ((s, n, [c.name for c in by_table.get((s, n), [])]) for s, n, *_ in tables_raw), exclude_tables, exclude_columns
     )
+    shown = {key: [c.name for c in cols] for key, cols in by_table.items() if f"{key[0]}.{key[1]}" in kept}
+    notes = column_notes({(s, t, c) for (s, t), names in also.items() for c in names}, generated, shown)
     catalog = Catalog(
-        dialect="duckdb", tables=tuple(tables), user_functions=user_functions, unmatched_exclusions=unmatched
+        dialect="duckdb",
+        tables=tuple(tables),
+        user_functions=user_functions,
+        unmatched_exclusions=unmatched,
+        exclusion_notes=tuple(notes),
     )
     return without_columns(catalog, exclude_columns)
 
@@ -119,6 +132,7 @@ def _views_over_excluded(
     by_table: dict[tuple[str, str], list[Column]],
     kept: set[str],
     exclude_columns: tuple[str, ...],
+    also: dict[tuple[str, str], set[str]],
 ) -> set[str]:
     """Views (as `schema.name`) that read an excluded table or a hidden column, directly or
     through other views: they would show what was excluded under another name."""
@@ -132,7 +146,7 @@ def _views_over_excluded(
     excluded = {q.lower() for q in every - kept}
     hidden: dict[str, Table] = {}
     for (schema, name), columns in by_table.items():
-        visible, hidden_names = split_columns(schema, name, columns, exclude_columns)
+        visible, hidden_names = split_columns(schema, name, columns, exclude_columns, also.get((schema, name), ()))
         if hidden_names:
             hidden[f"{schema}.{name}".lower()] = Table(schema, name, tuple(visible), hidden_columns=hidden_names)
     uses: dict[str, set[str]] = {}
@@ -161,6 +175,40 @@ def _views_over_excluded(
             reads_hidden.add(view)
     dropped = dependent_views(uses, excluded | reads_hidden)
     return {q for q in every if q.lower() in dropped}
+
+
+def _generated_reads(expression: str) -> frozenset[str] | None:
+    """Every name a generation expression writes (lower case), any part of a dotted one: `info.email`
+    reads the column `info`. None when it does not parse, so the column counts as reading anything."""
+    import sqlglot
+    from sqlglot import exp
+
+    try:
+        tree = sqlglot.parse_one(expression, read="duckdb")
+    except Exception:
+        return None
+    return frozenset(part.name.lower() for column in tree.find_all(exp.Column) for part in column.parts)
+
+
+def _shown_by_generated(
+    by_table: dict[tuple[str, str], list[Column]],
+    generated: dict[tuple[str, str, str], frozenset[str] | None],
+    exclude_columns: tuple[str, ...],
+) -> dict[tuple[str, str], set[str]]:
+    """Generated columns computed from a hidden column (or from one of those), by table: they
+    show its values, so they are hidden with it."""
+    if not exclude_columns or not generated:
+        return {}
+    hidden = {
+        (schema, table, col.name)
+        for (schema, table), cols in by_table.items()
+        for col in cols
+        if column_excluded(schema, table, col.name, exclude_columns)
+    }
+    out: dict[tuple[str, str], set[str]] = {}
+    for schema, table, column in hidden_columns(hidden, generated, {}, {}) - hidden:
+        out.setdefault((schema, table), set()).add(column)
+    return out
 
 
 def _quote(name: str) -> str:

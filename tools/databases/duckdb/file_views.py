@@ -27,6 +27,8 @@ READERS = {
     ".ndjson": "read_json_auto",
 }
 DATA_SUFFIXES = frozenset(READERS)
+# Part of the cache key: a catalog built by an older way of writing the views is not reused.
+_VIEW_FORMAT = "2"
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,7 @@ def view_name(path: Path, taken: set[str]) -> str:
 def _cache_key(files: list[Path]) -> str:
     import duckdb
 
-    digest = hashlib.sha256(duckdb.__version__.encode())
+    digest = hashlib.sha256(f"{duckdb.__version__}|{_VIEW_FORMAT}".encode())
     for path in files:
         stat = path.stat()
         # ctime too: a fixed permission (chmod) changes only it, and must make a left-out file count
@@ -137,6 +139,14 @@ def _cache_key(files: list[Path]) -> str:
 
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def glob_escaped(path: Path) -> str:
+    """The path as DuckDB's readers take it for that one file. They expand glob characters even
+    in a path that exists, so a file named `s?cret.csv` would also read `secret.csv`, an excluded
+    table's data (or a file never opened); each `*`, `?` and `[` is written as a one-character
+    class instead (`[?]`), which matches only itself. The connection allows exactly these strings."""
+    return re.sub(r"([*?\[])", r"[\1]", str(path))
 
 
 def build_view_catalog(files: list[Path], views_dir: Path, *, skip_unreadable: bool = False) -> tuple[Path, list[str]]:
@@ -199,7 +209,7 @@ def _add_view(con: object, path: Path, taken: set[str]) -> str | None:
         return f"{path.name} is not a CSV, Parquet or JSON file"
     name = view_name(path, taken)
     try:
-        con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM {reader}({_literal(str(path))})')  # type: ignore[attr-defined]
+        con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM {reader}({_literal(glob_escaped(path))})')  # type: ignore[attr-defined]
         con.execute(f'COMMENT ON VIEW "{name}" IS {_literal("data file " + path.name)}')  # type: ignore[attr-defined]
     except duckdb.Error as exc:
         taken.discard(name)

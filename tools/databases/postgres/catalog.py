@@ -19,13 +19,11 @@ from tools.catalog import (
     Column,
     ForeignKey,
     Table,
-    column_excluded,
-    dependent_views,
     split_columns,
     unmatched_exclusions,
     without_columns,
-    without_tables,
 )
+from tools.databases.postgres.exclusions import USER_SCHEMA, exclusions, views_over_excluded
 
 SAMPLE_MAX_DISTINCT = 12
 SAMPLE_MAX_CHARS = 60
@@ -34,8 +32,7 @@ SCAN_MAX_ROWS = 200_000  # tables up to this many rows may be grouped for sample
 SCAN_TIMEOUT_MS = 2000  # per count or sample scan
 TEXT_TYPES = frozenset({"text", "character varying", "character", "citext", "name"})
 
-# Schemas named pg_* are reserved for the system (pg_catalog, pg_toast, pg_temp_N, ...).
-_USER_SCHEMA = "n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'"
+_USER_SCHEMA = USER_SCHEMA
 
 _TABLES_SQL = f"""
 SELECT n.nspname, c.relname, c.relkind, obj_description(c.oid, 'pg_class'),
@@ -102,18 +99,14 @@ def introspect(conn: Any, exclude_tables: tuple[str, ...], exclude_columns: tupl
     or break startup.
     """
     tables_raw = conn.execute(_TABLES_SQL).fetchall()
-    listed = Catalog("postgres", tuple(Table(s, n, ()) for s, n, *_ in tables_raw), default_schema="public")
-    kept = {t.qualified for t in without_tables(listed, exclude_tables).tables}
     columns = _columns(conn.execute(_COLUMNS_SQL).fetchall())
     pks, fks = _keys(conn.execute(_KEYS_SQL).fetchall())
-    hidden_triples = [
-        (schema, table, col.name)
-        for (schema, table), cols in columns.items()
-        for col in cols
-        if exclude_columns and column_excluded(schema, table, col.name, exclude_columns)
-    ]
-    if exclude_tables or exclude_columns:
-        kept -= _views_over_excluded(conn, exclude_tables, exclude_columns)
+    found = exclusions(conn, {(s, n) for s, n, *_ in tables_raw}, exclude_tables, exclude_columns)
+    excluded, hidden, also = found.relations, found.columns, found.by_table
+    kept = {f"{s}.{n}" for s, n, *_ in tables_raw if (s, n) not in excluded}
+    hidden_triples = sorted(hidden)
+    if excluded or hidden:
+        kept -= views_over_excluded(conn, excluded, hidden)
     user_functions = frozenset(str(row[0]).lower() for row in conn.execute(_USER_FUNCTIONS_SQL).fetchall())
     cast_types = frozenset(str(row[0]).lower() for row in conn.execute(_CAST_TYPES_SQL).fetchall())
     if hidden_triples:  # not even the statistics of an excluded column are read
@@ -135,7 +128,7 @@ def introspect(conn: Any, exclude_tables: tuple[str, ...], exclude_columns: tupl
             continue  # never counted or sampled either
         count, estimated = _row_count(conn, schema, name, relkind, reltuples, size)
         # Excluded columns go before sampling: their values are never read.
-        cols, hidden = split_columns(schema, name, columns.get(key, []), exclude_columns)
+        cols, hidden_here = split_columns(schema, name, columns.get(key, []), exclude_columns, also.get(key, ()))
         cols = _with_samples(conn, schema, name, cols, stats, count if not estimated else None)
         tables.append(
             Table(
@@ -148,11 +141,13 @@ def introspect(conn: Any, exclude_tables: tuple[str, ...], exclude_columns: tupl
                 row_count=count,
                 row_count_estimated=estimated,
                 kind="view" if relkind in ("v", "m") else "table",
-                hidden_columns=hidden,
+                hidden_columns=hidden_here,
             )
         )
     unmatched = unmatched_exclusions(
-        ((s, n, [c.name for c in columns.get((s, n), [])]) for s, n, *_ in tables_raw), exclude_tables, exclude_columns
+        ((s, n, found.every.get((s, n), [])) for s, n in sorted(found.every.keys() | found.listed)),
+        exclude_tables,
+        exclude_columns,
     )
     catalog = Catalog(
         dialect="postgres",
@@ -161,6 +156,7 @@ def introspect(conn: Any, exclude_tables: tuple[str, ...], exclude_columns: tupl
         user_functions=user_functions,
         cast_types=cast_types,
         unmatched_exclusions=unmatched,
+        exclusion_notes=found.notes,
     )
     return without_columns(catalog, exclude_columns)
 
@@ -182,57 +178,6 @@ SELECT DISTINCT t.typname::text FROM pg_catalog.pg_type t
 LEFT JOIN pg_catalog.pg_class c ON c.oid = t.typrelid
 WHERE t.typrelid = 0 OR c.relkind = 'c'
 """
-
-# What each view reads, per column (refobjsubid = attnum; 0 for a whole-row reference).
-_VIEW_USES_SQL = """
-SELECT DISTINCT vn.nspname::text, v.relname::text, tn.nspname::text, t.relname::text, a.attname::text,
-       d.refobjsubid
-FROM pg_catalog.pg_rewrite r
-JOIN pg_catalog.pg_class v ON v.oid = r.ev_class
-JOIN pg_catalog.pg_namespace vn ON vn.oid = v.relnamespace
-JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = r.oid
-     AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjid <> v.oid
-JOIN pg_catalog.pg_class t ON t.oid = d.refobjid
-JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace
-LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid AND d.refobjsubid > 0
-WHERE v.relkind IN ('v', 'm')
-"""
-
-
-def _views_over_excluded(conn: Any, exclude_tables: tuple[str, ...], exclude_columns: tuple[str, ...]) -> set[str]:
-    """Views (as `schema.name`) that read an excluded table or a hidden column (or the whole row
-    of a table with one), directly or through other views: the excluded data under another name."""
-    uses: dict[str, set[str]] = {}
-    excluded: set[str] = set()
-    shown: dict[str, str] = {}
-    for vschema, vname, tschema, tname, column, subid in conn.execute(_VIEW_USES_SQL).fetchall():
-        view, table = f"{vschema}.{vname}".lower(), f"{tschema}.{tname}".lower()
-        shown[view] = f"{vschema}.{vname}"
-        uses.setdefault(view, set()).add(table)
-        if (
-            exclude_tables
-            and not without_tables(
-                Catalog("postgres", (Table(tschema, tname, ()),), default_schema="public"), exclude_tables
-            ).tables
-        ):
-            excluded.add(table)
-        if exclude_columns and (
-            (column is not None and column_excluded(tschema, tname, column, exclude_columns))
-            or (subid == 0 and _has_hidden(conn, tschema, tname, exclude_columns))
-        ):
-            excluded.add(view)
-    return {shown[v] for v in dependent_views(uses, excluded)}
-
-
-def _has_hidden(conn: Any, schema: str, table: str, exclude_columns: tuple[str, ...]) -> bool:
-    """Whether a relation has a column the patterns hide (for whole-row references in views)."""
-    rows = conn.execute(
-        "SELECT a.attname::text FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
-        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = %s AND c.relname = %s AND a.attnum > 0 AND NOT a.attisdropped",
-        [schema, table],
-    ).fetchall()
-    return any(column_excluded(schema, table, row[0], exclude_columns) for row in rows)
 
 
 def _columns(rows: list[tuple[Any, ...]]) -> dict[tuple[str, str], list[Column]]:

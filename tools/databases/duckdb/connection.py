@@ -164,7 +164,8 @@ def _verify_file_access(con: Any, database: Path, data_files: tuple[Path, ...], 
     allowed = {_spelled(p) for p in paths or ()}  # not resolved again here: that would hide a swap
     own = _spelled(os.path.realpath(database))
     wanted = {_spelled(p) for p in data_files}
-    extra = [p for p in allowed if p not in wanted and p != own and not p.startswith(own + ".wal")]
+    as_read = {_spelled(glob_escaped(p)) for p in data_files}  # the spelling the views read them by
+    extra = [p for p in allowed if p not in wanted | as_read and p != own and not p.startswith(own + ".wal")]
     if extra or not wanted <= allowed:
         raise DatabaseOpenError(
             "the data files changed while they were opened (a file is now a link to another one); refusing to run queries",

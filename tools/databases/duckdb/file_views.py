@@ -173,7 +173,8 @@ def build_view_catalog(files: list[Path], views_dir: Path, *, skip_unreadable: b
         )
         try:
             # the build reads only these files too, so no view over another path can be made
-            con.execute("SET allowed_paths = ?", [[str(p) for p in files]])
+            allowed = dict.fromkeys(name for p in files for name in (glob_escaped(p), str(p)))
+            con.execute("SET allowed_paths = ?", [list(allowed)])
             con.execute("SET enable_external_access = false")
             for path in files:
                 problem = _add_view(con, path, taken)

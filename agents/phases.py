@@ -10,7 +10,7 @@ from agents.events import AnswerGiven, QueryExecuted, QueryFailed, ToolRan
 from agents.loop_state import LoopState
 from agents.models.base import Message, ModelRequest, ToolCall
 from agents.outcome import ErrorKind, ExecutedQuery, RunEnded, RunError, Status
-from agents.previews import preview, shape, summary_data, without_literals
+from agents.previews import failure, preview, shape, summary_data
 from agents.sqltext import extract_sql_blocks
 from agents.toolbox import LOOKUP_TOOLS, TOOL_NAMES, TOOL_SPECS, run_lookup
 from agents.turns import Proposal, Turn
@@ -202,8 +202,7 @@ class Phases(LoopState):
             turn.attempts.append(
                 f"it failed in the database ({outcome.kind}: {outcome.message.splitlines()[0] if outcome.message else outcome.kind})"
             )
-            message = outcome.message if self.settings.data_to_model else without_literals(outcome.message)
-            self._tool_result(f"The query failed ({outcome.kind}): {message}\nFix the SQL and propose it again.")
+            self._tool_result(f"{failure(outcome, self.settings.data_to_model)}\nFix the SQL and propose it again.")
             if turn.db_errors >= self.settings.max_db_errors:
                 return RunEnded.failed(
                     ErrorKind.DATABASE,

@@ -2,25 +2,23 @@
 
 The model needs enough of a result to judge whether it answers the question, but every cell it
 sees costs tokens and, with `data_to_model` off, must not reach it at all. So this module decides
-how much: the first rows for the next step, more rows for the summary, column aggregates in
-no-data mode, and engine errors with their quoted literals blanked.
+how much: the first rows for the next step, more rows for the summary; in no-data mode only the
+columns and a rough row count, and for a failed query only its class, never the engine's text.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
-from tools.databases.base import QueryResult
+from tools.databases.base import QueryError, QueryResult
+from tools.databases.error_classes import ErrorClass
 from tools.fingerprint import normalize_value
 
 PREVIEW_ROWS = 20  # rows the model sees after a query, to decide whether it is done
 SUMMARY_ROWS = 50  # rows the summary request quotes (ARCHITECTURE.md §2, the summary step: at most 50)
 CELL_CHARS = 300  # of one text cell; a result cell may hold 10,000 (Limits.max_cell_bytes)
 LIST_ITEMS = 20  # of one list cell
-
-_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 
 
 def preview(result: QueryResult) -> str:
@@ -55,52 +53,52 @@ def _cut(value: Any) -> Any:
 
 
 def shape(result: QueryResult) -> str:
-    """`--no-data-to-model`: the model learns the result's shape and aggregates, never its cells."""
-    cut = "; more rows existed beyond the row limit" if result.truncated else ""
+    """`--no-data-to-model`: the model learns the result's columns and a rough size, never a value.
+
+    No aggregate is sent, at any size: min and max are cells; the sum or mean of a one-row result is
+    its cell, and a query can pad any result with copies of one row (`CROSS JOIN range(100)`), so no
+    row threshold keeps a summary from naming a value. The row count is sent as an order of
+    magnitude, since a query can also make its count the value (`range(ascii(substr(s, 1, 1)))`)."""
     return (
-        f"Query ran: {result.row_count} rows{cut}. Rows are not shared with you (no-data mode).\n"
+        f"Query ran: {rough_size(result)}. Rows and values are not shared with you (no-data mode).\n"
         f"Columns: {json.dumps([[c.name, c.type] for c in result.columns])}\n"
-        f"Aggregates: {json.dumps(aggregates(result), default=str)}\n"
         "If this answers the question, reply with a short plain-text answer and no tool call."
     )
 
 
-def aggregates(result: QueryResult) -> dict[str, Any]:
-    """Per numeric column: count, min, max, sum — the shape of the data without its rows."""
-    out: dict[str, Any] = {}
-    for index, column in enumerate(result.columns):
-        values = [
-            row[index]
-            for row in result.rows
-            if isinstance(row[index], (int, float)) and not isinstance(row[index], bool)
-        ]
-        decimals = [row[index] for row in result.rows if type(row[index]).__name__ == "Decimal"]
-        numbers = values + decimals
-        if numbers:
-            out[column.name] = {
-                "count": len(numbers),
-                "min": normalize_value(min(numbers)),
-                "max": normalize_value(max(numbers)),
-                "sum": normalize_value(sum(numbers)),
-            }
-        else:
-            out[column.name] = {"type": column.type, "non_null": sum(row[index] is not None for row in result.rows)}
-    return out
+def rough_size(result: QueryResult) -> str:
+    """The row count as an order of magnitude: enough to judge a result (none, one, some, many)."""
+    n = result.row_count
+    if result.truncated:
+        return f"more than {n:,} rows (stopped at the row limit)"
+    if n <= 1:
+        return "no rows" if n == 0 else "1 row"
+    low = 10 ** (len(str(n)) - 1)
+    return f"{max(low, 2):,} to {low * 10 - 1:,} rows"
 
 
 def summary_data(result: QueryResult, data_to_model: bool) -> tuple[str, str]:
-    """(shape line, rows JSON) for the summary request: quoted rows, or aggregates in no-data mode."""
-    described = f"{result.row_count} rows{' (truncated at the row limit)' if result.truncated else ''}, columns {', '.join(c.name for c in result.columns)}"
-    if data_to_model:
-        rows = json.dumps(
-            [[model_cell(v) for v in row] for row in result.rows[:SUMMARY_ROWS]], default=str, ensure_ascii=False
-        )
-    else:
-        rows = json.dumps(aggregates(result), default=str)
-        described += "; only column aggregates are shared, not rows"
+    """(shape line, rows JSON) for the summary request: quoted rows, or none in no-data mode."""
+    if not data_to_model:
+        columns = ", ".join(f"{c.name} ({c.type})" for c in result.columns)
+        return f"{rough_size(result)}, columns {columns}; no values are shared (no-data mode)", "[]"
+    cut = " (truncated at the row limit)" if result.truncated else ""
+    described = f"{result.row_count} rows{cut}, columns {', '.join(c.name for c in result.columns)}"
+    rows = json.dumps(
+        [[model_cell(v) for v in row] for row in result.rows[:SUMMARY_ROWS]], default=str, ensure_ascii=False
+    )
     return described, rows
 
 
-def without_literals(message: str) -> str:
-    """Engine errors can quote cell values ("could not convert 'Alice'"): blank the quotes."""
-    return _QUOTED.sub("'…'", message)
+def failure(error: QueryError, data_to_model: bool) -> str:
+    """A failed query as the model reads it: the engine's text, or in no-data mode its class only.
+
+    The text is not scrubbed and sent: the query chooses what an engine quotes, and a quote the
+    query adds itself (`'''' || secret`) defeats any pattern for quoted literals."""
+    if data_to_model:
+        return f"The query failed ({error.kind}): {error.message}"
+    said = _BY_KIND.get(error.kind, error.error_class)
+    return f"The query failed: {said} (the database's message is not shared with you in no-data mode)"
+
+
+_BY_KIND = {"timeout": ErrorClass.TIMEOUT, "interrupted": ErrorClass.INTERRUPTED, "rejected": ErrorClass.REFUSED}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from tools.catalog import Catalog
+from tools.databases.error_classes import ErrorClass
 from tools.guard.problems import Problem
 
 
@@ -62,11 +63,14 @@ class QueryResult:
 
 @dataclass(frozen=True)
 class QueryError:
-    """A failed query: `kind` is `error`, `timeout`, `interrupted` or `rejected`."""
+    """A failed query: `kind` is `error`, `timeout`, `interrupted` or `rejected`; `error_class` is
+    what the engine reported besides its text (SQLSTATE, exception type), for a model that must
+    not read the text (`--no-data-to-model`: the text may quote a cell)."""
 
     kind: str
     message: str
     elapsed_ms: float = 0.0
+    error_class: ErrorClass = ErrorClass.OTHER
 
 
 class StreamError(Exception):

@@ -25,6 +25,7 @@ from tools.databases.duckdb.connection import (
     private_temp_dir,
 )
 from tools.databases.duckdb.file_views import DATA_SUFFIXES, build_view_catalog, data_files_in, ignored_in
+from tools.databases.error_classes import from_duckdb
 from tools.databases.fetch import catalog_digest, fetch_capped, hidden_names
 from tools.databases.workers import STOP_GRACE_S, WORKERS
 from tools.guard.problems import Problem
@@ -215,7 +216,8 @@ class DuckDBDatabase:
                 return QueryError("timeout", f"query stopped at the {limits.timeout_s:g} s time limit", elapsed)
             return QueryError("interrupted", "query interrupted", elapsed)
         if isinstance(error, duckdb.Error):
-            return QueryError("error", clean_error(str(error), self.path, self._hidden_names(), sql), elapsed)
+            message = clean_error(str(error), self.path, self._hidden_names(), sql)
+            return QueryError("error", message, elapsed, from_duckdb(error))
         if error is not None:
             raise error
         columns, rows = outcome["result"]

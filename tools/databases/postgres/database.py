@@ -16,6 +16,7 @@ import itertools
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from tools.databases.base import (
     ResultColumn,
     StreamError,
 )
+from tools.databases.error_classes import ErrorClass, from_sqlstate
 from tools.databases.fetch import catalog_digest, close_quietly, fetch_capped, hidden_names, ms_since
 from tools.databases.postgres.cancel import Watch
 from tools.databases.postgres.connection import (
@@ -270,11 +272,7 @@ class PostgresDatabase:
         except psycopg.Error as exc:
             failure = self._failure(exc, conn, watch, limits, started)
             hidden = self._hidden_names()
-            return (
-                QueryError(failure.kind, scrub_hidden(failure.message, hidden, sql), failure.elapsed_ms)
-                if hidden
-                else failure
-            )
+            return replace(failure, message=scrub_hidden(failure.message, hidden, sql)) if hidden else failure
         finally:
             watchdog.cancel()
             watch.finish()
@@ -350,14 +348,16 @@ class PostgresDatabase:
 
         elapsed = ms_since(started)
         if conn.closed:
-            return QueryError("error", lost_message(exc, self._secrets), elapsed)
+            return QueryError("error", lost_message(exc, self._secrets), elapsed, ErrorClass.CONNECTION)
         if isinstance(exc, psycopg.errors.QueryCanceled):
             if watch.reason == "timeout" or "statement timeout" in str(exc):
                 return QueryError("timeout", f"query stopped at the {limits.timeout_s:g} s time limit", elapsed)
             if watch.reason == "interrupt":
                 return QueryError("interrupted", "query interrupted", elapsed)
             return QueryError("error", "the query was canceled by the PostgreSQL server or an administrator", elapsed)
-        return QueryError("error", describe_error(exc, self._secrets), elapsed)
+        return QueryError(
+            "error", describe_error(exc, self._secrets), elapsed, from_sqlstate(getattr(exc, "sqlstate", None))
+        )
 
     def _hidden_names(self) -> frozenset[str]:
         """Hidden column names, kept out of server messages ("Perhaps you meant ..." hints)."""

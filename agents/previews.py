@@ -81,7 +81,10 @@ def summary_data(result: QueryResult, data_to_model: bool) -> tuple[str, str]:
     """(shape line, rows JSON) for the summary request: quoted rows, or none in no-data mode."""
     if not data_to_model:
         columns = ", ".join(f"{c.name} ({c.type})" for c in result.columns)
-        return f"{rough_size(result)}, columns {columns}; no values are shared (no-data mode)", "[]"
+        note = (
+            "values are not shared in no-data mode: say what the result holds, not its values; the person sees the rows"
+        )
+        return f"{rough_size(result)}, columns {columns}; no values are shared (no-data mode)", json.dumps(note)
     cut = " (truncated at the row limit)" if result.truncated else ""
     described = f"{result.row_count} rows{cut}, columns {', '.join(c.name for c in result.columns)}"
     rows = json.dumps(

@@ -19,8 +19,7 @@ from sqlglot import exp
 from tools.catalog import Catalog, Column, ForeignKey, Table
 from tools.databases.duckdb.cross_check import duckdb_cross_check
 from tools.guard import RULES, Problem, Verdict, check_for, check_sql, sql_hash
-from tools.guard.functions import SAFE_CLASSES
-from tools.sql_functions import REFUSED_HINTS, safe_function_names, safe_table_function_names
+from tools.sql_functions import REFUSED_HINTS, SAFE_CLASSES, safe_function_names, safe_table_function_names
 
 REPO = Path(__file__).resolve().parents[2]
 

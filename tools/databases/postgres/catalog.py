@@ -23,6 +23,7 @@ from tools.catalog import (
     unmatched_exclusions,
     without_columns,
 )
+from tools.catalog.derived import opaque_view_note
 from tools.databases.postgres.exclusions import USER_SCHEMA, exclusions, views_over_excluded
 
 SAMPLE_MAX_DISTINCT = 12
@@ -105,8 +106,10 @@ def introspect(conn: Any, exclude_tables: tuple[str, ...], exclude_columns: tupl
     excluded, hidden, also = found.relations, found.columns, found.by_table
     kept = {f"{s}.{n}" for s, n, *_ in tables_raw if (s, n) not in excluded}
     hidden_triples = sorted(hidden)
+    opaque: list[str] = []
     if excluded or hidden:
-        kept -= views_over_excluded(conn, excluded, hidden)
+        dropped, opaque = views_over_excluded(conn, excluded, hidden)
+        kept -= dropped
     user_functions = frozenset(str(row[0]).lower() for row in conn.execute(_USER_FUNCTIONS_SQL).fetchall())
     cast_types = frozenset(str(row[0]).lower() for row in conn.execute(_CAST_TYPES_SQL).fetchall())
     if hidden_triples:  # not even the statistics of an excluded column are read
@@ -156,7 +159,8 @@ def introspect(conn: Any, exclude_tables: tuple[str, ...], exclude_columns: tupl
         user_functions=user_functions,
         cast_types=cast_types,
         unmatched_exclusions=unmatched,
-        exclusion_notes=found.notes,
+        exclusion_notes=found.notes
+        + tuple(opaque_view_note(v) for v in opaque if tuple(v.split(".", 1)) in found.listed),
     )
     return without_columns(catalog, exclude_columns)
 

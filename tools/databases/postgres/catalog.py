@@ -24,6 +24,7 @@ from tools.catalog import (
     without_columns,
 )
 from tools.catalog.derived import opaque_view_note
+from tools.databases.postgres.code import database_code
 from tools.databases.postgres.exclusions import USER_SCHEMA, exclusions, views_over_excluded
 
 SAMPLE_MAX_DISTINCT = 12
@@ -112,6 +113,7 @@ def introspect(conn: Any, exclude_tables: tuple[str, ...], exclude_columns: tupl
         kept -= dropped
     user_functions = frozenset(str(row[0]).lower() for row in conn.execute(_USER_FUNCTIONS_SQL).fetchall())
     cast_types = frozenset(str(row[0]).lower() for row in conn.execute(_CAST_TYPES_SQL).fetchall())
+    code = database_code(conn)
     if hidden_triples:  # not even the statistics of an excluded column are read
         schemas, names, cols = (list(part) for part in zip(*hidden_triples))
         stats = _stats(
@@ -158,6 +160,9 @@ def introspect(conn: Any, exclude_tables: tuple[str, ...], exclude_columns: tupl
         default_schema="public",
         user_functions=user_functions,
         cast_types=cast_types,
+        user_operators=code.operators,
+        user_cast_targets=code.cast_targets,
+        implicit_user_casts=code.implicit_casts,
         unmatched_exclusions=unmatched,
         exclusion_notes=found.notes
         + tuple(opaque_view_note(v) for v in opaque if tuple(v.split(".", 1)) in found.listed),
@@ -176,11 +181,17 @@ JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE {_USER_SCHEMA}
                     AND d.deptype = 'e')
 """
 
-# Types a cast may name: all but the row types of relations (a standalone composite type is fine).
+# Types a cast may name: all but the row types of relations (a standalone composite type is fine)
+# and domains whose CHECK calls a function or operator of the database (a cast to one runs it;
+# built-ins are pinned, so pg_depend records only those that are not).
 _CAST_TYPES_SQL = """
 SELECT DISTINCT t.typname::text FROM pg_catalog.pg_type t
 LEFT JOIN pg_catalog.pg_class c ON c.oid = t.typrelid
-WHERE t.typrelid = 0 OR c.relkind = 'c'
+WHERE (t.typrelid = 0 OR c.relkind = 'c')
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_depend d
+                  ON d.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND d.objid = k.oid
+                 WHERE k.contypid = t.oid AND d.refclassid IN ('pg_catalog.pg_proc'::pg_catalog.regclass,
+                                                               'pg_catalog.pg_operator'::pg_catalog.regclass))
 """
 
 

@@ -167,3 +167,21 @@ def test_postgres_views_built_on_code_are_left_out(pg: PgEnv, pg_code: Any) -> N
             assert f"public.{name} is left out too: it calls a function or macro" in prompt, name
         assert not check_for(pg_code, f"SELECT * FROM {name}").ok, name
     assert check_for(pg_code, "SELECT n FROM customer_names").ok
+
+
+def test_duckdb_macros_called_directly_are_refused(duck: Any) -> None:
+    """Class 3 on DuckDB: a macro is database-defined code; the function allowlist and the macro
+    list refuse it under any name and position (DuckDB has no user operators or casts, and a
+    cast to a user type, an enum or an alias, runs no code)."""
+    assert {"tokens_t", "one_token", "upper"} <= duck.catalog().user_functions
+    for sql in (
+        "SELECT * FROM tokens_t()",
+        "SELECT one_token() AS t",
+        "SELECT main.one_token() AS t",
+        "SELECT upper(first_name) AS u FROM customers",
+        "SELECT * FROM query_table('internal_tokens')",
+        "SELECT * FROM query('SELECT token FROM internal_tokens')",
+    ):
+        verdict = check_for(duck, sql)
+        assert not verdict.ok, sql
+        assert {p.code for p in verdict.problems} & {"function_not_allowed", "table_function_not_allowed"}, sql

@@ -42,6 +42,9 @@ def pg_code(pg: PgEnv) -> Iterator[Any]:
             "CREATE FUNCTION public.slow_check(text) RETURNS boolean LANGUAGE sql AS "
             f"$$ SELECT pg_sleep({SLEEP_S}) IS NOT NULL $$"
         )
+        conn.execute(  # a superuser may put a function among the built-ins
+            f"CREATE FUNCTION pg_catalog.lower(integer) RETURNS text LANGUAGE sql SECURITY DEFINER AS $$ {leak} $$"
+        )
         conn.execute("CREATE OPERATOR public.+ (LEFTARG = text, RIGHTARG = text, FUNCTION = public.leak_op)")
         conn.execute("CREATE OPERATOR public.=== (LEFTARG = text, RIGHTARG = text, FUNCTION = public.leak_op)")
         conn.execute("CREATE OPERATOR public.~~ (LEFTARG = text, RIGHTARG = integer, FUNCTION = public.leak_like)")
@@ -66,7 +69,7 @@ def test_the_catalog_lists_the_databases_operators_and_casts(pg_code: Any) -> No
     assert {"+", "===", "~~"} <= catalog.user_operators
     assert {"text"} <= catalog.user_cast_targets and not catalog.implicit_user_casts
     assert "checked_text" not in catalog.cast_types
-    assert "leak_op" in catalog.user_functions
+    assert {"leak_op", "lower"} <= catalog.user_functions
 
 
 def test_a_user_operator_and_cast_really_leak_without_the_guard(pg_code: Any) -> None:
@@ -102,6 +105,7 @@ def test_user_operators_are_refused_before_they_run(pg_code: Any, sql: str) -> N
         "SELECT text(customer_id) AS x FROM customers",
         "SELECT name::checked_text AS x FROM customers",
         "SELECT leak_call() AS x",
+        "SELECT lower(customer_id) AS x FROM customers",
         "SELECT public.leak_op(name, name) AS x FROM customers",
     ],
 )

@@ -171,11 +171,12 @@ def introspect(conn: Any, exclude_tables: tuple[str, ...], exclude_columns: tupl
 
 
 # Functions in user schemas: an overload with an allowed name (`public.upper(integer)`) wins over
-# the built-in for its argument types, and may be SECURITY DEFINER. Functions that belong to an
-# installed extension (citext's `max(citext)`) are the extension's code, not the database's.
+# the built-in for its argument types, and may be SECURITY DEFINER. A superuser may create one in
+# pg_catalog too, so every function created after initdb (oid 16384 on) counts. Functions that
+# belong to an installed extension (citext's `max(citext)`) are the extension's code, not the database's.
 _USER_FUNCTIONS_SQL = f"""
 SELECT DISTINCT p.proname::text FROM pg_catalog.pg_proc p
-JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE {_USER_SCHEMA}
+JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE ({_USER_SCHEMA} OR p.oid >= 16384)
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
                   WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid
                     AND d.deptype = 'e')

@@ -6,7 +6,7 @@ An allowlist, not a denylist: anything not named here is rejected, because the d
 functions (file readers, SQL-in-a-string, settings, sleeps, locks, sequences) are an open-ended
 set that grows with every engine release. These are DuckDB/PostgreSQL function names as written
 (what sqlglot leaves `Anonymous` and what DuckDB's own parser reports); the sqlglot classes that
-known names parse into (`date_trunc` -> `TimestampTrunc`) are in `tools.guard.functions`. Keep them
+known names parse into (`date_trunc` -> `TimestampTrunc`) are `SAFE_CLASSES` below. Keep them
 in sync with the test in tests/tools/test_guard.py that parses every allowed name.
 
 Per dialect: `_COMMON` holds names both engines share; `_DUCKDB` adds DuckDB's list, struct, map,
@@ -18,6 +18,48 @@ absent, and `REFUSED_HINTS` explains them to the model.
 """
 
 from __future__ import annotations
+
+# sqlglot classes that allowed names (and allowed syntax such as CASE, CAST, [..], {..}) parse
+# into. Reviewed by hand: none of them reads files, runs SQL text or touches session state.
+_SAFE_CLASS_NAMES = """
+Abs Acos Acosh AddMonths AnyValue ApproxDistinct ApproxQuantile ApproxTopK ArgMax ArgMin Array
+ArrayAgg ArrayAll ArrayAny ArrayAppend ArrayConcat ArrayConcatAgg ArrayContains ArrayContainsAll
+ArrayDistinct ArrayFilter ArrayFirst ArrayIntersect ArrayLast ArrayOverlaps ArrayPosition
+ArrayPrepend ArrayRemove ArrayReverse ArraySize ArraySlice ArraySort ArraySum ArrayToString
+ArrayUniqueAgg Ascii Asin Asinh Atan Atan2 Atanh Avg BitLength BitwiseAndAgg BitwiseCount
+BitwiseOrAgg BitwiseXorAgg ByteLength Case Cast Cbrt Ceil Chr Coalesce Columns Concat ConcatWs
+Contains Convert Corr Cos Cosh Cot Count CountIf CovarPop CovarSamp CumeDist CurrentDate
+CurrentDatetime CurrentTime CurrentTimestamp Date DateAdd DateBin DateDiff DateFromParts
+DateStrToDate DateSub DateToDi DateTrunc Day DayOfMonth DayOfWeek DayOfWeekIso DayOfYear Dayname
+Decode Degrees DenseRank DiToDate Div Encode EndsWith Exists Exp Explode Extract Factorial Filter
+First FirstValue Flatten Floor FromBase64 GenerateDateArray GenerateSeries Greatest GroupConcat
+Grouping Hex Hour If Initcap IsInf IsNan JSONArray JSONArrayAgg JSONArrayContains JSONBContains
+JSONBExtract JSONBExtractScalar JSONBObjectAgg JSONCast JSONExtract JSONExtractArray
+JSONExtractScalar JSONFormat JSONObject JSONObjectAgg JSONValueArray Kurtosis Lag Last LastDay
+LastValue Lead Least Left Length Levenshtein Ln Log Lower LowerHex MD5 MD5Digest Map MapFromEntries
+Max Median Min Minute Mod Month MonthsBetween Normalize NthValue Ntile Nullif Overlay Pad ParseJSON
+PercentRank PercentileCont PercentileDisc Pi Posexplode Pow Quantile Quarter Radians Rand Rank
+RegexpExtract RegexpExtractAll RegexpFullMatch RegexpILike RegexpLike RegexpReplace RegexpSplit
+Repeat Replace Reverse Right Round RowNumber SHA SHA2 Second Sign Sin Sinh Skewness Sort Split
+SplitPart Sqrt StandardHash StarMap StartsWith Stddev StddevPop StddevSamp StrPosition StrToDate
+StrToTime StrToUnix Struct StructExtract Stuff Substring Sum Tan Tanh Time TimeAdd TimeDiff
+TimeStrToDate TimeStrToTime TimeStrToUnix TimeSub TimeToStr TimeToTimeStr TimeToUnix TimeTrunc
+Timestamp TimestampAdd TimestampDiff TimestampFromParts TimestampSub TimestampTrunc ToArray
+ToBase64 ToChar ToDays ToMap ToNumber Transform Trim TryCast TsOrDsAdd TsOrDsDiff TsOrDsToDate
+TsOrDsToTime TsOrDsToTimestamp Unhex UnixDate UnixMicros UnixMillis UnixSeconds UnixToStr
+UnixToTime UnixToTimeStr Unnest Upper Uuid VarMap Variance VariancePop Week WeekOfYear Year
+LogicalAnd LogicalOr Localtimestamp Localtime Format FromJson Getbit JarowinklerSimilarity JSONKeys
+JSONType JSONStripNulls CosineDistance EuclideanDistance ArrayMax ArrayMin TimeFromParts MapKeys
+Mode Monthname Reduce RegrAvgx RegrAvgy RegrCount RegrIntercept RegrR2 RegrSlope RegrSxx RegrSxy
+RegrSyy ToBinary Translate Trunc Typeof Unicode ExplodingGenerateSeries JustifyDays JustifyHours
+JustifyInterval MakeInterval RegexpCount RegexpInstr RegexpSubstr SHA2Digest StringToArray
+WidthBucket And Or Xor Collate ArrayContainedBy JSONBContainsAllTopKeys JSONBContainsAnyTopKeys
+JSONBContainsTopKey JSONBPathExists JSONBDeleteAtPath Try
+"""
+SAFE_CLASSES = frozenset(_SAFE_CLASS_NAMES.split())
+
+# sqlglot classes allowed in FROM position (table functions).
+SAFE_TABLE_CLASSES = frozenset({"GenerateSeries", "ExplodingGenerateSeries", "Unnest", "Explode", "ExplodeOuter"})
 
 # Written names shared by DuckDB and PostgreSQL (lower-case).
 _COMMON = """

@@ -126,3 +126,9 @@ def column_notes(derived: set[ColumnKey], generated: Generated, listed: Mapping[
         )
         notes.append(f"{'.'.join(key)} is hidden too: {why}")
     return notes
+
+
+def opaque_view_note(view: str) -> str:
+    """The line for a view left out because its data can come from anywhere (a macro, a function,
+    SQL in a string): with anything excluded, it counts as reading the excluded data."""
+    return f"{view} is left out too: it calls a function or macro, so it could read the excluded data"

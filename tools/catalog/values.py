@@ -106,6 +106,12 @@ class Catalog:
     # `(NULL::customers).email` would confirm a hidden column's or an excluded table's name, so a
     # cast to any other name is refused the same way. Empty: no such check (DuckDB).
     cast_types: frozenset[str] = frozenset()
+    # PostgreSQL: the database's own operators (their symbols) and casts (the names of the types
+    # they convert to, and whether one may apply without being written): each runs a function of
+    # the database, so the guard refuses SQL that could resolve to one (`tools.guard.code`).
+    user_operators: frozenset[str] = frozenset()
+    user_cast_targets: frozenset[str] = frozenset()
+    implicit_user_casts: bool = False
     # Exclusion patterns that match nothing in the database, as (flag, pattern): a typo in one
     # would leave exposed what it meant to hide, so the shell warns (see `exclusion_warnings`).
     unmatched_exclusions: tuple[tuple[str, str], ...] = ()

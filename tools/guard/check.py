@@ -5,7 +5,8 @@ the check on a problem; then `RULES`, a tuple of rules applied in order to one `
 is sqlglot's optimizer, a tuple of rules over one expression): no forbidden node anywhere
 (`statements`), a function allowlist (`functions`), a table allowlist from the catalog (`tables`),
 no read of a hidden column (`hidden`), sqlglot's `qualify` on a copy to catch unknown columns
-(`columns`), and the regeneration (`parse.regenerate`). The text that runs is sqlglot's
+(`columns`), the regeneration (`parse.regenerate`), and no operator or cast the database
+defines itself (`code`). The text that runs is sqlglot's
 regeneration of the parsed, unqualified tree, so what was checked is what executes; the engine's
 own cross-check sees that exact text.
 
@@ -22,6 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from tools.catalog import Catalog
+from tools.guard.code import database_code
 from tools.guard.columns import known_columns
 from tools.guard.functions import allowed_functions, user_functions
 from tools.guard.hidden import hidden_columns
@@ -45,6 +47,7 @@ RULES: tuple[Rule, ...] = (
     hidden_columns,
     known_columns,
     regenerate,
+    database_code,
 )
 
 _log = logging.getLogger(__name__)

@@ -1,8 +1,8 @@
 """The function rule (guard layer 2c): every function a query calls is on the allowlist for its
 position (FROM or not), and none is one the database redefines.
 
-The written names allowed per dialect are data in `tools.sql_functions`; what sqlglot parses a
-known name into is a class (`date_trunc` -> `TimestampTrunc`), allowed here by class name.
+The written names allowed per dialect are data in `tools.sql_functions`, and so are the classes
+sqlglot parses known names into (`date_trunc` -> `TimestampTrunc`), allowed by class name.
 """
 
 from __future__ import annotations
@@ -15,49 +15,13 @@ from sqlglot.errors import SqlglotError
 from tools.guard.names import fold
 from tools.guard.problems import Problem
 from tools.guard.query import Query
-from tools.sql_functions import refusal_reason, safe_function_names, safe_table_function_names
-
-# sqlglot classes that allowed names (and allowed syntax such as CASE, CAST, [..], {..}) parse
-# into. Reviewed by hand: none of them reads files, runs SQL text or touches session state.
-_SAFE_CLASS_NAMES = """
-Abs Acos Acosh AddMonths AnyValue ApproxDistinct ApproxQuantile ApproxTopK ArgMax ArgMin Array
-ArrayAgg ArrayAll ArrayAny ArrayAppend ArrayConcat ArrayConcatAgg ArrayContains ArrayContainsAll
-ArrayDistinct ArrayFilter ArrayFirst ArrayIntersect ArrayLast ArrayOverlaps ArrayPosition
-ArrayPrepend ArrayRemove ArrayReverse ArraySize ArraySlice ArraySort ArraySum ArrayToString
-ArrayUniqueAgg Ascii Asin Asinh Atan Atan2 Atanh Avg BitLength BitwiseAndAgg BitwiseCount
-BitwiseOrAgg BitwiseXorAgg ByteLength Case Cast Cbrt Ceil Chr Coalesce Columns Concat ConcatWs
-Contains Convert Corr Cos Cosh Cot Count CountIf CovarPop CovarSamp CumeDist CurrentDate
-CurrentDatetime CurrentTime CurrentTimestamp Date DateAdd DateBin DateDiff DateFromParts
-DateStrToDate DateSub DateToDi DateTrunc Day DayOfMonth DayOfWeek DayOfWeekIso DayOfYear Dayname
-Decode Degrees DenseRank DiToDate Div Encode EndsWith Exists Exp Explode Extract Factorial Filter
-First FirstValue Flatten Floor FromBase64 GenerateDateArray GenerateSeries Greatest GroupConcat
-Grouping Hex Hour If Initcap IsInf IsNan JSONArray JSONArrayAgg JSONArrayContains JSONBContains
-JSONBExtract JSONBExtractScalar JSONBObjectAgg JSONCast JSONExtract JSONExtractArray
-JSONExtractScalar JSONFormat JSONObject JSONObjectAgg JSONValueArray Kurtosis Lag Last LastDay
-LastValue Lead Least Left Length Levenshtein Ln Log Lower LowerHex MD5 MD5Digest Map MapFromEntries
-Max Median Min Minute Mod Month MonthsBetween Normalize NthValue Ntile Nullif Overlay Pad ParseJSON
-PercentRank PercentileCont PercentileDisc Pi Posexplode Pow Quantile Quarter Radians Rand Rank
-RegexpExtract RegexpExtractAll RegexpFullMatch RegexpILike RegexpLike RegexpReplace RegexpSplit
-Repeat Replace Reverse Right Round RowNumber SHA SHA2 Second Sign Sin Sinh Skewness Sort Split
-SplitPart Sqrt StandardHash StarMap StartsWith Stddev StddevPop StddevSamp StrPosition StrToDate
-StrToTime StrToUnix Struct StructExtract Stuff Substring Sum Tan Tanh Time TimeAdd TimeDiff
-TimeStrToDate TimeStrToTime TimeStrToUnix TimeSub TimeToStr TimeToTimeStr TimeToUnix TimeTrunc
-Timestamp TimestampAdd TimestampDiff TimestampFromParts TimestampSub TimestampTrunc ToArray
-ToBase64 ToChar ToDays ToMap ToNumber Transform Trim TryCast TsOrDsAdd TsOrDsDiff TsOrDsToDate
-TsOrDsToTime TsOrDsToTimestamp Unhex UnixDate UnixMicros UnixMillis UnixSeconds UnixToStr
-UnixToTime UnixToTimeStr Unnest Upper Uuid VarMap Variance VariancePop Week WeekOfYear Year
-LogicalAnd LogicalOr Localtimestamp Localtime Format FromJson Getbit JarowinklerSimilarity JSONKeys
-JSONType JSONStripNulls CosineDistance EuclideanDistance ArrayMax ArrayMin TimeFromParts MapKeys
-Mode Monthname Reduce RegrAvgx RegrAvgy RegrCount RegrIntercept RegrR2 RegrSlope RegrSxx RegrSxy
-RegrSyy ToBinary Translate Trunc Typeof Unicode ExplodingGenerateSeries JustifyDays JustifyHours
-JustifyInterval MakeInterval RegexpCount RegexpInstr RegexpSubstr SHA2Digest StringToArray
-WidthBucket And Or Xor Collate ArrayContainedBy JSONBContainsAllTopKeys JSONBContainsAnyTopKeys
-JSONBContainsTopKey JSONBPathExists JSONBDeleteAtPath Try
-"""
-SAFE_CLASSES = frozenset(_SAFE_CLASS_NAMES.split())
-
-# sqlglot classes allowed in FROM position (table functions).
-SAFE_TABLE_CLASSES = frozenset({"GenerateSeries", "ExplodingGenerateSeries", "Unnest", "Explode", "ExplodeOuter"})
+from tools.sql_functions import (
+    SAFE_CLASSES,
+    SAFE_TABLE_CLASSES,
+    refusal_reason,
+    safe_function_names,
+    safe_table_function_names,
+)
 
 _TABLE_POSITIONS = (exp.Table, exp.From, exp.Join, exp.Lateral)
 _CALL_NAME = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(")

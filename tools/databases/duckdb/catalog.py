@@ -24,7 +24,8 @@ from tools.catalog import (
     without_columns,
     without_tables,
 )
-from tools.catalog.derived import column_notes, hidden_columns
+from tools.catalog.derived import column_notes, hidden_columns, opaque_view_note
+from tools.databases.duckdb.view_code import reads_anything
 
 SAMPLE_MAX_DISTINCT = 12
 SAMPLE_MAX_ROWS = 2_000_000
@@ -35,8 +36,12 @@ def introspect(
     exclude_tables: tuple[str, ...],
     scan_views: bool = True,
     exclude_columns: tuple[str, ...] = (),
+    own_views: bool = False,
 ) -> Catalog:
-    """Read tables, views, columns, comments, keys, row counts and sample values."""
+    """Read tables, views, columns, comments, keys, row counts and sample values.
+
+    `own_views`: the views are the ones written over data files (`file_views`), which read their
+    file and nothing else, so calling `read_csv` does not make them suspect."""
     tables_raw = cur.execute(
         """
         SELECT schema_name, table_name, comment, estimated_size, 'table' AS kind
@@ -82,8 +87,16 @@ def introspect(
     tables: list[Table] = []
     listed = Catalog("duckdb", tuple(Table(s, n, ()) for s, n, *_ in tables_raw))
     kept = {t.qualified for t in without_tables(listed, exclude_tables).tables}
+    user_functions = frozenset(
+        str(row[0]).lower()
+        for row in cur.execute("SELECT DISTINCT function_name FROM duckdb_functions() WHERE NOT internal").fetchall()
+    )
+    opaque: list[str] = []
     if exclude_tables or exclude_columns:
-        kept -= _views_over_excluded(cur, tables_raw, by_table, kept, exclude_columns, also)
+        dropped, opaque = _views_over_excluded(
+            cur, tables_raw, by_table, kept, exclude_columns, also, user_functions if not own_views else None
+        )
+        kept -= dropped
     for schema, name, comment, estimated, kind in tables_raw:
         key = (schema, name)
         if f"{schema}.{name}" not in kept:
@@ -107,15 +120,12 @@ def introspect(
                 hidden_columns=hidden,
             )
         )
-    user_functions = frozenset(
-        str(row[0]).lower()
-        for row in cur.execute("SELECT DISTINCT function_name FROM duckdb_functions() WHERE NOT internal").fetchall()
-    )
     unmatched = unmatched_exclusions(
         ((s, n, [c.name for c in by_table.get((s, n), [])]) for s, n, *_ in tables_raw), exclude_tables, exclude_columns
     )
     shown = {key: [c.name for c in cols] for key, cols in by_table.items() if f"{key[0]}.{key[1]}" in kept}
     notes = column_notes({(s, t, c) for (s, t), names in also.items() for c in names}, generated, shown)
+    notes += [opaque_view_note(view) for view in opaque]
     catalog = Catalog(
         dialect="duckdb",
         tables=tuple(tables),
@@ -133,9 +143,14 @@ def _views_over_excluded(
     kept: set[str],
     exclude_columns: tuple[str, ...],
     also: dict[tuple[str, str], set[str]],
-) -> set[str]:
+    user_functions: frozenset[str] | None,
+) -> tuple[set[str], list[str]]:
     """Views (as `schema.name`) that read an excluded table or a hidden column, directly or
-    through other views: they would show what was excluded under another name."""
+    through other views: they would show what was excluded under another name. Also, with the
+    views that do so, those whose data can come from anywhere but plain table and view references
+    (a macro, a table function, `query_table`, `read_csv`, ...; see `reads_anything`): they count as
+    reading everything. `user_functions` is None when the views are our own file views. The second
+    value lists those (`schema.name`), for a note."""
     import sqlglot
     from sqlglot import exp
 
@@ -151,6 +166,7 @@ def _views_over_excluded(
             hidden[f"{schema}.{name}".lower()] = Table(schema, name, tuple(visible), hidden_columns=hidden_names)
     uses: dict[str, set[str]] = {}
     reads_hidden: set[str] = set()
+    opaque: list[str] = []
     rows = cur.execute(
         "SELECT schema_name, view_name, sql FROM duckdb_views() "
         "WHERE NOT internal AND NOT temporary AND database_name = current_database()"
@@ -160,6 +176,13 @@ def _views_over_excluded(
         try:
             tree = sqlglot.parse_one(str(sql), read="duckdb")
         except Exception:
+            tree = None
+        if user_functions is not None and (tree is None or reads_anything(tree, str(sql), user_functions)):
+            opaque.append(f"{schema}.{name}")
+            uses[view] = set()
+            reads_hidden.add(view)
+            continue
+        if tree is None:
             text = str(sql).lower()
             uses[view] = {q for q in (excluded | set(hidden)) if q.split(".", 1)[1] in text}
             reads_hidden |= {view} if uses[view] & set(hidden) else set()
@@ -174,7 +197,7 @@ def _views_over_excluded(
         if in_scope and isinstance(query, exp.Expression) and hidden_column_problems(query, "duckdb", in_scope):
             reads_hidden.add(view)
     dropped = dependent_views(uses, excluded | reads_hidden)
-    return {q for q in every if q.lower() in dropped}
+    return {q for q in every if q.lower() in dropped}, opaque
 
 
 def _generated_reads(expression: str) -> frozenset[str] | None:

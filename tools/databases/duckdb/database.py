@@ -128,7 +128,11 @@ class DuckDBDatabase:
     def _load_catalog(self) -> Catalog:
         small = sum(p.stat().st_size for p in self.data_files if p.exists()) <= VIEW_SCAN_MAX_BYTES
         catalog = introspect(
-            self._con.cursor(), self.exclude_tables, scan_views=small, exclude_columns=self.exclude_columns
+            self._con.cursor(),
+            self.exclude_tables,
+            scan_views=small,
+            exclude_columns=self.exclude_columns,
+            own_views=bool(self.data_files),
         )
         if self._context != Context():
             catalog = with_context(catalog, self._context)

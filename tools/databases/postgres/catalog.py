@@ -23,6 +23,8 @@ from tools.catalog import (
     unmatched_exclusions,
     without_columns,
 )
+from tools.catalog.derived import opaque_view_note
+from tools.databases.postgres.code import database_code
 from tools.databases.postgres.exclusions import USER_SCHEMA, exclusions, views_over_excluded
 
 SAMPLE_MAX_DISTINCT = 12
@@ -105,10 +107,13 @@ def introspect(conn: Any, exclude_tables: tuple[str, ...], exclude_columns: tupl
     excluded, hidden, also = found.relations, found.columns, found.by_table
     kept = {f"{s}.{n}" for s, n, *_ in tables_raw if (s, n) not in excluded}
     hidden_triples = sorted(hidden)
+    opaque: list[str] = []
     if excluded or hidden:
-        kept -= views_over_excluded(conn, excluded, hidden)
+        dropped, opaque = views_over_excluded(conn, excluded, hidden)
+        kept -= dropped
     user_functions = frozenset(str(row[0]).lower() for row in conn.execute(_USER_FUNCTIONS_SQL).fetchall())
     cast_types = frozenset(str(row[0]).lower() for row in conn.execute(_CAST_TYPES_SQL).fetchall())
+    code = database_code(conn)
     if hidden_triples:  # not even the statistics of an excluded column are read
         schemas, names, cols = (list(part) for part in zip(*hidden_triples))
         stats = _stats(
@@ -155,28 +160,39 @@ def introspect(conn: Any, exclude_tables: tuple[str, ...], exclude_columns: tupl
         default_schema="public",
         user_functions=user_functions,
         cast_types=cast_types,
+        user_operators=code.operators,
+        user_cast_targets=code.cast_targets,
+        implicit_user_casts=code.implicit_casts,
         unmatched_exclusions=unmatched,
-        exclusion_notes=found.notes,
+        exclusion_notes=found.notes
+        + tuple(opaque_view_note(v) for v in opaque if tuple(v.split(".", 1)) in found.listed),
     )
     return without_columns(catalog, exclude_columns)
 
 
 # Functions in user schemas: an overload with an allowed name (`public.upper(integer)`) wins over
-# the built-in for its argument types, and may be SECURITY DEFINER. Functions that belong to an
-# installed extension (citext's `max(citext)`) are the extension's code, not the database's.
+# the built-in for its argument types, and may be SECURITY DEFINER. A superuser may create one in
+# pg_catalog too, so every function created after initdb (oid 16384 on) counts. Functions that
+# belong to an installed extension (citext's `max(citext)`) are the extension's code, not the database's.
 _USER_FUNCTIONS_SQL = f"""
 SELECT DISTINCT p.proname::text FROM pg_catalog.pg_proc p
-JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE {_USER_SCHEMA}
+JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE ({_USER_SCHEMA} OR p.oid >= 16384)
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
                   WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid
                     AND d.deptype = 'e')
 """
 
-# Types a cast may name: all but the row types of relations (a standalone composite type is fine).
+# Types a cast may name: all but the row types of relations (a standalone composite type is fine)
+# and domains whose CHECK calls a function or operator of the database (a cast to one runs it;
+# built-ins are pinned, so pg_depend records only those that are not).
 _CAST_TYPES_SQL = """
 SELECT DISTINCT t.typname::text FROM pg_catalog.pg_type t
 LEFT JOIN pg_catalog.pg_class c ON c.oid = t.typrelid
-WHERE t.typrelid = 0 OR c.relkind = 'c'
+WHERE (t.typrelid = 0 OR c.relkind = 'c')
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_depend d
+                  ON d.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND d.objid = k.oid
+                 WHERE k.contypid = t.oid AND d.refclassid IN ('pg_catalog.pg_proc'::pg_catalog.regclass,
+                                                               'pg_catalog.pg_operator'::pg_catalog.regclass))
 """
 
 

@@ -70,11 +70,17 @@ def exclusions(
 
 def views_over_excluded(
     conn: Any, excluded_relations: set[tuple[str, str]], hidden: set[tuple[str, str, str]]
-) -> set[str]:
+) -> tuple[set[str], list[str]]:
     """Views (as `schema.name`) that read an excluded relation or a hidden column (or the whole
-    row of a table with one), directly or through other views: the excluded data under another name."""
+    row of a table with one), directly or through other views: the excluded data under another name.
+
+    A view that calls database-defined code (a function, an operator or a cast in a user schema)
+    or a built-in that runs SQL in a string (`query_to_xml`) counts as reading everything: its
+    data can come from anywhere. The second value lists those views, for a note."""
     uses: dict[str, set[str]] = {}
     excluded = {f"{s}.{n}".lower() for s, n in excluded_relations}
+    opaque = sorted(f"{s}.{n}" for s, n in conn.execute(_VIEWS_CALLING_CODE_SQL).fetchall())
+    excluded |= {v.lower() for v in opaque}
     with_hidden = {(s, t) for s, t, _ in hidden}
     shown: dict[str, str] = {}
     for vschema, vname, tschema, tname, column, subid in conn.execute(_VIEW_USES_SQL).fetchall():
@@ -85,7 +91,29 @@ def views_over_excluded(
             subid == 0 and (tschema, tname) in with_hidden
         ):
             excluded.add(view)
-    return {shown[v] for v in dependent_views(uses, excluded)}
+    for view in opaque:
+        shown[view.lower()] = view
+        uses.setdefault(view.lower(), set())
+    return {shown[v] for v in dependent_views(uses, excluded) if v in shown}, opaque
+
+
+# Views calling code the database defines: pg_depend records every function and operator that is
+# not built in (built-ins are pinned and never recorded), casts through their function. Built-ins
+# that run SQL or read outside the tables are found in the stored rule's tree by their oid.
+_VIEWS_CALLING_CODE_SQL = """
+SELECT vn.nspname::text, v.relname::text FROM pg_catalog.pg_rewrite r
+JOIN pg_catalog.pg_class v ON v.oid = r.ev_class
+JOIN pg_catalog.pg_namespace vn ON vn.oid = v.relnamespace
+WHERE v.relkind IN ('v', 'm') AND (
+    EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+            WHERE d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = r.oid
+              AND d.refclassid IN ('pg_catalog.pg_proc'::pg_catalog.regclass,
+                                   'pg_catalog.pg_operator'::pg_catalog.regclass))
+    OR EXISTS (SELECT 1 FROM pg_catalog.regexp_matches(r.ev_action::text,
+                             ':(?:funcid|aggfnoid|winfnoid) (\\d+)', 'g') m
+               JOIN pg_catalog.pg_proc p ON p.oid = m[1]::oid
+               WHERE p.proname ~ '_to_xml|^ts_stat$|^pg_read_|^pg_ls_|^pg_stat_file$|^lo_|^dblink|^currtid'))
+"""
 
 
 # Inheritance and partitioning: a parent's scan returns its children's rows.

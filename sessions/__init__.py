@@ -8,8 +8,9 @@ there, or from here). The names load on first use, so `import sessions` stays li
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from tools.lazy_names import load_name
 
 _HOME = {
     "Session": "sessions.session",
@@ -64,11 +65,7 @@ __all__ = [  # the public surface (ruff checks it against the imports below)
 
 
 def __getattr__(name: str) -> Any:
-    if name not in _HOME:
-        raise AttributeError(f"module 'sessions' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOME[name]), name)
-    globals()[name] = value
-    return value
+    return load_name(__name__, _HOME, globals(), name)
 
 
 if TYPE_CHECKING:

@@ -8,8 +8,9 @@ ORDER BY, and a caller that reads only a suite should pay for neither.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from tools.lazy_names import load_name
 
 if TYPE_CHECKING:
     from sessions.evaluation.comparison import Comparison, compare_results, order_keys
@@ -113,10 +114,4 @@ _MODULE_OF = {
 
 
 def __getattr__(name: str) -> Any:
-    """Import the module that defines `name` on first use (PEP 562), then keep the name here."""
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+    return load_name(__name__, _MODULE_OF, globals(), name)

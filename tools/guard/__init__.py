@@ -12,8 +12,9 @@ query they judge, `check` the order they run in, and `advice` the warnings.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from tools.lazy_names import load_name
 
 # Each public name loads from its module on first use, so a backend importing the leaf
 # `tools.guard.problems` (which runs this file first) does not load the rules and sqlglot.
@@ -42,11 +43,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    if name not in _HOME:
-        raise AttributeError(f"module 'tools.guard' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOME[name]), name)
-    globals()[name] = value
-    return value
+    return load_name(__name__, _HOME, globals(), name)
 
 
 if TYPE_CHECKING:

@@ -10,8 +10,9 @@ own cross-check of a query in `cross_check.py`, over DuckDB's parse (`tree.py`, 
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from tools.lazy_names import load_name
 
 _HOME = {
     "DATA_SUFFIXES": "tools.databases.duckdb.file_views",
@@ -23,11 +24,7 @@ __all__ = ["DATA_SUFFIXES", "DuckDBDatabase", "EngineSettings", "open_duckdb"]
 
 
 def __getattr__(name: str) -> Any:
-    if name not in _HOME:
-        raise AttributeError(f"module 'tools.databases.duckdb' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOME[name]), name)
-    globals()[name] = value
-    return value
+    return load_name(__name__, _HOME, globals(), name)
 
 
 if TYPE_CHECKING:

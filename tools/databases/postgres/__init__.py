@@ -10,8 +10,9 @@ running query's cancel switch), `stream.py` (exports).
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from tools.lazy_names import load_name
 
 _HOME = {
     "PASSWORD_IN_URL_WARNING": "tools.databases.postgres.connection",
@@ -34,11 +35,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    if name not in _HOME:
-        raise AttributeError(f"module 'tools.databases.postgres' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOME[name]), name)
-    globals()[name] = value
-    return value
+    return load_name(__name__, _HOME, globals(), name)
 
 
 if TYPE_CHECKING:

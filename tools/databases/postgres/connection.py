@@ -30,10 +30,6 @@ _BEGIN = (
     "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL statement_timeout = {ms}; "
     "SELECT 1; SHOW transaction_read_only"
 )
-_SESSION_LOCKS = (
-    "SELECT count(*) FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND pid = pg_catalog.pg_backend_pid()"
-)
-
 
 # -- the connection string -----------------------------------------------------------------------
 
@@ -189,9 +185,9 @@ class ConnectionPool:
         """Roll back (also after errors), reset the session and return the connection to the pool
         if it is sound, so nothing one query did reaches the next one on the same connection.
 
-        Session-level advisory locks survive a rollback; a connection holding one is closed
-        rather than reused, which releases them. A connection whose session cannot be reset is
-        closed too.
+        Session-level advisory locks survive a rollback; the reset's `DISCARD ALL` releases them
+        (it used to take a query of its own to find them). A connection whose session cannot be
+        reset is closed.
         """
         from psycopg.pq import TransactionStatus
 
@@ -199,9 +195,6 @@ class ConnectionPool:
             if conn.closed:
                 return
             conn.execute("ROLLBACK")
-            if conn.execute(_SESSION_LOCKS).fetchone()[0]:
-                conn.close()
-                return
             reset_session(conn, self._settings)
         except Exception:
             conn.close()

@@ -66,7 +66,7 @@ SETTINGS: tuple[Setting, ...] = (
         True,
         parse_bool,
         None,
-        "share sample values and result rows with the model (false: shapes and aggregates only)",
+        "share sample values and result rows with the model (false: column names, types and a rough row count only)",
     ),
     Setting("schema_budget", None, parse_optional_int, None, "tokens of schema in the first prompt"),
     Setting(

@@ -106,7 +106,7 @@ def add_query_flags(p: argparse.ArgumentParser) -> None:
         dest="data_to_model",
         action="store_false",
         default=None,
-        help="send the model no sample values and no result rows (only shapes and aggregates)",
+        help="send the model no sample values, result rows or database error text (only column names, types, a rough row count and error classes)",
     )
     p.add_argument(
         "--no-tools",

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.databases.base import DatabaseOpenError
-from tools.databases.duckdb.file_views import glob_escaped
+from tools.databases.duckdb.file_views import allowed_paths, glob_escaped
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 DUCKDB_MAGIC = b"DUCK"  # at byte offset 8 of a DuckDB file
@@ -93,10 +93,7 @@ def connect(path: Path, label: str, settings: EngineSettings, data_files: tuple[
         ) from None
     try:
         con.execute(f"SET TimeZone = '{settings.timezone}'")
-        # each file as the views name it (glob characters escaped: DuckDB checks that string) and as
-        # the file that string finds (checked again once found)
-        allowed = dict.fromkeys(name for p in data_files for name in (glob_escaped(p), str(p)))
-        con.execute("SET allowed_paths = ?", [list(allowed)])
+        con.execute("SET allowed_paths = ?", [allowed_paths(data_files)])
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
         _verify_settings(con, settings)

@@ -13,6 +13,7 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,6 +150,12 @@ def glob_escaped(path: Path) -> str:
     return re.sub(r"([*?\[])", r"[\1]", str(path))
 
 
+def allowed_paths(files: Iterable[Path]) -> list[str]:
+    """What DuckDB may read for these files: each as the views name it (glob characters escaped,
+    the string DuckDB checks) and as itself. The view build and the read connection allow the same."""
+    return list(dict.fromkeys(name for p in files for name in (glob_escaped(p), str(p))))
+
+
 def build_view_catalog(files: list[Path], views_dir: Path, *, skip_unreadable: bool = False) -> tuple[Path, list[str]]:
     """Write (or reuse) a catalog database holding one view per file, over absolute paths, and
     the notices for files left out. With `skip_unreadable` (a folder), an empty or unreadable
@@ -173,8 +180,7 @@ def build_view_catalog(files: list[Path], views_dir: Path, *, skip_unreadable: b
         )
         try:
             # the build reads only these files too, so no view over another path can be made
-            allowed = dict.fromkeys(name for p in files for name in (glob_escaped(p), str(p)))
-            con.execute("SET allowed_paths = ?", [list(allowed)])
+            con.execute("SET allowed_paths = ?", [allowed_paths(files)])
             con.execute("SET enable_external_access = false")
             for path in files:
                 problem = _add_view(con, path, taken)

@@ -14,7 +14,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, cast
 
 from analyst.commands.arguments import Parser
-from analyst.errors import EXIT_INTERRUPTED, UserError
+from analyst.errors import EXIT_DATABASE, EXIT_INTERRUPTED, UserError
 
 if TYPE_CHECKING:
     from analyst.config import Config
@@ -121,6 +121,7 @@ def _flags(args: argparse.Namespace) -> dict[str, Any]:
         "exclude_tables",
         "exclude_columns",
         "data_to_model",
+        "max_memory",
     )
     return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
 
@@ -160,6 +161,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return 0
+    except Exception as exc:
+        base = sys.modules.get("tools.databases.base")  # loaded if any database was opened
+        if base is None or not isinstance(exc, base.DatabaseOpenError):
+            raise
+        from tools.redaction import redact_secrets
+
+        # the catalog is read on first use, after open_database's own checks
+        print(f"analyst: error: {redact_secrets(str(exc))}", file=sys.stderr)
+        return EXIT_DATABASE
 
 
 def entry() -> None:

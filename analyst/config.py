@@ -20,6 +20,7 @@ from analyst.setting_values import (
     base_url,
     parse_bool,
     parse_env_name,
+    parse_max_memory,
     parse_memory_limit,
     parse_non_negative_int,
     parse_optional_float,
@@ -90,6 +91,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("stream", False, parse_bool, None, "stream model text as it arrives"),
     Setting("threads", 2, parse_positive_int, None, "DuckDB threads"),
     Setting("memory_limit", "1GB", parse_memory_limit, None, "DuckDB memory limit"),
+    Setting(
+        "max_memory",
+        "4GB",
+        parse_max_memory,
+        None,
+        "the most memory DuckDB engine processes may use together; past it a query fails, nothing else does",
+    ),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -142,6 +150,7 @@ class Config:
     stream: bool
     threads: int
     memory_limit: str
+    max_memory: str
     prices: dict[str, tuple[float, float]] = field(default_factory=dict)
     endpoints: dict[str, Endpoint] = field(default_factory=dict)
 

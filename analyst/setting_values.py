@@ -7,6 +7,7 @@ from around it.
 from __future__ import annotations
 
 import math
+import os
 import re
 from typing import Any
 
@@ -168,6 +169,38 @@ def parse_memory_limit(value: Any) -> str:
     if float(size.group(1)) * _MEMORY_UNIT[size.group(2).lower()] < _MEMORY_MINIMUM:
         raise ValueError("must be at least 16MB (DuckDB runs out of memory on ordinary queries below that)")
     return value.strip()
+
+
+_MAX_MEMORY_MINIMUM = 500_000_000  # one engine with DuckDB's buffer pool and a result in flight
+
+
+def parse_max_memory(value: Any) -> str:
+    """`max_memory` ("4GB", "2GiB", "50%" of RAM), checked; `max_memory_bytes` reads it."""
+    max_memory_bytes(value)
+    return str(value).strip()
+
+
+def max_memory_bytes(value: Any) -> int:
+    """`max_memory` as bytes: what every engine process of one database may map together
+    (tools/databases/duckdb/engine_pool.py)."""
+    expected = 'must be a size such as "4GB" or "2GiB", or a share of RAM such as "50%"'
+    if not isinstance(value, str):
+        raise ValueError(expected)
+    if share := _MEMORY_SHARE.fullmatch(value):
+        if not 0 < float(share.group(1)) <= 100:
+            raise ValueError("must be a share of RAM between 0% and 100%")
+        try:
+            total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        except (ValueError, OSError, AttributeError):
+            raise ValueError('cannot read this machine\'s RAM size; give a size such as "4GB"') from None
+        size_bytes = int(total * float(share.group(1)) / 100)
+    elif size := _MEMORY_SIZE.fullmatch(value):
+        size_bytes = int(float(size.group(1)) * _MEMORY_UNIT[size.group(2).lower()])
+    else:
+        raise ValueError(expected)
+    if size_bytes < _MAX_MEMORY_MINIMUM:
+        raise ValueError("must be at least 500MB (one engine with its buffers and a result in flight)")
+    return size_bytes
 
 
 def parse_env_name(value: Any) -> str:

@@ -38,9 +38,15 @@ def open_database(config: Config, db: str | None = None, *, origin: str | None =
     try:
         if spec and is_postgres_url(spec):
             return _warn_unmatched_exclusions(config, _open_postgres(spec, config))
+        from analyst.setting_values import max_memory_bytes
         from tools.databases.duckdb import EngineSettings, open_duckdb
 
-        settings = EngineSettings(threads=config.threads, memory_limit=config.memory_limit)
+        settings = EngineSettings(
+            threads=config.threads,
+            memory_limit=config.memory_limit,
+            max_memory=max_memory_bytes(config.max_memory),
+            timeout_s=config.timeout,
+        )
         if spec and is_url_shaped(spec):
             raise DatabaseOpenError(*_unopenable_url(spec))
         if spec and not Path(spec).expanduser().exists() and _KEYWORD_DSN.search(spec):

@@ -62,6 +62,12 @@ def add_db(p: argparse.ArgumentParser) -> None:
         metavar="TABLE.COLUMN",
         help="column (table.column or schema.table.column, wildcards allowed) never retrieved, shown or queryable (repeatable)",
     )
+    p.add_argument(
+        "--max-memory",
+        dest="max_memory",
+        metavar="SIZE",
+        help='the most memory a DuckDB query may use, e.g. "4GB" or "50%%" of RAM; past it the query fails (default 4GB)',
+    )
 
 
 def add_query_flags(p: argparse.ArgumentParser) -> None:

@@ -33,11 +33,13 @@ class DatabaseOpenError(Exception):
 class Limits:
     """Per-query limits; the watchdog enforces `timeout_s`, fetching enforces the caps.
     `cell_digest`: a clipped cell ends with a digest of the whole value, so that equal clipped
-    cells mean equal values (evaluation compares results cell by cell)."""
+    cells mean equal values (evaluation compares results cell by cell).
+    `max_result_bytes`: the rows kept stop there (truncated), whatever `max_rows` allows."""
 
     timeout_s: float = 30.0
     max_rows: int = 1000
     max_cell_bytes: int = 10_000
+    max_result_bytes: int = 64_000_000
     cell_digest: bool = False
 
 

@@ -16,6 +16,8 @@ from tools.catalog import Catalog, hidden_column_names
 from tools.databases.base import Limits
 
 EXPORT_CHUNK_ROWS = 2_000  # rows per chunk of a streamed export
+FIRST_CHUNK_ROWS = 16  # the first fetch of a result, before any row's width is known
+CHUNK_BYTES = 32_000_000  # later fetches ask for about this many bytes of rows
 
 
 def clip_cell(value: Any, limits: Limits) -> Any:
@@ -40,24 +42,42 @@ def clip_cell(value: Any, limits: Limits) -> Any:
 
 def fetch_capped(
     cursor: Any, limits: Limits, chunk_rows: int, clip_columns: Sequence[int] | None = None
-) -> list[tuple[Any, ...]]:
-    """Rows in chunks up to the cap + 1 (the extra row says the result was truncated), with
-    oversized cells clipped: those of `clip_columns` (an engine that knows which column types can
-    hold a long value checks only those; the per-cell check is most of the cost of a capped
-    DuckDB result), or every cell when it is None."""
-    wanted = limits.max_rows + 1
+) -> tuple[list[tuple[Any, ...]], bool]:
+    """(rows up to the cap, whether more existed), with oversized cells clipped: those of
+    `clip_columns` (an engine that knows which column types can hold a long value checks only
+    those; the per-cell check is most of the cost of a capped DuckDB result), or every cell when
+    it is None.
+
+    Bounded in bytes as well as rows: a driver materialises a whole chunk before any cell can be
+    clipped (400 rows of 10 MB once reached 7.7 GB), so chunks start small and are sized from the
+    widest row seen so far to about `CHUNK_BYTES`, and fetching stops (truncated) once the kept
+    rows hold `limits.max_result_bytes`."""
+    wanted = limits.max_rows + 1  # the extra row says the result was truncated
     rows: list[tuple[Any, ...]] = []
+    size = FIRST_CHUNK_ROWS
+    kept_bytes = 0
     while len(rows) < wanted:
-        chunk = cursor.fetchmany(min(chunk_rows, wanted - len(rows)))
+        chunk = cursor.fetchmany(max(1, min(size, chunk_rows, wanted - len(rows))))
         if not chunk:
             break
+        widest = max(row_bytes(row) for row in chunk)
+        size = max(1, CHUNK_BYTES // max(widest, 1))
         if clip_columns is None:
-            rows.extend(tuple(clip_cell(v, limits) for v in row) for row in chunk)
+            chunk = [tuple(clip_cell(v, limits) for v in row) for row in chunk]
         elif clip_columns:
-            rows.extend(_clip_row(row, clip_columns, limits) for row in chunk)
-        else:
-            rows.extend(chunk)
-    return rows
+            chunk = [_clip_row(row, clip_columns, limits) for row in chunk]
+        for row in chunk:
+            kept_bytes += row_bytes(row)
+            if kept_bytes > limits.max_result_bytes:
+                return rows, True
+            rows.append(row)
+    return rows[: limits.max_rows], len(rows) > limits.max_rows
+
+
+def row_bytes(row: tuple[Any, ...]) -> int:
+    """About how much memory a fetched row's values hold: text and binary by length, anything
+    else as a small fixed size (nested values by their text length would cost a conversion)."""
+    return sum(len(v) if isinstance(v, (str, bytes, bytearray)) else 16 for v in row)
 
 
 def _clip_row(row: tuple[Any, ...], indices: Sequence[int], limits: Limits) -> tuple[Any, ...]:

@@ -23,12 +23,16 @@ DUCKDB_MAGIC = b"DUCK"  # at byte offset 8 of a DuckDB file
 
 @dataclass(frozen=True)
 class EngineSettings:
-    """Engine resource limits; they are fixed at open time and then locked."""
+    """Engine resource limits; they are fixed at open time and then locked. `max_memory`: the
+    bytes all engine processes of one database may map together (0: no cap); `timeout_s`: the
+    time limit of work the person did not ask for directly (reading the catalog)."""
 
     threads: int = 2
     memory_limit: str = "1GB"
     max_temp_directory_size: str = "512MB"
     timezone: str = "UTC"
+    max_memory: int = 4 * 1024**3
+    timeout_s: float = 30.0
 
 
 def check_database_file(path: Path) -> None:

@@ -1,8 +1,9 @@
-"""A DuckDB database: its catalog, and checked queries run under limits on the hardened connection.
+"""A DuckDB database: its catalog, and checked queries run under limits in engine processes.
 
-The connection itself (connection.py) is opened read-only with extension loading, replacement
-scans and external access off, the configuration locked and read back; here each query runs on a
-fresh cursor of it, on a worker thread, under a watchdog.
+The connection (connection.py) is opened read-only with extension loading, replacement scans and
+external access off, the configuration locked and read back — inside an engine process of its
+own (engine_child.py), which can be killed at the time limit and whose memory is capped
+(engine_process.py, engine_pool.py). Nothing of the database is opened in analyst's process.
 """
 
 from __future__ import annotations
@@ -15,23 +16,16 @@ from typing import Any
 
 from tools.catalog import Catalog, Context, without_columns
 from tools.catalog.context import context_path_for, load_sidecar, with_context
-from tools.databases.base import DatabaseOpenError, Limits, QueryError, QueryResult, ResultColumn
-from tools.databases.duckdb.catalog import introspect
-from tools.databases.duckdb.connection import (
-    EngineSettings,
-    check_database_file,
-    clean_error,
-    connect,
-    private_temp_dir,
-)
+from tools.databases.base import DatabaseOpenError, Limits, QueryError, QueryResult
+from tools.databases.duckdb.connection import EngineSettings, check_database_file, private_temp_dir
+from tools.databases.duckdb.engine_pool import EnginePool
+from tools.databases.duckdb.engine_process import Stopped, borrowed
+from tools.databases.duckdb.engine_wire import CatalogRead, Crashed, EngineSpec, Execute, Failed, Introspect, Rows
 from tools.databases.duckdb.file_views import DATA_SUFFIXES, build_view_catalog, data_files_in, ignored_in
-from tools.databases.error_classes import from_duckdb
-from tools.databases.fetch import catalog_digest, fetch_capped, hidden_names
-from tools.databases.workers import STOP_GRACE_S, WORKERS
+from tools.databases.error_classes import ErrorClass
+from tools.databases.fetch import catalog_digest, hidden_names
 from tools.guard.problems import Problem
 
-FETCH_CHUNK = 10_000
-CLIPPED_TYPES = ("VARCHAR", "BLOB", "JSON", "BIT")
 VIEW_SCAN_MAX_BYTES = 200_000_000  # views over more data than this are not counted or sampled
 
 
@@ -86,7 +80,7 @@ def open_duckdb(
 
 
 class DuckDBDatabase:
-    """One read-only DuckDB connection; each query runs on a fresh cursor under a watchdog."""
+    """One read-only DuckDB database served by engine processes; each query runs in one of them."""
 
     dialect = "duckdb"
 
@@ -110,10 +104,10 @@ class DuckDBDatabase:
         self._temp_dir = private_temp_dir(cache_dir / "duckdb-tmp")
         # the sidecar is read at open, so a malformed file is one line now, not a crash later
         self._context = load_sidecar(context_path_for(self.path)) if not data_files else Context()
-        self._con = connect(self.path, self.uri, settings, self.data_files, self._temp_dir)
+        spec = EngineSpec(str(self.path), self.uri, settings, tuple(str(p) for p in data_files), str(self._temp_dir), 0)
+        self._engines = EnginePool(spec, settings.max_memory)
+        self._engines.release(self._engines.acquire())  # open now: a bad file is one line at open, not later
         self._catalog: Catalog | None = None
-        self._running: set[Any] = set()
-        self._lock = threading.Lock()
         self._catalog_lock = threading.Lock()
 
     # -- catalog -----------------------------------------------------------------------------
@@ -126,14 +120,27 @@ class DuckDBDatabase:
         return self._catalog
 
     def _load_catalog(self) -> Catalog:
+        """Read in an engine, under the time limit like any query: a view over a slow file or a
+        costly count must not hold the person longer than their own query could."""
         small = sum(p.stat().st_size for p in self.data_files if p.exists()) <= VIEW_SCAN_MAX_BYTES
-        catalog = introspect(
-            self._con.cursor(),
-            self.exclude_tables,
-            scan_views=small,
-            exclude_columns=self.exclude_columns,
-            own_views=bool(self.data_files),
+        request = Introspect(
+            self.exclude_tables, self.exclude_columns, scan_views=small, own_views=bool(self.data_files)
         )
+        with borrowed(self._engines) as engine:
+            reply = engine.call(request, self._settings.timeout_s)
+        if isinstance(reply, Stopped):
+            raise DatabaseOpenError(
+                f"reading the catalog of {self.uri} took longer than the {self._settings.timeout_s:g} s time limit"
+                if reply.reason == "timeout"
+                else f"reading the catalog of {self.uri} stopped ({_stopped_words(reply)})",
+                "raise --timeout or --max-memory, or leave large views out with --exclude-tables",
+            )
+        if isinstance(reply, Failed):
+            raise DatabaseOpenError(f"cannot read the catalog of {self.uri}: {reply.message}", "check the database")
+        if isinstance(reply, Crashed):
+            raise RuntimeError(f"the DuckDB engine failed reading the catalog: {reply.error}")
+        assert isinstance(reply, CatalogRead)
+        catalog = reply.catalog
         if self._context != Context():
             catalog = with_context(catalog, self._context)
         return without_columns(catalog, self.exclude_columns)  # also the context's descriptions
@@ -158,92 +165,48 @@ class DuckDBDatabase:
     # -- execution ---------------------------------------------------------------------------
 
     def execute(self, sql: str, limits: Limits) -> QueryResult | QueryError:
-        """Run one checked statement on a fresh cursor; the watchdog interrupts at the limit.
-
-        DuckDB notices an interrupt only between chunks of work, and one call of some functions
-        over one huge value is a single chunk (nested string functions over a 500 MB `repeat`),
-        so the statement runs on a worker thread: if it has not stopped `STOP_GRACE_S` after the
-        interrupt, the caller gets the timeout anyway and the worker is left to finish and close
-        its cursor in the background. The time limit holds for the caller whatever the SQL."""
-        import duckdb
-
-        cursor = self._con.cursor()
-        timed_out = threading.Event()
-        done = threading.Event()
-        outcome: dict[str, Any] = {}
-
-        def stop() -> None:
-            timed_out.set()
-            cursor.interrupt()
-
-        def work() -> None:
-            try:
-                cursor.execute(sql)
-                columns = tuple(ResultColumn(d[0], str(d[1])) for d in cursor.description or ())
-                outcome["result"] = (columns, fetch_capped(cursor, limits, FETCH_CHUNK, _text_columns(columns)))
-            except BaseException as exc:
-                outcome["error"] = exc
-            finally:
-                try:
-                    with self._lock:
-                        self._running.discard(cursor)
-                    cursor.close()
-                finally:
-                    done.set()  # last: the waiting caller then runs without competing for the GIL
-
-        with self._lock:
-            self._running.add(cursor)
+        """Run one checked statement in an engine process; at the limit it is interrupted, and
+        killed if it has not stopped a second later (engine_process.py), so the engine is idle
+        again within the limit plus about a second whatever the SQL."""
         started = time.perf_counter()
-        WORKERS.run(work)
-        try:
-            finished = done.wait(limits.timeout_s)  # the caller is the watchdog
-            if not finished:
-                stop()
-                finished = done.wait(STOP_GRACE_S)
-        except KeyboardInterrupt:  # Ctrl+C in the waiting thread: stop the query, report it
-            cursor.interrupt()
-            done.wait(STOP_GRACE_S)
-            return QueryError("interrupted", "query interrupted", (time.perf_counter() - started) * 1000)
+        request = Execute(sql, limits, self._hidden_names())
+        with borrowed(self._engines) as engine:
+            reply = engine.call(request, limits.timeout_s)
         elapsed = (time.perf_counter() - started) * 1000
-        if not finished:
+        if isinstance(reply, Rows):
+            return QueryResult(reply.columns, reply.rows, reply.truncated, elapsed)
+        if isinstance(reply, Failed):
+            if reply.interrupted:
+                return self._stopped(engine.stop_reason or "interrupted", limits, elapsed)
+            if reply.error_class is ErrorClass.RESOURCES:
+                return QueryError("error", self._memory_words(), elapsed, ErrorClass.RESOURCES)
+            return QueryError("error", reply.message, elapsed, reply.error_class)
+        if isinstance(reply, Stopped):
+            if reply.reason in ("timeout", "interrupted"):
+                return self._stopped(reply.reason, limits, elapsed, killed=reply.killed)
             return QueryError(
-                "timeout",
-                f"query stopped at the {limits.timeout_s:g} s time limit (the engine could not "
-                "stop it at once; it finishes in the background)",
-                elapsed,
+                "error", f"{self._memory_words()} ({_stopped_words(reply)})", elapsed, ErrorClass.RESOURCES
             )
-        error = outcome.get("error")
-        if isinstance(error, (duckdb.InterruptException, KeyboardInterrupt)) or (
-            isinstance(error, RuntimeError) and "interrupt" in str(error).lower()
-        ):
-            if timed_out.is_set():
-                return QueryError("timeout", f"query stopped at the {limits.timeout_s:g} s time limit", elapsed)
-            return QueryError("interrupted", "query interrupted", elapsed)
-        if isinstance(error, duckdb.Error):
-            message = clean_error(str(error), self.path, self._hidden_names(), sql)
-            return QueryError("error", message, elapsed, from_duckdb(error))
-        if error is not None:
-            raise error
-        columns, rows = outcome["result"]
-        truncated = len(rows) > limits.max_rows
-        return QueryResult(columns, tuple(rows[: limits.max_rows]), truncated, elapsed)
+        if isinstance(reply, Crashed):
+            raise RuntimeError(f"the DuckDB engine failed: {reply.error}")
+        raise RuntimeError(f"the DuckDB engine answered {type(reply).__name__} to a query")
+
+    def _stopped(self, reason: str, limits: Limits, elapsed: float, killed: bool = False) -> QueryError:
+        after = " (the engine could not stop it at once, so it was stopped by force)" if killed else ""
+        if reason == "timeout":
+            return QueryError("timeout", f"query stopped at the {limits.timeout_s:g} s time limit{after}", elapsed)
+        return QueryError("interrupted", "query interrupted", elapsed)
+
+    def _memory_words(self) -> str:
+        limit = self._settings.max_memory
+        cap = f" (--max-memory {limit / 1024**3:.3g} GB)" if limit > 0 else ""
+        return f"the query needed more memory than analyst lets the engine use{cap}; simplify it or raise --max-memory"
 
     def stream(self, sql: str, timeout_s: float) -> Any:
         """Every row of `sql` in chunks (tools/databases/duckdb/stream.py); raises StreamError."""
         from tools.databases.duckdb.stream import DuckDBRowStream
 
-        cursor = self._con.cursor()
-        with self._lock:
-            self._running.add(cursor)
-
-        def forget() -> None:
-            with self._lock:
-                self._running.discard(cursor)
-
-        def clean(text: str) -> str:
-            return clean_error(text, self.path, self._hidden_names(), sql)
-
-        return DuckDBRowStream(cursor, sql, timeout_s, clean, forget)
+        return DuckDBRowStream(self._engines, sql, timeout_s, self._hidden_names())
 
     def _hidden_names(self) -> frozenset[str]:
         """Hidden column names, to keep them out of engine messages (binder "candidate bindings")."""
@@ -251,21 +214,13 @@ class DuckDBDatabase:
 
     def interrupt(self) -> None:
         """Interrupt every query running on this database (batch workers share it)."""
-        with self._lock:
-            running = list(self._running)
-        for cursor in running:
-            cursor.interrupt()
+        for engine in self._engines.busy():
+            engine.interrupt("interrupted")
 
     def close(self) -> None:
-        with self._lock:
-            abandoned = bool(self._running)
-        if abandoned:  # a query past its time limit still finishing: interrupt it again, keep its files
-            self.interrupt()
-            return
-        self._con.close()
+        self._engines.close()
         shutil.rmtree(self._temp_dir, ignore_errors=True)
 
 
-def _text_columns(columns: tuple[ResultColumn, ...]) -> list[int]:
-    """Only text and binary columns can hold an oversized cell, so only they are clipped."""
-    return [i for i, c in enumerate(columns) if c.type.upper().startswith(CLIPPED_TYPES)]
+def _stopped_words(stopped: Stopped) -> str:
+    return "the engine was stopped by force" if stopped.killed else "the engine process ended unexpectedly"

@@ -1,89 +1,90 @@
-"""Every row of one query on the hardened DuckDB connection, in chunks, for exports.
+"""Every row of one query, in chunks, for exports, from an engine process.
 
-A fresh cursor of the database's own connection (read-only, external access off, configuration
-locked, exactly as constrained as the loop's queries), under the same kind of watchdog as
-`DuckDBDatabase.execute`; there is no row cap and no cell clipping, because an export wants every
-value whole.  DuckDB's COPY cannot run on that connection, so writing the file is the caller's job.
+The engine (engine_child.py) runs it on its hardened connection (read-only, external access off,
+configuration locked, exactly as constrained as the loop's queries), under the same time limit
+and kill as `DuckDBDatabase.execute`; there is no row cap and no cell clipping, because an export
+wants every value whole. DuckDB's COPY cannot run on that connection, so writing the file is the
+caller's job. The engine is held for the stream's whole life and given back at `close`.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Iterator
 from typing import Any
 
-from tools.databases.base import ResultColumn, StreamError
+from tools.databases.base import StreamError
+from tools.databases.duckdb.engine_pool import EnginePool
+from tools.databases.duckdb.engine_process import Stopped
+from tools.databases.duckdb.engine_wire import (
+    Chunk,
+    Crashed,
+    Failed,
+    StreamClose,
+    StreamNext,
+    StreamOpen,
+    StreamStarted,
+)
 from tools.databases.fetch import EXPORT_CHUNK_ROWS
 
 
 class DuckDBRowStream:
-    """One streamed query; `DuckDBDatabase.stream` makes it and registers its cursor for interrupt."""
+    """One streamed query; `DuckDBDatabase.stream` makes it."""
 
     def __init__(
         self,
-        cursor: Any,
+        engines: EnginePool,
         sql: str,
         timeout_s: float,
-        clean: Callable[[str], str],
-        on_close: Callable[[], None],
+        hidden: frozenset[str],
         chunk_rows: int = EXPORT_CHUNK_ROWS,
     ) -> None:
-        import duckdb
-
-        self._cursor = cursor
-        self._clean = clean
-        self._on_close = on_close
+        self._engines = engines
+        self._engine = engines.acquire()
         self._chunk_rows = chunk_rows
         self._timeout_s = timeout_s
-        self._timed_out = threading.Event()
-        self._cancelled = threading.Event()
-        self._watchdog = threading.Timer(timeout_s, self._stop)
-        self._watchdog.daemon = True
-        self._watchdog.start()
-        try:
-            cursor.execute(sql)
-        except BaseException as exc:
+        self._deadline = time.monotonic() + timeout_s
+        self._closed = False
+        reply = self._call(StreamOpen(sql, hidden))
+        if not isinstance(reply, StreamStarted):
+            failure = self._failure(reply)  # before close, which asks the engine again
             self.close()
-            if isinstance(exc, duckdb.Error):
-                raise self._translate(exc) from None
-            raise
-        self.columns = tuple(ResultColumn(d[0], str(d[1])) for d in cursor.description or ())
+            raise failure
+        self.columns = reply.columns
 
-    def _stop(self) -> None:
-        self._timed_out.set()
-        self._cursor.interrupt()
+    def _call(self, request: Any) -> Any:
+        return self._engine.call(request, max(0.0, self._deadline - time.monotonic()))
 
-    def _translate(self, exc: Exception) -> StreamError:
-        import duckdb
-
-        if isinstance(exc, duckdb.InterruptException) or "interrupt" in str(exc).lower():
-            if self._timed_out.is_set():
-                return StreamError("timeout", f"query stopped at the {self._timeout_s:g} s time limit")
+    def _failure(self, reply: Any) -> StreamError:
+        if isinstance(reply, Failed) and not reply.interrupted:
+            return StreamError("error", reply.message)
+        reason = reply.reason if isinstance(reply, Stopped) else self._engine.stop_reason or "interrupted"
+        if reason == "timeout":
+            return StreamError("timeout", f"query stopped at the {self._timeout_s:g} s time limit")
+        if reason == "interrupted":
             return StreamError("interrupted", "query interrupted")
-        return StreamError("error", self._clean(str(exc)))
+        if isinstance(reply, Crashed):
+            return StreamError("error", f"the DuckDB engine failed: {reply.error}")
+        return StreamError("error", "the DuckDB engine stopped (out of memory?); raise --max-memory or export less")
 
     def chunks(self) -> Iterator[list[tuple[Any, ...]]]:
-        import duckdb
-
         while True:
-            if self._cancelled.is_set():
-                raise StreamError("interrupted", "query interrupted")
-            try:
-                chunk = self._cursor.fetchmany(self._chunk_rows)
-            except duckdb.Error as exc:
-                raise self._translate(exc) from None
-            if not chunk:
+            reply = self._call(StreamNext(self._chunk_rows))
+            if not isinstance(reply, Chunk):
+                raise self._failure(reply)
+            if not reply.rows:
                 return
-            yield chunk
+            yield reply.rows
 
     def cancel(self) -> None:
-        self._cancelled.set()
-        self._cursor.interrupt()
+        self._engine.interrupt("interrupted")
 
     def close(self) -> None:
-        self._watchdog.cancel()
-        try:
-            self._cursor.close()
-        except Exception:
-            pass
-        self._on_close()
+        if self._closed:
+            return
+        self._closed = True
+        if not self._engine.dead:
+            reply = self._engine.call(StreamClose(), 5.0)
+            if isinstance(reply, Stopped):
+                self._engine.kill()
+        self._engines.release(self._engine)

@@ -288,12 +288,11 @@ class PostgresDatabase:
             else:
                 cur.execute(sql, binary=True)  # binary forces the extended protocol: one statement
             description = list(cur.description or ())
-            rows = fetch_capped(cur, limits, FETCH_CHUNK)
+            rows, truncated = fetch_capped(cur, limits, FETCH_CHUNK)
         finally:
             close_quietly(cur)
         columns = tuple(ResultColumn(d.name, self._type_name(conn, d.type_code)) for d in description)
-        truncated = len(rows) > limits.max_rows
-        return QueryResult(columns, tuple(rows[: limits.max_rows]), truncated, ms_since(started))
+        return QueryResult(columns, tuple(rows), truncated, ms_since(started))
 
     def stream(self, sql: str, timeout_s: float) -> Any:
         """Every row of `sql` in chunks through a server-side cursor (stream.py);

@@ -1,0 +1,123 @@
+"""The engine processes of one opened DuckDB database, shared by the threads that query it.
+
+Batch and eval run several questions at once on one database, so a request borrows an idle
+engine or starts another, and only the engine running a runaway statement is killed. The memory
+ceiling (`--max-memory`) is for all of them together: each engine may map the ceiling divided by
+the number of engines (at least `MIN_ENGINE_MEMORY`), re-divided with prlimit when one starts or
+ends, and DuckDB's own buffer pool in each is kept below its share.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+from tools.databases.duckdb.engine_process import EngineProcess
+from tools.databases.duckdb.engine_wire import EngineSpec
+
+MIN_ENGINE_MEMORY = 512 * 1024**2  # below this one engine cannot run ordinary queries
+BUFFER_SHARE = 0.6  # of an engine's ceiling, the most DuckDB's buffer pool may hold
+
+
+class EnginePool:
+    """Engines for one database: `acquire` one per request, `release` it after."""
+
+    def __init__(self, spec: EngineSpec, max_memory: int) -> None:
+        self._spec = spec
+        self._max_memory = max_memory
+        self._lock = threading.Lock()
+        self._idle: list[EngineProcess] = []
+        self._all: list[EngineProcess] = []
+        self._serial = 0
+        self._closed = False
+
+    def acquire(self) -> EngineProcess:
+        """An idle engine, or a new one (its open errors raise DatabaseOpenError)."""
+        with self._lock:
+            while self._idle:
+                engine = self._idle.pop()
+                if not engine.dead:
+                    return engine
+            self._serial += 1
+            serial = self._serial
+            count = len(self._all) + 1
+        engine = EngineProcess(self._spec_for(serial, self.share(count)))
+        with self._lock:
+            self._all.append(engine)
+            closed = self._closed
+        if closed:
+            engine.close()
+        self._rebalance()
+        return engine
+
+    def release(self, engine: EngineProcess) -> None:
+        """Back to the idle list, or forgotten when it died (killed at a limit, crashed)."""
+        with self._lock:
+            if engine.dead or self._closed:
+                if engine in self._all:
+                    self._all.remove(engine)
+                drop = True
+            else:
+                self._idle.append(engine)
+                drop = False
+        if drop:
+            engine.close()
+            self._rebalance()
+
+    def busy(self) -> list[EngineProcess]:
+        with self._lock:
+            return [e for e in self._all if e not in self._idle and not e.dead]
+
+    def share(self, count: int) -> int:
+        """Each engine's ceiling when `count` engines run (0: no ceiling)."""
+        if self._max_memory <= 0:
+            return 0
+        return max(MIN_ENGINE_MEMORY, self._max_memory // max(count, 1))
+
+    def _rebalance(self) -> None:
+        with self._lock:
+            engines = [e for e in self._all if not e.dead]
+        ceiling = self.share(len(engines))
+        for engine in engines:
+            engine.set_memory_ceiling(ceiling)
+
+    def _spec_for(self, serial: int, ceiling: int) -> EngineSpec:
+        """The spec with this engine's own spill folder and a buffer pool that fits its share."""
+        settings = self._spec.settings
+        if ceiling:
+            buffer = int(ceiling * BUFFER_SHARE)
+            current = memory_bytes(settings.memory_limit)
+            if current is None or current > buffer:
+                settings = replace(settings, memory_limit=f"{buffer // 1024**2}MB")
+        temp = str(Path(self._spec.temp_dir) / f"engine-{serial}")
+        return replace(self._spec, settings=settings, temp_dir=temp, memory_ceiling=ceiling)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            engines, self._all, self._idle = self._all, [], []
+        for engine in engines:
+            engine.close()
+
+
+def memory_bytes(limit: str) -> int | None:
+    """A DuckDB memory limit ("1GB", "512MiB", "80%") in bytes; None when it cannot be read."""
+    import re
+
+    text = limit.strip().lower()
+    share = re.fullmatch(r"(\d+(?:\.\d*)?)\s*%", text)
+    if share:
+        try:
+            total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        except (ValueError, OSError, AttributeError):
+            return None
+        return int(total * float(share.group(1)) / 100)
+    size = re.fullmatch(r"(\d+(?:\.\d*)?)\s*([kmgt]?i?b?)", text)
+    if not size:
+        return None
+    unit = size.group(2).rstrip("b") or "b"
+    power = "bkmgt".index(unit[0])
+    base = 1024 if unit.endswith("i") else 1000
+    return int(float(size.group(1)) * base**power)

@@ -1,0 +1,132 @@
+"""The process engines are forked from: started once, clean, with DuckDB already imported.
+
+Why not `multiprocessing`: its children import the parent's `__main__` again (a script using
+analyst as a library would run twice), and forking analyst itself would copy its threads (the
+TUI, the model client) mid-lock. This process is started with a fresh interpreter, is
+single-threaded, and only ever forks: each engine costs a fork (~30 ms) instead of an interpreter
+and a DuckDB import (~250 ms). It talks to analyst over a Unix socket pair: a length-prefixed
+pickled `EngineSpec`, then the engine's end of a new socket pair as a passed file descriptor; the
+engine speaks `multiprocessing.connection` over it. Children are reaped automatically (SIGCHLD
+ignored), and the fork server ends when analyst closes its socket.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+from multiprocessing import reduction
+from multiprocessing.connection import Connection
+
+from tools.databases.duckdb.engine_wire import EngineSpec
+
+_HEADER = struct.Struct("!I")
+_BOOT = (
+    "import pickle, socket, struct, sys\n"
+    "sock = socket.socket(fileno=int(sys.argv[1]))\n"
+    "size = struct.unpack('!I', sock.recv(4, socket.MSG_WAITALL))[0]\n"
+    "sys.path[:] = pickle.loads(sock.recv(size, socket.MSG_WAITALL))\n"
+    "from tools.databases.duckdb.engine_zygote import serve_forks\n"
+    "serve_forks(sock)\n"
+)
+
+
+def serve_forks(sock: socket.socket) -> None:
+    """The fork server's loop (in its own process): one engine per request, until EOF."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps engines: no zombies
+    import duckdb  # noqa: F401  (imported once here, inherited by every engine)
+
+    from tools.databases.duckdb.engine_child import serve
+
+    while True:
+        spec = _receive(sock)
+        if spec is None:
+            os._exit(0)
+        (fd,) = reduction.recvfds(sock, 1)
+        if os.fork() == 0:
+            sock.close()
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            try:
+                serve(Connection(fd), spec)
+            finally:
+                os._exit(0)
+        os.close(fd)
+
+
+def _receive(sock: socket.socket) -> EngineSpec | None:
+    header = sock.recv(_HEADER.size, socket.MSG_WAITALL)
+    if len(header) < _HEADER.size:
+        return None
+    (size,) = _HEADER.unpack(header)
+    body = sock.recv(size, socket.MSG_WAITALL)
+    if len(body) < size:
+        return None
+    spec: EngineSpec = pickle.loads(body)
+    return spec
+
+
+class ForkServer:
+    """analyst's side: start the fork server once, then ask it for engines."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sock: socket.socket | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start_engine(self, spec: EngineSpec) -> Connection:
+        """A connection to a new engine process opening `spec` (it first replies Opened/OpenFailed)."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            with self._lock:
+                for attempt in range(2):
+                    sock = self._ensure_running()
+                    try:
+                        self._send(sock, pickle.dumps(spec))
+                        reduction.sendfds(sock, [theirs.fileno()])
+                        break
+                    except OSError:  # the fork server died (killed): start another once
+                        self._stop()
+                        if attempt:
+                            raise
+        finally:
+            theirs.close()
+        return Connection(ours.detach())
+
+    def _ensure_running(self) -> socket.socket:
+        if self._sock is not None and self._process is not None and self._process.poll() is None:
+            return self._sock
+        self._stop()
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", _BOOT, str(theirs.fileno())],
+            pass_fds=(theirs.fileno(),),
+            stdin=subprocess.DEVNULL,
+            close_fds=True,
+        )
+        theirs.close()
+        self._send(ours, pickle.dumps(list(sys.path)))
+        self._sock = ours
+        return ours
+
+    @staticmethod
+    def _send(sock: socket.socket, body: bytes) -> None:
+        sock.sendall(_HEADER.pack(len(body)) + body)
+
+    def _stop(self) -> None:
+        if self._sock is not None:
+            with contextlib.suppress(OSError):
+                self._sock.close()
+        if self._process is not None:
+            with contextlib.suppress(Exception):
+                self._process.wait(timeout=2.0)
+        self._sock, self._process = None, None
+
+
+FORK_SERVER = ForkServer()

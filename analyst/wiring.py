@@ -122,6 +122,7 @@ def _open_postgres(spec: str, config: Config) -> Any:
     try:
         from tools.databases.postgres import (
             PASSWORD_IN_URL_WARNING,
+            SessionSettings,
             dsn_has_password,
             open_postgres,
         )
@@ -140,7 +141,10 @@ def _open_postgres(spec: str, config: Config) -> Any:
     if dsn_has_password(spec):
         print(f"analyst: warning: {PASSWORD_IN_URL_WARNING}", file=sys.stderr)
     return open_postgres(
-        spec, exclude_tables=tuple(config.exclude_tables), exclude_columns=tuple(config.exclude_columns)
+        spec,
+        exclude_tables=tuple(config.exclude_tables),
+        exclude_columns=tuple(config.exclude_columns),
+        settings=SessionSettings(statement_timeout_s=config.timeout),  # the catalog and checks too
     )
 
 

@@ -3,7 +3,7 @@
 Layers (notes/security.md §5): input hygiene and one parsed query (`parse`) come first and end
 the check on a problem; then `RULES`, a tuple of rules applied in order to one `Query` (the model
 is sqlglot's optimizer, a tuple of rules over one expression): no forbidden node anywhere
-(`statements`), a function allowlist (`functions`), a table allowlist from the catalog (`tables`),
+(`statements`), a function allowlist (`functions`), no huge value made from constants (`sizes`), a table allowlist from the catalog (`tables`),
 no read of a hidden column (`hidden`), sqlglot's `qualify` on a copy to catch unknown columns
 (`columns`), the regeneration (`parse.regenerate`), and no operator or cast the database
 defines itself (`code`). The text that runs is sqlglot's
@@ -30,6 +30,7 @@ from tools.guard.hidden import hidden_columns
 from tools.guard.parse import arrow_lambdas, escaped_characters, hygiene, invisible_characters, parse_one, regenerate
 from tools.guard.problems import Problem, Verdict, typed_text
 from tools.guard.query import Query, Rule
+from tools.guard.sizes import value_sizes
 from tools.guard.statements import forbidden_nodes, row_type_casts
 from tools.guard.tables import known_tables
 
@@ -41,6 +42,7 @@ RULES: tuple[Rule, ...] = (
     arrow_lambdas,
     escaped_characters,
     allowed_functions,
+    value_sizes,
     user_functions,
     row_type_casts,
     known_tables,

@@ -212,6 +212,14 @@ class DuckDBDatabase:
         """Hidden column names, to keep them out of engine messages (binder "candidate bindings")."""
         return hidden_names(self.exclude_columns, self.catalog)
 
+    def engine_pids(self) -> tuple[int, ...]:
+        """The engine processes alive now (for tests and benchmarks of the time and memory limits)."""
+        return tuple(e.pid for e in self._engines.engines() if e.alive())
+
+    def peak_memory(self) -> int:
+        """The largest peak resident memory of a live engine, in bytes (Linux; else 0)."""
+        return max((e.peak_memory() for e in self._engines.engines() if e.alive()), default=0)
+
     def interrupt(self) -> None:
         """Interrupt every query running on this database (batch workers share it)."""
         for engine in self._engines.busy():

@@ -66,6 +66,10 @@ class EnginePool:
             engine.close()
             self._rebalance()
 
+    def engines(self) -> list[EngineProcess]:
+        with self._lock:
+            return list(self._all)
+
     def busy(self) -> list[EngineProcess]:
         with self._lock:
             return [e for e in self._all if e not in self._idle and not e.dead]

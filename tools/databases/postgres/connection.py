@@ -210,6 +210,15 @@ class ConnectionPool:
                 return
         conn.close()
 
+    def terminate(self, backend_pid: int) -> None:
+        """`pg_terminate_backend` from a fresh connection of the same role (a role may end its
+        own backends); for a query that did not stop when cancelled."""
+        import psycopg
+
+        connect: Any = psycopg.connect
+        with connect(autocommit=True, **self._params) as conn:
+            conn.execute("SELECT pg_catalog.pg_terminate_backend(%s)", [backend_pid])
+
     def close(self) -> None:
         with self._lock:
             self._closed = True

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tools.catalog import (
     Catalog,
@@ -37,7 +37,7 @@ from tools.databases.base import (
 )
 from tools.databases.error_classes import ErrorClass, from_sqlstate
 from tools.databases.fetch import catalog_digest, close_quietly, fetch_capped, hidden_names, ms_since
-from tools.databases.postgres.cancel import Watch
+from tools.databases.postgres.cancel import Watch, Watches
 from tools.databases.postgres.connection import (
     ConnectionPool,
     connection_params,
@@ -50,8 +50,9 @@ from tools.databases.workers import STOP_GRACE_S, WORKERS
 from tools.guard.problems import Problem
 
 FETCH_CHUNK = 512
+T = TypeVar("T")
+
 TIMEOUT_MARGIN_MS = 2000  # the server's statement_timeout is a backstop behind the client's cancel
-CROSS_CHECK_TIMEOUT_MS = 10_000
 
 
 def open_postgres(
@@ -107,9 +108,8 @@ class PostgresDatabase:
         self._secrets = self._pool.secrets
         self._settings = settings
         self._context = load_sidecar(context_file)  # read at open: a bad file is one line now
-        self._lock = threading.Lock()
         self._catalog_lock = threading.Lock()
-        self._watches: set[Watch] = set()
+        self._watches = Watches()
         self._names = itertools.count(1)
         self._types: dict[int, str] = {}
         self._catalog: Catalog | None = None
@@ -133,17 +133,38 @@ class PostgresDatabase:
         return self._catalog
 
     def _load_catalog(self) -> Catalog:
+        """Read in one snapshot, under the time limit like any query (the server's
+        statement_timeout per statement, a cancel at the limit for the whole read, and a bounded
+        wait), so a slow catalog never holds the person longer than their own query could."""
+        limits = Limits(timeout_s=self._settings.statement_timeout_s)
+        catalog = self._bounded(lambda: self._read_catalog(limits), limits)
+        if isinstance(catalog, QueryError):
+            raise DatabaseOpenError(
+                f"reading the catalog of {self.uri} took longer than the {limits.timeout_s:g} s time limit",
+                "raise --timeout, or leave large schemas out with --exclude-tables",
+            )
+        if self._context != Context():
+            catalog = with_context(catalog, self._context)
+        return without_columns(catalog, self.exclude_columns)  # also the context's descriptions
+
+    def _read_catalog(self, limits: Limits) -> Catalog:
         import psycopg
 
         from tools.databases.postgres.catalog import introspect
 
-        begun = self._pool.begin(int(self._settings.statement_timeout_s * 1000))
+        begun = self._pool.begin(int(limits.timeout_s * 1000))
         if isinstance(begun, QueryError):
             raise DatabaseOpenError(
                 f"cannot read the catalog of {self.uri}: {begun.message}", "check that the server is reachable"
             )
         try:
-            catalog = introspect(begun, self.exclude_tables, self.exclude_columns)
+            with self._watches.timed(begun, limits.timeout_s):
+                return introspect(begun, self.exclude_tables, self.exclude_columns)
+        except psycopg.errors.QueryCanceled:
+            raise DatabaseOpenError(
+                f"reading the catalog of {self.uri} took longer than the {limits.timeout_s:g} s time limit",
+                "raise --timeout, or leave large schemas out with --exclude-tables",
+            ) from None
         except psycopg.Error as exc:
             raise DatabaseOpenError(
                 f"cannot read the catalog of {self.uri}: {describe_error(exc, self._secrets)}",
@@ -151,9 +172,6 @@ class PostgresDatabase:
             ) from None
         finally:
             self._pool.end(begun)
-        if self._context != Context():
-            catalog = with_context(catalog, self._context)
-        return without_columns(catalog, self.exclude_columns)  # also the context's descriptions
 
     def fingerprint_source(self) -> str:
         """A hash of the catalog's shape and row counts: it changes when the schema or data does."""
@@ -162,25 +180,36 @@ class PostgresDatabase:
     # -- checking and execution --------------------------------------------------------------
 
     def cross_check(self, sql: str) -> list[Problem]:
-        """Let the server parse, plan and permission-check the exact text (DECLARE), without running it."""
+        """Let the server parse, plan and permission-check the exact text (DECLARE), without running it.
+
+        Planning evaluates constant expressions, so this runs under the time limit like a query:
+        the server's statement_timeout, the client's cancel at the limit, and a bounded wait."""
+        limits = Limits(timeout_s=self._settings.statement_timeout_s)
+        outcome = self._bounded(lambda: self._declare(sql, limits), limits)
+        if isinstance(outcome, QueryError):
+            if outcome.kind in ("timeout", "interrupted"):
+                return [Problem.from_engine("PostgreSQL took too long to plan this query; simplify it")]
+            return [Problem.from_engine(f"PostgreSQL could not check the query: {outcome.message}")]
+        return outcome
+
+    def _declare(self, sql: str, limits: Limits) -> list[Problem] | QueryError:
         import psycopg
 
-        begun = self._pool.begin(CROSS_CHECK_TIMEOUT_MS)
+        begun = self._pool.begin(int(limits.timeout_s * 1000))
         if isinstance(begun, QueryError):
-            return [Problem.from_engine(f"PostgreSQL could not check the query: {begun.message}")]
+            return begun
         try:
-            cur = begun.cursor(name=f"analyst_check_{next(self._names)}")
-            try:
-                cur.execute(sql)
-            finally:
-                close_quietly(cur)
+            with self._watches.timed(begun, limits.timeout_s):
+                cur = begun.cursor(name=f"analyst_check_{next(self._names)}")
+                try:
+                    cur.execute(sql)
+                finally:
+                    close_quietly(cur)
         except psycopg.errors.QueryCanceled:
-            return [Problem.from_engine("PostgreSQL took too long to plan this query; simplify it")]
+            return QueryError("timeout", "planning stopped at the time limit")
         except psycopg.Error as exc:
             if begun.closed:
-                return [
-                    Problem.from_engine(f"PostgreSQL could not check the query: {lost_message(exc, self._secrets)}")
-                ]
+                return QueryError("error", lost_message(exc, self._secrets))
             message = f"PostgreSQL rejects this query: {describe_error(exc, self._secrets)}"
             return [Problem.from_engine(scrub_hidden(message, self._hidden_names(), sql))]
         finally:
@@ -193,7 +222,7 @@ class PostgresDatabase:
         only proves the typed text is one plannable query; the function allowlist and the
         hidden-column rules judged sqlglot's reading, so a text the server lexes differently
         (a quote, an escape or a comment read another way) must not run in its place."""
-        limits = Limits(timeout_s=CROSS_CHECK_TIMEOUT_MS / 1000, max_rows=10_000, max_cell_bytes=1_000_000)
+        limits = Limits(timeout_s=self._settings.statement_timeout_s, max_rows=10_000, max_cell_bytes=1_000_000)
         plans = []
         for text in (typed, checked):
             explain = functools.partial(
@@ -219,10 +248,11 @@ class PostgresDatabase:
             lambda: self._supervised(f"EXPLAIN (ANALYZE false, FORMAT TEXT) {sql}", limits, server_cursor=False), limits
         )
 
-    def _bounded(self, statement: Callable[[], QueryResult | QueryError], limits: Limits) -> QueryResult | QueryError:
+    def _bounded(self, statement: Callable[[], T], limits: Limits) -> T | QueryError:
         """Run `statement` on a worker (tools/databases/workers.py): a server that has not stopped
-        it `STOP_GRACE_S` after the cancel (md5() of a 400 MB string has no interrupt point) no
-        longer holds the caller; its connection returns to the pool when the server is done."""
+        it `STOP_GRACE_S` after the cancel (a function with no interrupt point) no longer holds the
+        caller; its backend is then terminated, and its connection is dropped when the server lets
+        go of it."""
         done = threading.Event()
         outcome: dict[str, Any] = {}
 
@@ -243,15 +273,17 @@ class PostgresDatabase:
             done.wait(STOP_GRACE_S)
             return QueryError("interrupted", "query interrupted", ms_since(started))
         if not finished:
+            self._watches.terminate_cancelled(self._pool.terminate)
             return QueryError(
                 "timeout",
-                f"query stopped at the {limits.timeout_s:g} s time limit (the server could not "
-                "stop it at once; it finishes in the background)",
+                f"query stopped at the {limits.timeout_s:g} s time limit (the server did not stop it when "
+                "cancelled, so its backend was terminated)",
                 ms_since(started),
             )
         if "error" in outcome:
             raise outcome["error"]
-        return outcome["value"]
+        value: T = outcome["value"]
+        return value
 
     def _supervised(self, sql: str, limits: Limits, *, server_cursor: bool) -> QueryResult | QueryError:
         import psycopg
@@ -261,23 +293,15 @@ class PostgresDatabase:
         if isinstance(begun, QueryError):
             return QueryError(begun.kind, begun.message, ms_since(started))
         conn = begun
-        watch = Watch(conn)
-        with self._lock:
-            self._watches.add(watch)
-        watchdog = threading.Timer(limits.timeout_s, watch.cancel, args=("timeout",))
-        watchdog.daemon = True
-        watchdog.start()
         try:
-            return self._run(conn, sql, limits, started, server_cursor)
-        except psycopg.Error as exc:
-            failure = self._failure(exc, conn, watch, limits, started)
+            with self._watches.timed(conn, limits.timeout_s) as watch:
+                try:
+                    return self._run(conn, sql, limits, started, server_cursor)
+                except psycopg.Error as exc:
+                    failure = self._failure(exc, conn, watch, limits, started)
             hidden = self._hidden_names()
             return replace(failure, message=scrub_hidden(failure.message, hidden, sql)) if hidden else failure
         finally:
-            watchdog.cancel()
-            watch.finish()
-            with self._lock:
-                self._watches.discard(watch)
             self._pool.end(conn)
 
     def _run(self, conn: Any, sql: str, limits: Limits, started: float, server_cursor: bool) -> QueryResult:
@@ -303,18 +327,14 @@ class PostgresDatabase:
         begun = self._pool.begin(int(timeout_s * 1000) + TIMEOUT_MARGIN_MS)
         if isinstance(begun, QueryError):
             raise StreamError(begun.kind, begun.message)
-        conn, watch = begun, Watch(begun)
-        with self._lock:
-            self._watches.add(watch)
+        conn, watch = begun, self._watches.add(begun)
 
         def failure(exc: Exception) -> StreamError:
             failed = self._failure(exc, conn, watch, Limits(timeout_s=timeout_s), started)
             return StreamError(failed.kind, scrub_hidden(failed.message, self._hidden_names(), sql))
 
         def release() -> None:
-            watch.finish()
-            with self._lock:
-                self._watches.discard(watch)
+            self._watches.remove(watch)
             self._pool.end(conn)
 
         return PostgresRowStream(
@@ -364,10 +384,7 @@ class PostgresDatabase:
 
     def interrupt(self) -> None:
         """Cancel every query running on this database (batch workers share it)."""
-        with self._lock:
-            watches = list(self._watches)
-        for watch in watches:
-            watch.cancel("interrupt")
+        self._watches.cancel_all("interrupt")
 
     def close(self) -> None:
         self._pool.close()

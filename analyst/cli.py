@@ -175,10 +175,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def entry() -> None:
     """The console script: `main`, then an exit that cannot be turned into a crash.
 
-    A statement abandoned at its time limit may still be running on a daemon worker thread when
-    analyst is done (DuckDB cannot interrupt some single function calls). Letting the interpreter
-    shut down under it makes DuckDB abort the process (exit 134, "FATAL: exception not rethrown")
-    after the answer was printed; so in that case analyst flushes its output and leaves at once.
+    A PostgreSQL statement abandoned at its time limit may still be waiting for the server on a
+    daemon worker thread when analyst is done. Letting the interpreter shut down under a thread
+    inside a C extension can abort the process after the answer was printed; so in that case
+    analyst flushes its output and leaves at once. (DuckDB runs in engine processes, which end
+    when analyst closes their pipes.)
     """
     import os
 

@@ -208,3 +208,69 @@ def test_engines_end_with_analyst_even_when_it_is_killed(sample_db: Path, tmp_pa
     while not all(_gone(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert all(_gone(pid) for pid in pids), "an engine outlived analyst"
+
+
+def test_ask_reports_a_query_past_max_memory_and_goes_on(
+    capsys: pytest.CaptureFixture[str], sample_db: Path, tmp_path: Path
+) -> None:
+    """`--max-memory` through the CLI: a guard-accepted query that outgrows it fails as a query
+    error the model is told about, and the next query of the same turn runs."""
+    import json
+
+    from tests.helpers import run_cli
+
+    script = tmp_path / "m.jsonl"
+    hungry = "SELECT len(list(range)) AS n FROM range(300000000)"
+    script.write_text(
+        json.dumps({"tool_calls": [{"name": "run_sql", "arguments": {"sql": hungry}}]})
+        + "\n"
+        + json.dumps({"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT count(*) AS n FROM customers"}}]})
+        + "\n"
+        + json.dumps({"text": "Done."})
+        + "\n"
+    )
+    result = run_cli(
+        [
+            "ask",
+            "q",
+            "--db",
+            str(sample_db),
+            "--model",
+            f"scripted:{script}",
+            "--approve",
+            "auto",
+            "--max-memory",
+            "600MB",
+            "--format",
+            "json",
+        ],
+        capsys,
+    )
+    queries = result.json()["queries"]
+    assert queries[0]["error"]["kind"] == "error" and "--max-memory" in queries[0]["error"]["message"], queries[0]
+    assert queries[1].get("error") is None and queries[1]["row_count"] == 1, queries[1]
+
+
+def test_a_data_file_swapped_for_a_link_after_open_is_refused_by_the_next_engine(tmp_path: Path) -> None:
+    """Engines are replaced after a kill; each new one checks the opened files again, so a file
+    that became a link to another file (outside the folder) is never read through it."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "a.csv").write_text("x\n1\n2\n")
+    secret = tmp_path / "secret.csv"
+    secret.write_text("x\n999\n")
+    database = open_duckdb(folder, tmp_path / "cache", EngineSettings(max_memory=MAX_MEMORY))
+    try:
+        first = database.execute("SELECT sum(x) AS s FROM a", Limits())
+        assert isinstance(first, QueryResult) and first.rows == ((3,),)
+        (folder / "a.csv").unlink()
+        (folder / "a.csv").symlink_to(secret)
+        live = database.execute("SELECT sum(x) AS s FROM a", Limits())  # DuckDB follows the link, refuses
+        assert isinstance(live, QueryError) and live.error_class is ErrorClass.PERMISSION, live
+        killed = database.execute(RUNAWAY, Limits(timeout_s=0.5))  # the engine is replaced
+        assert isinstance(killed, QueryError) and killed.kind == "timeout"
+        after = database.execute("SELECT sum(x) AS s FROM a", Limits())
+        assert isinstance(after, QueryError), after
+        assert "changed while they were opened" in after.message and "999" not in after.message
+    finally:
+        database.close()

@@ -170,8 +170,11 @@ class DuckDBDatabase:
         again within the limit plus about a second whatever the SQL."""
         started = time.perf_counter()
         request = Execute(sql, limits, self._hidden_names())
-        with borrowed(self._engines) as engine:
-            reply = engine.call(request, limits.timeout_s)
+        try:
+            with borrowed(self._engines) as engine:
+                reply = engine.call(request, limits.timeout_s)
+        except DatabaseOpenError as exc:  # a new engine could not open it again (the files changed)
+            return QueryError("error", str(exc), (time.perf_counter() - started) * 1000, ErrorClass.CONNECTION)
         elapsed = (time.perf_counter() - started) * 1000
         if isinstance(reply, Rows):
             return QueryResult(reply.columns, reply.rows, reply.truncated, elapsed)

@@ -132,7 +132,13 @@ class _Engine:
             finally:
                 with self._lock:
                     self._running = self._stream
-            self.pipe.send(reply)
+            try:
+                self.pipe.send(reply)
+            except MemoryError:  # pickling a large reply near the cap
+                del reply
+                self.pipe.send(
+                    Failed(False, "the result needed more memory than the engine may use", ErrorClass.RESOURCES)
+                )
 
     def _answer(self, request: Request) -> Reply:
         if isinstance(request, Execute):

@@ -108,6 +108,8 @@ class ForkServer:
             [sys.executable, "-c", _BOOT, str(theirs.fileno())],
             pass_fds=(theirs.fileno(),),
             stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,  # nothing an engine prints may reach the screen (the TUI owns it);
+            stderr=subprocess.DEVNULL,  # engines answer through their pipes only
             close_fds=True,
         )
         theirs.close()

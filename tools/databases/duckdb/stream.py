@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from tools.databases.base import StreamError
+from tools.databases.base import DatabaseOpenError, StreamError
 from tools.databases.duckdb.engine_pool import EnginePool
 from tools.databases.duckdb.engine_process import Stopped
 from tools.databases.duckdb.engine_wire import (
@@ -40,7 +40,10 @@ class DuckDBRowStream:
         chunk_rows: int = EXPORT_CHUNK_ROWS,
     ) -> None:
         self._engines = engines
-        self._engine = engines.acquire()
+        try:
+            self._engine = engines.acquire()
+        except DatabaseOpenError as exc:  # a new engine could not open it again (the files changed)
+            raise StreamError("error", str(exc)) from None
         self._chunk_rows = chunk_rows
         self._timeout_s = timeout_s
         self._deadline = time.monotonic() + timeout_s

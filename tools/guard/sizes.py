@@ -33,12 +33,18 @@ def value_sizes(query: Query) -> list[Problem]:
     """Refuse a call whose constant arguments make a value past the caps."""
     problems: list[Problem] = []
     for node in query.tree.walk():
+        if not isinstance(node, exp.Expression):
+            continue
         if isinstance(node, _MAKERS) or _is_call(node, "replace"):
             if isinstance(node, _JOINS) and isinstance(node.parent, _JOINS):
                 continue  # the outermost concatenation reports the whole
             size = value_size(node)
             if size is not None and size > MAX_VALUE_CHARS:
-                name = "concatenation" if isinstance(node, _JOINS) else f"{call_name(node, query.dialect)}(...)"
+                name = (
+                    f"{call_name(node, query.dialect)}(...)"
+                    if isinstance(node, exp.Func) and not isinstance(node, _JOINS)
+                    else "concatenation"
+                )
                 problems.append(
                     Problem(
                         "value_too_large",
@@ -137,7 +143,7 @@ def _nonnegative(value: int | None) -> int | None:
 
 
 def _is_call(node: exp.Expression, name: str) -> bool:
-    return isinstance(node, exp.Anonymous) and node.name.lower() == name or type(node).__name__.lower() == name
+    return (isinstance(node, exp.Anonymous) and node.name.lower() == name) or type(node).__name__.lower() == name
 
 
 def _call_args(node: exp.Expression) -> list[exp.Expression]:

@@ -50,7 +50,13 @@ class EngineProcess:
         self._send_lock = threading.Lock()
         self._stop_reason: str | None = None
         self.dead = False
-        self._pipe = FORK_SERVER.start_engine(spec)
+        try:
+            self._pipe = FORK_SERVER.start_engine(spec)
+        except OSError as exc:
+            raise DatabaseOpenError(
+                f"cannot start the DuckDB engine process for {spec.label}: {exc.strerror or exc}",
+                "check that this Python can start processes (ulimit -u, free memory)",
+            ) from None
         self.pid = self._await_open().pid
 
     def _await_open(self) -> Opened:

@@ -160,6 +160,26 @@ def score(
     return _against_gold(base, item, outcome.result, database, limits)
 
 
+def score_result(item: SuiteItem, predicted: QueryResult, database: Database, limits: Limits) -> QuestionResult:
+    """A fetched result scored against the item's gold alternatives, with no turn around it: the
+    judge alone, as the labelled pair set (tests/data/judge) and its benchmark run it."""
+    base = QuestionResult(
+        id=item.id,
+        category=item.category,
+        db=item.db_label,
+        correct=False,
+        outcome=EvalOutcome.INCORRECT,
+        predicted_sql=None,
+        input_tokens=0,
+        output_tokens=0,
+        cost_usd=None,
+        latency_ms=None,
+        question=item.question,
+        gold_sql=tuple(item.gold),
+    )
+    return _against_gold(base, item, predicted, database, limits)
+
+
 def _refusal(base: QuestionResult, outcome: Outcome, failure: _Failure | None) -> QuestionResult | None:
     """A refusal question is answered by declining in words, having run nothing (tried SQL may have
     failed); None when the turn ran a query, which is then scored against the gold like any other."""

@@ -15,18 +15,25 @@ defog sql-eval's judge is wrong in ways that move accuracy (shared notes sql-eva
    is wrong, and so is an extra or a missing row.
 4. An empty prediction is never correct unless the gold is empty too (§6.1: broadcasting let
    0 rows match 1).  A truncated result is never correct: the rows cut off are unknown.
-5. Row order matters only when the gold has a top-level ORDER BY (§6.2, §6.3 - not the question's
-   wording).  Then the sequence of gold sort-key values must recur in prediction order; rows tied
-   on the keys may permute (a tie run is one block holding the same rows).  With no resolvable
-   key (ORDER BY an unselected expression) whole gold rows are the key: stricter, as ties on the
-   hidden key are invisible.
-6. LIMIT with ORDER BY (`limit_ties`): tied rows at the cut may differ legitimately, so the rows
-   before the gold's last tie run (last run of equal key values) must match as a multiset and the
-   last run only needs the same key values.  The cut-off rows are invisible, so the last run is
-   treated as possibly tied even when it is one row, and whether the LIMIT cut anything at all is
-   unknown (so the relaxation always applies; OFFSET's first run is not relaxed).  Non-key gold
-   columns find candidates on the prefix only (by kind alone if it is empty), preferring columns
-   that match on all rows.
+5. Row order matters only when the gold has a top-level ORDER BY *and* the question asks for an
+   order (`order_asked`; the caller decides it from the suite's annotation or the question's
+   words, order_policy.py): "total citations of each author" in another order is the right
+   answer, "sorted from highest to lowest" in another order is not (§6.2, §6.3: sql-eval looked
+   at the category and three words only).  Then the sequence of gold sort-key values must recur
+   in prediction order; rows tied on the keys may permute (a tie run is one block holding the
+   same rows).  With no resolvable key (ORDER BY an unselected expression) whole gold rows are
+   the key: stricter, as ties on the hidden key are invisible.  The verdict that counts the
+   gold's order regardless is the `gold_order_equal` tier.
+6. LIMIT with ORDER BY: rows tied at the cut may legitimately be other rows, but only when a tie
+   really crosses it - the caller runs the gold without its LIMIT (`past_limit`) and the row
+   after the cut must tie on the sort keys with the gold's last row (whole rows when a sort key
+   is not an output column).  Then the gold's last tie run may be replaced by rows of that tie
+   in the un-limited result, each a different row of it with every column compared (never the
+   key alone: a wrong entity carrying the right count, a wrong average beside a tied count, or an
+   id column holding the count's number is not such a row); the rows before the run match as
+   usual, and when the whole result is one tie run every row is checked that way.  No tie past
+   the cut (or no `past_limit`): the top-k is one multiset of rows, compared strictly.  OFFSET's
+   first run is not relaxed.
 7. Numbers compare by value across int, DECIMAL and float (`1 == 1.0 == Decimal('1.00')`).  When
    either column of a pair holds floats, values match within `rel_tol` (math.isclose, no absolute
    tolerance: 0 only equals 0) - §6.7 had none in one check and 1e-5 in the other.  DECIMALs are
@@ -51,10 +58,13 @@ Relaxed tiers, reported separately and implied by `correct`: `set_equal` - rows 
 (duplicates and order ignored, float clusters without pairwise verification), columns matched by
 value sets; with distinct gold rows and equal row counts it is the unordered strict verdict.
 `rounded_equal` - the strict rules after rounding non-integers to 2 decimals (round(x*100)/100).
+A stricter tier beside them, implying `correct`: `gold_order_equal` - rule 5 with the gold's order
+counted whether or not the question asked for it.
 
 The parts, each in its own module of this package: the rules' value forms (canonical.py), what a
 column pair can say about each other (columns.py), the column assignment search (search.py), the
-row check (rows.py), the fast path (keyed_match.py) and the gold's sort keys (order_keys.py).
+row check (rows.py), the fast path (keyed_match.py), the ties at a LIMIT (ties.py) and the gold's
+sort keys, parsed once per gold (order_keys.py).
 
 Speed (benchmarks/compare_results.py): a large unordered result sharing an id column with the
 gold is first related row by row on its raw values (keyed_match.py); that path only ever says

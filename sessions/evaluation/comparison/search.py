@@ -36,14 +36,18 @@ def search(
     stop: int,
     tol: float,
     accept: Callable[[tuple[int, ...]], bool] | None = None,
+    holds: Callable[[int, int], bool] | None = None,
 ) -> Assignment:
     """Backtracking column assignment over the first `stop` rows (all of them unless rule 6 cut
     the gold's last tie run); `keys` are the gold's sort keys, which must match in order.
-    `accept`: a further check of each complete mapping (the rows past `stop`, ties.py)."""
+    `accept`: a further check of each complete mapping (the rows past `stop`, ties.py); `holds`:
+    a further sound filter of candidates (gold column, predicted column) that goes with it."""
     full, keyset = stop == len(gold[0].values), frozenset(keys or ())
     cands: list[list[int]] = []
     for gi, g in enumerate(gold):
         c = _candidates(g, gi in keyset, pred, stop, bag, tol)
+        if holds is not None:
+            c = [pi for pi in c if holds(gi, pi)]
         if not c:
             return _unheld(gi, g, gi in keyset, pred, tol)
         cands.append(c)

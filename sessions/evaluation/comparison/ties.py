@@ -11,8 +11,10 @@ wrong average beside a tied count, or an id column that happens to hold the coun
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sessions.evaluation.comparison.canonical import CanonColumn
 from sessions.evaluation.comparison.columns import tolerant, values_close
@@ -89,6 +91,27 @@ def tail_acceptor(
         return _sub_bag(cols, tail, list(cut.pool), gold, tol)
 
     return accept
+
+
+def column_filter(gold: list[CanonColumn], pred: list[CanonColumn], cut: TieCut) -> Callable[[int, int], bool]:
+    """A sound candidate filter for the column search under a tie cut, so that a result whose rows
+    are all relaxed (one tie run) is not searched by kind alone: an exactly compared predicted
+    column holds the gold's values before the run, and nothing but those and the pool's values."""
+    counts: dict[int, Counter[Any]] = {}
+
+    def count(pi: int) -> Counter[Any]:
+        if pi not in counts:
+            counts[pi] = Counter(pred[pi].values)
+        return counts[pi]
+
+    def holds(gi: int, pi: int) -> bool:
+        g, p = gold[gi], pred[pi]
+        if tolerant(g, p):
+            return True
+        have, head = count(pi), Counter(g.values[: cut.start])
+        return not (head - have) and not (have - head - Counter(cut.pool[gi].values))
+
+    return holds
 
 
 def _same(g: CanonColumn, p: CanonColumn, a: object, b: object, tol: float) -> bool:

@@ -89,7 +89,7 @@ from sessions.evaluation.comparison.canonical import CanonColumn, canonical_colu
 from sessions.evaluation.comparison.keyed_match import keyed_match
 from sessions.evaluation.comparison.rows import rows_match
 from sessions.evaluation.comparison.search import Assignment, search
-from sessions.evaluation.comparison.ties import TieCut, tail_acceptor, tie_cut
+from sessions.evaluation.comparison.ties import TieCut, column_filter, tail_acceptor, tie_cut
 from tools.databases.base import QueryResult
 
 
@@ -138,7 +138,8 @@ def _judge(
     if cut is None or not bag:
         return search(gold, pred, bag, keys, n, tol)
     accept = tail_acceptor(gold, pred, cut, ordered=keys is not None, tol=tol)  # rule 6
-    found = search(gold, pred, True, keys, cut.start if keys is not None else 0, tol, accept)
+    holds = column_filter(gold, pred, cut)
+    found = search(gold, pred, True, keys, cut.start if keys is not None else 0, tol, accept, holds)
     if found.mapping is None:
         why = "; rows tied at the LIMIT must be rows of the gold's result past its LIMIT"
         return replace(found, reason=found.reason + why) if found.reason.startswith("rows differ") else found

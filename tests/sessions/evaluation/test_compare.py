@@ -606,3 +606,14 @@ def test_an_exact_column_that_differs_is_incorrect_even_with_a_tolerant_float_co
     assert cmp(gold, res(shuffled(pred_rows, 3))).correct
     pred_rows[57] = (57, "n58", 57 / 7)
     assert not cmp(gold, res(shuffled(pred_rows, 3))).correct
+
+
+def test_a_whole_tie_run_with_many_numeric_columns_is_matched_by_values() -> None:
+    # every gold row tied on column 0; eight integer columns of one kind: the filter, not the kinds, picks
+    gold = res([(5, i, i * 2, i * 3, i * 4, i * 5, i * 6, i * 7) for i in range(1, 4)])
+    past = res([(5, i, i * 2, i * 3, i * 4, i * 5, i * 6, i * 7) for i in range(1, 6)] + [(4, 0, 0, 0, 0, 0, 0, 0)])
+    other = [(5, i, i * 2, i * 3, i * 4, i * 5, i * 6, i * 7) for i in (5, 2, 4)]
+    permuted = res([tuple(reversed(r)) for r in other])
+    assert cmp(gold, permuted, gold_ordered=True, gold_sort_keys=(0,), past_limit=past, order_asked=False).correct
+    bad = res([tuple(reversed(r)) for r in other[:2]] + [(7, 6, 5, 4, 3, 2, 9, 5)])  # 9 where row 1 has 1
+    assert not cmp(gold, bad, gold_ordered=True, gold_sort_keys=(0,), past_limit=past, order_asked=False).correct

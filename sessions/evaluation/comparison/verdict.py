@@ -217,7 +217,7 @@ def _compare(
         return Comparison(True, True, True, found.reason, found.mapping, in_order)
     n, m = gold.row_count, predicted.row_count
     if n == m and any(c.distinct for c in g):  # distinct gold rows: sets behave as multisets
-        set_ok = counted is not None and _judge(g, p, bag=True, keys=None, cut=None, tol=tol).mapping is not None
+        set_ok = counted is not None and _judge(g, p, bag=True, keys=None, cut=cut, tol=tol).mapping is not None
     else:
         set_ok = _judge(g, p, bag=False, keys=None, cut=None, tol=tol).mapping is not None
     # Rounding changes numbers only: a non-numeric gold column no column could hold stays unheld.

@@ -617,3 +617,10 @@ def test_a_whole_tie_run_with_many_numeric_columns_is_matched_by_values() -> Non
     assert cmp(gold, permuted, gold_ordered=True, gold_sort_keys=(0,), past_limit=past, order_asked=False).correct
     bad = res([tuple(reversed(r)) for r in other[:2]] + [(7, 6, 5, 4, 3, 2, 9, 5)])  # 9 where row 1 has 1
     assert not cmp(gold, bad, gold_ordered=True, gold_sort_keys=(0,), past_limit=past, order_asked=False).correct
+
+
+def test_order_wrong_at_a_tie_cut_is_still_set_equal() -> None:
+    gold = res([("a", 9), ("b", 7), ("c", 5)])
+    past = res([("a", 9), ("b", 7), ("c", 5), ("d", 5)])
+    got = cmp(gold, res([("d", 5), ("a", 9), ("b", 7)]), gold_ordered=True, gold_sort_keys=(1,), past_limit=past)
+    assert not got.correct and got.set_equal and "order" in got.reason

@@ -102,7 +102,7 @@ def print_report(
         return
     console.print(
         f"accuracy {accuracy:.1%} ({summary['correct']}/{n}, 95% CI {_ci(summary.get('accuracy_ci95'))}) · "
-        f"relaxed: set {summary['set_accuracy']:.1%}, rounded {summary['rounded_accuracy']:.1%}"
+        f"relaxed: set {summary['set_accuracy']:.1%}, rounded {summary['rounded_accuracy']:.1%}" + _gold_order(summary)
     )
     for heading, key in (("category", "by_category"), ("database", "by_db")):
         table = Table(show_header=True, header_style="bold", title=f"by {heading}", title_justify="left")
@@ -183,6 +183,15 @@ def _failure_order(result: Any) -> tuple[int, str]:
     return (OUTCOMES.index(result.outcome) if result.outcome in OUTCOMES else len(OUTCOMES), result.id)
 
 
+_TIERS = (("set", "set_accuracy"), ("rounded", "rounded_accuracy"), ("gold order", "gold_order_accuracy"))
+
+
+def _gold_order(summary: dict[str, Any]) -> str:
+    """The strict tier (the gold's row order counted on every question), absent in older summaries."""
+    value = summary.get("gold_order_accuracy")
+    return f" · strict: gold order {value:.1%}" if isinstance(value, (int, float)) else ""
+
+
 def print_comparison(stream: TextIO, comparison: dict[str, Any], name_a: str, name_b: str) -> None:
     from rich.table import Table
     from rich.text import Text
@@ -197,6 +206,12 @@ def print_comparison(stream: TextIO, comparison: dict[str, Any], name_a: str, na
         f"B {name_b}: {_pct(b['accuracy'])} of {b['n']} (95% CI {_ci(b.get('ci95'))})",
         soft_wrap=True,
     )
+    if "tiers" in a and "tiers" in b:
+        console.print(
+            "tiers A/B: "
+            + ", ".join(f"{name} {_pct(a['tiers'].get(key))}/{_pct(b['tiers'].get(key))}" for name, key in _TIERS),
+            soft_wrap=True,
+        )
     if not comparison["same_suite"]:
         console.print("note: the runs used different suites (suite hashes differ)")
     shared = comparison.get("shared")

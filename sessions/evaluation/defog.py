@@ -108,6 +108,14 @@ def _check_counts(path: Path, expected: dict[str, int]) -> None:
         con.close()
 
 
+def _order_sensitive(row: dict[str, Any]) -> bool | None:
+    """defog's `order_sensitive_sql_eval`, trusted when it says the order counts.  Its "false" is
+    not a reading of the question: defog sets it by whole-word `order|sort|arrange` on the classic
+    set only, so "ordered from highest to lowest", "sorted" and "top 5" questions carry it false.
+    Then the question's words decide (order_policy.py)."""
+    return True if row.get("order_sensitive_sql_eval") is True else None
+
+
 def defog_suite(cache_dir: Path, *, idk: bool = False) -> Suite:
     """The shipped benchmark as a Suite over freshly built databases."""
     paths = build_databases(cache_dir)
@@ -128,6 +136,7 @@ def defog_suite(cache_dir: Path, *, idk: bool = False) -> Suite:
                 instructions=row.get("instructions") or "",
                 kind="refusal" if idk else "sql",
                 db_label=row["db_name"],
+                order_sensitive=_order_sensitive(row),
             )
         )
     frozen = tuple(items)

@@ -80,6 +80,11 @@ def _flip(qid: str, a: QuestionResult, b: QuestionResult) -> dict[str, Any]:
     }
 
 
+def _tiers(summary: dict[str, Any]) -> dict[str, Any]:
+    """The relaxed and strict tiers of one run, over all its scored questions (like `accuracy`)."""
+    return {key: summary[key] for key in ("set_accuracy", "rounded_accuracy", "gold_order_accuracy")}
+
+
 def compare_runs(a: RunRecord, b: RunRecord) -> dict[str, Any]:
     """Per-category and per-database accuracy deltas, the questions that flipped (by id), and
     whether the flips are more than noise (exact McNemar test on the questions both runs answered).
@@ -105,8 +110,8 @@ def compare_runs(a: RunRecord, b: RunRecord) -> dict[str, Any]:
     shared_a = sum(obj_a[i].correct for i in common)
     shared_b = sum(obj_b[i].correct for i in common)
     return {
-        "a": {"accuracy": sa["accuracy"], "n": sa["n"], "ci95": sa["accuracy_ci95"]},
-        "b": {"accuracy": sb["accuracy"], "n": sb["n"], "ci95": sb["accuracy_ci95"]},
+        "a": {"accuracy": sa["accuracy"], "n": sa["n"], "ci95": sa["accuracy_ci95"], "tiers": _tiers(sa)},
+        "b": {"accuracy": sb["accuracy"], "n": sb["n"], "ci95": sb["accuracy_ci95"], "tiers": _tiers(sb)},
         "shared": {
             "n": len(common),
             "a_correct": shared_a,

@@ -250,6 +250,8 @@ def _as_result(r: dict[str, Any]) -> QuestionResult:
         latency_ms=_number(r.get("latency_ms"), None),
         set_equal=r.get("set_equal") is True,
         rounded_equal=r.get("rounded_equal") is True,
+        # logs before the order policy counted the gold's order in `correct` itself
+        gold_order_equal=r["gold_order_equal"] is True if "gold_order_equal" in r else correct,
         reason=_text(r.get("reason"), "") or "",
         error=_text(r.get("error"), None),
         session_id=_text(r.get("session_id"), None),

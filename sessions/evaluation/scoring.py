@@ -13,7 +13,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from agents.outcome import ErrorKind, Status
-from sessions.evaluation.comparison import Comparison, compare_results, order_keys
+from sessions.evaluation.comparison import Comparison, compare_results, gold_shape
+from sessions.evaluation.order_policy import order_asked
 from sessions.evaluation.suite import SuiteItem
 from tools.databases.base import Database, Limits, QueryError, QueryResult
 
@@ -57,6 +58,8 @@ class QuestionResult:
     set_equal: bool = False
     rounded_equal: bool = False
     reason: str = ""
+    # correct with the gold's row order counted even where the question did not ask for one
+    gold_order_equal: bool = False
     error: str | None = None
     session_id: str | None = None
     # recorded so `runs show` can put a wrong answer beside what was asked and expected without
@@ -157,6 +160,26 @@ def score(
     return _against_gold(base, item, outcome.result, database, limits)
 
 
+def score_result(item: SuiteItem, predicted: QueryResult, database: Database, limits: Limits) -> QuestionResult:
+    """A fetched result scored against the item's gold alternatives, with no turn around it: the
+    judge alone, as the labelled pair set (tests/data/judge) and its benchmark run it."""
+    base = QuestionResult(
+        id=item.id,
+        category=item.category,
+        db=item.db_label,
+        correct=False,
+        outcome=EvalOutcome.INCORRECT,
+        predicted_sql=None,
+        input_tokens=0,
+        output_tokens=0,
+        cost_usd=None,
+        latency_ms=None,
+        question=item.question,
+        gold_sql=tuple(item.gold),
+    )
+    return _against_gold(base, item, predicted, database, limits)
+
+
 def _refusal(base: QuestionResult, outcome: Outcome, failure: _Failure | None) -> QuestionResult | None:
     """A refusal question is answered by declining in words, having run nothing (tried SQL may have
     failed); None when the turn ran a query, which is then scored against the gold like any other."""
@@ -182,19 +205,13 @@ def _against_gold(
     """Correct when the result matches any gold alternative; else the closest miss's tiers and reason."""
     gold_errors: list[str] = []
     best: Comparison | None = None
+    asked = order_asked(item)
     for gold in item.gold:
         result = _run_gold(database, gold, limits)
         if isinstance(result, QueryError):
             gold_errors.append(result.message.splitlines()[0])
             continue
-        keys, has_limit = order_keys(gold, database.dialect, result.columns)
-        comparison = compare_results(
-            result,
-            predicted,
-            gold_ordered=bool(keys) or _has_order(gold, database.dialect),
-            gold_sort_keys=keys,
-            limit_ties=has_limit,
-        )
+        comparison = judge(gold, result, predicted, database, limits, order_asked=asked)
         if comparison.correct:
             return replace(
                 base,
@@ -202,6 +219,7 @@ def _against_gold(
                 outcome=EvalOutcome.CORRECT,
                 set_equal=True,
                 rounded_equal=True,
+                gold_order_equal=comparison.gold_order_equal,
                 reason=comparison.reason,
             )
         if best is None or (comparison.set_equal, comparison.rounded_equal) > (best.set_equal, best.rounded_equal):
@@ -209,6 +227,28 @@ def _against_gold(
     if best is None:
         return replace(base, outcome=EvalOutcome.GOLD_ERROR, error="; ".join(gold_errors))
     return replace(base, set_equal=best.set_equal, rounded_equal=best.rounded_equal, reason=best.reason)
+
+
+def judge(
+    gold_sql: str, gold: QueryResult, predicted: QueryResult, database: Database, limits: Limits, *, order_asked: bool
+) -> Comparison:
+    """One gold alternative's verdict.  The gold's text is parsed once per process (gold_shape);
+    when it is ordered and limited and the strict verdict fails, the gold runs again without its
+    LIMIT (same guard, same limits) so that a tie crossing the cut can be seen (rule 6)."""
+    shape = gold_shape(gold_sql, database.dialect, gold.columns)
+    kwargs: dict[str, Any] = {
+        "gold_ordered": shape.ordered,
+        "gold_sort_keys": shape.keys,
+        "keys_complete": shape.keys_complete,
+        "order_asked": order_asked,
+    }
+    comparison = compare_results(gold, predicted, **kwargs)
+    if comparison.correct or shape.past_limit_sql is None:
+        return comparison
+    past = _run_gold(database, shape.past_limit_sql, limits)
+    if isinstance(past, QueryError):
+        return comparison
+    return compare_results(gold, predicted, past_limit=past, **kwargs)
 
 
 GOLD_REFUSED = "gold SQL refused by the read-only guard"
@@ -249,9 +289,3 @@ def declines(answer: str | None) -> bool:
     invented answer.  Deliberately generous (any of the usual phrasings), since the failure it
     guards against is a number or name stated as fact."""
     return answer is not None and _DECLINE.search(answer) is not None
-
-
-def _has_order(sql: str, dialect: str) -> bool:
-    from tools.fingerprint import has_top_level_order
-
-    return has_top_level_order(sql, dialect)

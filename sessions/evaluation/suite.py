@@ -2,7 +2,9 @@
 
 Files are JSONL or CSV with `id`, `question`, `gold_sql` (a string, or a JSON list of
 alternatives), `db`, optional `category` and `instructions` — the format `analyst sessions export
---as suite` writes, so suites exported from sessions run here unchanged.
+--as suite` writes, so suites exported from sessions run here unchanged.  An optional
+`order_sensitive` (true/false) says whether the rows must come in the gold's order; without it
+the question's words decide (order_policy.py).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class SuiteItem:
     kind: str = "sql"  # "sql", or "refusal" when the right answer is to decline
     db_label: str = ""  # short name for per-database metrics
     line: int = 0  # where the question is in its file (0: not from a file), for errors that name it
+    order_sensitive: bool | None = None  # does the row order count?  None: the question's words decide
 
     @property
     def prompt(self) -> str:
@@ -52,11 +55,18 @@ class Suite:
 def suite_hash(items: tuple[SuiteItem, ...]) -> str:
     digest = hashlib.sha256()
     for item in items:
-        digest.update(
-            json.dumps(
-                [item.id, item.question, list(item.gold), item.db_label, item.category, item.instructions, item.kind]
-            ).encode()
-        )
+        fields: list[object] = [
+            item.id,
+            item.question,
+            list(item.gold),
+            item.db_label,
+            item.category,
+            item.instructions,
+            item.kind,
+        ]
+        if item.order_sensitive is not None:  # scored differently; absent, the hash of older suites stays
+            fields.append(item.order_sensitive)
+        digest.update(json.dumps(fields).encode())
     return digest.hexdigest()[:16]
 
 
@@ -72,6 +82,19 @@ def _gold(value: Any, where: str) -> tuple[str, ...]:
     if isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value):
         return tuple(value)
     raise SuiteError(f'{where}: "gold_sql" must be a SQL string or a non-empty list of them')
+
+
+def _order_sensitive(value: Any, where: str) -> bool | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes"):
+        return True
+    if text in ("false", "0", "no"):
+        return False
+    raise SuiteError(f'{where}: "order_sensitive" must be true or false')
 
 
 def _item(row: dict[str, Any], number: int, base: Path, where: str) -> SuiteItem:
@@ -93,6 +116,7 @@ def _item(row: dict[str, Any], number: int, base: Path, where: str) -> SuiteItem
         kind=kind,
         db_label=_label(db),
         line=number,
+        order_sensitive=_order_sensitive(row.get("order_sensitive"), where),
     )
 
 

@@ -66,6 +66,9 @@ def summarize(results: list[QuestionResult]) -> dict[str, Any]:
         "accuracy_ci95": _ci(correct, n),
         "set_accuracy": round(sum(r.correct or r.set_equal for r in results) / n, 4) if n else None,
         "rounded_accuracy": round(sum(r.correct or r.rounded_equal for r in results) / n, 4) if n else None,
+        "gold_order_accuracy": round(sum(bool(r.correct and r.gold_order_equal) for r in results) / n, 4)
+        if n
+        else None,
         "outcomes": _outcome_counts(results),
         "by_category": _slice(results, "category"),
         "by_db": _slice(results, "db"),

@@ -4,7 +4,7 @@ The rules, each naming the trap in defog's judge it closes, are the docstring of
 the other modules are its parts.  The surface is the verdict and the gold's sort keys.
 """
 
-from sessions.evaluation.comparison.order_keys import order_keys
+from sessions.evaluation.comparison.order_keys import GoldShape, gold_shape, order_keys
 from sessions.evaluation.comparison.verdict import Comparison, compare_results
 
-__all__ = ["Comparison", "compare_results", "order_keys"]
+__all__ = ["Comparison", "GoldShape", "compare_results", "gold_shape", "order_keys"]

@@ -9,6 +9,7 @@ one representative per class of identical columns under a work budget.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sessions.evaluation.comparison.canonical import CanonColumn
@@ -28,18 +29,29 @@ class Assignment:
 
 
 def search(
-    gold: list[CanonColumn], pred: list[CanonColumn], bag: bool, keys: tuple[int, ...] | None, stop: int, tol: float
+    gold: list[CanonColumn],
+    pred: list[CanonColumn],
+    bag: bool,
+    keys: tuple[int, ...] | None,
+    stop: int,
+    tol: float,
+    accept: Callable[[tuple[int, ...]], bool] | None = None,
+    holds: Callable[[int, int], bool] | None = None,
 ) -> Assignment:
     """Backtracking column assignment over the first `stop` rows (all of them unless rule 6 cut
-    the gold's last tie run); `keys` are the gold's sort keys, which must match in order."""
+    the gold's last tie run); `keys` are the gold's sort keys, which must match in order.
+    `accept`: a further check of each complete mapping (the rows past `stop`, ties.py); `holds`:
+    a further sound filter of candidates (gold column, predicted column) that goes with it."""
     full, keyset = stop == len(gold[0].values), frozenset(keys or ())
     cands: list[list[int]] = []
     for gi, g in enumerate(gold):
         c = _candidates(g, gi in keyset, pred, stop, bag, tol)
+        if holds is not None:
+            c = [pi for pi in c if holds(gi, pi)]
         if not c:
             return _unheld(gi, g, gi in keyset, pred, tol)
         cands.append(c)
-    backtrack = _Backtrack(gold, pred, cands, bag=bag, stop=stop, tol=tol)
+    backtrack = _Backtrack(gold, pred, cands, bag=bag, stop=stop, tol=tol, accept=accept)
     mapping = backtrack.run()
     if mapping is not None:
         return Assignment(mapping, "match")
@@ -103,8 +115,9 @@ class _Backtrack:
         bag: bool,
         stop: int,
         tol: float,
+        accept: Callable[[tuple[int, ...]], bool] | None = None,
     ) -> None:
-        self.gold, self.pred, self.cands = gold, pred, cands
+        self.gold, self.pred, self.cands, self.accept = gold, pred, cands, accept
         self.bag, self.stop, self.tol = bag, stop, tol
         self.full = stop == len(gold[0].values)
         self.cls = [next(j for j in range(i + 1) if same_col(pred[j], p)) for i, p in enumerate(pred)]
@@ -135,7 +148,9 @@ class _Backtrack:
 
     def _dfs(self, depth: int) -> bool:
         if depth == len(self.order):
-            return self._rows_ok(False)
+            if not self._rows_ok(False):
+                return False
+            return self.accept is None or self.accept(tuple(self.assign[gi] for gi in range(len(self.gold))))
         gi = self.order[depth]
         tried: set[int] = set()
         for pi in self.cands[gi]:

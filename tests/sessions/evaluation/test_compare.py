@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sessions.evaluation.comparison import Comparison, compare_results, order_keys
+from sessions.evaluation.comparison import Comparison, compare_results, gold_shape, order_keys
 from tools.databases.base import QueryResult, ResultColumn
 
 PROPERTY = settings(deadline=None, max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -169,20 +169,47 @@ def test_ties_under_order_by_may_permute() -> None:  # sql-eval §6.2 failed the
 
 def test_limit_ties_at_the_boundary_may_select_other_rows() -> None:
     gold = res([("a", 9), ("b", 7), ("c", 5)])  # ORDER BY score DESC LIMIT 3; "d" also scored 5
+    past = res([("a", 9), ("b", 7), ("c", 5), ("d", 5), ("e", 4)])  # the gold without its LIMIT
     other_tied = res([("a", 9), ("b", 7), ("d", 5)])
-    assert not cmp(gold, other_tied, gold_ordered=True, gold_sort_keys=(1,)).correct
-    got = cmp(gold, other_tied, gold_ordered=True, gold_sort_keys=(1,), limit_ties=True)
-    assert got.correct and "LIMIT" in got.reason and got.column_map == (0, 1)
+    assert not cmp(gold, other_tied, gold_ordered=True, gold_sort_keys=(1,)).correct  # unknown past: strict
+    got = cmp(gold, other_tied, gold_ordered=True, gold_sort_keys=(1,), past_limit=past)
+    assert got.correct and "LIMIT" in got.reason and got.column_map == (0, 1) and got.gold_order_equal
     wrong_key = res([("a", 9), ("b", 7), ("d", 4)])
-    assert not cmp(gold, wrong_key, gold_ordered=True, gold_sort_keys=(1,), limit_ties=True).correct
+    assert not cmp(gold, wrong_key, gold_ordered=True, gold_sort_keys=(1,), past_limit=past).correct
     wrong_prefix = res([("a", 9), ("x", 7), ("c", 5)])
-    assert not cmp(gold, wrong_prefix, gold_ordered=True, gold_sort_keys=(1,), limit_ties=True).correct
+    assert not cmp(gold, wrong_prefix, gold_ordered=True, gold_sort_keys=(1,), past_limit=past).correct
+    # an entity not tied in the gold's result, carrying the tied count
+    fake = res([("a", 9), ("b", 7), ("e", 5)])
+    assert not cmp(gold, fake, gold_ordered=True, gold_sort_keys=(1,), past_limit=past).correct
+    # unordered when the question does not ask: the tied row may come first
+    moved = res([("d", 5), ("a", 9), ("b", 7)])
+    assert cmp(gold, moved, gold_ordered=True, gold_sort_keys=(1,), past_limit=past, order_asked=False).correct
+    assert not cmp(gold, moved, gold_ordered=True, gold_sort_keys=(1,), past_limit=past).correct
 
 
-def test_limit_ties_when_every_row_is_tied_only_kinds_are_checked() -> None:
-    gold = res([("a", 5), ("b", 5)])  # documented limitation: nothing before the last tie run
-    assert cmp(gold, res([(5, "x"), (5, "y")]), gold_ordered=True, gold_sort_keys=(1,), limit_ties=True).correct
-    assert not cmp(gold, res([(5, 1), (5, 2)]), gold_ordered=True, gold_sort_keys=(1,), limit_ties=True).correct
+def test_no_tie_past_the_cut_means_no_relaxation() -> None:
+    gold = res([("a", 9), ("b", 7), ("c", 5)])
+    past = res([("a", 9), ("b", 7), ("c", 5), ("d", 4)])  # nothing past the cut ties with "c"
+    wrong_entity = res([("a", 9), ("b", 7), ("d", 5)])  # the next entity, carrying c's count
+    got = cmp(gold, wrong_entity, gold_ordered=True, gold_sort_keys=(1,), past_limit=past)
+    assert not got.correct and not got.set_equal
+    assert cmp(gold, gold, gold_ordered=True, gold_sort_keys=(1,), past_limit=past).correct
+
+
+def test_limit_ties_when_every_row_is_tied_all_values_still_count() -> None:
+    gold = res([("a", 5, 1.5), ("b", 5, 2.5)])  # every row tied on the key (column 2)
+    past = res([("a", 5, 1.5), ("b", 5, 2.5), ("c", 5, 3.5), ("d", 4, 9.0)])
+    assert cmp(
+        gold, res([(5, "c", 3.5), (5, "a", 1.5)]), gold_ordered=True, gold_sort_keys=(1,), past_limit=past
+    ).correct
+    rotated = res([(5, "a", 2.5), (5, "b", 1.5)])  # the right entities, their averages swapped
+    assert not cmp(gold, rotated, gold_ordered=True, gold_sort_keys=(1,), past_limit=past).correct
+    assert not cmp(
+        gold, res([(5, "x", 1.5), (5, "y", 2.5)]), gold_ordered=True, gold_sort_keys=(1,), past_limit=past
+    ).correct
+    # the count matched to an id column holding 5 on one row leaves the other row unmatched
+    bad = res([(7, "a", 1.5, 5), (7, "c", 3.5, 6)])
+    assert not cmp(gold, bad, gold_ordered=True, gold_sort_keys=(1,), past_limit=past).correct
 
 
 def test_order_keys_compare_with_tolerance() -> None:
@@ -193,8 +220,11 @@ def test_order_keys_compare_with_tolerance() -> None:
 
 def test_limit_ties_with_a_tie_run_longer_than_one() -> None:
     gold = res([("a", 9), ("b", 5), ("c", 5)])
+    past = res([("a", 9), ("b", 5), ("c", 5), ("q", 5)])
     pred = res([("a", 9), ("q", 5), ("b", 5)])
-    assert cmp(gold, pred, gold_ordered=True, gold_sort_keys=(1,), limit_ties=True).correct
+    assert cmp(gold, pred, gold_ordered=True, gold_sort_keys=(1,), past_limit=past).correct
+    twice = res([("a", 9), ("q", 5), ("q", 5)])  # one tied row twice is not two tied rows
+    assert not cmp(gold, twice, gold_ordered=True, gold_sort_keys=(1,), past_limit=past).correct
 
 
 # --- numbers ---------------------------------------------------------------------------------
@@ -331,7 +361,8 @@ def test_duckdb_limit_ties(duck: Any) -> None:
     assert keys == (1,) and has_limit
     other = "south" if gold.rows[0][0] == "east" else "east"
     pred = duck(f"SELECT amount, region FROM sales WHERE region = '{other}'")
-    assert cmp(gold, pred, gold_ordered=True, gold_sort_keys=keys, limit_ties=has_limit).correct
+    past = duck(gold_shape(sql, "duckdb", gold.columns).past_limit_sql or "")
+    assert cmp(gold, pred, gold_ordered=True, gold_sort_keys=keys, past_limit=past).correct
     assert not cmp(gold, pred, gold_ordered=True, gold_sort_keys=keys).correct
 
 
@@ -575,3 +606,21 @@ def test_an_exact_column_that_differs_is_incorrect_even_with_a_tolerant_float_co
     assert cmp(gold, res(shuffled(pred_rows, 3))).correct
     pred_rows[57] = (57, "n58", 57 / 7)
     assert not cmp(gold, res(shuffled(pred_rows, 3))).correct
+
+
+def test_a_whole_tie_run_with_many_numeric_columns_is_matched_by_values() -> None:
+    # every gold row tied on column 0; eight integer columns of one kind: the filter, not the kinds, picks
+    gold = res([(5, i, i * 2, i * 3, i * 4, i * 5, i * 6, i * 7) for i in range(1, 4)])
+    past = res([(5, i, i * 2, i * 3, i * 4, i * 5, i * 6, i * 7) for i in range(1, 6)] + [(4, 0, 0, 0, 0, 0, 0, 0)])
+    other = [(5, i, i * 2, i * 3, i * 4, i * 5, i * 6, i * 7) for i in (5, 2, 4)]
+    permuted = res([tuple(reversed(r)) for r in other])
+    assert cmp(gold, permuted, gold_ordered=True, gold_sort_keys=(0,), past_limit=past, order_asked=False).correct
+    bad = res([tuple(reversed(r)) for r in other[:2]] + [(7, 6, 5, 4, 3, 2, 9, 5)])  # 9 where row 1 has 1
+    assert not cmp(gold, bad, gold_ordered=True, gold_sort_keys=(0,), past_limit=past, order_asked=False).correct
+
+
+def test_order_wrong_at_a_tie_cut_is_still_set_equal() -> None:
+    gold = res([("a", 9), ("b", 7), ("c", 5)])
+    past = res([("a", 9), ("b", 7), ("c", 5), ("d", 5)])
+    got = cmp(gold, res([("d", 5), ("a", 9), ("b", 7)]), gold_ordered=True, gold_sort_keys=(1,), past_limit=past)
+    assert not got.correct and got.set_equal and "order" in got.reason

@@ -47,15 +47,6 @@ def _tables(sql: str) -> list[str]:
     return [t.name for t in sqlglot.parse_one(sql, read="duckdb").find_all(exp.Table)]
 
 
-@pytest.fixture(scope="module")
-def defog_cache(tmp_path_factory) -> Path:
-    from sessions.evaluation.defog import build_databases
-
-    cache = tmp_path_factory.mktemp("defog-cache")
-    build_databases(cache)
-    return cache
-
-
 @pytest.fixture
 def defog(monkeypatch, analyst_home: Path, defog_cache: Path):
     import shutil

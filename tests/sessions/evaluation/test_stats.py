@@ -68,6 +68,7 @@ def _result(i: int, correct: bool, cost: float | None) -> QuestionResult:
         outcome="correct" if correct else "incorrect",
         set_equal=correct,
         rounded_equal=correct,
+        gold_order_equal=correct,
         input_tokens=10,
         output_tokens=5,
         cost_usd=cost,

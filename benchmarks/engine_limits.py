@@ -1,8 +1,9 @@
 """Benchmark: what a runaway statement still costs after the time limit, before and after engine processes.
 
 Issue 16 class 7: at the time limit the caller was freed, but not the engine or the memory. Each
-worst case runs twice, each time in a fresh subprocess of its own under a hard wall-clock cap
-(`--cap`, killed as a process group past it, so the benchmark always ends):
+worst case runs on both sides, `--runs` times each (alternating; the table shows the worst),
+each time in a fresh subprocess under a hard wall-clock cap (`--cap`, killed as a process group
+past it, so the benchmark always ends):
 - before (the baseline, the design before commit 674c0ff, reproduced here): one hardened
   in-process connection (`connection.connect`, memory_limit 1GB, threads 2), the statement on a
   daemon thread with the old capped fetch (fixed 10,000-row chunks, cells clipped after the chunk
@@ -12,16 +13,18 @@ worst case runs twice, each time in a fresh subprocess of its own under a hard w
   statement's thread ended. Peak memory: the subprocess's ru_maxrss.
 - after (analyst now): `open_duckdb(path, cache, EngineSettings(max_memory=2 GiB))`, then
   `database.execute(sql, Limits(timeout_s=...))`. Busy after the timeout: from the moment
-  `execute` returned until no engine process of the database is working (its CPU time no longer
-  advances, or it is gone). Peak memory: the largest VmHWM of its engine processes, sampled every
+  `execute` returned until no engine process of the database is working (its CPU time has not
+  advanced for 0.5 s, or it is gone). Peak memory: the largest VmHWM of its engine processes, sampled every
   20 ms while they live, or the subprocess's own growth, whichever is larger.
-The ratio is after / before. PostgreSQL (the last case, when 127.0.0.1:5432 answers) did not move
+Both sides also report the CPU seconds the engine used after the caller was freed. The ratio is
+after / before. PostgreSQL (the last case, when 127.0.0.1:5432 answers) did not move
 to processes: it is measured once through `open_postgres` with a throwaway read-only role and
 database, and its backend counts as busy while `pg_stat_activity.state != 'idle'`.
 
-    python benchmarks/engine_limits.py            # the issue's worst cases (~3-4 minutes)
-    python benchmarks/engine_limits.py --quick    # smaller values, ~1 minute
-    python benchmarks/engine_limits.py --full     # also len(range(1000000000)) (needs ~14 GB free)
+    python benchmarks/engine_limits.py            # the issue's worst cases (~2 minutes)
+    python benchmarks/engine_limits.py --quick    # smaller values (~40 s)
+    python benchmarks/engine_limits.py --full --runs 3   # also len(range(1000000000)): ~9 GB free
+    python benchmarks/engine_limits.py --only runaway_string memory_range
 """
 
 from __future__ import annotations
@@ -53,7 +56,9 @@ OLD_FETCH_CHUNK = 10_000  # the old in-process fetch: rows per fetchmany, whatev
 OLD_STOP_GRACE_S = 2.0  # the old caller waited this long after the interrupt, then was freed
 SAMPLE_S = 0.02  # how often engine memory and CPU time are sampled
 QUIET_S = 0.5  # an engine whose CPU time has not advanced for this long is no longer working
-TARGET_BUSY_AFTER_S = 0.5  # after: nothing still working half a second after the caller is freed
+TARGET_BUSY_AFTER_S = 1.0  # after: nothing works on a second after the caller is freed (DuckDB's own
+# worker thread may still free a finished query's memory: ~20 ms of CPU up to 0.5 s after the reply)
+TICK_S = 1 / os.sysconf("SC_CLK_TCK")  # the unit of /proc/<pid>/stat CPU times
 TARGET_PEAK_BYTES = AFTER_MAX_MEMORY + 512 * 1024**2  # after: within --max-memory (+ shared pages)
 ADMIN_DSN = os.environ.get("ANALYST_TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 CLIPPED_TYPES = ("VARCHAR", "BLOB", "JSON", "BIT")
@@ -150,6 +155,12 @@ def cpu_ticks(pid: int) -> int | None:
     return int(fields[11]) + int(fields[12])
 
 
+def process_cpu_s() -> float:
+    """CPU seconds this process has used, all its threads."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def emit(event: str, **values: Any) -> None:
     """One line of JSON to the parent; it reads them as they come."""
     print(json.dumps({"event": event, **values}), flush=True)
@@ -206,11 +217,13 @@ def before_child(case: Case, db: Path, cache: Path) -> None:
         cursor.interrupt()
         done.wait(OLD_STOP_GRACE_S)
     freed = time.perf_counter()
+    cpu_at_freed = process_cpu_s()
     emit("freed", freed_s=freed - started, finished=done.is_set())
     done.wait()  # the parent's cap ends this process if the statement never does
     emit(
         "ended",
         busy_after_s=max(0.0, outcome["ended"] - freed),
+        cpu_after_s=process_cpu_s() - cpu_at_freed,
         peak_bytes=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         outcome=outcome["outcome"],
     )
@@ -221,15 +234,15 @@ def before_child(case: Case, db: Path, cache: Path) -> None:
 
 
 class EngineWatch:
-    """Samples every engine process of one database: peak memory, and when each last worked.
+    """Samples every engine process of one database: peak memory while the caller waits, then
+    whether any of them still works once the caller has its answer.
 
     The pool's engine list is private (`DuckDBDatabase._engines._all`); a killed engine leaves it
     and vanishes, so pids are remembered as they are seen and sampled until they are gone."""
 
     def __init__(self, database: Any) -> None:
         self._pool = database._engines
-        self._ticks: dict[int, int] = {}
-        self.last_work: float = 0.0
+        self._pids: set[int] = set()
         self.peak = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -237,29 +250,44 @@ class EngineWatch:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.sample()
+            self._sample_memory()
             time.sleep(SAMPLE_S)
 
-    def sample(self) -> None:
-        for engine in list(self._pool._all):
-            self._ticks.setdefault(engine.pid, -1)
-        now = time.perf_counter()
-        for pid in list(self._ticks):
-            ticks = cpu_ticks(pid)
-            if ticks is None:
-                del self._ticks[pid]
-                continue
-            self.peak = max(self.peak, vmhwm(pid))
-            if self._ticks[pid] >= 0 and ticks > self._ticks[pid]:
-                self.last_work = now
-            self._ticks[pid] = ticks
+    def _sample_memory(self) -> None:
+        self._pids.update(engine.pid for engine in list(self._pool._all))
+        for pid in list(self._pids):
+            if cpu_ticks(pid) is None:
+                self._pids.discard(pid)
+            else:
+                self.peak = max(self.peak, vmhwm(pid))
 
-    def working(self) -> bool:
-        return bool(self._ticks) and time.perf_counter() - self.last_work < QUIET_S
+    def busy_after(self, returned: float) -> tuple[float, float]:
+        """Seconds from `returned` until the engines' CPU time last advanced (0: it never did),
+        and the CPU seconds they used in that time.
 
-    def stop(self) -> None:
+        CPU time is read at once as the base, in this thread: CPU time spent before the caller had
+        its answer, but only read later by a sampler the engines kept off the CPU, is not counted."""
         self._stop.set()
         self._thread.join()
+        self._sample_memory()
+        last = {pid: cpu_ticks(pid) for pid in self._pids}
+        last_work = returned
+        spent = 0
+        while True:
+            time.sleep(SAMPLE_S)
+            now = time.perf_counter()
+            self._sample_memory()
+            for pid in list(last):
+                ticks = cpu_ticks(pid)
+                if ticks is None:
+                    del last[pid]
+                    continue
+                if ticks > (last[pid] or 0):
+                    last_work = now
+                    spent += ticks - (last[pid] or 0)
+                last[pid] = ticks
+            if not last or now - last_work >= QUIET_S:
+                return last_work - returned, spent * TICK_S
 
 
 def after_child(case: Case, db: Path, cache: Path) -> None:
@@ -270,18 +298,17 @@ def after_child(case: Case, db: Path, cache: Path) -> None:
     database = open_duckdb(db, cache / "after", EngineSettings(max_memory=AFTER_MAX_MEMORY))
     own_before = vmhwm()
     watch = EngineWatch(database)
-    time.sleep(QUIET_S)  # the engine's own start-up is not the statement's work
+    time.sleep(QUIET_S)  # the engine's own start-up is behind it
     started = time.perf_counter()
     result = database.execute(case.sql, Limits(timeout_s=case.timeout_s))
     returned = time.perf_counter()
     emit("freed", freed_s=returned - started, finished=True)
-    while watch.working():
-        time.sleep(SAMPLE_S)
-    watch.stop()
+    busy_after, cpu_after = watch.busy_after(returned)
     outcome = f"{result.kind}: {result.message[:80]}" if hasattr(result, "kind") else f"{len(result.rows)} rows"
     emit(
         "ended",
-        busy_after_s=max(0.0, watch.last_work - returned),
+        busy_after_s=busy_after,
+        cpu_after_s=cpu_after,
         peak_bytes=max(watch.peak, vmhwm() - own_before),
         outcome=outcome,
     )
@@ -316,16 +343,20 @@ def postgres_child(case: Case, dsn: str, app: str) -> None:
         time.sleep(SAMPLE_S)
     returned = time.perf_counter()
     emit("freed", freed_s=returned - started, finished=True)
+    ticks_at_return = {p: cpu_ticks(p) or 0 for p in pids}
     while True:
         busy = [row[0] for row in admin.execute(active, [app]).fetchall()]
         peak = max([peak, *(vmhwm(p) for p in busy)])
         if not busy:
             break
         time.sleep(SAMPLE_S)
+    busy_after = time.perf_counter() - returned
+    cpu_after = sum((cpu_ticks(p) or 0) - t for p, t in ticks_at_return.items()) * TICK_S  # backends live on
     outcome = result[0]
     emit(
         "ended",
-        busy_after_s=time.perf_counter() - returned,
+        busy_after_s=busy_after,
+        cpu_after_s=max(0.0, cpu_after),
         peak_bytes=peak,
         outcome=f"{outcome.kind}: {outcome.message[:80]}" if hasattr(outcome, "kind") else f"{len(outcome.rows)} rows",
     )
@@ -406,6 +437,7 @@ class Measured:
 
     freed_s: float | None
     busy_after_s: float | None
+    cpu_after_s: float | None  # CPU seconds the engine used in that time
     peak_bytes: int
     outcome: str
     capped: bool  # the wall-clock cap ended it: busy_after_s is a lower bound
@@ -443,13 +475,38 @@ def measure(args: list[str], cap_s: float) -> Measured:
         return Measured(
             events.get("freed", {}).get("freed_s"),
             time.perf_counter() - freed_at if freed_at else None,
+            None,
             seen_peak,
             reason,
             capped=True,
         )
     child.wait()
     end = events["ended"]
-    return Measured(events["freed"]["freed_s"], end["busy_after_s"], max(end["peak_bytes"], 0), end["outcome"], False)
+    return Measured(
+        events["freed"]["freed_s"],
+        end["busy_after_s"],
+        end["cpu_after_s"],
+        max(end["peak_bytes"], 0),
+        end["outcome"],
+        False,
+    )
+
+
+def worst(runs: list[Measured]) -> Measured:
+    """The worst of several runs of one side: longest wait and work after it, highest peak."""
+
+    def most(values: list[float | None]) -> float | None:
+        known = [v for v in values if v is not None]
+        return max(known) if known else None
+
+    return Measured(
+        most([m.freed_s for m in runs]),
+        most([m.busy_after_s for m in runs]),
+        most([m.cpu_after_s for m in runs]),
+        max(m.peak_bytes for m in runs),
+        "; ".join(dict.fromkeys(m.outcome for m in runs)),
+        any(m.capped for m in runs),
+    )
 
 
 def database_file(cache: Path) -> Path:
@@ -480,8 +537,10 @@ def main() -> int:
     scale.add_argument("--quick", action="store_true", help="smaller values (~1 minute)")
     scale.add_argument("--full", action="store_true", help="also len(range(1000000000)): needs ~14 GB of free memory")
     parser.add_argument("--cap", type=float, default=120.0, help="wall-clock seconds a measuring process may run")
+    parser.add_argument("--runs", type=int, default=1, help="runs per side; the table shows the worst of them")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "analyst-bench")
     parser.add_argument("--no-postgres", action="store_true", help="leave out the PostgreSQL case")
+    parser.add_argument("--only", nargs="+", metavar="CASE", help="run only these cases (keys as in the results)")
     parser.add_argument("--child", choices=("before", "after", "postgres"), help=argparse.SUPPRESS)
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--scale", default="default", help=argparse.SUPPRESS)
@@ -503,34 +562,54 @@ def main() -> int:
     common = ["--scale", scale_name, "--cache", str(args.cache)]
     results: list[dict[str, Any]] = []
     skipped: list[str] = []
-    for case in cases(scale_name):
+    chosen = [c for c in cases(scale_name) if not args.only or c.key in args.only]
+    if args.only and len(chosen) < len(set(args.only)):
+        parser.error(f"cases are: {', '.join(c.key for c in cases('full'))}")
+    for case in chosen:
         print(f"  {case.key}: {case.sql[:90]}{'...' if len(case.sql) > 90 else ''}", flush=True)
         if case.engine == "postgres":
             why = "--no-postgres" if args.no_postgres else postgres_available()
             if why:
                 skipped.append(f"{case.key}: {why}")
                 continue
-            server = ThrowawayPostgres()
-            try:
-                once = measure(
-                    ["--child", "postgres", "--case", case.key, "--db", server.dsn(), "--app", server.app, *common],
-                    args.cap,
-                )
-            finally:
-                server.drop()
-            before = after = once
+            befores = []
+            for _ in range(args.runs):  # a fresh database each time: a stuck backend holds the last one
+                server = ThrowawayPostgres()
+                try:
+                    befores.append(
+                        measure(
+                            ["--child", "postgres", "--case", case.key, "--db", server.dsn(), "--app", server.app]
+                            + common,
+                            args.cap,
+                        )
+                    )
+                finally:
+                    server.drop()
+            afters = befores
         else:
-            before = measure(["--child", "before", "--case", case.key, "--db", str(db), *common], args.cap)
-            after = measure(["--child", "after", "--case", case.key, "--db", str(db), *common], args.cap)
-        results.append({"case": asdict(case), "before": asdict(before), "after": asdict(after)})
+            befores, afters = [], []
+            for _ in range(args.runs):  # alternating, so a slow spell of the machine hits both sides
+                befores.append(measure(["--child", "before", "--case", case.key, "--db", str(db), *common], args.cap))
+                afters.append(measure(["--child", "after", "--case", case.key, "--db", str(db), *common], args.cap))
+        before, after = worst(befores), worst(afters)
+        results.append(
+            {
+                "case": asdict(case),
+                "before": asdict(before),
+                "after": asdict(after),
+                "before_runs": [asdict(m) for m in befores],
+                "after_runs": [asdict(m) for m in afters],
+            }
+        )
 
     print(
         f"\nengine_limits ({scale_name}): before = in-process thread + interrupt (memory_limit 1GB, RLIMIT_DATA 12 GB); "
-        f"after = engine processes (max_memory {AFTER_MAX_MEMORY / GIB:g} GB); cap {args.cap:g} s"
+        f"after = engine processes (max_memory {AFTER_MAX_MEMORY / GIB:g} GB); cap {args.cap:g} s; "
+        f"worst of {args.runs} run(s) per side"
     )
     header = (
         f"{'case':34s} {'limit s':>7s} {'freed s b/a':>12s} {'busy after s: before':>21s} {'after':>6s} {'ratio':>6s} "
-        f"{'peak GB: before':>16s} {'after':>6s} {'ratio':>6s}"
+        f"{'CPU s after b/a':>16s} {'peak GB: before':>16s} {'after':>6s} {'ratio':>6s}"
     )
     print(header)
     print("-" * len(header))
@@ -541,9 +620,10 @@ def main() -> int:
         busy_ratio = ratio(a["busy_after_s"], b["busy_after_s"])
         peak_ratio = ratio(a["peak_bytes"], b["peak_bytes"])
         freed = f"{_fmt(b['freed_s'])}/{_fmt(a['freed_s'])}"
+        cpu = f"{_fmt(b['cpu_after_s'], digits=2)}/{_fmt(a['cpu_after_s'], digits=2)}"
         print(
             f"{case['label'][:34]:34s} {case['timeout_s']:7g} {freed:>12s} {_fmt(b['busy_after_s'], b['capped']):>21s} "
-            f"{_fmt(a['busy_after_s'], a['capped']):>6s} {_fmt(busy_ratio, digits=3):>6s} "
+            f"{_fmt(a['busy_after_s'], a['capped']):>6s} {_fmt(busy_ratio, digits=3):>6s} {cpu:>16s} "
             f"{_fmt(b['peak_bytes'] / GIB, b['capped'], 2):>16s} {_fmt(a['peak_bytes'] / GIB, a['capped'], 2):>6s} "
             f"{_fmt(peak_ratio, digits=3):>6s}"
         )
@@ -564,6 +644,15 @@ def main() -> int:
                 "passed": busy_ok if duckdb_case else None,
             },
             {
+                "metric": f"{case['key']}: engine CPU after the caller was freed",
+                "value": a["cpu_after_s"],
+                "unit": "s",
+                "baseline": b["cpu_after_s"],
+                "ratio": ratio(a["cpu_after_s"], b["cpu_after_s"]),
+                "target": None,
+                "passed": None,
+            },
+            {
                 "metric": f"{case['key']}: peak memory",
                 "value": round(a["peak_bytes"] / GIB, 3),
                 "unit": "GB",
@@ -577,7 +666,8 @@ def main() -> int:
         print(f"skipped {line}")
     print(
         "freed s: seconds from execute to the caller getting its answer (before/after); busy after: seconds the engine "
-        "went on working after that ('>' = still working when the cap killed it); ratio = after / before"
+        "went on working after that ('>' = still working when the cap killed it); CPU s after: the CPU it used then; "
+        "ratio = after / before"
     )
     print(
         f"targets (DuckDB, after): busy after < {TARGET_BUSY_AFTER_S} s, peak < {TARGET_PEAK_BYTES / GIB:g} GB -> "
@@ -594,6 +684,7 @@ def main() -> int:
                 "cpus": os.cpu_count(),
                 "scale": scale_name,
                 "cap_s": args.cap,
+                "runs": args.runs,
                 "after_max_memory_bytes": AFTER_MAX_MEMORY,
                 "before_rlimit_data_bytes": BEFORE_RLIMIT_DATA,
                 "cases": results,

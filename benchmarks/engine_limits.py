@@ -237,11 +237,11 @@ class EngineWatch:
     """Samples every engine process of one database: peak memory while the caller waits, then
     whether any of them still works once the caller has its answer.
 
-    The pool's engine list is private (`DuckDBDatabase._engines._all`); a killed engine leaves it
-    and vanishes, so pids are remembered as they are seen and sampled until they are gone."""
+    `DuckDBDatabase.engine_pids()` lists the live engines; a killed engine leaves it and vanishes,
+    so pids are remembered as they are seen and sampled until they are gone."""
 
     def __init__(self, database: Any) -> None:
-        self._pool = database._engines
+        self._database = database
         self._pids: set[int] = set()
         self.peak = 0
         self._stop = threading.Event()
@@ -254,7 +254,7 @@ class EngineWatch:
             time.sleep(SAMPLE_S)
 
     def _sample_memory(self) -> None:
-        self._pids.update(engine.pid for engine in list(self._pool._all))
+        self._pids.update(self._database.engine_pids())
         for pid in list(self._pids):
             if cpu_ticks(pid) is None:
                 self._pids.discard(pid)

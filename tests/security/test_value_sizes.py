@@ -24,6 +24,11 @@ REFUSED = (
     "SELECT 'a' || repeat('b', 6000000) || repeat('c', 6000000)",
     "SELECT replace(replace(repeat('a', 5000000), 'a', 'aaaaaaaaaa'), 'a', 'aaaaaaaaaa')",
     f"SELECT length(x) FROM (SELECT repeat('y', {BIG}) AS x) t",
+    # made from constants through a CTE's or a derived table's columns
+    "WITH s AS (SELECT repeat('x', 5000000) AS y), t AS (SELECT y || y || y AS x FROM s) SELECT md5(x) FROM t",
+    "SELECT md5(z || z || z) FROM (SELECT repeat('ab', 2000000) AS z) q",
+    # an aggregate over a constant series
+    "SELECT md5(s) FROM (SELECT string_agg(repeat('x', 1000000), '') AS s FROM generate_series(1, 1000) g) q",
 )
 
 ALLOWED = (
@@ -34,6 +39,9 @@ ALLOWED = (
     "SELECT replace('a-b-c', '-', ' / ')",
     f"SELECT repeat('x', {MAX_VALUE_CHARS})",
     "SELECT repeat('x', -5)",
+    "SELECT string_agg(repeat('x', 100), '') FROM generate_series(1, 1000) g",
+    "WITH RECURSIVE r(p, n) AS (SELECT 'a', 0 UNION ALL SELECT p || '/' || 'b', n + 1 FROM r WHERE n < 5) SELECT p FROM r",
+    "WITH s AS (SELECT repeat('-', 80) AS rule) SELECT rule || rule FROM s",
 )
 
 

@@ -38,6 +38,8 @@ def open_database(config: Config, db: str | None = None, *, origin: str | None =
     try:
         if spec and is_postgres_url(spec):
             return _warn_unmatched_exclusions(config, _open_postgres(spec, config))
+        if spec and spec.startswith(("mysql://", "mariadb://")):
+            return _warn_unmatched_exclusions(config, _open_mysql(spec, config))
         from analyst.setting_values import max_memory_bytes
         from tools.databases.duckdb import EngineSettings, open_duckdb
 
@@ -89,10 +91,13 @@ def _unopenable_url(spec: str) -> tuple[str, str]:
     scheme = url_scheme(spec)
     base = scheme.lower().split("+", 1)[0].removeprefix("jdbc:")
     postgres = base in ("postgresql", "postgres")
+    mysql = base in ("mysql", "mariadb")
+    what = "a PostgreSQL URL libpq does not read" if postgres else "not a database analyst reads"
     return (
-        f"{scheme}://… is {'a PostgreSQL URL libpq does not read' if postgres else 'not a database analyst reads'}",
-        "write postgresql://USER@HOST:PORT/DBNAME (lowercase, no +driver or jdbc:) with the password in "
-        "PGPASSWORD or ~/.pgpass, or give a .duckdb, CSV, Parquet or JSON path",
+        f"{scheme}://… is {'a MySQL URL analyst does not read' if mysql else what}",
+        "write postgresql://USER@HOST:PORT/DBNAME or mysql://USER@HOST:PORT/DBNAME (lowercase, no +driver or "
+        "jdbc:) with the password in PGPASSWORD / ~/.pgpass or MYSQL_PWD / ~/.my.cnf, or give a .duckdb, CSV, "
+        "Parquet or JSON path",
     )
 
 
@@ -145,6 +150,35 @@ def _open_postgres(spec: str, config: Config) -> Any:
         exclude_tables=tuple(config.exclude_tables),
         exclude_columns=tuple(config.exclude_columns),
         settings=SessionSettings(statement_timeout_s=config.timeout),  # the catalog and checks too
+    )
+
+
+def _open_mysql(spec: str, config: Config) -> Any:
+    """MySQL or MariaDB: the password from the URL, else MYSQL_PWD (read here: only the shell reads
+    the environment), else the [client] section of ~/.my.cnf, as the mysql client reads them."""
+    import os
+
+    try:
+        import pymysql  # noqa: F401
+    except ModuleNotFoundError:
+        raise UserError("MySQL needs the mysql extra: pip install 'analyst[mysql]'", EXIT_DATABASE) from None
+    from tools.databases.mysql import PASSWORD_IN_URL_WARNING, open_mysql, url_has_password
+
+    if ambiguous_url_password(spec):  # never echoed
+        raise UserError(
+            "the MySQL URL's user:password part holds an unencoded @ or / — percent-encode it (@ is %40, / is %2F), "
+            "or better, put the password in MYSQL_PWD or ~/.my.cnf",
+            EXIT_DATABASE,
+        )
+    if url_has_password(spec):
+        print(f"analyst: warning: {PASSWORD_IN_URL_WARNING}", file=sys.stderr)
+    option_file = Path("~/.my.cnf").expanduser()
+    return open_mysql(
+        spec,
+        password=os.environ.get("MYSQL_PWD"),
+        option_file=str(option_file) if option_file.is_file() else None,
+        exclude_tables=tuple(config.exclude_tables),
+        exclude_columns=tuple(config.exclude_columns),
     )
 
 

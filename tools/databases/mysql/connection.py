@@ -210,7 +210,11 @@ def apply_settings(conn: Any, server: Server) -> None:
 
 
 def close_connection(conn: Any) -> None:
-    """Close without waiting on a server that may be busy: a half-read result would block `close`."""
+    """Close without waiting on a server that may be busy: a half-read result would block `close`
+    (and, left to the garbage collector, try to read the rest from the closed socket)."""
+    result = getattr(conn, "_result", None)
+    if result is not None:
+        result.unbuffered_active = False
     try:
         conn._force_close()  # PyMySQL: drop the socket without sending COM_QUIT
     except Exception:

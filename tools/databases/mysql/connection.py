@@ -35,9 +35,22 @@ class Server:
     def time_limit_sql(self, seconds: float) -> str:
         """The session's server-side statement limit: MariaDB's `max_statement_time` (seconds,
         every statement), MySQL's `max_execution_time` (milliseconds, read-only SELECTs)."""
+        return f"SET SESSION {self._time_limit(seconds)}"
+
+    def _time_limit(self, seconds: float) -> str:
         if self.mariadb:
-            return f"SET SESSION max_statement_time = {max(seconds, 0.001):.3f}"
-        return f"SET SESSION max_execution_time = {max(int(seconds * 1000), 1)}"
+            return f"max_statement_time = {max(seconds, 0.001):.3f}"
+        return f"max_execution_time = {max(int(seconds * 1000), 1)}"
+
+    def session_sql(self, seconds: float) -> str:
+        """Every session setting the guard's reading and the limits depend on, in one statement:
+        sent before each query, so nothing a query set on a pooled connection reaches the next."""
+        read_only = "tx_read_only" if self.mariadb else "transaction_read_only"
+        return (
+            f"SET SESSION sql_mode = '{SQL_MODE}', time_zone = '+00:00', {read_only} = 1, lock_wait_timeout = 10, "
+            "character_set_client = 'utf8mb4', character_set_connection = 'utf8mb4', "
+            f"character_set_results = 'utf8mb4', {self._time_limit(seconds)}"
+        )
 
     @property
     def read_only_variable(self) -> str:
@@ -146,7 +159,7 @@ class ConnectionPool:
                 return QueryError("error", f"{exc.message}; nothing ran — {exc.fix or 'try again later'}")
             try:
                 with conn.cursor() as cur:
-                    cur.execute(self.server.time_limit_sql(timeout_s))
+                    cur.execute(self.server.session_sql(timeout_s))
                     cur.execute("START TRANSACTION READ ONLY, WITH CONSISTENT SNAPSHOT")
             except pymysql.MySQLError as exc:
                 lost = is_lost(exc)
@@ -186,11 +199,7 @@ class ConnectionPool:
 def apply_settings(conn: Any, server: Server) -> None:
     """Set the session defaults, then read them back and refuse to run if one did not take."""
     with conn.cursor() as cur:
-        cur.execute(f"SET SESSION sql_mode = '{SQL_MODE}'")
-        cur.execute("SET SESSION time_zone = '+00:00'")
-        cur.execute("SET SESSION TRANSACTION READ ONLY")
-        cur.execute("SET SESSION lock_wait_timeout = 10")
-        cur.execute(server.time_limit_sql(CATALOG_TIMEOUT_S))
+        cur.execute(server.session_sql(CATALOG_TIMEOUT_S))
         cur.execute(f"SELECT @@SESSION.sql_mode, @@SESSION.time_zone, {server.read_only_variable}")
         mode, zone, read_only = cur.fetchone()
     wrong = [

@@ -71,7 +71,9 @@ def _open_mysql(env: MyEnv) -> Any:
             cur.execute(f"CREATE DATABASE `{database}`")
             cur.execute(f"GRANT SELECT, SHOW VIEW ON `{database}`.* TO '{env.users['ro']}'@'%'")
             cur.execute(f"USE `{database}`")
-            cur.execute("CREATE TABLE items (id integer PRIMARY KEY, label text NOT NULL, price numeric(10,2), note text)")
+            cur.execute(
+                "CREATE TABLE items (id integer PRIMARY KEY, label text NOT NULL, price numeric(10,2), note text)"
+            )
             cur.execute(
                 "CREATE TABLE sales (sale_id integer PRIMARY KEY, item_id integer NOT NULL, quantity integer NOT NULL, "
                 "FOREIGN KEY (item_id) REFERENCES items (id))"

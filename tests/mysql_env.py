@@ -38,12 +38,9 @@ SCHEMA_SQL = [
 
 def _rows_sql() -> list[str]:
     segments = ("consumer", "smb", "enterprise")
-    customers = ", ".join(
-        f"({i}, 'customer {i}', '{segments[i % 3]}', 'NL', 'c{i}@example.org')" for i in range(1, 61)
-    )
+    customers = ", ".join(f"({i}, 'customer {i}', '{segments[i % 3]}', 'NL', 'c{i}@example.org')" for i in range(1, 61))
     orders = ", ".join(
-        f"({i}, {i % 60 + 1}, '{('pending', 'shipped', 'delivered')[i % 3]}', "
-        f"DATE_ADD('2024-01-01', INTERVAL {i} DAY))"
+        f"({i}, {i % 60 + 1}, '{('pending', 'shipped', 'delivered')[i % 3]}', DATE_ADD('2024-01-01', INTERVAL {i} DAY))"
         for i in range(1, 201)
     )
     return [
@@ -66,7 +63,9 @@ class MyEnv:
 
     def url(self, purpose: str, *, password: bool = True, scheme: str = "mysql", database: str | None = None) -> str:
         secret = f":{self.password}" if password else ""
-        return f"{scheme}://{self.users.get(purpose, purpose)}{secret}@{self.host}:{self.port}/{database or self.database}"
+        return (
+            f"{scheme}://{self.users.get(purpose, purpose)}{secret}@{self.host}:{self.port}/{database or self.database}"
+        )
 
     def admin(self, database: str | None = None) -> Any:
         import pymysql

@@ -59,14 +59,24 @@ def root_report() -> Iterator[Report]:
 def test_corpus_sizes() -> None:
     categories = {e.category for e in ATTACKS}
     assert len(ATTACKS) >= 60 and len(categories) >= 15
-    assert {"file_read", "file_write", "locks", "sleeps", "user_variables", "hidden_column", "excluded_table"} <= categories
+    assert {
+        "file_read",
+        "file_write",
+        "locks",
+        "sleeps",
+        "user_variables",
+        "hidden_column",
+        "excluded_table",
+    } <= categories
     assert len(LEGIT) >= 30
 
 
 def test_the_catalog_hides_what_is_excluded(db: Any) -> None:
     catalog = db.catalog()
     names = {t.name for t in catalog.tables}
-    assert {"secret_salaries", "salaries_view", "customer_emails"}.isdisjoint(names)  # the table, views over hidden data
+    assert {"secret_salaries", "salaries_view", "customer_emails"}.isdisjoint(
+        names
+    )  # the table, views over hidden data
     assert {"customers", "orders", "order_counts"} <= names
     customers = catalog.find("customers")
     assert customers is not None and customers.column(HIDDEN) is None and customers.column("email_domain") is None
@@ -92,7 +102,9 @@ def _state(my: MyEnv, db: Any, env: dict[str, Any]) -> dict[str, Any]:
         f"SELECT GROUP_CONCAT(TABLE_NAME, ':', TABLE_TYPE ORDER BY TABLE_NAME) FROM information_schema.TABLES "
         f"WHERE TABLE_SCHEMA = '{my.database}'"
     )
-    state["routines"] = my.run(f"SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = '{my.database}'")
+    state["routines"] = my.run(
+        f"SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = '{my.database}'"
+    )
     state["users"] = my.run("SELECT COUNT(*) FROM mysql.user WHERE User = 'pwned'")
     state["globals"] = my.run("SELECT @@GLOBAL.max_connections, @@GLOBAL.sql_mode, @@GLOBAL.read_only")
     session = db.execute("SELECT @@SESSION.sql_mode, @@SESSION.tx_read_only, @@SESSION.time_zone", Limits(timeout_s=10))

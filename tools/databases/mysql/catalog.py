@@ -109,8 +109,7 @@ def introspect(
         default_schema=schema,
         user_functions=routines,
         unmatched_exclusions=unmatched,
-        exclusion_notes=found.notes
-        + tuple(opaque_view_note(f"{schema}.{v}") for v in found.opaque_views),
+        exclusion_notes=found.notes + tuple(opaque_view_note(f"{schema}.{v}") for v in found.opaque_views),
     )
     return without_columns(catalog, exclude_columns)
 

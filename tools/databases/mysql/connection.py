@@ -61,18 +61,18 @@ def connect(target: Target, option_file: str | None = None, connect_timeout: int
     """One plain connection (no check, no settings): the pool's, and the one that sends KILL QUERY."""
     import pymysql
 
-    kwargs: dict[str, Any] = dict(
-        user=target.user or None,
-        host=target.host,
-        port=target.port,
-        database=target.database,
-        charset="utf8mb4",
-        connect_timeout=connect_timeout,
-        autocommit=True,
-        local_infile=False,
-        client_flag=0,
-        program_name="analyst",
-    )
+    kwargs: dict[str, Any] = {
+        "user": target.user or None,
+        "host": target.host,
+        "port": target.port,
+        "database": target.database,
+        "charset": "utf8mb4",
+        "connect_timeout": connect_timeout,
+        "autocommit": True,
+        "local_infile": False,
+        "client_flag": 0,
+        "program_name": "analyst",
+    }
     if target.password is not None:
         kwargs["password"] = target.password
     if option_file:
@@ -234,7 +234,10 @@ def open_error(reason: str, uri: str) -> DatabaseOpenError:
     """One line for a failed connection, with the fix that matches the server's reason."""
     low = reason.lower()
     fixes = (
-        ("access denied", "check the user and the password (MYSQL_PWD or ~/.my.cnf), and the host the account may log in from"),
+        (
+            "access denied",
+            "check the user and the password (MYSQL_PWD or ~/.my.cnf), and the host the account may log in from",
+        ),
         ("unknown database", "check the database name in the URL (SHOW DATABASES lists them)"),
         ("can't connect", "check that the server is running and the host and port in the URL are right"),
         ("too many connections", "wait for other sessions to end, or ask the administrator to raise max_connections"),

@@ -275,7 +275,9 @@ class MySQLDatabase:
         elapsed = ms_since(started)
         code = error_code(exc)
         if watch.reason == "timeout" or code in TIMEOUT_CODES:
-            return QueryError("timeout", f"query stopped at the {timeout_s:g} s time limit", elapsed, ErrorClass.TIMEOUT)
+            return QueryError(
+                "timeout", f"query stopped at the {timeout_s:g} s time limit", elapsed, ErrorClass.TIMEOUT
+            )
         if watch.reason == "interrupt":
             return QueryError("interrupted", "query interrupted", elapsed, ErrorClass.INTERRUPTED)
         if is_lost(exc):

@@ -67,7 +67,7 @@ def error_class(exc: BaseException) -> ErrorClass:
 
 def describe_error(exc: BaseException, secrets: tuple[str, ...]) -> str:
     """The server's message, first line only, without any secret."""
-    args = getattr(exc, "args", ())
+    args: tuple[object, ...] = tuple(getattr(exc, "args", ()))
     text = str(args[1]) if len(args) > 1 else str(exc)
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     return scrub(lines[0] if lines else type(exc).__name__, secrets)

@@ -34,7 +34,7 @@ def words(text: str) -> set[str] | None:
     when it does not tokenize (then it counts as reading anything)."""
     import sqlglot
     from sqlglot.errors import SqlglotError
-    from sqlglot.tokens import TokenType
+    from sqlglot.tokenizer_core import TokenType
 
     try:
         tokens = sqlglot.Dialect.get_or_raise("mysql").tokenize(text)
@@ -58,10 +58,10 @@ def find_exclusions(
     named = {
         (schema, t, c) for t, cols in columns.items() for c in cols if column_excluded(schema, t, c, exclude_columns)
     }
-    reads = {
-        (schema, *key.split(".", 1)): _reads(columns.get(key.split(".", 1)[0], []), expr)
-        for key, expr in generated.items()
-    }
+    reads: dict[tuple[str, str, str], frozenset[str] | None] = {}
+    for key, expr in generated.items():
+        table, column = key.split(".", 1)
+        reads[(schema, table, column)] = _reads(columns.get(table, []), expr)
     hidden = hidden_columns(named, reads, {}, {(schema, t): cols for t, cols in columns.items()})
     opaque: list[str] = []
     excluded_views: set[str] = set()
@@ -73,7 +73,8 @@ def find_exclusions(
         by_table.setdefault((s, t), set()).add(c)
     visible = {(schema, t): cols for t, cols in columns.items() if (schema, t) not in relations}
     notes = column_notes(hidden - named, reads, visible) + [
-        f"{schema}.{v} is left out too: it reads excluded data" for v in sorted(excluded_views - set(opaque))
+        f"{schema}.{v} is left out too: it reads excluded data"
+        for v in sorted(excluded_views - set(opaque))
         if (schema, v) not in matched
     ]
     return Exclusions(relations, hidden, by_table, opaque, tuple(notes))

@@ -52,7 +52,9 @@ def parse_grant(line: str) -> Grant | None:
 def _privilege_names(text: str) -> list[str]:
     """`SELECT (`a`, `b`), SHOW VIEW` -> ["SELECT", "SHOW VIEW"]: commas inside parentheses or
     quotes separate columns, not privileges."""
-    names, depth, quote, current = [], 0, "", []
+    names: list[str] = []
+    current: list[str] = []
+    depth, quote = 0, ""
     for char in text:
         if quote:
             quote = "" if char == quote else quote

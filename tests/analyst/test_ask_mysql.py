@@ -1,0 +1,61 @@
+"""`analyst ask`, `schema` and `check` against the real MySQL/MariaDB server, as a read-only account."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.fakes import FakeOpenAI
+from tests.helpers import events_of, run_cli, run_sql_reply, session_events, text_reply
+from tests.mysql_env import MyEnv
+
+
+def test_ask_mysql_answers_read_only(my: MyEnv, capsys, monkeypatch) -> None:
+    with FakeOpenAI() as fake:
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-my-000000000")
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        fake.queue_many(
+            [
+                run_sql_reply("DELETE FROM orders"),
+                run_sql_reply(
+                    "SELECT c.name, COUNT(o.order_id) AS orders FROM customers c JOIN orders o "
+                    "ON o.customer_id = c.customer_id GROUP BY c.name ORDER BY orders DESC, c.name LIMIT 3"
+                ),
+                text_reply("ok"),
+                text_reply("Counted."),
+            ]
+        )
+        result = run_cli(
+            ["ask", "Who ordered most?", "--db", my.url("ro"), "--approve", "auto", "--format", "json"], capsys
+        )
+    assert result.code == 0, result.err
+    data = result.json()
+    assert data["status"] == "answered" and data["rows"] and len(data["rows"]) <= 3
+    assert "warning" in result.err and my.password not in result.err + result.out
+    log = Path(data["session_path"]).read_text()
+    assert my.password not in log
+    started = session_events(data["session_path"])[0]
+    assert started["dialect"] == "mysql" and my.users["ro"] in started["database"]
+    assert events_of(session_events(data["session_path"]), "sql_checked")[0]["ok"] is False
+    assert my.run("SELECT COUNT(*) FROM orders") == [(200,)]
+    assert "MySQL" in fake.requests[0]["messages"][0]["content"]
+
+
+def test_schema_and_check_on_a_mysql_url(my: MyEnv, capsys, monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("MYSQL_PWD", my.password)
+    url = my.url("ro", password=False)
+    schema = run_cli(["schema", "--db", url], capsys)
+    assert schema.code == 0, schema.err
+    assert "customers" in schema.out and "secret_salaries" in schema.out
+    queries = tmp_path / "q.sql"
+    queries.write_text("SELECT name FROM customers LIMIT 2;\nSELECT LOAD_FILE('/etc/passwd');\n")
+    checked = run_cli(["check", "--db", url, str(queries)], capsys)
+    lines = [json.loads(line) for line in checked.out.splitlines()]
+    assert [line["ok"] for line in lines] == [True, False], checked.err
+    assert "load_file" in json.dumps(lines[1]).lower()
+
+
+def test_root_url_is_refused_with_exit_4(my: MyEnv, capsys) -> None:
+    url = f"mysql://{my.admin_user}@{my.host}:{my.port}/{my.database}"
+    result = run_cli(["ask", "q", "--db", url, "--approve", "auto"], capsys)
+    assert result.code == 4 and "ALL PRIVILEGES" in result.err and len(result.err.strip().splitlines()) == 1

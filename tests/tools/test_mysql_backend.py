@@ -1,0 +1,153 @@
+"""The MySQL/MariaDB backend against the real server: which accounts it refuses, the time-limit
+promise checked in the server's process list, secrets, and the parts only this engine has."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import pytest
+
+from tests.mysql_env import MyEnv
+from tools.databases.base import DatabaseOpenError, Limits, QueryError, QueryResult
+from tools.databases.mysql.grants import parse_grant, too_much
+from tools.redaction import redact_secrets
+
+
+def _open(my: MyEnv, purpose: str, **kwargs: Any) -> Any:
+    from tools.databases.mysql import open_mysql
+
+    return open_mysql(my.url(purpose), **kwargs)
+
+
+@pytest.fixture(scope="module")
+def ro(my: MyEnv) -> Any:
+    database = _open(my, "ro")
+    yield database
+    database.close()
+
+
+@pytest.mark.parametrize(
+    ("purpose", "named"),
+    [
+        ("writer", ("INSERT on", "UPDATE on")),
+        ("filer", ("FILE on *.*",)),
+        ("member", ("DELETE on", "through role")),
+        ("granter", ("GRANT OPTION on",)),
+    ],
+)
+def test_an_account_that_can_do_more_than_read_is_refused_with_what_it_holds(
+    my: MyEnv, purpose: str, named: tuple[str, ...]
+) -> None:
+    with pytest.raises(DatabaseOpenError) as refused:
+        _open(my, purpose)
+    text = str(refused.value)
+    assert all(n in text for n in named), text
+    assert "GRANT SELECT, SHOW VIEW ON" in refused.value.fix and "CREATE USER" in refused.value.fix
+    assert my.password not in text and "PASSWORD '*" not in text  # SHOW GRANTS lines carry a hash
+
+
+def test_root_is_refused(my: MyEnv) -> None:
+    from tools.databases.mysql import open_mysql
+
+    with pytest.raises(DatabaseOpenError) as refused:
+        open_mysql(f"mysql://{my.admin_user}@{my.host}:{my.port}/{my.database}", password=my.admin_password or None)
+    assert "ALL PRIVILEGES" in str(refused.value) and "GRANT OPTION" in str(refused.value)
+
+
+def test_a_read_only_account_works_in_a_read_only_transaction(ro: Any, my: MyEnv) -> None:
+    assert ro.uri == f"mysql://{my.users['ro']}@{my.host}:{my.port}/{my.database}"
+    state = ro.execute("SELECT @@in_transaction, @@tx_read_only, @@sql_mode, @@time_zone", Limits())
+    assert isinstance(state, QueryResult)
+    in_transaction, read_only, mode, zone = state.rows[0]
+    assert (in_transaction, read_only, zone) == (1, 1, "+00:00") and "ANSI_QUOTES" not in mode
+    orders = ro.execute("SELECT COUNT(*) FROM orders", Limits())
+    assert isinstance(orders, QueryResult) and orders.rows == ((200,),)
+
+
+def test_mariadb_scheme_and_the_password_from_the_shell(my: MyEnv) -> None:
+    from tools.databases.mysql import open_mysql
+
+    database = open_mysql(my.url("ro", password=False, scheme="mariadb"), password=my.password)
+    try:
+        assert database.uri.startswith("mariadb://") and my.password not in repr(database)
+    finally:
+        database.close()
+
+
+def test_a_wrong_password_never_shows_the_password(my: MyEnv) -> None:
+    from tools.databases.mysql import open_mysql
+
+    wrong = "Wrong-Secret-4711"
+    with pytest.raises(DatabaseOpenError) as failed:
+        open_mysql(f"mysql://{my.users['ro']}:{wrong}@{my.host}:{my.port}/{my.database}")
+    assert wrong not in str(failed.value) and "Access denied" in str(failed.value)
+    assert wrong not in redact_secrets(f"--db mysql://u:{wrong}@h/db and mariadb://u:{wrong}@h:3306/db")
+
+
+def _running(my: MyEnv) -> list[Any]:
+    return my.run(
+        "SELECT ID, INFO FROM information_schema.PROCESSLIST "
+        f"WHERE USER = '{my.users['ro']}' AND COMMAND = 'Query' AND INFO LIKE '%BENCHMARK%'"
+    )
+
+
+def test_within_the_limit_plus_two_seconds_the_server_has_stopped(ro: Any, my: MyEnv) -> None:
+    """The promise: at limit + 2 s the server no longer works on the query (its process list says)."""
+    sql = "SELECT BENCHMARK(50000000000, MD5('analyst'))"
+    started = time.perf_counter()
+    outcome = ro.execute(sql, Limits(timeout_s=1))
+    elapsed = time.perf_counter() - started
+    assert isinstance(outcome, QueryError) and outcome.kind == "timeout", outcome
+    time.sleep(max(0.0, 3.0 - elapsed))
+    assert _running(my) == []
+    assert elapsed < 3.0
+
+
+def test_interrupt_kills_the_statement_on_the_server(ro: Any, my: MyEnv) -> None:
+    results: list[Any] = []
+    worker = threading.Thread(
+        target=lambda: results.append(ro.execute("SELECT BENCHMARK(50000000000, MD5('x'))", Limits(timeout_s=30)))
+    )
+    worker.start()
+    deadline = time.monotonic() + 10
+    while not _running(my) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    ro.interrupt()
+    worker.join(5)
+    assert results and isinstance(results[0], QueryError) and results[0].kind == "interrupted"
+    time.sleep(0.5)
+    assert _running(my) == []
+
+
+def test_size_arguments_are_bounded_by_the_server(ro: Any) -> None:
+    """REPEAT/LPAD/RPAD/SPACE over max_allowed_packet return NULL at once instead of allocating."""
+    sql = "SELECT REPEAT('x', 100000000000) IS NULL, LPAD('x', 100000000000, 'y') IS NULL, SPACE(100000000000) IS NULL"
+    started = time.perf_counter()
+    outcome = ro.execute(sql, Limits(timeout_s=5))
+    assert isinstance(outcome, QueryResult) and outcome.rows == ((1, 1, 1),)
+    assert time.perf_counter() - started < 2
+
+
+def test_catalog_comments_enum_samples_keys_and_exact_small_counts(ro: Any, my: MyEnv) -> None:
+    catalog = ro.catalog()
+    assert catalog.dialect == "mysql" and catalog.default_schema == my.database
+    customers, orders = catalog.find("customers"), catalog.find("orders")
+    assert customers.comment == "People and companies that buy from us"
+    assert customers.column("segment").comment.startswith("Market segment")
+    assert set(customers.column("segment").samples) == {"consumer", "smb", "enterprise"}
+    assert orders.column("status").samples == ("pending", "shipped", "delivered", "cancelled")
+    assert orders.primary_key == ("order_id",) and orders.foreign_keys[0].ref_table == f"{my.database}.customers"
+    assert (customers.row_count, orders.row_count, customers.row_count_estimated) == (60, 200, False)
+    assert catalog.find("order_counts").kind == "view"
+
+
+def test_grant_lines_are_read_without_their_columns_or_hash() -> None:
+    grant = parse_grant("GRANT SELECT (`a`, `b`), INSERT (`c`), SHOW VIEW ON `shop`.`t` TO `u`@`%`")
+    assert grant is not None and grant.privileges == ("SELECT", "INSERT", "SHOW VIEW") and grant.on == "`shop`.`t`"
+    usage = parse_grant("GRANT USAGE ON *.* TO `u`@`%` IDENTIFIED BY PASSWORD '*D821809F681A40A6E'")
+    role = parse_grant("GRANT `r1`@`%`,`r2`@`%` TO `u`@`%` WITH ADMIN OPTION")
+    assert usage is not None and too_much([usage]) == []
+    assert role is not None and role.roles == ("`r1`@`%`", "`r2`@`%`") and too_much([role])[0].startswith("ADMIN")
+    assert parse_grant("SET DEFAULT ROLE `r` FOR `u`@`%`") is None

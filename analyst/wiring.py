@@ -15,7 +15,14 @@ from typing import Any
 from analyst.config import Config
 from analyst.errors import EXIT_DATABASE, UserError
 from sessions.session import ResolvedModel, Session
-from tools.redaction import ambiguous_url_password, is_postgres_url, is_url_shaped, redact_secrets, url_scheme
+from tools.redaction import (
+    ambiguous_url_password,
+    is_mysql_url,
+    is_postgres_url,
+    is_url_shaped,
+    redact_secrets,
+    url_scheme,
+)
 
 _KEYWORD_DSN = re.compile(r"(?:^|\s)(?:host|hostaddr|dbname|user|password|port|sslmode|service)\s*=", re.IGNORECASE)
 
@@ -38,7 +45,7 @@ def open_database(config: Config, db: str | None = None, *, origin: str | None =
     try:
         if spec and is_postgres_url(spec):
             return _warn_unmatched_exclusions(config, _open_postgres(spec, config))
-        if spec and spec.startswith(("mysql://", "mariadb://")):
+        if spec and is_mysql_url(spec):
             return _warn_unmatched_exclusions(config, _open_mysql(spec, config))
         from analyst.setting_values import max_memory_bytes
         from tools.databases.duckdb import EngineSettings, open_duckdb

@@ -343,7 +343,7 @@ REFUSED_HINTS: dict[str, str] = {
         "it changes sequences, locks, large objects or other sessions",
     ),
     **dict.fromkeys(
-        ["connection_id", "database", "schema", "system_user", "found_rows", "row_count", "name_const"],
+        ["connection_id", "system_user", "found_rows", "row_count", "name_const"],
         "it reads or changes settings or session state",
     ),
     **dict.fromkeys(["extractvalue", "updatexml"], "it runs an XPath expression hidden in a string"),

@@ -39,6 +39,10 @@ def test_ask_mysql_answers_read_only(my: MyEnv, capsys, monkeypatch) -> None:
     assert events_of(session_events(data["session_path"]), "sql_checked")[0]["ok"] is False
     assert my.run("SELECT COUNT(*) FROM orders") == [(200,)]
     assert "MySQL" in fake.requests[0]["messages"][0]["content"]
+    # the log holds the URL without its password; the replay finds it in MYSQL_PWD
+    monkeypatch.setenv("MYSQL_PWD", my.password)
+    replayed = run_cli(["replay", data["session_id"]], capsys)
+    assert replayed.code == 0, replayed.out + replayed.err
 
 
 def test_schema_and_check_on_a_mysql_url(my: MyEnv, capsys, monkeypatch, tmp_path: Path) -> None:
@@ -59,3 +63,32 @@ def test_root_url_is_refused_with_exit_4(my: MyEnv, capsys) -> None:
     url = f"mysql://{my.admin_user}@{my.host}:{my.port}/{my.database}"
     result = run_cli(["ask", "q", "--db", url, "--approve", "auto"], capsys)
     assert result.code == 4 and "ALL PRIVILEGES" in result.err and len(result.err.strip().splitlines()) == 1
+
+
+def test_eval_scores_a_mysql_suite(my: MyEnv, capsys, monkeypatch, tmp_path: Path, analyst_home: Path) -> None:
+    """A suite whose questions name a mysql:// database, gold SQL in MySQL's dialect."""
+    monkeypatch.setenv("MYSQL_PWD", my.password)
+    url = my.url("ro", password=False)
+    gold = [
+        ("q1", "How many orders are there?", "SELECT COUNT(*) FROM orders"),
+        ("q2", "Orders per status?", "SELECT status, COUNT(*) FROM orders GROUP BY status"),
+    ]
+    suite = tmp_path / "suite.jsonl"
+    suite.write_text("".join(json.dumps({"id": i, "question": q, "gold_sql": g, "db": url}) + "\n" for i, q, g in gold))
+    with FakeOpenAI() as fake:
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-my-eval-0000")
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        fake.queue_many(
+            [
+                run_sql_reply("SELECT COUNT(*) AS n FROM orders"),
+                text_reply("200"),
+                run_sql_reply("SELECT status, COUNT(*) AS n FROM orders GROUP BY status ORDER BY status"),
+                text_reply("done"),
+            ]
+        )
+        result = run_cli(["eval", str(suite), "--model", "openai:gpt-4.1-mini", "--concurrency", "1"], capsys)
+    assert result.code == 0, result.err
+    lines = [json.loads(line) for line in next((analyst_home / "runs").glob("*.jsonl")).read_text().splitlines()]
+    outcomes = {r["id"]: r["outcome"] for r in lines if r["type"] == "result"}
+    assert outcomes == {"q1": "correct", "q2": "correct"}, lines
+    assert my.password not in json.dumps(lines)

@@ -151,3 +151,54 @@ def test_grant_lines_are_read_without_their_columns_or_hash() -> None:
     assert usage is not None and too_much([usage]) == []
     assert role is not None and role.roles == ("`r1`@`%`", "`r2`@`%`") and too_much([role])[0].startswith("ADMIN")
     assert parse_grant("SET DEFAULT ROLE `r` FOR `u`@`%`") is None
+
+
+def test_the_schema_shown_to_the_model_quotes_as_mysql_does() -> None:
+    """MySQL reads `"order"` as a string: a name that needs quoting is shown in backticks."""
+    from tools.catalog import Column, Table
+    from tools.catalog.ddl import render_table
+
+    table = Table("shop", "order", (Column("Total Sum", "int"), Column("total", "decimal(10,2)")))
+    text = render_table(table, table.columns, "mysql")
+    assert "`order`" in text and "`Total Sum`" in text and '"' not in text
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT @a := 1",
+        "SELECT @a",
+        "SELECT @@secure_file_priv",
+        "SELECT /*+ SET_VAR(sql_mode = '') */ 1",
+        "SELECT 1 INTO @x",
+        "SELECT LOAD_FILE('/etc/passwd')",
+        "SELECT SLEEP(1)",
+    ],
+)
+def test_the_guard_refuses_mysql_session_state_files_and_sleeps(sql: str) -> None:
+    from tools.guard import check_sql
+
+    verdict = check_sql(sql, None, "mysql")
+    assert not verdict.ok and verdict.problems, sql
+
+
+def test_the_variables_rule_speaks_only_for_mysql() -> None:
+    from tools.guard import check_sql
+
+    codes = {p.code for p in check_sql("SELECT @a := 1", None, "mysql").problems}
+    assert "session_variable" in codes
+    assert check_sql("SELECT 1", None, "mysql").ok
+
+
+def test_a_capped_endless_result_stops_the_server_and_a_short_one_keeps_its_connection(ro: Any, my: MyEnv) -> None:
+    digits = "d(x) AS (" + " UNION ALL ".join(f"SELECT {i}" for i in range(10)) + ")"
+    endless = f"WITH {digits} SELECT a.x FROM d a, d b, d c, d e, d f, d g, d h, d i, d j, d k /* BENCHMARK */"
+    started = time.perf_counter()
+    outcome = ro.execute(endless, Limits(max_rows=10, timeout_s=30))
+    assert isinstance(outcome, QueryResult) and outcome.truncated and outcome.row_count == 10
+    assert time.perf_counter() - started < 2
+    time.sleep(0.5)
+    assert _running(my) == []  # killed, not left sending rows to nobody
+    capped = ro.execute("SELECT order_id FROM orders ORDER BY order_id", Limits(max_rows=5))
+    assert isinstance(capped, QueryResult) and capped.truncated and capped.rows[-1] == (5,)
+    assert ro.execute("SELECT CONNECTION_ID()", Limits()).rows == ro.execute("SELECT CONNECTION_ID()", Limits()).rows

@@ -19,7 +19,6 @@ from tools.lazy_names import load_name
 _HOME = {
     "PASSWORD_IN_URL_WARNING": "tools.databases.mysql.url",
     "MySQLDatabase": "tools.databases.mysql.database",
-    "is_mysql_url": "tools.databases.mysql.url",
     "open_mysql": "tools.databases.mysql.database",
     "read_only_user_fix": "tools.databases.mysql.grants",
     "redact_url": "tools.databases.mysql.url",
@@ -28,7 +27,6 @@ _HOME = {
 __all__ = [
     "PASSWORD_IN_URL_WARNING",
     "MySQLDatabase",
-    "is_mysql_url",
     "open_mysql",
     "read_only_user_fix",
     "redact_url",
@@ -43,4 +41,4 @@ def __getattr__(name: str) -> Any:
 if TYPE_CHECKING:
     from tools.databases.mysql.database import MySQLDatabase, open_mysql
     from tools.databases.mysql.grants import read_only_user_fix
-    from tools.databases.mysql.url import PASSWORD_IN_URL_WARNING, is_mysql_url, redact_url, url_has_password
+    from tools.databases.mysql.url import PASSWORD_IN_URL_WARNING, redact_url, url_has_password

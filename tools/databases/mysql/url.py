@@ -37,11 +37,6 @@ class Target:
     tls: tuple[tuple[str, str], ...] = ()
 
 
-def is_mysql_url(value: str) -> bool:
-    """The spellings this backend opens: lowercase `mysql://` or `mariadb://`."""
-    return value.startswith(("mysql://", "mariadb://"))
-
-
 def url_has_password(url: str) -> bool:
     """True when the URL itself carries a password (worth a warning)."""
     try:

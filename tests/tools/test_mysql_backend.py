@@ -202,3 +202,46 @@ def test_a_capped_endless_result_stops_the_server_and_a_short_one_keeps_its_conn
     capped = ro.execute("SELECT order_id FROM orders ORDER BY order_id", Limits(max_rows=5))
     assert isinstance(capped, QueryResult) and capped.truncated and capped.rows[-1] == (5,)
     assert ro.execute("SELECT CONNECTION_ID()", Limits()).rows == ro.execute("SELECT CONNECTION_ID()", Limits()).rows
+
+
+def test_a_definer_view_over_a_table_the_account_cannot_see_is_excluded_by_pattern(my: MyEnv) -> None:
+    """The account sees neither the table nor its columns, only a SQL SECURITY DEFINER view that
+    reads it: the exclusion pattern still takes the view out, by the words of its text."""
+    from tools.databases.mysql import open_mysql
+
+    database = f"{my.database}_definer"
+    conn = my.admin()
+    try:
+        with conn.cursor() as cur:
+            for statement in (
+                f"CREATE DATABASE `{database}`",
+                f"CREATE TABLE `{database}`.payroll (who varchar(10), pay int)",
+                f"CREATE TABLE `{database}`.people (who varchar(10), email varchar(50))",
+                f"CREATE SQL SECURITY DEFINER VIEW `{database}`.pay_view AS SELECT who, pay FROM `{database}`.payroll",
+                f"CREATE SQL SECURITY DEFINER VIEW `{database}`.mail_view AS SELECT who, email FROM `{database}`.people",
+                f"CREATE VIEW `{database}`.who_view AS SELECT who FROM `{database}`.people",
+                f"GRANT SELECT, SHOW VIEW ON `{database}`.pay_view TO '{my.users['ro']}'@'%'",
+                f"GRANT SELECT, SHOW VIEW ON `{database}`.mail_view TO '{my.users['ro']}'@'%'",
+                f"GRANT SELECT, SHOW VIEW ON `{database}`.who_view TO '{my.users['ro']}'@'%'",
+                f"GRANT SELECT (who) ON `{database}`.people TO '{my.users['ro']}'@'%'",
+            ):
+                cur.execute(statement)
+        opened = open_mysql(
+            my.url("ro", database=database), exclude_tables=("payroll",), exclude_columns=("people.email",)
+        )
+        try:
+            names = {t.name for t in opened.catalog().tables}
+        finally:
+            opened.close()
+        unfiltered = open_mysql(my.url("ro", database=database))
+        try:
+            everything = {t.name for t in unfiltered.catalog().tables}
+        finally:
+            unfiltered.close()
+    finally:
+        with conn.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS `{database}`")
+        conn.close()
+    assert {"pay_view", "mail_view", "who_view"} <= everything  # the account sees the views
+    assert "pay_view" not in names and "mail_view" not in names
+    assert "who_view" in names

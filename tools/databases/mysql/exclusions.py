@@ -65,8 +65,9 @@ def find_exclusions(
     hidden = hidden_columns(named, reads, {}, {(schema, t): cols for t, cols in columns.items()})
     opaque: list[str] = []
     excluded_views: set[str] = set()
-    if matched or hidden:
-        excluded_views, opaque = _views_over(schema, views, routines, {t for _, t in matched}, hidden)
+    if exclude_tables or exclude_columns:
+        patterns = (exclude_tables, exclude_columns)
+        excluded_views, opaque = _views_over(schema, views, routines, {t for _, t in matched}, hidden, patterns)
     relations = matched | {(schema, v) for v in excluded_views}
     by_table: dict[tuple[str, str], set[str]] = {}
     for s, t, c in hidden:
@@ -92,9 +93,12 @@ def _views_over(
     routines: frozenset[str],
     excluded_tables: set[str],
     hidden: set[tuple[str, str, str]],
+    patterns: tuple[tuple[str, ...], tuple[str, ...]],
 ) -> tuple[set[str], list[str]]:
     """Views that name an excluded table or a hidden column (directly or through other views),
-    and those that count as reading everything (opaque)."""
+    and those that count as reading everything (opaque). A view is also matched against the
+    patterns themselves: with SQL SECURITY DEFINER it may read a table the account cannot see,
+    which information_schema therefore never listed."""
     hidden_names = {c.lower() for _, _, c in hidden}
     excluded = {t.lower() for t in excluded_tables}
     opaque: list[str] = []
@@ -105,8 +109,24 @@ def _views_over(
             said = said or set()
             opaque.append(view)
             excluded.add(view.lower())
-        if said & hidden_names:
+        if said & hidden_names or _names_a_pattern(schema, said, *patterns):
             excluded.add(view.lower())
         uses[view.lower()] = {w for w in said if w in {n.lower() for n in views} | excluded}
     dropped = dependent_views(uses, excluded)
     return {v for v in views if v.lower() in dropped}, sorted(opaque)
+
+
+def _names_a_pattern(schema: str, said: set[str], tables: tuple[str, ...], columns: tuple[str, ...]) -> bool:
+    """Whether a view's words name what a pattern excludes: a table, or a column together with
+    its table (a bare column pattern: the column alone)."""
+    from fnmatch import fnmatchcase
+
+    if any(table_excluded(schema, word, tables) for word in said):
+        return True
+    for pattern in columns:
+        parts = pattern.strip().lower().split(".")
+        if not any(fnmatchcase(word, parts[-1]) for word in said):
+            continue
+        if len(parts) == 1 or any(fnmatchcase(word, parts[-2]) for word in said):
+            return True
+    return False

@@ -245,3 +245,14 @@ def test_a_definer_view_over_a_table_the_account_cannot_see_is_excluded_by_patte
     assert {"pay_view", "mail_view", "who_view"} <= everything  # the account sees the views
     assert "pay_view" not in names and "mail_view" not in names
     assert "who_view" in names
+
+
+def test_nothing_a_query_leaves_in_its_session_reaches_the_next(ro: Any) -> None:
+    """Sent directly (the guard refuses both): a user variable and a named lock do not survive the
+    query, on the same pooled connection."""
+    first = ro.execute("SELECT @analyst_v := 42, GET_LOCK('analyst_lock', 0), CONNECTION_ID()", Limits())
+    second = ro.execute("SELECT @analyst_v, IS_FREE_LOCK('analyst_lock'), CONNECTION_ID()", Limits())
+    assert isinstance(first, QueryResult) and isinstance(second, QueryResult)
+    assert first.rows[0][:2] == (42, 1)
+    assert second.rows[0][2] == first.rows[0][2]  # the same connection from the pool
+    assert second.rows[0][:2] == (None, 1)

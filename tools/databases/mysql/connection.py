@@ -173,12 +173,14 @@ class ConnectionPool:
         raise AssertionError("unreachable")
 
     def end(self, conn: Any, reusable: bool = True) -> None:
-        """Roll back (also after errors) and return the connection to the pool if it is sound."""
+        """Roll back (also after errors), reset the session and return the connection to the pool
+        if it is sound, so nothing one query did reaches the next one on the same connection."""
         try:
             if not conn.open:
                 return
             with conn.cursor() as cur:
                 cur.execute("ROLLBACK")
+            reset_session(conn)
         except Exception:
             close_connection(conn)
             return
@@ -194,6 +196,20 @@ class ConnectionPool:
             idle, self._idle = self._idle, []
         for conn in idle:
             close_connection(conn)
+
+
+RESET_CONNECTION = 0x1F  # COM_RESET_CONNECTION (MySQL 5.7.3, MariaDB 10.2.4)
+
+
+def reset_session(conn: Any) -> None:
+    """Forget what the last statement left in the session: user variables, named locks
+    (GET_LOCK), temporary tables, prepared statements, settings (`begin` sends ours again).
+    PyMySQL has no public call for the protocol's COM_RESET_CONNECTION, so it is sent through
+    the connection's own command method; anything unexpected raises and the caller drops the
+    connection instead."""
+    conn._execute_command(RESET_CONNECTION, b"")
+    if not conn._read_packet().is_ok_packet():
+        raise RuntimeError("the server did not reset the session")
 
 
 def apply_settings(conn: Any, server: Server) -> None:

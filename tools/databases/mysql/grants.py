@@ -102,7 +102,7 @@ def check_account(conn: Any, database: str, mariadb: bool) -> None:
         cur.execute("SELECT CURRENT_USER(), CURRENT_ROLE()")
         user, current_role = cur.fetchone()
         grants = _grants(cur, "SHOW GRANTS")
-        roles = [r for g in grants for r in g.roles]
+        roles = [r for g in grants for r in g.roles] + ([] if mariadb else _mandatory_roles(cur))
         seen: set[str] = set()
         while roles:
             role = roles.pop()
@@ -128,6 +128,20 @@ def check_account(conn: Any, database: str, mariadb: bool) -> None:
             "(a READ ONLY transaction does not stop FILE, SUPER or a COMMIT)",
             read_only_user_fix(database),
         )
+
+
+def _mandatory_roles(cur: Any) -> list[str]:
+    """MySQL 8's `mandatory_roles`: granted to every account, and not listed by SHOW GRANTS."""
+    cur.execute("SELECT @@GLOBAL.mandatory_roles")
+    text = str((cur.fetchone() or ("",))[0] or "")
+    quoted = [n.strip() for n in re.findall(_NAME, text)]
+    if quoted:
+        return quoted
+    names = []
+    for part in (p.strip() for p in text.split(",") if p.strip()):  # r1@%, r2: unquoted, host optional
+        name, _, host = part.partition("@")
+        names.append(f"`{name}`@`{host or '%'}`")
+    return names
 
 
 def _grants(cur: Any, sql: str) -> list[Grant]:

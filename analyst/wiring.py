@@ -161,8 +161,10 @@ def _open_postgres(spec: str, config: Config) -> Any:
 
 
 def _open_mysql(spec: str, config: Config) -> Any:
-    """MySQL or MariaDB: the password from the URL, else MYSQL_PWD (read here: only the shell reads
-    the environment), else the [client] section of ~/.my.cnf, as the mysql client reads them."""
+    """MySQL or MariaDB: the password from the URL, else MYSQL_PWD, else the `[client]` section of
+    ~/.my.cnf, as the mysql client reads them (here: only the shell reads the environment and
+    files of settings). Only the password is taken from the file: a `socket` or `host` there
+    must not move the connection away from the URL that is shown and logged."""
     import os
 
     try:
@@ -179,14 +181,29 @@ def _open_mysql(spec: str, config: Config) -> Any:
         )
     if url_has_password(spec):
         print(f"analyst: warning: {PASSWORD_IN_URL_WARNING}", file=sys.stderr)
-    option_file = Path("~/.my.cnf").expanduser()
     return open_mysql(
         spec,
-        password=os.environ.get("MYSQL_PWD"),
-        option_file=str(option_file) if option_file.is_file() else None,
+        password=os.environ.get("MYSQL_PWD") or _my_cnf_password(Path("~/.my.cnf").expanduser()),
         exclude_tables=tuple(config.exclude_tables),
         exclude_columns=tuple(config.exclude_columns),
     )
+
+
+def _my_cnf_password(path: Path) -> str | None:
+    """The `password` of the `[client]` section of a MySQL option file, quotes removed; None when
+    the file, the section or the key is missing or the file does not read as an option file."""
+    import configparser
+
+    parser = configparser.ConfigParser(allow_no_value=True, strict=False, interpolation=None)
+    try:
+        parser.read_string(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, configparser.Error):
+        return None
+    value = parser.get("client", "password", fallback=None)
+    if value is None:
+        return None
+    value = value.strip()
+    return value[1:-1] if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"" else value
 
 
 def build_model(config: Config, name: str | None = None, stream: bool | None = None) -> ResolvedModel:

@@ -92,3 +92,19 @@ def test_eval_scores_a_mysql_suite(my: MyEnv, capsys, monkeypatch, tmp_path: Pat
     outcomes = {r["id"]: r["outcome"] for r in lines if r["type"] == "result"}
     assert outcomes == {"q1": "correct", "q2": "correct"}, lines
     assert my.password not in json.dumps(lines)
+
+
+def test_the_password_comes_from_my_cnf_and_nothing_else_does(my: MyEnv, capsys, monkeypatch, tmp_path: Path) -> None:
+    """Only `password` is read from ~/.my.cnf: a `host` or `socket` there must not move the
+    connection away from the URL that is shown."""
+    monkeypatch.delenv("MYSQL_PWD", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / ".my.cnf").write_text(
+        f'[client]\nhost = 192.0.2.1\nsocket = /nonexistent.sock\npassword = "{my.password}"\n'
+    )
+    result = run_cli(["schema", "--db", my.url("ro", password=False)], capsys)
+    assert result.code == 0, result.err
+    assert "customers" in result.out and my.password not in result.out + result.err
+    (tmp_path / ".my.cnf").write_text("[client]\npassword = wrong-one\n")
+    refused = run_cli(["schema", "--db", my.url("ro", password=False)], capsys)
+    assert refused.code == 4 and "Access denied" in refused.err and "wrong-one" not in refused.err

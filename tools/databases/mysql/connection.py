@@ -57,7 +57,7 @@ class Server:
         return "@@SESSION.tx_read_only" if self.mariadb else "@@SESSION.transaction_read_only"
 
 
-def connect(target: Target, option_file: str | None = None, connect_timeout: int = 10) -> Any:
+def connect(target: Target, connect_timeout: int = 10) -> Any:
     """One plain connection (no check, no settings): the pool's, and the one that sends KILL QUERY."""
     import pymysql
 
@@ -75,9 +75,6 @@ def connect(target: Target, option_file: str | None = None, connect_timeout: int
     }
     if target.password is not None:
         kwargs["password"] = target.password
-    if option_file:
-        kwargs["read_default_file"] = option_file
-        kwargs["read_default_group"] = "client"
     for name, value in target.tls:
         kwargs[name] = value.lower() in ("1", "true", "yes") if name.startswith("ssl_verify") else value
     return pymysql.connect(**kwargs)
@@ -91,10 +88,9 @@ class ConnectionPool:
     next borrower connects again.
     """
 
-    def __init__(self, target: Target, uri: str, option_file: str | None = None) -> None:
+    def __init__(self, target: Target, uri: str) -> None:
         self.uri = uri
         self._target = target  # holds the password: never logged, never in repr
-        self._option_file = option_file
         self.secrets = tuple(s for s in (target.password,) if s)
         self.server = Server("", True)
         self._lock = threading.Lock()
@@ -109,13 +105,13 @@ class ConnectionPool:
 
     def side_connection(self) -> Any:
         """A connection of the same account for KILL QUERY (the account may kill its own queries)."""
-        return connect(self._target, self._option_file, connect_timeout=5)
+        return connect(self._target, connect_timeout=5)
 
     def _connect(self) -> Any:
         import pymysql
 
         try:
-            conn = connect(self._target, self._option_file)
+            conn = connect(self._target)
         except pymysql.MySQLError as exc:
             raise open_error(describe_error(exc, self.secrets), self.uri) from None
         try:

@@ -53,13 +53,12 @@ def open_mysql(
     url: str,
     *,
     password: str | None = None,
-    option_file: str | None = None,
     exclude_tables: tuple[str, ...] = (),
     exclude_columns: tuple[str, ...] = (),
     context_file: Path | None = None,
 ) -> MySQLDatabase:
-    """Connect, check the account and the session settings; `password` (from MYSQL_PWD, read by
-    the shell) is used when the URL has none, `option_file` (a my.cnf) for what neither gives."""
+    """Connect, check the account and the session settings; `password` (from MYSQL_PWD or
+    ~/.my.cnf, read by the shell) is used when the URL has none."""
     try:
         import pymysql  # noqa: F401
     except ImportError:
@@ -67,7 +66,7 @@ def open_mysql(
     target = parse_url(url)
     if target.password is None and password is not None:
         target = replace(target, password=password)
-    return MySQLDatabase(target, option_file, exclude_tables, exclude_columns, context_file)
+    return MySQLDatabase(target, exclude_tables, exclude_columns, context_file)
 
 
 class MySQLDatabase:
@@ -78,7 +77,6 @@ class MySQLDatabase:
     def __init__(
         self,
         target: Any,
-        option_file: str | None = None,
         exclude_tables: tuple[str, ...] = (),
         exclude_columns: tuple[str, ...] = (),
         context_file: Path | None = None,
@@ -87,7 +85,7 @@ class MySQLDatabase:
         self.schema = target.database
         self.exclude_tables = exclude_tables
         self.exclude_columns = exclude_columns
-        self._pool = ConnectionPool(target, self.uri, option_file)
+        self._pool = ConnectionPool(target, self.uri)
         self._secrets = self._pool.secrets
         self._context = load_sidecar(context_file)
         self._lock = threading.Lock()

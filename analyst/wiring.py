@@ -184,6 +184,7 @@ def _open_mysql(spec: str, config: Config) -> Any:
     return open_mysql(
         spec,
         password=os.environ.get("MYSQL_PWD") or _my_cnf_password(Path("~/.my.cnf").expanduser()),
+        catalog_timeout_s=config.timeout,  # the catalog is read under the query time limit
         exclude_tables=tuple(config.exclude_tables),
         exclude_columns=tuple(config.exclude_columns),
     )

@@ -22,6 +22,7 @@ class Watch:
         self.reason: str | None = None
         self._side_connection = side_connection
         self._done = False
+        self._terminated = False
         self._lock = threading.Lock()
 
     def cancel(self, reason: str) -> None:
@@ -31,16 +32,25 @@ class Watch:
             self.reason = reason
             self.kill()
 
-    def kill(self) -> None:
-        """KILL QUERY from a fresh connection of the same account; failures are the caller's limit's
-        to handle (the worker still returns at the limit, and the server's own limit follows)."""
+    def terminate(self) -> None:
+        """KILL CONNECTION for a statement that did not stop when killed; once, never after `finish`."""
+        with self._lock:
+            if self._done or self._terminated:
+                return
+            self._terminated = True
+        self.kill("CONNECTION")
+
+    def kill(self, what: str = "QUERY") -> None:
+        """KILL QUERY (or CONNECTION) from a fresh connection of the same account; failures are
+        the caller's limit's to handle (the worker still returns at the limit, and the server's
+        own limit follows)."""
         try:
             conn = self._side_connection()
         except Exception:
             return
         try:
             with conn.cursor() as cur:
-                cur.execute(f"KILL QUERY {int(self.thread_id)}")
+                cur.execute(f"KILL {what} {int(self.thread_id)}")
         except Exception:
             pass
         finally:

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tools.catalog import Catalog, Context, scrub_hidden, without_columns
 from tools.catalog.context import load_sidecar, with_context
@@ -39,6 +39,7 @@ from tools.databases.mysql.url import display_url, parse_url
 from tools.databases.workers import STOP_GRACE_S, WORKERS
 from tools.guard.problems import Problem
 
+T = TypeVar("T")
 FETCH_CHUNK = 512
 # Past the row cap, this much more of a result is read and dropped before giving up on it: a
 # result that ends within it leaves a connection worth keeping; beyond it, KILL QUERY and a new
@@ -56,6 +57,7 @@ def open_mysql(
     exclude_tables: tuple[str, ...] = (),
     exclude_columns: tuple[str, ...] = (),
     context_file: Path | None = None,
+    catalog_timeout_s: float = 120.0,
 ) -> MySQLDatabase:
     """Connect, check the account and the session settings; `password` (from MYSQL_PWD or
     ~/.my.cnf, read by the shell) is used when the URL has none."""
@@ -66,7 +68,7 @@ def open_mysql(
     target = parse_url(url)
     if target.password is None and password is not None:
         target = replace(target, password=password)
-    return MySQLDatabase(target, exclude_tables, exclude_columns, context_file)
+    return MySQLDatabase(target, exclude_tables, exclude_columns, context_file, catalog_timeout_s)
 
 
 class MySQLDatabase:
@@ -80,6 +82,7 @@ class MySQLDatabase:
         exclude_tables: tuple[str, ...] = (),
         exclude_columns: tuple[str, ...] = (),
         context_file: Path | None = None,
+        catalog_timeout_s: float = 120.0,
     ) -> None:
         self.uri = display_url(target)
         self.schema = target.database
@@ -88,6 +91,7 @@ class MySQLDatabase:
         self._pool = ConnectionPool(target, self.uri)
         self._secrets = self._pool.secrets
         self._context = load_sidecar(context_file)
+        self._catalog_timeout_s = catalog_timeout_s
         self._lock = threading.Lock()
         self._catalog_lock = threading.Lock()
         self._watches: set[Watch] = set()
@@ -107,25 +111,47 @@ class MySQLDatabase:
         return self._catalog
 
     def _load_catalog(self) -> Catalog:
+        """Read in one READ ONLY transaction under the time limit like any query (the server's
+        limit per statement, KILL QUERY at the limit for the whole read, a bounded wait), so a
+        slow catalog never holds the person longer than their own query could."""
+        limits = Limits(timeout_s=self._catalog_timeout_s)
+        catalog = self._bounded(lambda: self._read_catalog(limits), limits)
+        if isinstance(catalog, QueryError):
+            raise DatabaseOpenError(
+                f"reading the catalog of {self.uri} took longer than the {limits.timeout_s:g} s time limit",
+                "raise --timeout, or leave large schemas out with --exclude-table",
+            )
+        if self._context != Context():
+            catalog = with_context(catalog, self._context)
+        return without_columns(catalog, self.exclude_columns)
+
+    def _read_catalog(self, limits: Limits) -> Catalog:
         import pymysql
 
         from tools.databases.mysql.catalog import introspect
 
-        begun = self._pool.begin(120.0)
+        begun = self._pool.begin(limits.timeout_s)
         if isinstance(begun, QueryError):
             raise DatabaseOpenError(f"cannot read the catalog of {self.uri}: {begun.message}", "check the server")
+        watch = self._watch(begun)
+        timer = threading.Timer(limits.timeout_s, watch.cancel, args=("timeout",))
+        timer.daemon = True
+        timer.start()
         try:
-            catalog = introspect(begun, self.server, self.schema, self.exclude_tables, self.exclude_columns)
+            return introspect(begun, self.server, self.schema, self.exclude_tables, self.exclude_columns)
         except pymysql.MySQLError as exc:
+            if watch.reason == "timeout" or error_code(exc) in TIMEOUT_CODES:
+                raise DatabaseOpenError(
+                    f"reading the catalog of {self.uri} took longer than the {limits.timeout_s:g} s time limit",
+                    "raise --timeout, or leave large schemas out with --exclude-table",
+                ) from None
             raise DatabaseOpenError(
                 f"cannot read the catalog of {self.uri}: {describe_error(exc, self._secrets)}",
                 "check that the server is reachable and the account can read information_schema",
             ) from None
         finally:
-            self._pool.end(begun)
-        if self._context != Context():
-            catalog = with_context(catalog, self._context)
-        return without_columns(catalog, self.exclude_columns)
+            timer.cancel()
+            self._release(begun, watch, True)
 
     def fingerprint_source(self) -> str:
         return catalog_digest(self.catalog())
@@ -158,9 +184,10 @@ class MySQLDatabase:
         """Run one checked query on an unbuffered cursor; a watchdog kills it at the limit."""
         return self._bounded(lambda: self._supervised(sql, limits), limits)
 
-    def _bounded(self, statement: Callable[[], QueryResult | QueryError], limits: Limits) -> QueryResult | QueryError:
+    def _bounded(self, statement: Callable[[], T], limits: Limits) -> T | QueryError:
         """Run `statement` on a worker: a server that has not stopped it `STOP_GRACE_S` after the
-        kill no longer holds the caller."""
+        KILL QUERY no longer holds the caller; its connection is then killed too (KILL
+        CONNECTION), and the server ends it at its next check."""
         done = threading.Event()
         outcome: dict[str, Any] = {}
 
@@ -181,16 +208,21 @@ class MySQLDatabase:
             done.wait(STOP_GRACE_S)
             return QueryError("interrupted", "query interrupted", ms_since(started), ErrorClass.INTERRUPTED)
         if not finished:
+            with self._lock:
+                stuck = [w for w in self._watches if w.reason is not None]
+            for watch in stuck:
+                watch.terminate()
             return QueryError(
                 "timeout",
-                f"query stopped at the {limits.timeout_s:g} s time limit (the server could not stop it at "
-                "once; it finishes in the background)",
+                f"query stopped at the {limits.timeout_s:g} s time limit (the server did not stop it when "
+                "killed, so its connection was killed too)",
                 ms_since(started),
                 ErrorClass.TIMEOUT,
             )
         if "error" in outcome:
             raise outcome["error"]
-        return outcome["value"]
+        value: T = outcome["value"]
+        return value
 
     def _supervised(self, sql: str, limits: Limits) -> QueryResult | QueryError:
         import pymysql
@@ -233,8 +265,8 @@ class MySQLDatabase:
             cur.execute(sql)
             names = [d[0] for d in cur.description or ()]
             types = column_types(cur)
-            rows = fetch_capped(cur, limits, FETCH_CHUNK)
-            more = len(rows) > limits.max_rows and not _drained(cur)
+            rows, truncated = fetch_capped(cur, limits, FETCH_CHUNK)
+            more = truncated and not _drained(cur)
         finally:
             if more:
                 watch.cancel("done")
@@ -242,8 +274,7 @@ class MySQLDatabase:
             else:
                 close_quietly(cur)
         columns = tuple(ResultColumn(n, t) for n, t in zip(names, types))
-        truncated = len(rows) > limits.max_rows
-        return QueryResult(columns, tuple(rows[: limits.max_rows]), truncated, ms_since(started))
+        return QueryResult(columns, tuple(rows), truncated, ms_since(started))
 
     def _watch(self, conn: Any) -> Watch:
         watch = Watch(conn.thread_id(), self._pool.side_connection)

@@ -256,3 +256,27 @@ def test_nothing_a_query_leaves_in_its_session_reaches_the_next(ro: Any) -> None
     assert first.rows[0][:2] == (42, 1)
     assert second.rows[0][2] == first.rows[0][2]  # the same connection from the pool
     assert second.rows[0][:2] == (None, 1)
+
+
+def test_the_catalog_is_read_under_the_time_limit(my: MyEnv) -> None:
+    """A table another session holds a write lock on stalls introspection; the open fails at the
+    limit with one line instead of waiting for the lock."""
+    from tools.databases.mysql import open_mysql
+
+    conn = my.admin(my.database)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("LOCK TABLES orders WRITE")
+        started = time.perf_counter()
+        database = open_mysql(my.url("ro"), catalog_timeout_s=1.0)
+        try:
+            with pytest.raises(DatabaseOpenError) as slow:
+                database.catalog()
+        finally:
+            database.close()
+        assert "took longer than the 1 s time limit" in str(slow.value)
+        assert time.perf_counter() - started < 1.0 + 2.0 + 1.0  # the limit, the grace, the open itself
+    finally:
+        with conn.cursor() as cur:
+            cur.execute("UNLOCK TABLES")
+        conn.close()

@@ -138,7 +138,10 @@ class MySQLDatabase:
         timer.daemon = True
         timer.start()
         try:
-            return introspect(begun, self.server, self.schema, self.exclude_tables, self.exclude_columns)
+            catalog = introspect(begun, self.server, self.schema, self.exclude_tables, self.exclude_columns)
+            if watch.reason is not None:  # a count or sample scan was killed and skipped: the limit passed
+                raise pymysql.err.OperationalError(QUERY_INTERRUPTED, "killed at the time limit")
+            return catalog
         except pymysql.MySQLError as exc:
             if watch.reason == "timeout" or error_code(exc) in TIMEOUT_CODES:
                 raise DatabaseOpenError(

@@ -280,3 +280,27 @@ def test_the_catalog_is_read_under_the_time_limit(my: MyEnv) -> None:
         with conn.cursor() as cur:
             cur.execute("UNLOCK TABLES")
         conn.close()
+
+
+def test_tables_whose_names_differ_only_in_case_share_their_hidden_columns(my: MyEnv) -> None:
+    """MySQL on Linux keeps `Twins` and `twins` apart; the guard matches names without case. A
+    hidden column of one must make `SELECT *` on either refused."""
+    from tools.databases.mysql import open_mysql
+    from tools.guard import check_for
+
+    my.run(
+        "CREATE TABLE Twins (id int, note varchar(10))",
+        "CREATE TABLE twins (id int, ssn varchar(11))",  # the guard's name lookup finds Twins first
+        "INSERT INTO twins VALUES (1, '123-45-6789')",
+    )
+    try:
+        database = open_mysql(my.url("ro"), exclude_columns=("twins.ssn",))
+        try:
+            for sql in ("SELECT * FROM twins", "SELECT t.* FROM `twins` t", "SELECT * FROM Twins"):
+                verdict = check_for(database, sql)
+                assert not verdict.ok, sql
+            assert check_for(database, "SELECT id FROM twins").ok
+        finally:
+            database.close()
+    finally:
+        my.run("DROP TABLE Twins", "DROP TABLE twins")

@@ -105,7 +105,7 @@ def introspect(
     )
     catalog = Catalog(
         dialect="mysql",
-        tables=tuple(tables),
+        tables=_twins_share_hidden(tables),
         default_schema=schema,
         user_functions=routines,
         unmatched_exclusions=unmatched,
@@ -172,3 +172,21 @@ def _with_samples(cur: Any, schema: str, table: str, col: Column) -> Column:
     if not rows or len(rows) > SAMPLE_MAX_DISTINCT:
         return col
     return Column(col.name, col.type, col.comment, col.nullable, tuple(str(r[0])[:SAMPLE_MAX_CHARS] for r in rows))
+
+
+def _twins_share_hidden(tables: list[Table]) -> tuple[Table, ...]:
+    """Tables whose names differ only in case (`Orders`, `orders`: two tables where
+    lower_case_table_names = 0) share their hidden columns. The guard matches table names without
+    case, so it may judge a query by one twin while the server reads the other; with the hidden
+    columns of both on each, `SELECT *` on either is refused and no hidden name reads as visible."""
+    from dataclasses import replace
+
+    groups: dict[str, list[Table]] = {}
+    for table in tables:
+        groups.setdefault(table.name.lower(), []).append(table)
+    out: list[Table] = []
+    for table in tables:
+        twins = groups[table.name.lower()]
+        hidden = tuple(dict.fromkeys(c for t in twins for c in t.hidden_columns))
+        out.append(replace(table, hidden_columns=hidden) if len(twins) > 1 and hidden else table)
+    return tuple(out)

@@ -62,6 +62,10 @@ rejected). Use date_trunc, date_diff, strftime, QUALIFY, and the `SELECT ... FRO
 form when you pivot. String literals use single quotes.""",
     "postgres": """PostgreSQL notes: use date_trunc, extract, interval arithmetic, FILTER, and
 window functions. String literals use single quotes; identifiers fold to lower case unless quoted.""",
+    "mysql": """MySQL notes: quote identifiers with backticks, strings with single quotes (`||` is OR,
+so join strings with CONCAT). Use DATE_FORMAT, DATE_ADD(d, INTERVAL n DAY), DATEDIFF, TIMESTAMPDIFF,
+YEAR(), IFNULL, GROUP_CONCAT, LIMIT n OFFSET m, window functions and WITH; not FULL OUTER JOIN,
+FILTER or date_trunc. Never use @variables, optimizer hints or INTO.""",
 }
 
 QUESTION = PromptTemplate(
@@ -102,7 +106,7 @@ $rows
 Answer the question from this result.""",
 )
 
-DIALECT_NAMES = {"duckdb": "DuckDB", "postgres": "PostgreSQL"}
+DIALECT_NAMES = {"duckdb": "DuckDB", "postgres": "PostgreSQL", "mysql": "MySQL"}
 
 
 def system_prompt(dialect: str, tools: bool) -> str:

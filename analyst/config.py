@@ -51,7 +51,7 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         parse_optional_str,
         "ANALYST_DB",
-        "database path or postgresql:// URL (default: the sample database)",
+        "database path, postgresql:// or mysql:// URL (default: the sample database)",
     ),
     Setting("timeout", 30.0, parse_positive_float, None, "seconds per query"),
     Setting("max_rows", 1000, parse_positive_int, None, "rows fetched per query"),

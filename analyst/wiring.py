@@ -15,7 +15,14 @@ from typing import Any
 from analyst.config import Config
 from analyst.errors import EXIT_DATABASE, UserError
 from sessions.session import ResolvedModel, Session
-from tools.redaction import ambiguous_url_password, is_postgres_url, is_url_shaped, redact_secrets, url_scheme
+from tools.redaction import (
+    ambiguous_url_password,
+    is_mysql_url,
+    is_postgres_url,
+    is_url_shaped,
+    redact_secrets,
+    url_scheme,
+)
 
 _KEYWORD_DSN = re.compile(r"(?:^|\s)(?:host|hostaddr|dbname|user|password|port|sslmode|service)\s*=", re.IGNORECASE)
 
@@ -38,6 +45,8 @@ def open_database(config: Config, db: str | None = None, *, origin: str | None =
     try:
         if spec and is_postgres_url(spec):
             return _warn_unmatched_exclusions(config, _open_postgres(spec, config))
+        if spec and is_mysql_url(spec):
+            return _warn_unmatched_exclusions(config, _open_mysql(spec, config))
         from analyst.setting_values import max_memory_bytes
         from tools.databases.duckdb import EngineSettings, open_duckdb
 
@@ -89,10 +98,13 @@ def _unopenable_url(spec: str) -> tuple[str, str]:
     scheme = url_scheme(spec)
     base = scheme.lower().split("+", 1)[0].removeprefix("jdbc:")
     postgres = base in ("postgresql", "postgres")
+    mysql = base in ("mysql", "mariadb")
+    what = "a PostgreSQL URL libpq does not read" if postgres else "not a database analyst reads"
     return (
-        f"{scheme}://… is {'a PostgreSQL URL libpq does not read' if postgres else 'not a database analyst reads'}",
-        "write postgresql://USER@HOST:PORT/DBNAME (lowercase, no +driver or jdbc:) with the password in "
-        "PGPASSWORD or ~/.pgpass, or give a .duckdb, CSV, Parquet or JSON path",
+        f"{scheme}://… is {'a MySQL URL analyst does not read' if mysql else what}",
+        "write postgresql://USER@HOST:PORT/DBNAME or mysql://USER@HOST:PORT/DBNAME (lowercase, no +driver or "
+        "jdbc:) with the password in PGPASSWORD / ~/.pgpass or MYSQL_PWD / ~/.my.cnf, or give a .duckdb, CSV, "
+        "Parquet or JSON path",
     )
 
 
@@ -146,6 +158,53 @@ def _open_postgres(spec: str, config: Config) -> Any:
         exclude_columns=tuple(config.exclude_columns),
         settings=SessionSettings(statement_timeout_s=config.timeout),  # the catalog and checks too
     )
+
+
+def _open_mysql(spec: str, config: Config) -> Any:
+    """MySQL or MariaDB: the password from the URL, else MYSQL_PWD, else the `[client]` section of
+    ~/.my.cnf, as the mysql client reads them (here: only the shell reads the environment and
+    files of settings). Only the password is taken from the file: a `socket` or `host` there
+    must not move the connection away from the URL that is shown and logged."""
+    import os
+
+    try:
+        import pymysql  # noqa: F401
+    except ModuleNotFoundError:
+        raise UserError("MySQL needs the mysql extra: pip install 'analyst[mysql]'", EXIT_DATABASE) from None
+    from tools.databases.mysql import PASSWORD_IN_URL_WARNING, open_mysql, url_has_password
+
+    if ambiguous_url_password(spec):  # never echoed
+        raise UserError(
+            "the MySQL URL's user:password part holds an unencoded @ or / — percent-encode it (@ is %40, / is %2F), "
+            "or better, put the password in MYSQL_PWD or ~/.my.cnf",
+            EXIT_DATABASE,
+        )
+    if url_has_password(spec):
+        print(f"analyst: warning: {PASSWORD_IN_URL_WARNING}", file=sys.stderr)
+    return open_mysql(
+        spec,
+        password=os.environ.get("MYSQL_PWD") or _my_cnf_password(Path("~/.my.cnf").expanduser()),
+        catalog_timeout_s=config.timeout,  # the catalog is read under the query time limit
+        exclude_tables=tuple(config.exclude_tables),
+        exclude_columns=tuple(config.exclude_columns),
+    )
+
+
+def _my_cnf_password(path: Path) -> str | None:
+    """The `password` of the `[client]` section of a MySQL option file, quotes removed; None when
+    the file, the section or the key is missing or the file does not read as an option file."""
+    import configparser
+
+    parser = configparser.ConfigParser(allow_no_value=True, strict=False, interpolation=None)
+    try:
+        parser.read_string(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, configparser.Error):
+        return None
+    value = parser.get("client", "password", fallback=None)
+    if value is None:
+        return None
+    value = value.strip()
+    return value[1:-1] if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"" else value
 
 
 def build_model(config: Config, name: str | None = None, stream: bool | None = None) -> ResolvedModel:

@@ -1,4 +1,4 @@
-"""`any_db`: the same small dataset, opened read-only, on DuckDB and on PostgreSQL.
+"""`any_db`: the same small dataset, opened read-only, on DuckDB, PostgreSQL and MySQL/MariaDB.
 
 The contract tests (tests/tools/test_backend_contract.py) run once per engine against it, so what
 `Database` promises (limits, clipping, timeouts, interrupts, read-only refusals, the catalog's
@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 
+from tests.mysql_env import MyEnv
 from tests.pg_env import PgEnv
 
-ENGINES = ("duckdb", "postgres")
+ENGINES = ("duckdb", "postgres", "mysql")
 
 # Portable SQL: it runs unchanged on DuckDB and PostgreSQL.
 DATASET_SQL = """
@@ -55,11 +56,58 @@ def _open_postgres(env: PgEnv) -> Any:
     return open_postgres(env.dsn("ro"), application_name=env.app)
 
 
+def _open_mysql(env: MyEnv) -> Any:
+    """MySQL has no schemas inside a database: the dataset goes into a database of its own, named
+    for the run (`contract_schema` tells the tests its name)."""
+    from tools.databases.mysql import open_mysql
+
+    database = f"{env.database}_contract"
+    notes = {i: "'even'" if i % 2 == 0 else "NULL" for i in range(1, 61)}
+    items = ", ".join(f"({i}, 'item {i}', {10 + i}, {notes[i]})" for i in range(1, 61))
+    sales = ", ".join(f"({i}, {i % 60 + 1}, {1 + i % 4})" for i in range(1, 201))
+    conn = env.admin()
+    try:
+        with conn.cursor() as cur:
+            cur.execute(f"CREATE DATABASE `{database}`")
+            cur.execute(f"GRANT SELECT, SHOW VIEW ON `{database}`.* TO '{env.users['ro']}'@'%'")
+            cur.execute(f"USE `{database}`")
+            cur.execute(
+                "CREATE TABLE items (id integer PRIMARY KEY, label text NOT NULL, price numeric(10,2), note text)"
+            )
+            cur.execute(
+                "CREATE TABLE sales (sale_id integer PRIMARY KEY, item_id integer NOT NULL, quantity integer NOT NULL, "
+                "FOREIGN KEY (item_id) REFERENCES items (id))"
+            )
+            cur.execute(f"INSERT INTO items VALUES {items}")
+            cur.execute(f"INSERT INTO sales VALUES {sales}")
+    finally:
+        conn.close()
+    return open_mysql(env.url("ro", database=database))
+
+
+def contract_schema(database: Any) -> str:
+    """Where the dataset lives on `database`'s engine: `contract`, or MySQL's run-named database."""
+    return str(database.schema) if database.dialect == "mysql" else "contract"
+
+
+def _drop_mysql_contract(env: MyEnv) -> None:
+    conn = env.admin()
+    try:
+        with conn.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS `{env.database}_contract`")
+    finally:
+        conn.close()
+
+
 @pytest.fixture(scope="module", params=ENGINES)
 def any_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """An opened read-only `Database` over the contract dataset; `database.dialect` names the engine."""
     if request.param == "duckdb":
         database = _open_duckdb(tmp_path_factory.mktemp("backend"))
+    elif request.param == "mysql":
+        env = request.getfixturevalue("my")
+        database = _open_mysql(env)
+        request.addfinalizer(lambda: _drop_mysql_contract(env))
     else:
         database = _open_postgres(request.getfixturevalue("pg"))
     yield database

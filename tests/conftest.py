@@ -12,6 +12,7 @@ import pytest
 from keyring.backend import KeyringBackend
 
 from tests.backends import any_db  # noqa: F401  (one read-only Database per engine over the same dataset)
+from tests.mysql_env import my  # noqa: F401  (the MySQL/MariaDB fixture, shared by every test module)
 from tests.pg_env import pg  # noqa: F401  (the PostgreSQL fixture, shared by every test module)
 
 PROVIDER_VARS = (

@@ -68,6 +68,11 @@ def is_postgres_url(value: str) -> bool:
     return value.startswith(("postgresql://", "postgres://"))
 
 
+def is_mysql_url(value: str) -> bool:
+    """The spellings the MySQL backend opens: lowercase `mysql://` or `mariadb://`."""
+    return value.startswith(("mysql://", "mariadb://"))
+
+
 def ambiguous_url_password(value: str) -> bool:
     """True when a URL's password holds an unencoded `@` or `/`: libpq would split it there and
     read the rest as the host, port or database name, which are shown and logged."""

@@ -180,13 +180,40 @@ _PG_TO_DUCKDB = {
 }
 
 
+# MySQL result types (tools/databases/mysql/types.py) a Parquet column holds as they are. The wire
+# does not say whether an integer is unsigned, so each goes one size up (BIGINT as DECIMAL(20,0),
+# which holds an unsigned one); DECIMAL goes to DOUBLE as PostgreSQL's NUMERIC does; TIME (a
+# duration of up to 838 hours), JSON, ENUM, SET and GEOMETRY are written as text.
+_MYSQL_TO_DUCKDB = {
+    "tinyint": "SMALLINT",
+    "smallint": "INTEGER",
+    "mediumint": "INTEGER",
+    "int": "BIGINT",
+    "bigint": "DECIMAL(20,0)",
+    "year": "SMALLINT",
+    "float": "REAL",
+    "double": "DOUBLE",
+    "decimal": "DOUBLE",
+    "date": "DATE",
+    "datetime": "TIMESTAMP",
+    "timestamp": "TIMESTAMP",
+    "varchar": "VARCHAR",
+    "char": "VARCHAR",
+    "text": "VARCHAR",
+    "varbinary": "BLOB",
+    "binary": "BLOB",
+    "blob": "BLOB",
+}
+
+
 def parquet_columns(types: list[str], dialect: str) -> list[tuple[str, bool]]:
     """(DuckDB type, whether values must be written as text) per result column."""
     if dialect == "duckdb":
         return [(kind, False) for kind in types]
+    known = _MYSQL_TO_DUCKDB if dialect == "mysql" else _PG_TO_DUCKDB
     out = []
     for kind in types:
-        mapped = _PG_TO_DUCKDB.get(kind.lower())
+        mapped = known.get(kind.lower())
         out.append((mapped, False) if mapped else ("VARCHAR", True))
     return out
 

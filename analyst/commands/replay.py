@@ -50,12 +50,12 @@ def run_replay(
     is truncated, or no turn could be replayed (each was interrupted when recorded)."""
     from analyst.wiring import load_logged_session, recorded_settings
     from sessions.replay import counted, reask_session, replay_session, replayable_turns
-    from tools.redaction import is_postgres_url
+    from tools.redaction import is_mysql_url, is_postgres_url
 
     stdout = stdout or sys.stdout
     record = load_logged_session(config, ref)
     target = db or record.database
-    if not db and not is_postgres_url(target) and not Path(target).exists():
+    if not db and not (is_postgres_url(target) or is_mysql_url(target)) and not Path(target).exists():
         raise UserError(f"the recorded database {target} is not here; pass --db PATH to replay against another copy")
     database = _open_asking_password(config, target)
     try:
@@ -156,15 +156,17 @@ def _open_asking_password(config: Config, target: str) -> Database:
     import os
 
     from analyst.wiring import open_database
-    from tools.redaction import is_postgres_url
+    from tools.redaction import is_mysql_url, is_postgres_url
 
     try:
         return open_database(config, target)
     except UserError as exc:
-        if not (is_postgres_url(target) and "password" in exc.message.lower() and sys.stdin.isatty()):
+        mysql = is_mysql_url(target) and "access denied" in exc.message.lower()
+        if not ((is_postgres_url(target) and "password" in exc.message.lower()) or mysql) or not sys.stdin.isatty():
             raise
         sys.stderr.write(f"analyst: {exc.message}\n")
-        os.environ["PGPASSWORD"] = getpass.getpass("PostgreSQL password (not stored): ")
+        variable, engine = ("MYSQL_PWD", "MySQL") if mysql else ("PGPASSWORD", "PostgreSQL")
+        os.environ[variable] = getpass.getpass(f"{engine} password (not stored): ")
         return open_database(config, target)
 
 

@@ -5,7 +5,7 @@ The attacks: a conversion error that quotes a cell (with a quote the query adds 
 the old scrubbing of quoted literals), an overflow error that prints the operands, one- and two-row
 numeric results (their count/min/max/sum were the values), text turned into numbers first, a result
 padded with copies of one row (which beats any "under N rows" rule), and a row count made to be
-the value. Each runs through the loop on DuckDB and PostgreSQL (`any_db`) with a scripted model;
+the value. Each runs through the loop on every engine (`any_db`) with a scripted model;
 every request the model received is searched for the value.
 """
 
@@ -21,6 +21,7 @@ from agents.drive import auto_approve, drive
 from agents.loop import AnalystLoop
 from agents.models.scripted import ScriptedModel
 from agents.settings import Settings
+from tests.backends import contract_schema
 from tools.databases.error_classes import ErrorClass, from_duckdb, from_sqlstate
 
 # contract.items row 7: label 'item 7', price 17.00 (tests/backends.py)
@@ -70,6 +71,10 @@ def _sent(database: Any, sql: str, data_to_model: bool = False) -> tuple[str, An
         {"text": "Done."},
         {"text": "Summary."},
     ]
+    sql = sql.replace("contract.", contract_schema(database) + ".")
+    if database.dialect == "mysql":  # MySQL's `||` is OR: the same attacks, spelled for it
+        sql = sql.replace(" || label", "CONCAT(, label)").replace("'\"' || label", "CONCAT('\"', label)")
+    entries[0] = {"tool_calls": [{"name": "run_sql", "arguments": {"sql": sql}}]}
     model = ScriptedModel(entries, source="test")
     loop = AnalystLoop(model, database, Settings(data_to_model=data_to_model), lambda event: None)
     outcome = drive(loop, "Tell me about the seventh item.", auto_approve)
@@ -89,12 +94,19 @@ def test_no_value_reaches_the_model(any_db: Any, attack: str) -> None:
 @pytest.mark.parametrize("attack", ["conversion error, quote added by the query", "one-row numeric result"])
 def test_with_the_flag_off_the_same_queries_do_show_the_value(any_db: Any, attack: str) -> None:
     """The attacks are real: without the flag the model reads the value (the engines quote it)."""
+    if any_db.dialect == "mysql" and attack.startswith("conversion error"):
+        pytest.skip("MySQL's CAST never fails (a bad value becomes 0 with a warning): no error quotes a cell")
     sql, values = ATTACKS[attack]
     sent, _ = _sent(any_db, sql, data_to_model=True)
     assert values[0] in sent
 
 
 def test_a_failed_query_is_told_by_its_class(any_db: Any) -> None:
+    if any_db.dialect == "mysql":  # its casts never fail; BIGINT arithmetic does, naming the expression
+        sent, outcome = _sent(any_db, f"SELECT CAST(price * 7919 AS SIGNED) * 100000000000000 AS v {ITEM_7}")
+        assert "The query failed: value out of range" in sent and PRICE_CODE not in sent
+        assert outcome.status != "answered"
+        return
     sent, outcome = _sent(any_db, ATTACKS["conversion error, quote added by the query"][0])
     assert "The query failed: conversion error" in sent
     assert outcome.status != "answered"

@@ -113,6 +113,10 @@ def test_a_foreign_url_as_db_is_refused_without_its_password(url: str, capsys, t
     ):
         result = run_cli(args, capsys)
         assert result.code == 4, (args, result.err)
+        if url.startswith("mysql://"):  # a URL the MySQL backend opens: the server refuses ann, a warning first
+            assert "MYSQL_PWD" in result.err and result.err.count("\n") == 2, result.err
+            assert_hidden(result)
+            continue
         assert len(result.err.strip().splitlines()) == 1, result.err
         assert "PGPASSWORD" in result.err  # the fix: the spelling that works, the password elsewhere
         assert "cannot open" not in result.err  # not taken for a file path

@@ -22,6 +22,7 @@ REFUSED = (
     f"SELECT repeat('x', ({BIG}))",
     "SELECT repeat('x', 1e9)",
     "SELECT 'a' || repeat('b', 6000000) || repeat('c', 6000000)",
+    "SELECT concat('a', repeat('b', 6000000), repeat('c', 6000000))",
     "SELECT replace(replace(repeat('a', 5000000), 'a', 'aaaaaaaaaa'), 'a', 'aaaaaaaaaa')",
     f"SELECT length(x) FROM (SELECT repeat('y', {BIG}) AS x) t",
     # made from constants through a CTE's or a derived table's columns
@@ -48,6 +49,8 @@ ALLOWED = (
 @pytest.mark.parametrize("dialect", ENGINES)
 @pytest.mark.parametrize("sql", REFUSED)
 def test_a_huge_constant_value_is_refused(sql: str, dialect: str) -> None:
+    if dialect == "mysql" and "||" in sql:
+        pytest.skip("MySQL's || is OR, not concatenation: no value is built (concat(...) is refused instead)")
     verdict = check_sql(sql, None, dialect)
     assert not verdict.ok
     assert [p.code for p in verdict.problems] and all(p.code == "value_too_large" for p in verdict.problems), verdict

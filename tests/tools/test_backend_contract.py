@@ -1,4 +1,4 @@
-"""What every `Database` promises, checked by the same assertions on DuckDB and on PostgreSQL.
+"""What every `Database` promises, checked by the same assertions on DuckDB, PostgreSQL and MySQL/MariaDB.
 
 `any_db` (tests/backends.py) opens the same small dataset on each engine. Where the engines need
 different words for the same question (a slow query, a binary value, a write inside a query),
@@ -15,9 +15,11 @@ from typing import Any
 
 import pytest
 
+from tests.backends import contract_schema
 from tools.databases.base import Limits, QueryError, QueryResult, StreamError
 from tools.guard.problems import Problem
 
+_DIGITS = "d(x) AS (" + " UNION ALL ".join(f"SELECT {i}" for i in range(10)) + ")"
 SQL: dict[str, dict[str, Any]] = {
     "duckdb": {
         "slow": ["SELECT count(*) FROM range(100000000000) a"],
@@ -34,6 +36,15 @@ SQL: dict[str, dict[str, Any]] = {
         "endless": "SELECT a.g * 1000000 + b.g AS n FROM generate_series(1, 1000000) a(g), generate_series(1, 1000000) b(g)",
         "write_in_query": "WITH d AS (DELETE FROM contract.sales RETURNING sale_id) SELECT * FROM d",
     },
+    "mysql": {
+        "slow": ["SELECT SLEEP(10)", "SELECT BENCHMARK(10000000000, MD5('a'))"],
+        "binary": "UNHEX(CONCAT(REPEAT('ab', 300), {}))",
+        "many": f"WITH {_DIGITS} SELECT a.x * 1000 + b.x * 100 + c.x * 10 + e.x AS n, REPEAT('x', 20000) AS wide "
+        "FROM d a, d b, d c, d e WHERE a.x < 5",
+        "endless": f"WITH {_DIGITS} SELECT a.x AS n FROM d a, d b, d c, d e, d f, d g, d h, d i, d j, d k",
+        "write_in_query": "DELETE FROM contract.sales",  # MySQL has no data-changing CTE; the account cannot DELETE
+        "wide": "CONCAT(REPEAT('x', 5000), {})",
+    },
 }
 COUNT = "SELECT count(*) FROM contract.sales"
 
@@ -43,12 +54,17 @@ def _ok(outcome: QueryResult | QueryError) -> QueryResult:
     return outcome
 
 
+def _s(database: Any, sql: str) -> str:
+    """`sql` with the dataset's schema as this engine names it (MySQL: a database named for the run)."""
+    return sql.replace("contract.", contract_schema(database) + ".")
+
+
 def _value(database: Any, sql: str) -> Any:
-    return _ok(database.execute(sql, Limits(timeout_s=10))).rows[0][0]
+    return _ok(database.execute(_s(database, sql), Limits(timeout_s=10))).rows[0][0]
 
 
 def _drain(database: Any, sql: str, timeout_s: float = 30.0) -> list[tuple[Any, ...]]:
-    stream = database.stream(sql, timeout_s)
+    stream = database.stream(_s(database, sql), timeout_s)
     try:
         return [row for chunk in stream.chunks() for row in chunk]
     finally:
@@ -59,25 +75,26 @@ def _drain(database: Any, sql: str, timeout_s: float = 30.0) -> list[tuple[Any, 
 
 
 def test_execute_returns_named_columns_and_rows(any_db: Any) -> None:
-    result = _ok(any_db.execute("SELECT id, label FROM contract.items ORDER BY id LIMIT 3", Limits()))
+    result = _ok(any_db.execute(_s(any_db, "SELECT id, label FROM contract.items ORDER BY id LIMIT 3"), Limits()))
     assert [c.name for c in result.columns] == ["id", "label"]
     assert result.rows == ((1, "item 1"), (2, "item 2"), (3, "item 3"))
     assert result.row_count == 3 and not result.truncated and result.elapsed_ms >= 0
 
 
 def test_the_row_cap_sets_truncated_only_when_rows_were_left_out(any_db: Any) -> None:
-    capped = _ok(any_db.execute("SELECT id FROM contract.items ORDER BY 1", Limits(max_rows=5)))
+    capped = _ok(any_db.execute(_s(any_db, "SELECT id FROM contract.items ORDER BY 1"), Limits(max_rows=5)))
     assert capped.rows == tuple((i,) for i in range(1, 6)) and capped.truncated
-    exact = _ok(any_db.execute("SELECT id FROM contract.items", Limits(max_rows=60)))
+    exact = _ok(any_db.execute(_s(any_db, "SELECT id FROM contract.items"), Limits(max_rows=60)))
     assert exact.row_count == 60 and not exact.truncated
 
 
 def test_oversized_cells_are_clipped_and_digested_when_asked(any_db: Any) -> None:
-    wide = _ok(any_db.execute("SELECT repeat('x', 5000) AS big", Limits(max_cell_bytes=100)))
+    wide = _ok(any_db.execute(_s(any_db, "SELECT repeat('x', 5000) AS big"), Limits(max_cell_bytes=100)))
     assert wide.rows[0][0] == "x" * 100 + "…"
     # evaluation's limits: texts sharing the kept prefix still differ once clipped
     binary = SQL[any_db.dialect]["binary"]
-    same = f"SELECT repeat('x', 5000) || {{}} AS big, {binary} AS blob"
+    wide_text = SQL[any_db.dialect].get("wide", "repeat('x', 5000) || {}")
+    same = f"SELECT {wide_text} AS big, {binary} AS raw"
     exact = Limits(max_cell_bytes=100, cell_digest=True)
     a, b = (_ok(any_db.execute(same.format(f"'{t}'", f"'{t}{t}'"), exact)).rows[0] for t in "01")
     assert a[0].startswith("x" * 100 + "… [5,001 characters, sha256 ") and a[0] != b[0]
@@ -87,7 +104,7 @@ def test_oversized_cells_are_clipped_and_digested_when_asked(any_db: Any) -> Non
 def test_the_time_limit_stops_a_query_and_the_database_is_reusable(any_db: Any) -> None:
     for slow in SQL[any_db.dialect]["slow"]:
         started = time.perf_counter()
-        outcome = any_db.execute(slow, Limits(timeout_s=1))
+        outcome = any_db.execute(_s(any_db, slow), Limits(timeout_s=1))
         assert isinstance(outcome, QueryError) and outcome.kind == "timeout", outcome
         assert "1 s time limit" in outcome.message
         assert time.perf_counter() - started < 4
@@ -97,7 +114,7 @@ def test_the_time_limit_stops_a_query_and_the_database_is_reusable(any_db: Any) 
 def test_interrupt_from_another_thread_stops_a_running_query(any_db: Any) -> None:
     results: list[Any] = []
     slow = SQL[any_db.dialect]["slow"][0]
-    worker = threading.Thread(target=lambda: results.append(any_db.execute(slow, Limits(timeout_s=30))))
+    worker = threading.Thread(target=lambda: results.append(any_db.execute(_s(any_db, slow), Limits(timeout_s=30))))
     worker.start()
     deadline = time.monotonic() + 10
     while worker.is_alive() and time.monotonic() < deadline:
@@ -120,7 +137,7 @@ def test_interrupt_from_another_thread_stops_a_running_query(any_db: Any) -> Non
 )
 def test_writes_sent_directly_fail_and_change_nothing(any_db: Any, sql: str) -> None:
     before = _value(any_db, COUNT)
-    outcome = any_db.execute(sql, Limits(timeout_s=5))
+    outcome = any_db.execute(_s(any_db, sql), Limits(timeout_s=5))
     assert isinstance(outcome, QueryError) and outcome.kind == "error", outcome
     assert outcome.message.strip()
     assert _value(any_db, COUNT) == before
@@ -134,30 +151,31 @@ def test_the_catalog_has_the_same_shape_on_every_engine(any_db: Any) -> None:
     catalog = any_db.catalog()
     assert catalog.dialect == any_db.dialect
     assert any_db.catalog() is catalog  # introspected once per open database
-    items = catalog.find("items", "contract")
-    sales = catalog.find("sales", "contract")
+    schema = contract_schema(any_db)
+    items = catalog.find("items", schema)
+    sales = catalog.find("sales", schema)
     assert items is not None and sales is not None
-    assert items.qualified == "contract.items" and items.kind == "table"
+    assert items.qualified == f"{schema}.items" and items.kind == "table"
     assert [c.name for c in items.columns] == ["id", "label", "price", "note"]
     assert items.primary_key == ("id",) and sales.primary_key == ("sale_id",)
     assert items.column("label").nullable is False and items.column("note").nullable is True
     assert [(fk.columns, fk.ref_table, fk.ref_columns) for fk in sales.foreign_keys] == [
-        (("item_id",), "contract.items", ("id",))
+        (("item_id",), f"{schema}.items", ("id",))
     ]
     assert (items.row_count, sales.row_count) == (60, 200)
-    assert any(h.left == "contract.sales.item_id" and h.right == "contract.items.id" for h in catalog.join_hints())
+    assert any(h.left == f"{schema}.sales.item_id" and h.right == f"{schema}.items.id" for h in catalog.join_hints())
 
 
 def test_cross_check_passes_a_query_and_returns_problems_for_what_the_engine_refuses(any_db: Any) -> None:
-    assert any_db.cross_check("SELECT count(*) FROM contract.sales") == []
+    assert any_db.cross_check(_s(any_db, "SELECT count(*) FROM contract.sales")) == []
     for refused in ("DELETE FROM contract.sales", "SELECT 1; SELECT 2"):
-        problems = any_db.cross_check(refused)
+        problems = any_db.cross_check(_s(any_db, refused))
         assert problems and all(isinstance(p, Problem) and p.message.strip() for p in problems), refused
     assert _value(any_db, COUNT) == 200
 
 
 def test_a_text_reads_alike_itself(any_db: Any) -> None:
-    sql = "SELECT id, label FROM contract.items WHERE id < 5"
+    sql = _s(any_db, "SELECT id, label FROM contract.items WHERE id < 5")
     assert any_db.reads_alike(sql, sql) is True
 
 
@@ -171,7 +189,7 @@ def test_the_fingerprint_is_short_and_stable(any_db: Any) -> None:
 
 
 def test_every_row_arrives_whole_beyond_the_row_cap(any_db: Any) -> None:
-    stream = any_db.stream(SQL[any_db.dialect]["many"], 30.0)
+    stream = any_db.stream(_s(any_db, SQL[any_db.dialect]["many"]), 30.0)
     try:
         assert [c.name for c in stream.columns] == ["n", "wide"]
         assert stream.columns[1].type.upper() in ("VARCHAR", "TEXT")
@@ -196,7 +214,7 @@ def test_time_limit_stops_the_stream_and_the_database_is_reusable(any_db: Any) -
 
 
 def test_cancel_from_another_thread_stops_a_stream_mid_way(any_db: Any) -> None:
-    stream = any_db.stream(SQL[any_db.dialect]["endless"], 60.0)
+    stream = any_db.stream(_s(any_db, SQL[any_db.dialect]["endless"]), 60.0)
     seen = 0
     try:
         with pytest.raises(StreamError) as failed:

@@ -73,10 +73,13 @@ _RESERVED = frozenset(
 
 
 def _ident(name: str, dialect: str) -> str:
-    """Quote only where the engine needs it (PostgreSQL folds unquoted names to lower case)."""
+    """Quote only where the engine needs it (PostgreSQL folds unquoted names to lower case), as
+    the engine quotes (MySQL reads `"x"` as a string: backticks)."""
     plain = _PLAIN.match(name) and name.lower() not in _RESERVED
     if plain and (dialect != "postgres" or name == name.lower()):
         return name
+    if dialect == "mysql":
+        return "`" + name.replace("`", "``") + "`"
     return '"' + name.replace('"', '""') + '"'
 
 

@@ -33,12 +33,14 @@ from tools.guard.query import Query, Rule
 from tools.guard.sizes import value_sizes
 from tools.guard.statements import forbidden_nodes, row_type_casts
 from tools.guard.tables import known_tables
+from tools.guard.variables import session_variables
 
 # In order: a rule sees what the rules before it found and recorded (`Query`). The table rule
 # records the tables in scope the hidden-column and column rules judge; the column rule and the
 # regeneration's refusal only speak when nothing before them objected.
 RULES: tuple[Rule, ...] = (
     forbidden_nodes,
+    session_variables,
     arrow_lambdas,
     escaped_characters,
     allowed_functions,

@@ -21,7 +21,9 @@ from sqlglot import exp
 from tools.catalog import Catalog, Table
 from tools.guard.problems import Problem
 
-SYSTEM_SCHEMAS = frozenset({"information_schema", "pg_catalog", "pg_toast", "system", "temp"})
+SYSTEM_SCHEMAS = frozenset(
+    {"information_schema", "pg_catalog", "pg_toast", "system", "temp", "mysql", "performance_schema", "sys"}
+)
 SYSTEM_PREFIXES = ("duckdb_", "pragma_", "sqlite_", "pg_")
 _PATH_LIKE = re.compile(r"[/\\.:~*?]")
 

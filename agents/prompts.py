@@ -62,6 +62,10 @@ rejected). Use date_trunc, date_diff, strftime, QUALIFY, and the `SELECT ... FRO
 form when you pivot. String literals use single quotes.""",
     "postgres": """PostgreSQL notes: use date_trunc, extract, interval arithmetic, FILTER, and
 window functions. String literals use single quotes; identifiers fold to lower case unless quoted.""",
+    "sqlite": """SQLite notes: dates are text or numbers; use date(), datetime(), strftime('%Y-%m', d),
+julianday() and unixepoch() for date arithmetic. Integer division truncates: multiply by 1.0 for
+ratios. No FULL OUTER JOIN before SQLite 3.39, no date_trunc, no ILIKE (LIKE is case-insensitive
+for ASCII). String literals use single quotes; double quotes are for identifiers.""",
 }
 
 QUESTION = PromptTemplate(
@@ -102,7 +106,7 @@ $rows
 Answer the question from this result.""",
 )
 
-DIALECT_NAMES = {"duckdb": "DuckDB", "postgres": "PostgreSQL"}
+DIALECT_NAMES = {"duckdb": "DuckDB", "postgres": "PostgreSQL", "sqlite": "SQLite"}
 
 
 def system_prompt(dialect: str, tools: bool) -> str:

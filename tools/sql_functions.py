@@ -154,6 +154,27 @@ current_time current_timestamp localtime localtimestamp array_to_json row_to_jso
 string_to_table unistr quote_literal quote_nullable concat_ws log age row
 """
 
+# Written names SQLite allows (its whole list: the shared names above are PostgreSQL/DuckDB ones
+# SQLite mostly lacks). Judged from `pragma_function_list` of SQLite 3.40 plus the 3.41-3.47
+# additions (concat, string_agg, unhex, timediff, ...). Left out: load_extension (loads code),
+# fts3_tokenizer (hands out a pointer to native code), the FTS/R-tree helpers (bm25, highlight,
+# snippet, matchinfo, offsets, optimize, rtree*), sqlite_version/source_id/compileoption_* and
+# changes/total_changes/last_insert_rowid (engine and session state), sqlite_log (writes the log),
+# subtype (internal), randomblob/zeroblob (no analytic use; values are bounded anyway). The shell's
+# readfile/writefile/edit do not exist in the library. The authorizer of every SQLite connection
+# (tools/databases/sqlite/authorizer.py) allows exactly these names, whatever the guard concluded.
+_SQLITE = """
+abs acos acosh asin asinh atan atan2 atanh avg ceil ceiling char coalesce concat concat_ws cos
+cosh count cume_dist current_date current_time current_timestamp date datetime degrees dense_rank
+exp first_value floor format glob group_concat hex if ifnull iif instr json json_array
+json_array_length json_extract json_group_array json_group_object json_insert json_object
+json_patch json_quote json_remove json_replace json_set json_type json_valid julianday lag
+last_value lead length like likelihood likely ln log log10 log2 lower ltrim max min mod nth_value
+ntile nullif octet_length percent_rank pi pow power printf quote radians random rank replace round
+row_number rtrim sign sin sinh soundex sqrt strftime string_agg substr substring sum tan tanh time
+timediff total trim trunc typeof unhex unicode unixepoch unlikely upper
+"""
+
 # Functions usable in FROM (table functions), by written name.
 _TABLE_COMMON = "unnest generate_series"
 _TABLE_DUCKDB = "range"
@@ -298,6 +319,20 @@ REFUSED_HINTS: dict[str, str] = {
         "it changes sequences, locks, large objects or other sessions",
     ),
     **dict.fromkeys(["pg_sleep", "pg_sleep_for", "pg_sleep_until", "sleep_ms"], "it sleeps"),
+    **dict.fromkeys(["load_extension", "fts3_tokenizer"], "it loads or reaches native code"),
+    **dict.fromkeys(["readfile", "writefile", "edit"], "it reads or writes files"),
+    **dict.fromkeys(
+        [
+            "sqlite_version",
+            "sqlite_source_id",
+            "sqlite_compileoption_get",
+            "sqlite_compileoption_used",
+            "changes",
+            "total_changes",
+            "last_insert_rowid",
+        ],
+        "it reads or changes settings or session state",
+    ),
 }
 
 _SYSTEM_PREFIXES = ("duckdb_", "pragma_", "pg_", "sqlite_", "lo_", "dblink")
@@ -305,12 +340,17 @@ _SYSTEM_PREFIXES = ("duckdb_", "pragma_", "pg_", "sqlite_", "lo_", "dblink")
 
 def safe_function_names(dialect: str) -> frozenset[str]:
     """Written names allowed in `dialect` (scalar, aggregate and window functions)."""
+    if dialect == "sqlite":
+        return frozenset(_SQLITE.split())
     extra = _POSTGRES if dialect == "postgres" else _DUCKDB
     return frozenset((_COMMON + extra).split())
 
 
 def safe_table_function_names(dialect: str) -> frozenset[str]:
-    """Written names allowed in FROM position in `dialect`."""
+    """Written names allowed in FROM position in `dialect` (none on SQLite: json_each and
+    json_tree make the engine ask to update sqlite_schema, which its authorizer refuses)."""
+    if dialect == "sqlite":
+        return frozenset()
     extra = _TABLE_POSTGRES if dialect == "postgres" else _TABLE_DUCKDB
     return frozenset((_TABLE_COMMON + " " + extra).split())
 

@@ -35,7 +35,7 @@ def register(parser: argparse.ArgumentParser) -> None:
         help="column (table.column or schema.table.column, wildcards allowed) treated as absent (repeatable)",
     )
     parser.add_argument(
-        "--dialect", choices=("duckdb", "postgres"), help="SQL dialect (default: the database's, else duckdb)"
+        "--dialect", choices=("duckdb", "postgres", "sqlite"), help="SQL dialect (default: the database's, else duckdb)"
     )
     parser.add_argument(
         "file",

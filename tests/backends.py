@@ -1,4 +1,4 @@
-"""`any_db`: the same small dataset, opened read-only, on DuckDB and on PostgreSQL.
+"""`any_db`: the same small dataset, opened read-only, on DuckDB, PostgreSQL and SQLite.
 
 The contract tests (tests/tools/test_backend_contract.py) run once per engine against it, so what
 `Database` promises (limits, clipping, timeouts, interrupts, read-only refusals, the catalog's
@@ -17,7 +17,7 @@ import pytest
 
 from tests.pg_env import PgEnv
 
-ENGINES = ("duckdb", "postgres")
+ENGINES = ("duckdb", "postgres", "sqlite")
 
 # Portable SQL: it runs unchanged on DuckDB and PostgreSQL.
 DATASET_SQL = """
@@ -41,6 +41,28 @@ def _open_duckdb(tmp: Path) -> Any:
     return open_duckdb(path, tmp / "cache")
 
 
+def _open_sqlite(tmp: Path) -> Any:
+    """The same rows in SQLite, which has no schemas in a file (the tables are in `main`) and no
+    generate_series: the schema without `contract.`, the rows from Python."""
+    import sqlite3
+
+    from tools.databases.sqlite import open_sqlite
+
+    path = tmp / "dataset.sqlite"
+    con = sqlite3.connect(path)
+    con.executescript(
+        DATASET_SQL.split(";\nINSERT", 1)[0].replace("CREATE SCHEMA contract;", "").replace("contract.", "")
+    )
+    con.executemany(
+        "INSERT INTO items VALUES (?, ?, ?, ?)",
+        [(i, f"item {i}", 10 + i, "even" if i % 2 == 0 else None) for i in range(1, 61)],
+    )
+    con.executemany("INSERT INTO sales VALUES (?, ?, ?)", [(i, i % 60 + 1, 1 + i % 4) for i in range(1, 201)])
+    con.commit()
+    con.close()
+    return open_sqlite(path)
+
+
 def _open_postgres(env: PgEnv) -> Any:
     from psycopg import sql
 
@@ -60,6 +82,8 @@ def any_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     """An opened read-only `Database` over the contract dataset; `database.dialect` names the engine."""
     if request.param == "duckdb":
         database = _open_duckdb(tmp_path_factory.mktemp("backend"))
+    elif request.param == "sqlite":
+        database = _open_sqlite(tmp_path_factory.mktemp("backend"))
     else:
         database = _open_postgres(request.getfixturevalue("pg"))
     yield database

@@ -1,4 +1,4 @@
-"""What every `Database` promises, checked by the same assertions on DuckDB and on PostgreSQL.
+"""What every `Database` promises, checked by the same assertions on DuckDB, PostgreSQL and SQLite.
 
 `any_db` (tests/backends.py) opens the same small dataset on each engine. Where the engines need
 different words for the same question (a slow query, a binary value, a write inside a query),
@@ -9,6 +9,7 @@ engine's own tests.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from typing import Any
@@ -34,8 +35,32 @@ SQL: dict[str, dict[str, Any]] = {
         "endless": "SELECT a.g * 1000000 + b.g AS n FROM generate_series(1, 1000000) a(g), generate_series(1, 1000000) b(g)",
         "write_in_query": "WITH d AS (DELETE FROM contract.sales RETURNING sale_id) SELECT * FROM d",
     },
+    "sqlite": {  # SQLite has no repeat() nor generate_series(): printf pads, recursive CTEs count
+        "slow": [
+            "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r",
+            "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 100000) "
+            "SELECT count(*) FROM r a, r b, r c",
+        ],
+        "binary": "CAST(printf('%.*c', 600, 'a') || {} AS BLOB)",
+        "many": "WITH RECURSIVE r(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM r WHERE n < 4999) "
+        "SELECT n, printf('%.*c', 20000, 'x') AS wide FROM r",
+        "endless": "WITH RECURSIVE r(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM r) SELECT n FROM r",
+        "write_in_query": "DELETE FROM contract.sales",
+    },
 }
+# The schema the dataset is in: SQLite has one per file, `main`.
+SCHEMA = {"sqlite": "main"}
 COUNT = "SELECT count(*) FROM contract.sales"
+
+
+def _q(database: Any, sql: str) -> str:
+    """The contract's SQL in `database`'s words: its schema for `contract`, and on SQLite
+    printf padding for repeat('x', n)."""
+    schema = SCHEMA.get(database.dialect, "contract")
+    sql = sql.replace("contract.", f"{schema}.")
+    if database.dialect == "sqlite":
+        sql = re.sub(r"repeat\('x', (\d+)\)", r"printf('%.*c', \1, 'x')", sql)
+    return sql
 
 
 def _ok(outcome: QueryResult | QueryError) -> QueryResult:
@@ -44,11 +69,11 @@ def _ok(outcome: QueryResult | QueryError) -> QueryResult:
 
 
 def _value(database: Any, sql: str) -> Any:
-    return _ok(database.execute(sql, Limits(timeout_s=10))).rows[0][0]
+    return _ok(database.execute(_q(database, sql), Limits(timeout_s=10))).rows[0][0]
 
 
 def _drain(database: Any, sql: str, timeout_s: float = 30.0) -> list[tuple[Any, ...]]:
-    stream = database.stream(sql, timeout_s)
+    stream = database.stream(_q(database, sql), timeout_s)
     try:
         return [row for chunk in stream.chunks() for row in chunk]
     finally:
@@ -59,27 +84,27 @@ def _drain(database: Any, sql: str, timeout_s: float = 30.0) -> list[tuple[Any, 
 
 
 def test_execute_returns_named_columns_and_rows(any_db: Any) -> None:
-    result = _ok(any_db.execute("SELECT id, label FROM contract.items ORDER BY id LIMIT 3", Limits()))
+    result = _ok(any_db.execute(_q(any_db, "SELECT id, label FROM contract.items ORDER BY id LIMIT 3"), Limits()))
     assert [c.name for c in result.columns] == ["id", "label"]
     assert result.rows == ((1, "item 1"), (2, "item 2"), (3, "item 3"))
     assert result.row_count == 3 and not result.truncated and result.elapsed_ms >= 0
 
 
 def test_the_row_cap_sets_truncated_only_when_rows_were_left_out(any_db: Any) -> None:
-    capped = _ok(any_db.execute("SELECT id FROM contract.items ORDER BY 1", Limits(max_rows=5)))
+    capped = _ok(any_db.execute(_q(any_db, "SELECT id FROM contract.items ORDER BY 1"), Limits(max_rows=5)))
     assert capped.rows == tuple((i,) for i in range(1, 6)) and capped.truncated
-    exact = _ok(any_db.execute("SELECT id FROM contract.items", Limits(max_rows=60)))
+    exact = _ok(any_db.execute(_q(any_db, "SELECT id FROM contract.items"), Limits(max_rows=60)))
     assert exact.row_count == 60 and not exact.truncated
 
 
 def test_oversized_cells_are_clipped_and_digested_when_asked(any_db: Any) -> None:
-    wide = _ok(any_db.execute("SELECT repeat('x', 5000) AS big", Limits(max_cell_bytes=100)))
+    wide = _ok(any_db.execute(_q(any_db, "SELECT repeat('x', 5000) AS big"), Limits(max_cell_bytes=100)))
     assert wide.rows[0][0] == "x" * 100 + "…"
     # evaluation's limits: texts sharing the kept prefix still differ once clipped
     binary = SQL[any_db.dialect]["binary"]
     same = f"SELECT repeat('x', 5000) || {{}} AS big, {binary} AS blob"
     exact = Limits(max_cell_bytes=100, cell_digest=True)
-    a, b = (_ok(any_db.execute(same.format(f"'{t}'", f"'{t}{t}'"), exact)).rows[0] for t in "01")
+    a, b = (_ok(any_db.execute(_q(any_db, same.format(f"'{t}'", f"'{t}{t}'")), exact)).rows[0] for t in "01")
     assert a[0].startswith("x" * 100 + "… [5,001 characters, sha256 ") and a[0] != b[0]
     assert a[1][:100] == b[1][:100] and a[1] != b[1] and len(a[1]) == 100 + 3 + 16
 
@@ -120,7 +145,7 @@ def test_interrupt_from_another_thread_stops_a_running_query(any_db: Any) -> Non
 )
 def test_writes_sent_directly_fail_and_change_nothing(any_db: Any, sql: str) -> None:
     before = _value(any_db, COUNT)
-    outcome = any_db.execute(sql, Limits(timeout_s=5))
+    outcome = any_db.execute(_q(any_db, sql), Limits(timeout_s=5))
     assert isinstance(outcome, QueryError) and outcome.kind == "error", outcome
     assert outcome.message.strip()
     assert _value(any_db, COUNT) == before
@@ -134,30 +159,31 @@ def test_the_catalog_has_the_same_shape_on_every_engine(any_db: Any) -> None:
     catalog = any_db.catalog()
     assert catalog.dialect == any_db.dialect
     assert any_db.catalog() is catalog  # introspected once per open database
-    items = catalog.find("items", "contract")
-    sales = catalog.find("sales", "contract")
+    schema = SCHEMA.get(any_db.dialect, "contract")
+    items = catalog.find("items", schema)
+    sales = catalog.find("sales", schema)
     assert items is not None and sales is not None
-    assert items.qualified == "contract.items" and items.kind == "table"
+    assert items.qualified == f"{schema}.items" and items.kind == "table"
     assert [c.name for c in items.columns] == ["id", "label", "price", "note"]
     assert items.primary_key == ("id",) and sales.primary_key == ("sale_id",)
     assert items.column("label").nullable is False and items.column("note").nullable is True
     assert [(fk.columns, fk.ref_table, fk.ref_columns) for fk in sales.foreign_keys] == [
-        (("item_id",), "contract.items", ("id",))
+        (("item_id",), f"{schema}.items", ("id",))
     ]
     assert (items.row_count, sales.row_count) == (60, 200)
-    assert any(h.left == "contract.sales.item_id" and h.right == "contract.items.id" for h in catalog.join_hints())
+    assert any(h.left == f"{schema}.sales.item_id" and h.right == f"{schema}.items.id" for h in catalog.join_hints())
 
 
 def test_cross_check_passes_a_query_and_returns_problems_for_what_the_engine_refuses(any_db: Any) -> None:
-    assert any_db.cross_check("SELECT count(*) FROM contract.sales") == []
+    assert any_db.cross_check(_q(any_db, "SELECT count(*) FROM contract.sales")) == []
     for refused in ("DELETE FROM contract.sales", "SELECT 1; SELECT 2"):
-        problems = any_db.cross_check(refused)
+        problems = any_db.cross_check(_q(any_db, refused))
         assert problems and all(isinstance(p, Problem) and p.message.strip() for p in problems), refused
     assert _value(any_db, COUNT) == 200
 
 
 def test_a_text_reads_alike_itself(any_db: Any) -> None:
-    sql = "SELECT id, label FROM contract.items WHERE id < 5"
+    sql = _q(any_db, "SELECT id, label FROM contract.items WHERE id < 5")
     assert any_db.reads_alike(sql, sql) is True
 
 

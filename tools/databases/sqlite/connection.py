@@ -29,9 +29,15 @@ PROGRESS_STEPS = 1_000  # virtual machine instructions between deadline checks (
 @dataclass(frozen=True)
 class ValueLimits:
     """Engine limits fixed at open time: the largest string or blob any statement may make or
-    read (bytes), the longest LIKE/GLOB pattern, the longest SQL text and the deepest expression."""
+    read (bytes), the longest LIKE/GLOB pattern, the longest SQL text and the deepest expression.
 
-    max_value_bytes: int = 64_000_000
+    The value cap also bounds what one function call can cost where SQLite never checks for an
+    interrupt: `instr` and `replace` compare a needle at every position of a haystack, so two
+    crafted values of n bytes cost about n²/4 byte comparisons (measured: 1 MB and 0.5 MB, 4.6 s).
+    The caller still gets its answer at the time limit (workers.py); 16 MB keeps what such a
+    statement can burn in the background to minutes, and reads stored values of up to 16 MB."""
+
+    max_value_bytes: int = 16_000_000
     max_like_pattern: int = 1_000
     max_sql_length: int = 1_000_000
     max_expr_depth: int = 500

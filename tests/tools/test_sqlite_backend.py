@@ -35,6 +35,13 @@ CREATE VIEW v_over_secret AS SELECT * FROM v_secret;
 CREATE VIEW v_people AS SELECT id, email FROM people;
 CREATE VIEW v_names AS SELECT id, name FROM people;
 CREATE VIEW v_version AS SELECT sqlite_version() AS v;
+CREATE TABLE staff (sid INTEGER PRIMARY KEY, email TEXT);
+CREATE UNIQUE INDEX staff_email ON staff (email);
+CREATE UNIQUE INDEX people_email ON people (email);
+CREATE VIEW v_match AS SELECT p.name FROM people p JOIN staff s USING (email);
+CREATE TABLE badges (code TEXT, pin TEXT, holder TEXT, PRIMARY KEY (holder, code)) WITHOUT ROWID;
+INSERT INTO staff VALUES (1, 'ann@example.com');
+INSERT INTO badges VALUES ('b1', '1234', 'Ann');
 INSERT INTO items VALUES (1, 'one', 'odd'), (2, 'two', 'even'), (3, 'three', 'odd');
 INSERT INTO people (id, name, email) VALUES (1, 'Ann', 'ann@example.com'), (2, 'Bo', 'bo@example.com');
 INSERT INTO secret VALUES ('{SECRET}');
@@ -52,7 +59,7 @@ def db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def db(db_file: Path) -> Iterator[SQLiteDatabase]:
-    database = open_sqlite(db_file, exclude_tables=("secret",), exclude_columns=("people.email",))
+    database = open_sqlite(db_file, exclude_tables=("secret",), exclude_columns=("people.email", "badges.pin"))
     yield database
     database.close()
 
@@ -114,6 +121,12 @@ def test_the_hardening_reads_back_on_every_connection(db_file: Path) -> None:
         "SELECT * FROM people",
         "SELECT shout FROM people",  # computed from the hidden column
         "SELECT count(*) FROM secret",
+        "SELECT p.name FROM people p JOIN staff s USING (email)",  # no SQLITE_READ: the program says it
+        "SELECT p.name FROM people p NATURAL JOIN staff s",
+        "SELECT s.sid FROM staff s CROSS JOIN people p USING (email)",  # a seek into people_email
+        "SELECT count(*) FROM staff s WHERE EXISTS (SELECT 1 FROM people p NATURAL JOIN staff t WHERE t.sid = s.sid)",
+        "SELECT name FROM v_match",
+        "SELECT pin FROM badges",
         "SELECT name FROM sqlite_master",
         "SELECT * FROM pragma_table_info('people')",
         "SELECT sqlite_version()",
@@ -144,6 +157,9 @@ def test_what_is_kept_reads_and_a_cte_may_be_counted(db: SQLiteDatabase) -> None
         ("SELECT name FROM v_names ORDER BY id LIMIT 1", (("Ann",),)),
         ("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT count(*) FROM r", ((5,),)),
         ("SELECT kind, count(*) FROM items GROUP BY kind ORDER BY kind", (("even", 1), ("odd", 2))),
+        ("SELECT holder, code FROM badges", (("Ann", "b1"),)),  # WITHOUT ROWID: the key comes first
+        ("SELECT s.email FROM staff s JOIN people p ON p.id = s.sid", (("ann@example.com",),)),
+        ("SELECT count(*) FROM people", ((2,),)),  # may scan people_email for row ids: nothing hidden read
     ):
         result = db.execute(sql, Limits())
         assert isinstance(result, QueryResult) and result.rows == rows, (sql, result)
@@ -155,7 +171,10 @@ def test_what_is_kept_reads_and_a_cte_may_be_counted(db: SQLiteDatabase) -> None
 def test_the_catalog_leaves_out_excluded_data_and_what_shows_it(db: SQLiteDatabase) -> None:
     catalog = db.catalog()
     names = {t.name for t in catalog.tables}
-    assert names == {"items", "people", "v_items", "v_names"}  # v_version calls a refused function
+    # v_version calls a refused function; v_match compares hidden emails through USING
+    assert names == {"items", "people", "staff", "badges", "v_items", "v_names"}
+    badges = catalog.find("badges")
+    assert badges is not None and [c.name for c in badges.columns] == ["code", "holder"]
     people = catalog.find("people")
     assert people is not None and [c.name for c in people.columns] == ["id", "name"]
     assert set(people.hidden_columns) == {"email", "shout"}

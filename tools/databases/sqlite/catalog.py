@@ -6,7 +6,7 @@ tables and hidden columns are dropped before counting and sampling, so their val
 read. Which views read excluded data is asked of SQLite itself: compiling `SELECT * FROM view`
 (EXPLAIN compiles without running) reports to the authorizer every table and column the view
 reads, through other views too, and every function it calls; a view reading an excluded table or
-a hidden column is dropped, and so, while anything is excluded, is one calling a function off the
+a hidden column (also only through `USING` or `NATURAL JOIN`, seen in its program, program.py) is dropped, and so, while anything is excluded, is one calling a function off the
 allowlist. Generated columns computed from a hidden column are hidden with it (SQLite does not
 report the columns a generation expression reads, so the CREATE TABLE text is parsed for them).
 Counting and sampling run under a deadline each, so a huge table costs seconds, not minutes.
@@ -34,6 +34,7 @@ from tools.catalog import (
 from tools.catalog.derived import Generated, column_notes, hidden_columns, opaque_view_note
 from tools.databases.sqlite.authorizer import OPERATOR_FUNCTIONS
 from tools.databases.sqlite.connection import Stop
+from tools.databases.sqlite.program import hidden_layout, reads_hidden
 from tools.guard.names import fold
 
 SCHEMA = "main"
@@ -48,7 +49,7 @@ class _Recorder:
 
     reads: set[tuple[str, str]] = field(default_factory=set)
     functions: set[str] = field(default_factory=set)
-    pragmas: frozenset[str] = frozenset({"table_xinfo", "foreign_key_list"})
+    pragmas: frozenset[str] = frozenset({"table_xinfo", "index_xinfo", "foreign_key_list"})
 
     def __call__(self, action: int, arg1: str | None, arg2: str | None, db: str | None, source: str | None) -> int:
         if action in (sqlite3.SQLITE_SELECT, sqlite3.SQLITE_RECURSIVE):
@@ -161,6 +162,7 @@ def _views_over_excluded(
     hidden: dict[str, set[str]],
     allowed_functions: frozenset[str],
 ) -> tuple[set[str], list[str]]:
+    layout = hidden_layout(con, {table: frozenset(cols) for table, cols in hidden.items()})
     """Views that read an excluded table or a hidden column (through other views too), or that
     call a function off the allowlist (they could show anything), as SQLite compiles them."""
     excluded = {fold(name) for _, name, _ in relations} - {fold(n) for n in kept}
@@ -174,10 +176,12 @@ def _views_over_excluded(
         recorder.functions.clear()
         key = fold(name)
         try:
-            con.execute(f"EXPLAIN SELECT * FROM {_quote(name)}").fetchall()
+            program = con.execute(f"EXPLAIN SELECT * FROM {_quote(name)}").fetchall()
         except sqlite3.Error:
             bad.add(key)  # does not compile: nothing can read it anyway
             continue
+        if reads_hidden(program, layout):  # USING / NATURAL JOIN over a hidden column
+            bad.add(key)
         uses[key] = {table for table, _ in recorder.reads if table != key}
         if any(column in hidden.get(table, ()) for table, column in recorder.reads):
             bad.add(key)

@@ -25,6 +25,7 @@ from tools.databases.fetch import catalog_digest, fetch_capped, hidden_names, ms
 from tools.databases.sqlite.authorizer import OPERATOR_FUNCTIONS, ReadPolicy
 from tools.databases.sqlite.connection import Stop, ValueLimits, check_sqlite_file, clean_error, connect
 from tools.databases.sqlite.errors import DENIED_MESSAGE, error_class, is_denied
+from tools.databases.sqlite.program import HiddenLayout, hidden_layout, reads_hidden
 from tools.databases.workers import STOP_GRACE_S, WORKERS
 from tools.guard.names import fold
 from tools.guard.problems import Problem
@@ -78,6 +79,7 @@ class SQLiteDatabase:
         self._catalog: Catalog | None = None
         self._policy: ReadPolicy | None = None
         self._relations: frozenset[str] = frozenset()
+        self._layout = HiddenLayout({}, {})
         self._catalog_lock = threading.Lock()
         self._lock = threading.Lock()
         self._running: set[Stop] = set()
@@ -102,6 +104,8 @@ class SQLiteDatabase:
             catalog = introspect(con, self.exclude_tables, self.exclude_columns, self._functions)
             names = con.execute("SELECT name FROM sqlite_schema WHERE type IN ('table', 'view')").fetchall()
             self._relations = frozenset(fold(str(n)) for (n,) in names)
+            hidden = {fold(t.name): frozenset(fold(c) for c in t.hidden_columns) for t in catalog.tables}
+            self._layout = hidden_layout(con, hidden)
         finally:
             con.close()
         if self._context != Context():
@@ -166,6 +170,7 @@ class SQLiteDatabase:
 
         def work() -> None:
             try:
+                self.refuse_hidden_reads(con, sql)
                 cursor = con.execute(sql)
                 names = [d[0] for d in cursor.description or ()]
                 rows = fetch_capped(cursor, limits, FETCH_CHUNK)
@@ -209,6 +214,19 @@ class SQLiteDatabase:
         truncated = len(rows) > limits.max_rows
         return QueryResult(columns, tuple(rows[: limits.max_rows]), truncated, elapsed)
 
+    def refuse_hidden_reads(self, con: sqlite3.Connection, sql: str) -> None:
+        """Raise SQLite's own denial when the statement's program reads a hidden column where the
+        authorizer cannot see it (program.py); a statement that does not compile fails later."""
+        self.catalog()
+        if not self._layout:
+            return
+        try:
+            program = con.execute(f"EXPLAIN {sql}").fetchall()
+        except (sqlite3.Error, sqlite3.Warning):
+            return
+        if reads_hidden(program, self._layout):
+            raise sqlite3.DatabaseError("not authorized")
+
     def failure(self, error: BaseException, stop: Stop, timeout_s: float, sql: str, elapsed: float) -> QueryError:
         """A statement's exception as a QueryError; raises what is not SQLite's."""
         if not isinstance(error, (sqlite3.Error, sqlite3.Warning)):
@@ -246,7 +264,7 @@ class SQLiteDatabase:
             error = self.failure(exc, stop, timeout_s, sql, 0.0)
             return StreamError(error.kind, error.message)
 
-        return SQLiteRowStream(con, stop, sql, timeout_s, failed, release)
+        return SQLiteRowStream(con, stop, sql, timeout_s, failed, release, self.refuse_hidden_reads)
 
     def _hidden_names(self) -> frozenset[str]:
         return hidden_names(self.exclude_columns, self.catalog)

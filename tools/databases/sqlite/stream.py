@@ -21,7 +21,8 @@ from tools.databases.fetch import EXPORT_CHUNK_ROWS
 class SQLiteRowStream:
     """One streamed query; `SQLiteDatabase.stream` makes it with its connection and stop switch.
 
-    `failed` turns a sqlite3 error into the StreamError to raise; `release` closes the connection."""
+    `failed` turns a sqlite3 error into the StreamError to raise; `release` closes the connection;
+    `check` refuses a statement whose program reads a hidden column (program.py)."""
 
     def __init__(
         self,
@@ -31,6 +32,7 @@ class SQLiteRowStream:
         timeout_s: float,
         failed: Callable[[BaseException], StreamError],
         release: Callable[[], None],
+        check: Callable[[sqlite3.Connection, str], None],
         chunk_rows: int = EXPORT_CHUNK_ROWS,
     ) -> None:
         from tools.databases.sqlite.database import result_types
@@ -45,6 +47,7 @@ class SQLiteRowStream:
         self._watchdog.daemon = True
         self._watchdog.start()
         try:
+            check(con, sql)
             self._cursor = con.execute(sql)
             self._first = self._cursor.fetchmany(chunk_rows)
         except BaseException as exc:

@@ -18,7 +18,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
         metavar="DB",
-        help="check table and column names against this database: a .duckdb file, a CSV/Parquet/JSON file or folder, or a postgresql:// URL (default: $ANALYST_DB or config; with neither, names are not checked)",
+        help="check table and column names against this database: a .duckdb or SQLite file, a CSV/Parquet/JSON file or folder, or a postgresql:// URL (default: $ANALYST_DB or config; with neither, names are not checked)",
     )
     parser.add_argument(
         "--exclude-table",

@@ -286,3 +286,21 @@ def test_reads_alike_compares_the_compiled_programs(db: SQLiteDatabase) -> None:
     assert db.reads_alike("select label from items where id < 3", "SELECT label FROM items WHERE id < 3")
     assert not db.reads_alike("SELECT label FROM items", "SELECT kind FROM items")
     assert not db.reads_alike("SELECT email FROM people", "SELECT email FROM people")  # refused: never alike
+
+
+def test_the_sqlite_allowlist_names_functions_sqlite_has_and_none_it_refuses() -> None:
+    """Every allowed name is a function of this SQLite, or one of the later additions named in
+    tools/sql_functions.py; none of the refused ones slipped in."""
+    from tools.sql_functions import refusal_reason, safe_function_names
+
+    allowed = safe_function_names("sqlite")
+    con = sqlite3.connect(":memory:")
+    try:
+        present = {str(r[0]) for r in con.execute("SELECT name FROM pragma_function_list").fetchall()}
+    finally:
+        con.close()
+    later = {"concat", "concat_ws", "string_agg", "unhex", "timediff", "octet_length", "if"}  # SQLite 3.41-3.47
+    assert allowed - present <= later, allowed - present - later
+    refused = {"load_extension", "fts3_tokenizer", "sqlite_version", "changes", "randomblob", "zeroblob", "sqlite_log"}
+    assert not allowed & refused
+    assert "native code" in refusal_reason("load_extension")

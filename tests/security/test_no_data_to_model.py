@@ -5,8 +5,10 @@ The attacks: a conversion error that quotes a cell (with a quote the query adds 
 the old scrubbing of quoted literals), an overflow error that prints the operands, one- and two-row
 numeric results (their count/min/max/sum were the values), text turned into numbers first, a result
 padded with copies of one row (which beats any "under N rows" rule), and a row count made to be
-the value. Each runs through the loop on DuckDB and PostgreSQL (`any_db`) with a scripted model;
-every request the model received is searched for the value.
+the value. Each runs through the loop on DuckDB, PostgreSQL and SQLite (`any_db`) with a scripted
+model; every request the model received is searched for the value. On SQLite the tables are in
+`main` and `ascii` is `unicode`; a CAST there never fails (it reads what it can), so its failed
+query is malformed JSON instead, and its messages quote no value to show with the flag off.
 """
 
 from __future__ import annotations
@@ -63,8 +65,15 @@ ATTACKS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+def _in_dialect(database: Any, sql: str) -> str:
+    if database.dialect != "sqlite":
+        return sql
+    return sql.replace("contract.", "").replace("ascii(", "unicode(")
+
+
 def _sent(database: Any, sql: str, data_to_model: bool = False) -> tuple[str, Any]:
     """Run one proposed query through the loop; (every request the model got, as text; outcome)."""
+    sql = _in_dialect(database, sql)
     entries = [
         {"tool_calls": [{"name": "run_sql", "arguments": {"sql": sql}}]},
         {"text": "Done."},
@@ -89,12 +98,19 @@ def test_no_value_reaches_the_model(any_db: Any, attack: str) -> None:
 @pytest.mark.parametrize("attack", ["conversion error, quote added by the query", "one-row numeric result"])
 def test_with_the_flag_off_the_same_queries_do_show_the_value(any_db: Any, attack: str) -> None:
     """The attacks are real: without the flag the model reads the value (the engines quote it)."""
+    if any_db.dialect == "sqlite" and "conversion" in attack:
+        pytest.skip("SQLite's CAST never fails, and its error messages quote no value")
     sql, values = ATTACKS[attack]
     sent, _ = _sent(any_db, sql, data_to_model=True)
     assert values[0] in sent
 
 
 def test_a_failed_query_is_told_by_its_class(any_db: Any) -> None:
+    if any_db.dialect == "sqlite":
+        sent, outcome = _sent(any_db, f"SELECT json_extract(label, '$') AS v {ITEM_7}")
+        assert "The query failed: invalid value for a function or operator" in sent and "item 7" not in sent
+        assert outcome.status != "answered"
+        return
     sent, outcome = _sent(any_db, ATTACKS["conversion error, quote added by the query"][0])
     assert "The query failed: conversion error" in sent
     assert outcome.status != "answered"

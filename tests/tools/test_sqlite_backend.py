@@ -282,6 +282,13 @@ def test_errors_carry_a_class_that_quotes_no_value(db: SQLiteDatabase, sql: str,
     assert _error(db.execute(sql, Limits())).error_class is kind
 
 
+def test_the_cross_check_reads_the_program_for_hidden_columns(db: SQLiteDatabase) -> None:
+    assert db.cross_check("SELECT s.sid FROM staff s JOIN people p ON p.id = s.sid") == []
+    for sql in ("SELECT p.name FROM people p JOIN staff s USING (email)", "SELECT name FROM people NATURAL JOIN staff"):
+        problems = db.cross_check(sql)
+        assert problems and "email" not in problems[0].message, sql
+
+
 def test_reads_alike_compares_the_compiled_programs(db: SQLiteDatabase) -> None:
     assert db.reads_alike("select label from items where id < 3", "SELECT label FROM items WHERE id < 3")
     assert not db.reads_alike("SELECT label FROM items", "SELECT kind FROM items")

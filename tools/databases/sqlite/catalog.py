@@ -41,6 +41,7 @@ SCHEMA = "main"
 SAMPLE_MAX_DISTINCT = 12
 COUNT_SECONDS = 2.0  # per table or view; past it the row count is SQLite's estimate (sqlite_stat1) or unknown
 SAMPLE_SECONDS = 1.0  # per column
+SAMPLE_MAX_ROWS = 1_000_000  # larger tables are not sampled: one grouping scan per text column
 
 
 @dataclass
@@ -112,7 +113,7 @@ def introspect(
             continue
         columns, hidden_names = split_columns(SCHEMA, name, by_table[name], exclude_columns, also.get(name, ()))
         count = _count(con, name)
-        if count is not None:
+        if count is not None and count <= SAMPLE_MAX_ROWS:
             columns = _with_samples(con, name, columns)
         tables.append(
             Table(

@@ -134,10 +134,13 @@ class SQLiteDatabase:
     def cross_check(self, sql: str) -> list[Problem]:
         """SQLite compiles the exact text (`EXPLAIN` compiles and lists the program, running
         nothing) on a hardened connection, so its parser, its name resolution and the authorizer
-        judge it; more than one statement is refused by the sqlite3 module itself."""
+        judge it, and its program is read for hidden columns the authorizer cannot see
+        (program.py); more than one statement is refused by the sqlite3 module itself."""
         plan = self._explain(sql)
         if isinstance(plan, QueryError):
             return [Problem.from_engine(f"SQLite rejects this query: {plan.message}")]
+        if self._layout and reads_hidden(plan, self._layout):  # USING / NATURAL JOIN over a hidden column
+            return [Problem.from_engine(f"SQLite rejects this query: {DENIED_MESSAGE}")]
         return []
 
     def reads_alike(self, typed: str, checked: str) -> bool:

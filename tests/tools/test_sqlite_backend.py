@@ -311,3 +311,35 @@ def test_the_sqlite_allowlist_names_functions_sqlite_has_and_none_it_refuses() -
     refused = {"load_extension", "fts3_tokenizer", "sqlite_version", "changes", "randomblob", "zeroblob", "sqlite_log"}
     assert not allowed & refused
     assert "native code" in refusal_reason("load_extension")
+
+
+def test_a_hidden_integer_primary_key_is_hidden_as_the_row_id_too(tmp_path: Path) -> None:
+    """An INTEGER PRIMARY KEY is the row id: `rowid` names it, and joins compare it with row id
+    instructions the authorizer never hears of; both are refused, plain reads still run."""
+    path = tmp_path / "keys.sqlite"
+    con = sqlite3.connect(path)
+    con.executescript(
+        "CREATE TABLE cust (cid INTEGER PRIMARY KEY, name TEXT, city TEXT); CREATE INDEX cust_city ON cust (city);"
+        "CREATE TABLE ord (oid2 INTEGER PRIMARY KEY, cid INTEGER, amount REAL);"
+        "INSERT INTO cust VALUES (7, 'a', 'x'), (9, 'b', 'y'); INSERT INTO ord VALUES (1, 7, 1.0), (2, 9, 2.0), (3, 8, 3.0);"
+    )
+    con.close()
+    database = open_sqlite(path, exclude_columns=("cust.cid",))
+    try:
+        for sql in (
+            "SELECT rowid FROM cust",
+            "SELECT _rowid_ FROM cust",
+            "SELECT o.amount FROM ord o JOIN cust c USING (cid)",
+            "SELECT o.amount FROM ord o NATURAL JOIN cust c",
+            "SELECT amount FROM ord WHERE cid IN (SELECT oid FROM cust)",
+        ):
+            assert _error(database.execute(sql, Limits())).error_class is ErrorClass.PERMISSION, sql
+        for sql, rows in (
+            ("SELECT name FROM cust WHERE city = 'x'", (("a",),)),
+            ("SELECT count(*) FROM cust", ((2,),)),
+            ("SELECT name FROM cust ORDER BY city", (("a",), ("b",))),
+        ):
+            result = database.execute(sql, Limits())
+            assert isinstance(result, QueryResult) and result.rows == rows, (sql, result)
+    finally:
+        database.close()

@@ -32,6 +32,7 @@ from tools.guard.problems import Problem
 from tools.sql_functions import safe_function_names
 
 FETCH_CHUNK = 1_000
+ROWID_NAMES = frozenset({"rowid", "oid", "_rowid_"})  # a hidden INTEGER PRIMARY KEY is the row id
 CROSS_CHECK_TIMEOUT_S = 10.0
 
 
@@ -119,7 +120,11 @@ class SQLiteDatabase:
             if self._policy is None:
                 self._policy = ReadPolicy(
                     tables=frozenset(fold(t.name) for t in catalog.tables),
-                    hidden={fold(t.name): frozenset(fold(c) for c in t.hidden_columns) for t in catalog.tables},
+                    hidden={
+                        fold(t.name): frozenset(fold(c) for c in t.hidden_columns)
+                        | (ROWID_NAMES if fold(t.name) in self._layout.rowid_tables else frozenset())
+                        for t in catalog.tables
+                    },
                     functions=self._functions,
                     relations=self._relations,
                 )

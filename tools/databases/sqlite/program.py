@@ -21,6 +21,8 @@ from typing import Any
 from tools.guard.names import fold
 
 _OPEN = frozenset({"OpenRead", "ReopenIdx", "OpenWrite"})
+# Instructions that read a cursor's row id or look a row up by one.
+_ROWID = frozenset({"Rowid", "IdxRowid", "SeekRowid", "NotExists"})
 # Instructions that compare a key against the first P4 fields of an index cursor's records.
 _COMPARE = frozenset(
     {"SeekGE", "SeekGT", "SeekLE", "SeekLT", "IdxGE", "IdxGT", "IdxLE", "IdxLT", "Found", "NotFound", "NoConflict"}
@@ -34,9 +36,13 @@ class HiddenLayout:
 
     tables: dict[int, frozenset[int]]
     indexes: dict[int, frozenset[int]]
+    # Root pages (tables and their indexes) whose row id is a hidden column: an INTEGER PRIMARY
+    # KEY is the row id, read by Rowid/IdxRowid and compared by SeekRowid/NotExists, not Column.
+    rowid_pages: frozenset[int] = frozenset()
+    rowid_tables: frozenset[str] = frozenset()  # their folded names, for the authorizer's `rowid`
 
     def __bool__(self) -> bool:
-        return bool(self.tables or self.indexes)
+        return bool(self.tables or self.indexes or self.rowid_pages)
 
 
 def hidden_layout(con: sqlite3.Connection, hidden: dict[str, frozenset[str]]) -> HiddenLayout:
@@ -48,20 +54,41 @@ def hidden_layout(con: sqlite3.Connection, hidden: dict[str, frozenset[str]]) ->
     rows = con.execute("SELECT type, name, tbl_name, rootpage, sql FROM sqlite_schema").fetchall()
     tables: dict[int, frozenset[int]] = {}
     indexes: dict[int, frozenset[int]] = {}
-    for kind, name, table, rootpage, sql in rows:
-        cols = wanted.get(fold(str(table)))
-        if not cols or not isinstance(rootpage, int) or rootpage <= 0:
+    rowid_pages: set[int] = set()
+    rowid_tables: set[str] = set()
+    for kind, name, _, rootpage, sql in rows:  # tables first: their indexes need to know the row id's fate
+        cols = wanted.get(fold(str(name)))
+        if kind != "table" or not cols or not isinstance(rootpage, int) or rootpage <= 0:
             continue
-        if kind == "table":
-            info = con.execute(f"PRAGMA table_xinfo({_quote(str(name))})").fetchall()
-            positions = _record_positions(info, without_rowid="WITHOUT ROWID" in str(sql or "").upper())
-            tables[rootpage] = frozenset(positions[fold(str(r[1]))] for r in info if fold(str(r[1])) in cols)
-        elif kind == "index":
-            held = con.execute(f"PRAGMA index_xinfo({_quote(str(name))})").fetchall()
-            places = frozenset(r[0] for r in held if r[1] == -2 or (r[2] is not None and fold(str(r[2])) in cols))
-            if places:
-                indexes[rootpage] = places
-    return HiddenLayout(tables, indexes)
+        info = con.execute(f"PRAGMA table_xinfo({_quote(str(name))})").fetchall()
+        without_rowid = "WITHOUT ROWID" in str(sql or "").upper()
+        positions = _record_positions(info, without_rowid)
+        tables[rootpage] = frozenset(positions[fold(str(r[1]))] for r in info if fold(str(r[1])) in cols)
+        keys = [r for r in info if r[5]]
+        if (
+            not without_rowid
+            and len(keys) == 1
+            and str(keys[0][2]).upper() == "INTEGER"
+            and fold(str(keys[0][1])) in cols
+        ):
+            rowid_pages.add(rootpage)
+            rowid_tables.add(fold(str(name)))
+    for kind, name, table, rootpage, _ in rows:
+        cols = wanted.get(fold(str(table)))
+        if kind != "index" or not cols or not isinstance(rootpage, int) or rootpage <= 0:
+            continue
+        hidden_rowid = fold(str(table)) in rowid_tables
+        held = con.execute(f"PRAGMA index_xinfo({_quote(str(name))})").fetchall()
+        places = frozenset(
+            r[0]
+            for r in held
+            if r[1] == -2 or (r[1] == -1 and hidden_rowid) or (r[2] is not None and fold(str(r[2])) in cols)
+        )
+        if places:
+            indexes[rootpage] = places
+        if hidden_rowid:
+            rowid_pages.add(rootpage)
+    return HiddenLayout(tables, indexes, frozenset(rowid_pages), frozenset(rowid_tables))
 
 
 def _record_positions(info: list[Any], without_rowid: bool) -> dict[str, int]:
@@ -80,16 +107,20 @@ def reads_hidden(program: Iterable[tuple[Any, ...]], layout: HiddenLayout) -> bo
     """Whether an EXPLAIN listing (addr, opcode, p1, p2, p3, p4, p5, comment) reads a hidden
     value: a Column instruction at a hidden place of a cursor's record, or a key comparison on an
     index cursor that reaches a hidden place (a seek into an index on a hidden column compares
-    hidden values without reading them out). Scanning such an index for its row ids, as the
-    planner does to count or join by key, reads nothing hidden. Main-schema cursors only (p3 = 0)."""
+    hidden values without reading them out), or, where the row id is a hidden INTEGER PRIMARY
+    KEY, reading a row id or seeking by one. Scanning an index for its row ids, as the planner
+    does to count or join by key, reads nothing hidden. Main-schema cursors only (p3 = 0)."""
     cursors: dict[int, frozenset[int]] = {}
+    rowids: set[int] = set()  # cursors whose row id is hidden
     for row in program:
         opcode, p1, p2, p3, p4 = row[1], row[2], row[3], row[4], row[5]
         if opcode in _OPEN and p3 == 0:
             cursors[p1] = layout.tables.get(p2) or layout.indexes.get(p2) or frozenset()
+            (rowids.add if p2 in layout.rowid_pages else rowids.discard)(p1)
         elif opcode == "OpenDup":
             cursors[p1] = cursors.get(p2, frozenset())
-        elif opcode == "Column" and p2 in cursors.get(p1, frozenset()):
+            (rowids.add if p2 in rowids else rowids.discard)(p1)
+        elif (opcode in _ROWID and p1 in rowids) or (opcode == "Column" and p2 in cursors.get(p1, frozenset())):
             return True
         elif opcode in _COMPARE and cursors.get(p1):
             fields = int(p4) if isinstance(p4, (int, str)) and str(p4).isdigit() else None

@@ -343,3 +343,26 @@ def test_a_hidden_integer_primary_key_is_hidden_as_the_row_id_too(tmp_path: Path
             assert isinstance(result, QueryResult) and result.rows == rows, (sql, result)
     finally:
         database.close()
+
+
+def test_a_result_exports_to_parquet_with_types_from_its_values(db: SQLiteDatabase, tmp_path: Path) -> None:
+    import duckdb
+
+    from tools.result_export import ExportJob
+
+    sql = "SELECT id, id * 1.5 AS half, label, CASE WHEN id = 2 THEN 2.5 ELSE id END AS mixed FROM items ORDER BY id"
+    target = tmp_path / "items.parquet"
+    assert ExportJob(db, sql, target, "parquet").run() == 3
+    con = duckdb.connect()
+    try:
+        described = con.execute(f"DESCRIBE SELECT * FROM '{target}'").fetchall()
+        rows = con.execute(f"SELECT * FROM '{target}' ORDER BY id").fetchall()
+    finally:
+        con.close()
+    assert [(r[0], r[1]) for r in described] == [
+        ("id", "BIGINT"),
+        ("half", "DOUBLE"),
+        ("label", "VARCHAR"),
+        ("mixed", "DOUBLE"),
+    ]
+    assert rows == [(1, 1.5, "one", 1.0), (2, 3.0, "two", 2.5), (3, 4.5, "three", 3.0)]

@@ -49,14 +49,17 @@ def open_sqlite(
 
 
 def result_types(rows: list[tuple[Any, ...]], width: int) -> list[str]:
-    """A column's type as its first non-NULL value's storage class: SQLite types values, not
-    columns, and the sqlite3 module does not expose a result column's declared type."""
+    """A column's type from the storage classes of its values in `rows` (SQLite types values,
+    not columns, and the sqlite3 module does not expose a result column's declared type):
+    INTEGER, REAL (integers and reals mixed, as a NUMERIC column stores them), TEXT, BLOB, NULL
+    (no value seen) or ANY (text and numbers mixed)."""
     names = {int: "INTEGER", float: "REAL", str: "TEXT", bytes: "BLOB"}
-    types = ["NULL"] * width
+    types = []
     for i in range(width):
-        value = next((row[i] for row in rows if row[i] is not None), None)
-        if value is not None:
-            types[i] = names.get(type(value), type(value).__name__.upper())
+        seen = {names.get(type(row[i]), "ANY") for row in rows if row[i] is not None}
+        if seen == {"INTEGER", "REAL"}:
+            seen = {"REAL"}
+        types.append(seen.pop() if len(seen) == 1 else ("NULL" if not seen else "ANY"))
     return types
 
 

@@ -206,3 +206,30 @@ SELECT order_id FROM orders ORDER BY order_id LIMIT 5 OFFSET 10
 -- ---
 -- category: cast
 SELECT CAST(unit_price AS INTEGER) AS whole, CAST(product_id AS TEXT) || '#' AS tag, typeof(unit_price) AS t FROM products ORDER BY product_id LIMIT 5
+-- ---
+-- category: sqlite_syntax
+SELECT order_id FROM orders ORDER BY order_id LIMIT 10, 5
+-- ---
+-- category: sqlite_syntax
+SELECT min(unit_price, unit_cost) AS low, max(unit_price, unit_cost) AS high FROM products ORDER BY product_id LIMIT 5
+-- ---
+-- category: sqlite_syntax
+SELECT first_name FROM customers ORDER BY first_name COLLATE NOCASE, customer_id LIMIT 5
+-- ---
+-- category: sqlite_syntax
+SELECT 10 / 3 AS whole, 10 / 3.0 AS exact, x'0102' AS bytes, 1 IS 1 AS same
+-- ---
+-- category: sqlite_syntax
+SELECT s.store_name, r.region_name FROM regions r RIGHT JOIN stores s ON s.region_id = r.region_id ORDER BY s.store_id
+-- ---
+-- category: sqlite_syntax
+SELECT s.store_name, r.region_name FROM regions r FULL OUTER JOIN stores s ON s.region_id = r.region_id ORDER BY s.store_id
+-- ---
+-- category: window
+SELECT order_id, count(*) OVER (ORDER BY order_date GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW) AS near FROM orders ORDER BY order_id LIMIT 10
+-- ---
+-- category: dates
+SELECT strftime('%Y-W%W', order_date) AS week, count(*) AS n FROM orders GROUP BY week ORDER BY week LIMIT 10
+-- ---
+-- category: dates
+SELECT unixepoch(order_date) AS epoch, CAST(strftime('%s', order_date) AS INTEGER) AS also FROM orders ORDER BY order_id LIMIT 3

@@ -366,3 +366,27 @@ def test_a_result_exports_to_parquet_with_types_from_its_values(db: SQLiteDataba
         ("mixed", "DOUBLE"),
     ]
     assert rows == [(1, 1.5, "one", 1.0), (2, 3.0, "two", 2.5), (3, 4.5, "three", 3.0)]
+
+
+def test_a_writer_holding_the_file_costs_no_more_than_the_time_limit(tmp_path: Path) -> None:
+    """Another program writing (an exclusive lock, rollback journal): the statement waits for the
+    lock on its worker thread, at most the time limit, and then says the database is busy."""
+    path = tmp_path / "busy.sqlite"
+    setup = sqlite3.connect(path)
+    setup.executescript("CREATE TABLE t (a INTEGER); INSERT INTO t VALUES (1);")
+    setup.close()
+    database = open_sqlite(path)
+    database.catalog()
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN EXCLUSIVE")
+    try:
+        started = time.perf_counter()
+        outcome = database.execute("SELECT a FROM t", Limits(timeout_s=1))
+        assert time.perf_counter() - started < 1 + 2 + 0.5
+        assert isinstance(outcome, QueryError) and outcome.error_class in (ErrorClass.CONNECTION, ErrorClass.TIMEOUT)
+        assert str(tmp_path) not in outcome.message  # the model is not told local paths
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert database.execute("SELECT a FROM t", Limits()).rows == ((1,),)
+    database.close()

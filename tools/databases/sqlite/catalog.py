@@ -261,7 +261,7 @@ def _estimates(con: sqlite3.Connection) -> dict[str, int]:
 def _count(con: sqlite3.Connection, name: str) -> int | None:
     """count(*) under a deadline: SQLite counts a table's b-tree in one instruction, which the
     progress handler never sees, so a timer interrupts it (the b-tree walk checks for that)."""
-    stop = Stop(con, COUNT_SECONDS)
+    stop = Stop(COUNT_SECONDS, con)
     timer = threading.Timer(COUNT_SECONDS, stop.interrupt, args=("timeout",))
     timer.daemon = True
     timer.start()
@@ -281,7 +281,7 @@ def _with_samples(con: sqlite3.Connection, name: str, columns: list[Column]) -> 
     for col in columns:
         if not _text_affinity(col.type):
             continue
-        Stop(con, SAMPLE_SECONDS)
+        Stop(SAMPLE_SECONDS, con)
         try:
             values = con.execute(
                 f"SELECT {_quote(col.name)} AS v FROM {_quote(name)} WHERE typeof(v) = 'text' "

@@ -72,14 +72,22 @@ def check_sqlite_file(path: Path) -> None:
 
 class Stop:
     """One statement's stop switch: the progress handler ends it at its deadline or once
-    `interrupt` was called; `interrupt` also calls `sqlite3_interrupt`, which any thread may."""
+    `interrupt` was called; `interrupt` also calls `sqlite3_interrupt`, which any thread may.
+    Made before its connection is open (`attach`), so an interrupt or the deadline that comes
+    while the connection opens is not lost."""
 
-    def __init__(self, con: sqlite3.Connection, timeout_s: float) -> None:
-        self._con = con
+    def __init__(self, timeout_s: float, con: sqlite3.Connection | None = None) -> None:
         self.deadline = time.monotonic() + timeout_s
         self.reason: str | None = None  # "timeout" or "interrupt" once stopped
+        self._con: sqlite3.Connection | None = None
         self._lock = threading.Lock()
+        if con is not None:
+            self.attach(con)
+
+    def attach(self, con: sqlite3.Connection) -> None:
         con.set_progress_handler(self._check, PROGRESS_STEPS)
+        with self._lock:
+            self._con = con
 
     def _check(self) -> int:
         if self.reason is None and time.monotonic() >= self.deadline:
@@ -90,22 +98,28 @@ class Stop:
         with self._lock:
             if self.reason is None:
                 self.reason = reason
+            con = self._con
+        if con is None:
+            return
         try:
-            self._con.interrupt()
+            con.interrupt()
         except sqlite3.ProgrammingError:  # already closed: the statement is over
             pass
 
 
-def connect(path: Path, policy: ReadPolicy, limits: ValueLimits = ValueLimits()) -> sqlite3.Connection:
+def connect(
+    path: Path, policy: ReadPolicy, limits: ValueLimits = ValueLimits(), busy_s: float = 5.0
+) -> sqlite3.Connection:
     """A read-only connection to `path` with every hardening applied and read back.
 
     `check_same_thread=False`: a statement is compiled on the caller's thread only when it is
     cross-checked; it runs on a worker thread (tools/databases/workers.py), and `interrupt` comes
     from a third. One connection serves one statement at a time (database.py opens one per
-    statement), so the sqlite3 module's per-connection state is never shared by two statements."""
+    statement), so the sqlite3 module's per-connection state is never shared by two statements.
+    `busy_s`: how long to wait for a writer's lock (SQLite's busy handler does not see interrupts)."""
     uri = f"file:{urllib.parse.quote(str(path))}?mode=ro"
     try:
-        con = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None, timeout=5.0)
+        con = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None, timeout=busy_s)
     except sqlite3.Error as exc:
         raise DatabaseOpenError(f"cannot open {path}: {exc}", "check that it is a readable SQLite file") from None
     try:
@@ -126,6 +140,10 @@ def connect(path: Path, policy: ReadPolicy, limits: ValueLimits = ValueLimits())
         con.execute("SELECT count(*) FROM sqlite_schema").fetchone()  # reads the header: corrupt files fail here
     except sqlite3.Error as exc:
         con.close()
+        if getattr(exc, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+            raise DatabaseOpenError(
+                f"{path} is locked by a program writing to it", "try again when it is done, or open a copy"
+            ) from None
         raise DatabaseOpenError(f"cannot open {path}: {exc}", "check that it is a valid SQLite database") from None
     except BaseException:
         con.close()

@@ -19,7 +19,7 @@ from typing import Any
 
 from tools.catalog import Catalog, Context, scrub_hidden, without_columns
 from tools.catalog.context import context_path_for, load_sidecar, with_context
-from tools.databases.base import Limits, QueryError, QueryResult, ResultColumn
+from tools.databases.base import DatabaseOpenError, Limits, QueryError, QueryResult, ResultColumn
 from tools.databases.error_classes import ErrorClass
 from tools.databases.fetch import catalog_digest, fetch_capped, hidden_names, ms_since
 from tools.databases.sqlite.authorizer import OPERATOR_FUNCTIONS, ReadPolicy
@@ -171,16 +171,16 @@ class SQLiteDatabase:
         """Run one checked statement on a fresh hardened connection, on a worker thread; its
         progress handler stops it at the limit, and the caller stops waiting `STOP_GRACE_S` later."""
         started = time.perf_counter()
-        try:
-            con = connect(self.path, self.read_policy(), self._limits)
-        except Exception as exc:
-            return QueryError("error", f"cannot open the database: {exc}", ms_since(started), ErrorClass.CONNECTION)
-        stop = Stop(con, limits.timeout_s)
+        policy = self.read_policy()
+        stop = Stop(limits.timeout_s)
         done = threading.Event()
         outcome: dict[str, Any] = {}
 
         def work() -> None:
-            try:
+            con = None
+            try:  # opened here: a writer's lock holds this thread, not the caller
+                con = connect(self.path, policy, self._limits, busy_s=min(5.0, limits.timeout_s))
+                stop.attach(con)
                 self.refuse_hidden_reads(con, sql)
                 cursor = con.execute(sql)
                 names = [d[0] for d in cursor.description or ()]
@@ -192,7 +192,8 @@ class SQLiteDatabase:
                 try:
                     with self._lock:
                         self._running.discard(stop)
-                    con.close()
+                    if con is not None:
+                        con.close()
                 finally:
                     done.set()
 
@@ -218,6 +219,9 @@ class SQLiteDatabase:
                 ErrorClass.TIMEOUT,
             )
         error = outcome.get("error")
+        if isinstance(error, DatabaseOpenError):
+            message = clean_error(f"cannot open the database: {error.message}", self.path)
+            return QueryError("error", message, elapsed, ErrorClass.CONNECTION)
         if error is not None:
             return self.failure(error, stop, limits.timeout_s, sql, elapsed)
         names, rows = outcome["result"]
@@ -262,7 +266,7 @@ class SQLiteDatabase:
             con = connect(self.path, self.read_policy(), self._limits)
         except Exception as exc:
             raise StreamError("error", f"cannot open the database: {exc}") from None
-        stop = Stop(con, timeout_s)
+        stop = Stop(timeout_s, con)
         with self._lock:
             self._running.add(stop)
 

@@ -375,6 +375,15 @@ SELECT * FROM (SELECT * FROM internal_tokens) AS customers
 -- category: excluded_table
 SELECT internal_tokens.token FROM (SELECT first_name FROM customers) AS internal_tokens
 -- ---
+-- category: excluded_table
+SELECT count(*) FROM regions NATURAL JOIN internal_tokens
+-- ---
+-- category: excluded_table
+SELECT r.region_name FROM regions r JOIN (SELECT 1 AS one) x USING (one) JOIN internal_tokens t ON 1 = 1
+-- ---
+-- category: system_catalog
+SELECT count(*) FROM regions NATURAL JOIN sqlite_master
+-- ---
 -- category: hidden_column
 SELECT email FROM customers
 -- ---

@@ -163,10 +163,10 @@ def _views_over_excluded(
     hidden: dict[str, set[str]],
     allowed_functions: frozenset[str],
 ) -> tuple[set[str], list[str]]:
-    layout = hidden_layout(con, {table: frozenset(cols) for table, cols in hidden.items()})
+    excluded = {fold(name) for _, name, _ in relations} - {fold(n) for n in kept}
+    layout = hidden_layout(con, {table: frozenset(cols) for table, cols in hidden.items()}, frozenset(excluded))
     """Views that read an excluded table or a hidden column (through other views too), or that
     call a function off the allowlist (they could show anything), as SQLite compiles them."""
-    excluded = {fold(name) for _, name, _ in relations} - {fold(n) for n in kept}
     uses: dict[str, set[str]] = {}
     bad: set[str] = set()
     opaque: list[str] = []
@@ -181,7 +181,7 @@ def _views_over_excluded(
         except sqlite3.Error:
             bad.add(key)  # does not compile: nothing can read it anyway
             continue
-        if reads_hidden(program, layout):  # USING / NATURAL JOIN over a hidden column
+        if reads_hidden(program, layout):  # USING / NATURAL JOIN over a hidden column or an excluded table
             bad.add(key)
         uses[key] = {table for table, _ in recorder.reads if table != key}
         if any(column in hidden.get(table, ()) for table, column in recorder.reads):

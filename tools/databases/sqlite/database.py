@@ -109,7 +109,8 @@ class SQLiteDatabase:
             names = con.execute("SELECT name FROM sqlite_schema WHERE type IN ('table', 'view')").fetchall()
             self._relations = frozenset(fold(str(n)) for (n,) in names)
             hidden = {fold(t.name): frozenset(fold(c) for c in t.hidden_columns) for t in catalog.tables}
-            self._layout = hidden_layout(con, hidden)
+            excluded = self._relations - {fold(t.name) for t in catalog.tables}
+            self._layout = hidden_layout(con, hidden, excluded)
         finally:
             con.close()
         if self._context != Context():
@@ -147,7 +148,7 @@ class SQLiteDatabase:
         plan = self._explain(sql)
         if isinstance(plan, QueryError):
             return [Problem.from_engine(f"SQLite rejects this query: {plan.message}")]
-        if self._layout and reads_hidden(plan, self._layout):  # USING / NATURAL JOIN over a hidden column
+        if reads_hidden(plan, self._layout):  # USING / NATURAL JOIN over a hidden column or excluded table
             return [Problem.from_engine(f"SQLite rejects this query: {DENIED_MESSAGE}")]
         return []
 
@@ -230,11 +231,10 @@ class SQLiteDatabase:
         return QueryResult(columns, tuple(rows[: limits.max_rows]), truncated, elapsed)
 
     def refuse_hidden_reads(self, con: sqlite3.Connection, sql: str) -> None:
-        """Raise SQLite's own denial when the statement's program reads a hidden column where the
-        authorizer cannot see it (program.py); a statement that does not compile fails later."""
+        """Raise SQLite's own denial when the statement's program reads a hidden column, an
+        excluded table or sqlite_schema where the authorizer cannot see it (program.py); a
+        statement that does not compile fails later, as it would anyway."""
         self.catalog()
-        if not self._layout:
-            return
         try:
             program = con.execute(f"EXPLAIN {sql}").fetchall()
         except (sqlite3.Error, sqlite3.Warning):

@@ -40,18 +40,25 @@ class HiddenLayout:
     # KEY is the row id, read by Rowid/IdxRowid and compared by SeekRowid/NotExists, not Column.
     rowid_pages: frozenset[int] = frozenset()
     rowid_tables: frozenset[str] = frozenset()  # their folded names, for the authorizer's `rowid`
+    # Root pages of excluded tables and their indexes: a USING or NATURAL join over one reads it
+    # with no SQLITE_READ at all (measured: `a JOIN secret USING (token)` reports only a's column).
+    forbidden: frozenset[int] = frozenset()
 
     def __bool__(self) -> bool:
-        return bool(self.tables or self.indexes or self.rowid_pages)
+        return bool(self.tables or self.indexes or self.rowid_pages or self.forbidden)
 
 
-def hidden_layout(con: sqlite3.Connection, hidden: dict[str, frozenset[str]]) -> HiddenLayout:
-    """The layout of `hidden` (folded table -> folded column names) in the main schema; `con`
-    must allow reading sqlite_schema and the table_xinfo / index_xinfo pragmas."""
+def hidden_layout(
+    con: sqlite3.Connection, hidden: dict[str, frozenset[str]], excluded: frozenset[str] = frozenset()
+) -> HiddenLayout:
+    """The layout of `hidden` (folded table -> folded column names) and of the `excluded` tables
+    (folded names) in the main schema; `con` must allow reading sqlite_schema and the
+    table_xinfo / index_xinfo pragmas."""
     wanted = {t: cols for t, cols in hidden.items() if cols}
-    if not wanted:
-        return HiddenLayout({}, {})
     rows = con.execute("SELECT type, name, tbl_name, rootpage, sql FROM sqlite_schema").fetchall()
+    forbidden = frozenset(
+        page for _, _, table, page, _ in rows if fold(str(table)) in excluded and isinstance(page, int) and page > 0
+    )
     tables: dict[int, frozenset[int]] = {}
     indexes: dict[int, frozenset[int]] = {}
     rowid_pages: set[int] = set()
@@ -88,7 +95,7 @@ def hidden_layout(con: sqlite3.Connection, hidden: dict[str, frozenset[str]]) ->
             indexes[rootpage] = places
         if hidden_rowid:
             rowid_pages.add(rootpage)
-    return HiddenLayout(tables, indexes, frozenset(rowid_pages), frozenset(rowid_tables))
+    return HiddenLayout(tables, indexes, frozenset(rowid_pages), frozenset(rowid_tables), forbidden | {1})
 
 
 def _record_positions(info: list[Any], without_rowid: bool) -> dict[str, int]:
@@ -109,12 +116,15 @@ def reads_hidden(program: Iterable[tuple[Any, ...]], layout: HiddenLayout) -> bo
     index cursor that reaches a hidden place (a seek into an index on a hidden column compares
     hidden values without reading them out), or, where the row id is a hidden INTEGER PRIMARY
     KEY, reading a row id or seeking by one. Scanning an index for its row ids, as the planner
-    does to count or join by key, reads nothing hidden. Main-schema cursors only (p3 = 0)."""
+    does to count or join by key, reads nothing hidden. A cursor on an excluded table, on
+    sqlite_schema or on another schema than main refuses the statement outright."""
     cursors: dict[int, frozenset[int]] = {}
     rowids: set[int] = set()  # cursors whose row id is hidden
     for row in program:
         opcode, p1, p2, p3, p4 = row[1], row[2], row[3], row[4], row[5]
-        if opcode in _OPEN and p3 == 0:
+        if opcode in _OPEN and (p3 != 0 or p2 in layout.forbidden):
+            return True  # another schema, sqlite_schema (page 1) or an excluded table
+        if opcode in _OPEN:
             cursors[p1] = layout.tables.get(p2) or layout.indexes.get(p2) or frozenset()
             (rowids.add if p2 in layout.rowid_pages else rowids.discard)(p1)
         elif opcode == "OpenDup":

@@ -185,8 +185,7 @@ class SQLiteDatabase:
                 self.refuse_hidden_reads(con, sql)
                 cursor = con.execute(sql)
                 names = [d[0] for d in cursor.description or ()]
-                rows = fetch_capped(cursor, limits, FETCH_CHUNK)
-                outcome["result"] = (names, rows)
+                outcome["result"] = (names, *fetch_capped(cursor, limits, FETCH_CHUNK))
             except BaseException as exc:
                 outcome["error"] = exc
             finally:
@@ -225,10 +224,9 @@ class SQLiteDatabase:
             return QueryError("error", message, elapsed, ErrorClass.CONNECTION)
         if error is not None:
             return self.failure(error, stop, limits.timeout_s, sql, elapsed)
-        names, rows = outcome["result"]
+        names, rows, truncated = outcome["result"]
         columns = tuple(ResultColumn(n, t) for n, t in zip(names, result_types(rows, len(names))))
-        truncated = len(rows) > limits.max_rows
-        return QueryResult(columns, tuple(rows[: limits.max_rows]), truncated, elapsed)
+        return QueryResult(columns, tuple(rows), truncated, elapsed)
 
     def refuse_hidden_reads(self, con: sqlite3.Connection, sql: str) -> None:
         """Raise SQLite's own denial when the statement's program reads a hidden column, an

@@ -66,6 +66,10 @@ window functions. String literals use single quotes; identifiers fold to lower c
 so join strings with CONCAT). Use DATE_FORMAT, DATE_ADD(d, INTERVAL n DAY), DATEDIFF, TIMESTAMPDIFF,
 YEAR(), IFNULL, GROUP_CONCAT, LIMIT n OFFSET m, window functions and WITH; not FULL OUTER JOIN,
 FILTER or date_trunc. Never use @variables, optimizer hints or INTO.""",
+    "sqlite": """SQLite notes: dates are text or numbers; use date(), datetime(), strftime('%Y-%m', d),
+julianday() and unixepoch() for date arithmetic. Integer division truncates: multiply by 1.0 for
+ratios. No FULL OUTER JOIN before SQLite 3.39, no date_trunc, no ILIKE (LIKE is case-insensitive
+for ASCII). String literals use single quotes; double quotes are for identifiers.""",
 }
 
 QUESTION = PromptTemplate(
@@ -106,7 +110,7 @@ $rows
 Answer the question from this result.""",
 )
 
-DIALECT_NAMES = {"duckdb": "DuckDB", "postgres": "PostgreSQL", "mysql": "MySQL"}
+DIALECT_NAMES = {"duckdb": "DuckDB", "postgres": "PostgreSQL", "mysql": "MySQL", "sqlite": "SQLite"}
 
 
 def system_prompt(dialect: str, tools: bool) -> str:

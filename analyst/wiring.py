@@ -65,6 +65,8 @@ def open_database(config: Config, db: str | None = None, *, origin: str | None =
                 "instead: postgresql://USER@HOST:PORT/DBNAME, with the password in PGPASSWORD or ~/.pgpass",
                 EXIT_DATABASE,
             )
+        if spec and _is_sqlite(Path(spec).expanduser()):
+            return _warn_unmatched_exclusions(config, _open_sqlite(Path(spec).expanduser(), config))
         if spec:
             path = Path(spec).expanduser()
         else:
@@ -103,8 +105,8 @@ def _unopenable_url(spec: str) -> tuple[str, str]:
     return (
         f"{scheme}://… is {'a MySQL URL analyst does not read' if mysql else what}",
         "write postgresql://USER@HOST:PORT/DBNAME or mysql://USER@HOST:PORT/DBNAME (lowercase, no +driver or "
-        "jdbc:) with the password in PGPASSWORD / ~/.pgpass or MYSQL_PWD / ~/.my.cnf, or give a .duckdb, CSV, "
-        "Parquet or JSON path",
+        "jdbc:) with the password in PGPASSWORD / ~/.pgpass or MYSQL_PWD / ~/.my.cnf, or give a .duckdb, SQLite, "
+        "CSV, Parquet or JSON path",
     )
 
 
@@ -128,6 +130,19 @@ def _warn_unmatched_exclusions(config: Config, database: Any) -> Any:
             line = f"{flag.lstrip('-').replace('-', '_')}s in {origin}:{line[len(flag) :]}"
         print(f"analyst: warning: {line}", file=sys.stderr)
     return database
+
+
+def _is_sqlite(path: Path) -> bool:
+    """`.sqlite`/`.sqlite3` by name; any other file (`.db` included) by its SQLite header."""
+    from tools.databases.sqlite import SQLITE_SUFFIXES, is_sqlite_file
+
+    return path.suffix.lower() in SQLITE_SUFFIXES[:2] or (path.is_file() and is_sqlite_file(path))
+
+
+def _open_sqlite(path: Path, config: Config) -> Any:
+    from tools.databases.sqlite import open_sqlite
+
+    return open_sqlite(path, exclude_tables=tuple(config.exclude_tables), exclude_columns=tuple(config.exclude_columns))
 
 
 def _open_postgres(spec: str, config: Config) -> Any:

@@ -1,4 +1,4 @@
-"""`any_db`: the same small dataset, opened read-only, on DuckDB, PostgreSQL and MySQL/MariaDB.
+"""`any_db`: the same small dataset, opened read-only, on DuckDB, PostgreSQL, MySQL/MariaDB and SQLite.
 
 The contract tests (tests/tools/test_backend_contract.py) run once per engine against it, so what
 `Database` promises (limits, clipping, timeouts, interrupts, read-only refusals, the catalog's
@@ -18,7 +18,7 @@ import pytest
 from tests.mysql_env import MyEnv
 from tests.pg_env import PgEnv
 
-ENGINES = ("duckdb", "postgres", "mysql")
+ENGINES = ("duckdb", "postgres", "mysql", "sqlite")
 
 # Portable SQL: it runs unchanged on DuckDB and PostgreSQL.
 DATASET_SQL = """
@@ -40,6 +40,28 @@ def _open_duckdb(tmp: Path) -> Any:
         DATASET_SQL, tmp / "dataset.duckdb"
     )  # not contract.duckdb: DuckDB names the catalog after the file
     return open_duckdb(path, tmp / "cache")
+
+
+def _open_sqlite(tmp: Path) -> Any:
+    """The same rows in SQLite, which has no schemas in a file (the tables are in `main`) and no
+    generate_series: the schema without `contract.`, the rows from Python."""
+    import sqlite3
+
+    from tools.databases.sqlite import open_sqlite
+
+    path = tmp / "dataset.sqlite"
+    con = sqlite3.connect(path)
+    con.executescript(
+        DATASET_SQL.split(";\nINSERT", 1)[0].replace("CREATE SCHEMA contract;", "").replace("contract.", "")
+    )
+    con.executemany(
+        "INSERT INTO items VALUES (?, ?, ?, ?)",
+        [(i, f"item {i}", 10 + i, "even" if i % 2 == 0 else None) for i in range(1, 61)],
+    )
+    con.executemany("INSERT INTO sales VALUES (?, ?, ?)", [(i, i % 60 + 1, 1 + i % 4) for i in range(1, 201)])
+    con.commit()
+    con.close()
+    return open_sqlite(path)
 
 
 def _open_postgres(env: PgEnv) -> Any:
@@ -86,8 +108,11 @@ def _open_mysql(env: MyEnv) -> Any:
 
 
 def contract_schema(database: Any) -> str:
-    """Where the dataset lives on `database`'s engine: `contract`, or MySQL's run-named database."""
-    return str(database.schema) if database.dialect == "mysql" else "contract"
+    """Where the dataset lives on `database`'s engine: `contract`, MySQL's run-named database, or
+    SQLite's only schema, `main`."""
+    if database.dialect == "mysql":
+        return str(database.schema)
+    return "main" if database.dialect == "sqlite" else "contract"
 
 
 def _drop_mysql_contract(env: MyEnv) -> None:
@@ -108,6 +133,8 @@ def any_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         env = request.getfixturevalue("my")
         database = _open_mysql(env)
         request.addfinalizer(lambda: _drop_mysql_contract(env))
+    elif request.param == "sqlite":
+        database = _open_sqlite(tmp_path_factory.mktemp("backend"))
     else:
         database = _open_postgres(request.getfixturevalue("pg"))
     yield database

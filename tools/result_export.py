@@ -210,6 +210,9 @@ def parquet_columns(types: list[str], dialect: str) -> list[tuple[str, bool]]:
     """(DuckDB type, whether values must be written as text) per result column."""
     if dialect == "duckdb":
         return [(kind, False) for kind in types]
+    if dialect == "sqlite":  # storage classes (tools/databases/sqlite/database.py: result_types)
+        mapping = {"INTEGER": "BIGINT", "REAL": "DOUBLE", "TEXT": "VARCHAR", "BLOB": "BLOB"}
+        return [(mapping[kind], False) if kind in mapping else ("VARCHAR", True) for kind in types]
     known = _MYSQL_TO_DUCKDB if dialect == "mysql" else _PG_TO_DUCKDB
     out = []
     for kind in types:

@@ -46,7 +46,7 @@ def add_db(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--db",
         metavar="DB",
-        help="a .duckdb file, a CSV/Parquet/JSON file or folder of them, a postgresql://USER@HOST:PORT/DBNAME URL (password in PGPASSWORD or ~/.pgpass) or a mysql://USER@HOST:PORT/DBNAME URL (MYSQL_PWD or ~/.my.cnf) (default: $ANALYST_DB, config, else the bundled sample database)",
+        help="a .duckdb or SQLite (.sqlite, .sqlite3, .db) file, a CSV/Parquet/JSON file or folder of them, a postgresql://USER@HOST:PORT/DBNAME URL (password in PGPASSWORD or ~/.pgpass) or a mysql://USER@HOST:PORT/DBNAME URL (MYSQL_PWD or ~/.my.cnf) (default: $ANALYST_DB, config, else the bundled sample database)",
     )
     p.add_argument(
         "--exclude-table",

@@ -18,7 +18,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
         metavar="DB",
-        help="check table and column names against this database: a .duckdb file, a CSV/Parquet/JSON file or folder, a postgresql:// or mysql:// URL (default: $ANALYST_DB or config; with neither, names are not checked)",
+        help="check table and column names against this database: a .duckdb or SQLite file, a CSV/Parquet/JSON file or folder, a postgresql:// or mysql:// URL (default: $ANALYST_DB or config; with neither, names are not checked)",
     )
     parser.add_argument(
         "--exclude-table",
@@ -35,7 +35,9 @@ def register(parser: argparse.ArgumentParser) -> None:
         help="column (table.column or schema.table.column, wildcards allowed) treated as absent (repeatable)",
     )
     parser.add_argument(
-        "--dialect", choices=("duckdb", "postgres", "mysql"), help="SQL dialect (default: the database's, else duckdb)"
+        "--dialect",
+        choices=("duckdb", "postgres", "mysql", "sqlite"),
+        help="SQL dialect (default: the database's, else duckdb)",
     )
     parser.add_argument(
         "file",

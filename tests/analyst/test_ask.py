@@ -232,15 +232,6 @@ def test_missing_database_is_one_line_and_creates_nothing(capsys, tmp_path: Path
     assert not missing.exists() and not list(folder.iterdir())
 
 
-def test_sqlite_file_is_named_as_unsupported(capsys, tmp_path: Path) -> None:
-    import sqlite3
-
-    path = tmp_path / "shop.db"
-    sqlite3.connect(path).execute("CREATE TABLE t (a INT)").connection.commit()
-    result = run_cli(["ask", QUESTION, "--db", str(path), "--approve", "auto"], capsys)
-    assert result.code == 4 and "SQLite" in result.err and len(result.err.strip().splitlines()) == 1
-
-
 @pytest.mark.parametrize(
     "runaway",
     [

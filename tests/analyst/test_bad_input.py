@@ -333,7 +333,7 @@ def test_check_help_does_not_promise_a_default_database(capsys) -> None:
     text = " ".join(capsys.readouterr().out.split())
     assert "sample database" not in text
     assert (
-        "--db DB check table and column names against this database: a .duckdb file, a CSV/Parquet/JSON file or folder, a postgresql:// or mysql:// URL (default: $ANALYST_DB or config; with neither, names are not checked)"
+        "--db DB check table and column names against this database: a .duckdb or SQLite file, a CSV/Parquet/JSON file or folder, a postgresql:// or mysql:// URL (default: $ANALYST_DB or config; with neither, names are not checked)"
         in text
     )
 

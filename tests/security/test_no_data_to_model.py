@@ -5,8 +5,10 @@ The attacks: a conversion error that quotes a cell (with a quote the query adds 
 the old scrubbing of quoted literals), an overflow error that prints the operands, one- and two-row
 numeric results (their count/min/max/sum were the values), text turned into numbers first, a result
 padded with copies of one row (which beats any "under N rows" rule), and a row count made to be
-the value. Each runs through the loop on every engine (`any_db`) with a scripted model;
-every request the model received is searched for the value.
+the value. Each runs through the loop on every engine (`any_db`) with a scripted model; every
+request the model received is searched for the value. On SQLite the tables are in `main` and
+`ascii` is `unicode`; a CAST there never fails (it reads what it can), so its failed query is
+malformed JSON instead, and its messages quote no value to show with the flag off.
 """
 
 from __future__ import annotations
@@ -64,8 +66,15 @@ ATTACKS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+def _in_dialect(database: Any, sql: str) -> str:
+    if database.dialect != "sqlite":
+        return sql
+    return sql.replace("contract.", "").replace("ascii(", "unicode(")
+
+
 def _sent(database: Any, sql: str, data_to_model: bool = False) -> tuple[str, Any]:
     """Run one proposed query through the loop; (every request the model got, as text; outcome)."""
+    sql = _in_dialect(database, sql)
     entries = [
         {"tool_calls": [{"name": "run_sql", "arguments": {"sql": sql}}]},
         {"text": "Done."},
@@ -96,6 +105,8 @@ def test_with_the_flag_off_the_same_queries_do_show_the_value(any_db: Any, attac
     """The attacks are real: without the flag the model reads the value (the engines quote it)."""
     if any_db.dialect == "mysql" and attack.startswith("conversion error"):
         pytest.skip("MySQL's CAST never fails (a bad value becomes 0 with a warning): no error quotes a cell")
+    if any_db.dialect == "sqlite" and "conversion" in attack:
+        pytest.skip("SQLite's CAST never fails, and its error messages quote no value")
     sql, values = ATTACKS[attack]
     sent, _ = _sent(any_db, sql, data_to_model=True)
     assert values[0] in sent
@@ -105,6 +116,11 @@ def test_a_failed_query_is_told_by_its_class(any_db: Any) -> None:
     if any_db.dialect == "mysql":  # its casts never fail; BIGINT arithmetic does, naming the expression
         sent, outcome = _sent(any_db, f"SELECT CAST(price * 7919 AS SIGNED) * 100000000000000 AS v {ITEM_7}")
         assert "The query failed: value out of range" in sent and PRICE_CODE not in sent
+        assert outcome.status != "answered"
+        return
+    if any_db.dialect == "sqlite":
+        sent, outcome = _sent(any_db, f"SELECT json_extract(label, '$') AS v {ITEM_7}")
+        assert "The query failed: invalid value for a function or operator" in sent and "item 7" not in sent
         assert outcome.status != "answered"
         return
     sent, outcome = _sent(any_db, ATTACKS["conversion error, quote added by the query"][0])

@@ -1,4 +1,5 @@
-"""What every `Database` promises, checked by the same assertions on DuckDB, PostgreSQL and MySQL/MariaDB.
+"""What every `Database` promises, checked by the same assertions on DuckDB, PostgreSQL, MySQL/MariaDB
+and SQLite.
 
 `any_db` (tests/backends.py) opens the same small dataset on each engine. Where the engines need
 different words for the same question (a slow query, a binary value, a write inside a query),
@@ -9,6 +10,7 @@ engine's own tests.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from typing import Any
@@ -45,8 +47,29 @@ SQL: dict[str, dict[str, Any]] = {
         "write_in_query": "DELETE FROM contract.sales",  # MySQL has no data-changing CTE; the account cannot DELETE
         "wide": "CONCAT(REPEAT('x', 5000), {})",
     },
+    "sqlite": {  # SQLite has no repeat() nor generate_series(): printf pads, recursive CTEs count
+        "slow": [
+            "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r",
+            "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 100000) "
+            "SELECT count(*) FROM r a, r b, r c",
+        ],
+        "binary": "CAST(printf('%.*c', 600, 'a') || {} AS BLOB)",
+        "many": "WITH RECURSIVE r(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM r WHERE n < 4999) "
+        "SELECT n, printf('%.*c', 20000, 'x') AS wide FROM r",
+        "endless": "WITH RECURSIVE r(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM r) SELECT n FROM r",
+        "write_in_query": "DELETE FROM contract.sales",
+    },
 }
 COUNT = "SELECT count(*) FROM contract.sales"
+
+
+def _q(database: Any, sql: str) -> str:
+    """The contract's SQL in `database`'s words: its schema for `contract`, and on SQLite
+    printf padding for repeat('x', n)."""
+    sql = sql.replace("contract.", f"{contract_schema(database)}.")
+    if database.dialect == "sqlite":
+        sql = re.sub(r"repeat\('x', (\d+)\)", r"printf('%.*c', \1, 'x')", sql)
+    return sql
 
 
 def _ok(outcome: QueryResult | QueryError) -> QueryResult:
@@ -54,17 +77,12 @@ def _ok(outcome: QueryResult | QueryError) -> QueryResult:
     return outcome
 
 
-def _s(database: Any, sql: str) -> str:
-    """`sql` with the dataset's schema as this engine names it (MySQL: a database named for the run)."""
-    return sql.replace("contract.", contract_schema(database) + ".")
-
-
 def _value(database: Any, sql: str) -> Any:
-    return _ok(database.execute(_s(database, sql), Limits(timeout_s=10))).rows[0][0]
+    return _ok(database.execute(_q(database, sql), Limits(timeout_s=10))).rows[0][0]
 
 
 def _drain(database: Any, sql: str, timeout_s: float = 30.0) -> list[tuple[Any, ...]]:
-    stream = database.stream(_s(database, sql), timeout_s)
+    stream = database.stream(_q(database, sql), timeout_s)
     try:
         return [row for chunk in stream.chunks() for row in chunk]
     finally:
@@ -75,28 +93,28 @@ def _drain(database: Any, sql: str, timeout_s: float = 30.0) -> list[tuple[Any, 
 
 
 def test_execute_returns_named_columns_and_rows(any_db: Any) -> None:
-    result = _ok(any_db.execute(_s(any_db, "SELECT id, label FROM contract.items ORDER BY id LIMIT 3"), Limits()))
+    result = _ok(any_db.execute(_q(any_db, "SELECT id, label FROM contract.items ORDER BY id LIMIT 3"), Limits()))
     assert [c.name for c in result.columns] == ["id", "label"]
     assert result.rows == ((1, "item 1"), (2, "item 2"), (3, "item 3"))
     assert result.row_count == 3 and not result.truncated and result.elapsed_ms >= 0
 
 
 def test_the_row_cap_sets_truncated_only_when_rows_were_left_out(any_db: Any) -> None:
-    capped = _ok(any_db.execute(_s(any_db, "SELECT id FROM contract.items ORDER BY 1"), Limits(max_rows=5)))
+    capped = _ok(any_db.execute(_q(any_db, "SELECT id FROM contract.items ORDER BY 1"), Limits(max_rows=5)))
     assert capped.rows == tuple((i,) for i in range(1, 6)) and capped.truncated
-    exact = _ok(any_db.execute(_s(any_db, "SELECT id FROM contract.items"), Limits(max_rows=60)))
+    exact = _ok(any_db.execute(_q(any_db, "SELECT id FROM contract.items"), Limits(max_rows=60)))
     assert exact.row_count == 60 and not exact.truncated
 
 
 def test_oversized_cells_are_clipped_and_digested_when_asked(any_db: Any) -> None:
-    wide = _ok(any_db.execute(_s(any_db, "SELECT repeat('x', 5000) AS big"), Limits(max_cell_bytes=100)))
+    wide = _ok(any_db.execute(_q(any_db, "SELECT repeat('x', 5000) AS big"), Limits(max_cell_bytes=100)))
     assert wide.rows[0][0] == "x" * 100 + "…"
     # evaluation's limits: texts sharing the kept prefix still differ once clipped
     binary = SQL[any_db.dialect]["binary"]
     wide_text = SQL[any_db.dialect].get("wide", "repeat('x', 5000) || {}")
     same = f"SELECT {wide_text} AS big, {binary} AS raw"
     exact = Limits(max_cell_bytes=100, cell_digest=True)
-    a, b = (_ok(any_db.execute(same.format(f"'{t}'", f"'{t}{t}'"), exact)).rows[0] for t in "01")
+    a, b = (_ok(any_db.execute(_q(any_db, same.format(f"'{t}'", f"'{t}{t}'")), exact)).rows[0] for t in "01")
     assert a[0].startswith("x" * 100 + "… [5,001 characters, sha256 ") and a[0] != b[0]
     assert a[1][:100] == b[1][:100] and a[1] != b[1] and len(a[1]) == 100 + 3 + 16
 
@@ -104,7 +122,7 @@ def test_oversized_cells_are_clipped_and_digested_when_asked(any_db: Any) -> Non
 def test_the_time_limit_stops_a_query_and_the_database_is_reusable(any_db: Any) -> None:
     for slow in SQL[any_db.dialect]["slow"]:
         started = time.perf_counter()
-        outcome = any_db.execute(_s(any_db, slow), Limits(timeout_s=1))
+        outcome = any_db.execute(_q(any_db, slow), Limits(timeout_s=1))
         assert isinstance(outcome, QueryError) and outcome.kind == "timeout", outcome
         assert "1 s time limit" in outcome.message
         assert time.perf_counter() - started < 4
@@ -114,7 +132,7 @@ def test_the_time_limit_stops_a_query_and_the_database_is_reusable(any_db: Any) 
 def test_interrupt_from_another_thread_stops_a_running_query(any_db: Any) -> None:
     results: list[Any] = []
     slow = SQL[any_db.dialect]["slow"][0]
-    worker = threading.Thread(target=lambda: results.append(any_db.execute(_s(any_db, slow), Limits(timeout_s=30))))
+    worker = threading.Thread(target=lambda: results.append(any_db.execute(_q(any_db, slow), Limits(timeout_s=30))))
     worker.start()
     deadline = time.monotonic() + 10
     while worker.is_alive() and time.monotonic() < deadline:
@@ -137,7 +155,7 @@ def test_interrupt_from_another_thread_stops_a_running_query(any_db: Any) -> Non
 )
 def test_writes_sent_directly_fail_and_change_nothing(any_db: Any, sql: str) -> None:
     before = _value(any_db, COUNT)
-    outcome = any_db.execute(_s(any_db, sql), Limits(timeout_s=5))
+    outcome = any_db.execute(_q(any_db, sql), Limits(timeout_s=5))
     assert isinstance(outcome, QueryError) and outcome.kind == "error", outcome
     assert outcome.message.strip()
     assert _value(any_db, COUNT) == before
@@ -167,15 +185,15 @@ def test_the_catalog_has_the_same_shape_on_every_engine(any_db: Any) -> None:
 
 
 def test_cross_check_passes_a_query_and_returns_problems_for_what_the_engine_refuses(any_db: Any) -> None:
-    assert any_db.cross_check(_s(any_db, "SELECT count(*) FROM contract.sales")) == []
+    assert any_db.cross_check(_q(any_db, "SELECT count(*) FROM contract.sales")) == []
     for refused in ("DELETE FROM contract.sales", "SELECT 1; SELECT 2"):
-        problems = any_db.cross_check(_s(any_db, refused))
+        problems = any_db.cross_check(_q(any_db, refused))
         assert problems and all(isinstance(p, Problem) and p.message.strip() for p in problems), refused
     assert _value(any_db, COUNT) == 200
 
 
 def test_a_text_reads_alike_itself(any_db: Any) -> None:
-    sql = _s(any_db, "SELECT id, label FROM contract.items WHERE id < 5")
+    sql = _q(any_db, "SELECT id, label FROM contract.items WHERE id < 5")
     assert any_db.reads_alike(sql, sql) is True
 
 
@@ -189,7 +207,7 @@ def test_the_fingerprint_is_short_and_stable(any_db: Any) -> None:
 
 
 def test_every_row_arrives_whole_beyond_the_row_cap(any_db: Any) -> None:
-    stream = any_db.stream(_s(any_db, SQL[any_db.dialect]["many"]), 30.0)
+    stream = any_db.stream(_q(any_db, SQL[any_db.dialect]["many"]), 30.0)
     try:
         assert [c.name for c in stream.columns] == ["n", "wide"]
         assert stream.columns[1].type.upper() in ("VARCHAR", "TEXT")
@@ -214,7 +232,7 @@ def test_time_limit_stops_the_stream_and_the_database_is_reusable(any_db: Any) -
 
 
 def test_cancel_from_another_thread_stops_a_stream_mid_way(any_db: Any) -> None:
-    stream = any_db.stream(_s(any_db, SQL[any_db.dialect]["endless"]), 60.0)
+    stream = any_db.stream(_q(any_db, SQL[any_db.dialect]["endless"]), 60.0)
     seen = 0
     try:
         with pytest.raises(StreamError) as failed:

@@ -36,7 +36,8 @@ class EngineSettings:
 
 
 def check_database_file(path: Path) -> None:
-    """Give one clear line for a missing, unreadable, SQLite or non-DuckDB file."""
+    """Give one clear line for a missing, unreadable, SQLite or non-DuckDB file (a SQLite file is
+    opened by the SQLite backend; reaching here with one means a caller chose DuckDB for it)."""
     if not path.exists():
         raise DatabaseOpenError(
             f"database not found: {path}", "check the path, or omit --db to use the sample database"
@@ -50,10 +51,9 @@ def check_database_file(path: Path) -> None:
             head = handle.read(16)
     except OSError as exc:
         raise DatabaseOpenError(f"cannot read {path}: {exc.strerror}", "check the file's permissions") from None
-    if head.startswith(SQLITE_MAGIC):
+    if head.startswith(SQLITE_MAGIC):  # analyst.wiring opens SQLite files with tools.databases.sqlite
         raise DatabaseOpenError(
-            f"{path} is a SQLite database, which analyst does not support",
-            "convert it to DuckDB (duckdb -c \"ATTACH 'x.db' AS s (TYPE sqlite); COPY FROM DATABASE s TO 'x.duckdb'\")",
+            f"{path} is a SQLite database, not a DuckDB one", "open it with --db (analyst reads SQLite files)"
         )
     if len(head) < 12 or head[8:12] != DUCKDB_MAGIC:
         raise DatabaseOpenError(

@@ -119,6 +119,17 @@ def _drive_recorded(loop: AnalystLoop, turn: TurnRecord) -> Outcome:
     return step
 
 
+def _drive_direct(database: Database, settings: Settings, emit: Callable[[Event], None], turn: TurnRecord) -> Outcome:
+    """A caller's statement again: the same text through the guard, the recorded decision."""
+    from agents.direct import DirectTurn
+
+    direct = DirectTurn(database, settings, emit)
+    step = direct.start(turn.checks[0].sql_in)
+    if isinstance(step, Outcome):
+        return step
+    return direct.decide(_recorded_decision(next(iter(turn.decisions), None)))
+
+
 def compare_turn(recorded: TurnRecord, replayed: TurnRecord) -> tuple[Divergence | None, list[str]]:
     """The first difference between two runs of one turn, plus notes."""
     notes = []
@@ -296,7 +307,10 @@ def replay_session(
         if turn.conversation != conversation:  # the recording started a new conversation here
             conversation = turn.conversation
             loop.new_conversation()
-        report.outcomes.append(_drive_recorded(loop, turn))
+        if turn.direct:
+            report.outcomes.append(_drive_direct(database, settings, collect, turn))
+        else:
+            report.outcomes.append(_drive_recorded(loop, turn))
         _, replayed_turns = turns_of(LogContents(tuple(events), False, ()))
         divergence, notes = compare_turn(turn, replayed_turns[-1])
         report.notes.extend(notes)

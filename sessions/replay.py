@@ -349,11 +349,14 @@ def _normal_sql(sql: str | None) -> str | None:
 def reask_session(
     record: SessionRecord, loop: AnalystLoop, decide: Callable[[Pending], Decision] | None
 ) -> list[ReaskRow]:
-    """Ask each recorded question again on `loop` (a live model) and compare SQL and results."""
+    """Ask each recorded question again on `loop` (a live model) and compare SQL and results.
+    A caller's statement (`turn.direct`) is no question to ask a model: it is left out."""
     from agents.drive import drive
 
     rows = []
     for turn in record.turns:
+        if turn.direct:
+            continue
         outcome = drive(loop, turn.question, decide)
         last = next((q for q in reversed(outcome.queries) if q.result is not None), None)
         rows.append(

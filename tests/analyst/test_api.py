@@ -160,3 +160,25 @@ def test_an_api_session_replays_identically_and_exports_no_caller_sql(capsys) ->
     assert "identical: 2 turns" in replayed.out + replayed.err
     shown = run_cli(["sessions", "show", a.session_id or ""], capsys)
     assert "checked caller" in shown.out and "decision: approve by policy" in shown.out
+
+
+def test_export_leaves_out_sql_a_program_wrote(capsys) -> None:
+    with analyst.connect() as a:
+        ran = a.run("SELECT count(*) AS n FROM orders", approve=lambda p: analyst.Approve())  # decided_by human
+    assert ran.status is analyst.Status.ANSWERED
+    decisions = events_of(session_events(a.session_path), "approval_decided")
+    assert [(d["decision"], d["decided_by"]) for d in decisions] == [("approve", "human")]
+    exported = run_cli(["sessions", "export", "--as", "suite", a.session_id or ""], capsys)
+    assert exported.out.strip() == ""
+
+
+def test_reasking_a_session_with_another_model_skips_sql_a_program_wrote(capsys, tmp_path: Path) -> None:
+    script = tmp_path / "m.jsonl"
+    script.write_text(
+        '{"tool_calls": [{"name": "run_sql", "arguments": {"sql": "SELECT 1 AS one"}}]}\n{"text": "One."}\n'
+    )
+    with analyst.connect(model=f"scripted:{script}") as a:
+        a.run("SELECT count(*) AS n FROM orders")
+    reasked = run_cli(["replay", a.session_id or "", "--model", f"scripted:{script}"], capsys)
+    assert reasked.code == 0, reasked.err
+    assert "SELECT count(*)" not in reasked.out and "ran out of responses" not in reasked.out + reasked.err

@@ -158,21 +158,35 @@ def test_ask_answers_through_the_configured_model(
     assert events_of(the_log(analyst_home), "model_called")
 
 
-def test_streamable_http_on_loopback(analyst_home: Path) -> None:
+def test_streamable_http_on_loopback(analyst_home: Path, sample_db: Path) -> None:
+    before = count(sample_db, "orders")
     port = free_port()
-    server = start_http(["--approve", "auto"], port)
+    server = start_http(["--approve", "ask", "--exclude-column", "customers.email"], port)
+    answers = iter(["decline", "accept"])
     try:
 
         async def script(session: Any) -> Any:
-            return [await call(session, "run_sql", sql=SELECT), await call(session, "run_sql", sql="DROP TABLE orders")]
+            return [
+                await call(session, "run_sql", sql=SELECT),
+                await call(session, "run_sql", sql=SELECT),
+                await call(session, "run_sql", sql="DELETE FROM orders"),
+                await call(session, "run_sql", sql="SELECT * FROM read_csv('/etc/passwd')"),
+                await call(session, "run_sql", sql="SELECT email FROM customers"),
+            ]
 
-        (ran, refused), _ = over_http(port, script)
+        (declined, ran, *refused), asked = over_http(port, script, decide=lambda message: next(answers))
     finally:
         err = stop(server)
+    assert declined.data["ran"] is False and "declined" in declined.data
     assert ran.data["ran"] is True and len(ran.data["rows"]) == 3
-    assert refused.data["status"] == "rejected" and refused.data["problems"]
+    assert len(asked.messages) == 2  # refused statements never reach the person
+    for call_result in refused:
+        assert call_result.data["status"] == "rejected" and call_result.data["problems"]
+    assert count(sample_db, "orders") == before
     assert "analyst: session " in err
-    assert len(events_of(the_log(analyst_home), "query_executed")) == 1
+    events = the_log(analyst_home)
+    assert len(events_of(events, "query_executed")) == 1
+    assert [d["decided_by"] for d in events_of(events, "approval_decided")] == ["human", "human"]
 
 
 def test_streamable_http_with_a_token_refuses_requests_without_it(analyst_home: Path) -> None:

@@ -211,7 +211,7 @@ class ToolRan(Event):
 @dataclass(frozen=True)
 class SqlChecked(Event):
     type: ClassVar[str] = "sql_checked"
-    source: str  # "model" or "human"
+    source: str  # "model", "human" or "caller" (SQL the calling program wrote: agents/direct.py)
     sql_in: str
     sql_out: str | None
     hash: str | None

@@ -60,6 +60,7 @@ COMMANDS = (
     Command("runs", "recorded eval runs: list, show, compare"),
     Command("schema", "show the catalog, or the slice chosen for a question"),
     Command("check", "run the SQL guard alone (one JSON line per statement)"),
+    Command("mcp", "serve the database to coding agents over MCP, a person approving each query"),
     Command("keys", "API keys in the OS keyring (read from a prompt or stdin, never argv)"),
     Command("models", "known models, where each key comes from"),
     Command("demo", "replay a bundled recorded session on the sample database (offline, no key)"),

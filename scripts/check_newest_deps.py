@@ -28,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CONSTRAINTS = ROOT / "constraints.txt"
-EXTRAS = "postgres,mysql,test,dev"
+EXTRAS = "postgres,mysql,mcp,test,dev"
 HEADER = """\
 # The exact versions the test suite passed with (Python {python}, {platform}).
 # The README's set-up line installs with `-c constraints.txt`, and so does .ci/run.

@@ -27,7 +27,7 @@ def labelled_turns(records: Iterable[SessionRecord]) -> list[Labelled]:
     out = []
     for record in records:
         for turn in record.turns:
-            if turn.status is not Status.ANSWERED or not turn.executed or turn.rating == "bad":
+            if turn.status is not Status.ANSWERED or not turn.executed or turn.rating == "bad" or turn.direct:
                 continue
             executed_hashes = {e.hash for e in turn.executed}
             human = [

@@ -119,6 +119,17 @@ def _drive_recorded(loop: AnalystLoop, turn: TurnRecord) -> Outcome:
     return step
 
 
+def _drive_direct(database: Database, settings: Settings, emit: Callable[[Event], None], turn: TurnRecord) -> Outcome:
+    """A caller's statement again: the same text through the guard, the recorded decision."""
+    from agents.direct import DirectTurn
+
+    direct = DirectTurn(database, settings, emit)
+    step = direct.start(turn.checks[0].sql_in)
+    if isinstance(step, Outcome):
+        return step
+    return direct.decide(_recorded_decision(next(iter(turn.decisions), None)))
+
+
 def compare_turn(recorded: TurnRecord, replayed: TurnRecord) -> tuple[Divergence | None, list[str]]:
     """The first difference between two runs of one turn, plus notes."""
     notes = []
@@ -296,7 +307,10 @@ def replay_session(
         if turn.conversation != conversation:  # the recording started a new conversation here
             conversation = turn.conversation
             loop.new_conversation()
-        report.outcomes.append(_drive_recorded(loop, turn))
+        if turn.direct:
+            report.outcomes.append(_drive_direct(database, settings, collect, turn))
+        else:
+            report.outcomes.append(_drive_recorded(loop, turn))
         _, replayed_turns = turns_of(LogContents(tuple(events), False, ()))
         divergence, notes = compare_turn(turn, replayed_turns[-1])
         report.notes.extend(notes)
@@ -335,11 +349,14 @@ def _normal_sql(sql: str | None) -> str | None:
 def reask_session(
     record: SessionRecord, loop: AnalystLoop, decide: Callable[[Pending], Decision] | None
 ) -> list[ReaskRow]:
-    """Ask each recorded question again on `loop` (a live model) and compare SQL and results."""
+    """Ask each recorded question again on `loop` (a live model) and compare SQL and results.
+    A caller's statement (`turn.direct`) is no question to ask a model: it is left out."""
     from agents.drive import drive
 
     rows = []
     for turn in record.turns:
+        if turn.direct:
+            continue
         outcome = drive(loop, turn.question, decide)
         last = next((q for q in reversed(outcome.queries) if q.result is not None), None)
         rows.append(

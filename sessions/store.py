@@ -114,6 +114,11 @@ class TurnRecord:
     def complete(self) -> bool:
         return self.status is not None
 
+    @property
+    def direct(self) -> bool:
+        """SQL the calling program wrote (the Python API's `run`, MCP's `run_sql`): no model, no question."""
+        return bool(self.checks) and self.checks[0].source == "caller"
+
     def add(self, event: Event) -> None:
         """Take one event of this turn into account (events of other types change nothing)."""
         if isinstance(event, _TIMELINE):

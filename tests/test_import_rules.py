@@ -160,7 +160,7 @@ def test_a_deferred_import_that_breaks_a_contract_fails_the_check(
     assert broken in result.stdout and module.replace("/", ".").removesuffix(".py") in result.stdout
 
 
-@pytest.mark.parametrize("package", ["agents", "sessions", "tools"])
+@pytest.mark.parametrize("package", ["analyst", "agents", "sessions", "tools"])
 def test_each_layer_names_its_public_surface_and_importing_it_stays_light(package: str) -> None:
     """`__all__` is the layer's surface; each name resolves (from the module that defines it) on
     first use, so importing the package alone loads none of the heavy libraries."""

@@ -182,7 +182,7 @@ def parse_max_memory(value: Any) -> str:
 
 def max_memory_bytes(value: Any) -> int:
     """`max_memory` as bytes: what every engine process of one database may map together
-    (tools/databases/duckdb/engine_pool.py)."""
+    (tools/databases/engine/pool.py)."""
     expected = 'must be a size such as "4GB" or "2GiB", or a share of RAM such as "50%"'
     if not isinstance(value, str):
         raise ValueError(expected)

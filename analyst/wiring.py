@@ -140,9 +140,16 @@ def _is_sqlite(path: Path) -> bool:
 
 
 def _open_sqlite(path: Path, config: Config) -> Any:
-    from tools.databases.sqlite import open_sqlite
+    from analyst.setting_values import max_memory_bytes
+    from tools.databases.sqlite import open_sqlite_engine
 
-    return open_sqlite(path, exclude_tables=tuple(config.exclude_tables), exclude_columns=tuple(config.exclude_columns))
+    return open_sqlite_engine(
+        path,
+        exclude_tables=tuple(config.exclude_tables),
+        exclude_columns=tuple(config.exclude_columns),
+        max_memory=max_memory_bytes(config.max_memory),
+        timeout_s=config.timeout,
+    )
 
 
 def _open_postgres(spec: str, config: Config) -> Any:

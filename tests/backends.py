@@ -47,7 +47,7 @@ def _open_sqlite(tmp: Path) -> Any:
     generate_series: the schema without `contract.`, the rows from Python."""
     import sqlite3
 
-    from tools.databases.sqlite import open_sqlite
+    from tools.databases.sqlite import open_sqlite_engine
 
     path = tmp / "dataset.sqlite"
     con = sqlite3.connect(path)
@@ -61,7 +61,7 @@ def _open_sqlite(tmp: Path) -> Any:
     con.executemany("INSERT INTO sales VALUES (?, ?, ?)", [(i, i % 60 + 1, 1 + i % 4) for i in range(1, 201)])
     con.commit()
     con.close()
-    return open_sqlite(path)
+    return open_sqlite_engine(path)  # as the front ends open it: in an engine process
 
 
 def _open_postgres(env: PgEnv) -> Any:

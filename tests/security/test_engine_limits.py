@@ -24,7 +24,7 @@ import pytest
 from tools.databases.base import Limits, QueryError, QueryResult, StreamError
 from tools.databases.duckdb import EngineSettings, open_duckdb
 from tools.databases.duckdb.database import DuckDBDatabase
-from tools.databases.duckdb.engine_process import KILL_GRACE_S
+from tools.databases.engine.process import KILL_GRACE_S
 from tools.databases.error_classes import ErrorClass
 
 RUNAWAY = "SELECT length(regexp_replace(repeat('ab', 50000000), 'a', 'xyz', 'g')) AS n"

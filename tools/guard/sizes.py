@@ -3,7 +3,7 @@
 Why: an engine checks for interrupts between chunks of work, and one function call over one huge
 value is a single chunk (DuckDB's regexp_replace over a 100 MB `repeat` ran 11 s past its
 interrupt; planning a PostgreSQL query folds such constants before anything is approved). The
-engine process is killed at the limit (tools/databases/duckdb/engine_process.py) and PostgreSQL
+engine process is killed at the limit (tools/databases/engine/process.py) and PostgreSQL
 backends are cancelled and then terminated, but a value no analyst question needs is better
 refused up front, with a reason the model can act on.
 

@@ -3,14 +3,16 @@
 The connection (connection.py) is opened read-only with extension loading, replacement scans and
 external access off, the configuration locked and read back — inside an engine process of its
 own (engine_child.py), which can be killed at the time limit and whose memory is capped
-(engine_process.py, engine_pool.py). Nothing of the database is opened in analyst's process.
+(tools/databases/engine/). Nothing of the database is opened in analyst's process.
 """
 
 from __future__ import annotations
 
+import functools
 import shutil
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +20,16 @@ from tools.catalog import Catalog, Context, without_columns
 from tools.catalog.context import context_path_for, load_sidecar, with_context
 from tools.databases.base import DatabaseOpenError, Limits, QueryError, QueryResult
 from tools.databases.duckdb.connection import EngineSettings, check_database_file, private_temp_dir
-from tools.databases.duckdb.engine_pool import EnginePool
-from tools.databases.duckdb.engine_process import Stopped, borrowed
 from tools.databases.duckdb.engine_wire import CatalogRead, Crashed, EngineSpec, Execute, Failed, Introspect, Rows
 from tools.databases.duckdb.file_views import DATA_SUFFIXES, build_view_catalog, data_files_in, ignored_in
+from tools.databases.engine.pool import EnginePool, memory_bytes
+from tools.databases.engine.process import Stopped, borrowed
 from tools.databases.error_classes import ErrorClass
 from tools.databases.fetch import catalog_digest, hidden_names
 from tools.guard.problems import Problem
 
+ENGINE = "tools.databases.duckdb.engine_child:serve"  # the engine process's loop
+BUFFER_SHARE = 0.6  # of an engine's memory ceiling, the most DuckDB's buffer pool may hold
 VIEW_SCAN_MAX_BYTES = 200_000_000  # views over more data than this are not counted or sampled
 
 
@@ -105,7 +109,7 @@ class DuckDBDatabase:
         # the sidecar is read at open, so a malformed file is one line now, not a crash later
         self._context = load_sidecar(context_path_for(self.path)) if not data_files else Context()
         spec = EngineSpec(str(self.path), self.uri, settings, tuple(str(p) for p in data_files), str(self._temp_dir), 0)
-        self._engines = EnginePool(spec, settings.max_memory)
+        self._engines = EnginePool(ENGINE, functools.partial(engine_spec, spec), self.uri, settings.max_memory)
         self._engines.release(self._engines.acquire())  # open now: a bad file is one line at open, not later
         self._catalog: Catalog | None = None
         self._catalog_lock = threading.Lock()
@@ -166,7 +170,7 @@ class DuckDBDatabase:
 
     def execute(self, sql: str, limits: Limits) -> QueryResult | QueryError:
         """Run one checked statement in an engine process; at the limit it is interrupted, and
-        killed if it has not stopped a second later (engine_process.py), so the engine is idle
+        killed if it has not stopped a second later (tools/databases/engine/process.py), so the engine is idle
         again within the limit plus about a second whatever the SQL."""
         started = time.perf_counter()
         request = Execute(sql, limits, self._hidden_names())
@@ -231,6 +235,18 @@ class DuckDBDatabase:
     def close(self) -> None:
         self._engines.close()
         shutil.rmtree(self._temp_dir, ignore_errors=True)
+
+
+def engine_spec(base: EngineSpec, serial: int, ceiling: int) -> EngineSpec:
+    """One engine's spec: its own spill folder, and a buffer pool that fits its memory share."""
+    settings = base.settings
+    if ceiling:
+        buffer = int(ceiling * BUFFER_SHARE)
+        current = memory_bytes(settings.memory_limit)
+        if current is None or current > buffer:
+            settings = replace(settings, memory_limit=f"{buffer // 1024**2}MB")
+    temp = str(Path(base.temp_dir) / f"engine-{serial}")
+    return replace(base, settings=settings, temp_dir=temp, memory_ceiling=ceiling)
 
 
 def _stopped_words(stopped: Stopped) -> str:

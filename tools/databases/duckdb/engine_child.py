@@ -6,7 +6,7 @@ limit but the engine cannot; and DuckDB's `memory_limit` bounds its buffer manag
 allocation (a 40-character query reached 13.9 GB). A process can be killed, and its private
 memory capped (`RLIMIT_DATA`): past the ceiling an allocation fails, DuckDB reports "Out of Memory"
 and the process lives on; if anything still runs past the grace period the parent kills it
-(`engine_process.py`) and starts another for the next query.
+(tools/databases/engine/process.py) and starts another for the next query.
 
 The main thread only reads the pipe, so an `Interrupt` reaches DuckDB while a request runs on
 the worker thread, and the parent closing the pipe ends the process at once (`os._exit`), even
@@ -33,10 +33,7 @@ from tools.databases.duckdb.engine_wire import (
     EngineSpec,
     Execute,
     Failed,
-    Interrupt,
     Introspect,
-    Opened,
-    OpenFailed,
     Reply,
     Request,
     Rows,
@@ -45,6 +42,8 @@ from tools.databases.duckdb.engine_wire import (
     StreamOpen,
     StreamStarted,
 )
+from tools.databases.engine.memory import limit_memory
+from tools.databases.engine.wire import Interrupt, Opened, OpenFailed
 from tools.databases.error_classes import ErrorClass, from_duckdb
 from tools.databases.fetch import CHUNK_BYTES, fetch_capped, row_bytes
 
@@ -80,24 +79,6 @@ def serve(pipe: Connection, spec: EngineSpec) -> None:
             engine.interrupt()
         else:
             engine.requests.put(message)
-
-
-def limit_memory(ceiling: int) -> None:
-    """Cap private writable memory (`RLIMIT_DATA`: the heap and anonymous maps). Not the address
-    space (`RLIMIT_AS`): thread stacks and malloc arenas reserve ~800 MB of it before any query
-    while using ~60 MB. Soft limit only: the parent re-divides it with prlimit when it runs more
-    engines at once. Nothing on platforms without `resource`."""
-    if ceiling <= 0:
-        return
-    try:
-        import resource
-
-        _, hard = resource.getrlimit(resource.RLIMIT_DATA)
-        resource.setrlimit(
-            resource.RLIMIT_DATA, (ceiling if hard == resource.RLIM_INFINITY else min(ceiling, hard), hard)
-        )
-    except (ImportError, AttributeError, ValueError, OSError):
-        pass
 
 
 class _Engine:

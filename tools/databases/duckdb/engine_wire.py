@@ -13,6 +13,7 @@ from typing import Any
 from tools.catalog import Catalog
 from tools.databases.base import Limits, ResultColumn
 from tools.databases.duckdb.connection import EngineSettings
+from tools.databases.engine.wire import Opened, OpenFailed
 from tools.databases.error_classes import ErrorClass
 
 
@@ -65,26 +66,10 @@ class StreamClose:
     pass
 
 
-@dataclass(frozen=True)
-class Interrupt:
-    """Stop the running request (DuckDB's own interrupt); no reply of its own."""
-
-
 Request = Introspect | Execute | StreamOpen | StreamNext | StreamClose
 
 
 # -- replies -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Opened:
-    pid: int
-
-
-@dataclass(frozen=True)
-class OpenFailed:
-    message: str
-    fix: str
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from tools.databases.base import DatabaseOpenError, StreamError
-from tools.databases.duckdb.engine_pool import EnginePool
-from tools.databases.duckdb.engine_process import Stopped
 from tools.databases.duckdb.engine_wire import (
     Chunk,
     Crashed,
@@ -25,6 +23,8 @@ from tools.databases.duckdb.engine_wire import (
     StreamOpen,
     StreamStarted,
 )
+from tools.databases.engine.pool import EnginePool
+from tools.databases.engine.process import Stopped
 from tools.databases.fetch import EXPORT_CHUNK_ROWS
 
 

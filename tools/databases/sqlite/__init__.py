@@ -6,7 +6,8 @@ cross-check, execute, stream, interrupt; one connection per statement), `connect
 hardened connection: `mode=ro`, `query_only`, no extensions, no attached databases, bounded
 values, the stop switch), `authorizer.py` (what a statement may read and call, enforced by the
 engine as it compiles), `catalog.py` (introspection), `stream.py` (exports), `errors.py` (error
-classes and the fixed text of a denial).
+classes and the fixed text of a denial), `engine.py` (the same database in engine processes that
+can be killed: what the front ends open).
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ _HOME = {
     "ValueLimits": "tools.databases.sqlite.connection",
     "is_sqlite_file": "tools.databases.sqlite.connection",
     "open_sqlite": "tools.databases.sqlite.database",
+    "open_sqlite_engine": "tools.databases.sqlite.engine",
 }
-__all__ = ["SQLITE_SUFFIXES", "SQLiteDatabase", "ValueLimits", "is_sqlite_file", "open_sqlite"]
+__all__ = ["SQLITE_SUFFIXES", "SQLiteDatabase", "ValueLimits", "is_sqlite_file", "open_sqlite", "open_sqlite_engine"]
 
 
 def __getattr__(name: str) -> Any:
@@ -32,3 +34,4 @@ def __getattr__(name: str) -> Any:
 if TYPE_CHECKING:
     from tools.databases.sqlite.connection import SQLITE_SUFFIXES, ValueLimits, is_sqlite_file
     from tools.databases.sqlite.database import SQLiteDatabase, open_sqlite
+    from tools.databases.sqlite.engine import open_sqlite_engine

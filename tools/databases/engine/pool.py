@@ -1,31 +1,33 @@
-"""The engine processes of one opened DuckDB database, shared by the threads that query it.
+"""The engine processes of one opened database, shared by the threads that query it.
 
 Batch and eval run several questions at once on one database, so a request borrows an idle
 engine or starts another, and only the engine running a runaway statement is killed. The memory
 ceiling (`--max-memory`) is for all of them together: each engine may map the ceiling divided by
 the number of engines (at least `MIN_ENGINE_MEMORY`), re-divided with prlimit when one starts or
-ends, and DuckDB's own buffer pool in each is kept below its share.
+ends; the engine's package makes each engine's spec for its share (DuckDB keeps its buffer pool
+below it: `tools.databases.duckdb.database.engine_spec`).
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from dataclasses import replace
-from pathlib import Path
+from collections.abc import Callable
+from typing import Any
 
-from tools.databases.duckdb.engine_process import EngineProcess
-from tools.databases.duckdb.engine_wire import EngineSpec
+from tools.databases.engine.process import EngineProcess
 
 MIN_ENGINE_MEMORY = 512 * 1024**2  # below this one engine cannot run ordinary queries
-BUFFER_SHARE = 0.6  # of an engine's ceiling, the most DuckDB's buffer pool may hold
 
 
 class EnginePool:
     """Engines for one database: `acquire` one per request, `release` it after."""
 
-    def __init__(self, spec: EngineSpec, max_memory: int) -> None:
-        self._spec = spec
+    def __init__(self, target: str, spec_for: Callable[[int, int], Any], label: str, max_memory: int) -> None:
+        """`spec_for(serial, ceiling)`: the spec of the `serial`th engine, allowed `ceiling` bytes."""
+        self._target = target
+        self._spec_for = spec_for
+        self._label = label
         self._max_memory = max_memory
         self._lock = threading.Lock()
         self._idle: list[EngineProcess] = []
@@ -43,7 +45,7 @@ class EnginePool:
             self._serial += 1
             serial = self._serial
             count = len(self._all) + 1
-        engine = EngineProcess(self._spec_for(serial, self.share(count)))
+        engine = EngineProcess(self._target, self._spec_for(serial, self.share(count)), self._label)
         with self._lock:
             self._all.append(engine)
             closed = self._closed
@@ -86,17 +88,6 @@ class EnginePool:
         ceiling = self.share(len(engines))
         for engine in engines:
             engine.set_memory_ceiling(ceiling)
-
-    def _spec_for(self, serial: int, ceiling: int) -> EngineSpec:
-        """The spec with this engine's own spill folder and a buffer pool that fits its share."""
-        settings = self._spec.settings
-        if ceiling:
-            buffer = int(ceiling * BUFFER_SHARE)
-            current = memory_bytes(settings.memory_limit)
-            if current is None or current > buffer:
-                settings = replace(settings, memory_limit=f"{buffer // 1024**2}MB")
-        temp = str(Path(self._spec.temp_dir) / f"engine-{serial}")
-        return replace(self._spec, settings=settings, temp_dir=temp, memory_ceiling=ceiling)
 
     def close(self) -> None:
         with self._lock:

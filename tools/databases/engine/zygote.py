@@ -5,8 +5,9 @@ analyst as a library would run twice), and forking analyst itself would copy its
 TUI, the model client) mid-lock. This process is started with a fresh interpreter, is
 single-threaded, and only ever forks: each engine costs a fork (~30 ms) instead of an interpreter
 and a DuckDB import (~250 ms). It talks to analyst over a Unix socket pair: a length-prefixed
-pickled `EngineSpec`, then the engine's end of a new socket pair as a passed file descriptor; the
-engine speaks `multiprocessing.connection` over it. Children are reaped automatically (SIGCHLD
+pickled `Launch` (the engine's loop, as `module:function`, and its spec), then the engine's end
+of a new socket pair as a passed file descriptor; the engine speaks `multiprocessing.connection`
+over it. Children are reaped automatically (SIGCHLD
 ignored), and the fork server ends when analyst closes its socket.
 """
 
@@ -21,10 +22,10 @@ import struct
 import subprocess
 import sys
 import threading
+from dataclasses import dataclass
 from multiprocessing import reduction
 from multiprocessing.connection import Connection
-
-from tools.databases.duckdb.engine_wire import EngineSpec
+from typing import Any
 
 _HEADER = struct.Struct("!I")
 _BOOT = (
@@ -32,35 +33,46 @@ _BOOT = (
     "sock = socket.socket(fileno=int(sys.argv[1]))\n"
     "size = struct.unpack('!I', sock.recv(4, socket.MSG_WAITALL))[0]\n"
     "sys.path[:] = pickle.loads(sock.recv(size, socket.MSG_WAITALL))\n"
-    "from tools.databases.duckdb.engine_zygote import serve_forks\n"
+    "from tools.databases.engine.zygote import serve_forks\n"
     "serve_forks(sock)\n"
 )
 
 
+@dataclass(frozen=True)
+class Launch:
+    """One engine to fork: its loop (`module:function`, called with the pipe and `spec`)."""
+
+    target: str
+    spec: Any
+
+
 def serve_forks(sock: socket.socket) -> None:
     """The fork server's loop (in its own process): one engine per request, until EOF."""
+    import importlib
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps engines: no zombies
     import duckdb  # noqa: F401  (imported once here, inherited by every engine)
 
-    from tools.databases.duckdb.engine_child import serve
+    import tools.databases.duckdb.engine_child  # noqa: F401  (the engine most opened)
 
     while True:
-        spec = _receive(sock)
-        if spec is None:
+        launch = _receive(sock)
+        if launch is None:
             os._exit(0)
         (fd,) = reduction.recvfds(sock, 1)
         if os.fork() == 0:
             sock.close()
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             try:
-                serve(Connection(fd), spec)
+                module, function = launch.target.split(":")
+                getattr(importlib.import_module(module), function)(Connection(fd), launch.spec)
             finally:
                 os._exit(0)
         os.close(fd)
 
 
-def _receive(sock: socket.socket) -> EngineSpec | None:
+def _receive(sock: socket.socket) -> Launch | None:
     header = sock.recv(_HEADER.size, socket.MSG_WAITALL)
     if len(header) < _HEADER.size:
         return None
@@ -68,8 +80,8 @@ def _receive(sock: socket.socket) -> EngineSpec | None:
     body = sock.recv(size, socket.MSG_WAITALL)
     if len(body) < size:
         return None
-    spec: EngineSpec = pickle.loads(body)
-    return spec
+    launch: Launch = pickle.loads(body)
+    return launch
 
 
 class ForkServer:
@@ -80,15 +92,15 @@ class ForkServer:
         self._sock: socket.socket | None = None
         self._process: subprocess.Popen[bytes] | None = None
 
-    def start_engine(self, spec: EngineSpec) -> Connection:
-        """A connection to a new engine process opening `spec` (it first replies Opened/OpenFailed)."""
+    def start_engine(self, launch: Launch) -> Connection:
+        """A connection to a new engine process (it first replies Opened/OpenFailed)."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             with self._lock:
                 for attempt in range(2):
                     sock = self._ensure_running()
                     try:
-                        self._send(sock, pickle.dumps(spec))
+                        self._send(sock, pickle.dumps(launch))
                         reduction.sendfds(sock, [theirs.fileno()])
                         break
                     except OSError:  # the fork server died (killed): start another once

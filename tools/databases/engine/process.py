@@ -6,8 +6,10 @@ second the engine is no longer working, whatever the statement. The same happens
 interrupt (another thread's `interrupt`, or Ctrl+C in the waiting thread). A killed or crashed
 engine is `dead`; the pool starts another for the next query.
 
-Processes come from a fork server (engine_zygote.py): a clean single-threaded process that has
-imported DuckDB once and forks each engine in ~30 ms.
+Processes come from a fork server (zygote.py): a clean single-threaded process that has
+imported DuckDB once and forks each engine in ~30 ms. The engine's own loop is its package's
+(`target`, e.g. `tools.databases.duckdb.engine_child:serve`); this module only needs that every
+request gets one reply and `Interrupt` none.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.databases.base import DatabaseOpenError
-from tools.databases.duckdb.engine_wire import EngineSpec, Interrupt, Opened, OpenFailed, Reply, Request
+from tools.databases.engine.wire import Interrupt, Opened, OpenFailed
 
 KILL_GRACE_S = 1.0  # after an interrupt, how long the engine gets to stop before it is killed
 OPEN_TIMEOUT_S = 60.0  # opening a database file; past this the engine is killed
@@ -42,19 +44,20 @@ class Stopped:
 class EngineProcess:
     """A started engine process and the pipe to it; one request at a time."""
 
-    def __init__(self, spec: EngineSpec) -> None:
-        from tools.databases.duckdb.engine_zygote import FORK_SERVER
+    def __init__(self, target: str, spec: Any, label: str) -> None:
+        from tools.databases.engine.zygote import FORK_SERVER, Launch
 
         self.spec = spec
+        self.label = label
         self.pid = 0
         self._send_lock = threading.Lock()
         self._stop_reason: str | None = None
         self.dead = False
         try:
-            self._pipe = FORK_SERVER.start_engine(spec)
+            self._pipe = FORK_SERVER.start_engine(Launch(target, spec))
         except OSError as exc:
             raise DatabaseOpenError(
-                f"cannot start the DuckDB engine process for {spec.label}: {exc.strerror or exc}",
+                f"cannot start the engine process for {label}: {exc.strerror or exc}",
                 "check that this Python can start processes (ulimit -u, free memory)",
             ) from None
         self.pid = self._await_open().pid
@@ -68,14 +71,14 @@ class EngineProcess:
             raise DatabaseOpenError(reply.message, reply.fix)
         if isinstance(reply, Stopped) and reply.reason == "timeout":
             raise DatabaseOpenError(
-                f"opening {self.spec.label} took longer than {OPEN_TIMEOUT_S:g} s", "check the disk and try again"
+                f"opening {self.label} took longer than {OPEN_TIMEOUT_S:g} s", "check the disk and try again"
             )
         raise DatabaseOpenError(
-            f"the DuckDB engine for {self.spec.label} stopped while opening it",
+            f"the engine process for {self.label} stopped while opening it",
             "raise --max-memory, or check that the file is a valid DuckDB database",
         )
 
-    def call(self, request: Request | None, timeout_s: float) -> Reply | Stopped:
+    def call(self, request: Any, timeout_s: float) -> Any:
         """Send `request` (None: only wait) and wait for its reply, at most `timeout_s` before the
         interrupt and `KILL_GRACE_S` after it."""
         self._stop_reason = None
@@ -93,7 +96,7 @@ class EngineProcess:
                 continue
             if ready:
                 try:
-                    reply: Reply = self._pipe.recv()
+                    reply = self._pipe.recv()
                 except (EOFError, OSError):
                     return self._died()
                 return reply

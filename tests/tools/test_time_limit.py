@@ -20,11 +20,10 @@ from tools.databases.workers import STOP_GRACE_S
 
 # four dozen calls over one 100 MB value (each a different expression, so none is computed once for
 # all): one chunk of work, ~8 s here, deaf to interrupts. The guard accepts it: the value is built
-# from a column (ten copies of a 10 MB one), and the size rule judges only what constants make.
+# from the data (every customer's email, 18,600 times over), and the size rule judges only what
+# constants make.
 NESTED = (
-    "WITH r AS (SELECT repeat('ab', 5000000) AS y), s AS (SELECT "
-    + " || ".join("y" for _ in range(10))
-    + " AS x FROM r) SELECT "
+    "WITH s AS (SELECT string_agg(c.email, '') AS x FROM customers c, range(18600) t) SELECT "
     + " + ".join(f"length(upper(x || '{i}'))" for i in range(48))
     + " AS n FROM s"
 )

@@ -79,9 +79,9 @@ def _questions() -> list[dict[str, Any]]:
 
 
 def test_every_portable_gold_gives_the_same_result_on_mysql(ported: dict[str, tuple[Any, Any]]) -> None:
-    from sessions.evaluation.comparison import order_keys
+    from sessions.evaluation.comparison.order_keys import gold_shape
     from sessions.evaluation.comparison.verdict import compare_results
-    from sessions.evaluation.scoring import _has_order, _run_gold
+    from sessions.evaluation.scoring import _run_gold
 
     questions = _questions()
     differ: list[tuple[str, str]] = []
@@ -100,13 +100,15 @@ def test_every_portable_gold_gives_the_same_result_on_mysql(ported: dict[str, tu
             if not isinstance(got, QueryResult):
                 reasons.append(got.message[:160])
                 continue
-            keys, has_limit = order_keys(gold, "duckdb", expected.columns)
+            shape = gold_shape(gold, "duckdb", expected.columns)
+            past = duck.execute(shape.past_limit_sql, LIMITS) if shape.past_limit_sql else None
             verdict = compare_results(
                 expected,
                 got,
-                gold_ordered=bool(keys) or _has_order(gold, "duckdb"),
-                gold_sort_keys=keys,
-                limit_ties=has_limit,
+                gold_ordered=shape.ordered,
+                gold_sort_keys=shape.keys,
+                keys_complete=shape.keys_complete,
+                past_limit=past if isinstance(past, QueryResult) else None,
             )
             if verdict.correct:
                 break

@@ -11,10 +11,11 @@ small as the question allows, and only when it would overrun are the weakest tab
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tools.catalog import JoinHint
-from tools.catalog.ddl import assemble
+from tools.catalog.ddl import assemble, render_table
 from tools.retrieval.compact import render_compact
 from tools.retrieval.graph import connect
 from tools.retrieval.schema_slice import SchemaSlice, TableChoice
@@ -44,19 +45,37 @@ _LABELS = {
 _LABEL_WORDS = ("name", "title")
 
 
+@dataclass(frozen=True)
+class Steps:
+    """Which steps of the focused slice run (all, normally). benchmarks/schema_scale.py turns each
+    off in turn, so what every step buys in recall and tokens is measured in the same run."""
+
+    scope: bool = True  # off: rank tables across all schemas at once
+    columns: bool = True  # off: whole tables
+    join_paths: bool = True  # off: every neighbour of a chosen table, the flooding the paths avoid
+    compact: bool = True  # off: defog-style DDL, every comment, sample and key line
+    value_hints: bool = True  # off: no tie-breaking by question words among sample values
+
+
+ALL_STEPS = Steps()
+
+
 class Focus:
     """The selection for one question."""
 
-    def __init__(self, r: Retriever, terms: list[str], surface: dict[str, str], cap: int) -> None:
-        self.r, self.terms, self.surface, self.cap = r, terms, surface, cap
+    def __init__(
+        self, r: Retriever, terms: list[str], surface: dict[str, str], cap: int, steps: Steps = ALL_STEPS
+    ) -> None:
+        self.r, self.terms, self.surface, self.cap, self.steps = r, terms, surface, cap, steps
         self.wanted = frozenset(terms)
 
     def select(self, scores: dict[int, float], full_tokens: int) -> SchemaSlice:
         r = self.r
-        hits = r.value_hits(self.terms)
+        hits = r.value_hits(self.terms) if self.steps.value_hints else {}
         best = max(scores.values(), default=0.0)
         candidates = {i: s for i, s in scores.items() if s > 0 and s >= CANDIDATE_SHARE * best}
-        scope = choose_scope(r.schema_of, r.schema_terms, candidates, hits, self.terms, len(r.schema_terms))
+        n_schemas = len(r.schema_terms) if self.steps.scope else 1
+        scope = choose_scope(r.schema_of, r.schema_terms, candidates, hits, self.terms, n_schemas)
         if scope:
             wanted = set(scope.schemas)
             candidates = {i: s for i, s in candidates.items() if r.schema_of[i] in wanted}
@@ -79,7 +98,10 @@ class Focus:
             def cost(i: int, top: float = top, in_scope: set[int] = in_scope) -> float:
                 return 1.0 + (0.0 if i in in_scope else 0.5) - 0.5 * min(1.0, scores.get(i, 0.0) / top)
 
-            added, paths = connect(r.adjacent, picked, cost)
+            if self.steps.join_paths:
+                added, paths = connect(r.adjacent, picked, cost)
+            else:
+                added, paths = sorted({n for i in picked for n in r.adjacent[i]} - set(picked)), {}
             between.update(paths)
             members = set(picked) | set(added)
             near = [
@@ -105,7 +127,8 @@ class Focus:
                 need.add(left)
             if b == i and a in chosen:
                 need.add(right)
-        col_scores = r.column_scores(i, self.terms)
+        own = r.fields[i]["name"]  # `customer` says nothing about which column of `customers`
+        col_scores = r.column_scores(i, [t for t in self.terms if t not in own])
         matched = sorted((p for p, s in enumerate(col_scores) if s > 0), key=lambda p: (-col_scores[p], p))
         matched = matched[:MAX_MATCHED]
         sampled = {columns[p].name.lower() for p in matched}
@@ -115,7 +138,7 @@ class Focus:
             keep.add(label)
         if not keep:
             keep.add(0)
-        if len(columns) - len(keep) <= SMALL_REST:
+        if len(columns) - len(keep) <= SMALL_REST or not self.steps.columns:
             keep = set(range(len(columns)))
         return sorted(keep), sampled
 
@@ -156,7 +179,10 @@ class Focus:
             table = r.tables[i]
             cols = tuple(table.columns[p] for p in positions)
             shown_cols[i] = {c.name.lower() for c in cols}
-            blocks.append(render_compact(table, cols, r.dialect, in_slice, sampled, self.wanted))
+            if self.steps.compact:
+                blocks.append(render_compact(table, cols, r.dialect, in_slice, sampled, self.wanted))
+            else:
+                blocks.append(render_table(table, cols, r.dialect))
             choices.append(TableChoice(table, cols, scores.get(i, 0.0), self._why(i, chosen, role, between, len(cols))))
         hints, lines = [], []
         for h in sorted({h for i in chosen for h in r.hints_of[i]}):
@@ -166,7 +192,7 @@ class Focus:
             left, right = r.hint_cols[h]
             if left in shown_cols[a] and right in shown_cols[b]:
                 hints.append(hint)
-                if hint.source != "foreign_key":  # a foreign key is shown inline as REFERENCES
+                if hint.source != "foreign_key" or not self.steps.compact:  # else inline REFERENCES
                     lines.append(line)
         return assemble(blocks, lines), tuple(choices), tuple(hints), [len(b) for b in blocks]
 

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from tools.catalog import Catalog, Column, JoinHint
 from tools.catalog.context import TableLookup, with_context
 from tools.catalog.ddl import assemble, render_table
-from tools.retrieval.focus import Focus
+from tools.retrieval.focus import ALL_STEPS, Focus, Steps
 from tools.retrieval.plan import Plan
 from tools.retrieval.schema_slice import SchemaSlice, SliceMethod, TableChoice
 from tools.retrieval.terms import glossary_terms, identifier_terms, question_terms, text_terms
@@ -228,7 +228,9 @@ class Retriever:
             for tf, length in self.col_tf[i]
         ]
 
-    def retrieve(self, question: str, budget: int, method: SliceMethod = SliceMethod.FOCUSED) -> SchemaSlice:
+    def retrieve(
+        self, question: str, budget: int, method: SliceMethod = SliceMethod.FOCUSED, steps: Steps = ALL_STEPS
+    ) -> SchemaSlice:
         """The slice for `question` whose DDL estimates to at most `budget` tokens."""
         terms, surface = question_terms(question)
         scores = self.scores(terms)
@@ -240,7 +242,7 @@ class Retriever:
             hints = tuple(h[0] for h in self.hints)
             return SchemaSlice(choices, hints, self.full_ddl, full_tokens, full_tokens, True)
         if method is SliceMethod.FOCUSED:
-            return Focus(self, terms, surface, max_chars(budget)).select(scores, full_tokens)
+            return Focus(self, terms, surface, max_chars(budget), steps).select(scores, full_tokens)
         plan = Plan(self, terms, max_chars(budget))
         plan.fill(scores)
         return plan.result(scores, surface, full_tokens)

@@ -53,7 +53,8 @@ def run_schema(
     from tools.tokens import default_budget, estimate_tokens
 
     database = open_database(config, db)
-    context, scope, scope_why = "", (), ""
+    context, scope_why = "", ""
+    scope: tuple[str, ...] = ()
     try:
         catalog = database.catalog()
         started = time.perf_counter()

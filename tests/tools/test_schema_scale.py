@@ -1,5 +1,5 @@
 """Recall floors of the focused schema slice on real catalogs: the 11 defog databases as one
-catalog, and the generated catalog of many small databases (benchmarks/many_databases.py).
+catalog, and the generated catalog of many small databases (benchmarks/_many_databases.py).
 
 The floors sit a little under what benchmarks/schema_scale.py measures, so a change that loses
 tables the questions need fails here; the speed targets stay in the benchmark.
@@ -29,7 +29,7 @@ def _load(name: str) -> ModuleType:
     return module
 
 
-many = _load("many_databases")
+many = _load("_many_databases")
 
 
 def _recall_and_share(retriever: Retriever, gold: list[tuple[str, frozenset[str]]], budget: int) -> tuple[float, float]:

@@ -31,7 +31,7 @@ CANDIDATE_SHARE = 0.1  # tables below this share of the best score take no part 
 MAX_TABLES = 6  # ... but no more than this many per schema in scope
 MAX_SLICE_TABLES = 30  # and no more than this many in all
 NEIGHBOUR_SHARE = 0.2  # a table joining a chosen one comes along above this share of the best
-SMALL_REST = 2  # a table missing no more than this many columns is shown whole
+SMALL_REST = 4  # a table missing no more than this many columns is shown whole
 MAX_MATCHED = 8  # matching columns shown per table, best first
 FALLBACK_TABLES = 5  # tables shown when no word of the question matched
 _LABELS = {
@@ -43,6 +43,40 @@ _LABELS = {
     "glossary": "glossary",
 }
 _LABEL_WORDS = ("name", "title")
+_TEMPORAL = frozenset(
+    [
+        "date",
+        "day",
+        "daily",
+        "week",
+        "weekly",
+        "month",
+        "monthly",
+        "quarter",
+        "year",
+        "yearly",
+        "annual",
+        "time",
+        "recent",
+        "recently",
+        "latest",
+        "last",
+        "since",
+        "before",
+        "after",
+        "ago",
+        "today",
+        "yesterday",
+        "period",
+        "first",
+        "earliest",
+        "oldest",
+        "newest",
+        "trend",
+    ]
+)
+"""Question words that ask about time: the chosen tables' date and time columns come along."""
+_DATE_COLUMNS = 3  # at most this many per table
 
 
 @dataclass(frozen=True)
@@ -67,6 +101,7 @@ class Focus:
         self, r: Retriever, terms: list[str], surface: dict[str, str], cap: int, steps: Steps = ALL_STEPS
     ) -> None:
         self.r, self.terms, self.surface, self.cap, self.steps = r, terms, surface, cap, steps
+        self.temporal = any(t in _TEMPORAL or (t.isdigit() and len(t) == 4) for t in terms)
         self.wanted = frozenset(terms)
 
     def select(self, scores: dict[int, float], full_tokens: int) -> SchemaSlice:
@@ -133,6 +168,9 @@ class Focus:
         matched = matched[:MAX_MATCHED]
         sampled = {columns[p].name.lower() for p in matched}
         keep = {p for p, c in enumerate(columns) if c.name.lower() in need} | set(matched)
+        if self.temporal:
+            dated = [p for p, c in enumerate(columns) if "DATE" in c.type.upper() or "TIME" in c.type.upper()]
+            keep.update(dated[:_DATE_COLUMNS])
         label = next((p for p, c in enumerate(columns) if c.name.lower().endswith(_LABEL_WORDS)), None)
         if label is not None:
             keep.add(label)

@@ -9,7 +9,7 @@ sample values (cities, names, categories drawn from pools), link tables for many
 generic distractors (`audit_log`, `app_settings`). Each question is built from one database's
 tables, joins and values; its gold tables and columns are exactly what it was built from.
 
-    python benchmarks/many_databases.py    # prints the catalog's size and a few questions
+    python benchmarks/_many_databases.py   # prints the catalog's size and a few questions
 
 Used by benchmarks/schema_scale.py and the recall floor in tests/tools/test_schema_scale.py.
 """

@@ -200,7 +200,7 @@ class Retriever:
         """Each table's score for one term, worked out on first use: it depends only on the
         index, and a common term (`status`) reaches most of a warehouse's tables."""
         found = self._by_term.get(term)
-        if found is None:
+        if found is None and term in self.postings:  # only the index's own words: a bounded cache
             idf, name_idf = self.idf.get(term, 0.0), self.name_idf.get(term, 0.0)
             found = [
                 (
@@ -211,7 +211,7 @@ class Retriever:
                 for i, tf in self.postings.get(term, ())
             ]
             self._by_term[term] = found
-        return found
+        return found or []
 
     def value_hits(self, terms: Sequence[str]) -> dict[int, int]:
         """How many of the question's terms are among each table's sample values."""

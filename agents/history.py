@@ -31,9 +31,9 @@ class History:
         self.messages: list[Message] = []
         self.turn_starts: list[int] = []  # index of each turn's question in `messages`
         self.sent_tables: set[str] = set()  # tables whose schema some question message has shown
-        self.standalone_question = (
-            ""  # the current question with its full schema, for when it becomes the first message
-        )
+        # each kept turn's question in its first-turn form (with its whole schema slice), for when
+        # the turns before it are dropped and it becomes the first message
+        self.standalone_questions: list[str] = []
 
     def start_turn(self, text: str, standalone: str, tables: frozenset[str]) -> None:
         """Add the question that begins a new turn, and remember the schema tables it shows.
@@ -47,7 +47,7 @@ class History:
             self.messages.append(Message("assistant", NO_REPLY))
         self.turn_starts.append(len(self.messages))
         self.messages.append(Message("user", text))
-        self.standalone_question = standalone
+        self.standalone_questions.append(standalone)
         self.sent_tables |= tables
 
     def add_result(self, text: str, call: ToolCall | None) -> None:
@@ -111,8 +111,10 @@ class History:
             cut = self.turn_starts[1]
             del self.messages[:cut]
             self.turn_starts = [start - cut for start in self.turn_starts[1:]]
-            if self.turn_starts == [0]:  # the schema went with the dropped turn: send it again
-                self.messages[0] = Message("user", self.standalone_question)
+            self.standalone_questions = self.standalone_questions[1:]
+            # The schema went with the dropped turn, and a follow-up carries only what was new
+            # then: the first kept question goes in its first-turn form, with its whole slice.
+            self.messages[0] = Message("user", self.standalone_questions[0])
         total = self.tokens(system, tools)
         if total > limit:
             return RunEnded.failed(

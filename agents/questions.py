@@ -36,6 +36,8 @@ def question_message(
     chosen = retrieve(catalog, question, budget)
     names = frozenset(c.table.qualified for c in chosen.tables)
     note = "all tables" if chosen.whole else f"the {len(names)} most relevant of {len(catalog.tables)} tables"
+    if chosen.omitted_columns:  # the model must know what it has not seen, not assume it is absent
+        note += "; only the columns this question seems to need, each table's header names the rest (describe_table)"
     full = prompts.QUESTION.render(
         question=question, schema_note=note, schema=chosen.ddl, context=context_section(catalog)
     )

@@ -1,5 +1,8 @@
 """Benchmark: schema retrieval quality on defog's 11 databases as one catalog, and speed at scale.
 
+It measures the default slicer (the focused one); schema_scale.py sets it against the greedy
+slicer it replaced, step by step, and on a catalog of many small databases.
+
 1. Quality. All 11 defog databases loaded as one catalog, a schema per database (~110 tables),
    with each database's sidecar context (column descriptions, join hints, glossary) applied with
    table names qualified by schema. Every defog question (its prompt, as the loop sends it) gets a

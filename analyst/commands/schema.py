@@ -53,7 +53,8 @@ def run_schema(
     from tools.tokens import default_budget, estimate_tokens
 
     database = open_database(config, db)
-    context = ""
+    context, scope_why = "", ""
+    scope: tuple[str, ...] = ()
     try:
         catalog = database.catalog()
         started = time.perf_counter()
@@ -63,7 +64,7 @@ def run_schema(
             )
             choices = [(c.table, c.columns, c.why) for c in chosen.tables]
             hints, ddl, tokens, full = chosen.join_hints, chosen.ddl, chosen.tokens, chosen.full_tokens
-            context = context_section(catalog)
+            context, scope, scope_why = context_section(catalog), chosen.scope, chosen.scope_why
         else:
             choices = [(t, t.columns, "") for t in catalog.tables]
             hints = catalog.join_hints()
@@ -80,10 +81,12 @@ def run_schema(
                     "row_count": table.row_count,
                     "comment": table.comment,
                     "columns": [{"name": c.name, "type": c.type, "comment": c.comment} for c in columns],
+                    "omitted_columns": [c.name for c in table.columns if c not in columns],
                     "why": why,
                 }
                 for table, columns, why in choices
             ],
+            "scope": {"schemas": list(scope), "why": scope_why} if scope else None,
             "join_hints": [h.render() for h in hints],
             "glossary": catalog.context.glossary or None,
             "instructions": catalog.context.instructions or None,
@@ -94,5 +97,10 @@ def run_schema(
         stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
     else:
         stdout.write(ddl.rstrip() + "\n" + (f"\n{context}" if context else ""))
+        if question:  # why each table is there, where a person reads it and stdout stays the prompt's text
+            if scope_why:
+                sys.stderr.write(f"scope: {scope_why}\n")
+            for table, _, why in choices:
+                sys.stderr.write(f"{table.qualified}: {why}\n")
         sys.stderr.write(f"{len(choices)} tables · {tokens} of {full} tokens\n")
     return EXIT_OK

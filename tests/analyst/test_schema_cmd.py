@@ -122,3 +122,22 @@ def test_schema_for_shows_the_glossary_and_instructions_the_prompt_carries(
         ["schema", "--db", str(db), "--for", "What is ARPU per store?", "--format", "json"], capsys
     ).json()
     assert as_json["glossary"] == "ARPU = revenue per customer" and as_json["instructions"] == "Money is in USD."
+
+
+def test_schema_for_explains_each_choice_and_what_was_left_out(capsys, sample_db: Path) -> None:
+    full = run_cli(["schema", "--db", str(sample_db), "--format", "json"], capsys).json()
+    question = "Which customers in the consumer segment placed the most orders?"
+    args = ["schema", "--db", str(sample_db), "--for", question, "--budget", str(full["full_tokens"] // 4)]
+    data = run_cli([*args, "--format", "json"], capsys).json()
+    tables = {t["name"]: t for t in data["tables"]}
+    assert {"main.customers", "main.orders"} <= set(tables) and data["scope"] is None  # one schema
+    customers = tables["main.customers"]
+    assert "'customers' in name" in customers["why"]
+    omitted = customers["omitted_columns"]
+    assert omitted and not set(omitted) & {c["name"] for c in customers["columns"]}
+    assert f"the other {len(omitted)} via describe_table" in customers["why"]
+    text = run_cli(args, capsys)
+    assert f"{len(omitted)} more columns via describe_table: {', '.join(omitted)}" in text.out
+    for name, table in tables.items():  # each choice explained on stderr, stdout stays the prompt's text
+        assert f"{name}: {table['why']}" in text.err
+    assert "via describe_table:" not in text.err.split("main.customers:")[0]

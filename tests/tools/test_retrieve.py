@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ from tools.catalog.ddl import render_ddl
 from tools.retrieval import (
     Retriever,
     SchemaSlice,
+    SliceMethod,
     TableChoice,
     retrieve,
     retriever_for,
@@ -366,20 +368,32 @@ def test_a_tight_budget_still_leads_with_a_needed_table(question: str) -> None:
 
 
 def test_foreign_keys_bring_a_bridge_table_whose_name_matches_nothing() -> None:
-    s = retrieve(SHOP, "Which customers took part in the spring sale campaign?", FULL // 8)
+    question = "Which customers took part in the spring sale campaign?"
+    s = retrieve(SHOP, question, FULL // 8, SliceMethod.GREEDY)
     by_name = {c.table.name: c for c in s.tables}
     assert {"customers", "campaigns", "memberships"} <= set(by_name)
     assert by_name["memberships"].score == 0
     assert "bridge between main." in by_name["memberships"].why
     assert "-- memberships.left_ref can be joined with customers.customer_id" in s.ddl
+    s = retrieve(SHOP, question, FULL // 8)
+    by_name = {c.table.name: c for c in s.tables}
+    assert set(by_name) == {"customers", "campaigns", "memberships"}  # the join path, no other neighbour
+    assert by_name["memberships"].why == "join path between main.campaigns and main.customers"
+    assert "left_ref INTEGER REFERENCES main.customers(customer_id)" in s.ddl
 
 
 def test_why_says_what_matched() -> None:
-    s = retrieve(SHOP, "How many support tickets are still open per agent?", FULL // 4)
+    question = "How many support tickets are still open per agent?"
+    s = retrieve(SHOP, question, FULL // 4, SliceMethod.GREEDY)
     why = {c.table.name: c.why for c in s.tables}
     assert "'tickets' in name" in why["tickets"]
     assert "'open' in sample values" in why["tickets"]
     assert "joins main." in why["agents"]
+    s = retrieve(SHOP, question, FULL // 4)
+    why = {c.table.name: c.why for c in s.tables}
+    assert "'tickets' in name" in why["tickets"] and "'open' in sample values" in why["tickets"]
+    assert "'agent' in name" in why["agents"]
+    assert "describe_table" not in why["tickets"]  # leaving out 3 of 6 columns saves too little
 
 
 def test_a_wide_table_keeps_its_keys_and_the_matching_columns() -> None:
@@ -392,12 +406,17 @@ def test_a_wide_table_keeps_its_keys_and_the_matching_columns() -> None:
     )
     wide = dataclasses.replace(wide, columns=wide.columns + extra + (_col("churn_flag BOOLEAN"),))
     catalog = dataclasses.replace(SHOP, tables=SHOP.tables + (wide,))
-    s = retrieve(catalog, "churn flag of facts", 120)
+    s = retrieve(catalog, "churn flag of facts", 120, SliceMethod.GREEDY)
     facts = next(c for c in s.tables if c.table.name == "facts")
     shown = {c.name for c in facts.columns}
     assert {"fact_id", "customer_id", "churn_flag"} <= shown and len(shown) < 63
     assert f"{len(shown)} of 63 columns shown" in s.ddl
     assert f"{len(shown)} of 63 columns" in facts.why
+    s = retrieve(catalog, "churn flag of facts", 120)
+    facts = next(c for c in s.tables if c.table.name == "facts")
+    assert {c.name for c in facts.columns} == {"fact_id", "churn_flag"}  # no other table: no join column
+    assert "61 more columns via describe_table: customer_id, metric_00, metric_01," in s.ddl
+    assert "2 of 63 columns; the other 61 via describe_table" in facts.why
 
 
 def test_a_table_named_in_the_question_beats_tables_that_only_mention_it() -> None:
@@ -459,20 +478,29 @@ def test_context_descriptions_and_hints_count() -> None:
 @given(
     budget=st.integers(min_value=0, max_value=FULL + 50),
     question=st.one_of(st.sampled_from(sorted(QUESTIONS)), st.text(max_size=60)),
+    method=st.sampled_from(SliceMethod),
 )
-def test_budget_is_never_exceeded(budget: int, question: str) -> None:
-    s = retrieve(SHOP, question, budget)
+def test_budget_is_never_exceeded(budget: int, question: str, method: SliceMethod) -> None:
+    s = retrieve(SHOP, question, budget, method)
     assert s.tokens == estimate_tokens(s.ddl) <= budget
     assert s.whole == (budget >= FULL)
     chosen = {c.table.qualified for c in s.tables}
     assert len(chosen) == len(s.tables)
     for hint in s.join_hints:
         assert hint.left.rsplit(".", 1)[0] in chosen and hint.right.rsplit(".", 1)[0] in chosen
-        assert hint.render() in s.ddl
+        if method is SliceMethod.GREEDY or s.whole or hint.source == "context":
+            assert hint.render() in s.ddl
+        else:  # a foreign key is shown on its column
+            table, column = hint.left.rsplit(".", 1)
+            assert re.search(rf"\n  {column} \w+.* REFERENCES {hint.right.rsplit('.', 1)[0]}\(", s.ddl)
     for choice in s.tables:
         assert f"CREATE TABLE {choice.table.qualified} (" in s.ddl
         assert set(choice.columns) <= set(choice.table.columns) and choice.columns
-    assert s.ddl == render_ddl(s.tables, s.join_hints, "duckdb")
+        if method is SliceMethod.FOCUSED and choice.omitted:
+            names = ", ".join(c.name for c in choice.omitted)
+            assert f"{len(choice.omitted)} more columns via describe_table: {names[:20]}" in s.ddl
+    if method is SliceMethod.GREEDY or s.whole:
+        assert s.ddl == render_ddl(s.tables, s.join_hints, "duckdb")
 
 
 # --- determinism and caching ------------------------------------------------------------------

@@ -8,6 +8,7 @@ Names are quoted only where the engine needs it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -17,7 +18,7 @@ from tools.catalog.values import Column, JoinHint, Table
 if TYPE_CHECKING:
     from tools.retrieval.schema_slice import TableChoice
 
-__all__ = ["assemble", "render_ddl", "render_table"]
+__all__ = ["assemble", "ident", "qualified_name", "render_ddl", "render_table"]
 
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _RESERVED = frozenset(
@@ -72,7 +73,7 @@ _RESERVED = frozenset(
 )
 
 
-def _ident(name: str, dialect: str) -> str:
+def ident(name: str, dialect: str) -> str:
     """Quote only where the engine needs it (PostgreSQL folds unquoted names to lower case), as
     the engine quotes (MySQL reads `"x"` as a string: backticks)."""
     plain = _PLAIN.match(name) and name.lower() not in _RESERVED
@@ -83,8 +84,8 @@ def _ident(name: str, dialect: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _qualified(name: str, dialect: str) -> str:
-    return ".".join(_ident(part, dialect) for part in name.split("."))
+def qualified_name(name: str, dialect: str) -> str:
+    return ".".join(ident(part, dialect) for part in name.split("."))
 
 
 def _clean(text: str, limit: int) -> str:
@@ -100,6 +101,14 @@ def _column_note(col: Column) -> str:
     return "; ".join(parts)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _column_item(col: Column, dialect: str) -> tuple[str, str]:
+    """A column's definition and note; cached because warehouses repeat the same columns
+    (`created_at`, `customer_id`) across hundreds of tables."""
+    null = "" if col.nullable else " NOT NULL"
+    return f"{ident(col.name, dialect)} {col.type}{null}", _column_note(col)
+
+
 def render_table(table: Table, columns: Sequence[Column], dialect: str) -> str:
     """One defog-style CREATE TABLE: a header comment, a `-- comment` per column, PK/FK lines."""
     shown = {c.name.lower() for c in columns}
@@ -110,21 +119,18 @@ def render_table(table: Table, columns: Sequence[Column], dialect: str) -> str:
         header.append(f"{'about ' if table.row_count_estimated else ''}{table.row_count:,} rows")
     if len(columns) < len(table.columns):
         header.append(f"{len(columns)} of {len(table.columns)} columns shown")
-    items: list[tuple[str, str]] = []
-    for col in columns:
-        null = "" if col.nullable else " NOT NULL"
-        items.append((f"{_ident(col.name, dialect)} {col.type}{null}", _column_note(col)))
+    items = [_column_item(col, dialect) for col in columns]
     if table.primary_key and all(c.lower() in shown for c in table.primary_key):
-        key = ", ".join(_ident(c, dialect) for c in table.primary_key)
+        key = ", ".join(ident(c, dialect) for c in table.primary_key)
         items.append((f"PRIMARY KEY ({key})", ""))
     for fk in table.foreign_keys:
         if all(c.lower() in shown for c in fk.columns):
-            own = ", ".join(_ident(c, dialect) for c in fk.columns)
-            ref = ", ".join(_ident(c, dialect) for c in fk.ref_columns)
-            ref_table = _qualified(fk.ref_table, dialect)
+            own = ", ".join(ident(c, dialect) for c in fk.columns)
+            ref = ", ".join(ident(c, dialect) for c in fk.ref_columns)
+            ref_table = qualified_name(fk.ref_table, dialect)
             items.append((f"FOREIGN KEY ({own}) REFERENCES {ref_table} ({ref})", ""))
     lines = [f"-- {'; '.join(header)}"] if header else []
-    lines.append(f"CREATE TABLE {_qualified(table.qualified, dialect)} (")
+    lines.append(f"CREATE TABLE {qualified_name(table.qualified, dialect)} (")
     for n, (text, note) in enumerate(items):
         comma = "," if n < len(items) - 1 else ""
         lines.append(f"  {text}{comma}{' -- ' + note if note else ''}")

@@ -9,6 +9,6 @@ no parser), so importing the package costs little.
 from __future__ import annotations
 
 from tools.retrieval.index import Retriever, catalog_fingerprint, retrieve, retriever_for
-from tools.retrieval.schema_slice import SchemaSlice, TableChoice
+from tools.retrieval.schema_slice import SchemaSlice, SliceMethod, TableChoice
 
-__all__ = ["Retriever", "SchemaSlice", "TableChoice", "catalog_fingerprint", "retrieve", "retriever_for"]
+__all__ = ["Retriever", "SchemaSlice", "SliceMethod", "TableChoice", "catalog_fingerprint", "retrieve", "retriever_for"]

@@ -5,13 +5,13 @@ SQL passes today's guard against today's catalog and exclusions: an example save
 was hidden or a table excluded must never carry that name to a model. Choosers differ in where
 examples come from — the nearest in a store (`NearestExamples`, with what an evaluation withholds
 so a scored question never sees its own answer), or exactly those a recorded session used
-(`RecordedExamples`, for replay).
+(`FixedExamples` per question: a suite's own k-shot examples, or a recorded turn's for replay).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from agents import prompts
@@ -39,29 +39,47 @@ class NearestExamples:
 
     def choose(self, question: str, accept: Accept) -> list[Example]:
         def usable(example: Example) -> bool:
-            if example.stale or self.leaks(example):
-                return False
-            return accept(example)
+            return not example.stale and not leaks(example, self.withheld) and accept(example)
 
         return self.index.nearest(question, self.limit, usable)
 
-    def leaks(self, example: Example) -> bool:
-        return normalized(example.question) in self.withheld or normalized_sql(example.sql) in self.withheld
-
     def withholding(self, question: str, sqls: Sequence[str]) -> NearestExamples:
         """This chooser for one scored question: its question and gold SQL are never shown."""
-        keys = {normalized(question), *(normalized_sql(s) for s in sqls)}
-        return NearestExamples(self.index, self.limit, frozenset(keys))
+        return replace(self, withheld=self.withheld | withheld_keys(question, sqls))
 
 
 @dataclass(frozen=True)
-class RecordedExamples:
-    """The examples a recorded session's turns carried, by question, in their recorded order."""
+class FixedExamples:
+    """Exactly these examples, in this order (a suite question's own k-shot examples, or what a
+    recorded turn carried), still each only if it passes and is not withheld."""
 
-    by_question: Mapping[str, Sequence[Example]] = field(default_factory=dict)
+    examples: tuple[Example, ...]
+    limit: int | None = None
+    withheld: frozenset[str] = frozenset()
 
     def choose(self, question: str, accept: Accept) -> list[Example]:
-        return [e for e in self.by_question.get(question, ()) if accept(e)]
+        chosen = [e for e in self.examples if not e.stale and not leaks(e, self.withheld) and accept(e)]
+        return chosen[: self.limit] if self.limit is not None else chosen
+
+
+@dataclass(frozen=True)
+class PerQuestion:
+    """A chooser for each question asked (evaluation, where each question has its own database
+    and its own withheld answer; replay, where each turn carried its own); none for others."""
+
+    choosers: Mapping[str, ExampleChooser] = field(default_factory=dict)
+
+    def choose(self, question: str, accept: Accept) -> list[Example]:
+        chooser = self.choosers.get(question)
+        return chooser.choose(question, accept) if chooser is not None else []
+
+
+def leaks(example: Example, withheld: frozenset[str]) -> bool:
+    return bool(withheld) and (normalized(example.question) in withheld or normalized_sql(example.sql) in withheld)
+
+
+def withheld_keys(question: str, sqls: Sequence[str]) -> frozenset[str]:
+    return frozenset({normalized(question), *(normalized_sql(s) for s in sqls)})
 
 
 def normalized(question: str) -> str:

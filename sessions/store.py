@@ -16,6 +16,7 @@ from agents.events import (
     ClarificationRequested,
     ConversationStarted,
     Event,
+    ExamplesUsed,
     ModelCalled,
     ModelFailed,
     ModelResponded,
@@ -99,6 +100,7 @@ class TurnRecord:
     tokens: int = 0
     started_at: str | None = None
     conversation: int = 1  # counts up at each new conversation (ctrl+n in the app) of the session
+    examples: list[dict[str, Any]] = field(default_factory=list)  # the verified examples its prompt carried
 
     @property
     def clarifications(self) -> list[Exchange]:
@@ -162,6 +164,7 @@ _TIMELINE = (
     ClarificationAnswered,
 )
 _RECORD: dict[type[Event], Callable[[TurnRecord, Any], None]] = {
+    ExamplesUsed: lambda turn, e: turn.examples.extend(e.examples),
     ModelCalled: lambda turn, e: turn.templates.append((e.template, e.template_hash)),
     ModelResponded: TurnRecord._responded,
     ModelFailed: lambda turn, e: turn.responses.append(e),

@@ -186,3 +186,35 @@ def test_import_export_and_remove(capsys, sample_db: Path, tmp_path: Path) -> No
     assert run_cli(["examples", "remove", "--db", str(sample_db), entry["id"]], capsys).code == 0
     assert listed(capsys, sample_db) == []
     assert run_cli(["examples", "remove", "--db", str(sample_db), entry["id"]], capsys).code == 2
+
+
+def test_replay_carries_the_recorded_examples_after_the_store_changed(fake, capsys, sample_db: Path) -> None:
+    from agents.events import ExamplesUsed
+    from analyst.config import load_config
+    from analyst.wiring import load_logged_session, loop_settings, open_database
+    from sessions.replay import replay_session
+
+    add(capsys, sample_db, SPEND_Q, SPEND_SQL)
+    fake.queue_many([run_sql_reply(SPEND_SQL), text_reply("x"), text_reply("Customer 1.")])
+    data = ask(capsys, sample_db, "Which customer spent the most in total?").json()
+    (recorded,) = events_of(session_events(data["session_path"]), "examples_used")
+    (entry,) = listed(capsys, sample_db)
+    assert run_cli(["examples", "remove", "--db", str(sample_db), entry["id"]], capsys).code == 0
+
+    config = load_config({})
+    database = open_database(config, str(sample_db))
+    seen: list[ExamplesUsed] = []
+    try:
+        report = replay_session(
+            load_logged_session(config, data["session_id"]),
+            database,
+            loop_settings(config),
+            emit=lambda e: seen.append(e) if isinstance(e, ExamplesUsed) else None,
+        )
+    finally:
+        database.close()
+    assert report.identical and not report.notes
+    assert [e["hash"] for e in seen[0].examples] == [e["hash"] for e in recorded["examples"]]
+
+    result = run_cli(["replay", data["session_id"], "--exclude-table", "order_items"], capsys)
+    assert f"verified example(s) {entry['id']} not shown" in result.out + result.err

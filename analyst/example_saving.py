@@ -14,16 +14,16 @@ if TYPE_CHECKING:
     from analyst.config import Config
 
 
-def save_approved(config: Config, database: Any, session_path: Path, turn_number: int | None = None) -> list[str]:
-    """Save the approved, answered turns of a logged session (or only `turn_number`) as examples
-    of `database`; returns one line per turn saved or refused, for the person."""
+def save_approved(config: Config, database: Any, session_path: Path, *, last: bool = False) -> list[str]:
+    """Save the approved, answered turns of a logged session (or only its `last` turn) as
+    examples of `database`; returns one line per turn saved or refused, for the person."""
     from analyst.example_files import new_example, store_for
     from sessions.export import labelled_turns
     from sessions.store import load_session
 
     record = load_session(session_path)
     labelled = {item.turn.number: item for item in labelled_turns([record])}
-    turns = [t for t in record.turns if turn_number is None or t.number == turn_number]
+    turns = list(record.turns[-1:] if last else record.turns)
     store = store_for(config, database)
     lines = []
     for turn in turns:

@@ -346,7 +346,7 @@ async def test_y_twice_keeps_the_answer_as_a_verified_example(make_app) -> None:
         assert not store_for(app.config, app.shared.inner).path.exists()  # rating alone saves nothing
         await pilot.press("y")
         store = store_for(app.config, app.shared.inner)
-        await wait_for(pilot, lambda: store.path.exists(), "the example in the store")
+        await wait_for(pilot, store.path.exists, "the example in the store")
     (saved,) = [json.loads(line) for line in store.path.read_text().splitlines()]
     assert saved["question"] == "orders per status" and saved["origin"] == "rated_good"
     assert saved["session"] == app.session.id and len(log_events(app, "answer_rated")) == 1

@@ -26,9 +26,50 @@ sys.path.insert(0, str(REPO))
 from tools.examples import Example, ExampleIndex, Origin, words  # noqa: E402
 
 TARGET_MS = 10.0
-MEASURES = ["revenue", "sales", "orders", "customers", "refunds", "returns", "shipments", "visits", "signups", "churn", "margin", "discount", "units"]
-DIMENSIONS = ["region", "country", "city", "store", "product", "category", "segment", "channel", "supplier", "month", "week", "quarter", "year"]
-FILTERS = ["enterprise", "consumer", "online", "retail", "north", "south", "premium", "trial", "completed", "cancelled", "pending", "new"]
+MEASURES = [
+    "revenue",
+    "sales",
+    "orders",
+    "customers",
+    "refunds",
+    "returns",
+    "shipments",
+    "visits",
+    "signups",
+    "churn",
+    "margin",
+    "discount",
+    "units",
+]
+DIMENSIONS = [
+    "region",
+    "country",
+    "city",
+    "store",
+    "product",
+    "category",
+    "segment",
+    "channel",
+    "supplier",
+    "month",
+    "week",
+    "quarter",
+    "year",
+]
+FILTERS = [
+    "enterprise",
+    "consumer",
+    "online",
+    "retail",
+    "north",
+    "south",
+    "premium",
+    "trial",
+    "completed",
+    "cancelled",
+    "pending",
+    "new",
+]
 TEMPLATES = (
     "What was total {m} by {d} for {f} {d2}?",
     "Which {d} had the most {m} last {t}?",

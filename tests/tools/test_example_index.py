@@ -8,7 +8,20 @@ import random
 from tools.examples import Example, ExampleIndex, Origin, words
 from tools.examples.similarity import DENSE_MIN
 
-VOCAB = ["revenue", "orders", "customers", "region", "month", "store", "product", "refunds", "churn", "margin", "segment", "city"]
+VOCAB = [
+    "revenue",
+    "orders",
+    "customers",
+    "region",
+    "month",
+    "store",
+    "product",
+    "refunds",
+    "churn",
+    "margin",
+    "segment",
+    "city",
+]
 
 
 def brute(examples: list[Example], question: str) -> list[tuple[float, str]]:

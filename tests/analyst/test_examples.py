@@ -218,3 +218,41 @@ def test_replay_carries_the_recorded_examples_after_the_store_changed(fake, caps
 
     result = run_cli(["replay", data["session_id"], "--exclude-table", "order_items"], capsys)
     assert f"verified example(s) {entry['id']} not shown" in result.out + result.err
+
+
+def test_finetune_export_carries_exactly_what_the_model_saw(fake, capsys, monkeypatch, sample_db: Path) -> None:
+    add(capsys, sample_db, SPEND_Q, SPEND_SQL)
+    fake.queue_many([run_sql_reply(SPEND_SQL), text_reply("x"), text_reply("Customer 1.")])
+    asked = ask(
+        capsys, sample_db, "Which customer spent the most in total?", stdin=FakeTty("a\n"), monkeypatch=monkeypatch
+    )
+    assert asked.code == 0, asked.err
+    fake.queue_many([run_sql_reply(SPEND_SQL), text_reply("x"), text_reply("Customer 1.")])
+    policy = ask(capsys, sample_db, "Which customer spent the most in total?")  # not a person: not exported
+    assert policy.code == 0
+    result = run_cli(["sessions", "export", "--as", "finetune"], capsys)
+    assert result.code == 0, result.err
+    (record,) = [json.loads(line) for line in result.out.splitlines()]
+    sent = fake.requests[0]["messages"]
+    assert record["messages"][0] == {"role": "system", "content": sent[0]["content"]}
+    assert record["messages"][1] == {"role": "user", "content": sent[1]["content"]}  # schema slice and examples
+    assert SPEND_SQL in record["messages"][1]["content"] and "CREATE TABLE" in record["messages"][1]["content"]
+    assert record["messages"][-1]["role"] == "assistant" and "line_total" in record["messages"][-1]["content"].lower()
+    meta = record["metadata"]
+    assert meta["source_session"] == asked.json()["session_id"] and meta["approved_by"] == "human"
+    assert meta["examples"][0]["hash"] and meta["schema_tables"]
+
+
+def test_finetune_export_leaves_out_a_turn_whose_schema_changed(fake, capsys, monkeypatch, tmp_path: Path) -> None:
+    db = tmp_path / "shop.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE sales (region VARCHAR, amount DOUBLE)")
+        con.execute("INSERT INTO sales VALUES ('north', 1.5)")
+    sql = "SELECT region, sum(amount) FROM sales GROUP BY region"
+    fake.queue_many([run_sql_reply(sql), text_reply("x"), text_reply("North.")])
+    assert ask(capsys, db, "Sales by region", stdin=FakeTty("a\n"), monkeypatch=monkeypatch).code == 0
+    with duckdb.connect(str(db)) as con:
+        con.execute("ALTER TABLE sales ADD COLUMN rep VARCHAR")
+    result = run_cli(["sessions", "export", "--as", "finetune"], capsys)
+    assert result.code == 0 and result.out == ""
+    assert "skipped" in result.err and "cannot be rebuilt" in result.err

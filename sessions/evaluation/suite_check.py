@@ -10,7 +10,7 @@ difficulty tier from its gold's structure, so an accuracy can be read by tier.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sessions.evaluation.suite import SuiteItem
@@ -68,13 +68,13 @@ def check_suite(
 ) -> SuiteCheck:
     """Check every question's gold on its database, and the questions against each other."""
     checked = tuple(check_item(item, database_for(item), limits) for item in items)
-    keyed = [f"{item.db or ''}\x00{item.prompt}" for item in items]  # a repeat on another database is not one
-    dups = tuple(d for d in duplicates([item.prompt for item in items]) if _same_db(keyed, d))
+    found = duplicates([item.question for item in items])  # instructions shared by a whole set are not the question
+    dups = tuple(
+        d if items[d.first].instructions == items[d.second].instructions else replace(d, exact=False)
+        for d in found
+        if items[d.first].db == items[d.second].db  # a repeat on another database is another question
+    )
     return SuiteCheck(checked, dups)
-
-
-def _same_db(keyed: list[str], d: Duplicate) -> bool:
-    return keyed[d.first].split("\x00", 1)[0] == keyed[d.second].split("\x00", 1)[0]
 
 
 def check_item(item: SuiteItem, database: Database, limits: Limits) -> ItemCheck:

@@ -17,8 +17,8 @@ from sqlglot import exp
 
 from tools.examples.similarity import words
 
-NEAR_DUPLICATE = 90.0  # rapidfuzz token_set_ratio of two questions' content words, 0-100 ...
-NEAR_ORDERED = 75.0  # ... and token_sort_ratio: one word added is near, a new clause is not
+NEAR_DUPLICATE = 85.0  # rapidfuzz token_sort_ratio of two questions' content words, 0-100 ...
+NEAR_SHARED = 0.6  # ... and the share of their distinct words they have in common (Jaccard)
 
 
 class Tier(StrEnum):
@@ -87,9 +87,9 @@ class Duplicate:
 
 
 def duplicates(questions: list[str]) -> list[Duplicate]:
-    """Exact repeats (the same content words) and near ones: one's words nearly all in the other's
-    and the two about as long ("total amount" and "total sales amount", not "revenue by region"
-    and "revenue by region for enterprise customers")."""
+    """Exact repeats (the same content words) and near ones: nearly the same text once sorted, and
+    most words shared ("rating above 4.0" and "rating above 4"; not "revenue by region" and
+    "revenue by region for enterprise customers"). Near ones are for a person to judge."""
     keys = [" ".join(words(q)) for q in questions]
     out: list[Duplicate] = []
     first_of: dict[str, int] = {}  # each distinct wording's first entry
@@ -98,8 +98,13 @@ def duplicates(questions: list[str]) -> list[Duplicate]:
             out.append(Duplicate(first_of[key], i, 100.0, True))
             continue
         for other, j in first_of.items():
-            score = fuzz.token_set_ratio(other, key)
-            if score >= NEAR_DUPLICATE and fuzz.token_sort_ratio(other, key) >= NEAR_ORDERED:
+            score = fuzz.token_sort_ratio(other, key)
+            if score >= NEAR_DUPLICATE and _shared(other, key) >= NEAR_SHARED:
                 out.append(Duplicate(j, i, round(score, 1), False))
         first_of[key] = i
     return out
+
+
+def _shared(a: str, b: str) -> float:
+    left, right = set(a.split()), set(b.split())
+    return len(left & right) / len(left | right) if left | right else 1.0

@@ -157,6 +157,7 @@ class TurnRecord:
 
 
 _TIMELINE = (
+    ExamplesUsed,
     SqlChecked,
     ApprovalDecided,
     QueryExecuted,

@@ -84,6 +84,8 @@ def test_a_similar_question_carries_the_example_and_no_examples_does_not(fake, c
     used = events_of(session_events(result.json()["session_path"]), "examples_used")
     (example,) = [e for e in used[0]["examples"] if e["sql"] == SPEND_SQL]
     assert example["id"].startswith("ex-") and len(example["hash"]) == 12
+    shown = run_cli(["sessions", "show", result.json()["session_id"]], capsys)
+    assert f"verified examples in the prompt: {example['id']}" in shown.out
 
     since = len(fake.requests)
     fake.queue_many([run_sql_reply(SPEND_SQL), text_reply("Customer 1."), text_reply("Customer 1 spent most.")])

@@ -258,3 +258,18 @@ def test_finetune_export_leaves_out_a_turn_whose_schema_changed(fake, capsys, mo
     result = run_cli(["sessions", "export", "--as", "finetune"], capsys)
     assert result.code == 0 and result.out == ""
     assert "skipped" in result.err and "cannot be rebuilt" in result.err
+
+
+def test_batch_questions_carry_their_databases_examples(fake, capsys, sample_db: Path, tmp_path: Path) -> None:
+    add(capsys, sample_db, SPEND_Q, SPEND_SQL)
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({"id": "a", "question": "Which customer spent the most in total?"}) + "\n")
+    fake.queue_many([run_sql_reply(SPEND_SQL), text_reply("x"), text_reply("Customer 1.")])
+    args = ["batch", str(questions), "--db", str(sample_db), "--approve", "auto", "--model", "openai:gpt-4.1-mini"]
+    result = run_cli(args, capsys)
+    assert result.code == 0, result.err
+    assert SPEND_SQL in first_prompt(fake)
+    since = len(fake.requests)
+    fake.queue_many([run_sql_reply(SPEND_SQL), text_reply("x"), text_reply("Customer 1.")])
+    assert run_cli([*args, "--no-examples"], capsys).code == 0
+    assert SPEND_SQL not in first_prompt(fake, since)

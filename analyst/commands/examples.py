@@ -166,14 +166,16 @@ def _check(args: argparse.Namespace, config: Config, database: Any) -> int:
     team = team_file(database)
     mine = store.load()
     theirs = read_examples(team, Source.TEAM) if team is not None else []
-    checked, stale = [], 0
+    marks: dict[str, str] = {}
+    stale = 0
     for example in [*mine, *theirs]:
         verified = verify_sql(database, example.sql, _limits(config))
         if not verified.ok:
             stale += 1
             print(f"{example.id}  stale ({example.source}): {verified.problem}")
         if example.source is Source.STORE:
-            checked.append(example.marked(verified.problem))
-    store.replace_all(checked) if mine else None
+            marks[example.id] = verified.problem
+    if marks:  # stale marks are kept in the personal store; the team file is theirs to edit
+        store.mark(marks)
     print(f"checked {len(mine) + len(theirs)} examples: {stale} stale", file=sys.stderr)
     return EXIT_OK if not stale else EXIT_NOT_ANSWERED

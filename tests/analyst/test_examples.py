@@ -273,3 +273,19 @@ def test_batch_questions_carry_their_databases_examples(fake, capsys, sample_db:
     fake.queue_many([run_sql_reply(SPEND_SQL), text_reply("x"), text_reply("Customer 1.")])
     assert run_cli([*args, "--no-examples"], capsys).code == 0
     assert SPEND_SQL not in first_prompt(fake, since)
+
+
+def test_save_examples_in_config_saves_approved_turns(
+    fake, capsys, monkeypatch, sample_db: Path, analyst_home: Path
+) -> None:
+    (analyst_home / "config.toml").write_text("save_examples = true\n")
+    fake.queue_many([run_sql_reply(SPEND_SQL), text_reply("x"), text_reply("Customer 1.")])
+    assert ask(capsys, sample_db, SPEND_Q, stdin=FakeTty("e\n" + SPEND_SQL + "\n\n"), monkeypatch=monkeypatch).code == 0
+    (saved,) = listed(capsys, sample_db)
+    assert saved["origin"] == "edited" and saved["sql"] == SPEND_SQL
+
+
+def test_add_refuses_sql_reading_an_excluded_column(capsys, sample_db: Path) -> None:
+    code, _, err = add(capsys, sample_db, "Enterprise emails", EMAIL_SQL, "--exclude-column", "customers.email")
+    assert code == 1 and "not added" in err
+    assert listed(capsys, sample_db) == []

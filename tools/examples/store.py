@@ -12,7 +12,9 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from tools.examples.example import Example, Source
@@ -92,6 +94,10 @@ class ExampleStore:
     def add(self, example: Example) -> tuple[Example, bool]:
         """Store `example`; the same question and SQL already stored is kept instead (returned
         with False), so saving one answer twice does not weigh it double in retrieval."""
+        with _locked(self.path):
+            return self._add(example)
+
+    def _add(self, example: Example) -> tuple[Example, bool]:
         current = self.load()
         for existing in current:
             if existing.hash == example.hash:
@@ -101,13 +107,15 @@ class ExampleStore:
             base, n = example.id, 2
             while f"{base}-{n}" in taken:
                 n += 1
-            from dataclasses import replace
-
             example = replace(example, id=f"{base}-{n}")
         write_examples(self.path, [*current, example])
         return example, True
 
     def remove(self, example_id: str) -> Example | None:
+        with _locked(self.path):
+            return self._remove(example_id)
+
+    def _remove(self, example_id: str) -> Example | None:
         current = self.load()
         kept = [e for e in current if e.id != example_id]
         if len(kept) == len(current):
@@ -115,8 +123,28 @@ class ExampleStore:
         write_examples(self.path, kept)
         return next(e for e in current if e.id == example_id)
 
-    def replace_all(self, examples: Iterable[Example]) -> None:
-        write_examples(self.path, examples)
+    def mark(self, stale: dict[str, str]) -> None:
+        """Set each example's stale mark by id ("" clears it); examples added meanwhile are kept."""
+        with _locked(self.path):
+            write_examples(self.path, [e.marked(stale[e.id]) if e.id in stale else e for e in self.load()])
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """One writer at a time (two sessions saving at once must not lose either's example): an
+    advisory lock on a file beside the store, where the platform has one."""
+    try:
+        import fcntl
+    except ImportError:  # no advisory locks here: a rewrite is still atomic, only a race can lose one
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def merged(store: Iterable[Example], team: Iterable[Example]) -> list[Example]:

@@ -14,12 +14,12 @@ from typing import Any
 
 from agents.decisions import Abort, Approve, Decision, Edit, Reject
 from agents.events import ApprovalDecided, ClarificationAnswered, Event, ModelFailed, SqlChecked
-from agents.examples import ExampleChooser, FixedExamples, PerQuestion
 from agents.loop import AnalystLoop
 from agents.models.scripted import ScriptedModel
 from agents.outcome import Clarification, ErrorKind, Outcome, Pending, Status
 from agents.settings import Settings
 from sessions.log import LogContents, Logged
+from sessions.replay_examples import examples_notes, recorded_examples
 from sessions.store import SessionRecord, TurnRecord, turns_of
 from tools.databases.base import Database
 
@@ -314,41 +314,12 @@ def replay_session(
             report.outcomes.append(_drive_recorded(loop, turn))
         _, replayed_turns = turns_of(LogContents(tuple(events), False, ()))
         divergence, notes = compare_turn(turn, replayed_turns[-1])
-        report.notes.extend([*notes, *_examples_notes(turn, replayed_turns[-1])])
+        report.notes.extend([*notes, *examples_notes(turn, replayed_turns[-1])])
         report.turns_replayed += 1
         if divergence is not None:
             report.divergence = divergence
             break
     return report
-
-
-def recorded_examples(turns: list[TurnRecord]) -> PerQuestion:
-    """The verified examples each recorded turn carried, to carry again (the store may have
-    changed since; what the model was shown is in the log)."""
-    from tools.examples import Example, Origin
-    from tools.examples.example import Source
-
-    by_question: dict[str, ExampleChooser] = {}
-    for turn in turns:
-        if turn.examples and turn.question not in by_question:
-            examples = tuple(
-                Example(
-                    str(e.get("id", "")), "", str(e["question"]), str(e["sql"]), Origin.IMPORTED, source=Source.STORE
-                )
-                for e in turn.examples
-                if "question" in e and "sql" in e
-            )
-            by_question[turn.question] = FixedExamples(examples)
-    return PerQuestion(by_question)
-
-
-def _examples_notes(recorded: TurnRecord, replayed: TurnRecord) -> list[str]:
-    """A recorded example the replay could not show (today's guard refuses it on this database)."""
-    shown = {e.get("hash") for e in replayed.examples}
-    missing = [str(e.get("id")) for e in recorded.examples if e.get("hash") not in shown]
-    if not missing:
-        return []
-    return [f"turn {recorded.number}: verified example(s) {', '.join(missing)} not shown (the guard refuses them here)"]
 
 
 @dataclass(frozen=True)

@@ -22,24 +22,34 @@ if TYPE_CHECKING:
 DEFAULT_COUNT = 3
 
 
+def _local_file(database: Any) -> Path | None:
+    """The database's own file (DuckDB, SQLite), None for a server or loose data files (CSV, ...)."""
+    from tools.redaction import is_url_shaped
+
+    files: tuple[Path, ...] = getattr(database, "data_files", ())
+    if files:
+        return None
+    path = getattr(database, "path", None)
+    if path is not None:
+        return Path(path)
+    uri = str(database.uri)  # an engine hosted in another process names its file here
+    return Path(uri) if not is_url_shaped(uri) and Path(uri).is_file() else None
+
+
 def identity_of(database: Any) -> str:
     """The database's identity for its examples: its file, or its URL without a password."""
     from tools.examples import database_identity
 
-    path = getattr(database, "path", None)
-    files = getattr(database, "data_files", ())
-    return database_identity(database.uri, str(path) if path is not None and not files else None)
+    path = _local_file(database)
+    return database_identity(database.uri, str(path) if path is not None else None)
 
 
 def team_file(database: Any) -> Path | None:
     """`shop.examples.jsonl` beside `shop.duckdb`; None for a server database or loose data files."""
     from tools.examples.store import team_path_for
 
-    path = getattr(database, "path", None)
-    files: tuple[Path, ...] = getattr(database, "data_files", ())
-    if path is None or files:
-        return None
-    return team_path_for(Path(path))
+    path = _local_file(database)
+    return team_path_for(path) if path is not None else None
 
 
 def store_for(config: Config, database: Any) -> ExampleStore:

@@ -207,7 +207,7 @@ def _against_gold(
     best: Comparison | None = None
     asked = order_asked(item)
     for gold in item.gold:
-        result = run_gold(database, gold, limits)
+        result = _run_gold(database, gold, limits)
         if isinstance(result, QueryError):
             gold_errors.append(result.message.splitlines()[0])
             continue
@@ -245,7 +245,7 @@ def judge(
     comparison = compare_results(gold, predicted, **kwargs)
     if comparison.correct or shape.past_limit_sql is None:
         return comparison
-    past = run_gold(database, shape.past_limit_sql, limits)
+    past = _run_gold(database, shape.past_limit_sql, limits)
     if isinstance(past, QueryError):
         return comparison
     return compare_results(gold, predicted, past_limit=past, **kwargs)
@@ -254,7 +254,7 @@ def judge(
 GOLD_REFUSED = "gold SQL refused by the read-only guard"
 
 
-def run_gold(database: Database, gold: str, limits: Limits) -> QueryResult | QueryError:
+def _run_gold(database: Database, gold: str, limits: Limits) -> QueryResult | QueryError:
     """Run one gold alternative exactly as a person's edited SQL would run: checked by the guard
     against the database (one read-only query, allowed functions, the engine's own reading), then
     executed on the same read-only connection under the run's limits (the eval row cap, exact

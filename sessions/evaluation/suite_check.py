@@ -81,20 +81,20 @@ def check_item(item: SuiteItem, database: Database, limits: Limits) -> ItemCheck
     from sessions.evaluation.comparison.canonical import canonical_columns
     from sessions.evaluation.comparison.order_keys import gold_shape
     from sessions.evaluation.comparison.ties import tie_cut
-    from sessions.evaluation.scoring import run_gold
+    from sessions.evaluation.scoring import _run_gold
 
     level = tier(item.gold[0], database.dialect) if item.gold else Tier.UNPARSED
     problems: list[str] = []
     unsteady: list[str] = []
     for n, gold in enumerate(item.gold, start=1):
         name = f"gold {n}" if len(item.gold) > 1 else "the gold"
-        first = run_gold(database, gold, limits)
+        first = _run_gold(database, gold, limits)
         if isinstance(first, QueryError):
             problems.append(
                 f"{name} {'timed out' if first.kind == 'timeout' else 'fails'}: {first.message.splitlines()[0]}"
             )
             continue
-        second = run_gold(database, gold, limits)
+        second = _run_gold(database, gold, limits)
         ordered = has_top_level_order(gold, database.dialect)
         if isinstance(second, QueryError) or result_fingerprint(first, ordered) != result_fingerprint(second, ordered):
             unsteady.append(f"{name} returned different rows on two runs")
@@ -102,7 +102,7 @@ def check_item(item: SuiteItem, database: Database, limits: Limits) -> ItemCheck
         shape = gold_shape(gold, database.dialect, first.columns)
         if shape.past_limit_sql is None or not shape.keys:
             continue
-        past = run_gold(database, shape.past_limit_sql, limits)
+        past = _run_gold(database, shape.past_limit_sql, limits)
         if isinstance(past, QueryError):
             continue
         g, rest = canonical_columns([first, past])

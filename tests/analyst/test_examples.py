@@ -289,3 +289,17 @@ def test_add_refuses_sql_reading_an_excluded_column(capsys, sample_db: Path) -> 
     code, _, err = add(capsys, sample_db, "Enterprise emails", EMAIL_SQL, "--exclude-column", "customers.email")
     assert code == 1 and "not added" in err
     assert listed(capsys, sample_db) == []
+
+
+def test_a_sqlite_database_has_its_team_file_too(capsys, tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "shop.sqlite"
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE sales (region TEXT, amount REAL)")
+    con.commit()
+    con.close()
+    line = {"question": "Sales by region", "sql": "SELECT region, sum(amount) FROM sales GROUP BY region"}
+    (tmp_path / "shop.examples.jsonl").write_text(json.dumps(line) + "\n")
+    (entry,) = listed(capsys, db)
+    assert entry["source"] == "team" and entry["question"] == "Sales by region"

@@ -170,6 +170,15 @@ class SchemaRetrieved(Event):
 
 
 @dataclass(frozen=True)
+class ExamplesUsed(Event):
+    """The verified examples a question's prompt carried: `[{id, hash, source, question, sql}]`
+    (the text too, so a replay can carry exactly the same examples after the store changed)."""
+
+    type: ClassVar[str] = "examples_used"
+    examples: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
 class ModelCalled(Event):
     type: ClassVar[str] = "model_called"
     purpose: str  # "think", "summarize" or "repair"

@@ -11,7 +11,8 @@ import threading
 from collections.abc import Callable
 
 from agents import prompts
-from agents.events import AnswerGiven, Event, SchemaRetrieved, SqlChecked
+from agents.events import AnswerGiven, Event, ExamplesUsed, SchemaRetrieved, SqlChecked
+from agents.examples import examples_section
 from agents.history import History
 from agents.metering import Meter
 from agents.models.base import Message, Model, ModelRequest, ToolCall, Usage
@@ -23,7 +24,8 @@ from agents.turns import Turn
 from agents.verify import unverified_numbers
 from tools.catalog import Catalog, without_samples
 from tools.databases.base import Database, QueryResult
-from tools.guard import Verdict
+from tools.examples import Example
+from tools.guard import Verdict, check_for
 from tools.tokens import default_budget
 
 
@@ -57,6 +59,7 @@ class LoopState:
         self._finish_lock = threading.Lock()
         self._last_answer: tuple[str | None, tuple[str, ...]] = (None, ())  # set by a grounded answer
         self.executing = False
+        self._example_ok: dict[str, bool] = {}  # example hash -> passes today's guard (judged once per loop)
 
     @property
     def messages(self) -> list[Message]:
@@ -139,7 +142,17 @@ class LoopState:
     def _start_turn(self, question: str) -> None:
         """Add the question with its schema slice to the history, recording what schema was sent."""
         self.history.answer_open_calls()
-        message = self._question_message(question)
+        examples = self._examples_for(question)
+        if examples:
+            self.emit(
+                ExamplesUsed(
+                    [
+                        {"id": e.id, "hash": e.hash, "source": str(e.source), "question": e.question, "sql": e.sql}
+                        for e in examples
+                    ]
+                )
+            )
+        message = self._question_message(question, examples)
         chosen = message.schema
         self.emit(
             SchemaRetrieved(
@@ -152,17 +165,38 @@ class LoopState:
         )
         self.history.start_turn(message.text, message.standalone, message.tables)
 
-    def _question_message(self, question: str) -> QuestionMessage:
+    def _question_message(self, question: str, examples: list[Example]) -> QuestionMessage:
         budget = self.settings.schema_budget or default_budget(self.model.context_window)
         return question_message(
-            self.catalog, question, budget, follow_up=bool(self.messages), sent_tables=self.history.sent_tables
+            self.catalog,
+            question,
+            budget,
+            follow_up=bool(self.messages),
+            sent_tables=self.history.sent_tables,
+            examples=examples_section(examples),
         )
+
+    def _examples_for(self, question: str) -> list[Example]:
+        """The verified examples this question's prompt carries: each only if its SQL passes
+        today's guard on the catalog the model is shown, so an example reading a column hidden
+        or a table excluded since it was saved never reaches the model."""
+        chooser = self.settings.examples
+        if chooser is None:
+            return []
+
+        def passes(example: Example) -> bool:
+            if example.hash not in self._example_ok:
+                verdict = check_for(self.database, example.sql, catalog=self.catalog)
+                self._example_ok[example.hash] = verdict.ok
+            return self._example_ok[example.hash]
+
+        return chooser.choose(question, passes)
 
     def preview_request(self, question: str | None = None) -> ModelRequest:
         """Exactly what the next model request would contain (for a new `question`, or the
         current turn's next step), without sending it or changing any state."""
         messages = list(self.messages)
         if question:
-            messages.append(Message("user", self._question_message(question).text))
+            messages.append(Message("user", self._question_message(question, self._examples_for(question)).text))
         tools = TOOL_SPECS if self.tools_mode else ()
         return ModelRequest(self.system, tuple(messages), tools, purpose="think")

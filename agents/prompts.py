@@ -82,6 +82,14 @@ $context
 Question (repeated): $question""",
 )
 
+EXAMPLES = PromptTemplate(
+    "examples.v1",
+    """Verified examples (earlier questions on this database and the SQL a person approved for
+them; follow their tables, joins and conventions where they fit, but answer the question asked):
+$examples
+""",
+)
+
 FOLLOW_UP = PromptTemplate(
     "follow_up.v1",
     """Follow-up question: $question

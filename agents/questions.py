@@ -26,12 +26,13 @@ class QuestionMessage:
 
 
 def question_message(
-    catalog: Catalog, question: str, budget: int, follow_up: bool, sent_tables: set[str]
+    catalog: Catalog, question: str, budget: int, follow_up: bool, sent_tables: set[str], examples: str = ""
 ) -> QuestionMessage:
     """Retrieve the slice for `question` within `budget` tokens and word the message; no side effects.
 
     `sent_tables` are the tables earlier turns already showed; a follow-up repeats no schema
-    unless the slice has a table outside them.
+    unless the slice has a table outside them. `examples` is the verified-examples section
+    (agents/examples.py), carried by first questions and follow-ups alike.
     """
     chosen = retrieve(catalog, question, budget)
     names = frozenset(c.table.qualified for c in chosen.tables)
@@ -39,11 +40,12 @@ def question_message(
     if chosen.omitted_columns:  # the model must know what it has not seen, not assume it is absent
         note += "; only the columns this question seems to need, each table's header names the rest (describe_table)"
     full = prompts.QUESTION.render(
-        question=question, schema_note=note, schema=chosen.ddl, context=context_section(catalog)
+        question=question, schema_note=note, schema=chosen.ddl, context=context_section(catalog) + examples
     )
     if not follow_up:
         return QuestionMessage(full, full, chosen, names)
     schema_part = f"More schema that may help:\n{chosen.ddl}" if names - sent_tables else ""
+    schema_part = f"{schema_part}\n{examples}" if schema_part and examples else schema_part or examples
     return QuestionMessage(prompts.FOLLOW_UP.render(question=question, schema_part=schema_part), full, chosen, names)
 
 

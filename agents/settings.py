@@ -7,9 +7,13 @@ whole, so a driver, a replay and a test all run the loop under the same explicit
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from agents.budget import Budget
 from tools.databases.base import Limits
+
+if TYPE_CHECKING:
+    from agents.examples import ExampleChooser
 
 
 @dataclass(frozen=True)
@@ -28,3 +32,4 @@ class Settings:
     data_to_model: bool = True  # False: no sample values, rows or data-bearing errors reach the model
     prices: dict[str, tuple[float, float]] | None = None
     budget: Budget | None = None  # a run-wide cap shared with concurrent conversations (batch, eval)
+    examples: ExampleChooser | None = None  # verified examples for the prompt (None: none are shown)

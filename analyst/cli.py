@@ -61,6 +61,8 @@ COMMANDS = (
     Command("schema", "show the catalog, or the slice chosen for a question"),
     Command("check", "run the SQL guard alone (one JSON line per statement)"),
     Command("mcp", "serve the database to coding agents over MCP, a person approving each query"),
+    Command("examples", "verified question→SQL examples per database: add, list, remove, import, export, check"),
+    Command("suite", "check an eval suite: gold SQL runs and is deterministic, duplicates, difficulty"),
     Command("keys", "API keys in the OS keyring (read from a prompt or stdin, never argv)"),
     Command("models", "known models, where each key comes from"),
     Command("demo", "replay a bundled recorded session on the sample database (offline, no key)"),
@@ -123,6 +125,7 @@ def _flags(args: argparse.Namespace) -> dict[str, Any]:
         "exclude_columns",
         "data_to_model",
         "max_memory",
+        "examples",
     )
     return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
 

@@ -70,6 +70,8 @@ SETTINGS: tuple[Setting, ...] = (
         "share sample values and result rows with the model (false: column names, types and a rough row count only)",
     ),
     Setting("schema_budget", None, parse_optional_int, None, "tokens of schema in the first prompt"),
+    Setting("examples", 3, parse_non_negative_int, None, "verified examples per question's prompt (0: none)"),
+    Setting("save_examples", False, parse_bool, None, "save every answered turn a person approved as an example"),
     Setting(
         "openai_base_url",
         None,
@@ -143,6 +145,8 @@ class Config:
     log_rows: bool
     data_to_model: bool
     schema_budget: int | None
+    examples: int
+    save_examples: bool
     openai_base_url: str | None
     anthropic_base_url: str | None
     ollama_base_url: str | None

@@ -83,6 +83,10 @@ def print_report(
     title = Text(str(header.get("name")), style="bold")
     title.append(f" · model {header.get('model')} · suite {header.get('suite')} ({header.get('suite_hash')})")
     console.print(title, soft_wrap=True)
+    if isinstance(header.get("examples"), dict):
+        from sessions.evaluation.run_compare import examples_shown
+
+        console.print(Text(f"verified examples: {examples_shown(header)}"), soft_wrap=True)
     if header.get("resumed_from"):
         console.print(
             Text(f"resumed from {header['resumed_from']} ({header.get('carried', 0)} scored question(s) kept from it)"),
@@ -212,6 +216,9 @@ def print_comparison(stream: TextIO, comparison: dict[str, Any], name_a: str, na
             + ", ".join(f"{name} {_pct(a['tiers'].get(key))}/{_pct(b['tiers'].get(key))}" for name, key in _TIERS),
             soft_wrap=True,
         )
+    shown = comparison.get("examples") or {}
+    if shown.get("a") != shown.get("b"):
+        console.print(f"verified examples A: {shown.get('a')}   B: {shown.get('b')}", soft_wrap=True)
     if not comparison["same_suite"]:
         console.print("note: the runs used different suites (suite hashes differ)")
     shared = comparison.get("shared")

@@ -88,6 +88,7 @@ class _Timeline:
             ApprovalDecided,
             ClarificationAnswered,
             ClarificationRequested,
+            ExamplesUsed,
             QueryExecuted,
             QueryFailed,
             ScreenQueryRan,
@@ -113,6 +114,9 @@ class _Timeline:
                 self.out.append(f"  model asked: {one_line(event.question)}\n")
             elif isinstance(event, ClarificationAnswered):
                 self.out.append(f"  reply by {one_line(event.answered_by)}: {one_line(event.text)}\n")
+            elif isinstance(event, ExamplesUsed):
+                shown = ", ".join(one_line(str(e.get("id"))) for e in event.examples)
+                self.out.append(f"  verified examples in the prompt: {shown}\n")
         return "".join(self.out)
 
     def _sql(self, sql: str | None, digest: str | None) -> None:

@@ -9,7 +9,7 @@ a note, not a divergence, because it explains a difference rather than being one
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from agents.decisions import Abort, Approve, Decision, Edit, Reject
@@ -19,6 +19,7 @@ from agents.models.scripted import ScriptedModel
 from agents.outcome import Clarification, ErrorKind, Outcome, Pending, Status
 from agents.settings import Settings
 from sessions.log import LogContents, Logged
+from sessions.replay_examples import examples_notes, recorded_examples
 from sessions.store import SessionRecord, TurnRecord, turns_of
 from tools.databases.base import Database
 
@@ -301,7 +302,7 @@ def replay_session(
         if emit is not None:
             emit(event)
 
-    loop = AnalystLoop(model, database, settings, collect)
+    loop = AnalystLoop(model, database, replace(settings, examples=recorded_examples(replayable)), collect)
     conversation = 1
     for turn in replayable:
         if turn.conversation != conversation:  # the recording started a new conversation here
@@ -313,7 +314,7 @@ def replay_session(
             report.outcomes.append(_drive_recorded(loop, turn))
         _, replayed_turns = turns_of(LogContents(tuple(events), False, ()))
         divergence, notes = compare_turn(turn, replayed_turns[-1])
-        report.notes.extend(notes)
+        report.notes.extend([*notes, *examples_notes(turn, replayed_turns[-1])])
         report.turns_replayed += 1
         if divergence is not None:
             report.divergence = divergence

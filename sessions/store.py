@@ -16,6 +16,7 @@ from agents.events import (
     ClarificationRequested,
     ConversationStarted,
     Event,
+    ExamplesUsed,
     ModelCalled,
     ModelFailed,
     ModelResponded,
@@ -23,6 +24,7 @@ from agents.events import (
     QueryFailed,
     QuestionAsked,
     RunFinished,
+    SchemaRetrieved,
     ScreenQueryRan,
     SessionStarted,
     SqlChecked,
@@ -99,6 +101,8 @@ class TurnRecord:
     tokens: int = 0
     started_at: str | None = None
     conversation: int = 1  # counts up at each new conversation (ctrl+n in the app) of the session
+    examples: list[dict[str, Any]] = field(default_factory=list)  # the verified examples its prompt carried
+    schema: SchemaRetrieved | None = None  # the schema slice its question carried (tables, tokens)
 
     @property
     def clarifications(self) -> list[Exchange]:
@@ -153,6 +157,7 @@ class TurnRecord:
 
 
 _TIMELINE = (
+    ExamplesUsed,
     SqlChecked,
     ApprovalDecided,
     QueryExecuted,
@@ -162,6 +167,8 @@ _TIMELINE = (
     ClarificationAnswered,
 )
 _RECORD: dict[type[Event], Callable[[TurnRecord, Any], None]] = {
+    ExamplesUsed: lambda turn, e: turn.examples.extend(e.examples),
+    SchemaRetrieved: lambda turn, e: setattr(turn, "schema", turn.schema or e),
     ModelCalled: lambda turn, e: turn.templates.append((e.template, e.template_hash)),
     ModelResponded: TurnRecord._responded,
     ModelFailed: lambda turn, e: turn.responses.append(e),

@@ -121,3 +121,18 @@ def add_query_flags(p: argparse.ArgumentParser) -> None:
         default=None,
         help="for models without tool calling: read SQL from a ```sql block",
     )
+
+
+def add_example_flags(p: argparse.ArgumentParser) -> None:
+    """How many verified examples each question's prompt carries (`analyst examples`)."""
+    group = p.add_mutually_exclusive_group()
+    group.add_argument(
+        "--examples",
+        dest="examples",
+        type=positive_whole_number,
+        metavar="N",
+        help="verified examples most like the question to put in the prompt (default 3, config: examples)",
+    )
+    group.add_argument(
+        "--no-examples", dest="examples", action="store_const", const=0, help="put no verified examples in the prompt"
+    )

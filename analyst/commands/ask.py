@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from agents.outcome import ErrorKind, Status
-from analyst.commands.arguments import add_query_flags
+from analyst.commands.arguments import add_example_flags, add_query_flags
 from analyst.errors import (
     EXIT_INTERRUPTED,
     EXIT_NOT_ANSWERED,
@@ -51,10 +51,25 @@ def register(parser: argparse.ArgumentParser) -> None:
         help="stdout format (default table)",
     )
     add_query_flags(parser)
+    add_example_flags(parser)
+    parser.add_argument(
+        "--save-example",
+        dest="save_example",
+        action="store_true",
+        help="if you approve the SQL and the question is answered, keep it as a verified example (config: save_examples)",
+    )
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
-    return run_ask(config, args.question, approve=args.approve, output=args.output, db=args.db, model_name=args.model)
+    return run_ask(
+        config,
+        args.question,
+        approve=args.approve,
+        output=args.output,
+        db=args.db,
+        model_name=args.model,
+        save_example=args.save_example or config.save_examples,
+    )
 
 
 def exit_code_for(outcome: Outcome) -> int:
@@ -74,6 +89,7 @@ def run_ask(
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
     stdin: TextIO | None = None,
+    save_example: bool = False,
 ) -> int:
     """Answer one question; returns the exit code of the README's table."""
     from agents.drive import auto_approve
@@ -87,7 +103,7 @@ def run_ask(
     _refuse_unaskable(question, approve, stdin)
     database = open_database(config, db)
     resolved = build_model(config, model_name)
-    settings = loop_settings(config)
+    settings = _with_examples(config, database, loop_settings(config))
     require_price(config, resolved, settings)
     progress = Progress(stderr, quiet=output != "table" and not stderr.isatty(), dialect=database.dialect)
     streamed = _StreamedAnswer(stdout)
@@ -108,16 +124,37 @@ def run_ask(
     )
     answer = TerminalClarification(stdin, stderr) if approve == "ask" else None  # policies ask nobody
     try:
-        outcome = _drive(session, question, decide, answer)
+        try:
+            outcome = _drive(session, question, decide, answer)
+        finally:
+            if clock is not None:
+                clock.stop()
+            session.close()
+        if save_example:  # read back from the log: what was logged is what a person approved
+            _save_example(config, database, session, stderr)
     finally:
-        if clock is not None:
-            clock.stop()
-        session.close()
         database.close()
     _print_outcome(outcome, output, session, streamed.shown, stdout, stderr)
     _say_how_it_ended(outcome, approve, stderr)
     stderr.write(f"session {session.id} · {session.path}\n")
     return exit_code_for(outcome)
+
+
+def _with_examples(config: Config, database: Any, settings: Any) -> Any:
+    """The loop settings with the database's verified examples, as many as asked."""
+    from dataclasses import replace
+
+    from analyst.example_files import chooser_for
+
+    return replace(settings, examples=chooser_for(config, database))
+
+
+def _save_example(config: Config, database: Any, session: Session, stderr: TextIO) -> None:
+    """Keep the turn as a verified example if a person approved it and it was answered."""
+    from analyst.example_saving import save_approved
+
+    for line in save_approved(config, database, session.path):
+        stderr.write(f"analyst: {line}\n")
 
 
 def _refuse_unaskable(question: str, approve: str, stdin: TextIO) -> None:

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from analyst.commands.arguments import add_query_flags, positive_whole_number
+from analyst.commands.arguments import add_example_flags, add_query_flags, positive_whole_number
 from analyst.errors import EXIT_INTERRUPTED, EXIT_NOT_ANSWERED, EXIT_OK, EXIT_PROVIDER, UserError
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--resume", action="store_true", help="skip ids already in --out")
     add_query_flags(parser)
+    add_example_flags(parser)
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
@@ -83,6 +85,7 @@ def run_batch(
     wanted = Status.ANSWERED if approve == "auto" else Status.DRY_RUN
     resolved = build_model(config, model_name, stream=False)
     settings = run_settings(config, resolved)
+    with_examples = _examples_per_database(config, settings)
     writer = ResultWriter(out, stdout)
     tally = Tally()
     progress = BatchProgress(stderr, len(todo), tally, concurrency)
@@ -90,7 +93,7 @@ def run_batch(
     runner = Runner(
         plan,
         SharedDatabases(lambda spec, origin: open_database(config, spec, origin=origin), db, database_key),
-        lambda database, observer: open_session(config, database, resolved, settings, observer=observer),
+        lambda database, observer: open_session(config, database, resolved, with_examples(database), observer=observer),
         settings.budget,
         auto_approve if approve == "auto" else None,
         concurrency,
@@ -123,3 +126,19 @@ def run_batch(
     if end.interrupted:
         return EXIT_INTERRUPTED
     return EXIT_OK if plan.all_ok else EXIT_NOT_ANSWERED
+
+
+def _examples_per_database(config: Config, settings: Any) -> Callable[[Any], Any]:
+    """Each question's settings with its own database's verified examples (read once per database)."""
+    from dataclasses import replace
+
+    from analyst.example_files import chooser_for
+
+    made: dict[int, Any] = {}
+
+    def settings_for(database: Any) -> Any:
+        if id(database) not in made:  # a race computes it twice, harmlessly
+            made[id(database)] = replace(settings, examples=chooser_for(config, database))
+        return made[id(database)]
+
+    return settings_for

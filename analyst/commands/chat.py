@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from analyst.commands.arguments import add_query_flags
+from analyst.commands.arguments import add_example_flags, add_query_flags
 
 if TYPE_CHECKING:
     from analyst.config import Config
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 def register(parser: argparse.ArgumentParser) -> None:
     parser.description = "Open the terminal app: ask, review, approve, watch, cancel."
     add_query_flags(parser)
+    add_example_flags(parser)
 
 
 def run(args: argparse.Namespace, config: Config) -> int:

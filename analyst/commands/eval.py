@@ -34,6 +34,15 @@ def register(parser: argparse.ArgumentParser) -> None:
         help="a new run that keeps RUN's scored questions and runs only the rest (not run, or never reached: after --max-cost, Ctrl+C or a crash); same suite and model",
     )
     add_query_flags(parser)
+    parser.add_argument(
+        "--examples",
+        nargs="?",
+        const=3,
+        type=positive_whole_number,
+        metavar="N",
+        help="show each question N verified examples (default 3): the suite's own k-shot examples if it has them, "
+        "else the database's stored examples; never the scored question's own SQL. Without it, none",
+    )
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
@@ -46,6 +55,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         out=args.out,
         concurrency=args.concurrency,
         resume=args.resume,
+        examples=args.examples,
     )
 
 
@@ -157,6 +167,7 @@ def run_eval(
     resume: str | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
+    examples: int | None = None,
 ) -> int:
     """Score every suite question; the run is recorded only once everything it needs has opened
     (suite, model, price, databases, --out), so a run that cannot start leaves no record."""
@@ -172,8 +183,16 @@ def run_eval(
     setup = _setup(config, suite_ref, model_name, db, name, out, resume, stderr)
     databases = SharedDatabases(lambda spec, origin: open_database(config, spec, origin=origin), db, database_key)
     out_handle = _open_inputs(suite_ref, setup, databases)
+    settings, shown = setup.settings, None
+    if examples:
+        from dataclasses import replace
+
+        from analyst.eval_examples import eval_examples
+
+        chooser, shown = eval_examples(config, setup.todo, databases, examples)
+        settings = replace(settings, examples=chooser)
     run_id = new_run_id(setup.name)
-    header = _header(config, setup, run_id)
+    header = {**_header(config, setup, run_id), "examples": shown}
     run_log = RunLog(config.home / "runs", header)
     progress = EvalProgress(stderr, len(setup.todo))
     plan = EvalPlan(run_log, out_handle, setup.out_path, progress, setup.settings.limits, stderr)
@@ -185,7 +204,7 @@ def run_eval(
     runner = Runner(
         plan,
         databases,
-        lambda database, observer: open_session(config, database, setup.resolved, setup.settings, observer=observer),
+        lambda database, observer: open_session(config, database, setup.resolved, settings, observer=observer),
         setup.settings.budget,
         auto_approve,
         concurrency,

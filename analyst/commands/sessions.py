@@ -48,9 +48,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     export.add_argument(
         "--as",
         dest="as_",
-        choices=("suite", "chat"),
+        choices=("suite", "chat", "finetune"),
         required=True,
-        help="suite: eval entries (first questions only; follow-ups lean on earlier ones); chat: fine-tuning examples, follow-ups with their conversation",
+        help="suite: eval entries (first questions only; follow-ups lean on earlier ones); chat: fine-tuning examples, follow-ups with their conversation; finetune: chat records with the exact system prompt, schema slice and examples the model saw, with provenance",
     )
     export.add_argument("--out", metavar="FILE")
     export.add_argument("ids", nargs="*", metavar="ID", help="sessions to export (default: all)")
@@ -174,6 +174,17 @@ def run_sessions_export(
     stdout = stdout or sys.stdout
     records = [load_logged_session(config, ref) for ref in refs] if refs else list_sessions(config.sessions_dir)
     items = labelled_turns(records)
+    if as_ == "finetune":
+        from analyst.finetune_export import finetune_lines
+
+        lines = finetune_lines(config, items)
+        write_whole(Path(out), "".join(line + "\n" for line in lines)) if out else stdout.write(
+            "".join(line + "\n" for line in lines)
+        )
+        sys.stderr.write(
+            f"exported {counted(len(lines), 'human-approved turn')} from {counted(len(records), 'session')}\n"
+        )
+        return EXIT_OK
     follow_ups = [i for i in items if is_follow_up(i)] if as_ == "suite" else []
     if follow_ups:  # "and by country?" cannot be asked on its own
         items = [i for i in items if not is_follow_up(i)]

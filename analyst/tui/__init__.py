@@ -25,7 +25,11 @@ def run_chat(config: Config, db: str | None, model_name: str | None) -> int:
     try:
         stream = True if config.sources.get("stream") == "default" else None
         resolved = build_model(config, model_name, stream=stream)
-        settings = loop_settings(config)
+        from dataclasses import replace
+
+        from analyst.example_files import chooser_for
+
+        settings = replace(loop_settings(config), examples=chooser_for(config, database))
         require_price(config, resolved, settings)
         if not (sys.stdin.isatty() and sys.stdout.isatty()):  # Textual would wait for keys that never come
             raise UserError(

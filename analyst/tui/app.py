@@ -342,6 +342,8 @@ class AnalystApp(KeyedApp):
             from tools.guard import sql_hash
 
             self.rateable_hash = sql_hash(outcome.sql)
+            if self.config.save_examples:  # every answered turn a person approved (config: save_examples)
+                self.save_example()
         self._settle()
 
     def _show_usage(self) -> None:

@@ -22,10 +22,12 @@ from analyst.tui.sidebar import TableChosen
 
 if TYPE_CHECKING:
     from agents.events import AnswerRated
+    from analyst.config import Config
     from analyst.tui.conversation import Conversation
     from analyst.tui.inputs import QuestionInput
     from analyst.tui.results import ResultsPanel
     from analyst.tui.runner import LoopRunner
+    from analyst.tui.shared_db import SharedDatabase
     from sessions.session import Session
 
 MAIN_SCREEN_ACTIONS = frozenset(
@@ -76,6 +78,9 @@ class KeyedApp(App[int]):
     generation: int
     closing: bool
     rateable_hash: str | None
+    save_offered: str | None = None  # the answer a second `y` saves as a verified example
+    config: Config
+    shared: SharedDatabase
     session: Session | None
     runner: LoopRunner
     conversation: Conversation
@@ -195,7 +200,22 @@ class KeyedApp(App[int]):
             return
         from agents.events import AnswerRated
 
+        if verdict == "good" and self.save_offered == self.rateable_hash:
+            self.save_offered = None  # the offer is taken once
+            self.save_example()
+            return
         self._record(AnswerRated(verdict, self.rateable_hash))
+
+    @work(thread=True, group="record", exit_on_error=False)
+    def save_example(self) -> None:
+        """Keep the last turn as a verified example (only if a person approved it and it was
+        answered: analyst/example_saving.py), and say what became of it."""
+        from analyst.example_saving import save_approved
+
+        if self.session is None:
+            return
+        lines = save_approved(self.config, self.shared.inner, self.session.path, last=True)
+        self.call_from_thread(self.notify, "; ".join(lines).capitalize(), markup=False)
 
     @work(thread=True, group="record", exit_on_error=False)
     def _record(self, event: AnswerRated) -> None:
@@ -205,6 +225,10 @@ class KeyedApp(App[int]):
     @on(AnswerRatedLogged)
     @while_open
     def _rated(self, message: AnswerRatedLogged) -> None:
+        if message.verdict == "good" and not self.config.save_examples:
+            self.save_offered = self.rateable_hash
+            self.notify("Rated good (logged). Press y again to keep this question and its SQL as a verified example.")
+            return
         self.notify(f"Rated the answer {message.verdict}; thank you (logged).")
 
     def action_new_conversation(self) -> None:

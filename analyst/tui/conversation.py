@@ -22,6 +22,7 @@ from agents.events import (
     ClarificationAnswered,
     ClarificationRequested,
     Event,
+    ExamplesUsed,
     ModelFailed,
     ModelResponded,
     QueryExecuted,
@@ -167,6 +168,13 @@ def _finished(event: RunFinished, _: bool) -> RenderableType:
 
 _RENDER: dict[type[Event], Callable[[Any, bool], RenderableType | None]] = {
     SchemaRetrieved: _schema,
+    ExamplesUsed: lambda event, _: _line(
+        "examples:",
+        f"{len(event.examples)} verified example(s) in the prompt: "
+        + ", ".join(str(e.get("id")) for e in event.examples),
+        "dim",
+        "bold dim",
+    ),
     ModelResponded: _plan,
     ToolRan: _looked_up,
     SqlChecked: _checked,

@@ -116,6 +116,15 @@ def _order_sensitive(row: dict[str, Any]) -> bool | None:
     return True if row.get("order_sensitive_sql_eval") is True else None
 
 
+_K_SHOT = re.compile(r"EXAMPLE QUESTION (\d+): (.*?)\nEXAMPLE QUERY \1: (.*?)(?:\n\n|\Z)", re.DOTALL)
+
+
+def k_shot_pairs(prompt: str) -> tuple[tuple[str, str], ...]:
+    """defog's `k_shot_prompt` as (question, SQL) pairs (written for Postgres: `eval --examples`
+    shows each only if the guard passes it on the DuckDB database)."""
+    return tuple((q.strip(), sql.strip()) for _, q, sql in _K_SHOT.findall(prompt))
+
+
 def defog_suite(cache_dir: Path, *, idk: bool = False) -> Suite:
     """The shipped benchmark as a Suite over freshly built databases."""
     paths = build_databases(cache_dir)
@@ -137,6 +146,7 @@ def defog_suite(cache_dir: Path, *, idk: bool = False) -> Suite:
                 kind="refusal" if idk else "sql",
                 db_label=row["db_name"],
                 order_sensitive=_order_sensitive(row),
+                examples=k_shot_pairs(row.get("k_shot_prompt") or ""),
             )
         )
     frozen = tuple(items)

@@ -129,4 +129,13 @@ def compare_runs(a: RunRecord, b: RunRecord) -> dict[str, Any]:
         "only_in_a": sorted(set(by_id_a) - set(by_id_b)),
         "only_in_b": sorted(set(by_id_b) - set(by_id_a)),
         "same_suite": a.header.get("suite_hash") == b.header.get("suite_hash"),
+        "examples": {"a": examples_shown(a.header), "b": examples_shown(b.header)},
     }
+
+
+def examples_shown(header: dict[str, Any]) -> str:
+    """What verified examples a run showed each question, in words ("none" for runs before them)."""
+    examples = header.get("examples")
+    if not isinstance(examples, dict):
+        return "none"
+    return f"{examples.get('count')} per question from the {examples.get('source')}"

@@ -37,6 +37,7 @@ class SuiteItem:
     db_label: str = ""  # short name for per-database metrics
     line: int = 0  # where the question is in its file (0: not from a file), for errors that name it
     order_sensitive: bool | None = None  # does the row order count?  None: the question's words decide
+    examples: tuple[tuple[str, str], ...] = ()  # the question's own k-shot (question, SQL) pairs, for eval --examples
 
     @property
     def prompt(self) -> str:
@@ -117,7 +118,24 @@ def _item(row: dict[str, Any], number: int, base: Path, where: str) -> SuiteItem
         db_label=_label(db),
         line=number,
         order_sensitive=_order_sensitive(row.get("order_sensitive"), where),
+        examples=_examples(row.get("examples"), where),
     )
+
+
+def _examples(value: Any, where: str) -> tuple[tuple[str, str], ...]:
+    """A line's own k-shot examples: `"examples": [{"question": ..., "sql": ...}, ...]`."""
+    if value is None:
+        return ()
+    pairs = []
+    for entry in value if isinstance(value, list) else [value]:
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("question"), str)
+            or not isinstance(entry.get("sql"), str)
+        ):
+            raise SuiteError(f'{where}: "examples" must be a list of {{"question": ..., "sql": ...}}')
+        pairs.append((entry["question"], entry["sql"]))
+    return tuple(pairs)
 
 
 def _label(db: object) -> str:

@@ -325,3 +325,28 @@ async def test_ctrl_r_shows_the_exact_next_request(make_app) -> None:
         await until_approval(pilot)
         sent = model.requests[0]
         assert sent.messages[-1].text in screen._text and sent.system in screen._text
+
+
+@pytest.mark.asyncio
+async def test_y_twice_keeps_the_answer_as_a_verified_example(make_app) -> None:
+    import json
+
+    from analyst.example_files import store_for
+
+    app, _ = make_app(answered(STATUS_SQL, "Mostly completed."))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await ask(pilot, "orders per status")
+        await until_approval(pilot)
+        await pilot.press("a")
+        await until_idle(pilot)
+        await wait_for(pilot, lambda: app.question.has_focus, "the focus back in the question box")
+        await pilot.press("escape", "y")
+        await wait_for(pilot, lambda: app.save_offered is not None, "the offer to save")
+        assert not store_for(app.config, app.shared.inner).path.exists()  # rating alone saves nothing
+        await pilot.press("y")
+        store = store_for(app.config, app.shared.inner)
+        await wait_for(pilot, store.path.exists, "the example in the store")
+    (saved,) = [json.loads(line) for line in store.path.read_text().splitlines()]
+    assert saved["question"] == "orders per status" and saved["origin"] == "rated_good"
+    assert saved["session"] == app.session.id and len(log_events(app, "answer_rated")) == 1

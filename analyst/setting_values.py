@@ -7,9 +7,10 @@ from around it.
 from __future__ import annotations
 
 import math
-import os
 import re
 from typing import Any
+
+from tools.memory_size import memory_bytes, ram_share, size_bytes
 
 
 def parse_number(value: Any) -> float:
@@ -133,24 +134,8 @@ def parse_bool(value: Any) -> bool:
     raise ValueError("must be true or false")
 
 
-# What DuckDB's memory_limit accepts, minus its spelled-out units: a size, or a share of the RAM.
-_MEMORY_SIZE = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)\s*", re.IGNORECASE)
-_MEMORY_SHARE = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*%\s*")
-_MEMORY_UNIT = {
-    "b": 1,
-    "k": 1000,
-    "kb": 1000,
-    "kib": 1024,
-    "m": 1000**2,
-    "mb": 1000**2,
-    "mib": 1024**2,
-    "g": 1000**3,
-    "gb": 1000**3,
-    "gib": 1024**3,
-    "t": 1000**4,
-    "tb": 1000**4,
-    "tib": 1024**4,
-}
+# What DuckDB's memory_limit accepts, minus its spelled-out units: a size, or a share of the RAM
+# (read by tools/memory_size.py).
 _MEMORY_MINIMUM = 16 * 1024**2  # with 4MB a small join on the sample database already runs out of memory
 
 
@@ -159,14 +144,15 @@ def parse_memory_limit(value: Any) -> str:
     expected = 'must be a size such as "4GB", "512MB" or "2GiB", or a share of RAM such as "80%"'
     if not isinstance(value, str):
         raise ValueError(expected)
-    if share := _MEMORY_SHARE.fullmatch(value):
-        if not 0 < float(share.group(1)) <= 100:
+    share = ram_share(value)
+    if share is not None:
+        if not 0 < share <= 100:
             raise ValueError("must be a share of RAM between 0% and 100%")
         return value.strip()
-    size = _MEMORY_SIZE.fullmatch(value)
+    size = size_bytes(value)
     if size is None:
         raise ValueError(expected)
-    if float(size.group(1)) * _MEMORY_UNIT[size.group(2).lower()] < _MEMORY_MINIMUM:
+    if size < _MEMORY_MINIMUM:
         raise ValueError("must be at least 16MB (DuckDB runs out of memory on ordinary queries below that)")
     return value.strip()
 
@@ -186,21 +172,17 @@ def max_memory_bytes(value: Any) -> int:
     expected = 'must be a size such as "4GB" or "2GiB", or a share of RAM such as "50%"'
     if not isinstance(value, str):
         raise ValueError(expected)
-    if share := _MEMORY_SHARE.fullmatch(value):
-        if not 0 < float(share.group(1)) <= 100:
-            raise ValueError("must be a share of RAM between 0% and 100%")
-        try:
-            total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-        except (ValueError, OSError, AttributeError):
-            raise ValueError('cannot read this machine\'s RAM size; give a size such as "4GB"') from None
-        size_bytes = int(total * float(share.group(1)) / 100)
-    elif size := _MEMORY_SIZE.fullmatch(value):
-        size_bytes = int(float(size.group(1)) * _MEMORY_UNIT[size.group(2).lower()])
-    else:
+    share = ram_share(value)
+    if share is not None and not 0 < share <= 100:
+        raise ValueError("must be a share of RAM between 0% and 100%")
+    total = memory_bytes(value)
+    if total is None:
+        if share is not None:
+            raise ValueError('cannot read this machine\'s RAM size; give a size such as "4GB"')
         raise ValueError(expected)
-    if size_bytes < _MAX_MEMORY_MINIMUM:
+    if total < _MAX_MEMORY_MINIMUM:
         raise ValueError("must be at least 500MB (one engine with its buffers and a result in flight)")
-    return size_bytes
+    return total
 
 
 def parse_env_name(value: Any) -> str:

@@ -13,7 +13,12 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 STOP_GRACE_S = 2.0  # after the interrupt, how long a statement gets to stop before it is abandoned
 
@@ -67,3 +72,43 @@ class Workers:
 
 
 WORKERS = Workers()
+
+
+@dataclass(frozen=True)
+class Unfinished:
+    """The caller stopped waiting for a statement: Ctrl+C in the waiting thread (`interrupted`,
+    after `on_interrupt` had `STOP_GRACE_S`), or the wait ran out (the statement goes on, abandoned)."""
+
+    interrupted: bool
+    elapsed_ms: float
+
+
+def run_bounded(statement: Callable[[], T], wait_s: float, on_interrupt: Callable[[], None]) -> T | Unfinished:
+    """`statement()` on a worker while the caller waits at most `wait_s`; its exception is raised
+    here. The statement's own watchdog cancels it; this is the caller's backstop when the engine
+    does not stop (a function with no interrupt point)."""
+    done = threading.Event()
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            outcome["value"] = statement()
+        except BaseException as exc:
+            outcome["error"] = exc
+        finally:
+            done.set()
+
+    started = time.perf_counter()
+    WORKERS.run(work)
+    try:
+        finished = done.wait(wait_s)
+    except KeyboardInterrupt:
+        on_interrupt()
+        done.wait(STOP_GRACE_S)
+        return Unfinished(True, (time.perf_counter() - started) * 1000)
+    if not finished:
+        return Unfinished(False, (time.perf_counter() - started) * 1000)
+    if "error" in outcome:
+        raise outcome["error"]
+    value: T = outcome["value"]
+    return value

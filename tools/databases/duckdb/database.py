@@ -22,11 +22,12 @@ from tools.databases.base import DatabaseOpenError, Limits, QueryError, QueryRes
 from tools.databases.duckdb.connection import EngineSettings, check_database_file, private_temp_dir
 from tools.databases.duckdb.engine_wire import CatalogRead, Crashed, EngineSpec, Execute, Failed, Introspect, Rows
 from tools.databases.duckdb.file_views import DATA_SUFFIXES, build_view_catalog, data_files_in, ignored_in
-from tools.databases.engine.pool import EnginePool, memory_bytes
-from tools.databases.engine.process import Stopped, borrowed
+from tools.databases.engine.pool import EnginePool
+from tools.databases.engine.process import Stopped, borrowed, stopped_error
 from tools.databases.error_classes import ErrorClass
 from tools.databases.fetch import catalog_digest, hidden_names
 from tools.guard.problems import Problem
+from tools.memory_size import memory_bytes
 
 ENGINE = "tools.databases.duckdb.engine_child:serve"  # the engine process's loop
 BUFFER_SHARE = 0.6  # of an engine's memory ceiling, the most DuckDB's buffer pool may hold
@@ -184,25 +185,22 @@ class DuckDBDatabase:
             return QueryResult(reply.columns, reply.rows, reply.truncated, elapsed)
         if isinstance(reply, Failed):
             if reply.interrupted:
-                return self._stopped(engine.stop_reason or "interrupted", limits, elapsed)
+                return stopped_error(engine.stop_reason or "interrupted", limits.timeout_s, elapsed) or QueryError(
+                    "interrupted", "query interrupted", elapsed
+                )
             if reply.error_class is ErrorClass.RESOURCES:
                 return QueryError("error", self._memory_words(), elapsed, ErrorClass.RESOURCES)
             return QueryError("error", reply.message, elapsed, reply.error_class)
         if isinstance(reply, Stopped):
-            if reply.reason in ("timeout", "interrupted"):
-                return self._stopped(reply.reason, limits, elapsed, killed=reply.killed)
+            stopped = stopped_error(reply.reason, limits.timeout_s, elapsed, reply.killed)
+            if stopped is not None:
+                return stopped
             return QueryError(
                 "error", f"{self._memory_words()} ({_stopped_words(reply)})", elapsed, ErrorClass.RESOURCES
             )
         if isinstance(reply, Crashed):
             raise RuntimeError(f"the DuckDB engine failed: {reply.error}")
         raise RuntimeError(f"the DuckDB engine answered {type(reply).__name__} to a query")
-
-    def _stopped(self, reason: str, limits: Limits, elapsed: float, killed: bool = False) -> QueryError:
-        after = " (the engine could not stop it at once, so it was stopped by force)" if killed else ""
-        if reason == "timeout":
-            return QueryError("timeout", f"query stopped at the {limits.timeout_s:g} s time limit{after}", elapsed)
-        return QueryError("interrupted", "query interrupted", elapsed)
 
     def _memory_words(self) -> str:
         limit = self._settings.max_memory

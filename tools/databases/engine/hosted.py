@@ -19,7 +19,7 @@ from tools.catalog import Catalog
 from tools.databases.base import DatabaseOpenError, Limits, QueryError, QueryResult, ResultColumn, StreamError
 from tools.databases.engine.hosted_child import TARGET, Call, HostSpec, Raised, Returned
 from tools.databases.engine.pool import EnginePool
-from tools.databases.engine.process import EngineProcess, Stopped, borrowed
+from tools.databases.engine.process import EngineProcess, Stopped, borrowed, stopped_error
 from tools.databases.error_classes import ErrorClass
 from tools.guard.problems import Problem
 
@@ -94,25 +94,17 @@ class HostedDatabase:
             return QueryError("error", str(exc), (time.perf_counter() - started) * 1000, ErrorClass.CONNECTION)
         elapsed = (time.perf_counter() - started) * 1000
         if isinstance(reply, Stopped):
-            return self._stopped(reply.reason, limits.timeout_s, elapsed, reply.killed)
+            stopped = stopped_error(reply.reason, limits.timeout_s, elapsed, reply.killed)
+            return stopped or QueryError(
+                "error",
+                "the engine process ended unexpectedly (out of memory?); raise --max-memory",
+                elapsed,
+                ErrorClass.RESOURCES,
+            )
         outcome: QueryResult | QueryError = self._value(reply)
         if isinstance(outcome, QueryError) and outcome.kind == "interrupted" and engine.stop_reason == "timeout":
             return replace(outcome, kind="timeout", message=f"query stopped at the {limits.timeout_s:g} s time limit")
         return outcome
-
-    @staticmethod
-    def _stopped(reason: str, timeout_s: float, elapsed: float, killed: bool) -> QueryError:
-        force = " (the engine could not stop it at once, so it was stopped by force)" if killed else ""
-        if reason == "timeout":
-            return QueryError("timeout", f"query stopped at the {timeout_s:g} s time limit{force}", elapsed)
-        if reason == "interrupted":
-            return QueryError("interrupted", "query interrupted", elapsed)
-        return QueryError(
-            "error",
-            "the engine process ended unexpectedly (out of memory?); raise --max-memory",
-            elapsed,
-            ErrorClass.RESOURCES,
-        )
 
     @staticmethod
     def _value(reply: Returned | Raised | Stopped) -> Any:

@@ -10,7 +10,6 @@ below it: `tools.databases.duckdb.database.engine_spec`).
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -95,24 +94,3 @@ class EnginePool:
             engines, self._all, self._idle = self._all, [], []
         for engine in engines:
             engine.close()
-
-
-def memory_bytes(limit: str) -> int | None:
-    """A DuckDB memory limit ("1GB", "512MiB", "80%") in bytes; None when it cannot be read."""
-    import re
-
-    text = limit.strip().lower()
-    share = re.fullmatch(r"(\d+(?:\.\d*)?)\s*%", text)
-    if share:
-        try:
-            total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-        except (ValueError, OSError, AttributeError):
-            return None
-        return int(total * float(share.group(1)) / 100)
-    size = re.fullmatch(r"(\d+(?:\.\d*)?)\s*([kmgt]?i?b?)", text)
-    if not size:
-        return None
-    unit = size.group(2).rstrip("b") or "b"
-    power = "bkmgt".index(unit[0])
-    base = 1024 if unit.endswith("i") else 1000
-    return int(float(size.group(1)) * base**power)

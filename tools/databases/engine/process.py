@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tools.databases.base import DatabaseOpenError
+from tools.databases.base import DatabaseOpenError, QueryError
 from tools.databases.engine.wire import Interrupt, Opened, OpenFailed
 
 KILL_GRACE_S = 1.0  # after an interrupt, how long the engine gets to stop before it is killed
@@ -39,6 +39,17 @@ class Stopped:
 
     reason: str
     killed: bool
+
+
+def stopped_error(reason: str, timeout_s: float, elapsed_ms: float, killed: bool = False) -> QueryError | None:
+    """What the caller is told of a request stopped at its time limit or by an interrupt (None
+    for an engine that died: each engine says why in its own words)."""
+    if reason == "timeout":
+        force = " (the engine could not stop it at once, so it was stopped by force)" if killed else ""
+        return QueryError("timeout", f"query stopped at the {timeout_s:g} s time limit{force}", elapsed_ms)
+    if reason == "interrupted":
+        return QueryError("interrupted", "query interrupted", elapsed_ms)
+    return None
 
 
 class EngineProcess:

@@ -36,7 +36,7 @@ from tools.databases.mysql.errors import (
 )
 from tools.databases.mysql.types import column_types
 from tools.databases.mysql.url import display_url, parse_url
-from tools.databases.workers import STOP_GRACE_S, WORKERS
+from tools.databases.workers import STOP_GRACE_S, Unfinished, run_bounded
 from tools.guard.problems import Problem
 
 T = TypeVar("T")
@@ -188,44 +188,25 @@ class MySQLDatabase:
         return self._bounded(lambda: self._supervised(sql, limits), limits)
 
     def _bounded(self, statement: Callable[[], T], limits: Limits) -> T | QueryError:
-        """Run `statement` on a worker: a server that has not stopped it `STOP_GRACE_S` after the
-        KILL QUERY no longer holds the caller; its connection is then killed too (KILL
-        CONNECTION), and the server ends it at its next check."""
-        done = threading.Event()
-        outcome: dict[str, Any] = {}
-
-        def work() -> None:
-            try:
-                outcome["value"] = statement()
-            except BaseException as exc:
-                outcome["error"] = exc
-            finally:
-                done.set()
-
-        started = time.perf_counter()
-        WORKERS.run(work)
-        try:
-            finished = done.wait(limits.timeout_s + STOP_GRACE_S)
-        except KeyboardInterrupt:
-            self.interrupt()
-            done.wait(STOP_GRACE_S)
-            return QueryError("interrupted", "query interrupted", ms_since(started), ErrorClass.INTERRUPTED)
-        if not finished:
-            with self._lock:
-                stuck = [w for w in self._watches if w.reason is not None]
-            for watch in stuck:
-                watch.terminate()
-            return QueryError(
-                "timeout",
-                f"query stopped at the {limits.timeout_s:g} s time limit (the server did not stop it when "
-                "killed, so its connection was killed too)",
-                ms_since(started),
-                ErrorClass.TIMEOUT,
-            )
-        if "error" in outcome:
-            raise outcome["error"]
-        value: T = outcome["value"]
-        return value
+        """Run `statement` on a worker (tools/databases/workers.py): a server that has not stopped
+        it `STOP_GRACE_S` after the KILL QUERY no longer holds the caller; its connection is then
+        killed too (KILL CONNECTION), and the server ends it at its next check."""
+        outcome = run_bounded(statement, limits.timeout_s + STOP_GRACE_S, self.interrupt)
+        if not isinstance(outcome, Unfinished):
+            return outcome
+        if outcome.interrupted:
+            return QueryError("interrupted", "query interrupted", outcome.elapsed_ms, ErrorClass.INTERRUPTED)
+        with self._lock:
+            stuck = [w for w in self._watches if w.reason is not None]
+        for watch in stuck:
+            watch.terminate()
+        return QueryError(
+            "timeout",
+            f"query stopped at the {limits.timeout_s:g} s time limit (the server did not stop it when "
+            "killed, so its connection was killed too)",
+            outcome.elapsed_ms,
+            ErrorClass.TIMEOUT,
+        )
 
     def _supervised(self, sql: str, limits: Limits) -> QueryResult | QueryError:
         import pymysql

@@ -46,7 +46,7 @@ from tools.databases.postgres.connection import (
     lost_message,
 )
 from tools.databases.postgres.role import SessionSettings
-from tools.databases.workers import STOP_GRACE_S, WORKERS
+from tools.databases.workers import STOP_GRACE_S, Unfinished, run_bounded
 from tools.guard.problems import Problem
 
 FETCH_CHUNK = 512
@@ -253,37 +253,18 @@ class PostgresDatabase:
         it `STOP_GRACE_S` after the cancel (a function with no interrupt point) no longer holds the
         caller; its backend is then terminated, and its connection is dropped when the server lets
         go of it."""
-        done = threading.Event()
-        outcome: dict[str, Any] = {}
-
-        def work() -> None:
-            try:
-                outcome["value"] = statement()
-            except BaseException as exc:
-                outcome["error"] = exc
-            finally:
-                done.set()
-
-        started = time.perf_counter()
-        WORKERS.run(work)
-        try:
-            finished = done.wait(limits.timeout_s + STOP_GRACE_S)  # the worker's watchdog cancels at the limit
-        except KeyboardInterrupt:  # Ctrl+C in the waiting thread: cancel, report it
-            self.interrupt()
-            done.wait(STOP_GRACE_S)
-            return QueryError("interrupted", "query interrupted", ms_since(started))
-        if not finished:
-            self._watches.terminate_cancelled(self._pool.terminate)
-            return QueryError(
-                "timeout",
-                f"query stopped at the {limits.timeout_s:g} s time limit (the server did not stop it when "
-                "cancelled, so its backend was terminated)",
-                ms_since(started),
-            )
-        if "error" in outcome:
-            raise outcome["error"]
-        value: T = outcome["value"]
-        return value
+        outcome = run_bounded(statement, limits.timeout_s + STOP_GRACE_S, self.interrupt)
+        if not isinstance(outcome, Unfinished):
+            return outcome
+        if outcome.interrupted:
+            return QueryError("interrupted", "query interrupted", outcome.elapsed_ms)
+        self._watches.terminate_cancelled(self._pool.terminate)
+        return QueryError(
+            "timeout",
+            f"query stopped at the {limits.timeout_s:g} s time limit (the server did not stop it when "
+            "cancelled, so its backend was terminated)",
+            outcome.elapsed_ms,
+        )
 
     def _supervised(self, sql: str, limits: Limits, *, server_cursor: bool) -> QueryResult | QueryError:
         import psycopg
